@@ -1,0 +1,133 @@
+// The contract between the cards we send and the submits we get back. Every card action carries
+// `action` (one of the verbs below) plus its ids; inputs are merged in by the client. Teams
+// (Action.Execute) and Web Chat (Action.Submit) both end here, so the bot validates one shape.
+// Error messages are message keys (see texts.ts), translated in one place by the bot.
+import { z } from 'zod';
+
+const id = z.string().min(1).max(64);
+/** Adaptive Card inputs arrive as strings; an untouched optional input may be missing or "". */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: 'error.tooLong' })
+    .optional()
+    .transform((v) => (v ? v : null));
+const requiredText = (max: number) =>
+  z.string({ message: 'error.required' }).trim().min(1, { message: 'error.required' }).max(max, { message: 'error.tooLong' });
+/** Input.ChoiceSet with isMultiSelect gives "a,b,c". */
+const multiChoice = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (Array.isArray(v) ? v : (v ?? '').split(',')).map((s) => s.trim()).filter(Boolean));
+const toggle = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .optional()
+  .transform((v) => v === true || v === 'true');
+const phone = z
+  .string({ message: 'error.required' })
+  .trim()
+  .transform((v) => v.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\+?\d{8,15}$/, { message: 'error.phone' }));
+const date = z.string({ message: 'error.required' }).regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'error.date' });
+const time = z.string({ message: 'error.required' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'error.time' });
+
+export const volunteerSignupFields = z.object({
+  name: requiredText(100),
+  phone,
+  email: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.email({ message: 'error.email' }).nullable()),
+  district: requiredText(60),
+  postcode: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.string().regex(/^\d{4}$/, { message: 'error.postcode' }).nullable()),
+  groups: multiChoice.pipe(z.array(z.string()).min(1, { message: 'error.chooseGroup' })),
+  languages: multiChoice.pipe(z.array(z.string()).min(1, { message: 'error.chooseLanguage' })),
+  /** Availability as "weekday:part" keys, e.g. "1:morning", "3:evening". */
+  availability: multiChoice.pipe(
+    z.array(z.string().regex(/^[1-7]:(morning|afternoon|evening)$/)).min(1, { message: 'error.chooseAvailability' }),
+  ),
+  weeklyCap: z.coerce.number({ message: 'error.weeklyCap' }).int({ message: 'error.weeklyCap' }).min(1, { message: 'error.weeklyCap' }).max(14, { message: 'error.weeklyCap' }),
+  comfort: z.enum(['any', 'first_time_friendly_only', 'staff_along_only'], { message: 'error.required' }),
+});
+export type VolunteerSignupFields = z.output<typeof volunteerSignupFields>;
+
+export const personFields = z.object({
+  name: requiredText(100),
+  address: requiredText(200),
+  phone,
+  district: requiredText(60),
+  notes: optionalText(1000),
+  consentBasis: z.enum(['self', 'proxy', 'staff_recorded'], { message: 'error.consentBasis' }),
+  consentRelation: optionalText(60),
+  consentDate: date,
+});
+export type PersonFields = z.output<typeof personFields>;
+
+export const helpRequestFields = z.object({
+  personId: id,
+  group: requiredText(40),
+  date,
+  time,
+  durationMinutes: z.coerce.number({ message: 'error.duration' }).int().min(15, { message: 'error.duration' }).max(12 * 60, { message: 'error.duration' }),
+  flexibleUntilTime: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'error.time' }).nullable()),
+  district: requiredText(60),
+  meetingPlace: optionalText(200),
+  summary: requiredText(300),
+  handoverNote: optionalText(1000),
+  contactName: optionalText(100),
+  contactPhone: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v.replace(/[\s-]/g, '') : null))
+    .pipe(z.string().regex(/^\+?\d{8,15}$/, { message: 'error.phone' }).nullable()),
+  language: optionalText(10),
+  policeCertificate: toggle,
+  firstTimeFriendly: toggle,
+  staffAlong: toggle,
+  urgent: toggle,
+});
+export type HelpRequestFields = z.output<typeof helpRequestFields>;
+
+export const cardAction = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('menu.show') }),
+  z.object({ action: z.literal('volunteer.signup.start') }),
+  z.object({ action: z.literal('volunteer.signup.submit') }).passthrough(),
+  z.object({ action: z.literal('declaration.show') }),
+  z.object({ action: z.literal('declaration.sign'), version: z.coerce.number().int().positive() }),
+  z.object({ action: z.literal('volunteer.status') }),
+  z.object({ action: z.literal('volunteer.pause'), days: z.coerce.number().int().min(1).max(365) }),
+  z.object({ action: z.literal('volunteer.resume') }),
+  z.object({ action: z.literal('volunteer.leave') }),
+  z.object({ action: z.literal('volunteer.leave.confirm') }),
+  z.object({ action: z.literal('offer.accept'), offerId: id }),
+  z.object({ action: z.literal('offer.decline'), offerId: id }),
+  z.object({ action: z.literal('tasks.mine') }),
+  z.object({ action: z.literal('assignment.cancel.start'), assignmentId: id }),
+  z.object({ action: z.literal('assignment.cancel.submit'), assignmentId: id, reason: requiredText(300) }),
+  z.object({ action: z.literal('staff.request.new'), personId: id.optional() }),
+  z.object({ action: z.literal('staff.request.submit') }).passthrough(),
+  z.object({ action: z.literal('staff.person.new') }),
+  z.object({ action: z.literal('staff.person.submit') }).passthrough(),
+  z.object({ action: z.literal('staff.requests.list') }),
+  z.object({ action: z.literal('staff.request.cancel'), requestId: id }),
+  z.object({ action: z.literal('staff.volunteers.list') }),
+  z.object({ action: z.literal('staff.volunteer.approve'), volunteerId: id }),
+  z.object({ action: z.literal('staff.volunteer.pause'), volunteerId: id }),
+  z.object({ action: z.literal('staff.volunteer.remove'), volunteerId: id }),
+  z.object({ action: z.literal('staff.volunteer.police'), volunteerId: id, checkedOn: date }),
+]);
+export type CardAction = z.output<typeof cardAction>;
+export type ActionVerb = CardAction['action'];

@@ -1,0 +1,88 @@
+// Offers and tasks from the volunteer's side: take it, no thanks, my tasks, can't come after all.
+import { offerCard } from '../adaptive-cards/offer.ts';
+import { taskDetailsCard } from '../adaptive-cards/task-details.ts';
+import { myTasksCard } from '../adaptive-cards/my-tasks.ts';
+import { cancelAssignmentCard } from '../adaptive-cards/cancel-assignment.ts';
+import { noticeCard } from '../adaptive-cards/notice.ts';
+import { publicView } from '../domain/confidentiality.ts';
+import { acceptOffer, cancelAssignment, declineOffer, myTasks, offerForSend } from '../infra/offers.ts';
+import { getRequest } from '../infra/requests.ts';
+import type { Queryable } from '../infra/db.ts';
+import type { HelpRequest, Locale, OfferStatus } from '../domain/types.ts';
+import { groupOptions } from './volunteer-commands.ts';
+import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { Turn } from './turn.ts';
+
+async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): Promise<string> {
+  return (await groupOptions(db, [request.centreId], locale)).find((g) => g.key === request.group)?.label ?? request.group;
+}
+
+export function offerCommands(deps: BotDeps): CommandTable {
+  const { db } = deps;
+  const matching = () => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+
+  /** The pressed offer card, closed in the given state (a stale button changes nothing else). */
+  const closeOfferCard = async (turn: Turn, offerId: string, status: Exclude<OfferStatus, 'pending'>) => {
+    const offer = await offerForSend(db, offerId);
+    if (!offer) return turn.say('error.invalidAction');
+    await turn.replace(offerCard(turn.card, { offerId, request: publicView(offer.request), groupLabel: await groupLabel(db, offer.request, turn.locale), status }));
+  };
+
+  return {
+    'offer.accept': async (turn, action) => {
+      const result = await acceptOffer(db, { offerId: action.offerId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
+      switch (result.outcome) {
+        case 'won':
+        case 'already_yours':
+          return turn.replace(
+            taskDetailsCard(turn.card, {
+              assignmentId: result.assignmentId,
+              request: publicView(result.request),
+              details: result.details,
+              groupLabel: await groupLabel(db, result.request, turn.locale),
+              justAccepted: result.outcome === 'won',
+            }),
+          );
+        case 'taken':
+          return closeOfferCard(turn, action.offerId, 'taken');
+        case 'cancelled':
+        case 'closed':
+          return closeOfferCard(turn, action.offerId, 'withdrawn');
+        case 'not_eligible':
+          await turn.say('offer.notEligible');
+          return;
+        case 'not_found':
+          await turn.say('error.invalidAction');
+          return;
+      }
+    },
+
+    'offer.decline': async (turn, action) => {
+      const declined = await declineOffer(db, { offerId: action.offerId, volunteerId: turn.member!.id, now: turn.now });
+      const offer = await offerForSend(db, action.offerId);
+      if (!offer || offer.volunteerId !== turn.member!.id) return turn.say('error.invalidAction');
+      await closeOfferCard(turn, action.offerId, declined ? 'declined' : offer.status === 'pending' ? 'declined' : (offer.status as Exclude<OfferStatus, 'pending'>));
+    },
+
+    'tasks.mine': async (turn) => {
+      const tasks = await myTasks(db, { volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
+      const items = await Promise.all(
+        tasks.map(async (task) => ({ assignmentId: task.assignmentId, request: publicView(task.request), details: task.details, groupLabel: await groupLabel(db, task.request, turn.locale) })),
+      );
+      await turn.send(myTasksCard(turn.card, { tasks: items }));
+    },
+
+    'assignment.cancel.start': async (turn, action) => {
+      const rows = await db.query<{ request_id: string }>(`SELECT request_id FROM assignments WHERE id = $1 AND volunteer_id = $2 AND status = 'active'`, [action.assignmentId, turn.member!.id]);
+      const request = rows[0] ? await getRequest(db, rows[0].request_id) : null;
+      if (!request) return turn.say('cancel.notFound');
+      await turn.send(cancelAssignmentCard(turn.card, { assignmentId: action.assignmentId, groupLabel: await groupLabel(db, request, turn.locale), startsAt: request.startsAt }));
+    },
+
+    'assignment.cancel.submit': async (turn, action) => {
+      const result = await cancelAssignment(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, reason: action.reason, now: turn.now, matching: matching() });
+      if (!result.ok) return turn.say('cancel.notFound');
+      await turn.replace(noticeCard(turn.card, { title: turn.t('cancel.doneTitle'), text: turn.t('cancel.done'), tone: 'success', menuButton: true }));
+    },
+  };
+}

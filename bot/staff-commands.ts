@@ -1,0 +1,125 @@
+// What staff can do in chat: register a person with consent, post a request, follow and cancel
+// their centre's requests, and approve, pause or remove volunteers.
+import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
+import { personFormCard, type PersonField } from '../adaptive-cards/person-form.ts';
+import { requestFormCard, type RequestField } from '../adaptive-cards/request-form.ts';
+import { staffRequestsCard } from '../adaptive-cards/staff-requests.ts';
+import { volunteerAdminCard } from '../adaptive-cards/volunteer-admin.ts';
+import { noticeCard } from '../adaptive-cards/notice.ts';
+import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
+import { registerPerson, personsOfCentre } from '../infra/persons.ts';
+import { cancelRequest, createRequest, requestsForStaff } from '../infra/requests.ts';
+import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../infra/volunteers.ts';
+import type { VolunteerStatus } from '../domain/types.ts';
+import { formErrors, submittedValues, todayInOslo } from './forms.ts';
+import { groupOptions } from './volunteer-commands.ts';
+import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { Turn } from './turn.ts';
+
+export function staffCommands(deps: BotDeps): CommandTable {
+  const { db } = deps;
+  const centreOf = (turn: Turn) => turn.member!.centreIds[0] ?? '';
+  const matching = () => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+
+  const requestForm = async (turn: Turn, values: Record<string, unknown> = {}, errors: Partial<Record<RequestField, string>> = {}) => {
+    const centreId = centreOf(turn);
+    const persons = (await personsOfCentre(db, centreId)).map((p) => ({ id: p.id, label: `${p.name}, ${p.district}` }));
+    const groups = await groupOptions(db, [centreId], turn.locale);
+    return requestFormCard(turn.card, { persons, groups, values, errors, today: todayInOslo(turn.now) });
+  };
+
+  const volunteerList = async (turn: Turn) => {
+    const volunteers = await listVolunteers(db, centreOf(turn), CURRENT_DECLARATION_VERSION);
+    return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now) });
+  };
+
+  /** Staff may act only on volunteers of their own centre. */
+  const ownVolunteer = async (turn: Turn, volunteerId: string) =>
+    (await db.query('SELECT 1 FROM volunteer_centres WHERE member_id = $1 AND centre_id = $2', [volunteerId, centreOf(turn)])).length > 0;
+
+  const setStatus = (status: VolunteerStatus) => async (turn: Turn, action: { volunteerId: string }) => {
+    if (!(await ownVolunteer(turn, action.volunteerId))) return turn.say('error.invalidAction');
+    await setVolunteerStatus(db, action.volunteerId, status, turn.member!.id, turn.now);
+    await turn.replace(await volunteerList(turn));
+  };
+
+  return {
+    'staff.person.new': async (turn) => {
+      await turn.send(personFormCard(turn.card, { today: todayInOslo(turn.now), values: { consentDate: todayInOslo(turn.now) } }));
+    },
+
+    'staff.person.submit': async (turn, _action, raw) => {
+      const parsed = personFields.safeParse(raw);
+      const errors = parsed.success ? {} : formErrors<PersonField>(parsed.error);
+      if (parsed.success && parsed.data.consentBasis === 'proxy' && !parsed.data.consentRelation) errors.consentRelation = 'error.relationRequired';
+      if (parsed.success && parsed.data.consentDate > todayInOslo(turn.now)) errors.consentDate = 'error.futureDate';
+      if (!parsed.success || Object.keys(errors).length) {
+        return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors }));
+      }
+      const { personId } = await registerPerson(db, {
+        centreId: centreOf(turn),
+        staffId: turn.member!.id,
+        fields: parsed.data,
+        at: turn.now,
+        consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS,
+      });
+      await turn.replace(noticeCard(turn.card, { title: turn.t('person.savedTitle'), text: turn.t('person.saved'), tone: 'success' }));
+      await turn.send(await requestForm(turn, { personId }));
+    },
+
+    'staff.request.new': async (turn, action) => {
+      await turn.send(await requestForm(turn, action.personId ? { personId: action.personId } : {}));
+    },
+
+    'staff.request.submit': async (turn, _action, raw) => {
+      const parsed = helpRequestFields.safeParse(raw);
+      let errors: Partial<Record<RequestField, string>> = parsed.success ? {} : formErrors<RequestField>(parsed.error);
+      const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
+      if (parsed.success && !groups.some((g) => g.key === parsed.data.group)) errors.group = 'error.unknownGroup';
+      if (parsed.success && Object.keys(errors).length === 0) {
+        const result = await createRequest(db, { centreId: centreOf(turn), createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matching() });
+        if (result.ok) {
+          const key = result.status === 'waiting_consent' ? 'request.waitingConsent' : result.offered > 0 ? 'request.sent' : 'request.noneEligible';
+          return turn.replace(
+            noticeCard(turn.card, { title: turn.t('request.savedTitle'), text: turn.t(key, { count: result.offered }), tone: result.status === 'open' && result.offered > 0 ? 'success' : 'warning', menuButton: true }),
+          );
+        }
+        errors = result.errors as Partial<Record<RequestField, string>>;
+      }
+      await turn.replace(await requestForm(turn, submittedValues(raw), errors));
+    },
+
+    'staff.requests.list': async (turn) => {
+      const centreId = centreOf(turn);
+      const groups = await groupOptions(db, [centreId], turn.locale);
+      const items = (await requestsForStaff(db, centreId)).map((i) => ({
+        requestId: i.request.id,
+        status: i.request.status,
+        startsAt: i.request.startsAt,
+        groupLabel: groups.find((g) => g.key === i.request.group)?.label ?? i.request.group,
+        summary: i.request.summary,
+        offered: i.offered,
+        takenByFirstName: i.takenByFirstName,
+      }));
+      await turn.send(staffRequestsCard(turn.card, { items }));
+    },
+
+    'staff.request.cancel': async (turn, action) => {
+      const result = await cancelRequest(db, { requestId: action.requestId, centreId: centreOf(turn), by: turn.member!.id, now: turn.now });
+      if (!result.ok) return turn.say(result.reason === 'closed' ? 'request.alreadyClosed' : 'error.invalidAction');
+      await turn.replace(noticeCard(turn.card, { title: turn.t('request.cancelledTitle'), text: turn.t('request.cancelled'), tone: 'success', menuButton: true }));
+    },
+
+    'staff.volunteers.list': async (turn) => {
+      await turn.send(await volunteerList(turn));
+    },
+    'staff.volunteer.approve': setStatus('approved'),
+    'staff.volunteer.pause': setStatus('paused'),
+    'staff.volunteer.remove': setStatus('removed'),
+    'staff.volunteer.police': async (turn, action) => {
+      if (!(await ownVolunteer(turn, action.volunteerId))) return turn.say('error.invalidAction');
+      await recordPoliceCertificate(db, action.volunteerId, action.checkedOn);
+      await turn.replace(await volunteerList(turn));
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// What a volunteer can do in chat: sign up or edit the profile, sign the declaration, see their
+// status, pause, leave.
+import { addDays } from 'date-fns';
+import { volunteerSignupFields } from '../adaptive-cards/actions.ts';
+import { volunteerSignupCard, type VolunteerSignupField } from '../adaptive-cards/volunteer-signup.ts';
+import { declarationCard } from '../adaptive-cards/declaration.ts';
+import { volunteerStatusCard, type NoOfferReason } from '../adaptive-cards/volunteer-status.ts';
+import { leaveConfirmCard } from '../adaptive-cards/volunteer-leave.ts';
+import { noticeCard } from '../adaptive-cards/notice.ts';
+import { keysFromWindows } from '../domain/availability.ts';
+import { accountIneligibilityReasons } from '../domain/matching.ts';
+import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
+import { interestGroups, listCentres, centreSettings } from '../infra/centres.ts';
+import { getVolunteer, leave, pauseVolunteer, saveVolunteerProfile, signDeclaration, type VolunteerProfile } from '../infra/volunteers.ts';
+import type { Locale } from '../domain/types.ts';
+import type { Queryable } from '../infra/db.ts';
+import { formErrors, submittedValues } from './forms.ts';
+import { showMenu } from './menu-commands.ts';
+import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { Turn } from './turn.ts';
+
+export async function groupOptions(db: Queryable, centreIds: string[], locale: Locale) {
+  return (await interestGroups(db, centreIds)).map((g) => ({ key: g.key, label: locale === 'en' ? g.nameEn : g.nameNb }));
+}
+
+/** A new volunteer joins the first centre; multi-centre sign-up picks it from the deployment's list. */
+async function signupCentre(db: Queryable): Promise<string | null> {
+  return (await listCentres(db))[0]?.id ?? null;
+}
+
+export function noOfferReasons(v: VolunteerProfile, now: Date): NoOfferReason[] {
+  const reasons: NoOfferReason[] = [];
+  if (v.status === 'removed') return ['removed'];
+  for (const r of accountIneligibilityReasons(v, { now, currentDeclarationVersion: CURRENT_DECLARATION_VERSION })) {
+    if (r === 'declaration_not_signed') reasons.push(v.signedDeclarationVersion === null ? 'declaration_not_signed' : 'declaration_outdated');
+    else if (r === 'not_approved' || r === 'paused') reasons.push(r);
+  }
+  if (v.groups.length === 0) reasons.push('no_groups');
+  if (v.availability.length === 0) reasons.push('no_availability');
+  return reasons;
+}
+
+export function volunteerCommands(deps: BotDeps): CommandTable {
+  const { db } = deps;
+
+  const showStatus = async (turn: Turn, v: VolunteerProfile) =>
+    turn.send(volunteerStatusCard(turn.card, { volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now) }));
+
+  const volunteerOf = async (turn: Turn) => (turn.member ? getVolunteer(db, turn.member.id) : null);
+
+  return {
+    'volunteer.signup.start': async (turn) => {
+      const v = await volunteerOf(turn);
+      const centreIds = v?.centreIds.length ? v.centreIds : [(await signupCentre(db)) ?? ''];
+      const groups = await groupOptions(db, centreIds, turn.locale);
+      const values = v
+        ? { name: v.name, phone: v.phone, email: v.email, district: v.district, postcode: v.postcode, groups: v.groups, languages: v.languages, availability: keysFromWindows(v.availability), weeklyCap: v.weeklyCap, comfort: v.comfort }
+        : { languages: [turn.locale === 'en' ? 'en' : 'nb'] };
+      await turn.send(volunteerSignupCard(turn.card, { groups, mode: v ? 'edit' : 'signup', values }));
+    },
+
+    'volunteer.signup.submit': async (turn, _action, raw) => {
+      const v = await volunteerOf(turn);
+      const centreId = v?.centreIds[0] ?? (await signupCentre(db));
+      if (!centreId) return turn.say('error.unexpected');
+      const groups = await groupOptions(db, v?.centreIds.length ? v.centreIds : [centreId], turn.locale);
+      const parsed = volunteerSignupFields.safeParse(raw);
+      const errors = parsed.success ? {} : formErrors<VolunteerSignupField>(parsed.error);
+      if (parsed.success && parsed.data.groups.some((g) => !groups.some((o) => o.key === g))) errors.groups = 'error.chooseGroup';
+      if (!parsed.success || Object.keys(errors).length) {
+        return turn.replace(volunteerSignupCard(turn.card, { groups, mode: v ? 'edit' : 'signup', values: submittedValues(raw), errors }));
+      }
+      const settings = await centreSettings(db, centreId);
+      const saved = await saveVolunteerProfile(db, {
+        memberId: v?.id ?? null,
+        account: turn.account,
+        fields: parsed.data,
+        centreId,
+        requireApproval: settings?.requireApproval ?? true,
+        locale: turn.locale,
+      });
+      await turn.replace(noticeCard(turn.card, { title: turn.t(saved.created ? 'signup.thanksTitle' : 'signup.updatedTitle'), text: turn.t(saved.created ? 'signup.thanks' : 'signup.updated'), tone: 'success' }));
+      if (saved.created) await turn.send(declarationCard(turn.card, { signedVersion: null }));
+    },
+
+    'declaration.show': async (turn) => {
+      const v = await volunteerOf(turn);
+      await turn.send(declarationCard(turn.card, { signedVersion: v?.signedDeclarationVersion ?? null }));
+    },
+
+    'declaration.sign': async (turn, action) => {
+      if (action.version !== CURRENT_DECLARATION_VERSION) {
+        // Signed an old card: show the current text instead of recording a stale signature.
+        return turn.replace(declarationCard(turn.card, { signedVersion: (await volunteerOf(turn))?.signedDeclarationVersion ?? null }));
+      }
+      await signDeclaration(db, { memberId: turn.member!.id, version: action.version, account: turn.account, at: turn.now });
+      const v = await volunteerOf(turn);
+      await turn.replace(declarationCard(turn.card, { signedVersion: action.version }));
+      if (v) await showStatus(turn, v);
+    },
+
+    'volunteer.status': async (turn) => {
+      const v = await volunteerOf(turn);
+      if (v) await showStatus(turn, v);
+    },
+
+    'volunteer.pause': async (turn, action) => {
+      const until = addDays(turn.now, action.days);
+      await pauseVolunteer(db, turn.member!.id, until);
+      await turn.replace(noticeCard(turn.card, { title: turn.t('pause.doneTitle'), text: turn.t('pause.done', { days: action.days }), tone: 'success', menuButton: true }));
+    },
+
+    'volunteer.resume': async (turn) => {
+      await pauseVolunteer(db, turn.member!.id, null);
+      await turn.replace(noticeCard(turn.card, { title: turn.t('pause.resumedTitle'), text: turn.t('pause.resumed'), tone: 'success', menuButton: true }));
+    },
+
+    'volunteer.leave': async (turn) => {
+      await turn.send(leaveConfirmCard(turn.card));
+    },
+
+    'volunteer.leave.confirm': async (turn) => {
+      await leave(db, turn.member!.id, turn.now, { waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+      await turn.replace(noticeCard(turn.card, { title: turn.t('leave.doneTitle'), text: turn.t('leave.done') }));
+    },
+  };
+}
+
+export { showMenu };

@@ -1,0 +1,46 @@
+// Who may do what: the one table every command is checked against. Data scoping (own tasks, own
+// centre) is enforced by the queries the commands run; this table decides by role alone.
+import type { Role } from './types.ts';
+
+/** null = someone we don't know yet (may only see the menu and sign up). */
+export type Actor = Role | null;
+
+const EVERYONE: readonly Actor[] = [null, 'volunteer', 'staff', 'coordinator', 'caregiver', 'admin'];
+const VOLUNTEER: readonly Actor[] = ['volunteer'];
+const STAFF: readonly Actor[] = ['staff', 'coordinator', 'admin'];
+
+export const PERMISSIONS = {
+  'menu.show': EVERYONE,
+  'volunteer.signup.start': [null, 'volunteer'],
+  'volunteer.signup.submit': [null, 'volunteer'],
+  'declaration.show': VOLUNTEER,
+  'declaration.sign': VOLUNTEER,
+  'volunteer.status': VOLUNTEER,
+  'volunteer.pause': VOLUNTEER,
+  'volunteer.resume': VOLUNTEER,
+  'volunteer.leave': VOLUNTEER,
+  'volunteer.leave.confirm': VOLUNTEER,
+  'offer.accept': VOLUNTEER,
+  'offer.decline': VOLUNTEER,
+  'tasks.mine': VOLUNTEER,
+  'assignment.cancel.start': VOLUNTEER,
+  'assignment.cancel.submit': VOLUNTEER,
+  'staff.request.new': STAFF,
+  'staff.request.submit': STAFF,
+  'staff.person.new': STAFF,
+  'staff.person.submit': STAFF,
+  'staff.requests.list': STAFF,
+  'staff.request.cancel': STAFF,
+  'staff.volunteers.list': STAFF,
+  'staff.volunteer.approve': STAFF,
+  'staff.volunteer.pause': STAFF,
+  'staff.volunteer.remove': STAFF,
+  'staff.volunteer.police': STAFF,
+} as const satisfies Record<string, readonly Actor[]>;
+
+/** Every command a person can give; the card actions (adaptive-cards/actions.ts) are these verbs. */
+export type Command = keyof typeof PERMISSIONS;
+
+export function mayPerform(actor: Actor, command: Command): boolean {
+  return (PERMISSIONS[command] as readonly Actor[]).includes(actor);
+}

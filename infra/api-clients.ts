@@ -1,0 +1,16 @@
+// Each integrating case system acts through one member record, so requests it posts have an owner
+// like any other and can be scoped to it.
+import type { Queryable } from './db.ts';
+
+export async function systemMember(db: Queryable, system: string, centreId: string): Promise<string> {
+  const found = await db.query<{ member_id: string }>(`SELECT member_id FROM chat_identities WHERE channel_id = 'api' AND user_id = $1`, [system]);
+  if (found[0]) return found[0].member_id;
+  const m = await db.query<{ id: string }>(`INSERT INTO members (role, centre_id, name) VALUES ('staff', $1, $2) RETURNING id`, [centreId, `API: ${system}`]);
+  const id = m[0]!.id;
+  const linked = await db.query<{ member_id: string }>(
+    `INSERT INTO chat_identities (channel_id, user_id, member_id) VALUES ('api', $1, $2)
+     ON CONFLICT (channel_id, user_id) DO UPDATE SET channel_id = EXCLUDED.channel_id RETURNING member_id`,
+    [system, id],
+  );
+  return linked[0]!.member_id;
+}

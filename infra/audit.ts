@@ -1,0 +1,22 @@
+// The append-only record of who saw or changed whose personal data.
+import type { Queryable } from './db.ts';
+
+export type AuditAction = 'reveal' | 'person.create' | 'consent.record' | 'person.erase' | 'volunteer.leave' | 'request.create';
+
+export async function audit(
+  tx: Queryable,
+  entry: { actorId: string | null; action: AuditAction; requestId?: string | null; personId?: string | null; fields?: string[]; channelId?: string | null; at: Date },
+): Promise<void> {
+  await tx.query(
+    'INSERT INTO audit_log (at, actor_id, action, request_id, person_id, fields, channel_id) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [entry.at, entry.actorId, entry.action, entry.requestId ?? null, entry.personId ?? null, entry.fields ?? null, entry.channelId ?? null],
+  );
+}
+
+export async function revealsOf(db: Queryable, personId: string): Promise<Array<{ actorId: string | null; requestId: string | null; fields: string[]; at: Date }>> {
+  const rows = await db.query<{ actor_id: string | null; request_id: string | null; fields: string[] | null; at: Date }>(
+    `SELECT actor_id, request_id, fields, at FROM audit_log WHERE person_id = $1 AND action = 'reveal' ORDER BY at`,
+    [personId],
+  );
+  return rows.map((r) => ({ actorId: r.actor_id, requestId: r.request_id, fields: r.fields ?? [], at: r.at }));
+}

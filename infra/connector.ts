@@ -1,0 +1,149 @@
+// Proactive sends to the Bot Connector REST API (POST/PUT /v3/conversations/…): what the workers
+// use to deliver offers and updates. botbuilder stays in bot/; this is the thin, pooled HTTP client a
+// fan-out needs (one keep-alive agent, no per-send client construction).
+import http from 'node:http';
+import https from 'node:https';
+import type { ConversationRef } from './identities.ts';
+
+export interface OutgoingActivity {
+  type?: 'message';
+  text?: string;
+  attachments?: Array<{ contentType: string; content: unknown }>;
+  summary?: string;
+  locale?: string;
+}
+
+export interface Messenger {
+  send(ref: ConversationRef, activity: OutgoingActivity): Promise<{ id: string }>;
+  update(ref: ConversationRef, activityId: string, activity: OutgoingActivity): Promise<void>;
+  close(): void;
+}
+
+/** A failed send. `final` means retrying cannot help (403 blocked, 404 gone, 400). */
+export class SendError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number | null,
+  ) {
+    super(`connector answered ${status}`);
+  }
+  get final(): boolean {
+    return this.status === 400 || this.status === 401 || this.status === 403 || this.status === 404;
+  }
+  get rateLimited(): boolean {
+    return this.status === 429;
+  }
+}
+
+export interface TokenProvider {
+  /** Bearer token for the connector, or null when running anonymously (development). */
+  token(): Promise<string | null>;
+}
+
+export const anonymousTokens: TokenProvider = { token: async () => null };
+
+/** App credentials → token via MSAL client-credentials, cached by MSAL until near expiry. */
+export async function appTokenProvider(cfg: { appId: string; password: string; tenantId: string; appType: string }): Promise<TokenProvider> {
+  const { ConfidentialClientApplication } = await import('@azure/msal-node');
+  const tenant = cfg.appType === 'SingleTenant' && cfg.tenantId ? cfg.tenantId : 'botframework.com';
+  const app = new ConfidentialClientApplication({
+    auth: { clientId: cfg.appId, clientSecret: cfg.password, authority: `https://login.microsoftonline.com/${tenant}` },
+  });
+  return {
+    async token() {
+      const res = await app.acquireTokenByClientCredential({ scopes: ['https://api.botframework.com/.default'] });
+      if (!res?.accessToken) throw new Error('no connector token');
+      return res.accessToken;
+    },
+  };
+}
+
+export function createMessenger(opts: { tokens: TokenProvider; allowedHosts: string[] | null; timeoutMs?: number }): Messenger {
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  };
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+
+  async function call(method: 'POST' | 'PUT', ref: ConversationRef, path: string, body: unknown): Promise<{ id?: string }> {
+    const url = new URL(ref.serviceUrl.replace(/\/?$/, '/') + path.replace(/^\//, ''));
+    // Never post conversation data to a host we don't trust (a forged serviceUrl would leak it).
+    if (opts.allowedHosts && !opts.allowedHosts.includes(url.hostname)) throw new SendError(400, null);
+    const token = await opts.tokens.token();
+    const payload = Buffer.from(JSON.stringify(body));
+    return new Promise((ok, fail) => {
+      const req = (url.protocol === 'https:' ? https : http).request(
+        url,
+        {
+          method,
+          agent: agents[url.protocol as 'http:' | 'https:'],
+          headers: {
+            'content-type': 'application/json',
+            'content-length': payload.length,
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) {
+              try {
+                ok(chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string }) : {});
+              } catch {
+                ok({});
+              }
+              return;
+            }
+            fail(new SendError(status, parseRetryAfter(res.headers['retry-after'])));
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new SendError(504, null)));
+      req.on('error', (err) => fail(err instanceof SendError ? err : new SendError(503, null)));
+      req.end(payload);
+    });
+  }
+
+  function envelope(ref: ConversationRef, activity: OutgoingActivity) {
+    return {
+      type: 'message',
+      ...activity,
+      channelId: ref.channelId,
+      serviceUrl: ref.serviceUrl,
+      conversation: ref.conversation,
+      from: ref.bot,
+      recipient: ref.user,
+    };
+  }
+
+  return {
+    async send(ref, activity) {
+      const res = await call('POST', ref, `v3/conversations/${encodeURIComponent(ref.conversation.id)}/activities`, envelope(ref, activity));
+      return { id: res.id ?? '' };
+    },
+    async update(ref, activityId, activity) {
+      await call(
+        'PUT',
+        ref,
+        `v3/conversations/${encodeURIComponent(ref.conversation.id)}/activities/${encodeURIComponent(activityId)}`,
+        { ...envelope(ref, activity), id: activityId },
+      );
+    },
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
+
+function parseRetryAfter(h: string | string[] | undefined): number | null {
+  const v = Array.isArray(h) ? h[0] : h;
+  if (!v) return null;
+  const secs = Number(v);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}

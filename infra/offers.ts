@@ -1,0 +1,199 @@
+// Offers and assignments: accept (first wins, enforced by the database), decline, delivery
+// bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
+import type { Database, Queryable } from './db.ts';
+import { addOutbox } from './outbox.ts';
+import { audit } from './audit.ts';
+import { privateDetails, reopenRequest, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
+import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
+import type { HelpRequest, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
+
+export type AcceptResult =
+  | { outcome: 'won' | 'already_yours'; request: HelpRequest; details: PrivateRequestDetails; assignmentId: string }
+  | { outcome: 'taken' | 'cancelled' | 'closed' | 'not_eligible' | 'not_found' };
+
+export async function acceptOffer(
+  db: Database,
+  input: { offerId: string; volunteerId: string; channelId: string; now: Date },
+): Promise<AcceptResult> {
+  return db.transaction(async (tx): Promise<AcceptResult> => {
+    const offers = await tx.query<{ request_id: string; status: OfferStatus }>(
+      'SELECT request_id, status FROM offers WHERE id = $1 AND volunteer_id = $2',
+      [input.offerId, input.volunteerId],
+    );
+    const offer = offers[0];
+    if (!offer) return { outcome: 'not_found' };
+    if (offer.status === 'accepted') {
+      const a = await tx.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND volunteer_id = $2 AND status = 'active'`, [offer.request_id, input.volunteerId]);
+      if (a[0]) return reveal(tx, offer.request_id, a[0].id, input, 'already_yours');
+      return { outcome: 'closed' };
+    }
+    // The one conditional statement that decides the race: only one transaction finds status 'open'.
+    const won = await tx.query<{ id: string }>(
+      `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
+        WHERE id = $1 AND status = 'open'
+          AND EXISTS (SELECT 1 FROM volunteers v WHERE v.member_id = $2 AND v.status = 'approved' AND (v.paused_until IS NULL OR v.paused_until <= $3))
+          AND EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = $2 AND s.version = $4)
+        RETURNING id`,
+      [offer.request_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
+    );
+    if (won.length === 0) {
+      const r = await tx.query<{ status: RequestStatus }>('SELECT status FROM help_requests WHERE id = $1', [offer.request_id]);
+      const status = r[0]?.status;
+      if (offer.status === 'pending' && status !== 'open') {
+        await tx.query(`UPDATE offers SET status = $2 WHERE id = $1 AND status = 'pending'`, [input.offerId, status === 'cancelled' ? 'withdrawn' : 'taken']);
+      }
+      if (status === 'open') return { outcome: 'not_eligible' };
+      return { outcome: status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed' };
+    }
+    const assignment = await tx.query<{ id: string }>(
+      'INSERT INTO assignments (request_id, volunteer_id, assigned_at) VALUES ($1, $2, $3) RETURNING id',
+      [offer.request_id, input.volunteerId, input.now],
+    );
+    await tx.query(`UPDATE offers SET status = 'accepted', responded_at = $2 WHERE id = $1`, [input.offerId, input.now]);
+    await tx.query(`UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $2 AND status = 'pending'`, [offer.request_id, input.offerId]);
+    await addOutbox(tx, 'request.taken', offer.request_id);
+    return reveal(tx, offer.request_id, assignment[0]!.id, input, 'won');
+  });
+}
+
+async function reveal(
+  tx: Queryable,
+  requestId: string,
+  assignmentId: string,
+  input: { volunteerId: string; channelId: string; now: Date },
+  outcome: 'won' | 'already_yours',
+): Promise<AcceptResult> {
+  const rows = await tx.query<Parameters<typeof toHelpRequest>[0]>('SELECT * FROM help_requests WHERE id = $1', [requestId]);
+  const request = toHelpRequest(rows[0]!);
+  const details = (await privateDetails(tx, requestId))!;
+  await audit(tx, { actorId: input.volunteerId, action: 'reveal', requestId, personId: request.personId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now });
+  return { outcome, request, details, assignmentId };
+}
+
+export async function declineOffer(db: Queryable, input: { offerId: string; volunteerId: string; now: Date }): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE offers SET status = 'declined', responded_at = $3 WHERE id = $1 AND volunteer_id = $2 AND status = 'pending' RETURNING id`,
+    [input.offerId, input.volunteerId, input.now],
+  );
+  return rows.length > 0;
+}
+
+export interface OfferForSend {
+  offerId: string;
+  volunteerId: string;
+  status: OfferStatus;
+  activityId: string | null;
+  conversationId: string | null;
+  channelId: string | null;
+  request: HelpRequest;
+}
+
+export async function offerForSend(db: Queryable, offerId: string): Promise<OfferForSend | null> {
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null }>(
+    `SELECT r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id
+       FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1`,
+    [offerId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    offerId: r.offer_id,
+    volunteerId: r.volunteer_id,
+    status: r.offer_status,
+    activityId: r.activity_id,
+    conversationId: r.conversation_id,
+    channelId: r.channel_id,
+    request: toHelpRequest(r),
+  };
+}
+
+export async function unsentOffers(db: Queryable, requestId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM offers WHERE request_id = $1 AND sent_at IS NULL AND NOT undeliverable AND status = 'pending' ORDER BY created_at, id`,
+    [requestId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Offers whose card is on someone's screen and should now show "taken" / "cancelled". */
+export async function offersToClose(db: Queryable, requestId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM offers WHERE request_id = $1 AND activity_id IS NOT NULL AND status IN ('taken', 'withdrawn', 'pending') AND closed_card_sent_at IS NULL`,
+    [requestId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function recordOfferDelivered(
+  db: Queryable,
+  d: { offerId: string; channelId: string; conversationId: string; activityId: string; at: Date },
+): Promise<void> {
+  await db.query(
+    'UPDATE offers SET sent_at = $2, channel_id = $3, conversation_id = $4, activity_id = $5 WHERE id = $1',
+    [d.offerId, d.at, d.channelId, d.conversationId, d.activityId],
+  );
+}
+
+export async function recordOfferUndeliverable(db: Queryable, offerId: string): Promise<void> {
+  await db.query('UPDATE offers SET undeliverable = true WHERE id = $1', [offerId]);
+}
+
+export async function recordOfferClosedCard(db: Queryable, offerId: string, at: Date): Promise<void> {
+  await db.query('UPDATE offers SET closed_card_sent_at = $2 WHERE id = $1', [offerId, at]);
+}
+
+export interface MyTask {
+  assignmentId: string;
+  request: HelpRequest;
+  details: PrivateRequestDetails;
+}
+
+/** Upcoming tasks with their details: each listing is a reveal and is recorded. */
+export async function myTasks(db: Database, input: { volunteerId: string; channelId: string; now: Date }): Promise<MyTask[]> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<Parameters<typeof toHelpRequest>[0] & { assignment_id: string }>(
+      `SELECT r.*, a.id AS assignment_id FROM assignments a JOIN help_requests r ON r.id = a.request_id
+        WHERE a.volunteer_id = $1 AND a.status = 'active' AND r.starts_at + r.duration_minutes * interval '1 minute' > $2
+        ORDER BY r.starts_at`,
+      [input.volunteerId, input.now],
+    );
+    const tasks: MyTask[] = [];
+    for (const r of rows) {
+      const request = toHelpRequest(r);
+      const details = (await privateDetails(tx, r.id))!;
+      await audit(tx, { actorId: input.volunteerId, action: 'reveal', requestId: r.id, personId: request.personId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now });
+      tasks.push({ assignmentId: r.assignment_id, request, details });
+    }
+    return tasks;
+  });
+}
+
+export type CancelAssignmentResult = { ok: true; requestId: string; reoffered: number } | { ok: false };
+
+/** The volunteer can't make it: the request reopens and goes out again without them; staff are told. */
+export async function cancelAssignment(
+  db: Database,
+  input: { assignmentId: string; volunteerId: string; reason: string; now: Date; matching: MatchingSettings },
+): Promise<CancelAssignmentResult> {
+  return db.transaction(async (tx): Promise<CancelAssignmentResult> => {
+    const rows = await tx.query<{ request_id: string }>(
+      `UPDATE assignments SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4
+        WHERE id = $1 AND volunteer_id = $2 AND status = 'active' RETURNING request_id`,
+      [input.assignmentId, input.volunteerId, input.now, input.reason],
+    );
+    const requestId = rows[0]?.request_id;
+    if (!requestId) return { ok: false };
+    const reoffered = await reopenRequest(tx, requestId, input.assignmentId, input.now, input.matching);
+    return { ok: true, requestId, reoffered };
+  });
+}
+
+export async function assignmentInfo(db: Queryable, assignmentId: string): Promise<{ requestId: string; volunteerId: string; createdBy: string; reason: string | null } | null> {
+  const rows = await db.query<{ request_id: string; volunteer_id: string; created_by: string; cancel_reason: string | null }>(
+    `SELECT a.request_id, a.volunteer_id, r.created_by, a.cancel_reason FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE a.id = $1`,
+    [assignmentId],
+  );
+  const r = rows[0];
+  return r ? { requestId: r.request_id, volunteerId: r.volunteer_id, createdBy: r.created_by, reason: r.cancel_reason } : null;
+}

@@ -1,0 +1,43 @@
+// Messages a committed change must lead to are written as outbox rows in the same transaction;
+// jobs/ turns them into queued sends. Rows hold a kind and an id, nothing personal.
+import type { Queryable } from './db.ts';
+
+export type OutboxKind =
+  | 'offers.send' // ref: request id — send the offers of the current wave that are not sent yet
+  | 'request.taken' // ref: request id — close other offers, tell staff
+  | 'request.cancelled' // ref: request id — close offers, tell the assigned volunteer
+  | 'assignment.cancelled'; // ref: assignment id — tell staff; the request was reopened
+
+export interface OutboxRow {
+  id: number;
+  kind: OutboxKind;
+  refId: string;
+}
+
+export async function addOutbox(tx: Queryable, kind: OutboxKind, refId: string): Promise<number> {
+  const rows = await tx.query<{ id: number }>('INSERT INTO outbox (kind, ref_id) VALUES ($1, $2) RETURNING id', [kind, refId]);
+  return rows[0]!.id;
+}
+
+export async function pendingOutbox(db: Queryable, limit: number, olderThanMs = 0): Promise<OutboxRow[]> {
+  const rows = await db.query<{ id: number; kind: OutboxKind; ref_id: string }>(
+    `SELECT id, kind, ref_id FROM outbox
+      WHERE dispatched_at IS NULL AND created_at <= now() - ($2::int * interval '1 millisecond')
+      ORDER BY id LIMIT $1`,
+    [limit, olderThanMs],
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, refId: r.ref_id }));
+}
+
+export async function getOutbox(db: Queryable, id: number): Promise<(OutboxRow & { dispatched: boolean }) | null> {
+  const rows = await db.query<{ id: number; kind: OutboxKind; ref_id: string; dispatched_at: Date | null }>(
+    'SELECT id, kind, ref_id, dispatched_at FROM outbox WHERE id = $1',
+    [id],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, kind: r.kind, refId: r.ref_id, dispatched: r.dispatched_at !== null } : null;
+}
+
+export async function markDispatched(db: Queryable, id: number): Promise<void> {
+  await db.query('UPDATE outbox SET dispatched_at = now() WHERE id = $1 AND dispatched_at IS NULL', [id]);
+}

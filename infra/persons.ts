@@ -1,0 +1,79 @@
+// People helped (brukere) and their consent records.
+import type { Database, Queryable } from './db.ts';
+import { audit } from './audit.ts';
+import type { ConsentBasis, ConsentRecord } from '../domain/types.ts';
+import type { PersonFields } from '../adaptive-cards/actions.ts';
+import { addMonths } from 'date-fns';
+
+export interface PersonSummary {
+  id: string;
+  /** Shown to staff of the person's centre only. */
+  name: string;
+  district: string;
+}
+
+export async function registerPerson(
+  db: Database,
+  input: { centreId: string; staffId: string; fields: PersonFields; at: Date; consentValidityMonths: number },
+): Promise<{ personId: string }> {
+  const f = input.fields;
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `INSERT INTO persons (centre_id, name, address, phone, district, notes, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [input.centreId, f.name, f.address, f.phone, f.district, f.notes, input.staffId],
+    );
+    const personId = rows[0]!.id;
+    await recordConsent(tx, {
+      personId,
+      basis: f.consentBasis,
+      relation: f.consentRelation,
+      recordedBy: input.staffId,
+      givenAt: new Date(`${f.consentDate}T12:00:00Z`),
+      validityMonths: input.consentValidityMonths,
+      at: input.at,
+    });
+    await audit(tx, { actorId: input.staffId, action: 'person.create', personId, at: input.at });
+    return { personId };
+  });
+}
+
+export async function recordConsent(
+  tx: Queryable,
+  c: { personId: string; basis: ConsentBasis; relation: string | null; recordedBy: string; givenAt: Date; validityMonths: number; at: Date },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO consents (person_id, basis, relation, recorded_by, given_at, valid_until) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [c.personId, c.basis, c.relation, c.recordedBy, c.givenAt, addMonths(c.givenAt, c.validityMonths)],
+  );
+  await audit(tx, { actorId: c.recordedBy, action: 'consent.record', personId: c.personId, at: c.at });
+}
+
+export async function consentsOf(db: Queryable, personId: string): Promise<ConsentRecord[]> {
+  const rows = await db.query<{ id: string; person_id: string; basis: ConsentBasis; relation: string | null; recorded_by: string; given_at: Date; valid_until: Date; withdrawn_at: Date | null }>(
+    'SELECT id, person_id, basis, relation, recorded_by, given_at, valid_until, withdrawn_at FROM consents WHERE person_id = $1 ORDER BY given_at',
+    [personId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    personId: r.person_id,
+    basis: r.basis,
+    relation: r.relation,
+    recordedBy: r.recorded_by,
+    givenAt: r.given_at,
+    validUntil: r.valid_until,
+    withdrawnAt: r.withdrawn_at,
+  }));
+}
+
+export async function personsOfCentre(db: Queryable, centreId: string): Promise<PersonSummary[]> {
+  const rows = await db.query<{ id: string; name: string; district: string }>(
+    'SELECT id, name, district FROM persons WHERE centre_id = $1 AND erased_at IS NULL ORDER BY name',
+    [centreId],
+  );
+  return rows;
+}
+
+export async function getPersonCentre(db: Queryable, personId: string): Promise<{ centreId: string; erased: boolean } | null> {
+  const rows = await db.query<{ centre_id: string; erased_at: Date | null }>('SELECT centre_id, erased_at FROM persons WHERE id = $1', [personId]);
+  return rows[0] ? { centreId: rows[0].centre_id, erased: rows[0].erased_at !== null } : null;
+}

@@ -1,0 +1,247 @@
+// Help requests: posting (with the consent gate), waves of offers, cancelling, and the lists staff see.
+import { startOfISOWeek, addWeeks, subDays } from 'date-fns';
+import { TZDate } from '@date-fns/tz';
+import type { Database, Queryable } from './db.ts';
+import { addOutbox } from './outbox.ts';
+import { audit } from './audit.ts';
+import { consentsOf, getPersonCentre } from './persons.ts';
+import { loadMatchingPool } from './matching-pool.ts';
+import { eligibleVolunteers, takeWave } from '../domain/matching.ts';
+import { consentState, mayBroadcast } from '../domain/consent.ts';
+import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
+import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
+import type { HelpRequest, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
+
+export const TIME_ZONE = 'Europe/Oslo';
+
+export interface MatchingSettings {
+  waveSize: number;
+  maxDistanceKm: number;
+}
+
+interface RequestRow {
+  id: string;
+  centre_id: string;
+  group_key: string;
+  district: string;
+  lat: number | null;
+  lon: number | null;
+  starts_at: Date;
+  duration_minutes: number;
+  flexible_until: Date | null;
+  summary: string;
+  language: string | null;
+  police_certificate: boolean;
+  first_time_friendly: boolean;
+  staff_along: boolean;
+  urgent: boolean;
+  person_id: string | null;
+  created_by: string;
+  status: RequestStatus;
+  wave: number;
+}
+
+export function toHelpRequest(r: RequestRow): HelpRequest {
+  return {
+    id: r.id,
+    centreId: r.centre_id,
+    group: r.group_key,
+    district: r.district,
+    startsAt: r.starts_at,
+    durationMinutes: r.duration_minutes,
+    flexibleUntil: r.flexible_until,
+    summary: r.summary,
+    requirements: {
+      language: r.language,
+      policeCertificate: r.police_certificate,
+      firstTimeFriendly: r.first_time_friendly,
+      staffAlong: r.staff_along,
+    },
+    urgent: r.urgent,
+    status: r.status,
+    personId: r.person_id,
+    createdBy: r.created_by,
+    location: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : null,
+    wave: r.wave,
+  };
+}
+
+export async function getRequest(db: Queryable, requestId: string): Promise<HelpRequest | null> {
+  const rows = await db.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1', [requestId]);
+  return rows[0] ? toHelpRequest(rows[0]) : null;
+}
+
+/** A date and time typed by a person in Norway, as an instant. */
+export function osloInstant(date: string, time: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  return new Date(new TZDate(y, m - 1, d, hh, mm, 0, TIME_ZONE).getTime());
+}
+
+export type CreateRequestResult =
+  | { ok: true; requestId: string; status: 'open' | 'waiting_consent'; offered: number }
+  | { ok: false; errors: Record<string, string> };
+
+export async function createRequest(
+  db: Database,
+  input: {
+    centreId: string;
+    createdBy: string;
+    fields: HelpRequestFields;
+    source: 'chat' | 'api';
+    externalRef?: string | null;
+    now: Date;
+    matching: MatchingSettings;
+  },
+): Promise<CreateRequestResult> {
+  const f = input.fields;
+  const startsAt = osloInstant(f.date, f.time);
+  if (startsAt.getTime() <= input.now.getTime()) return { ok: false, errors: { date: 'error.past' } };
+  const flexibleUntil = f.flexibleUntilTime ? osloInstant(f.date, f.flexibleUntilTime) : null;
+  if (flexibleUntil && flexibleUntil.getTime() <= startsAt.getTime()) return { ok: false, errors: { flexibleUntilTime: 'error.flexibleBeforeStart' } };
+  const person = await getPersonCentre(db, f.personId);
+  if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
+
+  const consent = consentState(await consentsOf(db, f.personId), input.now);
+  const status = mayBroadcast(consent) ? 'open' : 'waiting_consent';
+
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `INSERT INTO help_requests (centre_id, group_key, district, starts_at, duration_minutes, flexible_until, summary, meeting_place,
+         handover_note, contact_name, contact_phone, language, police_certificate, first_time_friendly, staff_along, urgent,
+         person_id, created_by, source, external_ref, status, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
+       RETURNING id`,
+      [input.centreId, f.group, f.district, startsAt, f.durationMinutes, flexibleUntil, f.summary, f.meetingPlace, f.handoverNote,
+        f.contactName, f.contactPhone, f.language, f.policeCertificate, f.firstTimeFriendly, f.staffAlong, f.urgent, f.personId,
+        input.createdBy, input.source, input.externalRef ?? null, status, input.now],
+    );
+    const requestId = rows[0]!.id;
+    await audit(tx, { actorId: input.createdBy, action: 'request.create', requestId, personId: f.personId, at: input.now });
+    const offered = status === 'open' ? await sendNextWave(tx, requestId, input.now, input.matching) : 0;
+    return { ok: true as const, requestId, status, offered };
+  });
+}
+
+/**
+ * Offers the request to the next ranked eligible volunteers who have not had it yet, and leaves an
+ * outbox row so the offers are sent after commit. Returns how many offers were created.
+ * `waveSize: Infinity` widens to everyone eligible.
+ */
+export async function sendNextWave(tx: Queryable, requestId: string, now: Date, matching: MatchingSettings): Promise<number> {
+  // Row lock: two workers widening the same request at once must not both pick the same wave.
+  const rows = await tx.query<RequestRow>(`SELECT * FROM help_requests WHERE id = $1 FOR UPDATE`, [requestId]);
+  const row = rows[0];
+  if (!row || row.status !== 'open') return 0;
+  const request = toHelpRequest(row);
+  const weekStart = startOfISOWeek(new TZDate(request.startsAt.getTime(), TIME_ZONE));
+  const pool = await loadMatchingPool(tx, {
+    centreId: request.centreId,
+    group: request.group,
+    requestId,
+    personId: request.personId,
+    weekStart: new Date(weekStart.getTime()),
+    weekEnd: new Date(addWeeks(weekStart, 1).getTime()),
+    since: subDays(now, 30),
+  });
+  const ranked = eligibleVolunteers(request, pool.volunteers, {
+    now,
+    currentDeclarationVersion: CURRENT_DECLARATION_VERSION,
+    maxDistanceKm: matching.maxDistanceKm,
+    weeklyLoad: pool.weeklyLoad,
+    recentOffers: pool.recentOffers,
+    recentTasks: pool.recentTasks,
+    helpedBefore: pool.helpedBefore,
+    excluded: pool.excluded,
+    timeZone: TIME_ZONE,
+  });
+  const wave = takeWave(ranked, pool.excluded, Number.isFinite(matching.waveSize) ? matching.waveSize : ranked.length);
+  if (wave.length === 0) return 0;
+  const waveNo = request.wave + 1;
+  const inserted = await tx.query<{ id: string }>(
+    `INSERT INTO offers (request_id, volunteer_id, wave, created_at)
+     SELECT $1, v, $2, $3 FROM unnest($4::uuid[]) AS v
+     ON CONFLICT (request_id, volunteer_id) DO NOTHING RETURNING id`,
+    [requestId, waveNo, now, wave.map((c) => c.volunteerId)],
+  );
+  await tx.query('UPDATE help_requests SET wave = $2, updated_at = $3 WHERE id = $1', [requestId, waveNo, now]);
+  await addOutbox(tx, 'offers.send', requestId);
+  return inserted.length;
+}
+
+export type CancelRequestResult = { ok: true } | { ok: false; reason: 'not_found' | 'closed' };
+
+export async function cancelRequest(
+  db: Database,
+  input: { requestId: string; centreId: string; by: string; now: Date },
+): Promise<CancelRequestResult> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `UPDATE help_requests SET status = 'cancelled', cancelled_at = $3, cancelled_by = $4, updated_at = $3
+        WHERE id = $1 AND centre_id = $2 AND status IN ('waiting_consent', 'open', 'taken') RETURNING id`,
+      [input.requestId, input.centreId, input.now, input.by],
+    );
+    if (rows.length === 0) {
+      const exists = await tx.query('SELECT 1 FROM help_requests WHERE id = $1 AND centre_id = $2', [input.requestId, input.centreId]);
+      return { ok: false as const, reason: exists.length ? ('closed' as const) : ('not_found' as const) };
+    }
+    await tx.query(
+      `UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = $1 AND status = 'active'`,
+      [input.requestId, input.now],
+    );
+    await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [input.requestId]);
+    await addOutbox(tx, 'request.cancelled', input.requestId);
+    return { ok: true as const };
+  });
+}
+
+/** Private details of a request, for the assigned volunteer and staff only (see domain/confidentiality). */
+export async function privateDetails(db: Queryable, requestId: string): Promise<PrivateRequestDetails | null> {
+  const rows = await db.query<{ name: string | null; address: string | null; phone: string | null; meeting_place: string | null; handover_note: string | null; contact_name: string | null; contact_phone: string | null }>(
+    `SELECT p.name, p.address, p.phone, r.meeting_place, r.handover_note, r.contact_name, r.contact_phone
+       FROM help_requests r LEFT JOIN persons p ON p.id = r.person_id WHERE r.id = $1`,
+    [requestId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    personName: r.name ?? '',
+    address: r.address ?? '',
+    phone: r.phone ?? '',
+    meetingPlace: r.meeting_place,
+    handoverNote: r.handover_note,
+    contactName: r.contact_name,
+    contactPhone: r.contact_phone,
+  };
+}
+
+export interface StaffRequestItem {
+  request: HelpRequest;
+  offered: number;
+  takenByFirstName: string | null;
+}
+
+export async function requestsForStaff(db: Queryable, centreId: string, limit = 20): Promise<StaffRequestItem[]> {
+  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null }>(
+    `SELECT r.*, (SELECT count(*)::int FROM offers o WHERE o.request_id = r.id) AS offered, m.name AS taken_by
+       FROM help_requests r LEFT JOIN members m ON m.id = r.assigned_volunteer_id
+      WHERE r.centre_id = $1
+      ORDER BY (r.status IN ('open', 'waiting_consent', 'taken')) DESC, r.starts_at DESC LIMIT $2`,
+    [centreId, limit],
+  );
+  return rows.map((r) => ({ request: toHelpRequest(r), offered: r.offered, takenByFirstName: r.taken_by ? (r.taken_by.split(/\s+/)[0] ?? null) : null }));
+}
+
+/**
+ * A volunteer dropped out of a taken request: it opens again (if it has not started), staff are told
+ * through the outbox, and the next wave goes to volunteers who have not had it yet.
+ */
+export async function reopenRequest(tx: Queryable, requestId: string, assignmentId: string, now: Date, matching: MatchingSettings): Promise<number> {
+  await tx.query(
+    `UPDATE help_requests SET status = 'open', assigned_volunteer_id = NULL, taken_at = NULL, updated_at = $2
+      WHERE id = $1 AND status = 'taken' AND starts_at > $2`,
+    [requestId, now],
+  );
+  await addOutbox(tx, 'assignment.cancelled', assignmentId);
+  return sendNextWave(tx, requestId, now, matching);
+}

@@ -1,0 +1,114 @@
+// A demo centre with realistic data (the brief's numbers): interest groups, 60 approved volunteers
+// with signed declarations spread over groups and districts, 3 staff, 2 caregivers, 5 people helped
+// with consent. Idempotent: running it again changes nothing.
+import type { Database } from './db.ts';
+import { ensureCentre } from './centres.ts';
+import { DEV_CHANNEL } from './identities.ts';
+import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
+import { DEFAULT_INTEREST_GROUPS } from '../domain/interest-groups.ts';
+import type { AvailabilityWindow } from '../domain/types.ts';
+
+export const DEMO_CENTRE = { id: 'hamar', name: 'Hamar frivilligsentral', requireApproval: true };
+
+export interface DemoIdentity {
+  id: string;
+  name: string;
+  role: 'volunteer' | 'staff' | 'caregiver' | 'new';
+}
+
+const FIRST = ['Astrid', 'Bjørn', 'Solveig', 'Arne', 'Ingrid', 'Knut', 'Randi', 'Per', 'Liv', 'Odd', 'Berit', 'Svein', 'Turid', 'Jan', 'Gunn', 'Terje', 'Anne', 'Rolf', 'Marit', 'Nils'];
+const LAST = ['Hansen', 'Johansen', 'Olsen', 'Larsen', 'Andersen', 'Pedersen', 'Nilsen', 'Kristiansen', 'Jensen', 'Karlsen', 'Haugen', 'Bakken'];
+const DISTRICTS = ['Sentrum', 'Ingeberg', 'Ridabu', 'Vang', 'Ottestad', 'Midtstranda'];
+const EXTRA_LANGS = ['en', 'ar', 'pl', 'so', 'uk'];
+
+export const DEMO_STAFF: DemoIdentity[] = [
+  { id: 'demo-ansatt-1', name: 'Kari Nordmann (frivilligsentralen)', role: 'staff' },
+  { id: 'demo-ansatt-2', name: 'Ola Hansen (hjemmetjenesten)', role: 'staff' },
+  { id: 'demo-ansatt-3', name: 'Siri Berg (psykisk helse og rus)', role: 'staff' },
+];
+export const DEMO_CAREGIVERS: DemoIdentity[] = [
+  { id: 'demo-parorende-1', name: 'Eva Lund (pårørende)', role: 'caregiver' },
+  { id: 'demo-parorende-2', name: 'Tor Moen (pårørende)', role: 'caregiver' },
+];
+
+export function demoVolunteerName(i: number): string {
+  return `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`;
+}
+
+export function demoVolunteerId(i: number): string {
+  return `demo-frivillig-${String(i + 1).padStart(2, '0')}`;
+}
+
+/** The identities the local web chat offers (a selection; every seeded demo id works). */
+export function demoIdentities(): DemoIdentity[] {
+  const volunteers = Array.from({ length: 5 }, (_, i) => ({ id: demoVolunteerId(i), name: `${demoVolunteerName(i)} (frivillig)`, role: 'volunteer' as const }));
+  return [...volunteers, ...DEMO_STAFF, ...DEMO_CAREGIVERS, { id: 'demo-ny-1', name: 'Ny bruker', role: 'new' }];
+}
+
+function everyDay(): AvailabilityWindow[] {
+  return ([1, 2, 3, 4, 5, 6, 7] as const).map((weekday) => ({ weekday, fromMinute: 8 * 60, toMinute: 21 * 60 }));
+}
+
+function spreadAvailability(i: number): AvailabilityWindow[] {
+  const days = ([1, 2, 3, 4, 5, 6, 7] as const).filter((d) => (d + i) % 3 !== 0);
+  return days.map((weekday) => (i % 2 === 0 ? { weekday, fromMinute: 8 * 60, toMinute: 17 * 60 } : { weekday, fromMinute: 12 * 60, toMinute: 21 * 60 }));
+}
+
+export async function seedDemo(db: Database, now: Date = new Date()): Promise<{ created: boolean }> {
+  await ensureCentre(db, DEMO_CENTRE);
+  const exists = await db.query('SELECT 1 FROM chat_identities WHERE channel_id = $1 AND user_id = $2', [DEV_CHANNEL, 'demo-ansatt-1']);
+  if (exists.length) return { created: false };
+  await db.query('INSERT INTO declarations (version) VALUES ($1) ON CONFLICT DO NOTHING', [CURRENT_DECLARATION_VERSION]);
+  return db.transaction(async (tx) => {
+    const addMember = async (role: string, name: string, phone: string, userId: string, centreId: string | null) => {
+      const m = await tx.query<{ id: string }>('INSERT INTO members (role, centre_id, name, phone) VALUES ($1, $2, $3, $4) RETURNING id', [role, centreId, name, phone]);
+      const id = m[0]!.id;
+      await tx.query('INSERT INTO chat_identities (channel_id, user_id, member_id) VALUES ($1, $2, $3)', [DEV_CHANNEL, userId, id]);
+      return id;
+    };
+    const staffIds: string[] = [];
+    for (const [i, s] of DEMO_STAFF.entries()) {
+      staffIds.push(await addMember(i === 0 ? 'coordinator' : 'staff', s.name.replace(/ \(.*\)$/, ''), `4790000${100 + i}`, s.id, DEMO_CENTRE.id));
+    }
+    for (const [i, c] of DEMO_CAREGIVERS.entries()) {
+      await addMember('caregiver', c.name.replace(/ \(.*\)$/, ''), `4790000${200 + i}`, c.id, DEMO_CENTRE.id);
+    }
+    const groups = DEFAULT_INTEREST_GROUPS.map((g) => g.key);
+    for (let i = 0; i < 60; i++) {
+      const id = await addMember('volunteer', demoVolunteerName(i), `9${String(1000000 + i * 137).padStart(7, '0')}`, demoVolunteerId(i), null);
+      // The first 24 are broad and central, so a demo request always finds a crowd to race for it.
+      const broad = i < 24;
+      const myGroups = broad ? groups : [groups[i % groups.length]!, groups[(i * 3 + 1) % groups.length]!, 'besoksvenn'];
+      const languages = ['nb', ...(i % 4 === 0 ? [EXTRA_LANGS[(i / 4) % EXTRA_LANGS.length]!] : [])];
+      await tx.query(
+        `INSERT INTO volunteers (member_id, status, district, groups, languages, availability, weekly_cap, comfort, approved_at, police_certificate_checked_on)
+         VALUES ($1, 'approved', $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [id, broad ? 'Sentrum' : DISTRICTS[i % DISTRICTS.length], [...new Set(myGroups)], languages, JSON.stringify(broad ? everyDay() : spreadAvailability(i)),
+          broad ? 7 : 1 + (i % 3), i % 11 === 5 ? 'first_time_friendly_only' : 'any', now, i % 5 === 0 ? '2026-01-15' : null],
+      );
+      await tx.query('INSERT INTO volunteer_centres (member_id, centre_id) VALUES ($1, $2)', [id, DEMO_CENTRE.id]);
+      await tx.query(
+        'INSERT INTO declaration_signatures (member_id, version, signed_at, channel_id, user_id) VALUES ($1, $2, $3, $4, $5)',
+        [id, CURRENT_DECLARATION_VERSION, now, DEV_CHANNEL, demoVolunteerId(i)],
+      );
+    }
+    const persons = [
+      { name: 'Gerd Solberg', address: 'Storgata 12, 2317 Hamar', phone: '62510001', district: 'Sentrum', basis: 'self', relation: null },
+      { name: 'Harald Viken', address: 'Vangsvegen 40, 2318 Hamar', phone: '62510002', district: 'Vang', basis: 'proxy', relation: 'datter' },
+      { name: 'Inger Lie', address: 'Ridabuvegen 5, 2322 Ridabu', phone: '62510003', district: 'Ridabu', basis: 'staff_recorded', relation: null },
+      { name: 'Jon Aas', address: 'Ingebergvegen 9, 2320 Furnes', phone: '62510004', district: 'Ingeberg', basis: 'self', relation: null },
+      { name: 'Kirsten Dahl', address: 'Strandvegen 101, 2316 Hamar', phone: '62510005', district: 'Sentrum', basis: 'proxy', relation: 'sønn' },
+    ];
+    for (const [i, p] of persons.entries()) {
+      const rows = await tx.query<{ id: string }>(
+        'INSERT INTO persons (centre_id, name, address, phone, district, notes, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+        [DEMO_CENTRE.id, p.name, p.address, p.phone, p.district, 'Liker kaffe og en god prat.', staffIds[i % staffIds.length]],
+      );
+      await tx.query(
+        `INSERT INTO consents (person_id, basis, relation, recorded_by, given_at, valid_until) VALUES ($1, $2, $3, $4, $5, $5::timestamptz + interval '12 months')`,
+        [rows[0]!.id, p.basis, p.relation, staffIds[i % staffIds.length], now],
+      );
+    }
+    return { created: true };
+  });
+}

@@ -1,0 +1,182 @@
+// Volunteers: sign-up, declaration, status, pause, approval, leaving — and the pool matching reads.
+import type { Database, Queryable } from './db.ts';
+import type { ChatAccount } from './identities.ts';
+import { linkAccount } from './identities.ts';
+import { audit } from './audit.ts';
+import { reopenRequest, type MatchingSettings } from './requests.ts';
+import { windowsFromKeys } from '../domain/availability.ts';
+import type { VolunteerSignupFields } from '../adaptive-cards/actions.ts';
+import type { AvailabilityWindow, TaskComfort, Volunteer, VolunteerStatus } from '../domain/types.ts';
+
+export interface VolunteerProfile extends Volunteer {
+  name: string;
+  phone: string;
+  email: string | null;
+}
+
+export interface VolunteerRow {
+  member_id: string;
+  status: VolunteerStatus;
+  district: string;
+  postcode: string | null;
+  lat: number | null;
+  lon: number | null;
+  groups: string[];
+  languages: string[];
+  availability: AvailabilityWindow[];
+  weekly_cap: number;
+  comfort: TaskComfort;
+  police_certificate_checked_on: string | null;
+  paused_until: Date | null;
+  centres: string[] | null;
+  signed_version: number | null;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+const SELECT_VOLUNTEER = `
+  SELECT v.*, m.name, m.phone, m.email,
+         (SELECT array_agg(centre_id ORDER BY centre_id) FROM volunteer_centres vc WHERE vc.member_id = v.member_id) AS centres,
+         (SELECT max(version) FROM declaration_signatures s WHERE s.member_id = v.member_id) AS signed_version
+    FROM volunteers v JOIN members m ON m.id = v.member_id`;
+
+export function toVolunteer(r: VolunteerRow): VolunteerProfile {
+  return {
+    id: r.member_id,
+    centreIds: r.centres ?? [],
+    status: r.status,
+    district: r.district,
+    postcode: r.postcode,
+    location: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : null,
+    groups: r.groups,
+    languages: r.languages,
+    availability: r.availability,
+    weeklyCap: r.weekly_cap,
+    comfort: r.comfort,
+    signedDeclarationVersion: r.signed_version,
+    policeCertificateCheckedAt: r.police_certificate_checked_on ? new Date(`${r.police_certificate_checked_on}T00:00:00Z`) : null,
+    pausedUntil: r.paused_until,
+    name: r.name ?? '',
+    phone: r.phone ?? '',
+    email: r.email,
+  };
+}
+
+export async function getVolunteer(db: Queryable, memberId: string): Promise<VolunteerProfile | null> {
+  const rows = await db.query<VolunteerRow>(`${SELECT_VOLUNTEER} WHERE v.member_id = $1 AND m.left_at IS NULL`, [memberId]);
+  return rows[0] ? toVolunteer(rows[0]) : null;
+}
+
+/** Creates the volunteer (pending approval unless the centre approves automatically) or updates the profile. */
+export async function saveVolunteerProfile(
+  db: Database,
+  input: { memberId: string | null; account: ChatAccount; fields: VolunteerSignupFields; centreId: string; requireApproval: boolean; locale: string },
+): Promise<{ memberId: string; created: boolean }> {
+  const f = input.fields;
+  return db.transaction(async (tx) => {
+    let memberId = input.memberId;
+    const created = memberId === null;
+    if (memberId === null) {
+      const m = await tx.query<{ id: string }>(
+        `INSERT INTO members (role, name, phone, email, locale) VALUES ('volunteer', $1, $2, $3, $4) RETURNING id`,
+        [f.name, f.phone, f.email, input.locale],
+      );
+      memberId = m[0]!.id;
+      await tx.query(
+        `INSERT INTO volunteers (member_id, status, district, postcode, groups, languages, availability, weekly_cap, comfort, approved_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [memberId, input.requireApproval ? 'pending' : 'approved', f.district, f.postcode, f.groups, f.languages,
+          JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort, input.requireApproval ? null : new Date()],
+      );
+      await tx.query('INSERT INTO volunteer_centres (member_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [memberId, input.centreId]);
+      await linkAccount(tx, input.account, memberId);
+    } else {
+      await tx.query('UPDATE members SET name = $2, phone = $3, email = $4 WHERE id = $1', [memberId, f.name, f.phone, f.email]);
+      await tx.query(
+        `UPDATE volunteers SET district = $2, postcode = $3, groups = $4, languages = $5, availability = $6, weekly_cap = $7, comfort = $8
+          WHERE member_id = $1`,
+        [memberId, f.district, f.postcode, f.groups, f.languages, JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort],
+      );
+    }
+    return { memberId, created };
+  });
+}
+
+export async function signDeclaration(
+  db: Queryable,
+  s: { memberId: string; version: number; account: ChatAccount; at: Date },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO declaration_signatures (member_id, version, signed_at, channel_id, user_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (member_id, version) DO NOTHING`,
+    [s.memberId, s.version, s.at, s.account.channelId, s.account.userId],
+  );
+}
+
+export async function pauseVolunteer(db: Queryable, memberId: string, until: Date | null): Promise<void> {
+  await db.query('UPDATE volunteers SET paused_until = $2 WHERE member_id = $1', [memberId, until]);
+}
+
+export async function setVolunteerStatus(db: Queryable, memberId: string, status: VolunteerStatus, by: string, at: Date): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE volunteers SET status = $2,
+            approved_at = CASE WHEN $2 = 'approved' THEN $4::timestamptz ELSE approved_at END,
+            approved_by = CASE WHEN $2 = 'approved' THEN $3::uuid ELSE approved_by END
+      WHERE member_id = $1 RETURNING member_id`,
+    [memberId, status, by, at],
+  );
+  return rows.length > 0;
+}
+
+export async function recordPoliceCertificate(db: Queryable, memberId: string, checkedOn: string): Promise<boolean> {
+  const rows = await db.query('UPDATE volunteers SET police_certificate_checked_on = $2 WHERE member_id = $1 RETURNING member_id', [memberId, checkedOn]);
+  return rows.length > 0;
+}
+
+export interface VolunteerListItem {
+  id: string;
+  name: string;
+  district: string;
+  status: VolunteerStatus;
+  signed: boolean;
+  policeCertificateCheckedOn: string | null;
+}
+
+export async function listVolunteers(db: Queryable, centreId: string, currentVersion: number): Promise<VolunteerListItem[]> {
+  const rows = await db.query<{ id: string; name: string | null; district: string; status: VolunteerStatus; signed: boolean; police: string | null }>(
+    `SELECT v.member_id AS id, m.name, v.district, v.status, v.police_certificate_checked_on AS police,
+            EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = v.member_id AND s.version = $2) AS signed
+       FROM volunteers v JOIN members m ON m.id = v.member_id
+       JOIN volunteer_centres vc ON vc.member_id = v.member_id AND vc.centre_id = $1
+      WHERE m.left_at IS NULL AND v.status <> 'removed'
+      ORDER BY (v.status = 'pending') DESC, m.name`,
+    [centreId, currentVersion],
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name ?? '', district: r.district, status: r.status, signed: r.signed, policeCertificateCheckedOn: r.police }));
+}
+
+/**
+ * A volunteer leaves: their profile and personal data are deleted; offers and assignments stay as
+ * anonymous history (they reference the member id only). Open offers are withdrawn and upcoming
+ * assignments cancelled so requests go out again.
+ */
+export async function leave(db: Database, memberId: string, at: Date, matching: MatchingSettings): Promise<{ reopenedRequestIds: string[] }> {
+  return db.transaction(async (tx) => {
+    await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE volunteer_id = $1 AND status = 'pending'`, [memberId]);
+    const reopened = await tx.query<{ id: string; request_id: string }>(
+      `UPDATE assignments a SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'volunteer_left'
+         FROM help_requests r
+        WHERE a.request_id = r.id AND a.volunteer_id = $1 AND a.status = 'active' AND r.starts_at > $2
+        RETURNING a.id, a.request_id`,
+      [memberId, at],
+    );
+    for (const a of reopened) await reopenRequest(tx, a.request_id, a.id, at, matching);
+    await tx.query('DELETE FROM volunteers WHERE member_id = $1', [memberId]);
+    await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1', [memberId]);
+    await tx.query('DELETE FROM chat_identities WHERE member_id = $1', [memberId]);
+    await tx.query('UPDATE members SET name = NULL, phone = NULL, email = NULL, left_at = $2 WHERE id = $1', [memberId, at]);
+    await audit(tx, { actorId: memberId, action: 'volunteer.leave', at });
+    return { reopenedRequestIds: reopened.map((r) => r.request_id) };
+  });
+}

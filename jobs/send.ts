@@ -1,0 +1,94 @@
+// One message to one conversation. Every branch checks the database first so a retried or
+// duplicated job never sends twice what already went out.
+import type { Database } from '../infra/db.ts';
+import { getMember } from '../infra/identities.ts';
+import { reachableAt, markUnreachable } from '../infra/identities.ts';
+import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable } from '../infra/offers.ts';
+import { SendError, type Messenger } from '../infra/connector.ts';
+import type { Logger } from '../infra/log.ts';
+import { renderClosedOffer, renderNotification, renderOffer, channelOf } from './messages.ts';
+import { sendJobId, type Queues, type SendJob } from './queues.ts';
+
+export interface SendDeps {
+  db: Database;
+  messenger: Messenger;
+  queues: Queues;
+  log: Logger;
+  now: () => Date;
+}
+
+export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' | 'skipped' | 'unreachable'> {
+  switch (job.kind) {
+    case 'offer':
+      return sendOffer(deps, job.offerId);
+    case 'offer.close':
+      return closeOffer(deps, job.offerId);
+    case 'notify':
+      return notify(deps, job);
+  }
+}
+
+async function sendOffer(deps: SendDeps, offerId: string) {
+  const offer = await offerForSend(deps.db, offerId);
+  if (!offer || offer.activityId || offer.status !== 'pending' || offer.request.status !== 'open') return 'skipped' as const;
+  const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
+  const to = reach.get(offer.volunteerId);
+  if (!to || !member) {
+    await recordOfferUndeliverable(deps.db, offerId);
+    return 'unreachable' as const;
+  }
+  const activity = await renderOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
+  const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), offerId);
+  if (!sent) return 'unreachable' as const;
+  await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: to.conversationRef.conversation.id, activityId: sent.id, at: deps.now() });
+  // Taken while this card was on its way: close it now rather than leave a live button behind.
+  const after = await offerForSend(deps.db, offerId);
+  if (after && (after.status !== 'pending' || after.request.status !== 'open')) {
+    const close: SendJob = { kind: 'offer.close', offerId };
+    await deps.queues.send.add('offer.close', close, { jobId: sendJobId(close) });
+  }
+  return 'sent' as const;
+}
+
+async function closeOffer(deps: SendDeps, offerId: string) {
+  const offer = await offerForSend(deps.db, offerId);
+  if (!offer || !offer.activityId || !offer.conversationId || offer.status === 'accepted') return 'skipped' as const;
+  const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
+  const to = reach.get(offer.volunteerId);
+  if (!to || !member || to.conversationRef.conversation.id !== offer.conversationId) {
+    // The card lives in a conversation we can no longer address; a click on it is answered kindly.
+    await recordOfferClosedCard(deps.db, offerId, deps.now());
+    return 'skipped' as const;
+  }
+  const activity = await renderClosedOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
+  await deps.messenger.update(to.conversationRef, offer.activityId, activity).catch(async (err: unknown) => {
+    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
+    throw err;
+  });
+  await recordOfferClosedCard(deps.db, offerId, deps.now());
+  return 'sent' as const;
+}
+
+async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>) {
+  const [reach, member] = await Promise.all([reachableAt(deps.db, [job.memberId]), getMember(deps.db, job.memberId)]);
+  const to = reach.get(job.memberId);
+  if (!to || !member) return 'unreachable' as const;
+  const activity = await renderNotification(deps.db, job.message, job.refId, { locale: member.locale, channel: channelOf(to.channelId) });
+  if (!activity) return 'skipped' as const;
+  const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), job.refId);
+  return sent ? ('sent' as const) : ('unreachable' as const);
+}
+
+/** Sends; a final refusal (blocked, removed) marks the account unreachable instead of retrying forever. */
+async function deliver<T>(deps: SendDeps, ref: { channelId: string; user: { id: string } }, send: () => Promise<T>, ref_id: string): Promise<T | null> {
+  try {
+    return await send();
+  } catch (err) {
+    if (err instanceof SendError && err.final) {
+      deps.log.warn({ status: err.status, channelId: ref.channelId, refId: ref_id }, 'recipient unreachable');
+      if (err.status === 403 || err.status === 404) await markUnreachable(deps.db, ref.channelId, ref.user.id);
+      return null;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,129 @@
+// Runs the real Dugnad server and workers for a test: real HTTP, real Redis (unique queue prefix per
+// app), a fresh real database (PostgreSQL when DATABASE_URL is set, else PGlite).
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../infra/config.ts';
+import { createLogger } from '../../infra/log.ts';
+import { createMessenger, anonymousTokens } from '../../infra/connector.ts';
+import { producerConnection } from '../../infra/redis.ts';
+import { seedDemo, demoIdentities } from '../../infra/seed-demo.ts';
+import { ensureDeclaration } from '../../infra/centres.ts';
+import { createQueues } from '../../jobs/queues.ts';
+import { runWorkers } from '../../jobs/run.ts';
+import { createApp, type App } from '../../bot/app.ts';
+import { createMigratedDatabase, type TestDatabase } from './db.ts';
+import type { Database } from '../../infra/db.ts';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestApp {
+  url: string;
+  config: Config;
+  db: Database;
+  app: App;
+  prefix: string;
+  /** POSTs an activity to /api/messages like a channel would. */
+  post(activity: Record<string, unknown>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export async function startTestApp(opts: { env?: Record<string, string>; seed?: boolean; workers?: boolean; now?: () => Date; database?: TestDatabase } = {}): Promise<TestApp> {
+  const port = await freePort();
+  const prefix = `dugnad-test-${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    PORT: String(port),
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    OUTBOX_POLL_MS: '500',
+    SEND_RATE_PER_SECOND: '0',
+    ...opts.env,
+  });
+  const tdb = opts.database ?? (await createMigratedDatabase());
+  await ensureDeclaration(tdb.db);
+  if (opts.seed !== false) await seedDemo(tdb.db);
+  const log = createLogger(config.LOG_LEVEL);
+  const now = opts.now ?? (() => new Date());
+  const redis = producerConnection(REDIS_URL);
+  redis.on('error', () => undefined);
+  await new Promise<void>((ok) => (redis.status === 'ready' ? ok() : redis.once('ready', () => ok())));
+  const queues = createQueues(redis, prefix);
+  const rt = { config, log, db: tdb.db, redis: { url: REDIS_URL, stop: async () => undefined } };
+  const workers = opts.workers === false ? null : await runWorkers(rt, { now, messenger: createMessenger({ tokens: anonymousTokens, allowedHosts: null }) });
+  const app = createApp({ config, db: tdb.db, redis, queues, log, now, demoIdentities: demoIdentities() });
+  const url = await app.listen(port, '127.0.0.1');
+  return {
+    url,
+    config,
+    db: tdb.db,
+    app,
+    prefix,
+    post: (activity) =>
+      fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) }),
+    async close() {
+      await app.close();
+      await workers?.close();
+      await queues.close();
+      redis.disconnect();
+      await obliterate(prefix);
+      if (!opts.database) await tdb.close();
+    },
+  };
+}
+
+/** Removes every key of a test's queue prefix. */
+export async function obliterate(prefix: string): Promise<void> {
+  const r = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+}
+
+let seq = 0;
+/** A message activity as a channel would post it. */
+export function userActivity(o: {
+  userId: string;
+  serviceUrl: string;
+  conversationId?: string;
+  text?: string;
+  value?: Record<string, unknown>;
+  replyToId?: string;
+  locale?: string;
+  channelId?: string;
+  type?: string;
+}): Record<string, unknown> {
+  return {
+    type: o.type ?? 'message',
+    id: `in-${++seq}`,
+    timestamp: new Date().toISOString(),
+    channelId: o.channelId ?? 'webchat',
+    serviceUrl: o.serviceUrl,
+    from: { id: o.userId, name: o.userId, role: 'user' },
+    recipient: { id: 'dugnad-bot', name: 'Dugnad' },
+    conversation: { id: o.conversationId ?? `conv-${o.userId}` },
+    locale: o.locale ?? 'nb-NO',
+    ...(o.text !== undefined ? { text: o.text } : {}),
+    ...(o.value ? { value: o.value } : {}),
+    ...(o.replyToId ? { replyToId: o.replyToId } : {}),
+  };
+}
