@@ -1,0 +1,545 @@
+/**
+ * A small Direct Line 3.0-compatible endpoint for local development, plus the slice of the Bot
+ * Connector REST API the bot calls back on. Web Chat's bundled DirectLineJS talks to the first half
+ * (polling only); botbuilder's ConnectorClient talks to the second half because every activity we
+ * hand the bot names `options.serviceUrl`.
+ *
+ * Development only: the token endpoint issues a token for whoever asks, and the connector side is
+ * anonymous. Never register this where it can be reached from outside the machine.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+
+export interface DemoIdentity {
+  id: string;
+  name: string;
+  role: 'volunteer' | 'staff' | 'caregiver' | 'new';
+}
+
+export interface DirectLineOptions {
+  /** Base URL the bot must use as serviceUrl for this channel, e.g. 'http://127.0.0.1:3978' (no trailing slash). */
+  serviceUrl: string;
+  /** Hands a user's activity to the bot — in the app this POSTs it to /api/messages; resolve when the bot accepted it. */
+  deliverToBot: (activity: Record<string, unknown>) => Promise<void>;
+  /** HMAC secret for the tokens this endpoint issues. */
+  tokenSecret: string;
+  /** Receives failures that have no HTTP caller to report to (e.g. the greeting turn); a pino logger fits. */
+  log?: { warn(obj: object, msg: string): void };
+  /** Milliseconds since the epoch; injectable so tests can expire tokens without waiting. */
+  now?: () => number;
+  limits?: Partial<DirectLineLimits>;
+}
+
+export interface DirectLineLimits {
+  /** Activities kept per conversation; older ones fall off (a client that far behind just misses them). */
+  historyPerConversation: number;
+  /** Activities returned by one GET; the client pages on with the watermark. */
+  pageSize: number;
+  /** A conversation nobody touched for this long is dropped. */
+  idleMs: number;
+  /** Upper bound on conversations held, so a loop of POST /conversations cannot grow memory without end. */
+  maxConversations: number;
+  tokenLifetimeSeconds: number;
+}
+
+const DEFAULT_LIMITS: DirectLineLimits = {
+  historyPerConversation: 500,
+  pageSize: 100,
+  idleMs: 24 * 60 * 60 * 1000,
+  maxConversations: 1000,
+  tokenLifetimeSeconds: 30 * 60,
+};
+
+export const DIRECT_LINE_BOT_ID = 'dugnad-bot';
+const BOT_NAME = 'Dugnad';
+const CHANNEL_ID = 'webchat';
+const TOKEN_PREFIX = 'dl1';
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+type Activity = Record<string, unknown>;
+type StoredActivity = Activity & { id: string; timestamp: string };
+
+interface Entry {
+  /** Position in the conversation's log; the watermark is the last seq a client has seen. */
+  seq: number;
+  activity: StoredActivity;
+}
+
+interface Conversation {
+  id: string;
+  user: { id: string; name: string };
+  entries: Entry[];
+  nextSeq: number;
+  lastActive: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens: `dl1.<base64url(claims)>.<base64url(hmac)>`. Compact and self-contained so the page can
+// read its own expiry, while only the server can mint one.
+
+const ClaimsSchema = z.object({
+  sub: z.string().min(1),
+  name: z.string(),
+  conv: z.string().min(1).optional(),
+  exp: z.number().int(),
+});
+type Claims = z.infer<typeof ClaimsSchema>;
+
+function sign(payload: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(`${TOKEN_PREFIX}.${payload}`).digest();
+}
+
+function issueToken(claims: Claims, secret: string): string {
+  const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
+  return `${TOKEN_PREFIX}.${payload}.${sign(payload, secret).toString('base64url')}`;
+}
+
+type Verified = { ok: true; claims: Claims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
+
+function verifyToken(token: string, secret: string, nowSeconds: number): Verified {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== TOKEN_PREFIX) return { ok: false, reason: 'malformed' };
+  const [, payload = '', mac = ''] = parts;
+  const expected = sign(payload, secret);
+  const given = Buffer.from(mac, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const claims = ClaimsSchema.safeParse(parsed);
+  if (!claims.success) return { ok: false, reason: 'malformed' };
+  if (claims.data.exp <= nowSeconds) return { ok: false, reason: 'expired' };
+  return { ok: true, claims: claims.data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies
+
+const UserSchema = z.object({
+  id: z.string().trim().min(1).max(128),
+  name: z.string().trim().max(128).optional(),
+});
+
+const GenerateBody = z.object({
+  user: UserSchema,
+  /** Lets a reloaded page rejoin its conversation; ignored unless it belongs to that user. */
+  conversationId: z.string().max(128).optional(),
+});
+
+const StartConversationBody = z
+  .object({ locale: z.string().max(35).optional() })
+  .optional();
+
+/**
+ * What a client may say. Anything else (from, recipient, conversation, id, …) is the channel's to
+ * set, and conversationUpdate/invoke are refused so a client cannot fake membership changes.
+ */
+const ClientActivityBody = z.object({
+  type: z.enum(['message', 'event', 'typing']),
+  text: z.string().max(10_000).optional(),
+  textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
+  value: z.unknown().optional(),
+  name: z.string().max(256).optional(),
+  locale: z.string().max(35).optional(),
+  localTimestamp: z.string().max(64).optional(),
+  localTimezone: z.string().max(64).optional(),
+  replyToId: z.string().max(256).optional(),
+  channelData: z.record(z.string(), z.unknown()).optional(),
+});
+
+const BotActivityBody = z.looseObject({
+  type: z.string().min(1).max(64),
+  replyToId: z.string().max(256).optional(),
+  from: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  recipient: z.looseObject({ id: z.string().optional() }).optional(),
+});
+
+const CreateConversationBody = z.looseObject({
+  members: z.array(z.looseObject({ id: z.string().min(1), name: z.string().optional() })).min(1),
+  activity: BotActivityBody.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(res: Response, status: number, body: unknown): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.send(status, body);
+}
+
+function sendError(res: Response, error: HttpError): void {
+  if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+  sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new HttpError(400, 'BadArgument', `Invalid request body${where}: ${issue?.message ?? 'malformed'}`);
+  }
+  return result.data;
+}
+
+function param(req: Request, name: string): string {
+  const value: unknown = (req.params as Record<string, unknown> | undefined)?.[name];
+  if (typeof value !== 'string' || value.length === 0) throw new HttpError(400, 'BadArgument', `Missing ${name}`);
+  return value;
+}
+
+function newConversationId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function registerDirectLine(server: Server, options: DirectLineOptions): { close(): void } {
+  if (options.tokenSecret.length < 16) {
+    throw new Error('registerDirectLine: tokenSecret must be at least 16 characters');
+  }
+  const serviceUrl = options.serviceUrl.replace(/\/+$/, '');
+  const limits: DirectLineLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const now = options.now ?? Date.now;
+  const conversations = new Map<string, Conversation>();
+
+  // ---- conversation store -------------------------------------------------------------------
+
+  function sweep(): void {
+    const cutoff = now() - limits.idleMs;
+    for (const [id, conversation] of conversations) {
+      if (conversation.lastActive < cutoff) conversations.delete(id);
+    }
+  }
+
+  function createConversation(user: { id: string; name: string }): Conversation {
+    sweep();
+    if (conversations.size >= limits.maxConversations) {
+      // Map iteration is insertion order and touch() re-inserts, so the first one is the least recently used.
+      const oldest = conversations.keys().next();
+      if (!oldest.done) conversations.delete(oldest.value);
+    }
+    const conversation: Conversation = { id: newConversationId(), user, entries: [], nextSeq: 1, lastActive: now() };
+    conversations.set(conversation.id, conversation);
+    return conversation;
+  }
+
+  function touch(conversation: Conversation): void {
+    conversation.lastActive = now();
+    conversations.delete(conversation.id);
+    conversations.set(conversation.id, conversation);
+  }
+
+  function find(conversationId: string): Conversation {
+    const conversation = conversations.get(conversationId);
+    if (!conversation || conversation.lastActive < now() - limits.idleMs) {
+      throw new HttpError(404, 'ConversationNotFound', 'Conversation not found');
+    }
+    touch(conversation);
+    return conversation;
+  }
+
+  function append(conversation: Conversation, build: (id: string, seq: number) => StoredActivity): StoredActivity {
+    const seq = conversation.nextSeq++;
+    const activity = build(`${conversation.id}|${seq}`, seq);
+    conversation.entries.push({ seq, activity });
+    const excess = conversation.entries.length - limits.historyPerConversation;
+    if (excess > 0) conversation.entries.splice(0, excess);
+    return activity;
+  }
+
+  /**
+   * Moves the activity to the end of the log under a new seq, so clients already past its old
+   * watermark fetch it again. Web Chat replaces an activity whose id it already has and orders by
+   * timestamp, so keeping id and timestamp makes the new version appear where the old one was.
+   */
+  function replace(conversation: Conversation, activityId: string, build: (old: StoredActivity) => StoredActivity): void {
+    const index = conversation.entries.findIndex((entry) => entry.activity.id === activityId);
+    const old = conversation.entries[index];
+    if (!old) throw new HttpError(404, 'ActivityNotFound', 'Activity not found');
+    conversation.entries.splice(index, 1);
+    conversation.entries.push({ seq: conversation.nextSeq++, activity: build(old.activity) });
+  }
+
+  function timestamp(): string {
+    return new Date(now()).toISOString();
+  }
+
+  // ---- auth ---------------------------------------------------------------------------------
+
+  function claimsOf(req: Request): Claims {
+    const header = req.header('authorization', '');
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new HttpError(401, 'MissingToken', 'A Bearer token is required');
+    const verified = verifyToken(match[1], options.tokenSecret, Math.floor(now() / 1000));
+    if (!verified.ok) {
+      throw verified.reason === 'expired'
+        ? new HttpError(401, 'TokenExpired', 'Token has expired')
+        : new HttpError(401, 'BadToken', 'Token is not valid');
+    }
+    return verified.claims;
+  }
+
+  function conversationFor(req: Request, claims: Claims): Conversation {
+    const conversationId = param(req, 'conversationId');
+    if (claims.conv !== conversationId) throw new HttpError(403, 'Forbidden', 'Token is not valid for this conversation');
+    const conversation = find(conversationId);
+    if (conversation.user.id !== claims.sub) throw new HttpError(403, 'Forbidden', 'Token is not valid for this conversation');
+    return conversation;
+  }
+
+  function tokenFor(user: { id: string; name: string }, conversationId?: string): { token: string; expires_in: number } {
+    const claims: Claims = {
+      sub: user.id,
+      name: user.name,
+      ...(conversationId ? { conv: conversationId } : {}),
+      exp: Math.floor(now() / 1000) + limits.tokenLifetimeSeconds,
+    };
+    return { token: issueToken(claims, options.tokenSecret), expires_in: limits.tokenLifetimeSeconds };
+  }
+
+  function conversationResponse(conversation: Conversation) {
+    return { conversationId: conversation.id, ...tokenFor(conversation.user, conversation.id) };
+  }
+
+  // ---- handlers -----------------------------------------------------------------------------
+
+  type Handler = (req: Request, res: Response) => Promise<void>;
+
+  function handle(handler: Handler) {
+    return async (req: Request, res: Response): Promise<void> => {
+      try {
+        await handler(req, res);
+      } catch (error) {
+        if (res.headersSent) return;
+        if (error instanceof HttpError) {
+          sendError(res, error);
+        } else {
+          options.log?.warn({ err: error, path: req.path() }, 'directline: request failed');
+          sendError(res, new HttpError(500, 'ServiceError', 'Something went wrong'));
+        }
+      }
+    };
+  }
+
+  const dl = '/v3/directline';
+
+  server.post(
+    `${dl}/tokens/generate`,
+    handle(async (req, res) => {
+      const body = parseBody(GenerateBody, req.body);
+      const user = { id: body.user.id, name: body.user.name ?? body.user.id };
+      const existing = body.conversationId ? conversations.get(body.conversationId) : undefined;
+      if (existing && existing.user.id === user.id) {
+        touch(existing);
+        sendJson(res, 200, conversationResponse(existing));
+      } else {
+        sendJson(res, 200, tokenFor(user));
+      }
+    }),
+  );
+
+  server.post(
+    `${dl}/tokens/refresh`,
+    handle(async (req, res) => {
+      const claims = claimsOf(req);
+      const user = { id: claims.sub, name: claims.name };
+      sendJson(res, 200, { ...(claims.conv ? { conversationId: claims.conv } : {}), ...tokenFor(user, claims.conv) });
+    }),
+  );
+
+  server.post(
+    `${dl}/conversations`,
+    handle(async (req, res) => {
+      const claims = claimsOf(req);
+      const body = parseBody(StartConversationBody, req.body ?? undefined);
+      const bound = claims.conv ? conversations.get(claims.conv) : undefined;
+      if (bound && bound.user.id === claims.sub) {
+        touch(bound);
+        sendJson(res, 200, conversationResponse(bound));
+        return;
+      }
+      if (claims.conv) throw new HttpError(404, 'ConversationNotFound', 'Conversation not found');
+      const conversation = createConversation({ id: claims.sub, name: claims.name });
+      sendJson(res, 201, conversationResponse(conversation));
+
+      // After responding, like the real service: the greeting arrives through polling anyway, and
+      // a slow or failing bot must not keep the page from connecting.
+      const update: Activity = {
+        type: 'conversationUpdate',
+        id: `${conversation.id}|start`,
+        timestamp: timestamp(),
+        channelId: CHANNEL_ID,
+        serviceUrl,
+        conversation: { id: conversation.id },
+        from: { id: claims.sub, name: claims.name, role: 'user' },
+        recipient: { id: DIRECT_LINE_BOT_ID, name: BOT_NAME, role: 'bot' },
+        membersAdded: [{ id: claims.sub, name: claims.name }],
+        ...(body?.locale ? { locale: body.locale } : {}),
+      };
+      options.deliverToBot(update).catch((error: unknown) => {
+        options.log?.warn({ err: error, conversationId: conversation.id }, 'directline: bot refused conversationUpdate');
+      });
+    }),
+  );
+
+  // DirectLineJS calls this to resume a conversation it was given an id for (e.g. after a reload).
+  server.get(
+    `${dl}/conversations/:conversationId`,
+    handle(async (req, res) => {
+      const conversation = conversationFor(req, claimsOf(req));
+      sendJson(res, 200, conversationResponse(conversation));
+    }),
+  );
+
+  server.post(
+    `${dl}/conversations/:conversationId/activities`,
+    handle(async (req, res) => {
+      const claims = claimsOf(req);
+      const conversation = conversationFor(req, claims);
+      const body = parseBody(ClientActivityBody, req.body);
+      const activity = append(conversation, (id) => ({
+        ...stripUndefined(body),
+        id,
+        timestamp: timestamp(),
+        channelId: CHANNEL_ID,
+        serviceUrl,
+        // Identity comes from the token only: whatever `from` the client sent was dropped by the schema.
+        from: { id: claims.sub, name: claims.name, role: 'user' },
+        recipient: { id: DIRECT_LINE_BOT_ID, name: BOT_NAME, role: 'bot' },
+        conversation: { id: conversation.id },
+      }));
+      try {
+        await options.deliverToBot(structuredClone(activity));
+      } catch (error) {
+        options.log?.warn({ err: error, conversationId: conversation.id }, 'directline: bot refused activity');
+        throw new HttpError(502, 'BotError', 'The bot did not accept the activity');
+      }
+      sendJson(res, 200, { id: activity.id });
+    }),
+  );
+
+  server.get(
+    `${dl}/conversations/:conversationId/activities`,
+    handle(async (req, res) => {
+      const conversation = conversationFor(req, claimsOf(req));
+      const raw = new URL(req.url ?? '/', 'http://localhost').searchParams.get('watermark') ?? '';
+      if (raw !== '' && !/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'BadArgument', 'Invalid watermark');
+      const watermark = raw === '' ? 0 : Number(raw);
+      const page = conversation.entries.filter((entry) => entry.seq > watermark).slice(0, limits.pageSize);
+      const last = page.at(-1)?.seq ?? Math.max(watermark, conversation.nextSeq - 1);
+      sendJson(res, 200, { activities: page.map((entry) => entry.activity), watermark: String(last) });
+    }),
+  );
+
+  // ---- Bot Connector side (anonymous) --------------------------------------------------------
+
+  function fromBot(conversation: Conversation, body: z.infer<typeof BotActivityBody>, id: string, replyToId?: string): StoredActivity {
+    return {
+      ...body,
+      ...(replyToId && !body.replyToId ? { replyToId } : {}),
+      id,
+      timestamp: timestamp(),
+      channelId: CHANNEL_ID,
+      serviceUrl,
+      conversation: { id: conversation.id },
+      from: { ...body.from, id: body.from?.id ?? DIRECT_LINE_BOT_ID, name: body.from?.name ?? BOT_NAME, role: 'bot' },
+      recipient: body.recipient ?? { id: conversation.user.id, name: conversation.user.name, role: 'user' },
+    };
+  }
+
+  server.post(
+    '/v3/conversations',
+    handle(async (req, res) => {
+      const body = parseBody(CreateConversationBody, req.body);
+      const [member] = body.members;
+      if (!member) throw new HttpError(400, 'BadArgument', 'members is required');
+      // Most recently active first: touch() keeps the Map in least-recently-used order.
+      const existing = [...conversations.values()].reverse().find((c) => c.user.id === member.id);
+      const conversation = existing ?? createConversation({ id: member.id, name: member.name ?? member.id });
+      touch(conversation);
+      const initial = body.activity;
+      const activity = initial ? append(conversation, (id) => fromBot(conversation, initial, id)) : undefined;
+      sendJson(res, existing ? 200 : 201, {
+        id: conversation.id,
+        serviceUrl,
+        ...(activity ? { activityId: activity.id } : {}),
+      });
+    }),
+  );
+
+  const sendToConversation = handle(async (req, res) => {
+    const conversation = find(param(req, 'conversationId'));
+    const body = parseBody(BotActivityBody, req.body);
+    const replyTo = (req.params as Record<string, unknown>).activityId;
+    const activity = append(conversation, (id) =>
+      fromBot(conversation, body, id, typeof replyTo === 'string' ? replyTo : undefined),
+    );
+    sendJson(res, 200, { id: activity.id });
+  });
+  server.post('/v3/conversations/:conversationId/activities', sendToConversation);
+  server.post('/v3/conversations/:conversationId/activities/:activityId', sendToConversation);
+
+  server.put(
+    '/v3/conversations/:conversationId/activities/:activityId',
+    handle(async (req, res) => {
+      const conversation = find(param(req, 'conversationId'));
+      const activityId = param(req, 'activityId');
+      const body = parseBody(BotActivityBody, req.body);
+      replace(conversation, activityId, (old) => ({
+        ...fromBot(conversation, body, activityId),
+        timestamp: old.timestamp,
+        ...(typeof old.replyToId === 'string' ? { replyToId: old.replyToId } : {}),
+      }));
+      sendJson(res, 200, { id: activityId });
+    }),
+  );
+
+  server.del(
+    '/v3/conversations/:conversationId/activities/:activityId',
+    handle(async (req, res) => {
+      const conversation = find(param(req, 'conversationId'));
+      const activityId = param(req, 'activityId');
+      // Web Chat has no "delete" in Direct Line. A message with no text and no attachments under the
+      // same id replaces the old one and Web Chat renders nothing for it, so it vanishes in place.
+      replace(conversation, activityId, (old) => ({
+        type: 'message',
+        id: old.id,
+        timestamp: old.timestamp,
+        channelId: CHANNEL_ID,
+        serviceUrl,
+        conversation: { id: conversation.id },
+        from: old.from,
+        recipient: old.recipient,
+        ...(typeof old.replyToId === 'string' ? { replyToId: old.replyToId } : {}),
+        channelData: { 'dugnad:deleted': true },
+      }));
+      sendJson(res, 200, {});
+    }),
+  );
+
+  const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
+  return {
+    close() {
+      clearInterval(sweeper);
+      conversations.clear();
+    },
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,289 @@
+// The development web chat page. A classic script (no bundler) loaded after Web Chat's UMD bundle,
+// which defines window.WebChat.
+(() => {
+  'use strict';
+
+  const STORAGE_KEY = 'dugnad.webchat.v1';
+  const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+  // Carries the card's activity id from the card to the submit; see tagSubmitActions.
+  const REPLY_TO_KEY = 'dugnad:replyToId';
+  const ONLINE = 2; // DirectLineJS ConnectionStatus.Online
+
+  const TEXT = {
+    'nb-NO': {
+      lang: 'nb',
+      youAre: 'Du er',
+      switchUser: 'Bytt bruker',
+      conversation: 'Samtale',
+      chooseIdentity: 'Velg hvem du er.',
+      startFailed: 'Kunne ikke starte samtalen. Prøv igjen.',
+      roles: { volunteer: 'frivillig', staff: 'ansatt', caregiver: 'pårørende', new: 'ny bruker' },
+    },
+    'en-US': {
+      lang: 'en',
+      youAre: 'You are',
+      switchUser: 'Switch user',
+      conversation: 'Conversation',
+      chooseIdentity: 'Choose who you are.',
+      startFailed: 'Could not start the conversation. Please try again.',
+      roles: { volunteer: 'volunteer', staff: 'staff', caregiver: 'family caregiver', new: 'new user' },
+    },
+  };
+
+  const STYLE_OPTIONS = {
+    accent: '#0b4a80',
+    primaryFont: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Helvetica Neue', Arial, sans-serif",
+    fontSizeSmall: '85%',
+    subtle: '#595959',
+    timestampColor: '#595959',
+    // The transcript column is narrower than this on a phone, so bubbles use the full width.
+    bubbleMaxWidth: 640,
+    bubbleMinWidth: 220,
+    bubbleMinHeight: 48,
+    bubbleBorderRadius: 12,
+    bubbleBackground: '#f1f1ef',
+    bubbleBorderColor: '#c8c8c4',
+    bubbleTextColor: '#1a1a1a',
+    bubbleFromUserBorderRadius: 12,
+    bubbleFromUserBackground: '#0b4a80',
+    bubbleFromUserBorderColor: '#0b4a80',
+    bubbleFromUserTextColor: '#ffffff',
+    paddingRegular: 12,
+    sendBoxHeight: 56,
+    sendBoxTextWrap: true,
+    sendBoxPlaceholderColor: '#595959',
+    sendBoxButtonColor: '#0b4a80',
+    // Our Direct Line endpoint has no upload route.
+    hideUploadButton: true,
+    suggestedActionHeight: 48,
+    suggestedActionLayout: 'stacked',
+  };
+
+  const config = JSON.parse(document.getElementById('dugnad-config').textContent);
+  const domain = config.directLineDomain;
+  const identities = config.identities;
+
+  const picker = document.getElementById('picker');
+  const pickerError = document.getElementById('picker-error');
+  const session = document.getElementById('session');
+  const who = document.getElementById('who');
+  const switchUser = document.getElementById('switch-user');
+  const main = document.getElementById('main');
+  const chatSection = document.getElementById('chat-section');
+  const chatHeading = document.getElementById('chat-heading');
+  const chatElement = document.getElementById('chat');
+
+  let directLine;
+
+  function loadChoice() {
+    try {
+      const choice = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
+      if (choice && identities.some((i) => i.id === choice.identityId) && TEXT[choice.locale]) return choice;
+    } catch {
+      // unreadable or blocked storage: fall through to the picker
+    }
+    return null;
+  }
+
+  function saveChoice(choice) {
+    try {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(choice));
+    } catch {
+      // private mode may refuse storage; the chat still works, only a reload forgets the choice
+    }
+  }
+
+  function clearChoice() {
+    try {
+      sessionStorage.removeItem(STORAGE_KEY);
+    } catch {
+      // see saveChoice
+    }
+  }
+
+  function tokenExpiresAt(token) {
+    try {
+      const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      return JSON.parse(atob(payload)).exp * 1000;
+    } catch {
+      return Infinity;
+    }
+  }
+
+  // Web Chat 4.18 sends an Action.Submit without replyToId, unlike Teams. The bot updates a card
+  // in place using the submit's replyToId, so we stamp the card's activity id into each submit's
+  // data here, and lift it back out into replyToId in the store middleware below.
+  function tagSubmitActions(node, activityId) {
+    if (Array.isArray(node)) return node.map((item) => tagSubmitActions(item, activityId));
+    if (!node || typeof node !== 'object') return node;
+    const copy = {};
+    for (const [key, value] of Object.entries(node)) copy[key] = tagSubmitActions(value, activityId);
+    const data = copy.data;
+    if (copy.type === 'Action.Submit' && data && typeof data === 'object' && !Array.isArray(data)) {
+      copy.data = { ...data, [REPLY_TO_KEY]: activityId };
+    }
+    return copy;
+  }
+
+  // Keyed by the attachment object so a card is tagged once and keeps its identity across renders
+  // (a new object every render would rebuild the card and lose what the user typed into it).
+  const taggedAttachments = new WeakMap();
+
+  const attachmentMiddleware = () => (next) => (props, ...rest) => {
+    const activity = props && props.activity;
+    const attachment = props && props.attachment;
+    if (
+      !activity ||
+      !activity.id ||
+      !attachment ||
+      attachment.contentType !== ADAPTIVE_CARD ||
+      !attachment.content ||
+      typeof attachment.content !== 'object'
+    ) {
+      return next(props, ...rest);
+    }
+    let tagged = taggedAttachments.get(attachment);
+    if (!tagged) {
+      tagged = { ...attachment, content: tagSubmitActions(attachment.content, activity.id) };
+      taggedAttachments.set(attachment, tagged);
+    }
+    return next({ ...props, attachment: tagged }, ...rest);
+  };
+
+  const storeMiddleware = () => (next) => (action) => {
+    const activity = action && action.type === 'DIRECT_LINE/POST_ACTIVITY' && action.payload && action.payload.activity;
+    const value = activity && activity.value;
+    if (value && typeof value === 'object' && typeof value[REPLY_TO_KEY] === 'string') {
+      const { [REPLY_TO_KEY]: replyToId, ...rest } = value;
+      return next({
+        ...action,
+        payload: { ...action.payload, activity: { ...activity, replyToId: activity.replyToId || replyToId, value: rest } },
+      });
+    }
+    return next(action);
+  };
+
+  function applyLanguage(locale) {
+    const text = TEXT[locale];
+    document.documentElement.lang = text.lang;
+    switchUser.textContent = text.switchUser;
+    chatHeading.textContent = text.conversation;
+    return text;
+  }
+
+  function focusSendBox() {
+    let tries = 0;
+    const attempt = () => {
+      const input = chatElement.querySelector('[data-id="webchat-sendbox-input"]');
+      if (input) input.focus();
+      else if (++tries < 50) setTimeout(attempt, 100);
+    };
+    attempt();
+  }
+
+  function showPicker(message) {
+    document.documentElement.lang = 'nb';
+    session.hidden = true;
+    chatSection.hidden = true;
+    main.classList.remove('chat-open');
+    picker.hidden = false;
+    pickerError.textContent = message || '';
+  }
+
+  async function startChat(choice) {
+    const identity = identities.find((i) => i.id === choice.identityId);
+    const text = applyLanguage(choice.locale);
+
+    who.textContent = `${text.youAre} ${identity.name} (${text.roles[identity.role]})`;
+    picker.hidden = true;
+    session.hidden = false;
+    chatSection.hidden = false;
+    main.classList.add('chat-open');
+
+    const response = await fetch(`${domain}/tokens/generate`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        user: { id: identity.id, name: identity.name },
+        ...(choice.conversationId ? { conversationId: choice.conversationId } : {}),
+      }),
+    });
+    if (!response.ok) throw new Error(`token request failed: ${response.status}`);
+    const { token, conversationId } = await response.json();
+
+    // With a conversationId DirectLineJS resumes that conversation and replays its history;
+    // without one it starts a new conversation and the bot greets.
+    directLine = window.WebChat.createDirectLine({
+      token,
+      conversationId,
+      domain,
+      webSocket: false,
+      pollingInterval: 500,
+      conversationStartProperties: { locale: choice.locale },
+    });
+    directLine.connectionStatus$.subscribe({
+      next(status) {
+        if (status === ONLINE && directLine.conversationId) {
+          saveChoice({ ...choice, conversationId: directLine.conversationId });
+        }
+      },
+    });
+
+    window.WebChat.renderWebChat(
+      {
+        directLine,
+        store: window.WebChat.createStore({}, storeMiddleware),
+        userID: identity.id,
+        username: identity.name,
+        locale: choice.locale,
+        styleOptions: STYLE_OPTIONS,
+        attachmentMiddleware,
+      },
+      chatElement,
+    );
+    focusSendBox();
+  }
+
+  function start(choice) {
+    startChat(choice).catch((error) => {
+      console.error(error);
+      clearChoice();
+      showPicker(TEXT['nb-NO'].startFailed);
+      pickerError.focus();
+    });
+  }
+
+  picker.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(picker);
+    const identityId = data.get('identity');
+    const locale = data.get('locale') || 'nb-NO';
+    if (!identityId) {
+      pickerError.textContent = TEXT['nb-NO'].chooseIdentity;
+      const first = picker.querySelector('input[name="identity"]');
+      if (first) first.focus();
+      return;
+    }
+    const choice = { identityId: String(identityId), locale: String(locale) };
+    saveChoice(choice);
+    start(choice);
+  });
+
+  switchUser.addEventListener('click', () => {
+    clearChoice();
+    if (directLine) directLine.end();
+    location.reload();
+  });
+
+  // A phone suspends the tab's timers, so DirectLineJS misses its token refresh; once the token
+  // has run out, polling stops for good. Reloading rejoins the same conversation with a new token.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible' || !directLine || !directLine.token) return;
+    if (tokenExpiresAt(directLine.token) - 60_000 < Date.now()) location.reload();
+  });
+
+  pickerError.tabIndex = -1;
+  const stored = loadChoice();
+  if (stored) start(stored);
+  else showPicker();
+})();

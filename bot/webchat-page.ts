@@ -1,0 +1,234 @@
+/**
+ * The local web chat page: Microsoft Web Chat served from node_modules (no CDN), with a
+ * development-only picker that lets you act as one of the demo identities.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { DemoIdentity } from './directline.ts';
+
+export interface WebChatPageOptions {
+  identities: DemoIdentity[];
+  allowIdentityPicker: boolean;
+  /** Where DirectLineJS finds the Direct Line API, e.g. '/v3/directline' or an absolute URL. */
+  directLineDomain: string;
+}
+
+const IdentitiesSchema = z
+  .array(
+    z.object({
+      id: z.string().min(1).max(128),
+      name: z.string().min(1).max(128),
+      role: z.enum(['volunteer', 'staff', 'caregiver', 'new']),
+    }),
+  )
+  .refine((list) => new Set(list.map((i) => i.id)).size === list.length, 'identity ids must be unique');
+
+const ROLE_GROUPS: { role: DemoIdentity['role']; label: string }[] = [
+  { role: 'volunteer', label: 'Frivillig' },
+  { role: 'staff', label: 'Ansatt' },
+  { role: 'caregiver', label: 'Pårørende' },
+  { role: 'new', label: 'Ny bruker' },
+];
+
+const gzipAsync = promisify(gzip);
+const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'static');
+
+function webChatPackageDir(): string {
+  // The package's "exports" hides package.json, but the CommonJS entry (lib/index.js) resolves.
+  let dir = dirname(createRequire(import.meta.url).resolve('botframework-webchat'));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (pkg.name === 'botframework-webchat') return dir;
+    } catch {
+      // no package.json at this level; keep walking up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('botframework-webchat package directory not found');
+    dir = parent;
+  }
+}
+
+interface StaticAsset {
+  type: string;
+  body: Buffer;
+  gzipped?: Promise<Buffer>;
+  cacheControl: string;
+}
+
+function sendAsset(req: Request, res: Response, asset: StaticAsset): Promise<void> {
+  const acceptsGzip = /\bgzip\b/.test(req.header('accept-encoding', ''));
+  const headers: Record<string, string> = {
+    'Content-Type': asset.type,
+    'Cache-Control': asset.cacheControl,
+    'X-Content-Type-Options': 'nosniff',
+    Vary: 'Accept-Encoding',
+  };
+  if (acceptsGzip) {
+    asset.gzipped ??= gzipAsync(asset.body);
+    return asset.gzipped.then((body) => {
+      res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(body.length) });
+      res.end(body);
+    });
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': String(asset.body.length) });
+  res.end(asset.body);
+  return Promise.resolve();
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON inside a <script> data block: `<` escaped so no "</script>" can end it early. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function pickerHtml(identities: DemoIdentity[]): string {
+  let index = 0;
+  const groups = ROLE_GROUPS.map(({ role, label }) => {
+    const members = identities.filter((identity) => identity.role === role);
+    if (members.length === 0) return '';
+    const options = members
+      .map((identity) => {
+        const id = `identity-${index++}`;
+        return `<div class="choice"><input type="radio" name="identity" id="${id}" value="${escapeHtml(identity.id)}" required><label for="${id}">${escapeHtml(identity.name)}</label></div>`;
+      })
+      .join('\n');
+    return `<fieldset class="group"><legend>${label}</legend>\n${options}\n</fieldset>`;
+  }).join('\n');
+
+  return `<form id="picker" class="picker" novalidate>
+<p class="intro">Dette er en testside for utvikling. Velg hvem du vil være i samtalen.</p>
+<fieldset class="who">
+<legend>Hvem er du?</legend>
+${groups}
+</fieldset>
+<fieldset class="group">
+<legend>Språk</legend>
+<div class="choice"><input type="radio" name="locale" id="locale-nb" value="nb-NO" checked><label for="locale-nb">Norsk bokmål</label></div>
+<div class="choice"><input type="radio" name="locale" id="locale-en" value="en-US"><label for="locale-en" lang="en">English</label></div>
+</fieldset>
+<p id="picker-error" class="error" role="alert"></p>
+<button type="submit" class="primary">Start samtalen</button>
+</form>`;
+}
+
+function pageHtml(options: WebChatPageOptions, webChatUrl: string): string {
+  const config = {
+    identities: options.identities,
+    directLineDomain: options.directLineDomain.replace(/\/+$/, ''),
+  };
+  const body = options.allowIdentityPicker
+    ? `<header class="topbar">
+<h1>Dugnad</h1>
+<div class="session" id="session" hidden>
+<p id="who" class="who-text"></p>
+<button type="button" id="switch-user" class="secondary">Bytt bruker</button>
+</div>
+</header>
+<main id="main" class="main">
+${pickerHtml(options.identities)}
+<section id="chat-section" class="chat-section" aria-labelledby="chat-heading" hidden>
+<h2 id="chat-heading" class="visually-hidden">Samtale</h2>
+<div id="chat" class="chat"></div>
+</section>
+</main>
+<script type="application/json" id="dugnad-config">${jsonForScript(config)}</script>
+<script src="${webChatUrl}" defer></script>
+<script src="/webchat/app.js" defer></script>`
+    : `<header class="topbar"><h1>Dugnad</h1></header>
+<main id="main" class="main">
+<div class="notice">
+<p>Innlogging er ikke satt opp ennå.</p>
+<p>Bruk Dugnad i Microsoft Teams inntil videre.</p>
+</div>
+</main>`;
+
+  return `<!doctype html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<meta name="color-scheme" content="light">
+<title>Dugnad</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/webchat/app.css">
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+function contentSecurityPolicy(directLineDomain: string): string {
+  let connect = "'self'";
+  if (/^https?:\/\//i.test(directLineDomain)) connect += ` ${new URL(directLineDomain).origin}`;
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Web Chat injects its styles at run time (emotion) and Adaptive Cards sets inline styles.
+    "style-src 'self' 'unsafe-inline'",
+    // Cards may show images from anywhere; Web Chat uses data: and blob: URLs for its own icons.
+    "img-src 'self' data: blob: https:",
+    "media-src 'self' blob: https:",
+    `connect-src ${connect}`,
+    "font-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function registerWebChatPage(server: Server, options: WebChatPageOptions): void {
+  const identities = IdentitiesSchema.parse(options.identities);
+  const pkgDir = webChatPackageDir();
+  const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  // The version is in the path so the bundle can be cached for good and still change on upgrade.
+  const webChatUrl = `/webchat/${encodeURIComponent(version)}/webchat.js`;
+
+  const immutable = 'public, max-age=31536000, immutable';
+  const webChatJs: StaticAsset = {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(join(pkgDir, 'dist', 'webchat.js')),
+    cacheControl: immutable,
+  };
+  // Our own files change while developing: let the browser revalidate them every time.
+  const appJs: StaticAsset = {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(join(staticDir, 'webchat-app.js')),
+    cacheControl: 'no-cache',
+  };
+  const appCss: StaticAsset = {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(join(staticDir, 'webchat.css')),
+    cacheControl: 'no-cache',
+  };
+  const html = Buffer.from(pageHtml({ ...options, identities }, webChatUrl), 'utf8');
+  const csp = contentSecurityPolicy(options.directLineDomain);
+
+  server.get('/', async (_req: Request, res: Response) => {
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': String(html.length),
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    res.end(html);
+  });
+  // restify 12 only accepts handlers that are async or take `next`.
+  server.get(webChatUrl, async (req: Request, res: Response) => sendAsset(req, res, webChatJs));
+  server.get('/webchat/app.js', async (req: Request, res: Response) => sendAsset(req, res, appJs));
+  server.get('/webchat/app.css', async (req: Request, res: Response) => sendAsset(req, res, appCss));
+}

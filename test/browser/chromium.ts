@@ -1,0 +1,79 @@
+/**
+ * Shared helpers for browser tests: Debian's Chromium driven by playwright-core (never a
+ * downloaded browser), and an axe-core WCAG 2.1 AA check.
+ */
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Result } from 'axe-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** A phone-sized viewport (iPhone 12–15 class). */
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    ...options,
+  });
+}
+
+export const WCAG_21_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+let axeScript: string | undefined;
+function axeSource(): string {
+  axeScript ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  return axeScript;
+}
+
+/** Runs axe-core on the page with the WCAG 2.1 A/AA rules; returns the violations (empty = pass). */
+export async function axeCheck(page: Page, options: { include?: string; exclude?: string[] } = {}): Promise<Result[]> {
+  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  // Evaluated through the DevTools protocol rather than page.addScriptTag: a page with a strict
+  // Content-Security-Policy (ours has script-src 'self') refuses an injected inline <script>.
+  if (!loaded) await page.evaluate(axeSource());
+  return page.evaluate(
+    async ({ tags, include, exclude }) => {
+      const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+      const context = include ? { include: [include], exclude } : exclude.length > 0 ? { exclude } : document;
+      const results = await axe.run(context as Parameters<typeof axe.run>[0], {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      });
+      // Elements cannot cross back to Node; drop them and keep what describes the problem.
+      return results.violations.map((violation) => ({
+        ...violation,
+        nodes: violation.nodes.map(({ element: _element, ...node }) => node),
+      }));
+    },
+    { tags: WCAG_21_AA_TAGS, include: options.include, exclude: options.exclude ?? [] },
+  );
+}
+
+/** A readable report of axe violations for assertion messages. */
+export function formatViolations(violations: Result[]): string {
+  return violations
+    .map((violation) => {
+      const nodes = violation.nodes
+        .map((node) => `    ${JSON.stringify(node.target)}: ${node.failureSummary?.replace(/\s+/g, ' ') ?? ''}\n      ${node.html}`)
+        .join('\n');
+      return `[${violation.impact ?? 'n/a'}] ${violation.id}: ${violation.help} (${violation.helpUrl})\n${nodes}`;
+    })
+    .join('\n');
+}
