@@ -1,0 +1,63 @@
+// Dates, times and durations as people read them, always in Europe/Oslo whatever the server's zone.
+import { tz } from '@date-fns/tz';
+import { format, isSameDay } from 'date-fns';
+import { enGB, nb } from 'date-fns/locale';
+import type { Locale } from '../domain/types.ts';
+import { t } from './texts.ts';
+
+export const TIME_ZONE = 'Europe/Oslo';
+const inOslo = tz(TIME_ZONE);
+const dateFnsLocale = { nb, en: enGB } as const;
+
+/** "tirsdag 1. desember kl. 14:00" / "Tuesday 1 December at 14:00" */
+export function formatDateTime(locale: Locale, d: Date): string {
+  return t(locale, 'format.dateAtTime', { date: formatDate(locale, d), time: formatTime(d) });
+}
+
+/** "tirsdag 1. desember" / "Tuesday 1 December" */
+export function formatDate(locale: Locale, d: Date): string {
+  const pattern = locale === 'nb' ? 'EEEE d. MMMM' : 'EEEE d MMMM';
+  return format(d, pattern, { locale: dateFnsLocale[locale], in: inOslo });
+}
+
+/** "1. desember 2025" / "1 December 2025" — for things that may lie in another year. */
+export function formatDateWithYear(locale: Locale, d: Date): string {
+  const pattern = locale === 'nb' ? 'd. MMMM yyyy' : 'd MMMM yyyy';
+  return format(d, pattern, { locale: dateFnsLocale[locale], in: inOslo });
+}
+
+/** "14:00" */
+export function formatTime(d: Date): string {
+  return format(d, 'HH:mm', { in: inOslo });
+}
+
+/** Value for Input.Date: "2025-12-01" (Oslo calendar day). */
+export function toDateInputValue(d: Date): string {
+  return format(d, 'yyyy-MM-dd', { in: inOslo });
+}
+
+/** Value for Input.Time: "14:00" (Oslo wall clock). */
+export function toTimeInputValue(d: Date): string {
+  return formatTime(d);
+}
+
+/** "30 min", "1 time", "2 timer", "1 t 30 min" / "30 min", "1 hour", "2 hours", "1 h 30 min" */
+export function formatDuration(locale: Locale, minutes: number): string {
+  const total = Math.max(0, Math.round(minutes));
+  const h = Math.floor(total / 60);
+  const m = total % 60;
+  if (h === 0) return t(locale, 'duration.minutes', { m });
+  if (m === 0) return t(locale, h === 1 ? 'duration.hour' : 'duration.hours', { h });
+  return t(locale, 'duration.hoursMinutes', { h, m });
+}
+
+/**
+ * The flexible window of a task: "Når som helst mellom kl. 14:00 og 17:00" on one day, otherwise
+ * with both dates.
+ */
+export function formatWindow(locale: Locale, from: Date, until: Date): string {
+  if (isSameDay(from, until, { in: inOslo })) {
+    return t(locale, 'format.windowSameDay', { from: formatTime(from), until: formatTime(until) });
+  }
+  return t(locale, 'format.windowDays', { from: formatDateTime(locale, from), until: formatDateTime(locale, until) });
+}

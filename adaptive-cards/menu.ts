@@ -1,0 +1,98 @@
+// The menu card, one per role. Buttons stack one per row (own ActionSet each) for large touch
+// targets; nothing that is not built yet gets a button.
+import { actionButton, type ActionData, type ActionOptions } from './action.ts';
+import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
+import { actionSet, adaptiveCard, heading, showCard, text } from './card.ts';
+import { t } from './texts.ts';
+
+export type MenuUser =
+  /** Not registered yet. */
+  | { role: null }
+  | { role: 'volunteer'; name?: string | null; paused: boolean; declarationSigned: boolean }
+  | { role: 'staff' | 'coordinator' | 'admin'; name?: string | null }
+  | { role: 'caregiver'; name?: string | null; /** Allocation office phone/e-mail for formal respite. */ allocationOfficeContact?: string | null };
+
+/** Pause lengths offered from the menu, in days (volunteer.pause accepts 1–365). */
+export const PAUSE_CHOICES = [
+  { days: 7, key: 'pause.week' },
+  { days: 14, key: 'pause.twoWeeks' },
+  { days: 30, key: 'pause.month' },
+  { days: 90, key: 'pause.threeMonths' },
+] as const;
+
+export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const button = (title: string, data: ActionData, opts?: ActionOptions) => actionSet([actionButton(channel, title, data, opts)]);
+  const aboutButton = actionSet([
+    showCard(t(locale, 'menu.about'), [text(t(locale, 'about.text')), text(t(locale, 'about.privacy'), { isSubtle: true })]),
+  ]);
+  const greet = (name: string | null | undefined, key: 'greeting.volunteer' | 'greeting.staff' | 'greeting.caregiver') =>
+    name ? t(locale, key, { name }) : t(locale, 'greeting.hello');
+
+  const body: CardElement[] = [];
+  switch (user.role) {
+    case null:
+      body.push(
+        heading(t(locale, 'greeting.unknown'), { size: 'medium' }),
+        button(t(locale, 'menu.becomeVolunteer'), { action: 'volunteer.signup.start' }, { style: 'positive' }),
+        aboutButton,
+      );
+      break;
+
+    case 'volunteer':
+      body.push(heading(greet(user.name, 'greeting.volunteer'), { size: 'medium' }), text(t(locale, 'menu.intro.volunteer')));
+      if (!user.declarationSigned) {
+        body.push(
+          text(t(locale, 'menu.declarationMissing'), { color: 'attention', weight: 'bolder' }),
+          button(t(locale, 'menu.signDeclaration'), { action: 'declaration.show' }, { style: 'positive' }),
+        );
+      }
+      body.push(
+        button(t(locale, 'menu.myTasks'), { action: 'tasks.mine' }),
+        button(t(locale, 'menu.myStatus'), { action: 'volunteer.status' }),
+        user.paused
+          ? button(t(locale, 'menu.resumeOffers'), { action: 'volunteer.resume' })
+          : actionSet([
+              showCard(
+                t(locale, 'menu.pauseOffers'),
+                [
+                  text(t(locale, 'pause.question'), { weight: 'bolder' }),
+                  ...PAUSE_CHOICES.map((p) => actionSet([actionButton(channel, t(locale, p.key), { action: 'volunteer.pause', days: p.days })])),
+                ],
+              ),
+            ]),
+        button(t(locale, 'menu.editProfile'), { action: 'volunteer.signup.start' }),
+        button(t(locale, 'menu.leave'), { action: 'volunteer.leave' }),
+      );
+      break;
+
+    case 'staff':
+    case 'coordinator':
+    case 'admin':
+      body.push(
+        heading(greet(user.name, 'greeting.staff'), { size: 'medium' }),
+        text(t(locale, 'menu.intro.staff')),
+        button(t(locale, 'menu.newRequest'), { action: 'staff.request.new' }, { style: 'positive' }),
+        button(t(locale, 'menu.registerPerson'), { action: 'staff.person.new' }),
+        button(t(locale, 'menu.myRequests'), { action: 'staff.requests.list' }),
+        button(t(locale, 'menu.volunteers'), { action: 'staff.volunteers.list' }),
+      );
+      break;
+
+    case 'caregiver':
+      body.push(
+        heading(greet(user.name, 'greeting.caregiver'), { size: 'medium' }),
+        text(t(locale, 'caregiver.comingSoon')),
+        text(t(locale, 'caregiver.meanwhile')),
+        text(
+          user.allocationOfficeContact
+            ? t(locale, 'caregiver.formalRespiteContact', { contact: user.allocationOfficeContact })
+            : t(locale, 'caregiver.formalRespite'),
+          { spacing: 'medium' },
+        ),
+        aboutButton,
+      );
+      break;
+  }
+  return adaptiveCard(ctx, body, { fallbackText: t(locale, 'menu.title') });
+}

@@ -1,0 +1,27 @@
+// A plain message card: heading, text, optional "Meny" button. For confirmations and notices
+// (e.g. t(locale, 'request.waitingConsent')) when a card reads better than a text reply.
+import { actionButton } from './action.ts';
+import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
+import { actionSet, adaptiveCard, container, heading, text } from './card.ts';
+import { t } from './texts.ts';
+
+export interface NoticeInput {
+  /** Already translated (use t()). */
+  title?: string;
+  text: string | readonly string[];
+  /** 'warning' gets an attention frame; the words must carry the meaning on their own. */
+  tone?: 'info' | 'success' | 'warning';
+  menuButton?: boolean;
+}
+
+export function noticeCard(ctx: CardContext, input: NoticeInput): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const paragraphs = typeof input.text === 'string' ? [input.text] : input.text;
+  const inner: CardElement[] = [];
+  if (input.title) inner.push(heading(input.title, { size: 'medium' }));
+  inner.push(...paragraphs.map((p) => text(p)));
+  const style = input.tone === 'warning' ? 'attention' : input.tone === 'success' ? 'good' : undefined;
+  const body: CardElement[] = style ? [container(inner, { style })] : inner;
+  if (input.menuButton) body.push(actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'medium' }));
+  return adaptiveCard(ctx, body, { fallbackText: input.title ?? paragraphs[0] ?? '' });
+}

@@ -1,0 +1,76 @@
+// The task as the assigned volunteer sees it once it is theirs: the public part plus the private
+// details (rule 3: revealed only to the assigned volunteer; the caller records the reveal).
+import type { Locale, PrivateRequestDetails, PublicRequestView } from '../domain/types.ts';
+import { actionButton } from './action.ts';
+import type { AdaptiveCard, CardActionJson, CardContext, CardElement, Fact } from './card.ts';
+import { adaptiveCard, facts, stackedButtons, heading, subheading, telUrl, text } from './card.ts';
+import { FLAG_SEPARATOR, publicFacts, requestFlags } from './request-view.ts';
+import { t } from './texts.ts';
+
+export interface TaskDetailsInput {
+  assignmentId: string;
+  request: PublicRequestView;
+  details: PrivateRequestDetails;
+  groupLabel: string;
+  /** Right after "Ta oppdraget" won: start with "Oppdraget er ditt! …". */
+  justAccepted?: boolean;
+}
+
+/** The private facts: who, address, phone, meeting place, contact person. */
+export function privateFacts(locale: Locale, d: PrivateRequestDetails): Fact[] {
+  const list: Fact[] = [
+    { title: t(locale, 'task.person'), value: d.personName },
+    { title: t(locale, 'task.address'), value: d.address },
+    { title: t(locale, 'task.phone'), value: d.phone },
+  ];
+  if (d.meetingPlace) list.push({ title: t(locale, 'task.meetingPlace'), value: d.meetingPlace });
+  if (d.contactName || d.contactPhone) {
+    list.push({ title: t(locale, 'task.contact'), value: [d.contactName, d.contactPhone].filter(Boolean).join(', ') });
+  }
+  return list;
+}
+
+/** "Ring Kari" (tel: link) for the person, and for the contact person when there is one. */
+export function callActions(locale: Locale, d: PrivateRequestDetails): CardActionJson[] {
+  const list: CardActionJson[] = [];
+  if (d.phone) list.push({ type: 'Action.OpenUrl', title: t(locale, 'task.call', { name: d.personName }), url: telUrl(d.phone) });
+  if (d.contactPhone) {
+    list.push({
+      type: 'Action.OpenUrl',
+      title: d.contactName ? t(locale, 'task.call', { name: d.contactName }) : t(locale, 'task.callContact'),
+      url: telUrl(d.contactPhone),
+    });
+  }
+  return list;
+}
+
+export function taskDetailsCard(ctx: CardContext, input: TaskDetailsInput): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const { request, details } = input;
+  const body: CardElement[] = [];
+  if (input.justAccepted) body.push(text(t(locale, 'offer.accepted'), { color: 'good', weight: 'bolder', size: 'medium' }));
+  body.push(heading(t(locale, 'task.title')));
+  const flags = requestFlags(locale, request);
+  if (flags.length > 0) body.push(text(flags.join(FLAG_SEPARATOR), { weight: 'bolder' }));
+  body.push(
+    facts(publicFacts(locale, request, input.groupLabel)),
+    facts(privateFacts(locale, details), { separator: true }),
+    text(request.summary, { spacing: 'medium' }),
+  );
+  if (details.handoverNote) {
+    body.push(subheading(t(locale, 'task.handoverNote')), text(details.handoverNote, { spacing: 'small' }));
+  }
+  body.push(
+    text(t(locale, 'task.confidential'), { weight: 'bolder', spacing: 'medium' }),
+    text(t(locale, 'task.concern'), { isSubtle: true, spacing: 'small' }),
+    text(t(locale, 'task.emergency'), { isSubtle: true, spacing: 'small' }),
+  );
+  // One button per row: large touch targets on a phone.
+  const buttons: CardActionJson[] = [
+    ...callActions(locale, details),
+    actionButton(channel, t(locale, 'task.cancel'), { action: 'assignment.cancel.start', assignmentId: input.assignmentId }, { style: 'destructive' }),
+    actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' }),
+  ];
+  body.push(...stackedButtons(buttons));
+  return adaptiveCard(ctx, body, { fallbackText: t(locale, 'task.title') });
+}

@@ -1,0 +1,93 @@
+// Staff view of volunteers: those waiting for approval first, each with Godkjenn / Sett på pause /
+// Fjern and "Registrer politiattest". Input ids must be unique in a card and the police verb reads
+// `checkedOn`, so there is one date input at the top that every volunteer's police button uses.
+import type { Locale, VolunteerStatus } from '../domain/types.ts';
+import { actionButton } from './action.ts';
+import type { AdaptiveCard, CardActionJson, CardContext, CardElement, Fact } from './card.ts';
+import { actionSet, adaptiveCard, container, facts, heading, showCard, subheading, text } from './card.ts';
+import { joinList } from './choices.ts';
+import { formatDateWithYear } from './format.ts';
+import { formKit } from './form.ts';
+import { t } from './texts.ts';
+
+export interface VolunteerAdminItem {
+  volunteerId: string;
+  name: string;
+  district: string;
+  status: VolunteerStatus;
+  declarationSigned: boolean;
+  policeCertificateCheckedAt: Date | null;
+  /** Interest group labels in the card's language, if known. */
+  groupLabels?: readonly string[];
+}
+
+export interface VolunteerAdminInput {
+  volunteers: readonly VolunteerAdminItem[];
+  /** Today in Europe/Oslo (YYYY-MM-DD): default and latest date for the police certificate check. */
+  today: string;
+  /** At most this many are shown (card size limits); default 25. */
+  limit?: number;
+}
+
+const ORDER: Record<VolunteerStatus, number> = { pending: 0, approved: 1, paused: 2, removed: 3 };
+
+export function volunteerStatusLabel(locale: Locale, status: VolunteerStatus): string {
+  return t(locale, `volunteerStatus.${status}`);
+}
+
+export function volunteerAdminCard(ctx: CardContext, input: VolunteerAdminInput): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const limit = input.limit ?? 25;
+  // Pending first; otherwise keep the caller's order (stable sort).
+  const sorted = [...input.volunteers].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const shown = sorted.slice(0, limit);
+  const body: CardElement[] = [heading(t(locale, 'admin.title'))];
+
+  if (shown.length === 0) {
+    body.push(text(t(locale, 'admin.empty')));
+  } else {
+    const f = formKit<'checkedOn'>(locale);
+    body.push(
+      ...f.date('checkedOn', t(locale, 'admin.policeDate'), { required: true, defaultValue: input.today, max: input.today }),
+      text(t(locale, 'admin.policeHint'), { isSubtle: true, size: 'small', spacing: 'small' }),
+    );
+  }
+
+  shown.forEach((v) => {
+    const list: Fact[] = [
+      { title: t(locale, 'admin.status'), value: volunteerStatusLabel(locale, v.status) },
+      { title: t(locale, 'admin.district'), value: v.district },
+      { title: t(locale, 'admin.declaration'), value: t(locale, v.declarationSigned ? 'admin.declarationSigned' : 'admin.declarationMissing') },
+      {
+        title: t(locale, 'admin.police'),
+        value: v.policeCertificateCheckedAt
+          ? t(locale, 'admin.policeChecked', { date: formatDateWithYear(locale, v.policeCertificateCheckedAt) })
+          : t(locale, 'admin.policeMissing'),
+      },
+    ];
+    if (v.groupLabels && v.groupLabels.length > 0) list.push({ title: t(locale, 'admin.groups'), value: joinList(locale, v.groupLabels) });
+
+    const ids = { volunteerId: v.volunteerId };
+    const buttons: CardActionJson[] = [];
+    if (v.status !== 'approved') buttons.push(actionButton(channel, t(locale, 'admin.approve'), { action: 'staff.volunteer.approve', ...ids }, { style: 'positive' }));
+    if (v.status === 'approved') buttons.push(actionButton(channel, t(locale, 'admin.pause'), { action: 'staff.volunteer.pause', ...ids }));
+    if (v.status !== 'removed') {
+      buttons.push(
+        actionButton(channel, t(locale, 'admin.policeButton'), { action: 'staff.volunteer.police', ...ids }),
+        showCard(
+          t(locale, 'admin.remove'),
+          [text(t(locale, 'admin.removeConfirmText', { name: v.name }))],
+          [actionButton(channel, t(locale, 'admin.removeConfirm'), { action: 'staff.volunteer.remove', ...ids }, { style: 'destructive' })],
+        ),
+      );
+    }
+    body.push(container([subheading(v.name, { spacing: 'none' }), facts(list, { spacing: 'small' }), actionSet(buttons)], { separator: true, spacing: 'medium' }));
+  });
+
+  if (sorted.length > shown.length) body.push(text(t(locale, 'common.showing', { shown: shown.length, total: sorted.length }), { isSubtle: true }));
+  return adaptiveCard(ctx, body, {
+    fallbackText: t(locale, 'admin.title'),
+    fullWidth: true,
+    actions: [actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })],
+  });
+}

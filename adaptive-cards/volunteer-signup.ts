@@ -1,0 +1,78 @@
+// Sign-up and profile form for volunteers. Input ids are the fields of `volunteerSignupFields`.
+import { actionButton } from './action.ts';
+import type { volunteerSignupFields } from './actions.ts';
+import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
+import { adaptiveCard, heading, text } from './card.ts';
+import { availabilityChoices, comfortChoices, languageChoices } from './choices.ts';
+import { formKit, PHONE_PATTERN, POSTCODE_PATTERN, type FormErrors, type FormValues } from './form.ts';
+import { t } from './texts.ts';
+
+export type VolunteerSignupField = keyof (typeof volunteerSignupFields)['shape'];
+
+export interface InterestGroupOption {
+  key: string;
+  /** Already in the user's language (interest_groups.name_nb / name_en). */
+  label: string;
+}
+
+export interface VolunteerSignupInput {
+  groups: readonly InterestGroupOption[];
+  /** 'edit' changes the heading and the button; the verb is the same. */
+  mode?: 'signup' | 'edit';
+  values?: FormValues<VolunteerSignupField>;
+  errors?: FormErrors<VolunteerSignupField>;
+}
+
+export const DEFAULT_WEEKLY_CAP = 2;
+
+export function volunteerSignupCard(ctx: CardContext, input: VolunteerSignupInput): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const edit = input.mode === 'edit';
+  const f = formKit<VolunteerSignupField>(locale, input.values, input.errors);
+
+  const fields: CardElement[] = [
+    ...f.text('name', t(locale, 'signup.name'), { required: true, maxLength: 100 }),
+    ...f.text('phone', t(locale, 'signup.phone'), { required: true, style: 'tel', regex: PHONE_PATTERN, invalidKey: 'error.phone' }),
+    ...f.text('email', t(locale, 'signup.email'), { style: 'email', maxLength: 200 }),
+    ...f.text('district', t(locale, 'signup.district'), { required: true, maxLength: 60, placeholder: t(locale, 'signup.districtPlaceholder') }),
+    ...f.text('postcode', t(locale, 'signup.postcode'), { maxLength: 4, regex: POSTCODE_PATTERN, invalidKey: 'error.postcode' }),
+    ...(input.groups.length > 0
+      ? f.choice(
+          'groups',
+          t(locale, 'signup.groups'),
+          input.groups.map((g) => ({ title: g.label, value: g.key })),
+          { multi: true, expanded: true, required: true, invalidKey: 'error.chooseGroup' },
+        )
+      : [text(t(locale, 'signup.noGroups'), { isSubtle: true })]),
+    ...f.choice('languages', t(locale, 'signup.languages'), languageChoices(locale), {
+      multi: true,
+      expanded: true,
+      required: true,
+      invalidKey: 'error.chooseLanguage',
+      defaultValue: locale,
+    }),
+    ...f.choice('availability', t(locale, 'signup.availability'), availabilityChoices(locale), {
+      multi: true,
+      expanded: true,
+      required: true,
+      invalidKey: 'error.chooseAvailability',
+    }),
+    ...f.number('weeklyCap', t(locale, 'signup.weeklyCap'), { required: true, min: 1, max: 14, defaultValue: DEFAULT_WEEKLY_CAP, invalidKey: 'error.weeklyCap' }),
+    ...f.choice('comfort', t(locale, 'signup.comfort'), comfortChoices(locale), { expanded: true, required: true, defaultValue: 'any' }),
+  ];
+
+  const body: CardElement[] = [
+    heading(t(locale, edit ? 'signup.editTitle' : 'signup.title')),
+    text(t(locale, 'signup.intro')),
+    ...f.summary(),
+    ...fields,
+  ];
+  return adaptiveCard(ctx, body, {
+    fallbackText: t(locale, edit ? 'signup.editTitle' : 'signup.title'),
+    fullWidth: true,
+    actions: [
+      actionButton(channel, t(locale, edit ? 'signup.save' : 'signup.submit'), { action: 'volunteer.signup.submit' }, { style: 'positive' }),
+      actionButton(channel, t(locale, 'common.cancel'), { action: 'menu.show' }),
+    ],
+  });
+}

@@ -1,0 +1,86 @@
+// "Min status": approved / waiting for approval / paused / declaration missing, and, plainly, why
+// the volunteer gets no offers right now.
+import type { Volunteer } from '../domain/types.ts';
+import { actionButton } from './action.ts';
+import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
+import { adaptiveCard, heading, stackedButtons, subheading, text } from './card.ts';
+import { formatDate, formatDateWithYear } from './format.ts';
+import { t, type MessageKey } from './texts.ts';
+
+/** Why a volunteer gets no offers; the domain's eligibility check should return these codes. */
+export const NO_OFFER_REASONS = [
+  'declaration_not_signed',
+  'declaration_outdated',
+  'not_approved',
+  'paused',
+  'removed',
+  'no_groups',
+  'no_availability',
+  'weekly_cap_reached',
+  'police_certificate_missing',
+  'no_matching_requests',
+] as const;
+export type NoOfferReason = (typeof NO_OFFER_REASONS)[number];
+
+/** The message key explaining a reason, for plain-text replies too: t(locale, noOfferReasonKey(r)). */
+export function noOfferReasonKey(reason: NoOfferReason): MessageKey {
+  return `reason.${reason}`;
+}
+
+export interface VolunteerStatusInput {
+  volunteer: Pick<Volunteer, 'status' | 'pausedUntil' | 'signedDeclarationVersion' | 'policeCertificateCheckedAt' | 'weeklyCap'>;
+  currentDeclarationVersion: number;
+  /** Empty when the volunteer can receive offers. */
+  reasons: readonly NoOfferReason[];
+}
+
+export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInput): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const v = input.volunteer;
+  const paused = v.status === 'paused' || input.reasons.includes('paused');
+  const signed = v.signedDeclarationVersion !== null && v.signedDeclarationVersion >= input.currentDeclarationVersion;
+  const outdated = v.signedDeclarationVersion !== null && !signed;
+
+  const body: CardElement[] = [heading(t(locale, 'status.title'))];
+  const statusLine =
+    v.status === 'pending'
+      ? t(locale, 'status.pending')
+      : v.status === 'removed'
+        ? t(locale, 'status.removed')
+        : t(locale, 'status.approved');
+  body.push(text(statusLine, { weight: 'bolder' }));
+  if (paused) {
+    body.push(text(v.pausedUntil ? t(locale, 'status.paused', { date: formatDate(locale, v.pausedUntil) }) : t(locale, 'status.pausedNoDate')));
+  }
+  body.push(
+    text(t(locale, signed ? 'status.declarationSigned' : outdated ? 'status.declarationOutdated' : 'status.declarationMissing'), {
+      color: signed ? 'default' : 'attention',
+    }),
+    text(
+      v.policeCertificateCheckedAt
+        ? t(locale, 'status.policeChecked', { date: formatDateWithYear(locale, v.policeCertificateCheckedAt) })
+        : t(locale, 'status.policeMissing'),
+      { isSubtle: true },
+    ),
+    text(t(locale, 'status.weekly', { count: v.weeklyCap }), { isSubtle: true }),
+  );
+
+  if (input.reasons.length > 0) {
+    body.push(
+      subheading(t(locale, 'status.noOffersHeading')),
+      ...input.reasons.map((r) => text(`• ${t(locale, noOfferReasonKey(r))}`, { spacing: 'small' })),
+    );
+  } else {
+    body.push(text(t(locale, 'status.allGood'), { spacing: 'medium', color: 'good' }));
+  }
+
+  const buttons: CardActionJson[] = [];
+  if (!signed) buttons.push(actionButton(channel, t(locale, 'menu.signDeclaration'), { action: 'declaration.show' }, { style: 'positive' }));
+  if (paused) buttons.push(actionButton(channel, t(locale, 'menu.resumeOffers'), { action: 'volunteer.resume' }));
+  if (input.reasons.includes('no_groups') || input.reasons.includes('no_availability')) {
+    buttons.push(actionButton(channel, t(locale, 'menu.editProfile'), { action: 'volunteer.signup.start' }));
+  }
+  buttons.push(actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' }));
+  body.push(...stackedButtons(buttons));
+  return adaptiveCard(ctx, body, { fallbackText: t(locale, 'status.title') });
+}
