@@ -29,7 +29,14 @@ export function staffCommands(deps: BotDeps): CommandTable {
   };
 
   const volunteerList = async (turn: Turn) => {
-    const volunteers = await listVolunteers(db, centreOf(turn), CURRENT_DECLARATION_VERSION);
+    const volunteers = (await listVolunteers(db, centreOf(turn), CURRENT_DECLARATION_VERSION)).map((v) => ({
+      volunteerId: v.id,
+      name: v.name,
+      district: v.district,
+      status: v.status,
+      declarationSigned: v.signed,
+      policeCertificateCheckedAt: v.policeCertificateCheckedOn ? new Date(`${v.policeCertificateCheckedOn}T12:00:00Z`) : null,
+    }));
     return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now) });
   };
 
@@ -92,16 +99,17 @@ export function staffCommands(deps: BotDeps): CommandTable {
     'staff.requests.list': async (turn) => {
       const centreId = centreOf(turn);
       const groups = await groupOptions(db, [centreId], turn.locale);
-      const items = (await requestsForStaff(db, centreId)).map((i) => ({
+      const requests = (await requestsForStaff(db, centreId)).map((i) => ({
         requestId: i.request.id,
         status: i.request.status,
         startsAt: i.request.startsAt,
+        district: i.request.district,
         groupLabel: groups.find((g) => g.key === i.request.group)?.label ?? i.request.group,
         summary: i.request.summary,
-        offered: i.offered,
+        offeredCount: i.offered,
         takenByFirstName: i.takenByFirstName,
       }));
-      await turn.send(staffRequestsCard(turn.card, { items }));
+      await turn.send(staffRequestsCard(turn.card, { requests }));
     },
 
     'staff.request.cancel': async (turn, action) => {
