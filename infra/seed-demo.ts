@@ -41,7 +41,7 @@ export function demoVolunteerId(i: number): string {
 
 /** The identities the local web chat offers (a selection; every seeded demo id works). */
 export function demoIdentities(): DemoIdentity[] {
-  const volunteers = Array.from({ length: 5 }, (_, i) => ({ id: demoVolunteerId(i), name: `${demoVolunteerName(i)} (frivillig)`, role: 'volunteer' as const }));
+  const volunteers = Array.from({ length: 5 }, (_, i) => ({ id: demoVolunteerId(i), name: demoVolunteerName(i), role: 'volunteer' as const }));
   return [...volunteers, ...DEMO_STAFF, ...DEMO_CAREGIVERS, { id: 'demo-ny-1', name: 'Ny bruker', role: 'new' }];
 }
 

@@ -39,13 +39,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>; seed?: boolean; workers?: boolean; now?: () => Date; database?: TestDatabase } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; seed?: boolean; workers?: boolean; now?: () => Date; database?: TestDatabase; redisUrl?: string } = {},
+): Promise<TestApp> {
+  const redisUrl = opts.redisUrl ?? REDIS_URL;
   const port = await freePort();
   const prefix = `dugnad-test-${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
     NODE_ENV: 'development',
     PORT: String(port),
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTBOX_POLL_MS: '500',
@@ -57,11 +60,11 @@ export async function startTestApp(opts: { env?: Record<string, string>; seed?: 
   if (opts.seed !== false) await seedDemo(tdb.db);
   const log = createLogger(config.LOG_LEVEL);
   const now = opts.now ?? (() => new Date());
-  const redis = producerConnection(REDIS_URL);
+  const redis = producerConnection(redisUrl);
   redis.on('error', () => undefined);
   await new Promise<void>((ok) => (redis.status === 'ready' ? ok() : redis.once('ready', () => ok())));
   const queues = createQueues(redis, prefix);
-  const rt = { config, log, db: tdb.db, redis: { url: REDIS_URL, stop: async () => undefined } };
+  const rt = { config, log, db: tdb.db, redis: { url: redisUrl, stop: async () => undefined } };
   const workers = opts.workers === false ? null : await runWorkers(rt, { now, messenger: createMessenger({ tokens: anonymousTokens, allowedHosts: null }) });
   const app = createApp({ config, db: tdb.db, redis, queues, log, now, demoIdentities: demoIdentities() });
   const url = await app.listen(port, '127.0.0.1');
@@ -78,15 +81,15 @@ export async function startTestApp(opts: { env?: Record<string, string>; seed?: 
       await workers?.close();
       await queues.close();
       redis.disconnect();
-      await obliterate(prefix);
+      await obliterate(prefix, redisUrl).catch(() => undefined);
       if (!opts.database) await tdb.close();
     },
   };
 }
 
 /** Removes every key of a test's queue prefix. */
-export async function obliterate(prefix: string): Promise<void> {
-  const r = new Redis(REDIS_URL);
+export async function obliterate(prefix: string, url = REDIS_URL): Promise<void> {
+  const r = new Redis(url);
   try {
     let cursor = '0';
     do {
