@@ -228,6 +228,8 @@ const nbMessages = {
   'notify.volunteerCancelled': '{name} har avlyst oppdraget: {what} {when}. Grunn: {reason}',
   'notify.requestCancelledTitle': 'Oppdraget er avlyst',
   'notify.requestCancelled': 'Oppdraget er avlyst: {what} {when}. Du trenger ikke gjøre noe. Takk for at du ville hjelpe!',
+  'notify.approvedTitle': 'Du er godkjent!',
+  'notify.approved': 'Frivilligsentralen har godkjent deg som frivillig. Når du har signert taushetserklæringen, får du tilbud om oppdrag som passer deg.',
 
   // --- volunteer status ----------------------------------------------------------------------
   'status.title': 'Min status',
@@ -578,6 +580,8 @@ const enMessages: Catalog = {
   'notify.volunteerCancelled': '{name} has cancelled the task: {what} {when}. Reason: {reason}',
   'notify.requestCancelledTitle': 'The task has been cancelled',
   'notify.requestCancelled': 'The task has been cancelled: {what} {when}. You do not need to do anything. Thank you for wanting to help!',
+  'notify.approvedTitle': 'You are approved!',
+  'notify.approved': 'The volunteer centre has approved you as a volunteer. Once you have signed the confidentiality declaration, you will get offers of tasks that suit you.',
 
   'status.title': 'My status',
   'status.approved': 'You are approved as a volunteer.',

@@ -6,7 +6,8 @@ export type OutboxKind =
   | 'offers.send' // ref: request id — send the offers of the current wave that are not sent yet
   | 'request.taken' // ref: request id — close other offers, tell staff
   | 'request.cancelled' // ref: request id — close offers, tell the assigned volunteer
-  | 'assignment.cancelled'; // ref: assignment id — tell staff; the request was reopened
+  | 'assignment.cancelled' // ref: assignment id — tell staff; the request was reopened
+  | 'volunteer.approved'; // ref: member id — tell the volunteer
 
 export interface OutboxRow {
   id: number;

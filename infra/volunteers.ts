@@ -3,6 +3,7 @@ import type { Database, Queryable } from './db.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
 import { audit } from './audit.ts';
+import { addOutbox } from './outbox.ts';
 import { reopenRequest, type MatchingSettings } from './requests.ts';
 import { windowsFromKeys } from '../domain/availability.ts';
 import type { VolunteerSignupFields } from '../adaptive-cards/actions.ts';
@@ -118,15 +119,24 @@ export async function pauseVolunteer(db: Queryable, memberId: string, until: Dat
   await db.query('UPDATE volunteers SET paused_until = $2 WHERE member_id = $1', [memberId, until]);
 }
 
-export async function setVolunteerStatus(db: Queryable, memberId: string, status: VolunteerStatus, by: string, at: Date): Promise<boolean> {
-  const rows = await db.query(
-    `UPDATE volunteers SET status = $2,
-            approved_at = CASE WHEN $2 = 'approved' THEN $4::timestamptz ELSE approved_at END,
-            approved_by = CASE WHEN $2 = 'approved' THEN $3::uuid ELSE approved_by END
-      WHERE member_id = $1 RETURNING member_id`,
-    [memberId, status, by, at],
-  );
-  return rows.length > 0;
+/** Staff approve, pause or remove a volunteer; a first approval is announced to the volunteer. */
+export async function setVolunteerStatus(db: Database, memberId: string, status: VolunteerStatus, by: string, at: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ previous: VolunteerStatus }>(
+      `UPDATE volunteers v SET status = $2,
+              approved_at = CASE WHEN $2 = 'approved' THEN $4::timestamptz ELSE v.approved_at END,
+              approved_by = CASE WHEN $2 = 'approved' THEN $3::uuid ELSE v.approved_by END
+         FROM volunteers old
+        WHERE v.member_id = $1 AND old.member_id = v.member_id
+        RETURNING old.status AS previous`,
+      [memberId, status, by, at],
+    );
+    const previous = rows[0]?.previous;
+    if (!previous) return false;
+    if (status === 'approved' && previous === 'pending') await addOutbox(tx, 'volunteer.approved', memberId);
+    if (status !== 'approved') await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE volunteer_id = $1 AND status = 'pending'`, [memberId]);
+    return true;
+  });
 }
 
 export async function recordPoliceCertificate(db: Queryable, memberId: string, checkedOn: string): Promise<boolean> {

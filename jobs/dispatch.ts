@@ -29,6 +29,9 @@ export async function dispatchOutbox(db: Database, queues: Queues, outboxId: num
       for (const a of assigned) jobs.push({ kind: 'notify', memberId: a.volunteer_id, message: 'volunteer.requestCancelled', refId: row.refId });
       break;
     }
+    case 'volunteer.approved':
+      jobs.push({ kind: 'notify', memberId: row.refId, message: 'volunteer.approved', refId: row.refId });
+      break;
     case 'assignment.cancelled': {
       const info = await assignmentInfo(db, row.refId);
       if (info?.createdBy) jobs.push({ kind: 'notify', memberId: info.createdBy, message: 'staff.assignmentCancelled', refId: row.refId });

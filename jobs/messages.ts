@@ -50,6 +50,10 @@ export async function renderClosedOffer(db: Database, offer: OfferForSend, ctx: 
 }
 
 export async function renderNotification(db: Database, message: NotifyMessage, refId: string, ctx: CardContext): Promise<OutgoingActivity | null> {
+  if (message === 'volunteer.approved') {
+    const title = t(ctx.locale, 'notify.approvedTitle');
+    return asActivity(noticeCard(ctx, { title, text: t(ctx.locale, 'notify.approved'), tone: 'success', menuButton: true }), title);
+  }
   const requestId = message === 'staff.assignmentCancelled' ? (await assignmentInfo(db, refId))?.requestId : refId;
   const request = requestId ? await getRequest(db, requestId) : null;
   if (!request) return null;

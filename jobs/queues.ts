@@ -15,7 +15,7 @@ export interface DispatchJob {
   outboxId: number;
 }
 
-export type NotifyMessage = 'staff.requestTaken' | 'staff.assignmentCancelled' | 'volunteer.requestCancelled';
+export type NotifyMessage = 'staff.requestTaken' | 'staff.assignmentCancelled' | 'volunteer.requestCancelled' | 'volunteer.approved';
 
 export type SendJob =
   | { kind: 'offer'; offerId: string }
