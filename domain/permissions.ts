@@ -36,6 +36,15 @@ export const PERMISSIONS = {
   'staff.volunteer.pause': STAFF,
   'staff.volunteer.remove': STAFF,
   'staff.volunteer.police': STAFF,
+  'assignment.confirm': VOLUNTEER,
+  'assignment.done': VOLUNTEER,
+  'assignment.notDone': VOLUNTEER,
+  'concern.report': VOLUNTEER,
+  'staff.request.widen': STAFF,
+  'staff.request.relax': STAFF,
+  'staff.request.callList': STAFF,
+  'staff.consent.renew': STAFF,
+  'staff.consent.withdraw': STAFF,
 } as const satisfies Record<string, readonly Actor[]>;
 
 /** Every command a person can give; the card actions (adaptive-cards/actions.ts) are these verbs. */
