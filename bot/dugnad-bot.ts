@@ -12,7 +12,7 @@ import { showMenu } from './menu-commands.ts';
 import { volunteerCommands } from './volunteer-commands.ts';
 import { staffCommands } from './staff-commands.ts';
 import { offerCommands } from './offer-commands.ts';
-import { kickPendingOutbox } from './outbox-kick.ts';
+import { kickPendingOutbox } from '../jobs/queues.ts';
 
 export interface BotDeps extends AppDeps {
   isRedisReady(): boolean;
@@ -60,18 +60,21 @@ export class DugnadBot {
 
     if (a.type !== 'message' && !isInvoke) return showMenu(this.deps, turn);
 
-    const raw = isInvoke ? invokeData(a) : (a.value as Record<string, unknown> | undefined);
-    if (raw && typeof raw === 'object') {
+    const raw = cardData(isInvoke ? invokeData(a) : a.value);
+    if (raw) {
       await this.handleAction(turn, raw);
     } else {
-      await this.handleText(turn, (a.text ?? '').trim().toLowerCase());
+      // In Teams channels and group chats the text starts with "<at>Dugnad</at>".
+      const text = TurnContext.removeRecipientMention(a) ?? a.text ?? '';
+      await this.handleText(turn, text.replace(/<at>[^<]*<\/at>/g, '').trim().toLowerCase());
     }
     if (isInvoke) await respondInvoke(context, turn);
   }
 
   private async handleText(turn: Turn, text: string): Promise<void> {
     if (GREETINGS.has(text) || text === '') return showMenu(this.deps, turn);
-    const command = TEXT_COMMANDS[text];
+    // Own keys only: «constructor» or «__proto__» typed in chat must not find Object's members.
+    const command = Object.hasOwn(TEXT_COMMANDS, text) ? TEXT_COMMANDS[text] : undefined;
     if (command && mayPerform(turn.member?.role ?? null, command.action)) return this.dispatch(turn, command, {});
     await turn.say('error.notUnderstood');
     return showMenu(this.deps, turn);
@@ -79,7 +82,7 @@ export class DugnadBot {
 
   private async handleAction(turn: Turn, raw: Record<string, unknown>): Promise<void> {
     const parsed = cardAction.safeParse(raw);
-    if (!parsed.success) {
+    if (!parsed.success || !idsAreUuids(parsed.data)) {
       await turn.say('error.invalidAction');
       return showMenu(this.deps, turn);
     }
@@ -98,6 +101,38 @@ export class DugnadBot {
     // Whatever the command committed to the outbox goes out now rather than at the next poll.
     await kickPendingOutbox(this.deps);
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_FIELDS = ['offerId', 'assignmentId', 'requestId', 'volunteerId', 'personId'] as const;
+
+/**
+ * These ids are uuids the database made. Anything else names no row, so it is a forged button,
+ * not a reason for PostgreSQL to fail the turn with "something went wrong on our side".
+ */
+function idsAreUuids(action: CardAction): boolean {
+  const fields = action as Partial<Record<(typeof UUID_FIELDS)[number], unknown>>;
+  return UUID_FIELDS.every((key) => typeof fields[key] !== 'string' || UUID.test(fields[key]));
+}
+
+/** PostgreSQL text and jsonb hold neither NUL nor a lone surrogate; a card input never means one. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Card data is flat; deeper than this is nobody's form, and stopping keeps recursion bounded. */
+const MAX_CARD_DATA_DEPTH = 8;
+
+function storableCopy(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '\ufffd');
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_CARD_DATA_DEPTH) return undefined;
+  if (Array.isArray(value)) return value.map((v) => storableCopy(v, depth + 1));
+  // fromEntries defines own properties, so a "__proto__" key stays data and never becomes a prototype.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(UNSTORABLE, '\ufffd'), storableCopy(v, depth + 1)]));
+}
+
+/** The submitted card data with storable strings, or undefined when there is none (a typed message). */
+function cardData(value: unknown): Record<string, unknown> | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  return storableCopy(value, 0) as Record<string, unknown>;
 }
 
 /** Universal Actions put the button's data under value.action.data, the verb under value.action.verb. */
