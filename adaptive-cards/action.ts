@@ -12,6 +12,9 @@ import type { ActionStyle, Channel, ExecuteAction, SubmitAction } from './card.t
 interface FieldsFromInputs {
   'assignment.cancel.submit': 'reason';
   'staff.volunteer.police': 'checkedOn';
+  'assignment.done': 'hours';
+  'assignment.notDone': 'reason';
+  'concern.report': 'concern';
 }
 
 type ActionOf<V extends ActionVerb> = Extract<CardAction, { action: V }>;
@@ -28,6 +31,9 @@ const VERBS_WITH_INPUTS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
   'staff.request.submit',
   'assignment.cancel.submit',
   'staff.volunteer.police',
+  'assignment.done',
+  'assignment.notDone',
+  'concern.report',
 ]);
 
 export function verbTakesInputs(verb: ActionVerb): boolean {

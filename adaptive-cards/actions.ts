@@ -128,6 +128,16 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.volunteer.pause'), volunteerId: id }),
   z.object({ action: z.literal('staff.volunteer.remove'), volunteerId: id }),
   z.object({ action: z.literal('staff.volunteer.police'), volunteerId: id, checkedOn: date }),
+  // Background-job cards (issue 4): confirmation, follow-up, escalation, consent lifecycle.
+  z.object({ action: z.literal('assignment.confirm'), assignmentId: id }),
+  z.object({ action: z.literal('assignment.done'), assignmentId: id, hours: z.coerce.number({ message: 'error.hours' }).min(0.25, { message: 'error.hours' }).max(24, { message: 'error.hours' }) }),
+  z.object({ action: z.literal('assignment.notDone'), assignmentId: id, reason: requiredText(300) }),
+  z.object({ action: z.literal('concern.report'), assignmentId: id, concern: requiredText(2000) }),
+  z.object({ action: z.literal('staff.request.widen'), requestId: id }),
+  z.object({ action: z.literal('staff.request.relax'), requestId: id }),
+  z.object({ action: z.literal('staff.request.callList'), requestId: id }),
+  z.object({ action: z.literal('staff.consent.renew'), personId: id }),
+  z.object({ action: z.literal('staff.consent.withdraw'), personId: id }),
 ]);
 export type CardAction = z.output<typeof cardAction>;
 export type ActionVerb = CardAction['action'];

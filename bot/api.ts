@@ -1,91 +1,264 @@
 // The integration API for municipal case systems: post a request with its person and consent basis,
-// read its status. Bearer token per system (API_TOKENS). Same validation and rules as the chat form.
+// read its status. Bearer token per system (API_TOKENS). Same validation and rules as the chat form;
+// docs/api.md is the contract and must change with this file.
+import { createHash } from 'node:crypto';
 import type restify from 'restify';
 import { z } from 'zod';
 import type { AppDeps } from './app.ts';
 import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
-import { t, isMessageKey } from '../adaptive-cards/texts.ts';
+import { errorsFromIssues } from '../adaptive-cards/form.ts';
+import { t, isMessageKey, localeFromTag, type MessageKey } from '../adaptive-cards/texts.ts';
 import { createRequest, getRequest } from '../infra/requests.ts';
 import { registerPerson } from '../infra/persons.ts';
-import { centreSettings } from '../infra/centres.ts';
-import { systemMember } from '../infra/api-clients.ts';
-import { kickPendingOutbox } from './outbox-kick.ts';
+import { centreSettings, interestGroups } from '../infra/centres.ts';
+import { isApiSystemMember, systemMember } from '../infra/api-clients.ts';
+import type { Database, Queryable, Transaction } from '../infra/db.ts';
+import { kickPendingOutbox } from '../jobs/queues.ts';
+import { todayInOslo } from './forms.ts';
 import type { Locale } from '../domain/types.ts';
 
+const PREFIX = '/api/v1/';
+
+/** Missing and wrong-typed get different messages: "fill this in" is no help for a number sent as an array. */
+const presence = (iss: { input?: unknown }) => (iss.input === undefined ? 'error.required' : 'error.invalid');
+
 const postBody = z.object({
-  centreId: z.string().min(1).max(64),
-  externalRef: z.string().min(1).max(100).optional(),
-  person: z.record(z.string(), z.unknown()),
-  request: z.record(z.string(), z.unknown()),
+  centreId: z.string({ error: presence }).trim().min(1, { message: 'error.required' }).max(64, { message: 'error.tooLong' }),
+  // The case system's own reference. Control characters would end up in logs and reports.
+  externalRef: z
+    .string({ error: 'error.invalid' })
+    .trim()
+    .min(1, { message: 'error.required' })
+    .max(100, { message: 'error.tooLong' })
+    .regex(/^[^\p{Cc}]+$/u, { message: 'error.invalid' })
+    .nullish(),
+  person: z.record(z.string(), z.unknown(), { error: presence }),
+  request: z.record(z.string(), z.unknown(), { error: presence }),
 });
 
-export function registerApi(server: restify.Server, deps: AppDeps): void {
-  const authorise = (req: restify.Request): string | null => {
-    const h = req.header('authorization') ?? '';
-    const token = h.startsWith('Bearer ') ? h.slice(7).trim() : '';
-    return deps.config.API_TOKENS.get(token) ?? null;
+/** JSON clients send null for "not given"; the card schemas, built for form submits, know only absent. */
+const withoutNulls = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+
+/** The request's person comes with the post; a personId from the body would bypass the centre check. */
+const apiRequestFields = helpRequestFields.omit({ personId: true });
+
+type FieldErrors = Record<string, MessageKey>;
+
+/** Rejections decided inside the transaction: thrown to roll back the person registered before them. */
+class Rejected extends Error {
+  constructor(
+    readonly status: 400 | 409,
+    readonly code: 'invalid_body' | 'duplicate',
+    readonly errors: FieldErrors,
+    readonly existingId: string | null = null,
+  ) {
+    super(code);
+  }
+}
+
+/**
+ * A Database whose every statement, and every nested transaction, runs inside `tx`. registerPerson
+ * and createRequest each open their own transaction; through this view they share one, so a request
+ * rejected by createRequest (start in the past, duplicate reference) leaves no orphan person behind.
+ * A nested "transaction" is not a savepoint: a throw inside it aborts the whole outer one, which is
+ * what we want here.
+ */
+function sharing(tx: Transaction, kind: Database['kind']): Database {
+  return {
+    kind,
+    query: (sql, params) => tx.query(sql, params),
+    transaction: (fn) => fn(tx),
+    exec: (sql) => tx.exec(sql),
+    ping: async () => {
+      await tx.query('SELECT 1');
+    },
+    close: async () => {
+      throw new Error('a shared transaction is closed by its owner');
+    },
   };
-  const localeOf = (req: restify.Request): Locale => ((req.header('accept-language') ?? '').toLowerCase().startsWith('en') ? 'en' : 'nb');
-  const messages = (locale: Locale, issues: z.core.$ZodIssue[], prefix: string) =>
-    Object.fromEntries(issues.map((i) => [`${prefix}${String(i.path[0] ?? '')}`, isMessageKey(i.message) ? t(locale, i.message) : t(locale, 'error.invalid')]));
+}
 
-  server.post('/api/v1/requests', async (req, res) => {
-    const system = authorise(req);
-    if (!system) return res.send(401, { error: 'unauthorized' });
-    const locale = localeOf(req);
-    const body = postBody.safeParse(req.body);
-    if (!body.success) return res.send(400, { error: 'invalid_body', errors: messages(locale, body.error.issues, '') });
-    const person = personFields.safeParse(body.data.person);
-    const request = helpRequestFields.omit({ personId: true }).safeParse(body.data.request);
-    if (!person.success || !request.success) {
-      return res.send(400, {
-        error: 'invalid_body',
-        errors: { ...(person.success ? {} : messages(locale, person.error.issues, 'person.')), ...(request.success ? {} : messages(locale, request.error.issues, 'request.')) },
+/** The zod date schema takes any YYYY-MM-DD; JavaScript would turn 2025-02-30 into 2 March. */
+function isCalendarDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** Body-parser and routing failures happen outside our handlers; these give them the API's error format. */
+const RESTIFY_ERRORS: Readonly<Record<string, readonly [number, string]>> = {
+  PayloadTooLarge: [413, 'payload_too_large'],
+  RequestEntityTooLarge: [413, 'payload_too_large'],
+  InvalidContent: [400, 'invalid_json'],
+  UnsupportedMediaType: [415, 'unsupported_media_type'],
+  BadDigest: [400, 'invalid_body'],
+  NotFound: [404, 'not_found'],
+  MethodNotAllowed: [405, 'method_not_allowed'],
+};
+
+export function registerApi(server: restify.Server, deps: AppDeps): void {
+  const { log } = deps;
+  // Looked up by digest so that the time a lookup takes says nothing about how close a guess was.
+  const digest = (token: string) => createHash('sha256').update(token).digest('base64');
+  const systems = new Map([...deps.config.API_TOKENS].map(([token, system]) => [digest(token), system]));
+
+  const isApi = (req: restify.Request) => req.path().startsWith(PREFIX);
+  const authorise = (req: restify.Request): string | null => {
+    const m = /^Bearer +(\S+) *$/i.exec(req.header('authorization') ?? '');
+    return m ? (systems.get(digest(m[1]!)) ?? null) : null;
+  };
+  const localeOf = (req: restify.Request): Locale => localeFromTag(req.header('accept-language'));
+  const translate = (locale: Locale, errors: FieldErrors): Record<string, string> =>
+    Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, t(locale, key)]));
+  const issuesToErrors = (issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, prefix: string): FieldErrors => {
+    // A non-object body has its issue at the root, which has no field name of its own.
+    const rooted = issues.map((i) => (i.path.length ? i : { ...i, path: ['body'] }));
+    return Object.fromEntries(Object.entries(errorsFromIssues<string>(rooted)).map(([f, key]) => [`${prefix}${f}`, key as MessageKey]));
+  };
+  const unauthorised = (res: restify.Response) => {
+    res.header('www-authenticate', 'Bearer realm="dugnad"');
+    res.send(401, { error: 'unauthorized' });
+  };
+  /** Any failure becomes a bare 500: no stack, no SQL, no row values (PostgreSQL's `detail` can hold a person's name). */
+  const guarded = (route: string, handler: (req: restify.Request, res: restify.Response) => Promise<void>) => async (req: restify.Request, res: restify.Response) => {
+    try {
+      await handler(req, res);
+    } catch (err) {
+      const e = err as { name?: string; code?: string };
+      log.error({ route, errName: e?.name, errCode: e?.code }, 'api: request failed');
+      if (!res.headersSent) res.send(500, { error: 'internal' });
+    }
+  };
+
+  // Authentication before the body is read or parsed: a caller without a token learns nothing, and
+  // costs us no parsing. The route handlers check again, in case routing ever matches another spelling.
+  server.pre(function apiAuth(req: restify.Request, res: restify.Response, next: restify.Next) {
+    if (!isApi(req)) return next();
+    if (!authorise(req)) {
+      unauthorised(res);
+      return next(false);
+    }
+    // gzip would be inflated without limit before the size check sees it.
+    const encoding = (req.header('content-encoding') ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      res.send(415, { error: 'unsupported_media_type' });
+      return next(false);
+    }
+    return next();
+  });
+
+  for (const [event, [status, code]] of Object.entries(RESTIFY_ERRORS)) {
+    // restify fires the named error event before 'restifyError' and sends nothing itself once a
+    // listener has answered. One listener per name: restify's callback must run exactly once.
+    server.on(event, (req: restify.Request, res: restify.Response, _err: unknown, cb: () => void) => {
+      if (isApi(req) && !res.headersSent) res.send(status, { error: code });
+      return cb();
+    });
+  }
+
+  server.post(
+    '/api/v1/requests',
+    guarded('api.requests.post', async (req, res) => {
+      const system = authorise(req);
+      if (!system) return unauthorised(res);
+      const locale = localeOf(req);
+      res.header('content-language', locale);
+      const invalid = (errors: FieldErrors) => res.send(400, { error: 'invalid_body', errors: translate(locale, errors) });
+      if (!req.is('json')) return void res.send(415, { error: 'unsupported_media_type' });
+
+      const body = postBody.safeParse(req.body);
+      if (!body.success) return invalid(issuesToErrors(body.error.issues, ''));
+      const person = personFields.safeParse(withoutNulls(body.data.person));
+      const request = apiRequestFields.safeParse(withoutNulls(body.data.request));
+      const errors: FieldErrors = {
+        ...(person.success ? {} : issuesToErrors(person.error.issues, 'person.')),
+        ...(request.success ? {} : issuesToErrors(request.error.issues, 'request.')),
+      };
+      const now = deps.now();
+      // The chat form's checks beyond the field shapes (staff-commands.ts), plus real calendar dates.
+      if (person.success) {
+        const p = person.data;
+        if (p.consentBasis === 'proxy' && !p.consentRelation) errors['person.consentRelation'] = 'error.consentRelation';
+        if (!isCalendarDate(p.consentDate)) errors['person.consentDate'] = 'error.date';
+        else if (p.consentDate > todayInOslo(now)) errors['person.consentDate'] = 'error.futureDate';
+      }
+      if (request.success && !isCalendarDate(request.data.date)) errors['request.date'] = 'error.date';
+      if (Object.keys(errors).length || !person.success || !request.success) return invalid(errors);
+
+      const { centreId } = body.data;
+      if (!(await centreSettings(deps.db, centreId))) return invalid({ centreId: 'error.unknownCentre' });
+      if (!(await interestGroups(deps.db, [centreId])).some((g) => g.key === request.data.group)) return invalid({ 'request.group': 'error.unknownGroup' });
+
+      // The system name cannot contain ':' (API_TOKENS is split on it), so the prefix is unambiguous.
+      const externalRef = body.data.externalRef ? `${system}:${body.data.externalRef}` : null;
+      const posted = async (q: Queryable) =>
+        externalRef ? ((await q.query<{ id: string }>(`SELECT id FROM help_requests WHERE source = 'api' AND external_ref = $1`, [externalRef]))[0]?.id ?? null) : null;
+
+      let result;
+      try {
+        result = await deps.db.transaction(async (tx) => {
+          const db = sharing(tx, deps.db.kind);
+          // Before the request's own checks: a retry of a post that went through gets its id back,
+          // even when the time it asked for has passed since.
+          const dup = await posted(tx);
+          if (dup) throw new Rejected(409, 'duplicate', { externalRef: 'error.duplicate' }, dup);
+          const staffId = await systemMember(db, system, centreId);
+          const { personId } = await registerPerson(db, { centreId, staffId, fields: person.data, at: now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS });
+          const created = await createRequest(db, {
+            centreId,
+            createdBy: staffId,
+            fields: { ...request.data, personId },
+            source: 'api',
+            externalRef,
+            now,
+            matching: { waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM },
+          });
+          if (!created.ok) {
+            const keyed = Object.fromEntries(Object.entries(created.errors).map(([f, key]) => [`request.${f}`, isMessageKey(key) ? key : 'error.invalid'])) as FieldErrors;
+            throw new Rejected(400, 'invalid_body', keyed);
+          }
+          return created;
+        });
+      } catch (err) {
+        if (err instanceof Rejected) {
+          return void res.send(err.status, { error: err.code, errors: translate(locale, err.errors), ...(err.existingId ? { id: err.existingId } : {}) });
+        }
+        // Two posts of the same reference at once: the unique index decides, the loser gets the winner's id.
+        if ((err as { code?: string }).code === '23505' && externalRef) {
+          const id = await posted(deps.db);
+          if (id) return void res.send(409, { error: 'duplicate', errors: translate(locale, { externalRef: 'error.duplicate' }), id });
+        }
+        throw err;
+      }
+
+      await kickPendingOutbox(deps);
+      res.header('location', `${PREFIX}requests/${result.requestId}`);
+      res.send(201, { id: result.requestId, status: result.status, offered: result.offered });
+    }),
+  );
+
+  server.get(
+    '/api/v1/requests/:id',
+    guarded('api.requests.get', async (req, res) => {
+      const system = authorise(req);
+      if (!system) return unauthorised(res);
+      const notFound = () => res.send(404, { error: 'not_found' });
+      const id = z.uuid().safeParse(req.params.id);
+      if (!id.success) return notFound();
+      const request = await getRequest(deps.db, id.data);
+      // Another system's request is "not found", not "forbidden": its existence is not theirs to learn.
+      if (!request || !(await isApiSystemMember(deps.db, system, request.createdBy))) return notFound();
+      // Status and the public facts only: personal details never leave through this endpoint.
+      res.send(200, {
+        id: request.id,
+        status: request.status,
+        centreId: request.centreId,
+        group: request.group,
+        district: request.district,
+        startsAt: request.startsAt.toISOString(),
+        flexibleUntil: request.flexibleUntil?.toISOString() ?? null,
+        durationMinutes: request.durationMinutes,
+        wave: request.wave,
       });
-    }
-    const centre = await centreSettings(deps.db, body.data.centreId);
-    if (!centre) return res.send(400, { error: 'invalid_body', errors: { centreId: t(locale, 'error.unknownCentre') } });
-    const now = deps.now();
-    const staffId = await systemMember(deps.db, system, body.data.centreId);
-    const { personId } = await registerPerson(deps.db, { centreId: body.data.centreId, staffId, fields: person.data, at: now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS });
-    const result = await createRequest(deps.db, {
-      centreId: body.data.centreId,
-      createdBy: staffId,
-      fields: { ...request.data, personId },
-      source: 'api',
-      externalRef: body.data.externalRef ? `${system}/${body.data.externalRef}` : null,
-      now,
-      matching: { waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM },
-    }).catch((err: { code?: string }) => {
-      if (err.code === '23505') return { ok: false as const, errors: { externalRef: 'error.duplicate' } };
-      throw err;
-    });
-    if (!result.ok) {
-      return res.send(400, { error: 'invalid_body', errors: Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [`request.${k}`, isMessageKey(v) ? t(locale, v) : v])) });
-    }
-    await kickPendingOutbox(deps);
-    res.header('location', `/api/v1/requests/${result.requestId}`);
-    return res.send(201, { id: result.requestId, status: result.status, offered: result.offered });
-  });
-
-  server.get('/api/v1/requests/:id', async (req, res) => {
-    const system = authorise(req);
-    if (!system) return res.send(401, { error: 'unauthorized' });
-    const id = z.uuid().safeParse(req.params.id);
-    if (!id.success) return res.send(404, { error: 'not_found' });
-    const request = await getRequest(deps.db, id.data);
-    const owner = request ? await deps.db.query<{ user_id: string }>(`SELECT user_id FROM chat_identities WHERE channel_id = 'api' AND member_id = $1`, [request.createdBy]) : [];
-    if (!request || owner[0]?.user_id !== system) return res.send(404, { error: 'not_found' });
-    // Status only: personal details never leave through this endpoint.
-    return res.send(200, {
-      id: request.id,
-      status: request.status,
-      centreId: request.centreId,
-      group: request.group,
-      district: request.district,
-      startsAt: request.startsAt.toISOString(),
-      durationMinutes: request.durationMinutes,
-      wave: request.wave,
-    });
-  });
+    }),
+  );
 }

@@ -12,6 +12,7 @@ import { registerDirectLine, type DemoIdentity } from './directline.ts';
 import { registerWebChatPage } from './webchat-page.ts';
 import { registerApi } from './api.ts';
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 
 export interface AppDeps {
   config: Config;
@@ -47,7 +48,13 @@ export function createApp(deps: AppDeps): App {
 
   server.post('/api/messages', async (req, res) => {
     const started = Date.now();
-    await adapter.process(req, res, (context) => bot.run(context));
+    const refusal = refuseActivity(req);
+    if (refusal) {
+      res.send(refusal.status, { error: { code: refusal.code, message: refusal.message } });
+      log.info({ route: 'messages', status: refusal.status, ms: Date.now() - started }, 'refused');
+      return;
+    }
+    await adapter.process(req, withoutErrorDetails(res), (context) => bot.run(context));
     const a = req.body as { type?: string; channelId?: string; id?: string } | undefined;
     log.info({ route: 'messages', status: res.statusCode, type: a?.type, channelId: a?.channelId, activityId: a?.id, ms: Date.now() - started }, 'turn');
   });
@@ -105,6 +112,85 @@ export function createApp(deps: AppDeps): App {
       await new Promise<void>((ok) => server.close(() => ok()));
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What CloudAdapter is handed. Left to itself it answers 500 with the exception's message for a body
+// without a type, and its turn code (and ours) throws on a `from`, `conversation` or `locale` of the
+// wrong shape. Every channel sends these fields, so a body without them is the client's fault: 400.
+
+/** PostgreSQL text and jsonb hold neither NUL nor a lone surrogate; these strings end up in both. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const storable = (max: number) => z.string().max(max).refine((s) => !UNSTORABLE.test(s), { message: 'contains characters that cannot be stored' });
+
+/** Every string anywhere in `v` is storable; false past `depth` levels, which no channel sends. */
+function storableDeep(v: unknown, depth = 8): boolean {
+  if (typeof v === 'string') return !UNSTORABLE.test(v);
+  if (v === null || typeof v !== 'object') return true;
+  if (depth === 0) return false;
+  return Object.entries(v).every(([k, x]) => !UNSTORABLE.test(k) && storableDeep(x, depth - 1));
+}
+
+const channelAccount = z.looseObject({
+  id: storable(512),
+  name: storable(512).nullish(),
+  aadObjectId: storable(128).nullish(),
+  role: storable(32).nullish(),
+});
+
+// Loose: fields we don't read pass through untouched. Those we (or botbuilder) read must have the
+// type the code assumes; from, recipient and conversation are stored whole as the conversation reference.
+const activityEnvelope = z.looseObject({
+  type: z.string().min(1).max(64),
+  id: storable(512).nullish(),
+  channelId: storable(64).min(1),
+  serviceUrl: z
+    .string()
+    .max(2048)
+    .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: 'must be an http(s) URL' }),
+  from: channelAccount.extend({ id: storable(512).min(1) }),
+  recipient: channelAccount.nullish(),
+  conversation: z.looseObject({
+    id: storable(1024).min(1),
+    name: storable(512).nullish(),
+    tenantId: storable(128).nullish(),
+    conversationType: storable(64).nullish(),
+    isGroup: z.boolean().nullish(),
+  }),
+  locale: storable(64).nullish(),
+  replyToId: storable(512).nullish(),
+  text: z.string().nullish(),
+  name: z.string().max(256).nullish(),
+  membersAdded: z.array(channelAccount).nullish(),
+  membersRemoved: z.array(channelAccount).nullish(),
+  channelData: z.looseObject({ tenant: z.looseObject({ id: storable(128).nullish() }).nullish() }).nullish(),
+}).refine((a) => storableDeep([a.from, a.recipient, a.conversation]), { message: 'contains characters that cannot be stored' });
+
+function refuseActivity(req: restify.Request): { status: number; code: string; message: string } | null {
+  // Channels post JSON; refusing forms also keeps a web page from posting turns cross-site to a dev bot.
+  if (!req.is('json')) return { status: 415, code: 'UnsupportedMediaType', message: 'Send the activity as application/json' };
+  const parsed = activityEnvelope.safeParse(req.body);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return { status: 400, code: 'BadRequest', message: `Not a valid activity${where}` };
+}
+
+/**
+ * CloudAdapter answers a failure outside the turn (e.g. in onTurnError itself) with 500 and the
+ * exception's message, which can carry SQL or personal data. The client gets a fixed sentence.
+ */
+function withoutErrorDetails(res: restify.Response): restify.Response {
+  return new Proxy(res, {
+    get(target, prop) {
+      if (prop === 'send') {
+        const send = target.send.bind(target) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => (target.statusCode >= 500 ? send({ error: { code: 'ServiceError', message: 'Something went wrong' } }) : send(...args));
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -101,8 +101,10 @@ function verifyToken(token: string, secret: string, nowSeconds: number): Verifie
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== TOKEN_PREFIX) return { ok: false, reason: 'malformed' };
   const [, payload = '', mac = ''] = parts;
-  const expected = sign(payload, secret);
-  const given = Buffer.from(mac, 'base64url');
+  // Compare the text, not decoded bytes: Buffer's base64url decoder skips stray characters, so
+  // byte comparison would accept many spellings of one token.
+  const expected = Buffer.from(sign(payload, secret).toString('base64url'));
+  const given = Buffer.from(mac);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
   let parsed: unknown;
   try {
@@ -119,10 +121,36 @@ function verifyToken(token: string, secret: string, nowSeconds: number): Verifie
 // ---------------------------------------------------------------------------------------------
 // Request bodies
 
+/** The bot stores user ids, locales and tenant ids in PostgreSQL, which holds neither NUL nor a lone surrogate. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const storable = { message: 'contains characters that cannot be stored' };
+
+/**
+ * Activities are kept and sent back as JSON; one nested deeper than any card would make every later
+ * poll of the conversation fail to serialise, so refuse it at the door.
+ */
+const MAX_DEPTH = 64;
+function withinDepth(value: unknown, depth = MAX_DEPTH): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth === 0) return false;
+  return Object.values(value).every((v) => withinDepth(v, depth - 1));
+}
+const nesting = { message: `nested deeper than ${MAX_DEPTH} levels` };
+
+function storableDeep(value: unknown, depth = MAX_DEPTH): boolean {
+  if (typeof value === 'string') return !UNSTORABLE.test(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (depth === 0) return false;
+  return Object.entries(value).every(([k, v]) => !UNSTORABLE.test(k) && storableDeep(v, depth - 1));
+}
+
 const UserSchema = z.object({
-  id: z.string().trim().min(1).max(128),
-  name: z.string().trim().max(128).optional(),
+  id: z.string().trim().min(1).max(128).refine((s) => !UNSTORABLE.test(s), storable),
+  name: z.string().trim().max(128).refine((s) => !UNSTORABLE.test(s), storable).optional(),
 });
+
+/** BCP 47 in shape (nb-NO, en, zh-Hant-TW); the bot only looks at the language. */
+const Locale = z.string().max(35).regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/);
 
 const GenerateBody = z.object({
   user: UserSchema,
@@ -131,7 +159,7 @@ const GenerateBody = z.object({
 });
 
 const StartConversationBody = z
-  .object({ locale: z.string().max(35).optional() })
+  .object({ locale: Locale.optional() })
   .optional();
 
 /**
@@ -142,21 +170,27 @@ const ClientActivityBody = z.object({
   type: z.enum(['message', 'event', 'typing']),
   text: z.string().max(10_000).optional(),
   textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
-  value: z.unknown().optional(),
+  value: z.unknown().refine((v) => withinDepth(v), nesting).optional(),
   name: z.string().max(256).optional(),
-  locale: z.string().max(35).optional(),
+  locale: Locale.optional(),
   localTimestamp: z.string().max(64).optional(),
   localTimezone: z.string().max(64).optional(),
   replyToId: z.string().max(256).optional(),
-  channelData: z.record(z.string(), z.unknown()).optional(),
+  channelData: z
+    .record(z.string(), z.unknown())
+    .refine((v) => withinDepth(v), nesting)
+    .refine((v) => storableDeep(v), storable)
+    .optional(),
 });
 
-const BotActivityBody = z.looseObject({
-  type: z.string().min(1).max(64),
-  replyToId: z.string().max(256).optional(),
-  from: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
-  recipient: z.looseObject({ id: z.string().optional() }).optional(),
-});
+const BotActivityBody = z
+  .looseObject({
+    type: z.string().min(1).max(64),
+    replyToId: z.string().max(256).optional(),
+    from: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
+    recipient: z.looseObject({ id: z.string().optional() }).optional(),
+  })
+  .refine((v) => withinDepth(v), nesting);
 
 const CreateConversationBody = z.looseObject({
   members: z.array(z.looseObject({ id: z.string().min(1), name: z.string().optional() })).min(1),

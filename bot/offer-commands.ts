@@ -4,6 +4,8 @@ import { taskDetailsCard } from '../adaptive-cards/task-details.ts';
 import { myTasksCard } from '../adaptive-cards/my-tasks.ts';
 import { cancelAssignmentCard } from '../adaptive-cards/cancel-assignment.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
+import { followUpDoneCard } from '../adaptive-cards/follow-up.ts';
+import { confirmAssignment, recordOutcome, reportConcern } from '../infra/assignments.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { acceptOffer, cancelAssignment, declineOffer, myTasks, offerForSend } from '../infra/offers.ts';
 import { getRequest } from '../infra/requests.ts';
@@ -77,6 +79,28 @@ export function offerCommands(deps: BotDeps): CommandTable {
       const request = rows[0] ? await getRequest(db, rows[0].request_id) : null;
       if (!request) return turn.say('cancel.notFound');
       await turn.send(cancelAssignmentCard(turn.card, { assignmentId: action.assignmentId, groupLabel: await groupLabel(db, request, turn.locale), startsAt: request.startsAt }));
+    },
+
+    'assignment.confirm': async (turn, action) => {
+      if (!(await confirmAssignment(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, at: turn.now }))) return turn.say('cancel.notFound');
+      await turn.say('reminder.confirmed');
+    },
+
+    'assignment.done': async (turn, action) => {
+      const ok = await recordOutcome(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, outcome: 'done', hours: action.hours, reason: null, at: turn.now });
+      if (!ok) return turn.say('followUp.alreadyAnswered');
+      await turn.replace(followUpDoneCard(turn.card, { outcome: 'done', hours: action.hours }));
+    },
+
+    'assignment.notDone': async (turn, action) => {
+      const ok = await recordOutcome(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, outcome: 'not_done', hours: null, reason: action.reason, at: turn.now });
+      if (!ok) return turn.say('followUp.alreadyAnswered');
+      await turn.replace(followUpDoneCard(turn.card, { outcome: 'not_done' }));
+    },
+
+    'concern.report': async (turn, action) => {
+      if (!(await reportConcern(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, text: action.concern, at: turn.now }))) return turn.say('error.invalidAction');
+      await turn.replace(followUpDoneCard(turn.card, { outcome: 'concern' }));
     },
 
     'assignment.cancel.submit': async (turn, action) => {

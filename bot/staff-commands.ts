@@ -8,7 +8,10 @@ import { volunteerAdminCard } from '../adaptive-cards/volunteer-admin.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { registerPerson, personsOfCentre } from '../infra/persons.ts';
-import { cancelRequest, createRequest, requestsForStaff } from '../infra/requests.ts';
+import { callList, cancelRequest, createRequest, requestsForStaff, widenRequest } from '../infra/requests.ts';
+import { renewConsent, withdrawConsent } from '../infra/consent-lifecycle.ts';
+import { callListCard } from '../adaptive-cards/escalation.ts';
+import { publicView } from '../domain/confidentiality.ts';
 import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../infra/volunteers.ts';
 import type { VolunteerStatus } from '../domain/types.ts';
 import { formErrors, submittedValues, todayInOslo } from './forms.ts';
@@ -116,6 +119,38 @@ export function staffCommands(deps: BotDeps): CommandTable {
       const result = await cancelRequest(db, { requestId: action.requestId, centreId: centreOf(turn), by: turn.member!.id, now: turn.now });
       if (!result.ok) return turn.say(result.reason === 'closed' ? 'request.alreadyClosed' : 'error.invalidAction');
       await turn.replace(noticeCard(turn.card, { title: turn.t('request.cancelledTitle'), text: turn.t('request.cancelled'), tone: 'success', menuButton: true }));
+    },
+
+    'staff.request.widen': async (turn, action) => {
+      const r = await widenRequest(db, { requestId: action.requestId, centreId: centreOf(turn), relax: false, now: turn.now, matching: matching() });
+      if (!r.ok) return turn.say('request.alreadyClosed');
+      await turn.say(r.offered === 0 ? 'escalation.widenedNone' : r.offered === 1 ? 'escalation.widenedOne' : 'escalation.widened', { count: r.offered });
+    },
+
+    'staff.request.relax': async (turn, action) => {
+      const r = await widenRequest(db, { requestId: action.requestId, centreId: centreOf(turn), relax: true, now: turn.now, matching: matching() });
+      if (!r.ok) return turn.say('request.alreadyClosed');
+      await turn.say('escalation.relaxed');
+      if (r.offered === 0) await turn.say('escalation.widenedNone');
+    },
+
+    'staff.request.callList': async (turn, action) => {
+      const list = await callList(db, { requestId: action.requestId, centreId: centreOf(turn), now: turn.now, matching: matching() });
+      if (!list) return turn.say('error.invalidAction');
+      const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
+      await turn.send(callListCard(turn.card, { request: publicView(list.request), groupLabel: groups.find((g) => g.key === list.request.group)?.label ?? list.request.group, volunteers: list.volunteers }));
+    },
+
+    'staff.consent.renew': async (turn, action) => {
+      const r = await renewConsent(db, { personId: action.personId, centreId: centreOf(turn), staffId: turn.member!.id, at: turn.now, validityMonths: deps.config.CONSENT_VALIDITY_MONTHS, matching: matching() });
+      if (!r.ok) return turn.say('error.invalidAction');
+      await turn.replace(noticeCard(turn.card, { title: turn.t('consentRenewal.renewedTitle'), text: turn.t('consentRenewal.renewed'), tone: 'success', menuButton: true }));
+    },
+
+    'staff.consent.withdraw': async (turn, action) => {
+      const r = await withdrawConsent(db, { personId: action.personId, centreId: centreOf(turn), staffId: turn.member!.id, at: turn.now });
+      if (!r.ok) return turn.say('error.invalidAction');
+      await turn.replace(noticeCard(turn.card, { title: turn.t('consentRenewal.withdrawnTitle'), text: turn.t('consentRenewal.withdrawn'), tone: 'success', menuButton: true }));
     },
 
     'staff.volunteers.list': async (turn) => {

@@ -17,6 +17,8 @@ export interface MatchContext {
   /** Excluded by the person helped, or already offered/declined/cancelled this request. */
   excluded: ReadonlySet<string>;
   timeZone: string;
+  /** Staff relaxed the request's area: any district of the centre will do. */
+  anyArea?: boolean;
 }
 
 export interface RankedCandidate {
@@ -63,6 +65,7 @@ interface Probe {
   nowMs: number;
   declarationVersion: number;
   maxDistanceKm: number;
+  anyArea: boolean;
   weeklyLoad: ReadonlyMap<string, number>;
   excluded: ReadonlySet<string>;
 }
@@ -89,6 +92,7 @@ function prepare(request: HelpRequest, ctx: MatchContext): Probe {
     nowMs: ctx.now.getTime(),
     declarationVersion: ctx.currentDeclarationVersion,
     maxDistanceKm: ctx.maxDistanceKm,
+    anyArea: ctx.anyArea === true,
     weeklyLoad: ctx.weeklyLoad,
     excluded: ctx.excluded,
   };
@@ -161,7 +165,7 @@ function distanceToRequest(v: Volunteer, p: Probe): number {
 }
 
 function areaMatches(v: Volunteer, p: Probe, distance: number): boolean {
-  return sameDistrict(v, p) || distance <= p.maxDistanceKm; // NaN <= x is false
+  return p.anyArea || sameDistrict(v, p) || distance <= p.maxDistanceKm; // NaN <= x is false
 }
 
 function isAvailable(v: Volunteer, p: Probe): boolean {

@@ -1,5 +1,6 @@
 // Volunteer centres and their interest groups. Everything staff see is scoped by centre.
-import type { Queryable } from './db.ts';
+import type { Database, Queryable } from './db.ts';
+import { addOutbox } from './outbox.ts';
 import { DEFAULT_INTEREST_GROUPS, type InterestGroup } from '../domain/interest-groups.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 
@@ -17,9 +18,21 @@ export async function ensureCentre(db: Queryable, centre: { id: string; name: st
   }
 }
 
-/** Makes sure the declaration version this code ships is on record (signatures reference it). */
-export async function ensureDeclaration(db: Queryable): Promise<void> {
-  await db.query('INSERT INTO declarations (version) VALUES ($1) ON CONFLICT DO NOTHING', [CURRENT_DECLARATION_VERSION]);
+/**
+ * Makes sure the declaration version this code ships is on record (signatures reference it). A new
+ * version that volunteers signed an older one of is announced once, through the outbox: until they
+ * sign again, they get no offers.
+ */
+export async function ensureDeclaration(db: Database, version = CURRENT_DECLARATION_VERSION): Promise<{ published: boolean }> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx.query('INSERT INTO declarations (version) VALUES ($1) ON CONFLICT DO NOTHING RETURNING version', [version]);
+    if (inserted.length === 0) return { published: false };
+    const older = await tx.query('SELECT 1 FROM declaration_signatures WHERE version < $1 LIMIT 1', [version]);
+    if (older.length === 0) return { published: false };
+    await addOutbox(tx, 'declaration.published', String(version));
+    await tx.query('UPDATE declarations SET announced_at = now() WHERE version = $1', [version]);
+    return { published: true };
+  });
 }
 
 export async function interestGroups(db: Queryable, centreIds: string[]): Promise<InterestGroup[]> {

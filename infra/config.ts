@@ -59,11 +59,19 @@ const schema = z
     QUIET_HOURS_END: hhmm.default('08:00'),
     OUTBOX_POLL_MS: z.coerce.number().int().min(100).default(2000),
     SEND_RATE_PER_SECOND: z.coerce.number().int().min(0).default(40),
+    PACE_PER_CONVERSATION_MS: z.coerce.number().int().min(0).default(1000),
+    // Fixed wave timeout (minutes, may be fractional) for demos and tests; unset = scaled by time to start.
+    WAVE_TIMEOUT_MINUTES: z.coerce.number().positive().optional(),
+    ESCALATE_HOURS_BEFORE: z.coerce.number().min(0).default(24),
+    CONFIRM_DEADLINE_MINUTES: z.coerce.number().min(0).default(360),
+    FOLLOW_UP_DELAY_MINUTES: z.coerce.number().min(0).default(30),
+    CONSENT_RENEW_NOTICE_DAYS: z.coerce.number().int().min(1).default(30),
+    DAILY_UPKEEP_AT: hhmm.default('03:00'),
     REMINDER_OFFSETS_MINUTES: z
       .string()
       .default('1440,120')
       .transform((v) => v.split(',').map((s) => Number(s.trim())))
-      .pipe(z.array(z.number().int().positive({ message: 'must be a list of minutes like 1440,120' }))),
+      .pipe(z.array(z.number().positive({ message: 'must be a list of minutes like 1440,120' }))),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     SERVICE_URL_HOSTS: z
       .string()

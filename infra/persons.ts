@@ -77,3 +77,12 @@ export async function getPersonCentre(db: Queryable, personId: string): Promise<
   const rows = await db.query<{ centre_id: string; erased_at: Date | null }>('SELECT centre_id, erased_at FROM persons WHERE id = $1', [personId]);
   return rows[0] ? { centreId: rows[0].centre_id, erased: rows[0].erased_at !== null } : null;
 }
+
+export async function consentInfo(db: Queryable, consentId: string): Promise<{ personId: string; personLabel: string; validUntil: Date } | null> {
+  const rows = await db.query<{ person_id: string; name: string | null; district: string; valid_until: Date }>(
+    'SELECT c.person_id, p.name, p.district, c.valid_until FROM consents c JOIN persons p ON p.id = c.person_id WHERE c.id = $1',
+    [consentId],
+  );
+  const r = rows[0];
+  return r ? { personId: r.person_id, personLabel: `${r.name ?? '—'}, ${r.district}`, validUntil: r.valid_until } : null;
+}

@@ -39,6 +39,7 @@ interface RequestRow {
   created_by: string;
   status: RequestStatus;
   wave: number;
+  area_relaxed?: boolean;
 }
 
 export function toHelpRequest(r: RequestRow): HelpRequest {
@@ -134,6 +135,13 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
   const row = rows[0];
   if (!row || row.status !== 'open') return 0;
   const request = toHelpRequest(row);
+  // Consent can run out or be withdrawn between waves: then nothing more goes out.
+  if (request.personId && !mayBroadcast(consentState(await consentsOf(tx, request.personId), now))) {
+    await tx.query(`UPDATE help_requests SET status = 'waiting_consent', updated_at = $2 WHERE id = $1`, [requestId, now]);
+    await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [requestId]);
+    await addOutbox(tx, 'request.cancelled', requestId);
+    return 0;
+  }
   const weekStart = startOfISOWeek(new TZDate(request.startsAt.getTime(), TIME_ZONE));
   const pool = await loadMatchingPool(tx, {
     centreId: request.centreId,
@@ -154,6 +162,7 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
     helpedBefore: pool.helpedBefore,
     excluded: pool.excluded,
     timeZone: TIME_ZONE,
+    anyArea: row.area_relaxed === true,
   });
   const wave = takeWave(ranked, pool.excluded, Number.isFinite(matching.waveSize) ? matching.waveSize : ranked.length);
   if (wave.length === 0) return 0;
@@ -244,4 +253,71 @@ export async function reopenRequest(tx: Queryable, requestId: string, assignment
   );
   await addOutbox(tx, 'assignment.cancelled', assignmentId);
   return sendNextWave(tx, requestId, now, matching);
+}
+
+/** Marks a still-open request as escalated; true only the first time, so staff are told once. */
+export async function markEscalated(db: Queryable, requestId: string, at: Date): Promise<boolean> {
+  const rows = await db.query(`UPDATE help_requests SET escalated_at = $2 WHERE id = $1 AND status = 'open' AND escalated_at IS NULL RETURNING id`, [requestId, at]);
+  return rows.length > 0;
+}
+
+/** The start time passed with nobody assigned: the request expires and its offers close. */
+export async function expireRequest(db: Database, requestId: string, startsAtMs: number, at: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query(
+      `UPDATE help_requests SET status = 'expired', expired_at = $2, updated_at = $2
+        WHERE id = $1 AND status IN ('open', 'waiting_consent') AND starts_at = $3 RETURNING id`,
+      [requestId, at, new Date(startsAtMs)],
+    );
+    if (rows.length === 0) return false;
+    await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [requestId]);
+    await addOutbox(tx, 'request.expired', requestId);
+    return true;
+  });
+}
+
+/**
+ * Staff widen (everyone eligible, now) or relax (any district, no language requirement) a request
+ * nobody has taken. Police certificate requirements are never relaxed.
+ */
+export async function widenRequest(
+  db: Database,
+  input: { requestId: string; centreId: string; relax: boolean; now: Date; matching: MatchingSettings },
+): Promise<{ ok: boolean; offered: number }> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query(
+      `UPDATE help_requests SET area_relaxed = area_relaxed OR $3, language = CASE WHEN $3 THEN NULL ELSE language END, updated_at = $4
+        WHERE id = $1 AND centre_id = $2 AND status = 'open' RETURNING id`,
+      [input.requestId, input.centreId, input.relax, input.now],
+    );
+    if (rows.length === 0) return { ok: false, offered: 0 };
+    const offered = await sendNextWave(tx, input.requestId, input.now, { ...input.matching, waveSize: Number.POSITIVE_INFINITY });
+    return { ok: true, offered };
+  });
+}
+
+/** The manual fallback: eligible volunteers with their phones, for staff of the request's centre. */
+export async function callList(db: Queryable, input: { requestId: string; centreId: string; now: Date; matching: MatchingSettings }): Promise<{ request: HelpRequest; volunteers: Array<{ name: string; phone: string; district: string }> } | null> {
+  const rows = await db.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1 AND centre_id = $2', [input.requestId, input.centreId]);
+  const row = rows[0];
+  if (!row) return null;
+  const request = toHelpRequest(row);
+  const weekStart = startOfISOWeek(new TZDate(request.startsAt.getTime(), TIME_ZONE));
+  const pool = await loadMatchingPool(db, {
+    centreId: request.centreId, group: request.group, requestId: request.id, personId: request.personId,
+    weekStart: new Date(weekStart.getTime()), weekEnd: new Date(addWeeks(weekStart, 1).getTime()), since: subDays(input.now, 30),
+  });
+  const ranked = eligibleVolunteers(request, pool.volunteers, {
+    now: input.now, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, maxDistanceKm: input.matching.maxDistanceKm,
+    weeklyLoad: pool.weeklyLoad, recentOffers: pool.recentOffers, recentTasks: pool.recentTasks, helpedBefore: pool.helpedBefore,
+    // Everyone who fits, including those already offered: staff phone whoever may say yes.
+    excluded: new Set(), timeZone: TIME_ZONE, anyArea: row.area_relaxed === true,
+  });
+  if (ranked.length === 0) return { request, volunteers: [] };
+  const people = await db.query<{ id: string; name: string | null; phone: string | null }>('SELECT id, name, phone FROM members WHERE id = ANY($1::uuid[])', [ranked.map((c) => c.volunteerId)]);
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return {
+    request,
+    volunteers: ranked.map((c) => ({ name: byId.get(c.volunteerId)?.name ?? '', phone: byId.get(c.volunteerId)?.phone ?? '', district: c.volunteer.district })),
+  };
 }

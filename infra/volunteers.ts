@@ -190,3 +190,15 @@ export async function leave(db: Database, memberId: string, at: Date, matching: 
     return { reopenedRequestIds: reopened.map((r) => r.request_id) };
   });
 }
+
+/** Volunteers who have signed an older declaration than `version` and must sign again. */
+export async function volunteersToResign(db: Queryable, version: number): Promise<string[]> {
+  const rows = await db.query<{ member_id: string }>(
+    `SELECT v.member_id FROM volunteers v JOIN members m ON m.id = v.member_id
+      WHERE m.left_at IS NULL AND v.status <> 'removed'
+        AND EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = v.member_id)
+        AND NOT EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = v.member_id AND s.version >= $1)`,
+    [version],
+  );
+  return rows.map((r) => r.member_id);
+}

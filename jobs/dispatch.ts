@@ -1,43 +1,84 @@
-// Outbox event → the individual sends it leads to. Idempotent: re-running an event queues the same
+// Outbox event → the sends and timers it leads to. Idempotent: re-running an event queues the same
 // deterministic job ids, which BullMQ ignores while the first ones are kept.
 import type { Database } from '../infra/db.ts';
 import { getOutbox, markDispatched } from '../infra/outbox.ts';
 import { offersToClose, unsentOffers, assignmentInfo } from '../infra/offers.ts';
 import { getRequest } from '../infra/requests.ts';
-import { sendJobId, type Queues, type SendJob } from './queues.ts';
+import { activeAssignmentOf, getConcern } from '../infra/assignments.ts';
+import { volunteersToResign } from '../infra/volunteers.ts';
+import { sendJobId, type NotifyMessage, type Queues, type SendJob } from './queues.ts';
+import { releaseTime, scheduleAssignmentTimers, scheduleRequestTimers } from './schedule.ts';
+import type { JobSettings } from './settings.ts';
 
-export async function dispatchOutbox(db: Database, queues: Queues, outboxId: number): Promise<void> {
+export interface DispatchDeps {
+  db: Database;
+  queues: Queues;
+  settings: JobSettings;
+  now: () => Date;
+}
+
+export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Promise<void> {
+  const { db, queues, settings } = deps;
   const row = await getOutbox(db, outboxId);
   if (!row || row.dispatched) return;
-  const jobs: SendJob[] = [];
+  const now = deps.now();
+  const jobs: Array<{ job: SendJob; at: Date }> = [];
+  const notify = (memberId: string | null | undefined, message: NotifyMessage, refId: string, urgent = false) => {
+    if (memberId) jobs.push({ job: { kind: 'notify', memberId, message, refId }, at: releaseTime(now, urgent, settings) });
+  };
+  const closeOffers = async (requestId: string) => {
+    for (const offerId of await offersToClose(db, requestId)) jobs.push({ job: { kind: 'offer.close', offerId }, at: now });
+  };
+
   switch (row.kind) {
-    case 'offers.send':
-      for (const offerId of await unsentOffers(db, row.refId)) jobs.push({ kind: 'offer', offerId });
-      break;
-    case 'request.taken': {
-      for (const offerId of await offersToClose(db, row.refId)) jobs.push({ kind: 'offer.close', offerId });
+    case 'offers.send': {
       const request = await getRequest(db, row.refId);
-      if (request?.createdBy) jobs.push({ kind: 'notify', memberId: request.createdBy, message: 'staff.requestTaken', refId: row.refId });
+      if (!request || request.status !== 'open') break;
+      const release = releaseTime(now, request.urgent, settings);
+      for (const offerId of await unsentOffers(db, row.refId)) jobs.push({ job: { kind: 'offer', offerId }, at: release });
+      await scheduleRequestTimers(queues, request, release, now, settings);
+      break;
+    }
+    case 'request.taken': {
+      await closeOffers(row.refId);
+      const request = await getRequest(db, row.refId);
+      notify(request?.createdBy, 'staff.requestTaken', row.refId);
+      const assignment = await activeAssignmentOf(db, row.refId);
+      if (assignment) await scheduleAssignmentTimers(queues, assignment, now, settings);
       break;
     }
     case 'request.cancelled': {
-      for (const offerId of await offersToClose(db, row.refId)) jobs.push({ kind: 'offer.close', offerId });
+      await closeOffers(row.refId);
       const assigned = await db.query<{ volunteer_id: string }>(
         `SELECT volunteer_id FROM assignments WHERE request_id = $1 AND cancel_reason = 'request_cancelled'`,
         [row.refId],
       );
-      for (const a of assigned) jobs.push({ kind: 'notify', memberId: a.volunteer_id, message: 'volunteer.requestCancelled', refId: row.refId });
+      for (const a of assigned) notify(a.volunteer_id, 'volunteer.requestCancelled', row.refId);
       break;
     }
+    case 'request.expired': {
+      await closeOffers(row.refId);
+      notify((await getRequest(db, row.refId))?.createdBy, 'staff.expired', row.refId);
+      break;
+    }
+    case 'assignment.cancelled':
+      notify((await assignmentInfo(db, row.refId))?.createdBy, 'staff.assignmentCancelled', row.refId);
+      break;
     case 'volunteer.approved':
-      jobs.push({ kind: 'notify', memberId: row.refId, message: 'volunteer.approved', refId: row.refId });
+      notify(row.refId, 'volunteer.approved', row.refId);
       break;
-    case 'assignment.cancelled': {
-      const info = await assignmentInfo(db, row.refId);
-      if (info?.createdBy) jobs.push({ kind: 'notify', memberId: info.createdBy, message: 'staff.assignmentCancelled', refId: row.refId });
+    case 'concern.reported':
+      // A worry about a person is not held for quiet hours.
+      notify((await getConcern(db, row.refId))?.createdBy, 'staff.concern', row.refId, true);
       break;
-    }
+    case 'declaration.published':
+      for (const memberId of await volunteersToResign(db, Number(row.refId))) notify(memberId, 'volunteer.declarationUpdate', row.refId);
+      break;
   }
-  if (jobs.length) await queues.send.addBulk(jobs.map((data) => ({ name: data.kind, data, opts: { jobId: sendJobId(data) } })));
+  if (jobs.length) {
+    await queues.send.addBulk(
+      jobs.map(({ job, at }) => ({ name: job.kind, data: job, opts: { jobId: sendJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) } })),
+    );
+  }
   await markDispatched(db, outboxId);
 }

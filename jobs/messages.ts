@@ -10,6 +10,17 @@ import { publicView } from '../domain/confidentiality.ts';
 import { interestGroups } from '../infra/centres.ts';
 import { getRequest } from '../infra/requests.ts';
 import { assignmentInfo, type OfferForSend } from '../infra/offers.ts';
+import { getAssignment, getConcern } from '../infra/assignments.ts';
+import { privateDetails } from '../infra/requests.ts';
+import { consentInfo } from '../infra/persons.ts';
+import { audit } from '../infra/audit.ts';
+import { reminderCard } from '../adaptive-cards/reminder.ts';
+import { followUpCard } from '../adaptive-cards/follow-up.ts';
+import { escalationCard } from '../adaptive-cards/escalation.ts';
+import { consentRenewalCard } from '../adaptive-cards/consent-renewal.ts';
+import { declarationCard } from '../adaptive-cards/declaration.ts';
+import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
+import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
 import type { HelpRequest, OfferStatus } from '../domain/types.ts';
@@ -49,40 +60,92 @@ export async function renderClosedOffer(db: Database, offer: OfferForSend, ctx: 
   return asActivity(card, t(ctx.locale, status === 'withdrawn' ? 'offer.withdrawn' : 'offer.taken'));
 }
 
-export async function renderNotification(db: Database, message: NotifyMessage, refId: string, ctx: CardContext): Promise<OutgoingActivity | null> {
-  if (message === 'volunteer.approved') {
-    const title = t(ctx.locale, 'notify.approvedTitle');
-    return asActivity(noticeCard(ctx, { title, text: t(ctx.locale, 'notify.approved'), tone: 'success', menuButton: true }), title);
-  }
-  const requestId = message === 'staff.assignmentCancelled' ? (await assignmentInfo(db, refId))?.requestId : refId;
-  const request = requestId ? await getRequest(db, requestId) : null;
-  if (!request) return null;
-  const what = await groupLabel(db, request, ctx);
-  const when = formatDateTime(ctx.locale, request.startsAt);
+export async function renderNotification(db: Database, message: NotifyMessage, refId: string, ctx: CardContext, opts: { variant?: string; now: Date; memberId: string; channelId: string }): Promise<OutgoingActivity | null> {
+  const notice = (titleKey: MessageKey, textKey: MessageKey, params: Record<string, string | number> = {}, tone?: 'success' | 'warning') => {
+    const title = t(ctx.locale, titleKey);
+    return asActivity(noticeCard(ctx, { title, text: t(ctx.locale, textKey, params), menuButton: true, ...(tone ? { tone } : {}) }), title);
+  };
   const firstName = async (memberId: string | null) => {
     if (!memberId) return '';
     const rows = await db.query<{ name: string | null }>('SELECT name FROM members WHERE id = $1', [memberId]);
     return (rows[0]?.name ?? '').split(/\s+/)[0] ?? '';
   };
-  let title: string;
-  let text: string;
+  const describe = async (request: HelpRequest) => ({ what: await groupLabel(db, request, ctx), when: formatDateTime(ctx.locale, request.startsAt) });
+
   switch (message) {
-    case 'staff.requestTaken': {
-      const rows = await db.query<{ assigned_volunteer_id: string | null }>('SELECT assigned_volunteer_id FROM help_requests WHERE id = $1', [request.id]);
-      title = t(ctx.locale, 'notify.takenTitle');
-      text = t(ctx.locale, 'notify.taken', { name: await firstName(rows[0]?.assigned_volunteer_id ?? null), what, when });
-      break;
+    case 'volunteer.approved':
+      return notice('notify.approvedTitle', 'notify.approved', {}, 'success');
+    case 'volunteer.declarationUpdate': {
+      const rows = await db.query<{ v: number | null }>('SELECT max(version) AS v FROM declaration_signatures WHERE member_id = $1', [opts.memberId]);
+      return asActivity(declarationCard(ctx, { signedVersion: rows[0]?.v ?? null }), t(ctx.locale, 'declaration.title'));
     }
+    case 'staff.consentRenewal': {
+      const c = await consentInfo(db, refId);
+      if (!c) return null;
+      const card = consentRenewalCard(ctx, { personId: c.personId, personLabel: c.personLabel, expiresAt: c.validUntil, expired: c.validUntil <= opts.now });
+      return asActivity(card, t(ctx.locale, 'consentRenewal.summary', { person: c.personLabel }));
+    }
+    case 'staff.concern': {
+      const c = await getConcern(db, refId);
+      const request = c ? await getRequest(db, c.requestId) : null;
+      if (!c || !request || c.text === null) return null;
+      return notice('notify.concernTitle', 'notify.concern', { name: await firstName(c.reportedBy), concern: c.text, ...(await describe(request)) }, 'warning');
+    }
+    case 'volunteer.reminder':
+    case 'volunteer.followUp':
+    case 'staff.notConfirmed':
     case 'staff.assignmentCancelled': {
+      const a = await getAssignment(db, refId);
+      if (!a) return null;
+      const label = await groupLabel(db, a.request, ctx);
+      if (message === 'volunteer.reminder') {
+        if (a.status !== 'active') return null;
+        const details = await privateDetails(db, a.request.id);
+        if (!details) return null;
+        // The reminder shows the person's details again: that is a reveal and is recorded.
+        await audit(db, { actorId: a.volunteerId, action: 'reveal', requestId: a.request.id, personId: a.request.personId, fields: [...REVEALED_FIELDS], channelId: opts.channelId, at: opts.now });
+        const offset = Number(opts.variant ?? '0');
+        const card = reminderCard(ctx, {
+          assignmentId: a.id, request: publicView(a.request), details, groupLabel: label, hoursBefore: offset / 60,
+          askConfirmation: offset === Math.max(offset, 12 * 60), confirmed: a.confirmedAt !== null,
+        });
+        return asActivity(card, t(ctx.locale, 'reminder.summary', { what: label, when: formatDateTime(ctx.locale, a.request.startsAt) }));
+      }
+      if (message === 'volunteer.followUp') {
+        if (a.status !== 'active') return null;
+        const card = followUpCard(ctx, { assignmentId: a.id, request: publicView(a.request), groupLabel: label, plannedHours: a.request.durationMinutes / 60 });
+        return asActivity(card, t(ctx.locale, 'followUp.summary', { what: label }));
+      }
+      const d = await describe(a.request);
+      if (message === 'staff.notConfirmed') return notice('notify.notConfirmedTitle', 'notify.notConfirmed', { name: await firstName(a.volunteerId), ...d }, 'warning');
       const info = await assignmentInfo(db, refId);
-      title = t(ctx.locale, 'notify.volunteerCancelledTitle');
-      text = t(ctx.locale, 'notify.volunteerCancelled', { name: await firstName(info?.volunteerId ?? null), what, when, reason: info?.reason ?? '' });
-      break;
+      return notice('notify.volunteerCancelledTitle', 'notify.volunteerCancelled', { name: await firstName(a.volunteerId), reason: info?.reason ?? '', ...d }, 'warning');
     }
-    case 'volunteer.requestCancelled':
-      title = t(ctx.locale, 'notify.requestCancelledTitle');
-      text = t(ctx.locale, 'notify.requestCancelled', { what, when });
-      break;
+    case 'staff.requestTaken':
+    case 'staff.expired':
+    case 'staff.escalation':
+    case 'volunteer.requestCancelled': {
+      const request = await getRequest(db, refId);
+      if (!request) return null;
+      if (message === 'staff.escalation') {
+        if (request.status !== 'open') return null;
+        const offered = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM offers WHERE request_id = $1', [request.id]);
+        const card = escalationCard(ctx, {
+          requestId: request.id, request: publicView(request), groupLabel: await groupLabel(db, request, ctx), offeredCount: offered[0]?.n ?? 0,
+          hoursUntilStart: (request.startsAt.getTime() - opts.now.getTime()) / 3_600_000, canRelax: canRelax(request),
+        });
+        return asActivity(card, t(ctx.locale, 'escalation.summary', await describe(request)));
+      }
+      const d = await describe(request);
+      if (message === 'staff.expired') return notice('notify.expiredTitle', 'notify.expired', d, 'warning');
+      if (message === 'volunteer.requestCancelled') return notice('notify.requestCancelledTitle', 'notify.requestCancelled', d);
+      const rows = await db.query<{ assigned_volunteer_id: string | null }>('SELECT assigned_volunteer_id FROM help_requests WHERE id = $1', [request.id]);
+      return notice('notify.takenTitle', 'notify.taken', { name: await firstName(rows[0]?.assigned_volunteer_id ?? null), ...d }, 'success');
+    }
   }
-  return asActivity(noticeCard(ctx, { title, text, menuButton: true }), title);
+}
+
+/** A request has a requirement staff could drop to reach more volunteers. */
+export function canRelax(request: HelpRequest): boolean {
+  return request.requirements.language !== null;
 }

@@ -1,13 +1,17 @@
 // Queue names, job shapes and job ids. Job data holds ids only — never names, addresses or notes —
 // because Redis stores it in clear text. Ids are deterministic so a repeated add is a no-op.
 import { Queue, type ConnectionOptions } from 'bullmq';
+import { pendingOutbox } from '../infra/outbox.ts';
+import type { Queryable } from '../infra/db.ts';
 
 export const QUEUE = {
   /** Outbox events: one committed change → the sends it leads to. */
   dispatch: 'dispatch',
   /** One message to one conversation. */
   send: 'send',
-  /** Periodic upkeep: the outbox poller. */
+  /** Delayed domain events: next wave, escalation, start, reminders, confirmation check, follow-up. */
+  timers: 'timers',
+  /** Periodic upkeep: the outbox poller, daily consent and retention. */
   upkeep: 'upkeep',
 } as const;
 
@@ -15,12 +19,24 @@ export interface DispatchJob {
   outboxId: number;
 }
 
-export type NotifyMessage = 'staff.requestTaken' | 'staff.assignmentCancelled' | 'volunteer.requestCancelled' | 'volunteer.approved';
+export type NotifyMessage =
+  | 'staff.requestTaken' // ref: request
+  | 'staff.assignmentCancelled' // ref: assignment
+  | 'staff.notConfirmed' // ref: assignment
+  | 'staff.concern' // ref: concern
+  | 'staff.expired' // ref: request
+  | 'staff.escalation' // ref: request
+  | 'staff.consentRenewal' // ref: consent
+  | 'volunteer.requestCancelled' // ref: request
+  | 'volunteer.approved' // ref: member
+  | 'volunteer.declarationUpdate' // ref: declaration version
+  | 'volunteer.reminder' // ref: assignment; `variant` holds the offset in minutes
+  | 'volunteer.followUp'; // ref: assignment
 
 export type SendJob =
   | { kind: 'offer'; offerId: string }
   | { kind: 'offer.close'; offerId: string }
-  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string };
+  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string };
 
 export function sendJobId(job: SendJob): string {
   switch (job.kind) {
@@ -29,7 +45,33 @@ export function sendJobId(job: SendJob): string {
     case 'offer.close':
       return `close-${job.offerId}`;
     case 'notify':
-      return `notify-${job.message}-${job.refId}-${job.memberId}`;
+      return `notify-${job.message}-${job.refId}-${job.memberId}${job.variant ? `-${job.variant}` : ''}`;
+  }
+}
+
+/** Timers carry the start time they were computed for: a moved task's old timers recognise themselves. */
+export type TimerJob =
+  | { kind: 'wave'; requestId: string; wave: number }
+  | { kind: 'escalate'; requestId: string }
+  | { kind: 'start'; requestId: string; startsAtMs: number }
+  | { kind: 'remind'; assignmentId: string; offsetMinutes: number; startsAtMs: number }
+  | { kind: 'confirm-check'; assignmentId: string; startsAtMs: number }
+  | { kind: 'follow-up'; assignmentId: string; startsAtMs: number };
+
+export function timerJobId(job: TimerJob): string {
+  switch (job.kind) {
+    case 'wave':
+      return `wave-${job.requestId}-${job.wave}`;
+    case 'escalate':
+      return `escalate-${job.requestId}`;
+    case 'start':
+      return `start-${job.requestId}-${job.startsAtMs}`;
+    case 'remind':
+      return `remind-${job.assignmentId}-${job.offsetMinutes}-${job.startsAtMs}`;
+    case 'confirm-check':
+      return `confirm-${job.assignmentId}-${job.startsAtMs}`;
+    case 'follow-up':
+      return `followup-${job.assignmentId}-${job.startsAtMs}`;
   }
 }
 
@@ -46,6 +88,7 @@ export const defaultJobOptions = {
 export interface Queues {
   dispatch: Queue<DispatchJob>;
   send: Queue<SendJob>;
+  timers: Queue<TimerJob>;
   upkeep: Queue;
   close(): Promise<void>;
 }
@@ -53,14 +96,16 @@ export interface Queues {
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
   const dispatch = new Queue<DispatchJob>(QUEUE.dispatch, { connection, prefix, defaultJobOptions });
   const send = new Queue<SendJob>(QUEUE.send, { connection, prefix, defaultJobOptions });
+  const timers = new Queue<TimerJob>(QUEUE.timers, { connection, prefix, defaultJobOptions });
   const upkeep = new Queue(QUEUE.upkeep, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 } });
-  for (const q of [dispatch, send, upkeep]) q.on('error', () => undefined);
+  for (const q of [dispatch, send, timers, upkeep]) q.on('error', () => undefined);
   return {
     dispatch,
     send,
+    timers,
     upkeep,
     async close() {
-      await Promise.all([dispatch.close(), send.close(), upkeep.close()]);
+      await Promise.all([dispatch.close(), send.close(), timers.close(), upkeep.close()]);
     },
   };
 }
@@ -69,4 +114,17 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
 export async function kickOutbox(queues: Queues, outboxIds: number[]): Promise<void> {
   if (outboxIds.length === 0) return;
   await queues.dispatch.addBulk(outboxIds.map((id) => ({ name: 'outbox', data: { outboxId: id }, opts: { jobId: dispatchJobId(id) } })));
+}
+
+/**
+ * After a change commits, queue its outbox rows right away instead of waiting for the poller.
+ * If Redis is down this is skipped silently: the rows stay in the database and the poller sends them.
+ */
+export async function kickPendingOutbox(deps: { db: Queryable; queues: Queues }): Promise<void> {
+  try {
+    const rows = await pendingOutbox(deps.db, 200);
+    await kickOutbox(deps.queues, rows.map((r) => r.id));
+  } catch {
+    // the poller will pick them up
+  }
 }

@@ -4,6 +4,7 @@ import { workerConnection } from '../infra/redis.ts';
 import { anonymousTokens, appTokenProvider, createMessenger, type Messenger } from '../infra/connector.ts';
 import { createQueues, type Queues } from './queues.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
+import { jobSettings } from './settings.ts';
 
 export async function createMessengerFor(rt: Runtime): Promise<Messenger> {
   const c = rt.config;
@@ -28,6 +29,8 @@ export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenge
     now: opts.now ?? (() => new Date()),
     outboxPollMs: rt.config.OUTBOX_POLL_MS,
     sendRatePerSecond: rt.config.SEND_RATE_PER_SECOND,
+    pacePerConversationMs: rt.config.PACE_PER_CONVERSATION_MS,
+    settings: jobSettings(rt.config),
   });
   return {
     queues,

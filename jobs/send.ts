@@ -6,6 +6,7 @@ import { reachableAt, markUnreachable } from '../infra/identities.ts';
 import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable } from '../infra/offers.ts';
 import { SendError, type Messenger } from '../infra/connector.ts';
 import type { Logger } from '../infra/log.ts';
+import type { Redis } from 'ioredis';
 import { renderClosedOffer, renderNotification, renderOffer, channelOf } from './messages.ts';
 import { sendJobId, type Queues, type SendJob } from './queues.ts';
 
@@ -15,6 +16,27 @@ export interface SendDeps {
   queues: Queues;
   log: Logger;
   now: () => Date;
+  /** For per-conversation pacing across all workers. */
+  redis?: Redis;
+  prefix?: string;
+  paceMs?: number;
+}
+
+/** This conversation had a message a moment ago; wait `waitMs` before sending the next. */
+export class PaceError extends Error {
+  constructor(readonly waitMs: number) {
+    super('paced');
+  }
+}
+
+/** At most one message per conversation per `paceMs`, across every worker process (a Redis key with a TTL). */
+async function pace(deps: SendDeps, conversationId: string): Promise<void> {
+  if (!deps.redis || !deps.paceMs) return;
+  const key = `${deps.prefix ?? 'dugnad'}:pace:${conversationId}`;
+  const ok = await deps.redis.set(key, '1', 'PX', deps.paceMs, 'NX');
+  if (ok === 'OK') return;
+  const ttl = await deps.redis.pttl(key);
+  throw new PaceError(Math.max(10, ttl));
 }
 
 export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' | 'skipped' | 'unreachable'> {
@@ -38,6 +60,7 @@ async function sendOffer(deps: SendDeps, offerId: string) {
     return 'unreachable' as const;
   }
   const activity = await renderOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
+  await pace(deps, to.conversationRef.conversation.id);
   const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), offerId);
   if (!sent) return 'unreachable' as const;
   await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: to.conversationRef.conversation.id, activityId: sent.id, at: deps.now() });
@@ -61,6 +84,7 @@ async function closeOffer(deps: SendDeps, offerId: string) {
     return 'skipped' as const;
   }
   const activity = await renderClosedOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
+  await pace(deps, to.conversationRef.conversation.id);
   await deps.messenger.update(to.conversationRef, offer.activityId, activity).catch(async (err: unknown) => {
     if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
     throw err;
@@ -73,8 +97,14 @@ async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>)
   const [reach, member] = await Promise.all([reachableAt(deps.db, [job.memberId]), getMember(deps.db, job.memberId)]);
   const to = reach.get(job.memberId);
   if (!to || !member) return 'unreachable' as const;
-  const activity = await renderNotification(deps.db, job.message, job.refId, { locale: member.locale, channel: channelOf(to.channelId) });
+  const activity = await renderNotification(deps.db, job.message, job.refId, { locale: member.locale, channel: channelOf(to.channelId) }, {
+    ...(job.variant ? { variant: job.variant } : {}),
+    now: deps.now(),
+    memberId: job.memberId,
+    channelId: to.channelId,
+  });
   if (!activity) return 'skipped' as const;
+  await pace(deps, to.conversationRef.conversation.id);
   const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), job.refId);
   return sent ? ('sent' as const) : ('unreachable' as const);
 }

@@ -1,26 +1,33 @@
-// The BullMQ workers: outbox dispatch, sends (rate-limited, honouring Retry-After) and upkeep.
-// Run inside the bot process in development, or alone with `npm run worker` (N servers + M workers).
-import { Worker, type ConnectionOptions } from 'bullmq';
+// The BullMQ workers: outbox dispatch, timers, sends (rate-limited, paced per conversation, honouring
+// Retry-After) and upkeep. Run inside the bot process in development, or alone with `npm run worker`
+// (N servers + M workers against one Redis and one database).
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import type { Messenger } from '../infra/connector.ts';
 import { SendError } from '../infra/connector.ts';
-import { pendingOutbox } from '../infra/outbox.ts';
-import { QUEUE, kickOutbox, type DispatchJob, type Queues, type SendJob } from './queues.ts';
+import { QUEUE, type DispatchJob, type Queues, type SendJob, type TimerJob } from './queues.ts';
 import { dispatchOutbox } from './dispatch.ts';
-import { processSend } from './send.ts';
+import { processSend, PaceError } from './send.ts';
+import { processTimer } from './timers.ts';
+import { dailyUpkeep, pollOutbox } from './upkeep.ts';
+import type { JobSettings } from './settings.ts';
 
 export interface WorkerDeps {
   db: Database;
   queues: Queues;
-  connection: ConnectionOptions;
+  connection: Redis;
   prefix: string;
   messenger: Messenger;
   log: Logger;
   now: () => Date;
+  settings: JobSettings;
   outboxPollMs: number;
   /** Global cap on sends per second across all workers (Teams allows ~50 per tenant); 0 = off. */
   sendRatePerSecond: number;
+  /** Gap between two messages to one conversation (Teams: ~1 per second); 0 = off. */
+  pacePerConversationMs?: number;
   concurrency?: number;
 }
 
@@ -29,18 +36,26 @@ export interface RunningWorkers {
 }
 
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
-  const { connection, prefix, log } = deps;
-  const dispatch = new Worker<DispatchJob>(QUEUE.dispatch, async (job) => dispatchOutbox(deps.db, deps.queues, job.data.outboxId), {
-    connection,
-    prefix,
-    concurrency: 10,
-  });
+  const { connection, prefix, log, settings } = deps;
+  const common = { db: deps.db, queues: deps.queues, settings, log, now: deps.now };
+  const opts = { connection: connection as ConnectionOptions, prefix };
+
+  const dispatch = new Worker<DispatchJob>(QUEUE.dispatch, async (job) => dispatchOutbox(common, job.data.outboxId), { ...opts, concurrency: 10 });
+  const timers = new Worker<TimerJob>(QUEUE.timers, async (job) => processTimer(common, job.data), { ...opts, concurrency: 10 });
   const send: Worker<SendJob> = new Worker<SendJob>(
     QUEUE.send,
-    async (job) => {
+    async (job: Job<SendJob>, token?: string) => {
       try {
-        return await processSend({ db: deps.db, messenger: deps.messenger, queues: deps.queues, log, now: deps.now }, job.data);
+        return await processSend(
+          { db: deps.db, messenger: deps.messenger, queues: deps.queues, log, now: deps.now, redis: connection, prefix, paceMs: deps.pacePerConversationMs ?? 1000 },
+          job.data,
+        );
       } catch (err) {
+        if (err instanceof PaceError) {
+          // Another message to this conversation went out just now: try again when it is our turn.
+          await job.moveToDelayed(Date.now() + err.waitMs, token);
+          throw new DelayedError();
+        }
         if (err instanceof SendError && err.rateLimited) {
           // Pause the whole queue for as long as the channel asked, then try this job again.
           await send.rateLimit(err.retryAfterMs ?? 1000);
@@ -50,34 +65,33 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       }
     },
     {
-      connection,
-      prefix,
+      ...opts,
       concurrency: deps.concurrency ?? 50,
       ...(deps.sendRatePerSecond > 0 ? { limiter: { max: deps.sendRatePerSecond, duration: 1000 } } : {}),
     },
   );
+  const upkeepDeps = { ...common, outboxPollMs: deps.outboxPollMs };
   const upkeep = new Worker(
     QUEUE.upkeep,
     async (job) => {
-      if (job.name === 'outbox-poll') {
-        // Rows a crash left between commit and enqueue; young rows are still being kicked by their writer.
-        const rows = await pendingOutbox(deps.db, 500, Math.min(deps.outboxPollMs, 1000));
-        await kickOutbox(deps.queues, rows.map((r) => r.id));
-        return rows.length;
-      }
-      return 0;
+      if (job.name === 'outbox-poll') return pollOutbox(upkeepDeps);
+      if (job.name === 'daily') return dailyUpkeep(upkeepDeps);
+      return null;
     },
-    { connection, prefix, concurrency: 1 },
+    { ...opts, concurrency: 1 },
   );
   await deps.queues.upkeep.upsertJobScheduler('outbox-poll', { every: deps.outboxPollMs }, { name: 'outbox-poll' });
+  const [hh, mm] = settings.dailyUpkeepAt.split(':').map(Number);
+  await deps.queues.upkeep.upsertJobScheduler('daily', { pattern: `${mm} ${hh} * * *`, tz: 'Europe/Oslo' }, { name: 'daily' });
 
-  for (const w of [dispatch, send, upkeep]) {
+  const all = [dispatch, timers, send, upkeep];
+  for (const w of all) {
     w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
   return {
     async close() {
-      await Promise.all([dispatch.close(), send.close(), upkeep.close()]);
+      await Promise.all(all.map((w) => w.close()));
     },
   };
 }

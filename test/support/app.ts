@@ -53,6 +53,7 @@ export async function startTestApp(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTBOX_POLL_MS: '500',
     SEND_RATE_PER_SECOND: '0',
+    PACE_PER_CONVERSATION_MS: '50',
     ...opts.env,
   });
   const tdb = opts.database ?? (await createMigratedDatabase());

@@ -1,0 +1,78 @@
+// An assignment after the accept: confirmation the day before, what happened afterwards, and
+// concerns the volunteer raises (they go to staff only).
+import type { Database, Queryable } from './db.ts';
+import { addOutbox } from './outbox.ts';
+import { toHelpRequest } from './requests.ts';
+import type { HelpRequest } from '../domain/types.ts';
+
+export interface AssignmentView {
+  id: string;
+  volunteerId: string;
+  status: 'active' | 'cancelled' | 'done';
+  confirmedAt: Date | null;
+  outcome: 'done' | 'not_done' | null;
+  request: HelpRequest;
+}
+
+export async function getAssignment(db: Queryable, assignmentId: string): Promise<AssignmentView | null> {
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { a_id: string; a_volunteer: string; a_status: AssignmentView['status']; confirmed_at: Date | null; outcome: AssignmentView['outcome'] }>(
+    `SELECT r.*, a.id AS a_id, a.volunteer_id AS a_volunteer, a.status AS a_status, a.confirmed_at, a.outcome
+       FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE a.id = $1`,
+    [assignmentId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { id: r.a_id, volunteerId: r.a_volunteer, status: r.a_status, confirmedAt: r.confirmed_at, outcome: r.outcome, request: toHelpRequest(r) };
+}
+
+export async function activeAssignmentOf(db: Queryable, requestId: string): Promise<AssignmentView | null> {
+  const rows = await db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]);
+  return rows[0] ? getAssignment(db, rows[0].id) : null;
+}
+
+export async function confirmAssignment(db: Queryable, input: { assignmentId: string; volunteerId: string; at: Date }): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE assignments SET confirmed_at = COALESCE(confirmed_at, $3) WHERE id = $1 AND volunteer_id = $2 AND status = 'active' RETURNING id`,
+    [input.assignmentId, input.volunteerId, input.at],
+  );
+  return rows.length > 0;
+}
+
+/** "Ble oppdraget gjennomført?" — answered once; later answers change nothing. */
+export async function recordOutcome(
+  db: Database,
+  input: { assignmentId: string; volunteerId: string; outcome: 'done' | 'not_done'; hours: number | null; reason: string | null; at: Date },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ request_id: string }>(
+      `UPDATE assignments SET status = 'done', outcome = $3, hours = $4, outcome_reason = $5, outcome_at = $6
+        WHERE id = $1 AND volunteer_id = $2 AND status = 'active' RETURNING request_id`,
+      [input.assignmentId, input.volunteerId, input.outcome, input.hours, input.reason, input.at],
+    );
+    if (!rows[0]) return false;
+    await tx.query(`UPDATE help_requests SET status = 'done', updated_at = $2 WHERE id = $1 AND status = 'taken'`, [rows[0].request_id, input.at]);
+    return true;
+  });
+}
+
+export async function reportConcern(db: Database, input: { assignmentId: string; volunteerId: string; text: string; at: Date }): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const a = await tx.query<{ request_id: string }>(`SELECT request_id FROM assignments WHERE id = $1 AND volunteer_id = $2`, [input.assignmentId, input.volunteerId]);
+    if (!a[0]) return false;
+    const rows = await tx.query<{ id: string }>(
+      'INSERT INTO concerns (assignment_id, request_id, reported_by, text, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [input.assignmentId, a[0].request_id, input.volunteerId, input.text, input.at],
+    );
+    await addOutbox(tx, 'concern.reported', rows[0]!.id);
+    return true;
+  });
+}
+
+export async function getConcern(db: Queryable, concernId: string): Promise<{ requestId: string; reportedBy: string; text: string | null; createdBy: string } | null> {
+  const rows = await db.query<{ request_id: string; reported_by: string; text: string | null; created_by: string }>(
+    `SELECT c.request_id, c.reported_by, c.text, r.created_by FROM concerns c JOIN help_requests r ON r.id = c.request_id WHERE c.id = $1`,
+    [concernId],
+  );
+  const r = rows[0];
+  return r ? { requestId: r.request_id, reportedBy: r.reported_by, text: r.text, createdBy: r.created_by } : null;
+}

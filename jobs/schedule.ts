@@ -1,0 +1,48 @@
+// When things should happen, as delayed BullMQ jobs with deterministic ids: adding twice is a no-op,
+// and every timer re-checks the database when it fires, so a cancelled or moved task's timers
+// do nothing.
+import { addMinutes, subMinutes } from 'date-fns';
+import { escalationAt, reminderTimes, waveTimeoutMinutes } from '../domain/waves.ts';
+import { nextAllowedSendTime } from '../domain/quiet-hours.ts';
+import type { HelpRequest } from '../domain/types.ts';
+import type { AssignmentView } from '../infra/assignments.ts';
+import { timerJobId, type Queues, type TimerJob } from './queues.ts';
+import type { JobSettings } from './settings.ts';
+
+/** When a message that is not urgent may go out: held through quiet hours (Europe/Oslo). */
+export function releaseTime(at: Date, urgent: boolean, s: JobSettings): Date {
+  return nextAllowedSendTime(at, { urgent, quietStart: s.quietStart, quietEnd: s.quietEnd, timeZone: 'Europe/Oslo' });
+}
+
+export async function addTimer(queues: Queues, job: TimerJob, at: Date, now: Date): Promise<void> {
+  await queues.timers.add(job.kind, job, { jobId: timerJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) });
+}
+
+/** After a wave's offers are queued: the next wave, the escalation point and the start. */
+export async function scheduleRequestTimers(queues: Queues, request: HelpRequest, offersReleasedAt: Date, now: Date, s: JobSettings): Promise<void> {
+  const timeout = s.waveTimeoutMinutes ?? waveTimeoutMinutes(offersReleasedAt, request.startsAt);
+  await addTimer(queues, { kind: 'wave', requestId: request.id, wave: request.wave }, addMinutes(offersReleasedAt, timeout), now);
+  const escalate = escalationAt(request.startsAt, request.urgent, now, s.escalateHoursBefore);
+  await addTimer(queues, { kind: 'escalate', requestId: request.id }, releaseTime(escalate, request.urgent, s), now);
+  await addTimer(queues, { kind: 'start', requestId: request.id, startsAtMs: request.startsAt.getTime() }, request.startsAt, now);
+}
+
+/** After an accept: reminders, the confirmation deadline and the follow-up question. */
+export async function scheduleAssignmentTimers(queues: Queues, a: AssignmentView, now: Date, s: JobSettings): Promise<void> {
+  const startsAt = a.request.startsAt;
+  const startsAtMs = startsAt.getTime();
+  for (const r of reminderTimes(startsAt, s.reminderOffsetsMinutes, now)) {
+    const at = releaseTime(r.at, false, s);
+    if (at.getTime() >= startsAtMs) continue; // held past the start: no use any more
+    await addTimer(queues, { kind: 'remind', assignmentId: a.id, offsetMinutes: r.offsetMinutes, startsAtMs }, at, now);
+  }
+  const deadline = subMinutes(startsAt, s.confirmDeadlineMinutes);
+  if (deadline.getTime() > now.getTime()) await addTimer(queues, { kind: 'confirm-check', assignmentId: a.id, startsAtMs }, deadline, now);
+  const end = addMinutes(startsAt, a.request.durationMinutes + s.followUpDelayMinutes);
+  await addTimer(queues, { kind: 'follow-up', assignmentId: a.id, startsAtMs }, releaseTime(end, false, s), now);
+}
+
+/** The day-before reminder asks the volunteer to confirm. */
+export function asksConfirmation(offsetMinutes: number, s: JobSettings): boolean {
+  return offsetMinutes === Math.max(...s.reminderOffsetsMinutes);
+}

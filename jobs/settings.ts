@@ -1,0 +1,34 @@
+// The timings and limits the workers run by, taken from config so tests and demos can shorten them.
+import type { Config } from '../infra/config.ts';
+import type { MatchingSettings } from '../infra/requests.ts';
+
+export interface JobSettings {
+  matching: MatchingSettings;
+  /** Fixed wave timeout; null = scaled by time to start (domain/waves). */
+  waveTimeoutMinutes: number | null;
+  escalateHoursBefore: number;
+  reminderOffsetsMinutes: number[];
+  confirmDeadlineMinutes: number;
+  followUpDelayMinutes: number;
+  consentRenewNoticeDays: number;
+  retentionDays: number;
+  quietStart: string;
+  quietEnd: string;
+  dailyUpkeepAt: string;
+}
+
+export function jobSettings(c: Config): JobSettings {
+  return {
+    matching: { waveSize: c.WAVE_SIZE, maxDistanceKm: c.MATCH_MAX_DISTANCE_KM },
+    waveTimeoutMinutes: c.WAVE_TIMEOUT_MINUTES ?? null,
+    escalateHoursBefore: c.ESCALATE_HOURS_BEFORE,
+    reminderOffsetsMinutes: c.REMINDER_OFFSETS_MINUTES,
+    confirmDeadlineMinutes: c.CONFIRM_DEADLINE_MINUTES,
+    followUpDelayMinutes: c.FOLLOW_UP_DELAY_MINUTES,
+    consentRenewNoticeDays: c.CONSENT_RENEW_NOTICE_DAYS,
+    retentionDays: c.RETENTION_DAYS,
+    quietStart: c.QUIET_HOURS_START,
+    quietEnd: c.QUIET_HOURS_END,
+    dailyUpkeepAt: c.DAILY_UPKEEP_AT,
+  };
+}
