@@ -29,7 +29,14 @@ const phone = z
   .trim()
   .transform((v) => v.replace(/[\s-]/g, ''))
   .pipe(z.string().regex(/^\+?\d{8,15}$/, { message: 'error.phone' }));
-const date = z.string({ message: 'error.required' }).regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'error.date' });
+const date = z
+  .string({ message: 'error.required' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'error.date' })
+  // JavaScript would turn 2026-02-30 into 2 March; a date that doesn't exist is an error.
+  .refine((v) => {
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
+  }, { message: 'error.date' });
 const time = z.string({ message: 'error.required' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'error.time' });
 
 export const volunteerSignupFields = z.object({

@@ -35,8 +35,23 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const { config, log } = deps;
   const server = restify.createServer({ name: 'dugnad', handleUncaughtExceptions: false });
+  server.use(refuseContentEncoding);
+  // A compressed body could inflate far past the size limit (which counts compressed bytes): no channel
+  // we talk to compresses requests, so refuse them outright.
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    const encoding = (req.header('content-encoding') ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      res.send(415, { error: 'unsupported_content_encoding' });
+      return next(false);
+    }
+    return next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 256 * 1024, rejectUnknown: false }));
+  // JSON only: every route takes JSON, and the full bodyParser saves multipart file parts to the temp
+  // directory and never deletes them, before any route or auth runs.
+  // (@types/restify omits maxBodySize, which jsonBodyParser hands on to its body reader.)
+  const bodyOptions: restify.plugins.JsonBodyParserOptions & { maxBodySize: number } = { mapParams: false, maxBodySize: 256 * 1024 };
+  server.use(restify.plugins.jsonBodyParser(bodyOptions));
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
     // Never a stack trace to a client: restify's default error body carries only code and message.
     (err as { toJSON?: () => unknown }).toJSON = () => ({ code: (err as { code?: string }).code ?? 'Error', message: (err.statusCode ?? 500) >= 500 ? 'Internal error' : err.message });
@@ -114,6 +129,18 @@ export function createApp(deps: AppDeps): App {
   };
 }
 
+/**
+ * restify's body reader gunzips with no 'error' listener, so one request with a bad gzip body kills
+ * the process, and it counts compressed bytes only, so a small gzip bomb fills memory. No channel
+ * compresses what it posts, so a compressed body is refused before the reader sees it.
+ */
+function refuseContentEncoding(req: restify.Request, res: restify.Response, next: restify.Next): void {
+  if (req.headers['content-encoding'] === undefined) return next();
+  res.header('Accept-Encoding', 'identity');
+  res.send(415, { error: { code: 'UnsupportedMediaType', message: 'Compressed request bodies are not accepted' } });
+  return next(false);
+}
+
 // ---------------------------------------------------------------------------------------------
 // What CloudAdapter is handed. Left to itself it answers 500 with the exception's message for a body
 // without a type, and its turn code (and ours) throws on a `from`, `conversation` or `locale` of the
@@ -161,10 +188,16 @@ const activityEnvelope = z.looseObject({
   replyToId: storable(512).nullish(),
   text: z.string().nullish(),
   name: z.string().max(256).nullish(),
+  // botbuilder's mention helpers read entities[i].type and a mention's `mentioned.id` unguarded.
+  entities: z.array(z.looseObject({ type: z.string().max(256), mentioned: z.looseObject({ id: z.unknown() }).optional() })).nullish(),
   membersAdded: z.array(channelAccount).nullish(),
   membersRemoved: z.array(channelAccount).nullish(),
   channelData: z.looseObject({ tenant: z.looseObject({ id: storable(128).nullish() }).nullish() }).nullish(),
-}).refine((a) => storableDeep([a.from, a.recipient, a.conversation]), { message: 'contains characters that cannot be stored' });
+})
+  .refine((a) => storableDeep([a.from, a.recipient, a.conversation]), { message: 'contains characters that cannot be stored' })
+  .refine((a) => (a.entities ?? []).every((e) => e.type.toLowerCase() !== 'mention' || e.mentioned !== undefined), { message: 'a mention must say who is mentioned', path: ['entities'] })
+  // An invoke names its operation; one without a name is malformed (with an unknown name it is 501, by the protocol).
+  .refine((a) => a.type !== 'invoke' || (typeof a.name === 'string' && a.name !== ''), { message: 'an invoke needs a name', path: ['name'] });
 
 function refuseActivity(req: restify.Request): { status: number; code: string; message: string } | null {
   // Channels post JSON; refusing forms also keeps a web page from posting turns cross-site to a dev bot.

@@ -65,7 +65,8 @@ export class DugnadBot {
       await this.handleAction(turn, raw);
     } else {
       // In Teams channels and group chats the text starts with "<at>Dugnad</at>".
-      const text = TurnContext.removeRecipientMention(a) ?? a.text ?? '';
+      // botbuilder's helper reads recipient.id and rewrites text unguarded; without them there is no mention to strip.
+      const text = a.recipient && typeof a.text === 'string' ? (TurnContext.removeRecipientMention(a) ?? a.text) : (a.text ?? '');
       await this.handleText(turn, text.replace(/<at>[^<]*<\/at>/g, '').trim().toLowerCase());
     }
     if (isInvoke) await respondInvoke(context, turn);
@@ -112,7 +113,8 @@ const UUID_FIELDS = ['offerId', 'assignmentId', 'requestId', 'volunteerId', 'per
  */
 function idsAreUuids(action: CardAction): boolean {
   const fields = action as Partial<Record<(typeof UUID_FIELDS)[number], unknown>>;
-  return UUID_FIELDS.every((key) => typeof fields[key] !== 'string' || UUID.test(fields[key]));
+  // "" is an untouched choice in a form: the form's own validation answers that.
+  return UUID_FIELDS.every((key) => typeof fields[key] !== 'string' || fields[key] === '' || UUID.test(fields[key]));
 }
 
 /** PostgreSQL text and jsonb hold neither NUL nor a lone surrogate; a card input never means one. */

@@ -61,7 +61,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
     'staff.person.submit': async (turn, _action, raw) => {
       const parsed = personFields.safeParse(raw);
       const errors = parsed.success ? {} : formErrors<PersonField>(parsed.error);
-      if (parsed.success && parsed.data.consentBasis === 'proxy' && !parsed.data.consentRelation) errors.consentRelation = 'error.relationRequired';
+      if (parsed.success && parsed.data.consentBasis === 'proxy' && !parsed.data.consentRelation) errors.consentRelation = 'error.consentRelation';
       if (parsed.success && parsed.data.consentDate > todayInOslo(turn.now)) errors.consentDate = 'error.futureDate';
       if (!parsed.success || Object.keys(errors).length) {
         return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors }));

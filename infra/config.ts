@@ -42,9 +42,15 @@ const schema = z
       .transform((v, ctx) => {
         const tokens = new Map<string, string>();
         for (const pair of v.split(',').map((s) => s.trim()).filter(Boolean)) {
-          const [system, token] = pair.split(':');
-          if (!system || !token || token.length < 24) {
+          const at = pair.indexOf(':');
+          const system = pair.slice(0, at);
+          const token = pair.slice(at + 1);
+          if (at <= 0 || token.length < 24) {
             ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of system:token, tokens at least 24 characters' });
+            return z.NEVER;
+          }
+          if (tokens.has(token)) {
+            ctx.addIssue({ code: 'custom', message: 'gives the same token to two systems' });
             return z.NEVER;
           }
           tokens.set(token, system);

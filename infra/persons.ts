@@ -4,6 +4,7 @@ import { audit } from './audit.ts';
 import type { ConsentBasis, ConsentRecord } from '../domain/types.ts';
 import type { PersonFields } from '../adaptive-cards/actions.ts';
 import { addMonths } from 'date-fns';
+import { TZDate } from '@date-fns/tz';
 
 export interface PersonSummary {
   id: string;
@@ -28,7 +29,8 @@ export async function registerPerson(
       basis: f.consentBasis,
       relation: f.consentRelation,
       recordedBy: input.staffId,
-      givenAt: new Date(`${f.consentDate}T12:00:00Z`),
+      // A consent dated today counts from now, not from some hour later in the day.
+      givenAt: new Date(Math.min(input.at.getTime(), osloInstant(f.consentDate, '00:00').getTime())),
       validityMonths: input.consentValidityMonths,
       at: input.at,
     });
@@ -85,4 +87,11 @@ export async function consentInfo(db: Queryable, consentId: string): Promise<{ p
   );
   const r = rows[0];
   return r ? { personId: r.person_id, personLabel: `${r.name ?? '—'}, ${r.district}`, validUntil: r.valid_until } : null;
+}
+
+/** Midnight of a calendar date in Oslo, as an instant. */
+function osloInstant(date: string, time: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  return new Date(new TZDate(y, m - 1, d, hh, mm, 0, 'Europe/Oslo').getTime());
 }

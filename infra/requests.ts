@@ -165,7 +165,11 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
     anyArea: row.area_relaxed === true,
   });
   const wave = takeWave(ranked, pool.excluded, Number.isFinite(matching.waveSize) ? matching.waveSize : ranked.length);
-  if (wave.length === 0) return 0;
+  if (wave.length === 0) {
+    // Nobody fits even the first wave: the outbox row still schedules the timers, so staff hear of it.
+    if (request.wave === 0) await addOutbox(tx, 'offers.send', requestId);
+    return 0;
+  }
   const waveNo = request.wave + 1;
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO offers (request_id, volunteer_id, wave, created_at)

@@ -67,7 +67,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     {
       ...opts,
       concurrency: deps.concurrency ?? 50,
-      ...(deps.sendRatePerSecond > 0 ? { limiter: { max: deps.sendRatePerSecond, duration: 1000 } } : {}),
+      // BullMQ honours a manual rateLimit() only on a worker that has a limiter; "off" is a very high one.
+      limiter: { max: deps.sendRatePerSecond > 0 ? deps.sendRatePerSecond : 1_000_000, duration: 1000 },
     },
   );
   const upkeepDeps = { ...common, outboxPollMs: deps.outboxPollMs };

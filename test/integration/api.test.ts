@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, subMonths } from 'date-fns';
 import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { todayInOslo } from '../../bot/forms.ts';
+import { helpRequestFields, personFields } from '../../adaptive-cards/actions.ts';
 
 const TOKEN_A = 'fagsystem-token-0123456789abcdefghijklmnop';
 const TOKEN_B = 'annet-system-token-zyxwvutsrqponmlkjihgfedcba';
@@ -498,5 +500,38 @@ describe('limits and failures', () => {
     } finally {
       app.db.transaction = original;
     }
+  });
+});
+
+describe('docs/api.md', () => {
+  const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+  const openapi = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+  /** The lines of one schema under components.schemas, up to the next schema. */
+  const schema = (name: string) => new RegExp(`\\n    ${name}:\\n([\\s\\S]*?)(?=\\n    [A-Za-z]+:\\n|$)`).exec(openapi)?.[1] ?? '';
+  const properties = (name: string) => [...schema(name).matchAll(/^ {8}([A-Za-z]+):$/gm)].map((m) => m[1]);
+  const required = (name: string) => (/^ {6}required: \[(.*)\]$/m.exec(schema(name))?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const requiredIn = (shape: Record<string, { safeParse(v: unknown): { success: boolean } }>) =>
+    Object.entries(shape).filter(([, field]) => !field.safeParse(undefined).success).map(([key]) => key);
+
+  it('describes every field of the chat form’s schemas, and marks the same ones required', () => {
+    expect(openapi).toMatch(/^openapi: 3\.1\.\d/);
+    expect(properties('Person').sort()).toEqual(Object.keys(personFields.shape).sort());
+    expect(required('Person').sort()).toEqual(requiredIn(personFields.shape).sort());
+    const requestShape = helpRequestFields.omit({ personId: true }).shape;
+    expect(properties('HelpRequest').sort()).toEqual(Object.keys(requestShape).sort());
+    expect(required('HelpRequest').sort()).toEqual(requiredIn(requestShape).sort());
+  });
+
+  it('lists exactly the fields GET returns, and every error code the API sends', async () => {
+    const r = await post(body());
+    const read = await get(r.json.id);
+    expect(required('RequestStatus').sort()).toEqual(Object.keys(read.json).sort());
+    expect(properties('RequestStatus').sort()).toEqual(Object.keys(read.json).sort());
+    expect(required('Created').sort()).toEqual(Object.keys(r.json).sort());
+    const source = readFileSync(new URL('../../bot/api.ts', import.meta.url), 'utf8');
+    const codes = new Set([...source.matchAll(/error: '([a-z_]+)'|\[\d{3}, '([a-z_]+)'\]|'(invalid_body|duplicate)'/g)].map((m) => m[1] ?? m[2] ?? m[3]));
+    const documented = /^ {10}enum: \[(.*)\]$/m.exec(schema('Error'))?.[1]?.split(',').map((s) => s.trim()) ?? [];
+    expect(codes.size).toBeGreaterThan(5);
+    for (const code of codes) expect(documented, code).toContain(code);
   });
 });

@@ -9,7 +9,7 @@ import { createMessenger, anonymousTokens } from '../../infra/connector.ts';
 import { producerConnection } from '../../infra/redis.ts';
 import { seedDemo, demoIdentities } from '../../infra/seed-demo.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
-import { createQueues } from '../../jobs/queues.ts';
+import { createQueues, type Queues } from '../../jobs/queues.ts';
 import { runWorkers } from '../../jobs/run.ts';
 import { createApp, type App } from '../../bot/app.ts';
 import { createMigratedDatabase, type TestDatabase } from './db.ts';
@@ -23,6 +23,7 @@ export interface TestApp {
   db: Database;
   app: App;
   prefix: string;
+  queues: Queues;
   /** POSTs an activity to /api/messages like a channel would. */
   post(activity: Record<string, unknown>): Promise<Response>;
   close(): Promise<void>;
@@ -54,6 +55,9 @@ export async function startTestApp(
     OUTBOX_POLL_MS: '500',
     SEND_RATE_PER_SECOND: '0',
     PACE_PER_CONVERSATION_MS: '50',
+    // Tests may run at night: quiet hours off unless a test is about them.
+    QUIET_HOURS_START: '00:00',
+    QUIET_HOURS_END: '00:00',
     ...opts.env,
   });
   const tdb = opts.database ?? (await createMigratedDatabase());
@@ -75,6 +79,7 @@ export async function startTestApp(
     db: tdb.db,
     app,
     prefix,
+    queues,
     post: (activity) =>
       fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) }),
     async close() {
@@ -130,4 +135,14 @@ export function userActivity(o: {
     ...(o.value ? { value: o.value } : {}),
     ...(o.replyToId ? { replyToId: o.replyToId } : {}),
   };
+}
+
+/** A clock that runs with real time but can be moved: lets timers set for "tomorrow" fire now. */
+export class VirtualClock {
+  offsetMs = 0;
+  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+  /** Make the virtual now equal `at` (and keep running from there). */
+  set(at: Date): void {
+    this.offsetMs = at.getTime() - Date.now();
+  }
 }

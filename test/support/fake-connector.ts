@@ -14,8 +14,12 @@ export interface Captured {
 export interface FakeConnector {
   url: string;
   captured: Captured[];
+  /** When each scripted failure was answered (ms since epoch), and to which conversation. */
+  failedAt: Array<{ at: number; conversationId: string }>;
   /** Queue responses for the next requests (status, headers); then back to 200. */
   failNext(...responses: Array<{ status: number; headers?: Record<string, string> }>): void;
+  /** Answer the first request whose activity matches with this response instead. */
+  failFirst(match: (activity: Record<string, any>) => boolean, response: { status: number; headers?: Record<string, string> }): void;
   /** Activities (as last updated) in one conversation, in send order. */
   conversation(conversationId: string): Captured[];
   waitFor(pred: (c: Captured[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -25,13 +29,26 @@ export interface FakeConnector {
 export async function startFakeConnector(): Promise<FakeConnector> {
   const captured: Captured[] = [];
   const failures: Array<{ status: number; headers?: Record<string, string> }> = [];
+  const failedAt: Array<{ at: number; conversationId: string }> = [];
+  let failMatching: { match: (a: Record<string, any>) => boolean; response: { status: number; headers?: Record<string, string> } } | null = null;
   let seq = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const fail = failures.shift();
+      let parsed: Record<string, any> = {};
+      try {
+        parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      } catch {
+        // answered below
+      }
+      let fail = failures.shift();
+      if (!fail && failMatching && failMatching.match(parsed)) {
+        fail = failMatching.response;
+        failMatching = null;
+      }
       if (fail) {
+        failedAt.push({ at: Date.now(), conversationId: decodeURIComponent(/^\/v3\/conversations\/([^/]+)/.exec(req.url ?? '')?.[1] ?? '') });
         res.writeHead(fail.status, { 'content-type': 'application/json', ...(fail.headers ?? {}) });
         res.end(JSON.stringify({ error: { code: 'Fake', message: 'fake failure' } }));
         return;
@@ -62,7 +79,11 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return {
     url: `http://127.0.0.1:${addr.port}`,
     captured,
+    failedAt,
     failNext: (...r) => failures.push(...r),
+    failFirst: (match, response) => {
+      failMatching = { match, response };
+    },
     conversation: (id) => captured.filter((c) => c.conversationId === id),
     async waitFor(pred, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
