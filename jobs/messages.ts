@@ -85,6 +85,12 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       const card = consentRenewalCard(ctx, { personId: c.personId, personLabel: c.personLabel, expiresAt: c.validUntil, expired: c.validUntil <= opts.now });
       return asActivity(card, t(ctx.locale, 'consentRenewal.summary', { person: c.personLabel }));
     }
+    case 'staff.unreachable': {
+      const rows = await db.query<{ volunteer_id: string; request_id: string }>('SELECT volunteer_id, request_id FROM offers WHERE id = $1', [refId]);
+      const request = rows[0] ? await getRequest(db, rows[0].request_id) : null;
+      if (!rows[0] || !request) return null;
+      return notice('notify.unreachableTitle', 'notify.unreachable', { name: await firstName(rows[0].volunteer_id), ...(await describe(request)) }, 'warning');
+    }
     case 'staff.concern': {
       const c = await getConcern(db, refId);
       const request = c ? await getRequest(db, c.requestId) : null;

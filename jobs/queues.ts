@@ -27,6 +27,7 @@ export type NotifyMessage =
   | 'staff.expired' // ref: request
   | 'staff.escalation' // ref: request
   | 'staff.consentRenewal' // ref: consent
+  | 'staff.unreachable' // ref: offer whose volunteer blocked or removed the bot
   | 'volunteer.requestCancelled' // ref: request
   | 'volunteer.approved' // ref: member
   | 'volunteer.declarationUpdate' // ref: declaration version

@@ -62,7 +62,13 @@ async function sendOffer(deps: SendDeps, offerId: string) {
   const activity = await renderOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
   await pace(deps, to.conversationRef.conversation.id);
   const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), offerId);
-  if (!sent) return 'unreachable' as const;
+  if (!sent) {
+    // Blocked or removed the bot: staff hear of it instead of the offer silently vanishing.
+    await recordOfferUndeliverable(deps.db, offerId);
+    const notice: SendJob = { kind: 'notify', memberId: offer.request.createdBy, message: 'staff.unreachable', refId: offerId };
+    await deps.queues.send.add(notice.kind, notice, { jobId: sendJobId(notice) });
+    return 'unreachable' as const;
+  }
   await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: to.conversationRef.conversation.id, activityId: sent.id, at: deps.now() });
   // Taken while this card was on its way: close it now rather than leave a live button behind.
   const after = await offerForSend(deps.db, offerId);

@@ -242,6 +242,21 @@ describe('sending', () => {
   });
 });
 
+describe('a volunteer who blocked the bot', () => {
+  it('is marked unreachable after a 403, gets no retries, and staff are told', async () => {
+    connector.failFirst((a) => JSON.stringify(a).includes('offer.accept') && JSON.stringify(a).includes('Blokk-test'), { status: 403 });
+    const before = connector.captured.length;
+    const requestId = await postRequest({ summary: 'Blokk-test', time: '17:00' });
+    await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(STAFF) && /blokkert/.test(visibleText(c.activity))), 15_000);
+    const blocked = connector.failedAt.at(-1)!.conversationId;
+    const [identity] = await app.db.query<{ unreachable_at: Date | null }>(`SELECT unreachable_at FROM chat_identities WHERE channel_id = 'webchat' AND user_id = $1`, [blocked.replace(/^conv-/, '')]);
+    expect(identity!.unreachable_at).not.toBeNull();
+    expect(offerCards(since(before)).filter((c) => c.conversationId === blocked && visibleText(c.activity).includes('Blokk-test'))).toHaveLength(0);
+    const undeliverable = await app.db.query(`SELECT 1 FROM offers WHERE request_id = $1 AND undeliverable`, [requestId]);
+    expect(undeliverable).toHaveLength(1);
+  });
+});
+
 describe('quiet hours', () => {
   it('holds non-urgent offers at night until 08:00 Oslo, across the switch to summer time; urgent ones go at once', async () => {
     const quiet = await startTestApp({ env: { QUIET_HOURS_START: '21:00', QUIET_HOURS_END: '08:00', WAVE_SIZE: '3' }, now: () => new Date('2026-03-28T22:30:00Z'), workers: false });

@@ -7,6 +7,8 @@ import { migrate } from '../../infra/migrate.ts';
 
 export interface TestDatabase {
   db: Database;
+  /** Connection string, for other processes (PostgreSQL only). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function createPostgresDatabase(adminUrl: string): Promise<TestData
   const db = openPostgres(url.toString(), 20);
   return {
     db,
+    url: url.toString(),
     async close() {
       await db.close();
       const a = new pg.Client({ connectionString: adminUrl });

@@ -14,6 +14,8 @@ export interface Captured {
 export interface FakeConnector {
   url: string;
   captured: Captured[];
+  /** Requests received whose response the sender never got (it died or hung up first). */
+  unacknowledged: Captured[];
   /** When each scripted failure was answered (ms since epoch), and to which conversation. */
   failedAt: Array<{ at: number; conversationId: string }>;
   /** Queue responses for the next requests (status, headers); then back to 200. */
@@ -26,8 +28,9 @@ export interface FakeConnector {
   close(): Promise<void>;
 }
 
-export async function startFakeConnector(): Promise<FakeConnector> {
+export async function startFakeConnector(opts: { responseDelayMs?: number } = {}): Promise<FakeConnector> {
   const captured: Captured[] = [];
+  const unacknowledged: Captured[] = [];
   const failures: Array<{ status: number; headers?: Record<string, string> }> = [];
   const failedAt: Array<{ at: number; conversationId: string }> = [];
   let failMatching: { match: (a: Record<string, any>) => boolean; response: { status: number; headers?: Record<string, string> } } | null = null;
@@ -69,9 +72,17 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       }
       const method = req.method as 'POST' | 'PUT';
       const activityId = method === 'PUT' && pathId ? pathId : `act-${++seq}`;
-      captured.push({ method, conversationId, activityId, replyToId: method === 'POST' ? pathId : null, activity, at: Date.now() });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: activityId }));
+      const entry: Captured = { method, conversationId, activityId, replyToId: method === 'POST' ? pathId : null, activity, at: Date.now() };
+      captured.push(entry);
+      res.on('close', () => {
+        if (!res.writableFinished) unacknowledged.push(entry);
+      });
+      const answer = () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: activityId }));
+      };
+      if (opts.responseDelayMs) setTimeout(answer, opts.responseDelayMs);
+      else answer();
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -79,6 +90,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return {
     url: `http://127.0.0.1:${addr.port}`,
     captured,
+    unacknowledged,
     failedAt,
     failNext: (...r) => failures.push(...r),
     failFirst: (match, response) => {
