@@ -12,6 +12,7 @@ import type { ActionStyle, Channel, ExecuteAction, SubmitAction } from './card.t
 interface FieldsFromInputs {
   'assignment.cancel.submit': 'reason';
   'staff.volunteer.police': 'checkedOn';
+  'staff.group.save': 'groupKey' | 'nameNb' | 'nameEn';
   'assignment.done': 'hours';
   'assignment.notDone': 'reason';
   'concern.report': 'concern';
@@ -31,6 +32,7 @@ const VERBS_WITH_INPUTS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
   'staff.request.submit',
   'assignment.cancel.submit',
   'staff.volunteer.police',
+  'staff.group.save',
   'assignment.done',
   'assignment.notDone',
   'concern.report',

@@ -135,6 +135,8 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.volunteer.pause'), volunteerId: id }),
   z.object({ action: z.literal('staff.volunteer.remove'), volunteerId: id }),
   z.object({ action: z.literal('staff.volunteer.police'), volunteerId: id, checkedOn: date }),
+  z.object({ action: z.literal('staff.groups.list') }),
+  z.object({ action: z.literal('staff.group.save'), groupKey: z.string().trim().max(40).optional(), nameNb: requiredText(60), nameEn: requiredText(60) }),
   // Background-job cards (issue 4): confirmation, follow-up, escalation, consent lifecycle.
   z.object({ action: z.literal('assignment.confirm'), assignmentId: id }),
   z.object({ action: z.literal('assignment.done'), assignmentId: id, hours: z.coerce.number({ message: 'error.hours' }).min(0.25, { message: 'error.hours' }).max(24, { message: 'error.hours' }) }),

@@ -6,6 +6,8 @@ import { requestFormCard, type RequestField } from '../adaptive-cards/request-fo
 import { staffRequestsCard } from '../adaptive-cards/staff-requests.ts';
 import { volunteerAdminCard } from '../adaptive-cards/volunteer-admin.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
+import { interestGroupsCard, NEW_GROUP } from '../adaptive-cards/interest-groups.ts';
+import { interestGroups, saveInterestGroup } from '../infra/centres.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { registerPerson, personsOfCentre } from '../infra/persons.ts';
 import { callList, cancelRequest, createRequest, requestsForStaff, widenRequest } from '../infra/requests.ts';
@@ -151,6 +153,19 @@ export function staffCommands(deps: BotDeps): CommandTable {
       const r = await withdrawConsent(db, { personId: action.personId, centreId: centreOf(turn), staffId: turn.member!.id, at: turn.now });
       if (!r.ok) return turn.say('error.invalidAction');
       await turn.replace(noticeCard(turn.card, { title: turn.t('consentRenewal.withdrawnTitle'), text: turn.t('consentRenewal.withdrawn'), tone: 'success', menuButton: true }));
+    },
+
+    'staff.groups.list': async (turn) => {
+      await turn.send(interestGroupsCard(turn.card, { groups: await interestGroups(db, [centreOf(turn)]) }));
+    },
+
+    'staff.group.save': async (turn, action) => {
+      const key = action.groupKey && action.groupKey !== NEW_GROUP ? action.groupKey : null;
+      const saved = await saveInterestGroup(db, { centreId: centreOf(turn), key, nameNb: action.nameNb, nameEn: action.nameEn });
+      const groups = await interestGroups(db, [centreOf(turn)]);
+      if (!saved) return turn.replace(interestGroupsCard(turn.card, { groups, values: { nameNb: action.nameNb, nameEn: action.nameEn }, errors: { groupKey: 'error.invalid' } }));
+      await turn.replace(interestGroupsCard(turn.card, { groups }));
+      await turn.say('groups.saved', { name: turn.locale === 'en' ? action.nameEn : action.nameNb });
     },
 
     'staff.volunteers.list': async (turn) => {

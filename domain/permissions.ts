@@ -36,6 +36,9 @@ export const PERMISSIONS = {
   'staff.volunteer.pause': STAFF,
   'staff.volunteer.remove': STAFF,
   'staff.volunteer.police': STAFF,
+  // Interest groups shape what every volunteer of the centre is offered: the coordinator's call.
+  'staff.groups.list': ['coordinator', 'admin'],
+  'staff.group.save': ['coordinator', 'admin'],
   'assignment.confirm': VOLUNTEER,
   'assignment.done': VOLUNTEER,
   'assignment.notDone': VOLUNTEER,

@@ -52,3 +52,38 @@ export async function centreSettings(db: Queryable, centreId: string): Promise<{
   const rows = await db.query<{ require_approval: boolean }>('SELECT require_approval FROM centres WHERE id = $1', [centreId]);
   return rows[0] ? { requireApproval: rows[0].require_approval } : null;
 }
+
+/** Renames a group, or adds one with a key made from its Norwegian name. Returns null for an unknown key. */
+export async function saveInterestGroup(
+  db: Queryable,
+  input: { centreId: string; key: string | null; nameNb: string; nameEn: string },
+): Promise<{ key: string } | null> {
+  if (input.key) {
+    const rows = await db.query<{ key: string }>(
+      'UPDATE interest_groups SET name_nb = $3, name_en = $4 WHERE centre_id = $1 AND key = $2 RETURNING key',
+      [input.centreId, input.key, input.nameNb, input.nameEn],
+    );
+    return rows[0] ?? null;
+  }
+  const base =
+    input.nameNb
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/æ/g, 'ae')
+      .replace(/ø/g, 'o')
+      .replace(/å/g, 'a')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 30) || 'gruppe';
+  for (let n = 1; n < 100; n++) {
+    const key = n === 1 ? base : `${base}-${n}`;
+    const rows = await db.query<{ key: string }>(
+      `INSERT INTO interest_groups (centre_id, key, name_nb, name_en, sort_order)
+       VALUES ($1, $2, $3, $4, (SELECT COALESCE(max(sort_order), 0) + 1 FROM interest_groups WHERE centre_id = $1))
+       ON CONFLICT DO NOTHING RETURNING key`,
+      [input.centreId, key, input.nameNb, input.nameEn],
+    );
+    if (rows[0]) return rows[0];
+  }
+  return null;
+}

@@ -111,3 +111,22 @@ describe('consent first', () => {
     expect(await app.db.query('SELECT 1 FROM offers WHERE request_id = $1', [r!.id])).toHaveLength(0);
   });
 });
+
+describe('interest groups', () => {
+  it('lets the coordinator rename a group and add one; volunteers can then choose it', async () => {
+    const list = await chat.submit('demo-ansatt-1', { action: 'staff.groups.list' });
+    expect(hasAction(list[0]!.activity, 'staff.group.save')).toBe(true);
+    await chat.submit('demo-ansatt-1', { action: 'staff.group.save', groupKey: 'digital', nameNb: 'Digital hjelp og BankID', nameEn: 'Digital help and BankID' });
+    await chat.submit('demo-ansatt-1', { action: 'staff.group.save', groupKey: 'new', nameNb: 'Strikkekafé', nameEn: 'Knitting café' });
+    const groups = await app.db.query<{ key: string; name_nb: string }>(`SELECT key, name_nb FROM interest_groups WHERE centre_id = 'hamar' AND key IN ('digital', 'strikkekafe')`);
+    expect(Object.fromEntries(groups.map((g) => [g.key, g.name_nb]))).toEqual({ digital: 'Digital hjelp og BankID', strikkekafe: 'Strikkekafé' });
+    const form = await chat.submit('ny-frivillig-2', { action: 'volunteer.signup.start' });
+    expect(visibleText(form[0]!.activity)).toContain('Strikkekafé');
+  });
+
+  it('is the coordinator\'s call, not other staff\'s', async () => {
+    const before = await app.db.query('SELECT 1 FROM interest_groups');
+    await chat.submit(STAFF, { action: 'staff.group.save', groupKey: 'new', nameNb: 'Uautorisert', nameEn: 'Unauthorised' });
+    expect(await app.db.query('SELECT 1 FROM interest_groups')).toHaveLength(before.length);
+  });
+});

@@ -15,6 +15,7 @@ import { CALL_LIST_MAX, callListCard, escalationCard, startsInText } from '../..
 import { followUpCard, followUpDoneCard, followUpThanks } from '../../adaptive-cards/follow-up.ts';
 import { errorText } from '../../adaptive-cards/form.ts';
 import { reminderCard, reminderWhen } from '../../adaptive-cards/reminder.ts';
+import { interestGroupsCard } from '../../adaptive-cards/interest-groups.ts';
 import { catalog, messageKeys, t } from '../../adaptive-cards/texts.ts';
 import type { Locale, PrivateRequestDetails, PublicRequestView } from '../../domain/types.ts';
 
@@ -122,6 +123,12 @@ function allCases(ctx: CardContext): Case[] {
 
     { name: 'consent expiring', card: consentRenewalCard(ctx, { personId: 'p-1', personLabel: 'Astrid F., Ingeberg', expiresAt: new Date('2027-01-02T23:00:00Z'), expired: false }) },
     { name: 'consent expired', card: consentRenewalCard(ctx, { personId: 'p-1', personLabel: 'Astrid F., Ingeberg', expiresAt: new Date('2026-11-30T23:00:00Z'), expired: true }) },
+
+    { name: 'interest groups', card: interestGroupsCard(ctx, { groups: [{ key: 'turvenn', nameNb: 'Turvenn', nameEn: 'Walking friend' }] }) },
+    {
+      name: 'interest groups error',
+      card: interestGroupsCard(ctx, { groups: [{ key: 'turvenn', nameNb: 'Turvenn', nameEn: 'Walking friend' }], values: { nameNb: '' }, errors: { nameNb: 'error.required' } }),
+    },
   ];
 }
 

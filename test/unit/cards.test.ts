@@ -498,9 +498,11 @@ describe('menus', () => {
     expect(titles(paused)).toContain('Start tilbud igjen');
   });
 
-  it('staff and coordinator: requests, persons, volunteers', () => {
-    for (const role of ['staff', 'coordinator', 'admin'] as const) {
-      expect(verbs(menuCard(ctx, { role }))).toEqual(['staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.volunteers.list']);
+  it('staff and coordinator: requests, persons, volunteers; interest groups for the coordinator', () => {
+    const base = ['staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.volunteers.list'];
+    expect(verbs(menuCard(ctx, { role: 'staff' }))).toEqual(base);
+    for (const role of ['coordinator', 'admin'] as const) {
+      expect(verbs(menuCard(ctx, { role }))).toEqual([...base, 'staff.groups.list']);
     }
   });
 
