@@ -13,6 +13,7 @@ interface FieldsFromInputs {
   'assignment.cancel.submit': 'reason';
   'staff.volunteer.police': 'checkedOn';
   'staff.group.save': 'groupKey' | 'nameNb' | 'nameEn';
+  'caregiver.signup.submit': 'name' | 'phone';
   'assignment.done': 'hours';
   'assignment.notDone': 'reason';
   'concern.report': 'concern';
@@ -33,6 +34,9 @@ const VERBS_WITH_INPUTS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
   'assignment.cancel.submit',
   'staff.volunteer.police',
   'staff.group.save',
+  'caregiver.signup.submit',
+  'caregiver.person.submit',
+  'caregiver.request.submit',
   'assignment.done',
   'assignment.notDone',
   'concern.report',

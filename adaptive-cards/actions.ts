@@ -136,6 +136,15 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.volunteer.remove'), volunteerId: id }),
   z.object({ action: z.literal('staff.volunteer.police'), volunteerId: id, checkedOn: date }),
   z.object({ action: z.literal('staff.groups.list') }),
+  z.object({ action: z.literal('caregiver.signup.start') }),
+  z.object({ action: z.literal('caregiver.signup.submit'), name: requiredText(100), phone }),
+  z.object({ action: z.literal('caregiver.person.new') }),
+  z.object({ action: z.literal('caregiver.person.submit') }).passthrough(),
+  z.object({ action: z.literal('caregiver.request.new'), personId: id.optional() }),
+  z.object({ action: z.literal('caregiver.request.submit') }).passthrough(),
+  z.object({ action: z.literal('caregiver.requests.list') }),
+  z.object({ action: z.literal('caregiver.request.cancel'), requestId: id }),
+  z.object({ action: z.literal('caregiver.formalRespite') }),
   z.object({ action: z.literal('staff.group.save'), groupKey: z.string().trim().max(40).optional(), nameNb: requiredText(60), nameEn: requiredText(60) }),
   // Background-job cards (issue 4): confirmation, follow-up, escalation, consent lifecycle.
   z.object({ action: z.literal('assignment.confirm'), assignmentId: id }),
@@ -147,6 +156,11 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.request.callList'), requestId: id }),
   z.object({ action: z.literal('staff.consent.renew'), personId: id }),
   z.object({ action: z.literal('staff.consent.withdraw'), personId: id }),
+  // Privacy (issue 7): the person list, innsyn (export) and erasure with a confirm step.
+  z.object({ action: z.literal('staff.privacy.persons') }),
+  z.object({ action: z.literal('staff.person.export'), personId: id }),
+  z.object({ action: z.literal('staff.person.erase'), personId: id }),
+  z.object({ action: z.literal('staff.person.erase.confirm'), personId: id }),
 ]);
 export type CardAction = z.output<typeof cardAction>;
 export type ActionVerb = CardAction['action'];

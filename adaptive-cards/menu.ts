@@ -10,7 +10,7 @@ export type MenuUser =
   | { role: null }
   | { role: 'volunteer'; name?: string | null; paused: boolean; declarationSigned: boolean }
   | { role: 'staff' | 'coordinator' | 'admin'; name?: string | null }
-  | { role: 'caregiver'; name?: string | null; /** Allocation office phone/e-mail for formal respite. */ allocationOfficeContact?: string | null };
+  | { role: 'caregiver'; name?: string | null };
 
 /** Pause lengths offered from the menu, in days (volunteer.pause accepts 1–365). */
 export const PAUSE_CHOICES = [
@@ -35,6 +35,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
       body.push(
         heading(t(locale, 'greeting.unknown'), { size: 'medium' }),
         button(t(locale, 'menu.becomeVolunteer'), { action: 'volunteer.signup.start' }, { style: 'positive' }),
+        button(t(locale, 'caregiver.becomeCaregiver'), { action: 'caregiver.signup.start' }),
         aboutButton,
       );
       break;
@@ -83,14 +84,11 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
     case 'caregiver':
       body.push(
         heading(greet(user.name, 'greeting.caregiver'), { size: 'medium' }),
-        text(t(locale, 'caregiver.comingSoon')),
-        text(t(locale, 'caregiver.meanwhile')),
-        text(
-          user.allocationOfficeContact
-            ? t(locale, 'caregiver.formalRespiteContact', { contact: user.allocationOfficeContact })
-            : t(locale, 'caregiver.formalRespite'),
-          { spacing: 'medium' },
-        ),
+        text(t(locale, 'caregiver.intro')),
+        button(t(locale, 'caregiver.askRespite'), { action: 'caregiver.request.new' }, { style: 'positive' }),
+        button(t(locale, 'caregiver.myRequests'), { action: 'caregiver.requests.list' }),
+        button(t(locale, 'caregiver.registerPerson'), { action: 'caregiver.person.new' }),
+        button(t(locale, 'caregiver.formalRespiteButton'), { action: 'caregiver.formalRespite' }),
         aboutButton,
       );
       break;

@@ -17,11 +17,14 @@ export interface PersonFormInput {
   errors?: FormErrors<PersonField>;
   /** Today in Europe/Oslo as YYYY-MM-DD: default and latest allowed consent date. */
   today?: string;
+  /** A caregiver registers the person they care for: consent is the person's own or theirs as proxy. */
+  audience?: 'staff' | 'caregiver';
 }
 
 export function personFormCard(ctx: CardContext, input: PersonFormInput = {}): AdaptiveCard {
   const { locale, channel } = ctx;
   const f = formKit<PersonField>(locale, input.values, input.errors);
+  const caregiver = input.audience === 'caregiver';
   const fields: CardElement[] = [
     ...f.text('name', t(locale, 'person.name'), { required: true, maxLength: 100 }),
     ...f.text('address', t(locale, 'person.address'), { required: true, maxLength: 200 }),
@@ -32,7 +35,7 @@ export function personFormCard(ctx: CardContext, input: PersonFormInput = {}): A
     ...f.choice(
       'consentBasis',
       t(locale, 'person.consentBasis'),
-      CONSENT_BASES.map((b) => ({ title: t(locale, `consent.${b}`), value: b })),
+      CONSENT_BASES.filter((b) => caregiver ? b !== 'staff_recorded' : true).map((b) => ({ title: t(locale, `consent.${b}`), value: b })),
       { expanded: true, required: true, invalidKey: 'error.consentBasis' },
     ),
     ...f.text('consentRelation', t(locale, 'person.consentRelation'), { maxLength: 60 }),
@@ -41,12 +44,17 @@ export function personFormCard(ctx: CardContext, input: PersonFormInput = {}): A
       ...(input.today ? { defaultValue: input.today, max: input.today } : {}),
     }),
   ];
-  const body: CardElement[] = [heading(t(locale, 'person.title')), text(t(locale, 'person.intro'), { isSubtle: true }), ...f.summary(), ...fields];
+  const body: CardElement[] = [
+    heading(t(locale, caregiver ? 'caregiver.personTitle' : 'person.title')),
+    text(t(locale, caregiver ? 'caregiver.personIntro' : 'person.intro'), { isSubtle: true }),
+    ...f.summary(),
+    ...fields,
+  ];
   return adaptiveCard(ctx, body, {
     fallbackText: t(locale, 'person.title'),
     fullWidth: true,
     actions: [
-      actionButton(channel, t(locale, 'person.submit'), { action: 'staff.person.submit' }, { style: 'positive' }),
+      actionButton(channel, t(locale, 'person.submit'), { action: caregiver ? 'caregiver.person.submit' : 'staff.person.submit' }, { style: 'positive' }),
       actionButton(channel, t(locale, 'common.cancel'), { action: 'menu.show' }),
     ],
   });

@@ -31,6 +31,8 @@ export interface RequestFormInput {
   errors?: FormErrors<RequestField>;
   /** Today in Europe/Oslo as YYYY-MM-DD: earliest date in the picker. */
   today?: string;
+  /** A caregiver asks for the person they care for: no staff-only requirements. */
+  audience?: 'staff' | 'caregiver';
 }
 
 export const DURATION_CHOICES = [30, 60, 90, 120, 180, 240] as const;
@@ -38,14 +40,18 @@ export const DEFAULT_DURATION = 60;
 
 export function requestFormCard(ctx: CardContext, input: RequestFormInput): AdaptiveCard {
   const { locale, channel } = ctx;
+  const caregiver = input.audience === 'caregiver';
+  const title = t(locale, caregiver ? 'caregiver.requestTitle' : 'request.title');
   if (input.persons.length === 0) {
     return adaptiveCard(
       ctx,
       [
-        heading(t(locale, 'request.title')),
-        text(t(locale, 'request.noPersons')),
+        heading(title),
+        text(t(locale, caregiver ? 'caregiver.noPersons' : 'request.noPersons')),
         ...stackedButtons([
-          actionButton(channel, t(locale, 'menu.registerPerson'), { action: 'staff.person.new' }, { style: 'positive' }),
+          caregiver
+            ? actionButton(channel, t(locale, 'caregiver.registerPerson'), { action: 'caregiver.person.new' }, { style: 'positive' })
+            : actionButton(channel, t(locale, 'menu.registerPerson'), { action: 'staff.person.new' }, { style: 'positive' }),
           actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' }),
         ]),
       ],
@@ -100,17 +106,18 @@ export function requestFormCard(ctx: CardContext, input: RequestFormInput): Adap
     subheading(t(locale, 'request.requirements')),
     ...f.choice('language', t(locale, 'request.language'), languageChoices(locale), { placeholder: t(locale, 'request.languageAny') }),
     ...f.toggle('firstTimeFriendly', t(locale, 'request.firstTimeFriendly')),
-    ...f.toggle('staffAlong', t(locale, 'request.staffAlong')),
-    ...f.toggle('policeCertificate', t(locale, 'request.policeCertificate')),
+    ...(caregiver
+      ? []
+      : [...f.toggle('staffAlong', t(locale, 'request.staffAlong')), ...f.toggle('policeCertificate', t(locale, 'request.policeCertificate'))]),
     ...f.toggle('urgent', t(locale, 'request.urgent')),
   ];
 
-  const body: CardElement[] = [heading(t(locale, 'request.title')), ...f.summary(), ...fields];
+  const body: CardElement[] = [heading(title), ...f.summary(), ...fields];
   return adaptiveCard(ctx, body, {
-    fallbackText: t(locale, 'request.title'),
+    fallbackText: title,
     fullWidth: true,
     actions: [
-      actionButton(channel, t(locale, 'request.submit'), { action: 'staff.request.submit' }, { style: 'positive' }),
+      actionButton(channel, t(locale, 'request.submit'), { action: caregiver ? 'caregiver.request.submit' : 'staff.request.submit' }, { style: 'positive' }),
       actionButton(channel, t(locale, 'common.cancel'), { action: 'menu.show' }),
     ],
   });

@@ -2,11 +2,13 @@
 // in development, the local web chat. Composition only: behaviour lives in the modules it wires.
 import restify from 'restify';
 import type { Redis } from 'ioredis';
+import type { Activity } from 'botbuilder';
 import type { Config } from '../infra/config.ts';
 import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { createAdapter } from './adapter.ts';
+import { createChannelAuthentication, createChannelGate, type OutboundCredentials } from './auth.ts';
 import { DugnadBot } from './dugnad-bot.ts';
 import { registerDirectLine, type DemoIdentity } from './directline.ts';
 import { registerWebChatPage } from './webchat-page.ts';
@@ -23,6 +25,11 @@ export interface AppDeps {
   log: Logger;
   now: () => Date;
   demoIdentities: DemoIdentity[];
+  /**
+   * Tests only: signs the bot's replies instead of an app token from Entra ID. Inbound tokens are
+   * validated for real either way (auth.ts).
+   */
+  outboundCredentials?: OutboundCredentials;
 }
 
 export interface App {
@@ -58,8 +65,13 @@ export function createApp(deps: AppDeps): App {
     return cb();
   });
 
-  const adapter = createAdapter(config, log);
+  const channelAuth = createChannelAuthentication(config, deps.outboundCredentials);
+  const gate = createChannelGate(config, channelAuth);
+  const adapter = createAdapter(channelAuth, log);
   const bot = new DugnadBot({ ...deps, isRedisReady: () => deps.redis.status === 'ready' });
+  if (!config.anonymous && config.ALLOWED_TENANT_IDS.length === 0) {
+    log.warn('ALLOWED_TENANT_IDS is empty: Teams users of any tenant can reach the bot');
+  }
 
   server.post('/api/messages', async (req, res) => {
     const started = Date.now();
@@ -69,9 +81,24 @@ export function createApp(deps: AppDeps): App {
       log.info({ route: 'messages', status: refusal.status, ms: Date.now() - started }, 'refused');
       return;
     }
-    await adapter.process(req, withoutErrorDetails(res), (context) => bot.run(context));
-    const a = req.body as { type?: string; channelId?: string; id?: string } | undefined;
-    log.info({ route: 'messages', status: res.statusCode, type: a?.type, channelId: a?.channelId, activityId: a?.id, ms: Date.now() - started }, 'turn');
+    const activity = req.body as Activity;
+    // Authenticated and allow-listed before any turn runs: a refused request stores nothing.
+    const verdict = await gate.check(activity, req.header('authorization') ?? '');
+    if (!verdict.ok) {
+      res.send(verdict.status, { error: { code: verdict.code, message: verdict.message } });
+      log.warn({ route: 'messages', status: verdict.status, reason: verdict.reason, channelId: activity.channelId, ms: Date.now() - started }, 'refused');
+      return;
+    }
+    try {
+      const invoke = await adapter.runAuthenticated(verdict.auth, activity, (context) => bot.run(context));
+      res.send(invoke?.status ?? 200, invoke?.body);
+    } catch (err) {
+      // A failure outside the turn (e.g. in onTurnError itself): its message can carry SQL or personal
+      // data, so the client gets a fixed sentence and the log gets the error's name only.
+      log.error({ err: { name: (err as Error).name }, route: 'messages' }, 'turn could not run');
+      if (!res.headersSent) res.send(500, { error: { code: 'ServiceError', message: 'Something went wrong' } });
+    }
+    log.info({ route: 'messages', status: res.statusCode, type: activity.type, channelId: activity.channelId, activityId: activity.id, ms: Date.now() - started }, 'turn');
   });
 
   server.get('/healthz', async (_req, res) => {
@@ -207,23 +234,6 @@ function refuseActivity(req: restify.Request): { status: number; code: string; m
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
   return { status: 400, code: 'BadRequest', message: `Not a valid activity${where}` };
-}
-
-/**
- * CloudAdapter answers a failure outside the turn (e.g. in onTurnError itself) with 500 and the
- * exception's message, which can carry SQL or personal data. The client gets a fixed sentence.
- */
-function withoutErrorDetails(res: restify.Response): restify.Response {
-  return new Proxy(res, {
-    get(target, prop) {
-      if (prop === 'send') {
-        const send = target.send.bind(target) as (...args: unknown[]) => unknown;
-        return (...args: unknown[]) => (target.statusCode >= 500 ? send({ error: { code: 'ServiceError', message: 'Something went wrong' } }) : send(...args));
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

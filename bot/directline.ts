@@ -180,6 +180,8 @@ const ClientActivityBody = z.object({
     .record(z.string(), z.unknown())
     .refine((v) => withinDepth(v), nesting)
     .refine((v) => storableDeep(v), storable)
+    // The tenant is the channel's to say, like from and recipient: a web page cannot claim one.
+    .transform(({ tenant: _tenant, ...rest }) => rest)
     .optional(),
 });
 

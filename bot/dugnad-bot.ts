@@ -12,6 +12,9 @@ import { showMenu } from './menu-commands.ts';
 import { volunteerCommands } from './volunteer-commands.ts';
 import { staffCommands } from './staff-commands.ts';
 import { offerCommands } from './offer-commands.ts';
+import { caregiverCommands } from './caregiver-commands.ts';
+import { privacyCommands } from './privacy-commands.ts';
+import { mayRecordTurn } from './auth.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 
 export interface BotDeps extends AppDeps {
@@ -31,13 +34,17 @@ const TEXT_COMMANDS: Record<string, CardAction> = {
   'ny forespørsel': { action: 'staff.request.new' },
   'new request': { action: 'staff.request.new' },
   'bli frivillig': { action: 'volunteer.signup.start' },
+  avlastning: { action: 'caregiver.request.new' },
+  'mine forespørsler': { action: 'caregiver.requests.list' },
+  personvern: { action: 'staff.privacy.persons' },
+  privacy: { action: 'staff.privacy.persons' },
 };
 
 export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
   }
 
   async run(context: TurnContext): Promise<void> {
@@ -45,6 +52,9 @@ export class DugnadBot {
     const isInvoke = a.type === 'invoke' && a.name === 'adaptiveCard/action';
     if (a.type !== 'message' && a.type !== 'conversationUpdate' && a.type !== 'installationUpdate' && !isInvoke) return;
     if (a.type === 'conversationUpdate' && !(a.membersAdded ?? []).some((m) => m.id !== a.recipient?.id)) return;
+    // Nothing from a turn no channel token vouched for is stored (the gate in app.ts refuses those
+    // before they get here; this holds even if a route ever skips the gate).
+    if (!mayRecordTurn(context, this.deps.config)) return;
 
     const locale = localeOf(a);
     if (!this.deps.isRedisReady()) {
@@ -98,6 +108,12 @@ export class DugnadBot {
   private async dispatch(turn: Turn, action: CardAction, raw: Record<string, unknown>): Promise<void> {
     const handler = this.commands[action.action] as CommandHandler | undefined;
     if (!handler) return showMenu(this.deps, turn);
+    // Staff work is always for a centre; a staff-type role without one (an admin) has nothing to act
+    // on, and the commands' centre-scoped writes would fail on it.
+    if (action.action.startsWith('staff.') && (turn.member?.centreIds.length ?? 0) === 0) {
+      await turn.say('error.notAllowed');
+      return showMenu(this.deps, turn);
+    }
     await handler(turn, action, raw);
     // Whatever the command committed to the outbox goes out now rather than at the next poll.
     await kickPendingOutbox(this.deps);

@@ -8,6 +8,12 @@ export type Actor = Role | null;
 const EVERYONE: readonly Actor[] = [null, 'volunteer', 'staff', 'coordinator', 'caregiver', 'admin'];
 const VOLUNTEER: readonly Actor[] = ['volunteer'];
 const STAFF: readonly Actor[] = ['staff', 'coordinator', 'admin'];
+const CAREGIVER: readonly Actor[] = ['caregiver'];
+/**
+ * Innsyn and erasure of a person helped: staff and coordinators (of the person's centre — the
+ * commands check that). Not admins: running the system is no reason to read about a person.
+ */
+const PRIVACY: readonly Actor[] = ['staff', 'coordinator'];
 
 export const PERMISSIONS = {
   'menu.show': EVERYONE,
@@ -38,6 +44,15 @@ export const PERMISSIONS = {
   'staff.volunteer.police': STAFF,
   // Interest groups shape what every volunteer of the centre is offered: the coordinator's call.
   'staff.groups.list': ['coordinator', 'admin'],
+  'caregiver.signup.start': [null],
+  'caregiver.signup.submit': [null],
+  'caregiver.person.new': CAREGIVER,
+  'caregiver.person.submit': CAREGIVER,
+  'caregiver.request.new': CAREGIVER,
+  'caregiver.request.submit': CAREGIVER,
+  'caregiver.requests.list': CAREGIVER,
+  'caregiver.request.cancel': CAREGIVER,
+  'caregiver.formalRespite': CAREGIVER,
   'staff.group.save': ['coordinator', 'admin'],
   'assignment.confirm': VOLUNTEER,
   'assignment.done': VOLUNTEER,
@@ -48,6 +63,10 @@ export const PERMISSIONS = {
   'staff.request.callList': STAFF,
   'staff.consent.renew': STAFF,
   'staff.consent.withdraw': STAFF,
+  'staff.privacy.persons': PRIVACY,
+  'staff.person.export': PRIVACY,
+  'staff.person.erase': PRIVACY,
+  'staff.person.erase.confirm': PRIVACY,
 } as const satisfies Record<string, readonly Actor[]>;
 
 /** Every command a person can give; the card actions (adaptive-cards/actions.ts) are these verbs. */

@@ -58,6 +58,7 @@ const schema = z
         return tokens;
       }),
 
+    ALLOCATION_OFFICE_CONTACT: z.string().max(200).default(''),
     WAVE_SIZE: z.coerce.number().int().min(1).max(10_000).default(50),
     MATCH_MAX_DISTANCE_KM: z.coerce.number().min(0).default(10),
     CONSENT_VALIDITY_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
@@ -82,7 +83,14 @@ const schema = z
     SERVICE_URL_HOSTS: z
       .string()
       .default('smba.trafficmanager.net')
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+      .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+    // Teams tenants whose users may reach the bot; empty = any tenant (see .env.example for the risk).
+    ALLOWED_TENANT_IDS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+    // Tests only: a local OpenID configuration whose keys sign the channel tokens a test makes.
+    BOT_OPENID_METADATA_URL: url(['http:', 'https:']).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -92,6 +100,8 @@ const schema = z
     if (!env.REDIS_URL) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required in production' });
     if (!env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
     if (!env.PUBLIC_BASE_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required in production' });
+    // Whoever serves that document could sign channel tokens for any user.
+    if (env.BOT_OPENID_METADATA_URL) ctx.addIssue({ code: 'custom', path: ['BOT_OPENID_METADATA_URL'], message: 'is for tests only and must not be set in production' });
   });
 
 export type Config = ReturnType<typeof resolve>;

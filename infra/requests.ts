@@ -184,18 +184,20 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
 
 export type CancelRequestResult = { ok: true } | { ok: false; reason: 'not_found' | 'closed' };
 
+/** Staff cancel any request of their centre; `onlyOwn` limits a caregiver to the requests they made. */
 export async function cancelRequest(
   db: Database,
-  input: { requestId: string; centreId: string; by: string; now: Date },
+  input: { requestId: string; centreId: string; by: string; now: Date; onlyOwn?: boolean },
 ): Promise<CancelRequestResult> {
   return db.transaction(async (tx) => {
+    const own = input.onlyOwn === true;
     const rows = await tx.query<{ id: string }>(
       `UPDATE help_requests SET status = 'cancelled', cancelled_at = $3, cancelled_by = $4, updated_at = $3
-        WHERE id = $1 AND centre_id = $2 AND status IN ('waiting_consent', 'open', 'taken') RETURNING id`,
-      [input.requestId, input.centreId, input.now, input.by],
+        WHERE id = $1 AND centre_id = $2 AND status IN ('waiting_consent', 'open', 'taken') AND (NOT $5 OR created_by = $4) RETURNING id`,
+      [input.requestId, input.centreId, input.now, input.by, own],
     );
     if (rows.length === 0) {
-      const exists = await tx.query('SELECT 1 FROM help_requests WHERE id = $1 AND centre_id = $2', [input.requestId, input.centreId]);
+      const exists = await tx.query('SELECT 1 FROM help_requests WHERE id = $1 AND centre_id = $2 AND (NOT $3 OR created_by = $4)', [input.requestId, input.centreId, own, input.by]);
       return { ok: false as const, reason: exists.length ? ('closed' as const) : ('not_found' as const) };
     }
     await tx.query(

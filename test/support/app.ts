@@ -11,7 +11,7 @@ import { seedDemo, demoIdentities } from '../../infra/seed-demo.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
 import { createQueues, type Queues } from '../../jobs/queues.ts';
 import { runWorkers } from '../../jobs/run.ts';
-import { createApp, type App } from '../../bot/app.ts';
+import { createApp, type App, type AppDeps } from '../../bot/app.ts';
 import { createMigratedDatabase, type TestDatabase } from './db.ts';
 import type { Database } from '../../infra/db.ts';
 
@@ -41,7 +41,11 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startTestApp(
-  opts: { env?: Record<string, string>; seed?: boolean; workers?: boolean; now?: () => Date; database?: TestDatabase; redisUrl?: string } = {},
+  opts: {
+    env?: Record<string, string>; seed?: boolean; workers?: boolean; now?: () => Date; database?: TestDatabase; redisUrl?: string;
+    /** Signs the bot's in-turn replies when app credentials are set (no token from Entra ID in tests). */
+    outboundCredentials?: AppDeps['outboundCredentials'];
+  } = {},
 ): Promise<TestApp> {
   const redisUrl = opts.redisUrl ?? REDIS_URL;
   const port = await freePort();
@@ -71,7 +75,7 @@ export async function startTestApp(
   const queues = createQueues(redis, prefix);
   const rt = { config, log, db: tdb.db, redis: { url: redisUrl, stop: async () => undefined } };
   const workers = opts.workers === false ? null : await runWorkers(rt, { now, messenger: createMessenger({ tokens: anonymousTokens, allowedHosts: null }) });
-  const app = createApp({ config, db: tdb.db, redis, queues, log, now, demoIdentities: demoIdentities() });
+  const app = createApp({ config, db: tdb.db, redis, queues, log, now, demoIdentities: demoIdentities(), outboundCredentials: opts.outboundCredentials });
   const url = await app.listen(port, '127.0.0.1');
   return {
     url,

@@ -101,7 +101,7 @@ function allCases(ctx: CardContext): Case[] {
     { name: 'menu staff', card: menuCard(ctx, { role: 'staff', name: 'Ola' }) },
     { name: 'menu coordinator', card: menuCard(ctx, { role: 'coordinator' }) },
     { name: 'menu admin', card: menuCard(ctx, { role: 'admin', name: 'Admin' }) },
-    { name: 'menu caregiver', card: menuCard(ctx, { role: 'caregiver', name: 'Liv', allocationOfficeContact: '62 56 30 00' }) },
+    { name: 'menu caregiver', card: menuCard(ctx, { role: 'caregiver', name: 'Liv' }) },
     { name: 'menu caregiver no contact', card: menuCard(ctx, { role: 'caregiver' }) },
 
     { name: 'signup empty', card: volunteerSignupCard(ctx, { groups }), schema: volunteerSignupFields, complete: true },
@@ -483,10 +483,10 @@ describe('menus', () => {
   const verbs = (card: AdaptiveCard) => buttonsOf(card).map((b) => (b.data as Json).action);
   const titles = (card: AdaptiveCard) => actionsOf(card).map((a) => a.title);
 
-  it('unknown user: sign up and what is Dugnad', () => {
+  it('unknown user: sign up as a volunteer or a caregiver, and what is Dugnad', () => {
     const card = menuCard(ctx, { role: null });
-    expect(titles(card)).toEqual(['Bli frivillig', 'Hva er Dugnad?']);
-    expect(verbs(card)).toEqual(['volunteer.signup.start']);
+    expect(titles(card)).toEqual(['Bli frivillig', 'Jeg er pårørende', 'Hva er Dugnad?']);
+    expect(verbs(card)).toEqual(['volunteer.signup.start', 'caregiver.signup.start']);
   });
 
   it('volunteer: tasks, status, pause or resume, profile, declaration when unsigned, leave', () => {
@@ -506,12 +506,8 @@ describe('menus', () => {
     }
   });
 
-  it('caregiver: a plain note, no dead buttons', () => {
-    const card = menuCard(ctx, { role: 'caregiver', allocationOfficeContact: '62 56 30 00' });
-    const s = JSON.stringify(card);
-    expect(s).toContain('Pårørende-funksjonene kommer snart');
-    expect(s).toContain('62 56 30 00');
-    expect(verbs(card)).toEqual([]);
+  it('caregiver: ask for respite, follow requests, register the person, formal respite', () => {
+    expect(verbs(menuCard(ctx, { role: 'caregiver' }))).toEqual(['caregiver.request.new', 'caregiver.requests.list', 'caregiver.person.new', 'caregiver.formalRespite']);
   });
 });
 
@@ -696,7 +692,7 @@ describe('texts', () => {
     expect(t('nb', 'error.invalidAction')).toBe('Det knappen gjorde, forstod jeg ikke. Her er menyen.');
     expect(t('nb', 'offer.taken')).toBe('Oppdraget er tatt — takk!');
     expect(t('nb', 'request.waitingConsent')).toBe('Forespørselen er lagret, men venter på samtykke og sendes ikke ut før samtykke er registrert.');
-    expect(t('nb', 'caregiver.comingSoon')).toMatch(/^Pårørende-funksjonene kommer snart/);
+    expect(t('nb', 'caregiver.status.open')).toBe('Vi leter etter en frivillig');
   });
 
   it('fills placeholders and leaves missing ones visible', () => {

@@ -1,0 +1,67 @@
+// What a family caregiver sees: a short sign-up, and their requests in plain words ("Vi leter etter
+// en frivillig", "Astrid kommer tirsdag 10:00–13:00"). Of the volunteer, only the first name.
+import { actionButton } from './action.ts';
+import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
+import { actionSet, adaptiveCard, container, heading, text } from './card.ts';
+import { formKit, PHONE_PATTERN, type FormErrors, type FormValues } from './form.ts';
+import { formatDateTime, formatDuration } from './format.ts';
+import { t } from './texts.ts';
+import type { RequestStatus } from '../domain/types.ts';
+
+export type CaregiverSignupField = 'name' | 'phone';
+
+export function caregiverSignupCard(ctx: CardContext, input: { values?: FormValues<CaregiverSignupField>; errors?: FormErrors<CaregiverSignupField> } = {}): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const f = formKit<CaregiverSignupField>(locale, input.values, input.errors);
+  return adaptiveCard(
+    ctx,
+    [
+      heading(t(locale, 'caregiver.signupTitle')),
+      text(t(locale, 'caregiver.signupIntro'), { isSubtle: true }),
+      ...f.summary(),
+      ...f.text('name', t(locale, 'signup.name'), { required: true, maxLength: 100 }),
+      ...f.text('phone', t(locale, 'signup.phone'), { required: true, style: 'tel', regex: PHONE_PATTERN, invalidKey: 'error.phone' }),
+    ],
+    {
+      fallbackText: t(locale, 'caregiver.signupTitle'),
+      actions: [
+        actionButton(channel, t(locale, 'caregiver.signupSubmit'), { action: 'caregiver.signup.submit' }, { style: 'positive' }),
+        actionButton(channel, t(locale, 'common.cancel'), { action: 'menu.show' }),
+      ],
+    },
+  );
+}
+
+export interface CaregiverRequestItem {
+  requestId: string;
+  groupLabel: string;
+  personFirstName: string;
+  startsAt: Date;
+  durationMinutes: number;
+  status: RequestStatus;
+  volunteerFirstName: string | null;
+}
+
+export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): string {
+  const when = formatDateTime(ctx.locale, r.startsAt);
+  return r.status === 'taken' ? t(ctx.locale, 'caregiver.status.taken', { name: r.volunteerFirstName ?? '', when }) : t(ctx.locale, `caregiver.status.${r.status}`);
+}
+
+export function caregiverRequestsCard(ctx: CardContext, input: { requests: readonly CaregiverRequestItem[] }): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const body: CardElement[] = [heading(t(locale, 'caregiver.requestsTitle'))];
+  if (input.requests.length === 0) body.push(text(t(locale, 'caregiver.requestsEmpty')));
+  for (const r of input.requests) {
+    const items: CardElement[] = [
+      text(`${r.groupLabel} · ${r.personFirstName}`, { weight: 'bolder' }),
+      text(`${formatDateTime(locale, r.startsAt)} (${formatDuration(locale, r.durationMinutes)})`, { spacing: 'none' }),
+      text(caregiverStatusText(ctx, r), { spacing: 'small' }),
+    ];
+    if (r.status === 'open' || r.status === 'taken' || r.status === 'waiting_consent') {
+      items.push(actionSet([actionButton(channel, t(locale, 'caregiver.cancel'), { action: 'caregiver.request.cancel', requestId: r.requestId }, { style: 'destructive' })]));
+    }
+    body.push(container(items, { separator: true, spacing: 'medium' }));
+  }
+  body.push(actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'medium' }));
+  return adaptiveCard(ctx, body, { fallbackText: t(locale, 'caregiver.requestsTitle') });
+}

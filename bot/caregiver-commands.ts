@@ -1,0 +1,124 @@
+// What a family caregiver can do: register themselves and the person they care for (with the
+// person's consent or their own as proxy), ask for respite or other help, follow and cancel it, and
+// learn where formal respite comes from.
+import { z } from 'zod';
+import { caregiverRequestsCard, caregiverSignupCard, type CaregiverSignupField } from '../adaptive-cards/caregiver.ts';
+import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
+import { personFormCard, type PersonField } from '../adaptive-cards/person-form.ts';
+import { requestFormCard, type RequestField } from '../adaptive-cards/request-form.ts';
+import { noticeCard } from '../adaptive-cards/notice.ts';
+import { listCentres } from '../infra/centres.ts';
+import { registerPerson } from '../infra/persons.ts';
+import { cancelRequest, createRequest } from '../infra/requests.ts';
+import { caregiverContact, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
+import { formErrors, submittedValues, todayInOslo } from './forms.ts';
+import { showMenu } from './menu-commands.ts';
+import { groupOptions } from './volunteer-commands.ts';
+import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { Turn } from './turn.ts';
+
+const signupFields = z.object({
+  name: z.string({ message: 'error.required' }).trim().min(1, { message: 'error.required' }).max(100, { message: 'error.tooLong' }),
+  phone: z.string({ message: 'error.required' }).trim().transform((v) => v.replace(/[\s-]/g, '')).pipe(z.string().regex(/^\+?\d{8,15}$/, { message: 'error.phone' })),
+});
+
+export function caregiverCommands(deps: BotDeps): CommandTable {
+  const { db } = deps;
+  const centreOf = (turn: Turn) => turn.member!.centreIds[0] ?? '';
+  const matching = () => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+
+  const requestForm = async (turn: Turn, values: Record<string, unknown> = {}, errors: Partial<Record<RequestField, string>> = {}) => {
+    const persons = (await personsOfCaregiver(db, turn.member!.id)).map((p) => ({ id: p.id, label: p.name }));
+    const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
+    // Respite first: it is what most caregivers come for.
+    return requestFormCard(turn.card, { persons, groups, values: { group: 'avlastning', ...values }, errors, today: todayInOslo(turn.now), audience: 'caregiver' });
+  };
+
+  return {
+    'caregiver.signup.start': async (turn) => {
+      await turn.send(caregiverSignupCard(turn.card));
+    },
+
+    'caregiver.signup.submit': async (turn, _action, raw) => {
+      const parsed = signupFields.safeParse(raw);
+      if (!parsed.success) return turn.replace(caregiverSignupCard(turn.card, { values: submittedValues(raw), errors: formErrors<CaregiverSignupField>(parsed.error) }));
+      const centreId = (await listCentres(db))[0]?.id;
+      if (!centreId) return turn.say('error.unexpected');
+      await registerCaregiver(db, { account: turn.account, name: parsed.data.name, phone: parsed.data.phone, centreId, locale: turn.locale });
+      await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.welcome', { name: parsed.data.name.split(/\s+/)[0] ?? '' }), tone: 'success' }));
+      await turn.send(personFormCard(turn.card, { today: todayInOslo(turn.now), values: { consentDate: todayInOslo(turn.now) }, audience: 'caregiver' }));
+    },
+
+    'caregiver.person.new': async (turn) => {
+      await turn.send(personFormCard(turn.card, { today: todayInOslo(turn.now), values: { consentDate: todayInOslo(turn.now) }, audience: 'caregiver' }));
+    },
+
+    'caregiver.person.submit': async (turn, _action, raw) => {
+      const parsed = personFields.safeParse(raw);
+      const errors = parsed.success ? {} : formErrors<PersonField>(parsed.error);
+      // A caregiver records the person's own consent, or gives it as proxy — never "recorded by staff".
+      if (parsed.success && parsed.data.consentBasis === 'staff_recorded') errors.consentBasis = 'error.consentBasis';
+      if (parsed.success && parsed.data.consentBasis === 'proxy' && !parsed.data.consentRelation) errors.consentRelation = 'error.consentRelation';
+      if (parsed.success && parsed.data.consentDate > todayInOslo(turn.now)) errors.consentDate = 'error.futureDate';
+      if (!parsed.success || Object.keys(errors).length) {
+        return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors, audience: 'caregiver' }));
+      }
+      await registerPerson(db, { centreId: centreOf(turn), staffId: turn.member!.id, fields: parsed.data, at: turn.now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS });
+      await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.personSaved'), tone: 'success' }));
+      await turn.send(await requestForm(turn));
+    },
+
+    'caregiver.request.new': async (turn, action) => {
+      await turn.send(await requestForm(turn, action.personId ? { personId: action.personId } : {}));
+    },
+
+    'caregiver.request.submit': async (turn, _action, raw) => {
+      const contact = await caregiverContact(db, turn.member!.id);
+      // Who the volunteer calls during the visit: the caregiver, unless they name someone else.
+      const withContact = { ...raw, contactName: raw.contactName || contact?.name, contactPhone: raw.contactPhone || contact?.phone, policeCertificate: 'false', staffAlong: 'false' };
+      const parsed = helpRequestFields.safeParse(withContact);
+      let errors: Partial<Record<RequestField, string>> = parsed.success ? {} : formErrors<RequestField>(parsed.error);
+      const own = await personsOfCaregiver(db, turn.member!.id);
+      if (parsed.success && !own.some((p) => p.id === parsed.data.personId)) errors.personId = 'error.unknownPerson';
+      const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
+      if (parsed.success && !groups.some((g) => g.key === parsed.data.group)) errors.group = 'error.unknownGroup';
+      if (parsed.success && Object.keys(errors).length === 0) {
+        const result = await createRequest(db, { centreId: centreOf(turn), createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matching() });
+        if (result.ok) {
+          const key = result.status === 'waiting_consent' ? 'request.waitingConsent' : 'caregiver.sent';
+          return turn.replace(noticeCard(turn.card, { text: turn.t(key), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
+        }
+        errors = result.errors as Partial<Record<RequestField, string>>;
+      }
+      await turn.replace(await requestForm(turn, submittedValues(raw), errors));
+    },
+
+    'caregiver.requests.list': async (turn) => {
+      const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
+      const requests = (await requestsOfCaregiver(db, turn.member!.id)).map((r) => ({
+        requestId: r.request.id,
+        groupLabel: groups.find((g) => g.key === r.request.group)?.label ?? r.request.group,
+        personFirstName: r.personFirstName,
+        startsAt: r.request.startsAt,
+        durationMinutes: r.request.durationMinutes,
+        status: r.request.status,
+        volunteerFirstName: r.volunteerFirstName,
+      }));
+      await turn.send(caregiverRequestsCard(turn.card, { requests }));
+    },
+
+    'caregiver.request.cancel': async (turn, action) => {
+      const result = await cancelRequest(db, { requestId: action.requestId, centreId: centreOf(turn), by: turn.member!.id, now: turn.now, onlyOwn: true });
+      if (!result.ok) return turn.say(result.reason === 'closed' ? 'request.alreadyClosed' : 'error.invalidAction');
+      await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.cancelled'), tone: 'success', menuButton: true }));
+    },
+
+    'caregiver.formalRespite': async (turn) => {
+      // Formal respite is a municipal decision (vedtak): never sent to volunteers, always to the office.
+      const contact = deps.config.ALLOCATION_OFFICE_CONTACT;
+      await turn.send(noticeCard(turn.card, { text: contact ? turn.t('caregiver.formalRespiteContact', { contact }) : turn.t('caregiver.formalRespite'), menuButton: true }));
+    },
+  };
+}
+
+export { showMenu };

@@ -1,0 +1,56 @@
+// Privacy in chat, for staff of the person's centre: the list of people, innsyn (a readable card plus
+// the complete JSON as a file) and erasure with a confirm step. The data access is infra/privacy.ts.
+import { CardFactory, type Attachment } from 'botbuilder';
+import { eraseConfirmCard, personExportCard, privacyPersonsCard, PRIVACY_LIST_LIMIT } from '../adaptive-cards/privacy.ts';
+import { noticeCard } from '../adaptive-cards/notice.ts';
+import { erasePerson, exportPerson, privacyPerson, privacyPersons } from '../infra/privacy.ts';
+import { groupOptions } from './volunteer-commands.ts';
+import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { Turn } from './turn.ts';
+
+export function privacyCommands(deps: BotDeps): CommandTable {
+  const { db } = deps;
+  // Every query below is scoped to this centre: a person of another centre is "not found".
+  const centreOf = (turn: Turn) => turn.member!.centreIds[0] ?? '';
+
+  return {
+    'staff.privacy.persons': async (turn) => {
+      await turn.send(privacyPersonsCard(turn.card, await privacyPersons(db, centreOf(turn), PRIVACY_LIST_LIMIT)));
+    },
+
+    'staff.person.export': async (turn, action) => {
+      const data = await exportPerson(db, { personId: action.personId, centreId: centreOf(turn), staffId: turn.member!.id, channelId: turn.account.channelId, at: turn.now });
+      if (!data) return turn.say('error.invalidAction');
+      const groups = await groupOptions(db, [data.centre.id], turn.locale);
+      // Web Chat shows a data: URL with a name as a download link; Teams takes files from a bot only
+      // through a consent card and OneDrive, so there the card says how to get the file instead.
+      const fileName = turn.card.channel === 'teams' ? null : `innsyn-${data.person.id}.json`;
+      const card = personExportCard(turn.card, { export: data, groupLabel: (key) => groups.find((g) => g.key === key)?.label ?? key, fileName });
+      const attachments: Attachment[] = [CardFactory.adaptiveCard(card)];
+      if (fileName) {
+        const json = Buffer.from(JSON.stringify(data, null, 2), 'utf8').toString('base64');
+        attachments.push({ contentType: 'application/json', name: fileName, contentUrl: `data:application/json;base64,${json}` });
+      }
+      await turn.context.sendActivity({ type: 'message', attachments });
+    },
+
+    'staff.person.erase': async (turn, action) => {
+      const person = await privacyPerson(db, action.personId, centreOf(turn));
+      if (!person) return turn.say('error.invalidAction');
+      await turn.send(eraseConfirmCard(turn.card, { personId: person.id, name: person.name, district: person.district }));
+    },
+
+    'staff.person.erase.confirm': async (turn, action) => {
+      const result = await erasePerson(db, { personId: action.personId, centreId: centreOf(turn), staffId: turn.member!.id, channelId: turn.account.channelId, at: turn.now });
+      if (!result.ok) return turn.say('error.invalidAction');
+      await turn.replace(
+        noticeCard(turn.card, {
+          title: turn.t('privacy.erasedTitle'),
+          text: result.alreadyErased ? turn.t('privacy.alreadyErased') : turn.t('privacy.erased', { count: result.cancelledRequests }),
+          tone: 'success',
+          menuButton: true,
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// Family caregivers: who they are, the people they care for, and their requests.
+import type { Database, Queryable } from './db.ts';
+import type { ChatAccount } from './identities.ts';
+import { linkAccount } from './identities.ts';
+import { toHelpRequest } from './requests.ts';
+import type { HelpRequest } from '../domain/types.ts';
+
+export async function registerCaregiver(db: Database, input: { account: ChatAccount; name: string; phone: string; centreId: string; locale: string }): Promise<string> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `INSERT INTO members (role, centre_id, name, phone, locale) VALUES ('caregiver', $1, $2, $3, $4) RETURNING id`,
+      [input.centreId, input.name, input.phone, input.locale],
+    );
+    await linkAccount(tx, input.account, rows[0]!.id);
+    return rows[0]!.id;
+  });
+}
+
+export async function caregiverContact(db: Queryable, memberId: string): Promise<{ name: string; phone: string } | null> {
+  const rows = await db.query<{ name: string | null; phone: string | null }>('SELECT name, phone FROM members WHERE id = $1', [memberId]);
+  return rows[0] ? { name: rows[0].name ?? '', phone: rows[0].phone ?? '' } : null;
+}
+
+/** The people this caregiver registered: the only ones they may ask for. */
+export async function personsOfCaregiver(db: Queryable, memberId: string): Promise<Array<{ id: string; name: string; district: string }>> {
+  return db.query<{ id: string; name: string; district: string }>(
+    'SELECT id, name, district FROM persons WHERE created_by = $1 AND erased_at IS NULL ORDER BY name',
+    [memberId],
+  );
+}
+
+export interface CaregiverRequest {
+  request: HelpRequest;
+  personFirstName: string;
+  volunteerFirstName: string | null;
+}
+
+export async function requestsOfCaregiver(db: Queryable, memberId: string, limit = 20): Promise<CaregiverRequest[]> {
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { person_name: string | null; volunteer_name: string | null }>(
+    `SELECT r.*, p.name AS person_name, m.name AS volunteer_name
+       FROM help_requests r LEFT JOIN persons p ON p.id = r.person_id LEFT JOIN members m ON m.id = r.assigned_volunteer_id
+      WHERE r.created_by = $1
+      ORDER BY (r.status IN ('open', 'waiting_consent', 'taken')) DESC, r.starts_at LIMIT $2`,
+    [memberId, limit],
+  );
+  const first = (s: string | null) => (s ?? '').split(/\s+/)[0] ?? '';
+  return rows.map((r) => ({ request: toHelpRequest(r), personFirstName: first(r.person_name), volunteerFirstName: r.volunteer_name ? first(r.volunteer_name) : null }));
+}
