@@ -136,6 +136,8 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.volunteer.remove'), volunteerId: id }),
   z.object({ action: z.literal('staff.volunteer.police'), volunteerId: id, checkedOn: date }),
   z.object({ action: z.literal('staff.groups.list') }),
+  z.object({ action: z.literal('volunteer.contribution') }),
+  z.object({ action: z.literal('volunteer.milestones'), on: z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true') }),
   z.object({ action: z.literal('caregiver.signup.start') }),
   z.object({ action: z.literal('caregiver.signup.submit'), name: requiredText(100), phone }),
   z.object({ action: z.literal('caregiver.person.new') }),

@@ -50,6 +50,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
       }
       body.push(
         button(t(locale, 'menu.myTasks'), { action: 'tasks.mine' }),
+        button(t(locale, 'menu.contribution'), { action: 'volunteer.contribution' }),
         button(t(locale, 'menu.myStatus'), { action: 'volunteer.status' }),
         user.paused
           ? button(t(locale, 'menu.resumeOffers'), { action: 'volunteer.resume' })

@@ -6,6 +6,9 @@ import { cancelAssignmentCard } from '../adaptive-cards/cancel-assignment.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { followUpDoneCard } from '../adaptive-cards/follow-up.ts';
 import { confirmAssignment, recordOutcome, reportConcern } from '../infra/assignments.ts';
+import { contributionOf, setMilestoneMessages } from '../infra/contribution.ts';
+import { contributionCard } from '../adaptive-cards/contribution.ts';
+import { milestoneReached } from '../domain/milestones.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { acceptOffer, cancelAssignment, declineOffer, myTasks, offerForSend } from '../infra/offers.ts';
 import { getRequest } from '../infra/requests.ts';
@@ -22,6 +25,12 @@ async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): 
 export function offerCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
   const matching = () => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+
+  /** Someone else's task is "not found", not "already recorded": the answer must not suggest it is theirs. */
+  const outcomeRefused = async (turn: Turn, assignmentId: string) => {
+    const mine = await db.query('SELECT 1 FROM assignments WHERE id = $1 AND volunteer_id = $2', [assignmentId, turn.member!.id]);
+    return turn.say(mine.length > 0 ? 'followUp.alreadyAnswered' : 'cancel.notFound');
+  };
 
   /** The pressed offer card, closed in the given state (a stale button changes nothing else). */
   const closeOfferCard = async (turn: Turn, offerId: string, status: Exclude<OfferStatus, 'pending'>) => {
@@ -88,13 +97,26 @@ export function offerCommands(deps: BotDeps): CommandTable {
 
     'assignment.done': async (turn, action) => {
       const ok = await recordOutcome(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, outcome: 'done', hours: action.hours, reason: null, at: turn.now });
-      if (!ok) return turn.say('followUp.alreadyAnswered');
+      if (!ok) return outcomeRefused(turn, action.assignmentId);
       await turn.replace(followUpDoneCard(turn.card, { outcome: 'done', hours: action.hours }));
+      const c = await contributionOf(db, turn.member!.id, turn.now);
+      const milestone = deps.config.MILESTONE_MESSAGES && c.milestoneMessages ? milestoneReached(c.tasksInAll) : null;
+      if (milestone === 1) await turn.say('milestone.first');
+      else if (milestone) await turn.say('milestone.many', { count: milestone });
+    },
+
+    'volunteer.contribution': async (turn) => {
+      await turn.send(contributionCard(turn.card, await contributionOf(db, turn.member!.id, turn.now)));
+    },
+
+    'volunteer.milestones': async (turn, action) => {
+      await setMilestoneMessages(db, turn.member!.id, action.on);
+      await turn.replace(contributionCard(turn.card, await contributionOf(db, turn.member!.id, turn.now)));
     },
 
     'assignment.notDone': async (turn, action) => {
       const ok = await recordOutcome(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, outcome: 'not_done', hours: null, reason: action.reason, at: turn.now });
-      if (!ok) return turn.say('followUp.alreadyAnswered');
+      if (!ok) return outcomeRefused(turn, action.assignmentId);
       await turn.replace(followUpDoneCard(turn.card, { outcome: 'not_done' }));
     },
 

@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   'staff.volunteer.police': STAFF,
   // Interest groups shape what every volunteer of the centre is offered: the coordinator's call.
   'staff.groups.list': ['coordinator', 'admin'],
+  'volunteer.contribution': VOLUNTEER,
+  'volunteer.milestones': VOLUNTEER,
   'caregiver.signup.start': [null],
   'caregiver.signup.submit': [null],
   'caregiver.person.new': CAREGIVER,

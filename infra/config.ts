@@ -59,6 +59,7 @@ const schema = z
       }),
 
     ALLOCATION_OFFICE_CONTACT: z.string().max(200).default(''),
+    MILESTONE_MESSAGES: bool.default(true),
     WAVE_SIZE: z.coerce.number().int().min(1).max(10_000).default(50),
     MATCH_MAX_DISTANCE_KM: z.coerce.number().min(0).default(10),
     CONSENT_VALIDITY_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
@@ -91,6 +92,13 @@ const schema = z
       .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
     // Tests only: a local OpenID configuration whose keys sign the channel tokens a test makes.
     BOT_OPENID_METADATA_URL: url(['http:', 'https:']).optional(),
+    // Teams tab SSO: audiences accepted in the tab's Entra ID token; empty = derived from
+    // MicrosoftAppId and PUBLIC_BASE_URL like the manifest's webApplicationInfo (bot/tab.ts).
+    TAB_SSO_AUDIENCE: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    TAB_SSO_JWKS_URL: url(['http:', 'https:']).default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -102,6 +110,8 @@ const schema = z
     if (!env.PUBLIC_BASE_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required in production' });
     // Whoever serves that document could sign channel tokens for any user.
     if (env.BOT_OPENID_METADATA_URL) ctx.addIssue({ code: 'custom', path: ['BOT_OPENID_METADATA_URL'], message: 'is for tests only and must not be set in production' });
+    // The keys that decide who a tab user is: fetched over plain HTTP, anyone on the path could swap them.
+    if (!env.TAB_SSO_JWKS_URL.startsWith('https:')) ctx.addIssue({ code: 'custom', path: ['TAB_SSO_JWKS_URL'], message: 'must be an https URL in production' });
   });
 
 export type Config = ReturnType<typeof resolve>;

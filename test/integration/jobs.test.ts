@@ -149,7 +149,11 @@ describe('reminders, confirmation and follow-up', () => {
     await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(user) && hasAction(c.activity, 'assignment.done')));
     const card = since(before).find((c) => c.conversationId === conv(user) && hasAction(c.activity, 'assignment.done'))!;
     expect(visibleText(card.activity)).not.toContain('Gerd Solberg');
-    await chat.submit(user, { action: 'assignment.done', assignmentId, hours: '1.5' });
+    const thanks = await chat.submit(user, { action: 'assignment.done', assignmentId, hours: '1.5' });
+    // Their first task: a thank-you; and «Min innsats» counts it.
+    expect(thanks.some((r) => visibleText(r.activity).includes('første oppdrag'))).toBe(true);
+    const mine = await chat.submit(user, { action: 'volunteer.contribution' });
+    expect(visibleText(mine[0]!.activity)).toContain('1 oppdrag, 1,5 timer');
     const [a] = await app.db.query<{ status: string; outcome: string; hours: string }>('SELECT status, outcome, hours FROM assignments WHERE id = $1', [assignmentId]);
     expect(a).toMatchObject({ status: 'done', outcome: 'done' });
     expect(Number(a!.hours)).toBe(1.5);

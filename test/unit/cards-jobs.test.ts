@@ -16,6 +16,7 @@ import { followUpCard, followUpDoneCard, followUpThanks } from '../../adaptive-c
 import { errorText } from '../../adaptive-cards/form.ts';
 import { reminderCard, reminderWhen } from '../../adaptive-cards/reminder.ts';
 import { interestGroupsCard } from '../../adaptive-cards/interest-groups.ts';
+import { contributionCard } from '../../adaptive-cards/contribution.ts';
 import { catalog, messageKeys, t } from '../../adaptive-cards/texts.ts';
 import type { Locale, PrivateRequestDetails, PublicRequestView } from '../../domain/types.ts';
 
@@ -124,6 +125,8 @@ function allCases(ctx: CardContext): Case[] {
     { name: 'consent expiring', card: consentRenewalCard(ctx, { personId: 'p-1', personLabel: 'Astrid F., Ingeberg', expiresAt: new Date('2027-01-02T23:00:00Z'), expired: false }) },
     { name: 'consent expired', card: consentRenewalCard(ctx, { personId: 'p-1', personLabel: 'Astrid F., Ingeberg', expiresAt: new Date('2026-11-30T23:00:00Z'), expired: true }) },
 
+    { name: 'contribution', card: contributionCard(ctx, { tasksThisYear: 3, hoursThisYear: 4.5, tasksInAll: 12, hoursInAll: 20, milestoneMessages: true }) },
+    { name: 'contribution none, messages off', card: contributionCard(ctx, { tasksThisYear: 0, hoursThisYear: 0, tasksInAll: 0, hoursInAll: 0, milestoneMessages: false }) },
     { name: 'interest groups', card: interestGroupsCard(ctx, { groups: [{ key: 'turvenn', nameNb: 'Turvenn', nameEn: 'Walking friend' }] }) },
     {
       name: 'interest groups error',
