@@ -19,6 +19,8 @@ import { followUpCard } from '../adaptive-cards/follow-up.ts';
 import { escalationCard } from '../adaptive-cards/escalation.ts';
 import { consentRenewalCard } from '../adaptive-cards/consent-renewal.ts';
 import { declarationCard } from '../adaptive-cards/declaration.ts';
+import { formatHours } from '../adaptive-cards/follow-up.ts';
+import { weeklyDigest } from '../infra/digest.ts';
 import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
@@ -84,6 +86,17 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       if (!c) return null;
       const card = consentRenewalCard(ctx, { personId: c.personId, personLabel: c.personLabel, expiresAt: c.validUntil, expired: c.validUntil <= opts.now });
       return asActivity(card, t(ctx.locale, 'consentRenewal.summary', { person: c.personLabel }));
+    }
+    case 'staff.digest': {
+      const d = await weeklyDigest(db, refId, opts.now);
+      const title = t(ctx.locale, 'digest.title');
+      const lines = [
+        t(ctx.locale, 'digest.lastWeek', { posted: d.lastWeek.posted, filled: d.lastWeek.filled, done: d.lastWeek.done, hours: formatHours(ctx.locale, d.lastWeek.hours) }),
+        t(ctx.locale, 'digest.unfilledSoon', { count: d.unfilledSoon }),
+        t(ctx.locale, 'digest.consentsExpiring', { count: d.consentsExpiring }),
+        t(ctx.locale, 'digest.inactive', { count: d.inactiveVolunteers }),
+      ];
+      return asActivity(noticeCard(ctx, { title, text: lines, menuButton: true }), title);
     }
     case 'staff.unreachable': {
       const rows = await db.query<{ volunteer_id: string; request_id: string }>('SELECT volunteer_id, request_id FROM offers WHERE id = $1', [refId]);

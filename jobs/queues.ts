@@ -28,6 +28,7 @@ export type NotifyMessage =
   | 'staff.escalation' // ref: request
   | 'staff.consentRenewal' // ref: consent
   | 'staff.unreachable' // ref: offer whose volunteer blocked or removed the bot
+  | 'staff.digest' // ref: centre; `variant` holds the ISO week
   | 'volunteer.requestCancelled' // ref: request
   | 'volunteer.approved' // ref: member
   | 'volunteer.declarationUpdate' // ref: declaration version

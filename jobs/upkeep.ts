@@ -4,6 +4,8 @@ import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import { pendingOutbox } from '../infra/outbox.ts';
 import { applyRetention, consentsToRenew } from '../infra/upkeep.ts';
+import { coordinatorsOf } from '../infra/digest.ts';
+import { getISOWeek, getISOWeekYear } from 'date-fns';
 import { kickOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
 import { releaseTime } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
@@ -22,6 +24,20 @@ export async function pollOutbox(deps: UpkeepDeps): Promise<number> {
   const rows = await pendingOutbox(deps.db, 500, Math.min(deps.outboxPollMs, 1000));
   await kickOutbox(deps.queues, rows.map((r) => r.id));
   return rows.length;
+}
+
+/** Monday morning: each coordinator gets last week's figures and what needs action. */
+export async function weeklyDigests(deps: UpkeepDeps): Promise<number> {
+  const now = deps.now();
+  const week = `${getISOWeekYear(now)}-W${String(getISOWeek(now)).padStart(2, '0')}`;
+  const coordinators = await coordinatorsOf(deps.db);
+  await deps.queues.send.addBulk(
+    coordinators.map((c) => {
+      const job: SendJob = { kind: 'notify', memberId: c.memberId, message: 'staff.digest', refId: c.centreId, variant: week };
+      return { name: job.kind, data: job, opts: { jobId: sendJobId(job) } };
+    }),
+  );
+  return coordinators.length;
 }
 
 export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number; erased: { requests: number; persons: number; concerns: number } }> {

@@ -11,7 +11,7 @@ import { QUEUE, type DispatchJob, type Queues, type SendJob, type TimerJob } fro
 import { dispatchOutbox } from './dispatch.ts';
 import { processSend, PaceError } from './send.ts';
 import { processTimer } from './timers.ts';
-import { dailyUpkeep, pollOutbox } from './upkeep.ts';
+import { dailyUpkeep, pollOutbox, weeklyDigests } from './upkeep.ts';
 import type { JobSettings } from './settings.ts';
 
 export interface WorkerDeps {
@@ -77,6 +77,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     async (job) => {
       if (job.name === 'outbox-poll') return pollOutbox(upkeepDeps);
       if (job.name === 'daily') return dailyUpkeep(upkeepDeps);
+      if (job.name === 'weekly-digest') return weeklyDigests(upkeepDeps);
       return null;
     },
     { ...opts, concurrency: 1 },
@@ -84,6 +85,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   await deps.queues.upkeep.upsertJobScheduler('outbox-poll', { every: deps.outboxPollMs }, { name: 'outbox-poll' });
   const [hh, mm] = settings.dailyUpkeepAt.split(':').map(Number);
   await deps.queues.upkeep.upsertJobScheduler('daily', { pattern: `${mm} ${hh} * * *`, tz: 'Europe/Oslo' }, { name: 'daily' });
+  await deps.queues.upkeep.upsertJobScheduler('weekly-digest', { pattern: '0 8 * * 1', tz: 'Europe/Oslo' }, { name: 'weekly-digest' });
 
   const all = [dispatch, timers, send, upkeep];
   for (const w of all) {

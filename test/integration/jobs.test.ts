@@ -215,6 +215,17 @@ describe('consent and declaration lifecycle', () => {
   });
 });
 
+describe('weekly digest', () => {
+  it('gives the coordinator last week in figures and what needs action', async () => {
+    const before = connector.captured.length;
+    await app.queues.upkeep.add('weekly-digest', {}, { jobId: `digest-test-${Date.now()}` });
+    await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(STAFF) && visibleText(c.activity).includes('Ukens oversikt')));
+    const text = visibleText(since(before).find((c) => c.conversationId === conv(STAFF) && visibleText(c.activity).includes('Ukens oversikt'))!.activity);
+    expect(text).toMatch(/Siste uke: \d+ forespørsler, \d+ tatt/);
+    expect(text).toMatch(/Uten frivillig de neste to døgnene: \d+/);
+  });
+});
+
 describe('retention', () => {
   it('erases private details a while after the task, and keeps the counts', async () => {
     const count = async () => (await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM help_requests'))[0]!.n;
