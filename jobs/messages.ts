@@ -99,10 +99,16 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       return asActivity(noticeCard(ctx, { title, text: lines, menuButton: true }), title);
     }
     case 'staff.unreachable': {
-      const rows = await db.query<{ volunteer_id: string; request_id: string }>('SELECT volunteer_id, request_id FROM offers WHERE id = $1', [refId]);
-      const request = rows[0] ? await getRequest(db, rows[0].request_id) : null;
-      if (!rows[0] || !request) return null;
-      return notice('notify.unreachableTitle', 'notify.unreachable', { name: await firstName(rows[0].volunteer_id), ...(await describe(request)) }, 'warning');
+      const request = await getRequest(db, refId);
+      if (!request || request.status !== 'open') return null;
+      // Names and phones: staff may ring them (the manual fallback); they are the centre's own volunteers.
+      const missed = await db.query<{ name: string | null; phone: string | null }>(
+        `SELECT m.name, m.phone FROM offers o JOIN members m ON m.id = o.volunteer_id WHERE o.request_id = $1 AND o.undeliverable ORDER BY m.name`,
+        [refId],
+      );
+      if (missed.length === 0) return null;
+      const list = missed.map((m) => `${m.name ?? ''} (${m.phone ?? ''})`).join(', ');
+      return notice('notify.unreachableTitle', 'notify.unreachable', { count: missed.length, list, ...(await describe(request)) }, 'warning');
     }
     case 'staff.concern': {
       const c = await getConcern(db, refId);

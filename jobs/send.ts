@@ -3,7 +3,7 @@
 import type { Database } from '../infra/db.ts';
 import { getMember } from '../infra/identities.ts';
 import { reachableAt, markUnreachable } from '../infra/identities.ts';
-import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable } from '../infra/offers.ts';
+import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
 import { SendError, type Messenger } from '../infra/connector.ts';
 import type { Logger } from '../infra/log.ts';
 import type { Redis } from 'ioredis';
@@ -57,16 +57,15 @@ async function sendOffer(deps: SendDeps, offerId: string) {
   const to = reach.get(offer.volunteerId);
   if (!to || !member) {
     await recordOfferUndeliverable(deps.db, offerId);
+    await reportUnreachable(deps, offer);
     return 'unreachable' as const;
   }
   const activity = await renderOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
   await pace(deps, to.conversationRef.conversation.id);
   const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), offerId);
   if (!sent) {
-    // Blocked or removed the bot: staff hear of it instead of the offer silently vanishing.
     await recordOfferUndeliverable(deps.db, offerId);
-    const notice: SendJob = { kind: 'notify', memberId: offer.request.createdBy, message: 'staff.unreachable', refId: offerId };
-    await deps.queues.send.add(notice.kind, notice, { jobId: sendJobId(notice) });
+    await reportUnreachable(deps, offer);
     return 'unreachable' as const;
   }
   await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: to.conversationRef.conversation.id, activityId: sent.id, at: deps.now() });
@@ -78,6 +77,18 @@ async function sendOffer(deps: SendDeps, offerId: string) {
   }
   return 'sent' as const;
 }
+
+/**
+ * A volunteer we could not reach (never chatted, app not installed, blocked or removed the bot):
+ * staff hear of it instead of the offer silently vanishing — once per wave, listing everyone missed,
+ * a little after the wave so the list is complete.
+ */
+async function reportUnreachable(deps: SendDeps, offer: OfferForSend): Promise<void> {
+  const notice: SendJob = { kind: 'notify', memberId: offer.request.createdBy, message: 'staff.unreachable', refId: offer.request.id, variant: `w${offer.request.wave}` };
+  await deps.queues.send.add(notice.kind, notice, { jobId: sendJobId(notice), delay: UNREACHABLE_REPORT_DELAY_MS });
+}
+
+export const UNREACHABLE_REPORT_DELAY_MS = 5000;
 
 async function closeOffer(deps: SendDeps, offerId: string) {
   const offer = await offerForSend(deps.db, offerId);

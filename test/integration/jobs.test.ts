@@ -262,8 +262,11 @@ describe('a volunteer who blocked the bot', () => {
     connector.failFirst((a) => JSON.stringify(a).includes('offer.accept') && JSON.stringify(a).includes('Blokk-test'), { status: 403 });
     const before = connector.captured.length;
     const requestId = await postRequest({ summary: 'Blokk-test', time: '17:00' });
-    await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(STAFF) && /blokkert/.test(visibleText(c.activity))), 15_000);
+    await connector.waitFor(() => connector.failedAt.some((f) => f.at >= connector.captured[before - 1]!.at), 15_000);
     const blocked = connector.failedAt.at(-1)!.conversationId;
+    const [who] = await app.db.query<{ name: string }>(`SELECT m.name FROM chat_identities c JOIN members m ON m.id = c.member_id WHERE c.channel_id = 'webchat' AND c.user_id = $1`, [blocked.replace(/^conv-/, '')]);
+    // Staff get one notice for the wave, naming who was missed (with a phone to ring).
+    await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(STAFF) && /blokkert/.test(visibleText(c.activity)) && visibleText(c.activity).includes(who!.name)), 20_000);
     const [identity] = await app.db.query<{ unreachable_at: Date | null }>(`SELECT unreachable_at FROM chat_identities WHERE channel_id = 'webchat' AND user_id = $1`, [blocked.replace(/^conv-/, '')]);
     expect(identity!.unreachable_at).not.toBeNull();
     expect(offerCards(since(before)).filter((c) => c.conversationId === blocked && visibleText(c.activity).includes('Blokk-test'))).toHaveLength(0);
