@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { walk, collect, actionsOf, buttonsOf, inputsOf, verbOf, type Json } from '../support/card-json.ts';
 import { cardAction } from '../../adaptive-cards/actions.ts';
 import type { AdaptiveCard, CardContext, Channel } from '../../adaptive-cards/card.ts';
 import { consentRenewalCard } from '../../adaptive-cards/consent-renewal.ts';
@@ -135,30 +136,6 @@ function allCases(ctx: CardContext): Case[] {
   ];
 }
 
-// ---- JSON walking ------------------------------------------------------------------------------
-
-type Json = Record<string, unknown>;
-
-function walk(node: unknown, visit: (o: Json) => void): void {
-  if (Array.isArray(node)) for (const n of node) walk(n, visit);
-  else if (node && typeof node === 'object') {
-    visit(node as Json);
-    for (const v of Object.values(node)) walk(v, visit);
-  }
-}
-
-function collect(card: unknown, pred: (o: Json) => boolean): Json[] {
-  const out: Json[] = [];
-  walk(card, (o) => {
-    if (pred(o)) out.push(o);
-  });
-  return out;
-}
-
-const actionsOf = (card: unknown) => collect(card, (o) => typeof o.type === 'string' && o.type.startsWith('Action.'));
-const buttonsOf = (card: unknown) => collect(card, (o) => o.type === 'Action.Execute' || o.type === 'Action.Submit');
-const inputsOf = (card: unknown) => collect(card, (o) => typeof o.type === 'string' && o.type.startsWith('Input.'));
-const verbOf = (button: Json) => String((button.data as Json).action);
 
 /**
  * Each button with the inputs the client would gather for it: those of its own (inline) card and of

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { walk, collect, actionsOf, buttonsOf, inputsOf, type Json } from '../support/card-json.ts';
 import type { z } from 'zod';
 import { cardAction, helpRequestFields, personFields, volunteerSignupFields } from '../../adaptive-cards/actions.ts';
 import { actionButton } from '../../adaptive-cards/action.ts';
@@ -236,29 +237,6 @@ function allCases(ctx: CardContext): Case[] {
   ];
 }
 
-// ---- JSON walking ------------------------------------------------------------------------------
-
-type Json = Record<string, unknown>;
-
-function walk(node: unknown, visit: (o: Json) => void): void {
-  if (Array.isArray(node)) for (const n of node) walk(n, visit);
-  else if (node && typeof node === 'object') {
-    visit(node as Json);
-    for (const v of Object.values(node)) walk(v, visit);
-  }
-}
-
-function collect(card: unknown, pred: (o: Json) => boolean): Json[] {
-  const out: Json[] = [];
-  walk(card, (o) => {
-    if (pred(o)) out.push(o);
-  });
-  return out;
-}
-
-const actionsOf = (card: unknown) => collect(card, (o) => typeof o.type === 'string' && o.type.startsWith('Action.'));
-const buttonsOf = (card: unknown) => collect(card, (o) => o.type === 'Action.Execute' || o.type === 'Action.Submit');
-const inputsOf = (card: unknown) => collect(card, (o) => typeof o.type === 'string' && o.type.startsWith('Input.'));
 
 /** What a person might type or pick in each input. */
 function plausibleValue(input: Json): string {
