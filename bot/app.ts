@@ -12,6 +12,7 @@ import { createChannelAuthentication, createChannelGate, type OutboundCredential
 import { DugnadBot } from './dugnad-bot.ts';
 import { registerDirectLine, type DemoIdentity } from './directline.ts';
 import { registerWebChatPage } from './webchat-page.ts';
+import { registerTab } from './tab.ts';
 import { registerApi } from './api.ts';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -42,7 +43,6 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const { config, log } = deps;
   const server = restify.createServer({ name: 'dugnad', handleUncaughtExceptions: false });
-  server.use(refuseContentEncoding);
   // A compressed body could inflate far past the size limit (which counts compressed bytes): no channel
   // we talk to compresses requests, so refuse them outright.
   server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
@@ -116,9 +116,13 @@ export function createApp(deps: AppDeps): App {
 
   registerApi(server, deps);
 
+  // One secret for the web chat's tokens and the tab's development fallback, which accepts them.
+  const devTokenSecret = config.dev ? (config.DIRECTLINE_TOKEN_SECRET ?? randomBytes(32).toString('hex')) : null;
+  registerTab(server, { ...deps, devTokenSecret });
+
   let directLine: { close(): void } | null = null;
-  if (config.dev) {
-    const tokenSecret = config.DIRECTLINE_TOKEN_SECRET ?? randomBytes(32).toString('hex');
+  if (config.dev && devTokenSecret) {
+    const tokenSecret = devTokenSecret;
     directLine = registerDirectLine(server, {
       serviceUrl: config.PUBLIC_BASE_URL,
       tokenSecret,
@@ -154,18 +158,6 @@ export function createApp(deps: AppDeps): App {
       await new Promise<void>((ok) => server.close(() => ok()));
     },
   };
-}
-
-/**
- * restify's body reader gunzips with no 'error' listener, so one request with a bad gzip body kills
- * the process, and it counts compressed bytes only, so a small gzip bomb fills memory. No channel
- * compresses what it posts, so a compressed body is refused before the reader sees it.
- */
-function refuseContentEncoding(req: restify.Request, res: restify.Response, next: restify.Next): void {
-  if (req.headers['content-encoding'] === undefined) return next();
-  res.header('Accept-Encoding', 'identity');
-  res.send(415, { error: { code: 'UnsupportedMediaType', message: 'Compressed request bodies are not accepted' } });
-  return next(false);
 }
 
 // ---------------------------------------------------------------------------------------------

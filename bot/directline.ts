@@ -97,6 +97,12 @@ function issueToken(claims: Claims, secret: string): string {
 
 type Verified = { ok: true; claims: Claims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
 
+/**
+ * Exported for the Teams tab's development fallback (bot/tab.ts), which accepts the web chat's token
+ * as proof of the demo identity it binds, and for tests. Same function the endpoint itself uses.
+ */
+export { issueToken as issueDirectLineToken, verifyToken as verifyDirectLineToken, type Claims as DirectLineClaims };
+
 function verifyToken(token: string, secret: string, nowSeconds: number): Verified {
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== TOKEN_PREFIX) return { ok: false, reason: 'malformed' };

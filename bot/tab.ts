@@ -1,0 +1,667 @@
+/**
+ * The Teams personal tab (GET /tab; the app manifest points its static tab here): «Mine oppdrag» for
+ * volunteers, the centre's overview for staff.
+ *
+ * Identity never comes from what the page says about itself. In Teams the page sends the Entra ID
+ * token from `authentication.getAuthToken()`; we verify it here (RS256 against the published keys,
+ * issuer, audience, scope, tenant) and map its oid to the member the bot knows under that Teams
+ * account. Outside Teams there is no identity in production ("Logg inn via Teams"). In development
+ * only, the page may send the local web chat's Direct Line token, which this server signed and
+ * which binds a demo user id — the same proof the web chat itself runs on.
+ *
+ * For Teams to issue the token, the bot's app registration must expose the Application ID URI
+ * api://<host>/<MicrosoftAppId> (the manifest's webApplicationInfo.resource) with the scope
+ * access_as_user, pre-authorising the Teams clients; until then getAuthToken fails and the page says
+ * it could not sign you in.
+ */
+import { createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { AppDeps } from './app.ts';
+import { verifyDirectLineToken } from './directline.ts';
+import { formatDate, formatDateTime, formatDuration, formatTime, formatWindow } from '../adaptive-cards/format.ts';
+import { FLAG_SEPARATOR, requestFlags } from '../adaptive-cards/request-view.ts';
+import { telUrl } from '../adaptive-cards/card.ts';
+import { catalog, t, type MessageKey } from '../adaptive-cards/texts.ts';
+import { publicView } from '../domain/confidentiality.ts';
+import { mayPerform } from '../domain/permissions.ts';
+import type { Locale } from '../domain/types.ts';
+import type { Config } from '../infra/config.ts';
+import type { Queryable } from '../infra/db.ts';
+import { getMember, type Member } from '../infra/identities.ts';
+import { interestGroups } from '../infra/centres.ts';
+import { myTasks } from '../infra/offers.ts';
+import { centreName, centreOverview, memberIdForChannelUser, memberIdForTeamsUser, volunteerHistory } from '../infra/overview.ts';
+import { DEV_CHANNEL } from '../infra/identities.ts';
+import { hostNameOf } from '../infra/teams/manifest.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Signing keys (JWKS)
+
+export interface SigningKeys {
+  /** The RSA key with this id; null when the published set has none (after at most one refetch). */
+  key(kid: string): Promise<KeyObject | null>;
+}
+
+export class KeysUnavailableError extends Error {}
+
+export interface JwksOptions {
+  /** Keys are refetched after this long even when every kid is known (Entra rolls keys). */
+  ttlMs?: number;
+  /** An unknown kid refetches at most this often, so a stream of made-up kids cannot hammer Entra. */
+  minRefetchMs?: number;
+  timeoutMs?: number;
+  now?: () => number;
+  fetch?: typeof fetch;
+  /** Told about a failed fetch (the key set stays as it was). */
+  onError?: (err: unknown) => void;
+}
+
+const JwkSchema = z.looseObject({ kty: z.string(), kid: z.string().min(1).max(256), use: z.string().optional(), n: z.string().optional(), e: z.string().optional() });
+const JwksSchema = z.looseObject({ keys: z.array(z.unknown()).max(200) });
+const MAX_JWKS_BYTES = 512 * 1024;
+
+export function createJwksCache(url: string, options: JwksOptions = {}): SigningKeys {
+  const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
+  const minRefetchMs = options.minRefetchMs ?? 60 * 1000;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const now = options.now ?? Date.now;
+  const doFetch = options.fetch ?? fetch;
+  let keys = new Map<string, KeyObject>();
+  let fetchedAt = -Infinity;
+  let attemptedAt = -Infinity;
+  let inFlight: Promise<void> | null = null;
+
+  async function load(): Promise<void> {
+    attemptedAt = now();
+    const res = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    if (!res.ok) throw new KeysUnavailableError(`JWKS answered ${res.status}`);
+    const text = await res.text();
+    if (text.length > MAX_JWKS_BYTES) throw new KeysUnavailableError('JWKS too large');
+    const parsed = JwksSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new KeysUnavailableError('JWKS malformed');
+    const next = new Map<string, KeyObject>();
+    for (const raw of parsed.data.keys) {
+      const jwk = JwkSchema.safeParse(raw);
+      if (!jwk.success || jwk.data.kty !== 'RSA' || (jwk.data.use !== undefined && jwk.data.use !== 'sig') || !jwk.data.n || !jwk.data.e) continue;
+      try {
+        next.set(jwk.data.kid, createPublicKey({ key: { kty: 'RSA', n: jwk.data.n, e: jwk.data.e } as JsonWebKey, format: 'jwk' }));
+      } catch {
+        // one unusable key must not take the others down
+      }
+    }
+    keys = next;
+    fetchedAt = now();
+  }
+
+  function refresh(): Promise<void> {
+    inFlight ??= load().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  return {
+    async key(kid) {
+      if (inFlight) {
+        await inFlight.catch(() => undefined);
+      } else if (now() - attemptedAt >= minRefetchMs && (now() - fetchedAt > ttlMs || !keys.has(kid))) {
+        // Refetch when the set is old or the kid is new (Entra rolled its keys) — at most once per
+        // minRefetchMs, also while the endpoint is down. A failed refresh keeps the keys we had:
+        // Entra being slow must not sign everyone out.
+        await refresh().catch((err: unknown) => options.onError?.(err));
+      }
+      if (keys.size === 0) throw new KeysUnavailableError('no signing keys could be fetched');
+      return keys.get(kid) ?? null;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entra ID token (Teams SSO)
+
+export interface SsoPolicy {
+  /** Accepted `aud` values, compared case-insensitively. Empty = SSO is off. */
+  audiences: readonly string[];
+  /** Lower-case tenant ids; empty = any tenant. */
+  allowedTenants: readonly string[];
+  /** Clock skew tolerated on exp and nbf. */
+  skewSeconds?: number;
+}
+
+export interface EntraUser {
+  objectId: string;
+  tenantId: string;
+}
+
+export type TokenRefusal = 'malformed' | 'algorithm' | 'unknown_key' | 'signature' | 'expired' | 'not_yet_valid' | 'audience' | 'issuer' | 'scope' | 'tenant' | 'not_configured';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const B64URL = /^[A-Za-z0-9_-]+$/;
+const MAX_TOKEN_LENGTH = 16 * 1024;
+/** The scope the manifest's app registration exposes for Teams SSO. */
+export const SSO_SCOPE = 'access_as_user';
+
+const HeaderSchema = z.looseObject({ alg: z.string(), kid: z.string().min(1).max(256), typ: z.string().optional(), crit: z.unknown().optional() });
+const ClaimsSchema = z.looseObject({
+  iss: z.string(),
+  aud: z.string(),
+  exp: z.number(),
+  nbf: z.number().optional(),
+  tid: z.string().regex(GUID),
+  oid: z.string().regex(GUID),
+  scp: z.string().optional(),
+});
+
+function decodeJson(part: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Verifies a Teams SSO token; the caller maps the user to a member. Throws KeysUnavailableError. */
+export async function verifyEntraToken(
+  token: string,
+  policy: SsoPolicy,
+  keys: SigningKeys,
+  nowSeconds: number,
+): Promise<{ ok: true; user: EntraUser } | { ok: false; reason: TokenRefusal }> {
+  if (policy.audiences.length === 0) return { ok: false, reason: 'not_configured' };
+  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' };
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p))) return { ok: false, reason: 'malformed' };
+  const [h = '', p = '', s = ''] = parts;
+  const header = HeaderSchema.safeParse(decodeJson(h));
+  if (!header.success) return { ok: false, reason: 'malformed' };
+  // Only RS256: "none", HS256 with the public key as secret and friends are the classic JWT forgeries.
+  if (header.data.alg !== 'RS256' || header.data.crit !== undefined) return { ok: false, reason: 'algorithm' };
+  const key = await keys.key(header.data.kid);
+  if (!key) return { ok: false, reason: 'unknown_key' };
+  if (!verifySignature('RSA-SHA256', Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url'))) return { ok: false, reason: 'signature' };
+
+  const claims = ClaimsSchema.safeParse(decodeJson(p));
+  if (!claims.success) return { ok: false, reason: 'malformed' };
+  const c = claims.data;
+  const skew = policy.skewSeconds ?? 120;
+  if (c.exp + skew <= nowSeconds) return { ok: false, reason: 'expired' };
+  if (c.nbf !== undefined && c.nbf - skew > nowSeconds) return { ok: false, reason: 'not_yet_valid' };
+  if (!policy.audiences.some((a) => a.toLowerCase() === c.aud.toLowerCase())) return { ok: false, reason: 'audience' };
+  const tid = c.tid.toLowerCase();
+  // The common keys sign tokens for every tenant: the issuer must name the token's own tenant.
+  const issuers = [`https://login.microsoftonline.com/${tid}/v2.0`, `https://sts.windows.net/${tid}/`];
+  if (!issuers.includes(c.iss.toLowerCase())) return { ok: false, reason: 'issuer' };
+  // A delegated token for our API; an app-only token (no scp) is not a person.
+  if (!(c.scp ?? '').split(' ').includes(SSO_SCOPE)) return { ok: false, reason: 'scope' };
+  if (policy.allowedTenants.length > 0 && !policy.allowedTenants.includes(tid)) return { ok: false, reason: 'tenant' };
+  // oid as Entra writes it: the bot stored the same value from Teams' aadObjectId.
+  return { ok: true, user: { objectId: c.oid, tenantId: tid } };
+}
+
+/** The audiences a Teams SSO token for this deployment carries (see infra/teams/manifest.ts). */
+export function ssoAudiences(config: Pick<Config, 'TAB_SSO_AUDIENCE' | 'MicrosoftAppId' | 'PUBLIC_BASE_URL'>): string[] {
+  if (config.TAB_SSO_AUDIENCE.length > 0) return [...config.TAB_SSO_AUDIENCE];
+  if (!config.MicrosoftAppId) return [];
+  const appId = config.MicrosoftAppId.toLowerCase();
+  // v1 tokens carry the Application ID URI (webApplicationInfo.resource), v2 tokens the client id.
+  return [`api://${hostNameOf(config.PUBLIC_BASE_URL)}/${appId}`, appId];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who is asking
+
+export type TabIdentity =
+  | { kind: 'teams'; channelId: 'msteams'; user: EntraUser }
+  | { kind: 'dev'; channelId: 'webchat'; userId: string };
+
+export type TabAuthResult =
+  | { ok: true; identity: TabIdentity }
+  | { ok: false; status: 401 | 403 | 503; code: 'missing_token' | 'bad_token' | 'expired' | 'tenant_not_allowed' | 'sso_unavailable'; reason?: TokenRefusal };
+
+export interface TabAuthPolicy {
+  sso: SsoPolicy;
+  keys: SigningKeys;
+  /** Development only: the web chat's token secret. Ignored unless `dev` is true. */
+  dev: boolean;
+  devTokenSecret: string | null;
+  nowSeconds: () => number;
+}
+
+const DEV_TOKEN_PREFIX = 'dl1.';
+
+/**
+ * Decides who the bearer of an Authorization header is. A web chat token counts only when `dev` is
+ * true and a secret is given: in production it is just not a JWT, so it is refused like any other.
+ */
+export async function authenticateTab(authorization: string, policy: TabAuthPolicy): Promise<TabAuthResult> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match?.[1]) return { ok: false, status: 401, code: 'missing_token' };
+  const token = match[1];
+  if (token.startsWith(DEV_TOKEN_PREFIX)) {
+    if (!policy.dev || !policy.devTokenSecret) return { ok: false, status: 401, code: 'bad_token', reason: 'malformed' };
+    const verified = verifyDirectLineToken(token, policy.devTokenSecret, policy.nowSeconds());
+    if (!verified.ok) return { ok: false, status: 401, code: verified.reason === 'expired' ? 'expired' : 'bad_token' };
+    return { ok: true, identity: { kind: 'dev', channelId: 'webchat', userId: verified.claims.sub } };
+  }
+  let verified: Awaited<ReturnType<typeof verifyEntraToken>>;
+  try {
+    verified = await verifyEntraToken(token, policy.sso, policy.keys, policy.nowSeconds());
+  } catch (err) {
+    if (err instanceof KeysUnavailableError) return { ok: false, status: 503, code: 'sso_unavailable' };
+    throw err;
+  }
+  if (verified.ok) return { ok: true, identity: { kind: 'teams', channelId: 'msteams', user: verified.user } };
+  if (verified.reason === 'tenant') return { ok: false, status: 403, code: 'tenant_not_allowed', reason: verified.reason };
+  return { ok: false, status: 401, code: verified.reason === 'expired' ? 'expired' : 'bad_token', reason: verified.reason };
+}
+
+async function memberFor(db: Queryable, identity: TabIdentity): Promise<Member | null> {
+  const memberId =
+    identity.kind === 'teams'
+      ? await memberIdForTeamsUser(db, { objectId: identity.user.objectId, tenantId: identity.user.tenantId })
+      : // The web chat's own accounts first (people who signed up there), then the seeded demo ids.
+        await memberIdForChannelUser(db, { userId: identity.userId, channelIds: ['webchat', DEV_CHANNEL] });
+  return memberId ? getMember(db, memberId) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page
+
+export type TabView = 'volunteer' | 'staff' | 'none';
+
+function viewOf(member: Member): TabView {
+  if (mayPerform(member.role, 'tasks.mine')) return 'volunteer';
+  if (mayPerform(member.role, 'staff.requests.list') && member.centreIds.length > 0) return 'staff';
+  return 'none';
+}
+
+/** Messages the page shows; the page fills in {placeholders} itself. */
+const PAGE_KEYS = [
+  'greeting.named',
+  'system.unavailable',
+  'common.showing',
+  'myTasks.title',
+  'myTasks.empty',
+  'offer.what',
+  'offer.where',
+  'offer.when',
+  'offer.duration',
+  'offer.flexible',
+  'task.person',
+  'task.address',
+  'task.phone',
+  'task.meetingPlace',
+  'task.contact',
+  'task.handoverNote',
+  'task.call',
+  'task.callContact',
+  'task.confidential',
+  'task.emergency',
+  'tab.loading',
+  'tab.refresh',
+  'tab.updatedAt',
+  'tab.upcoming',
+  'tab.history',
+  'tab.historyYear',
+  'tab.historyEmpty',
+  'tab.hoursUnknown',
+  'tab.overview',
+  'tab.counts',
+  'tab.count.open',
+  'tab.count.unfilled',
+  'tab.count.unfilledHint',
+  'tab.count.taken',
+  'tab.count.doneThisMonth',
+  'tab.median',
+  'tab.medianNone',
+  'tab.medianBasis',
+  'tab.needsAction',
+  'tab.needsActionEmpty',
+  'tab.reason.escalated',
+  'tab.reason.waiting_consent',
+  'tab.reason.starting_soon',
+  'tab.signIn.title',
+  'tab.signIn.text',
+  'tab.dev.title',
+  'tab.dev.text',
+  'tab.dev.link',
+  'tab.dev.youAre',
+  'tab.error.title',
+  'tab.error.notMember',
+  'tab.error.noView',
+  'tab.error.signIn',
+  'tab.error.tenant',
+] as const satisfies readonly MessageKey[];
+
+function pageTexts(locale: Locale): Record<string, string> {
+  const all = catalog(locale);
+  return Object.fromEntries(PAGE_KEYS.map((k) => [k, all[k]]));
+}
+
+const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'static');
+const gzipAsync = promisify(gzip);
+
+interface StaticAsset {
+  type: string;
+  body: Buffer;
+  gzipped?: Promise<Buffer>;
+  cacheControl: string;
+}
+
+async function sendAsset(req: Request, res: Response, asset: StaticAsset): Promise<void> {
+  const headers: Record<string, string> = {
+    'Content-Type': asset.type,
+    'Cache-Control': asset.cacheControl,
+    'X-Content-Type-Options': 'nosniff',
+    Vary: 'Accept-Encoding',
+  };
+  let body = asset.body;
+  if (/\bgzip\b/.test(req.header('accept-encoding', ''))) {
+    asset.gzipped ??= gzipAsync(asset.body);
+    body = await asset.gzipped;
+    headers['Content-Encoding'] = 'gzip';
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
+  res.end(body);
+}
+
+function teamsJsBundle(): { version: string; body: Buffer } {
+  // "main" of @microsoft/teams-js is the UMD bundle (dist/umd/MicrosoftTeams.min.js), which defines
+  // window.microsoftTeams; its package.json sits two levels up.
+  const main = createRequire(import.meta.url).resolve('@microsoft/teams-js');
+  const pkg = JSON.parse(readFileSync(join(dirname(main), '..', '..', 'package.json'), 'utf8')) as { name?: string; version: string };
+  if (pkg.name !== '@microsoft/teams-js') throw new Error('@microsoft/teams-js package.json not found next to its bundle');
+  return { version: pkg.version, body: readFileSync(main) };
+}
+
+/** JSON inside a <script> data block: `<` escaped so no "</script>" can end it early. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function pageHtml(dev: boolean, teamsJsUrl: string): string {
+  const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', texts: { nb: pageTexts('nb'), en: pageTexts('en') } };
+  return `<!doctype html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<meta name="color-scheme" content="light">
+<title>Dugnad</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/tab/app.css">
+</head>
+<body>
+<header class="topbar">
+<p class="brand">Dugnad</p>
+<p id="who" class="who" hidden></p>
+</header>
+<main id="main" class="main" tabindex="-1">
+<h1 id="title">Dugnad</h1>
+<p id="status" class="status" role="status">${t('nb', 'tab.loading')}</p>
+<div id="content"></div>
+</main>
+<script type="application/json" id="tab-config">${jsonForScript(config)}</script>
+<script src="${teamsJsUrl}" defer></script>
+<script src="/tab/app.js" defer></script>
+</body>
+</html>
+`;
+}
+
+/**
+ * Teams, Outlook and the Microsoft 365 app frame the tab (Microsoft's list for tab hosts); nobody
+ * else may, so the page cannot be clickjacked.
+ */
+export const TAB_FRAME_ANCESTORS = [
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://*.cloud.microsoft',
+  'https://*.microsoft365.com',
+  'https://*.office.com',
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+];
+
+function contentSecurityPolicy(): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    // teams-js fetches Microsoft's current list of host origins and falls back to the list it ships with.
+    "connect-src 'self' https://res.cdn.office.net",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${TAB_FRAME_ANCESTORS.join(' ')}`,
+  ].join('; ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+export interface TabDeps extends Pick<AppDeps, 'config' | 'db' | 'log' | 'now'> {
+  /** The local web chat's token secret in development; null in production (and then ignored anyway). */
+  devTokenSecret: string | null;
+  /** Tests may hand in their own key source; default: TAB_SSO_JWKS_URL, cached. */
+  keys?: SigningKeys;
+}
+
+class TabError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messageKey: MessageKey,
+  ) {
+    super(code);
+  }
+}
+
+const LangQuery = z.enum(['nb', 'en']);
+
+function numberFormat(locale: Locale, n: number): string {
+  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nb-NO', { maximumFractionDigits: 2 }).format(n);
+}
+
+export function registerTab(server: Server, deps: TabDeps): void {
+  const { config, db, log } = deps;
+  const keys =
+    deps.keys ??
+    createJwksCache(config.TAB_SSO_JWKS_URL, {
+      onError: (err) => log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'tab: could not fetch the SSO signing keys'),
+    });
+  const policy: TabAuthPolicy = {
+    sso: { audiences: ssoAudiences(config), allowedTenants: config.ALLOWED_TENANT_IDS },
+    keys,
+    dev: config.dev,
+    devTokenSecret: config.dev ? deps.devTokenSecret : null,
+    nowSeconds: () => Math.floor(deps.now().getTime() / 1000),
+  };
+  if (policy.sso.audiences.length === 0) log.info('tab: no TAB_SSO_AUDIENCE or MicrosoftAppId, so Teams sign-in on the tab is off');
+
+  const teamsJs = teamsJsBundle();
+  const teamsJsUrl = `/tab/teams-js/${encodeURIComponent(teamsJs.version)}/MicrosoftTeams.min.js`;
+  const html = Buffer.from(pageHtml(config.dev, teamsJsUrl), 'utf8');
+  const csp = contentSecurityPolicy();
+  const assets = {
+    teamsJs: { type: 'text/javascript; charset=utf-8', body: teamsJs.body, cacheControl: 'public, max-age=31536000, immutable' } as StaticAsset,
+    appJs: { type: 'text/javascript; charset=utf-8', body: readFileSync(join(staticDir, 'tab.js')), cacheControl: 'no-cache' } as StaticAsset,
+    appCss: { type: 'text/css; charset=utf-8', body: readFileSync(join(staticDir, 'tab.css')), cacheControl: 'no-cache' } as StaticAsset,
+  };
+
+  server.get('/tab', async (_req: Request, res: Response) => {
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': String(html.length),
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    res.end(html);
+  });
+  server.get(teamsJsUrl, async (req: Request, res: Response) => sendAsset(req, res, assets.teamsJs));
+  server.get('/tab/app.js', async (req: Request, res: Response) => sendAsset(req, res, assets.appJs));
+  server.get('/tab/app.css', async (req: Request, res: Response) => sendAsset(req, res, assets.appCss));
+
+  type Handler = (ctx: { member: Member; identity: TabIdentity; locale: Locale; now: Date }) => Promise<unknown>;
+
+  function route(name: string, handler: Handler) {
+    return async (req: Request, res: Response): Promise<void> => {
+      const started = Date.now();
+      const lang = LangQuery.safeParse((req.query as Record<string, unknown> | undefined)?.lang);
+      let locale: Locale = lang.success ? lang.data : 'nb';
+      const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+        // Personal data in these answers: never cached, never shared between users by a proxy.
+        res.header('Cache-Control', 'no-store');
+        res.header('X-Content-Type-Options', 'nosniff');
+        for (const [k, v] of Object.entries(extra)) res.header(k, v);
+        res.send(status, body);
+      };
+      const refuse = (status: number, code: string, key: MessageKey) => {
+        send(status, { error: { code, message: t(locale, key) } }, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
+      };
+      try {
+        const auth = await authenticateTab(req.header('authorization') ?? '', policy);
+        if (!auth.ok) {
+          log.info({ route: `tab.${name}`, status: auth.status, code: auth.code, reason: auth.reason, ms: Date.now() - started }, 'tab refused');
+          const key: MessageKey = auth.code === 'tenant_not_allowed' ? 'tab.error.tenant' : auth.code === 'sso_unavailable' ? 'system.unavailable' : 'tab.error.signIn';
+          return refuse(auth.status, auth.code, key);
+        }
+        const member = await memberFor(db, auth.identity);
+        if (!member) {
+          log.info({ route: `tab.${name}`, status: 403, code: 'not_a_member', kind: auth.identity.kind }, 'tab refused');
+          return refuse(403, 'not_a_member', 'tab.error.notMember');
+        }
+        if (!lang.success) locale = member.locale;
+        const body = await handler({ member, identity: auth.identity, locale, now: deps.now() });
+        send(200, body);
+        log.info({ route: `tab.${name}`, status: 200, kind: auth.identity.kind, ms: Date.now() - started }, 'tab');
+      } catch (err) {
+        if (err instanceof TabError) return refuse(err.status, err.code, err.messageKey);
+        log.error({ err: { name: (err as Error).name }, route: `tab.${name}` }, 'tab request failed');
+        if (!res.headersSent) refuse(500, 'internal', 'system.unavailable');
+      }
+    };
+  }
+
+  const groupLabels = async (centreIds: string[], locale: Locale) => {
+    const groups = await interestGroups(db, centreIds);
+    return (key: string) => {
+      const g = groups.find((x) => x.key === key);
+      return g ? (locale === 'en' ? g.nameEn : g.nameNb) : key;
+    };
+  };
+
+  server.get(
+    '/api/tab/me',
+    route('me', async ({ member, identity, locale }) => {
+      const view = viewOf(member);
+      const centreId = member.centreIds[0];
+      return {
+        name: member.firstName,
+        role: member.role,
+        view,
+        locale: member.locale,
+        centre: view === 'staff' && centreId ? await centreName(db, centreId) : null,
+        via: identity.kind,
+        ...(view === 'none' ? { message: t(locale, 'tab.error.noView') } : {}),
+      };
+    }),
+  );
+
+  server.get(
+    '/api/tab/tasks',
+    route('tasks', async ({ member, identity, locale, now }) => {
+      if (viewOf(member) !== 'volunteer') throw new TabError(403, 'not_a_volunteer', 'tab.error.noView');
+      // myTasks records a reveal for every task it returns: opening the tab is reading the details.
+      const [tasks, history] = await Promise.all([
+        myTasks(db, { volunteerId: member.id, channelId: identity.channelId, now }),
+        volunteerHistory(db, { volunteerId: member.id, now }),
+      ]);
+      const centreIds = [...new Set([...tasks.map((x) => x.request.centreId), ...history.items.map((x) => x.centreId), ...member.centreIds])];
+      const label = await groupLabels(centreIds, locale);
+      return {
+        upcoming: tasks.map(({ assignmentId, request, details }) => {
+          const view = publicView(request);
+          return {
+            assignmentId,
+            group: label(view.group),
+            district: view.district,
+            startsAt: view.startsAt.toISOString(),
+            when: formatDateTime(locale, view.startsAt),
+            duration: formatDuration(locale, view.durationMinutes),
+            window: view.flexibleUntil ? formatWindow(locale, view.startsAt, view.flexibleUntil) : null,
+            flags: requestFlags(locale, view).join(FLAG_SEPARATOR),
+            summary: view.summary,
+            person: details.personName,
+            address: details.address,
+            phone: details.phone,
+            phoneUrl: details.phone ? telUrl(details.phone) : null,
+            meetingPlace: details.meetingPlace,
+            handoverNote: details.handoverNote,
+            contactName: details.contactName,
+            contactPhone: details.contactPhone,
+            contactPhoneUrl: details.contactPhone ? telUrl(details.contactPhone) : null,
+          };
+        }),
+        history: {
+          year: history.year,
+          yearTasks: history.yearTasks,
+          yearHours: history.yearHours,
+          yearSummary: t(locale, 'tab.historyYear', { year: history.year, tasks: history.yearTasks, hours: numberFormat(locale, history.yearHours) }),
+          totalTasks: history.totalTasks,
+          items: history.items.map((h) => ({
+            assignmentId: h.assignmentId,
+            group: label(h.group),
+            district: h.district,
+            startsAt: h.startsAt.toISOString(),
+            date: formatDate(locale, h.startsAt),
+            hours: h.hours,
+            hoursText: h.hours === null ? null : formatDuration(locale, Math.round(h.hours * 60)),
+          })),
+        },
+      };
+    }),
+  );
+
+  server.get(
+    '/api/tab/overview',
+    route('overview', async ({ member, locale, now }) => {
+      const centreId = member.centreIds[0];
+      if (viewOf(member) !== 'staff' || !centreId) throw new TabError(403, 'not_staff', 'tab.error.noView');
+      const [overview, name] = await Promise.all([centreOverview(db, { centreId, now }), centreName(db, centreId)]);
+      const label = await groupLabels([centreId], locale);
+      return {
+        centre: name,
+        counts: overview.counts,
+        medianMinutesToTaken: overview.medianMinutesToTaken,
+        median: overview.medianMinutesToTaken === null ? null : formatDuration(locale, overview.medianMinutesToTaken),
+        takenInWindow: overview.takenInWindow,
+        // Kind of help, district, time and status: enough to act on, nothing about the person.
+        needsAction: overview.needsAction.map((r) => ({
+          requestId: r.requestId,
+          group: label(r.group),
+          district: r.district,
+          startsAt: r.startsAt.toISOString(),
+          when: formatDateTime(locale, r.startsAt),
+          duration: formatDuration(locale, r.durationMinutes),
+          status: r.status,
+          urgent: r.urgent,
+          reasons: r.reasons,
+        })),
+        needsActionTotal: overview.needsActionTotal,
+        updatedAt: formatTime(now),
+      };
+    }),
+  );
+}
