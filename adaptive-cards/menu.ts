@@ -78,6 +78,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'menu.registerPerson'), { action: 'staff.person.new' }),
         button(t(locale, 'menu.myRequests'), { action: 'staff.requests.list' }),
         button(t(locale, 'menu.volunteers'), { action: 'staff.volunteers.list' }),
+        ...(user.role === 'admin' ? [] : [button(t(locale, 'menu.privacy'), { action: 'staff.privacy.persons' })]),
         ...(user.role === 'staff' ? [] : [button(t(locale, 'menu.interestGroups'), { action: 'staff.groups.list' })]),
       );
       break;

@@ -45,6 +45,10 @@ export function staffCommands(deps: BotDeps): CommandTable {
     return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now) });
   };
 
+  /** Another centre's request is "not found" (as cancel answers), not "already closed". */
+  const ownRequest = async (turn: Turn, requestId: string) =>
+    (await db.query('SELECT 1 FROM help_requests WHERE id = $1 AND centre_id = $2', [requestId, centreOf(turn)])).length > 0;
+
   /** Staff may act only on volunteers of their own centre. */
   const ownVolunteer = async (turn: Turn, volunteerId: string) =>
     (await db.query('SELECT 1 FROM volunteer_centres WHERE member_id = $1 AND centre_id = $2', [volunteerId, centreOf(turn)])).length > 0;
@@ -125,13 +129,13 @@ export function staffCommands(deps: BotDeps): CommandTable {
 
     'staff.request.widen': async (turn, action) => {
       const r = await widenRequest(db, { requestId: action.requestId, centreId: centreOf(turn), relax: false, now: turn.now, matching: matching() });
-      if (!r.ok) return turn.say('request.alreadyClosed');
+      if (!r.ok) return turn.say((await ownRequest(turn, action.requestId)) ? 'request.alreadyClosed' : 'error.invalidAction');
       await turn.say(r.offered === 0 ? 'escalation.widenedNone' : r.offered === 1 ? 'escalation.widenedOne' : 'escalation.widened', { count: r.offered });
     },
 
     'staff.request.relax': async (turn, action) => {
       const r = await widenRequest(db, { requestId: action.requestId, centreId: centreOf(turn), relax: true, now: turn.now, matching: matching() });
-      if (!r.ok) return turn.say('request.alreadyClosed');
+      if (!r.ok) return turn.say((await ownRequest(turn, action.requestId)) ? 'request.alreadyClosed' : 'error.invalidAction');
       await turn.say('escalation.relaxed');
       if (r.offered === 0) await turn.say('escalation.widenedNone');
     },
