@@ -8,10 +8,11 @@
 // is the one thing stubbed here, through botbuilder's own extension point (the credentials factory's
 // createCredentials, see bot/auth.ts), so a reply needs no network — inbound validation is untouched.
 import http from 'node:http';
-import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
+import { b64url, newSigningKey, signJwt, type SigningKey } from '../support/jwt.ts';
 import { loadConfig } from '../../infra/config.ts';
 import { BOT_FRAMEWORK } from '../../bot/auth.ts';
 
@@ -19,29 +20,14 @@ const APP_ID = randomUUID();
 const TENANT = randomUUID();
 const ISSUER = BOT_FRAMEWORK.tokenIssuer;
 
-interface SigningKey {
-  kid: string;
-  privateKey: KeyObject;
-  publicJwk: { kty: string; n: string; e: string };
-}
-const newKey = (kid: string): SigningKey => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; n: string; e: string };
-  return { kid, privateKey, publicJwk: { kty: jwk.kty, n: jwk.n, e: jwk.e } };
-};
-const CHANNEL_KEY = newKey('channel-key');
+const CHANNEL_KEY = newSigningKey('channel-key');
 /** Published, but endorsed for Web Chat only: botbuilder must refuse it for a Teams activity. */
-const WEBCHAT_ONLY_KEY = newKey('webchat-only-key');
+const WEBCHAT_ONLY_KEY = newSigningKey('webchat-only-key');
 /** Never published: a token signed with it claims a published kid but fails the signature. */
-const ROGUE_KEY = newKey('channel-key');
-
-const b64url = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const ROGUE_KEY = newSigningKey('channel-key');
 
 function sign(claims: Record<string, unknown>, key: SigningKey = CHANNEL_KEY, header: Record<string, unknown> = {}): string {
-  const head = b64url({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...header });
-  const body = b64url(claims);
-  const signature = createSign('RSA-SHA256').update(`${head}.${body}`).sign(key.privateKey).toString('base64url');
-  return `${head}.${body}.${signature}`;
+  return signJwt(claims, key, header);
 }
 
 /** The claims the Bot Framework puts in a channel token (iss, aud = our app id, serviceurl, times). */
@@ -214,7 +200,7 @@ describe('with app credentials, POST /api/messages', () => {
 
   it('refuses a forged signature, an unknown key, a key not endorsed for the channel and an unsigned token (401)', async () => {
     await expectRefused(401, teamsActivity(), sign(claims(connector.url), ROGUE_KEY));
-    await expectRefused(401, teamsActivity(), sign(claims(connector.url), newKey('unknown-kid')));
+    await expectRefused(401, teamsActivity(), sign(claims(connector.url), newSigningKey('unknown-kid')));
     await expectRefused(401, teamsActivity(), sign(claims(connector.url), WEBCHAT_ONLY_KEY));
     await expectRefused(401, teamsActivity(), `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims(connector.url))}.`);
     await expectRefused(401, teamsActivity(), 'not-a-jwt');

@@ -3,10 +3,11 @@
 // the server's RS256/issuer/audience/scope/tenant checks run for real. The development fallback (the
 // web chat's HMAC-signed Direct Line token) works in development and nowhere else.
 import http from 'node:http';
-import { createHmac, createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { b64url, newSigningKey, signJwt as signWithKey, type SigningKey } from '../support/jwt.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
 import { KeysUnavailableError, authenticateTab, createJwksCache, type SigningKeys } from '../../bot/tab.ts';
 import { DEMO_CENTRE } from '../../infra/seed-demo.ts';
@@ -20,29 +21,14 @@ const APP_ID = randomUUID();
 const AUDIENCE = `api://dugnad.test/${APP_ID}`;
 const DEV_SECRET = 'tab-test-directline-secret-0123456789abcdef';
 
-interface SigningKey {
-  kid: string;
-  privateKey: KeyObject;
-  publicJwk: { kty: string; n: string; e: string };
-}
-const newKey = (kid: string): SigningKey => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; n: string; e: string };
-  return { kid, privateKey, publicJwk: { kty: jwk.kty, n: jwk.n, e: jwk.e } };
-};
-const KEY = newKey('tab-key-1');
+const KEY = newSigningKey('tab-key-1');
 /** Published only later in the run: Entra rolling its keys. */
-const ROLLED_KEY = newKey('tab-key-2');
+const ROLLED_KEY = newSigningKey('tab-key-2');
 /** Never published, but claims the published kid: its signatures must fail. */
-const ROGUE_KEY = newKey('tab-key-1');
-
-const b64url = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const ROGUE_KEY = newSigningKey('tab-key-1');
 
 function signJwt(claims: Record<string, unknown>, key: SigningKey = KEY, header: Record<string, unknown> = {}): string {
-  const head = b64url({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...header });
-  const body = b64url(claims);
-  const signature = createSign('RSA-SHA256').update(`${head}.${body}`).sign(key.privateKey).toString('base64url');
-  return `${head}.${body}.${signature}`;
+  return signWithKey(claims, key, header);
 }
 
 /** What Teams SSO hands the tab: a v2 token for our API's access_as_user scope. */
