@@ -63,6 +63,8 @@ export const volunteerSignupFields = z.object({
   ),
   weeklyCap: z.coerce.number({ message: 'error.weeklyCap' }).int({ message: 'error.weeklyCap' }).min(1, { message: 'error.weeklyCap' }).max(14, { message: 'error.weeklyCap' }),
   comfort: z.enum(['any', 'first_time_friendly_only', 'staff_along_only'], { message: 'error.required' }),
+  /** The centres the volunteer joins; asked only where a deployment serves several. */
+  centres: multiChoice,
 });
 export type VolunteerSignupFields = z.output<typeof volunteerSignupFields>;
 

@@ -17,6 +17,8 @@ export interface InterestGroupOption {
 
 export interface VolunteerSignupInput {
   groups: readonly InterestGroupOption[];
+  /** The deployment's centres; the choice is shown only when there is more than one. */
+  centres?: ReadonlyArray<{ id: string; name: string }>;
   /** 'edit' changes the heading and the button; the verb is the same. */
   mode?: 'signup' | 'edit';
   values?: FormValues<VolunteerSignupField>;
@@ -36,6 +38,14 @@ export function volunteerSignupCard(ctx: CardContext, input: VolunteerSignupInpu
     ...f.text('email', t(locale, 'signup.email'), { style: 'email', maxLength: 200 }),
     ...f.text('district', t(locale, 'signup.district'), { required: true, maxLength: 60, placeholder: t(locale, 'signup.districtPlaceholder') }),
     ...f.text('postcode', t(locale, 'signup.postcode'), { maxLength: 4, regex: POSTCODE_PATTERN, invalidKey: 'error.postcode' }),
+    ...((input.centres?.length ?? 0) > 1
+      ? f.choice(
+          'centres',
+          t(locale, 'signup.centres'),
+          (input.centres ?? []).map((c) => ({ title: c.name, value: c.id })),
+          { multi: true, expanded: true, required: true, invalidKey: 'error.chooseCentre' },
+        )
+      : []),
     ...(input.groups.length > 0
       ? f.choice(
           'groups',

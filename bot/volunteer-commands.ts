@@ -10,7 +10,7 @@ import { noticeCard } from '../adaptive-cards/notice.ts';
 import { keysFromWindows } from '../domain/availability.ts';
 import { accountIneligibilityReasons } from '../domain/matching.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { interestGroups, listCentres, centreSettings } from '../infra/centres.ts';
+import { interestGroups, listCentres } from '../infra/centres.ts';
 import { getVolunteer, leave, pauseVolunteer, saveVolunteerProfile, signDeclaration, type VolunteerProfile } from '../infra/volunteers.ts';
 import type { Locale } from '../domain/types.ts';
 import type { Queryable } from '../infra/db.ts';
@@ -23,9 +23,14 @@ export async function groupOptions(db: Queryable, centreIds: string[], locale: L
   return (await interestGroups(db, centreIds)).map((g) => ({ key: g.key, label: locale === 'en' ? g.nameEn : g.nameNb }));
 }
 
-/** A new volunteer joins the first centre; multi-centre sign-up picks it from the deployment's list. */
-async function signupCentre(db: Queryable): Promise<string | null> {
-  return (await listCentres(db))[0]?.id ?? null;
+/**
+ * The centres a volunteer belongs to after this submit: those they ticked (of the deployment's own), or
+ * the only centre there is. Empty means they must choose.
+ */
+function chosenCentres(all: ReadonlyArray<{ id: string }>, ticked: readonly string[], current: readonly string[]): string[] {
+  if (all.length === 1) return [all[0]!.id];
+  const known = ticked.filter((id) => all.some((c) => c.id === id));
+  return known.length ? known : [...current];
 }
 
 export function noOfferReasons(v: VolunteerProfile, now: Date): NoOfferReason[] {
@@ -51,32 +56,36 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
   return {
     'volunteer.signup.start': async (turn) => {
       const v = await volunteerOf(turn);
-      const centreIds = v?.centreIds.length ? v.centreIds : [(await signupCentre(db)) ?? ''];
+      const centres = await listCentres(db);
+      const centreIds = v?.centreIds.length ? v.centreIds : centres.map((c) => c.id);
       const groups = await groupOptions(db, centreIds, turn.locale);
       const values = v
-        ? { name: v.name, phone: v.phone, email: v.email, district: v.district, postcode: v.postcode, groups: v.groups, languages: v.languages, availability: keysFromWindows(v.availability), weeklyCap: v.weeklyCap, comfort: v.comfort }
+        ? { name: v.name, phone: v.phone, email: v.email, district: v.district, postcode: v.postcode, groups: v.groups, languages: v.languages, availability: keysFromWindows(v.availability), weeklyCap: v.weeklyCap, comfort: v.comfort, centres: v.centreIds }
         : { languages: [turn.locale === 'en' ? 'en' : 'nb'] };
-      await turn.send(volunteerSignupCard(turn.card, { groups, mode: v ? 'edit' : 'signup', values }));
+      await turn.send(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values }));
     },
 
     'volunteer.signup.submit': async (turn, _action, raw) => {
       const v = await volunteerOf(turn);
-      const centreId = v?.centreIds[0] ?? (await signupCentre(db));
-      if (!centreId) return turn.say('error.unexpected');
-      const groups = await groupOptions(db, v?.centreIds.length ? v.centreIds : [centreId], turn.locale);
+      const centres = await listCentres(db);
+      if (centres.length === 0) return turn.say('error.unexpected');
       const parsed = volunteerSignupFields.safeParse(raw);
+      const centreIds = chosenCentres(centres, parsed.success ? parsed.data.centres : [], v?.centreIds ?? []);
+      const groups = await groupOptions(db, centreIds.length ? centreIds : centres.map((c) => c.id), turn.locale);
       const errors = parsed.success ? {} : formErrors<VolunteerSignupField>(parsed.error);
+      if (parsed.success && centreIds.length === 0) errors.centres = 'error.chooseCentre';
       if (parsed.success && parsed.data.groups.some((g) => !groups.some((o) => o.key === g))) errors.groups = 'error.chooseGroup';
       if (!parsed.success || Object.keys(errors).length) {
-        return turn.replace(volunteerSignupCard(turn.card, { groups, mode: v ? 'edit' : 'signup', values: submittedValues(raw), errors }));
+        return turn.replace(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values: submittedValues(raw), errors }));
       }
-      const settings = await centreSettings(db, centreId);
+      // Approval is the strictest of the chosen centres' settings.
+      const requireApproval = centres.some((c) => centreIds.includes(c.id) && c.requireApproval);
       const saved = await saveVolunteerProfile(db, {
         memberId: v?.id ?? null,
         account: turn.account,
         fields: parsed.data,
-        centreId,
-        requireApproval: settings?.requireApproval ?? true,
+        centreIds,
+        requireApproval,
         locale: turn.locale,
       });
       await turn.replace(noticeCard(turn.card, { title: turn.t(saved.created ? 'signup.thanksTitle' : 'signup.updatedTitle'), text: turn.t(saved.created ? 'signup.thanks' : 'signup.updated'), tone: 'success' }));

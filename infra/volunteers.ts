@@ -72,7 +72,7 @@ export async function getVolunteer(db: Queryable, memberId: string): Promise<Vol
 /** Creates the volunteer (pending approval unless the centre approves automatically) or updates the profile. */
 export async function saveVolunteerProfile(
   db: Database,
-  input: { memberId: string | null; account: ChatAccount; fields: VolunteerSignupFields; centreId: string; requireApproval: boolean; locale: string },
+  input: { memberId: string | null; account: ChatAccount; fields: VolunteerSignupFields; centreIds: string[]; requireApproval: boolean; locale: string },
 ): Promise<{ memberId: string; created: boolean }> {
   const f = input.fields;
   return db.transaction(async (tx) => {
@@ -90,7 +90,9 @@ export async function saveVolunteerProfile(
         [memberId, input.requireApproval ? 'pending' : 'approved', f.district, f.postcode, f.groups, f.languages,
           JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort, input.requireApproval ? null : new Date()],
       );
-      await tx.query('INSERT INTO volunteer_centres (member_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [memberId, input.centreId]);
+      for (const centreId of input.centreIds) {
+        await tx.query('INSERT INTO volunteer_centres (member_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [memberId, centreId]);
+      }
       await linkAccount(tx, input.account, memberId);
     } else {
       await tx.query('UPDATE members SET name = $2, phone = $3, email = $4 WHERE id = $1', [memberId, f.name, f.phone, f.email]);
@@ -99,6 +101,10 @@ export async function saveVolunteerProfile(
           WHERE member_id = $1`,
         [memberId, f.district, f.postcode, f.groups, f.languages, JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort],
       );
+      await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1 AND NOT (centre_id = ANY($2::text[]))', [memberId, input.centreIds]);
+      for (const centreId of input.centreIds) {
+        await tx.query('INSERT INTO volunteer_centres (member_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [memberId, centreId]);
+      }
     }
     return { memberId, created };
   });

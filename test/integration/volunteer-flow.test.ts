@@ -130,3 +130,23 @@ describe('interest groups', () => {
     expect(await app.db.query('SELECT 1 FROM interest_groups')).toHaveLength(before.length);
   });
 });
+
+describe('several centres', () => {
+  it('lets a new volunteer choose which centre to join, and asks when they did not', async () => {
+    await app.db.query(`INSERT INTO centres (id, name, require_approval) VALUES ('stange', 'Stange frivilligsentral', false)`);
+    await app.db.query(`INSERT INTO interest_groups (centre_id, key, name_nb, name_en) VALUES ('stange', 'handlehjelp', 'Handlehjelp', 'Shopping help')`);
+    const form = await chat.submit('ny-frivillig-3', { action: 'volunteer.signup.start' });
+    expect(visibleText(form[0]!.activity)).toContain('Stange frivilligsentral');
+    const before = await count('volunteers');
+    const missing = await chat.submit('ny-frivillig-3', signup({ name: 'Stine Stange', groups: 'handlehjelp' }));
+    expect(visibleText(missing.at(-1)!.activity)).toContain('Velg minst én frivilligsentral');
+    expect(await count('volunteers')).toBe(before);
+    await chat.submit('ny-frivillig-3', signup({ name: 'Stine Stange', groups: 'handlehjelp', centres: 'stange' }));
+    const rows = await app.db.query<{ centre_id: string; status: string }>(
+      `SELECT vc.centre_id, v.status FROM volunteer_centres vc JOIN volunteers v ON v.member_id = vc.member_id
+         JOIN chat_identities c ON c.member_id = vc.member_id WHERE c.user_id = 'ny-frivillig-3'`,
+    );
+    // Stange approves automatically; Hamar would have made her wait.
+    expect(rows).toEqual([{ centre_id: 'stange', status: 'approved' }]);
+  });
+});

@@ -65,6 +65,8 @@ const privateDetails: PrivateRequestDetails = {
 };
 const privatePersonId = 'person-7f3a9c';
 
+const centres = [{ id: 'hamar', name: 'Hamar frivilligsentral' }, { id: 'stange', name: 'Stange frivilligsentral' }];
+
 const groups = [
   { key: 'folgehjelp', label: 'Følgehjelp' },
   { key: 'handlehjelp', label: 'Handlehjelp' },
@@ -105,11 +107,13 @@ function allCases(ctx: CardContext): Case[] {
     { name: 'menu caregiver', card: menuCard(ctx, { role: 'caregiver', name: 'Liv' }) },
     { name: 'menu caregiver no contact', card: menuCard(ctx, { role: 'caregiver' }) },
 
-    { name: 'signup empty', card: volunteerSignupCard(ctx, { groups }), schema: volunteerSignupFields, complete: true },
+    { name: 'signup empty', card: volunteerSignupCard(ctx, { groups, centres }), schema: volunteerSignupFields, complete: true },
+    { name: 'signup one centre', card: volunteerSignupCard(ctx, { groups, centres: centres.slice(0, 1) }), schema: volunteerSignupFields },
     {
       name: 'signup edit',
       card: volunteerSignupCard(ctx, {
         groups,
+        centres,
         mode: 'edit',
         values: { name: 'Kari Nordmann', phone: '91234567', email: null, district: 'Ingeberg', postcode: '2317', groups: ['folgehjelp', 'besoksvenn'], languages: ['nb', 'en'], availability: ['1:morning', '3:evening'], weeklyCap: 3, comfort: 'first_time_friendly_only' },
       }),
@@ -120,6 +124,7 @@ function allCases(ctx: CardContext): Case[] {
       name: 'signup errors',
       card: volunteerSignupCard(ctx, {
         groups,
+        centres,
         values: { name: '', phone: 'abc', email: 'x@', weeklyCap: '99' },
         errors: { name: 'error.required', phone: 'error.phone', email: 'error.email', groups: 'error.chooseGroup', weeklyCap: 'error.weeklyCap' },
       }),
