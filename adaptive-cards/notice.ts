@@ -1,6 +1,6 @@
 // A plain message card: heading, text, optional "Meny" button. For confirmations and notices
 // (e.g. t(locale, 'request.waitingConsent')) when a card reads better than a text reply.
-import { actionButton } from './action.ts';
+import { actionButton, type ActionData } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
 import { actionSet, adaptiveCard, container, heading, text } from './card.ts';
 import { t } from './texts.ts';
@@ -12,6 +12,8 @@ export interface NoticeInput {
   /** 'warning' gets an attention frame; the words must carry the meaning on their own. */
   tone?: 'info' | 'success' | 'warning';
   menuButton?: boolean;
+  /** One button for what the notice invites, e.g. cancelling the visit it reminds of. */
+  action?: { title: string; data: ActionData };
 }
 
 export function noticeCard(ctx: CardContext, input: NoticeInput): AdaptiveCard {
@@ -22,6 +24,7 @@ export function noticeCard(ctx: CardContext, input: NoticeInput): AdaptiveCard {
   inner.push(...paragraphs.map((p) => text(p)));
   const style = input.tone === 'warning' ? 'attention' : input.tone === 'success' ? 'good' : undefined;
   const body: CardElement[] = style ? [container(inner, { style })] : inner;
+  if (input.action) body.push(actionSet([actionButton(channel, input.action.title, input.action.data)], { spacing: 'medium' }));
   if (input.menuButton) body.push(actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'medium' }));
   return adaptiveCard(ctx, body, { fallbackText: input.title ?? paragraphs[0] ?? '' });
 }

@@ -121,6 +121,8 @@ const nbMessages = {
   'caregiver.status.cancelled': 'Avlyst',
   'caregiver.status.expired': 'Vi fant dessverre ingen frivillig',
   'caregiver.cancel': 'Avlys',
+  'caregiver.reminderTitle': 'Påminnelse',
+  'caregiver.reminder': '{name} kommer {when} ({what}). Passer det ikke likevel, kan du avlyse her.',
   'caregiver.cancelled': 'Forespørselen er avlyst. Den frivillige har fått beskjed.',
   'caregiver.sent': 'Takk! Vi leter etter en frivillig, og du får beskjed når noen har tatt oppdraget.',
   'caregiver.formalRespite':
@@ -692,6 +694,8 @@ const enMessages: Catalog = {
   'caregiver.status.cancelled': 'Cancelled',
   'caregiver.status.expired': 'Sadly we found no volunteer',
   'caregiver.cancel': 'Cancel',
+  'caregiver.reminderTitle': 'Reminder',
+  'caregiver.reminder': '{name} is coming {when} ({what}). If it no longer suits you, you can cancel here.',
   'caregiver.cancelled': 'The request is cancelled. The volunteer has been told.',
   'caregiver.sent': 'Thank you! We are looking for a volunteer, and you will hear when someone has taken the task.',
   'caregiver.formalRespite':

@@ -116,6 +116,18 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       if (!c || !request || c.text === null) return null;
       return notice('notify.concernTitle', 'notify.concern', { name: await firstName(c.reportedBy), concern: c.text, ...(await describe(request)) }, 'warning');
     }
+    case 'caregiver.reminder': {
+      const a = await getAssignment(db, refId);
+      if (!a || a.status !== 'active') return null;
+      const title = t(ctx.locale, 'caregiver.reminderTitle');
+      const card = noticeCard(ctx, {
+        title,
+        text: t(ctx.locale, 'caregiver.reminder', { name: await firstName(a.volunteerId), what: await groupLabel(db, a.request, ctx), when: formatDateTime(ctx.locale, a.request.startsAt) }),
+        menuButton: true,
+        action: { title: t(ctx.locale, 'caregiver.cancel'), data: { action: 'caregiver.request.cancel', requestId: a.request.id } },
+      });
+      return asActivity(card, title);
+    }
     case 'volunteer.reminder':
     case 'volunteer.followUp':
     case 'staff.notConfirmed':

@@ -33,7 +33,8 @@ export type NotifyMessage =
   | 'volunteer.approved' // ref: member
   | 'volunteer.declarationUpdate' // ref: declaration version
   | 'volunteer.reminder' // ref: assignment; `variant` holds the offset in minutes
-  | 'volunteer.followUp'; // ref: assignment
+  | 'volunteer.followUp' // ref: assignment
+  | 'caregiver.reminder'; // ref: assignment — who is coming tomorrow
 
 export type SendJob =
   | { kind: 'offer'; offerId: string }

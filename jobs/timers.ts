@@ -6,6 +6,13 @@ import { expireRequest, getRequest, markEscalated, sendNextWave } from '../infra
 import { getAssignment } from '../infra/assignments.ts';
 import { kickPendingOutbox, sendJobId, type NotifyMessage, type Queues, type SendJob, type TimerJob } from './queues.ts';
 import type { JobSettings } from './settings.ts';
+import { asksConfirmation } from './schedule.ts';
+import { getMember } from '../infra/identities.ts';
+import type { Queryable } from '../infra/db.ts';
+
+async function isCaregiver(db: Queryable, memberId: string): Promise<boolean> {
+  return (await getMember(db, memberId))?.role === 'caregiver';
+}
 
 export interface TimerDeps {
   db: Database;
@@ -57,7 +64,13 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
       const a = await getAssignment(deps.db, job.assignmentId);
       // Cancelled, reassigned or moved since the timer was set: say nothing.
       if (!a || a.status !== 'active' || a.request.startsAt.getTime() !== job.startsAtMs || a.request.status !== 'taken') return 'stale';
-      if (job.kind === 'remind') await send(deps, a.volunteerId, 'volunteer.reminder', a.id, String(job.offsetMinutes));
+      if (job.kind === 'remind') {
+        await send(deps, a.volunteerId, 'volunteer.reminder', a.id, String(job.offsetMinutes));
+        // The caregiver who asked hears the day before who is coming (staff follow their own list).
+        if (asksConfirmation(job.offsetMinutes, deps.settings) && (await isCaregiver(deps.db, a.request.createdBy))) {
+          await send(deps, a.request.createdBy, 'caregiver.reminder', a.id);
+        }
+      }
       else if (job.kind === 'follow-up') await send(deps, a.volunteerId, 'volunteer.followUp', a.id);
       else if (!a.confirmedAt) await send(deps, a.request.createdBy, 'staff.notConfirmed', a.id);
       else return 'confirmed';

@@ -88,6 +88,22 @@ describe('a family caregiver', () => {
     expect(text).not.toContain(o!.name.split(' ')[1]!); // first name only
   });
 
+  it('gets a reminder the day before saying who is coming, with a way to cancel', async () => {
+    const [a] = await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]);
+    const deadline = Date.now() + 10_000;
+    let job;
+    while (!(job = (await app.queues.timers.getJobs(['delayed'])).find((j) => j.id?.startsWith(`remind-${a!.id}-1440-`))) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(job, 'the 24-hour reminder is scheduled').toBeDefined();
+    const before = connector.captured.length;
+    await job!.promote();
+    await connector.waitFor(() => connector.captured.slice(before).some((c) => c.conversationId === `conv-${CG}` && /Påminnelse/.test(visibleText(c.activity))));
+    const reminder = connector.captured.slice(before).find((c) => c.conversationId === `conv-${CG}` && /Påminnelse/.test(visibleText(c.activity)))!;
+    expect(visibleText(reminder.activity)).toMatch(/\S+ kommer /);
+    expect(cardActions(reminder.activity).some((d) => d.action === 'caregiver.request.cancel' && d.requestId === requestId)).toBe(true);
+  });
+
   it('cancels; the volunteer is told', async () => {
     const [a] = await app.db.query<{ user_id: string }>(
       `SELECT c.user_id FROM assignments a JOIN chat_identities c ON c.member_id = a.volunteer_id AND c.channel_id = 'webchat' WHERE a.request_id = $1`,
