@@ -40,6 +40,13 @@ const TEXT_COMMANDS: Record<string, CardAction> = {
   privacy: { action: 'staff.privacy.persons' },
 };
 
+/** Commands that show something and change nothing. */
+const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action']>([
+  'menu.show', 'volunteer.signup.start', 'declaration.show', 'volunteer.status', 'volunteer.leave', 'tasks.mine', 'volunteer.contribution',
+  'assignment.cancel.start', 'staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.volunteers.list', 'staff.request.callList',
+  'staff.groups.list', 'caregiver.signup.start', 'caregiver.person.new', 'caregiver.request.new', 'caregiver.requests.list', 'caregiver.formalRespite',
+]);
+
 export class DugnadBot {
   private readonly commands: CommandTable;
 
@@ -115,8 +122,9 @@ export class DugnadBot {
       return showMenu(this.deps, turn);
     }
     await handler(turn, action, raw);
-    // Whatever the command committed to the outbox goes out now rather than at the next poll.
-    await kickPendingOutbox(this.deps);
+    // Whatever the command committed to the outbox goes out now rather than at the next poll; commands
+    // that only read skip the look (the poller would catch anything anyway).
+    if (!READ_ONLY.has(action.action)) await kickPendingOutbox(this.deps);
   }
 }
 
