@@ -20,3 +20,16 @@ export async function revealsOf(db: Queryable, personId: string): Promise<Array<
   );
   return rows.map((r) => ({ actorId: r.actor_id, requestId: r.request_id, fields: r.fields ?? [], at: r.at }));
 }
+
+/** Several reveals by one actor at one moment (e.g. «Mine oppdrag»), in one statement. */
+export async function auditReveals(
+  tx: Queryable,
+  input: { actorId: string; fields: string[]; channelId: string | null; at: Date; items: Array<{ requestId: string; personId: string | null }> },
+): Promise<void> {
+  if (input.items.length === 0) return;
+  await tx.query(
+    `INSERT INTO audit_log (at, actor_id, action, request_id, person_id, fields, channel_id)
+     SELECT $1, $2, 'reveal', t.request_id, t.person_id, $3, $4 FROM unnest($5::uuid[], $6::uuid[]) AS t(request_id, person_id)`,
+    [input.at, input.actorId, input.fields, input.channelId, input.items.map((i) => i.requestId), input.items.map((i) => i.personId)],
+  );
+}

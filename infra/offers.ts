@@ -2,8 +2,8 @@
 // bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
-import { audit } from './audit.ts';
-import { privateDetails, reopenRequest, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { audit, auditReveals } from './audit.ts';
+import { detailsFromRow, privateDetails, reopenRequest, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import type { HelpRequest, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
@@ -152,19 +152,27 @@ export interface MyTask {
 /** Upcoming tasks with their details: each listing is a reveal and is recorded. */
 export async function myTasks(db: Database, input: { volunteerId: string; channelId: string; now: Date }): Promise<MyTask[]> {
   return db.transaction(async (tx) => {
-    const rows = await tx.query<Parameters<typeof toHelpRequest>[0] & { assignment_id: string }>(
-      `SELECT r.*, a.id AS assignment_id FROM assignments a JOIN help_requests r ON r.id = a.request_id
+    // One read for the tasks with their details, one write for the reveals: not a round trip per task.
+    type Row = Parameters<typeof toHelpRequest>[0] & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; p_name: string | null; p_address: string | null; p_phone: string | null };
+    const rows = await tx.query<Row>(
+      `SELECT r.*, a.id AS assignment_id, p.name AS p_name, p.address AS p_address, p.phone AS p_phone
+         FROM assignments a JOIN help_requests r ON r.id = a.request_id LEFT JOIN persons p ON p.id = r.person_id
         WHERE a.volunteer_id = $1 AND a.status = 'active' AND r.starts_at + r.duration_minutes * interval '1 minute' > $2
         ORDER BY r.starts_at`,
       [input.volunteerId, input.now],
     );
-    const tasks: MyTask[] = [];
-    for (const r of rows) {
-      const request = toHelpRequest(r);
-      const details = (await privateDetails(tx, r.id))!;
-      await audit(tx, { actorId: input.volunteerId, action: 'reveal', requestId: r.id, personId: request.personId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now });
-      tasks.push({ assignmentId: r.assignment_id, request, details });
-    }
+    const tasks: MyTask[] = rows.map((r) => ({
+      assignmentId: r.assignment_id,
+      request: toHelpRequest(r),
+      details: detailsFromRow(r, { name: r.p_name, address: r.p_address, phone: r.p_phone }),
+    }));
+    await auditReveals(tx, {
+      actorId: input.volunteerId,
+      fields: [...REVEALED_FIELDS],
+      channelId: input.channelId,
+      at: input.now,
+      items: tasks.map((t) => ({ requestId: t.request.id, personId: t.request.personId })),
+    });
     return tasks;
   });
 }

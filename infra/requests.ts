@@ -218,11 +218,18 @@ export async function privateDetails(db: Queryable, requestId: string): Promise<
     [requestId],
   );
   const r = rows[0];
-  if (!r) return null;
+  return r ? detailsFromRow(r, r) : null;
+}
+
+/** The private details from a help_requests row and its person's columns (erased ones read as empty). */
+export function detailsFromRow(
+  r: { meeting_place: string | null; handover_note: string | null; contact_name: string | null; contact_phone: string | null },
+  person: { name: string | null; address: string | null; phone: string | null },
+): PrivateRequestDetails {
   return {
-    personName: r.name ?? '',
-    address: r.address ?? '',
-    phone: r.phone ?? '',
+    personName: person.name ?? '',
+    address: person.address ?? '',
+    phone: person.phone ?? '',
     meetingPlace: r.meeting_place,
     handoverNote: r.handover_note,
     contactName: r.contact_name,
