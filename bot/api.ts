@@ -14,7 +14,7 @@ import { centreSettings, interestGroups } from '../infra/centres.ts';
 import { isApiSystemMember, systemMember } from '../infra/api-clients.ts';
 import type { Database, Queryable, Transaction } from '../infra/db.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
-import { todayInOslo } from './forms.ts';
+import { consentErrors } from './forms.ts';
 import type { Locale } from '../domain/types.ts';
 
 const PREFIX = '/api/v1/';
@@ -76,12 +76,6 @@ function sharing(tx: Transaction, kind: Database['kind']): Database {
       throw new Error('a shared transaction is closed by its owner');
     },
   };
-}
-
-/** The zod date schema takes any YYYY-MM-DD; JavaScript would turn 2025-02-30 into 2 March. */
-function isCalendarDate(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 /** Body-parser and routing failures happen outside our handlers; these give them the API's error format. */
@@ -174,14 +168,8 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
         ...(request.success ? {} : issuesToErrors(request.error.issues, 'request.')),
       };
       const now = deps.now();
-      // The chat form's checks beyond the field shapes (staff-commands.ts), plus real calendar dates.
-      if (person.success) {
-        const p = person.data;
-        if (p.consentBasis === 'proxy' && !p.consentRelation) errors['person.consentRelation'] = 'error.consentRelation';
-        if (!isCalendarDate(p.consentDate)) errors['person.consentDate'] = 'error.date';
-        else if (p.consentDate > todayInOslo(now)) errors['person.consentDate'] = 'error.futureDate';
-      }
-      if (request.success && !isCalendarDate(request.data.date)) errors['request.date'] = 'error.date';
+      // The same consent rule as the chat forms (domain/consent.ts); calendar dates are the schema's.
+      if (person.success) Object.assign(errors, consentErrors(person.data, now, 'system', 'person.'));
       if (Object.keys(errors).length || !person.success || !request.success) return invalid(errors);
 
       const { centreId } = body.data;

@@ -11,7 +11,7 @@ import { listCentres } from '../infra/centres.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { cancelRequest, createRequest } from '../infra/requests.ts';
 import { caregiverContact, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
-import { formErrors, submittedValues, todayInOslo } from './forms.ts';
+import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
@@ -55,11 +55,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
 
     'caregiver.person.submit': async (turn, _action, raw) => {
       const parsed = personFields.safeParse(raw);
-      const errors = parsed.success ? {} : formErrors<PersonField>(parsed.error);
-      // A caregiver records the person's own consent, or gives it as proxy — never "recorded by staff".
-      if (parsed.success && parsed.data.consentBasis === 'staff_recorded') errors.consentBasis = 'error.consentBasis';
-      if (parsed.success && parsed.data.consentBasis === 'proxy' && !parsed.data.consentRelation) errors.consentRelation = 'error.consentRelation';
-      if (parsed.success && parsed.data.consentDate > todayInOslo(turn.now)) errors.consentDate = 'error.futureDate';
+      const errors = parsed.success ? consentErrors(parsed.data, turn.now, 'caregiver') : formErrors<PersonField>(parsed.error);
       if (!parsed.success || Object.keys(errors).length) {
         return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors, audience: 'caregiver' }));
       }

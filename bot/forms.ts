@@ -2,6 +2,8 @@
 // message keys (translated by the card), and what they typed is shown again.
 import type { z } from 'zod';
 import { errorsFromIssues, type FormErrors, type FormValues } from '../adaptive-cards/form.ts';
+import type { PersonFields } from '../adaptive-cards/actions.ts';
+import { consentInputProblems } from '../domain/consent.ts';
 
 export function formErrors<F extends string>(error: z.ZodError): FormErrors<F> {
   return errorsFromIssues<F>(error.issues);
@@ -19,4 +21,24 @@ export function submittedValues<F extends string>(raw: Record<string, unknown>):
 
 export function todayInOslo(now: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+const CONSENT_PROBLEM_FIELDS = {
+  basis_not_allowed: ['consentBasis', 'error.consentBasis'],
+  relation_required: ['consentRelation', 'error.consentRelation'],
+  date_in_future: ['consentDate', 'error.futureDate'],
+} as const;
+
+/** The domain's consent rule, as field errors on the person form (or, with a prefix, the API body). */
+export function consentErrors(
+  fields: PersonFields,
+  now: Date,
+  recordedBy: 'staff' | 'caregiver' | 'system',
+  prefix = '',
+): Record<string, string> {
+  const problems = consentInputProblems(
+    { basis: fields.consentBasis, relation: fields.consentRelation, date: fields.consentDate },
+    { today: todayInOslo(now), recordedBy },
+  );
+  return Object.fromEntries(problems.map((p) => [`${prefix}${CONSENT_PROBLEM_FIELDS[p][0]}`, CONSENT_PROBLEM_FIELDS[p][1]]));
 }

@@ -16,7 +16,7 @@ import { callListCard } from '../adaptive-cards/escalation.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../infra/volunteers.ts';
 import type { VolunteerStatus } from '../domain/types.ts';
-import { formErrors, submittedValues, todayInOslo } from './forms.ts';
+import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
@@ -66,9 +66,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
 
     'staff.person.submit': async (turn, _action, raw) => {
       const parsed = personFields.safeParse(raw);
-      const errors = parsed.success ? {} : formErrors<PersonField>(parsed.error);
-      if (parsed.success && parsed.data.consentBasis === 'proxy' && !parsed.data.consentRelation) errors.consentRelation = 'error.consentRelation';
-      if (parsed.success && parsed.data.consentDate > todayInOslo(turn.now)) errors.consentDate = 'error.futureDate';
+      const errors = parsed.success ? consentErrors(parsed.data, turn.now, 'staff') : formErrors<PersonField>(parsed.error);
       if (!parsed.success || Object.keys(errors).length) {
         return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors }));
       }

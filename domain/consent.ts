@@ -4,7 +4,7 @@
 import { tz } from '@date-fns/tz';
 import { addDays, addMonths } from 'date-fns';
 import { z } from 'zod';
-import type { ConsentRecord } from './types.ts';
+import type { ConsentBasis, ConsentRecord } from './types.ts';
 
 /** Validity runs in calendar months as people in Oslo count them, whatever zone the server is in. */
 const CONSENT_TIME_ZONE = 'Europe/Oslo';
@@ -115,4 +115,22 @@ export function newConsent(input: ConsentInput): NewConsent {
 export function withdrawConsent<T extends NewConsent>(record: T, at: Date): T {
   if (record.withdrawnAt !== null) return record;
   return { ...record, withdrawnAt: new Date(at.getTime()) };
+}
+
+export type ConsentInputProblem = 'relation_required' | 'date_in_future' | 'basis_not_allowed';
+
+/**
+ * What is wrong with a consent as someone records it — one rule for staff in chat, caregivers and
+ * case systems: a relative's consent names the relation, it cannot be dated after today, and a
+ * caregiver records the person's own consent or their own as proxy, never "recorded by staff".
+ */
+export function consentInputProblems(
+  input: { basis: ConsentBasis; relation: string | null; date: string },
+  opts: { today: string; recordedBy: 'staff' | 'caregiver' | 'system' },
+): ConsentInputProblem[] {
+  const problems: ConsentInputProblem[] = [];
+  if (opts.recordedBy === 'caregiver' && input.basis === 'staff_recorded') problems.push('basis_not_allowed');
+  if (input.basis === 'proxy' && !input.relation?.trim()) problems.push('relation_required');
+  if (input.date > opts.today) problems.push('date_in_future');
+  return problems;
 }

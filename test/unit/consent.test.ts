@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import {
+  consentInputProblems,
   consentState,
   consentValidUntil,
   mayBroadcast,
@@ -170,5 +171,19 @@ describe('withdrawConsent', () => {
     expect(first.withdrawnAt).toEqual(new Date('2026-06-01T00:00:00Z'));
     expect(withdrawConsent(first, new Date('2026-06-05T00:00:00Z')).withdrawnAt).toEqual(new Date('2026-06-01T00:00:00Z'));
     expect(consentState([first], NOW).state).toBe('withdrawn');
+  });
+});
+
+describe('consentInputProblems: one rule for whoever records a consent', () => {
+  const today = '2026-11-25';
+  it('asks a relative for the relation, and refuses dates after today', () => {
+    expect(consentInputProblems({ basis: 'proxy', relation: null, date: today }, { today, recordedBy: 'staff' })).toEqual(['relation_required']);
+    expect(consentInputProblems({ basis: 'proxy', relation: '  ', date: today }, { today, recordedBy: 'system' })).toEqual(['relation_required']);
+    expect(consentInputProblems({ basis: 'self', relation: null, date: '2026-11-26' }, { today, recordedBy: 'staff' })).toEqual(['date_in_future']);
+    expect(consentInputProblems({ basis: 'proxy', relation: 'datter', date: today }, { today, recordedBy: 'caregiver' })).toEqual([]);
+  });
+  it('lets only staff record a consent as "recorded by staff"', () => {
+    expect(consentInputProblems({ basis: 'staff_recorded', relation: null, date: today }, { today, recordedBy: 'staff' })).toEqual([]);
+    expect(consentInputProblems({ basis: 'staff_recorded', relation: null, date: today }, { today, recordedBy: 'caregiver' })).toEqual(['basis_not_allowed']);
   });
 });
