@@ -6,10 +6,9 @@ import { differenceInCalendarDays } from 'date-fns';
 import type { Locale, PrivateRequestDetails, PublicRequestView } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
-import { adaptiveCard, facts, heading, stackedButtons, subheading, text } from './card.ts';
+import { adaptiveCard, heading, stackedButtons, text } from './card.ts';
 import { formatDateTime, formatTime, TIME_ZONE } from './format.ts';
-import { FLAG_SEPARATOR, publicFacts, requestFlags } from './request-view.ts';
-import { callActions, privateFacts } from './task-details.ts';
+import { callActions, taskBody } from './task-details.ts';
 import { t } from './texts.ts';
 
 export interface ReminderCardInput {
@@ -46,17 +45,10 @@ export function reminderCard(ctx: CardContext, input: ReminderCardInput): Adapti
   const { request, details } = input;
   const when = reminderWhen(locale, request.startsAt, input.hoursBefore);
 
-  const body: CardElement[] = [heading(t(locale, 'reminder.title', { when, what: input.groupLabel, name: details.personName }))];
-  const flags = requestFlags(locale, request);
-  if (flags.length > 0) body.push(text(flags.join(FLAG_SEPARATOR), { weight: 'bolder' }));
-  body.push(
-    facts(publicFacts(locale, request, input.groupLabel)),
-    facts(privateFacts(locale, details), { separator: true }),
-    text(request.summary, { spacing: 'medium' }),
-  );
-  if (details.handoverNote) {
-    body.push(subheading(t(locale, 'task.handoverNote')), text(details.handoverNote, { spacing: 'small' }));
-  }
+  const body: CardElement[] = [
+    heading(t(locale, 'reminder.title', { when, what: input.groupLabel, name: details.personName })),
+    ...taskBody(locale, request, details, input.groupLabel),
+  ];
 
   const ask = input.askConfirmation && !input.confirmed;
   if (input.confirmed) {

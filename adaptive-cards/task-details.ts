@@ -44,22 +44,26 @@ export function callActions(locale: Locale, d: PrivateRequestDetails): CardActio
   return list;
 }
 
+/** The whole task as the assigned volunteer sees it: flags, what/where/when, who, summary, hand-over note. */
+export function taskBody(locale: Locale, request: PublicRequestView, details: PrivateRequestDetails, groupLabel: string): CardElement[] {
+  const body: CardElement[] = [];
+  const flags = requestFlags(locale, request);
+  if (flags.length > 0) body.push(text(flags.join(FLAG_SEPARATOR), { weight: 'bolder' }));
+  body.push(
+    facts(publicFacts(locale, request, groupLabel)),
+    facts(privateFacts(locale, details), { separator: true }),
+    text(request.summary, { spacing: 'medium' }),
+  );
+  if (details.handoverNote) body.push(subheading(t(locale, 'task.handoverNote')), text(details.handoverNote, { spacing: 'small' }));
+  return body;
+}
+
 export function taskDetailsCard(ctx: CardContext, input: TaskDetailsInput): AdaptiveCard {
   const { locale, channel } = ctx;
   const { request, details } = input;
   const body: CardElement[] = [];
   if (input.justAccepted) body.push(text(t(locale, 'offer.accepted'), { color: 'good', weight: 'bolder', size: 'medium' }));
-  body.push(heading(t(locale, 'task.title')));
-  const flags = requestFlags(locale, request);
-  if (flags.length > 0) body.push(text(flags.join(FLAG_SEPARATOR), { weight: 'bolder' }));
-  body.push(
-    facts(publicFacts(locale, request, input.groupLabel)),
-    facts(privateFacts(locale, details), { separator: true }),
-    text(request.summary, { spacing: 'medium' }),
-  );
-  if (details.handoverNote) {
-    body.push(subheading(t(locale, 'task.handoverNote')), text(details.handoverNote, { spacing: 'small' }));
-  }
+  body.push(heading(t(locale, 'task.title')), ...taskBody(locale, request, details, input.groupLabel));
   body.push(
     text(t(locale, 'task.confidential'), { weight: 'bolder', spacing: 'medium' }),
     text(t(locale, 'task.concern'), { isSubtle: true, spacing: 'small' }),
