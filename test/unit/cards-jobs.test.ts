@@ -3,10 +3,8 @@
 // Chat's own adaptivecards library judges it), uses the right action type per channel, sends data
 // the bot's schema accepts, names each input after the field its button's verb reads, and keeps
 // private data off the cards that must not carry it.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { AC, acActions } from '../support/webchat-cards.ts';
 import { walk, collect, actionsOf, buttonsOf, inputsOf, verbOf, type Json } from '../support/card-json.ts';
 import { cardAction } from '../../adaptive-cards/actions.ts';
 import type { AdaptiveCard, CardContext, Channel } from '../../adaptive-cards/card.ts';
@@ -194,38 +192,6 @@ function schemaFields(verb: string): string[] {
 
 // ---- Web Chat's adaptivecards library (3.x, bundled with botframework-webchat) ------------------
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const acCandidates = [
-  `${here}../../node_modules/botframework-webchat/node_modules/adaptivecards`,
-  `${here}../../node_modules/adaptivecards`,
-];
-const acDir = acCandidates.find((dir) => {
-  try {
-    return existsSync(`${dir}/dist/adaptivecards.js`) && /^3\./.test(JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')).version);
-  } catch {
-    return false;
-  }
-});
-interface AcAction {
-  getJsonTypeName(): string;
-  title?: string;
-  card?: AcCard;
-  getReferencedInputs(): Record<string, unknown> | undefined;
-}
-interface AcCard {
-  parse(json: unknown): void;
-  validateProperties(): { validationEvents: { message: string }[] };
-  getAllActions(): AcAction[];
-}
-interface AcLib {
-  AdaptiveCard: new () => AcCard;
-}
-const AC: AcLib | null = acDir ? (createRequire(import.meta.url)(`${acDir}/dist/adaptivecards.js`) as AcLib) : null;
-
-/** Every action in a parsed card, including those inside ShowCards. */
-function acActions(card: AcCard): AcAction[] {
-  return card.getAllActions().flatMap((a) => [a, ...(a.card ? acActions(a.card) : [])]);
-}
 
 // ---- tests -------------------------------------------------------------------------------------
 

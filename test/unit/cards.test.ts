@@ -2,10 +2,10 @@
 // Web Chat's own adaptivecards library judges it), uses the right action type per channel, sends
 // data the bot's schema accepts, names its inputs after the zod fields, keeps private data off
 // offers, shows errors next to fields, and the two catalogs match.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { AC } from '../support/webchat-cards.ts';
 import { walk, collect, actionsOf, buttonsOf, inputsOf, type Json } from '../support/card-json.ts';
 import type { z } from 'zod';
 import { cardAction, helpRequestFields, personFields, volunteerSignupFields } from '../../adaptive-cards/actions.ts';
@@ -276,22 +276,6 @@ function submitPayload(card: unknown, button: Json): Json {
 
 // ---- Web Chat's adaptivecards library (3.x, bundled with botframework-webchat) ------------------
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const acCandidates = [
-  `${here}../../node_modules/botframework-webchat/node_modules/adaptivecards`,
-  `${here}../../node_modules/adaptivecards`,
-];
-const acDir = acCandidates.find((dir) => {
-  try {
-    return existsSync(`${dir}/dist/adaptivecards.js`) && /^3\./.test(JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')).version);
-  } catch {
-    return false;
-  }
-});
-interface AcLib {
-  AdaptiveCard: new () => { parse(json: unknown): void; validateProperties(): { validationEvents: { message: string }[] } };
-}
-const AC: AcLib | null = acDir ? (createRequire(import.meta.url)(`${acDir}/dist/adaptivecards.js`) as AcLib) : null;
 
 // ---- tests -------------------------------------------------------------------------------------
 
