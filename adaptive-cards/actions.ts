@@ -165,6 +165,9 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.person.export'), personId: id }),
   z.object({ action: z.literal('staff.person.erase'), personId: id }),
   z.object({ action: z.literal('staff.person.erase.confirm'), personId: id }),
+  // --- series (issue 5) ---
+  // --- caregiver feedback, link verification, phone sharing (issue 5) ---
+  // --- Teams staff channel and per-user views (issue 6) ---
 ]);
 export type CardAction = z.output<typeof cardAction>;
 export type ActionVerb = CardAction['action'];

@@ -576,6 +576,11 @@ const nbMessages = {
   'tab.error.noView': 'Denne siden er for frivillige og ansatte. Du finner det du trenger i chatten med Dugnad.',
   'tab.error.signIn': 'Vi fikk ikke logget deg inn. Lukk fanen og åpne den igjen.',
   'tab.error.tenant': 'Organisasjonen din har ikke tilgang til Dugnad.',
+  // --- series (issue 5) ---
+  // --- caregiver feedback, link verification, phone sharing (issue 5) ---
+  // --- web sign-in (issue 7) ---
+  // --- Teams staff channel and per-user views (issue 6) ---
+  // --- reporting charts (issue 9) ---
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof nbMessages;
@@ -1135,6 +1140,11 @@ const enMessages: Catalog = {
   'tab.error.noView': 'This page is for volunteers and staff. You will find what you need in the chat with Dugnad.',
   'tab.error.signIn': 'We could not sign you in. Close the tab and open it again.',
   'tab.error.tenant': 'Your organisation does not have access to Dugnad.',
+  // --- series (issue 5) ---
+  // --- caregiver feedback, link verification, phone sharing (issue 5) ---
+  // --- web sign-in (issue 7) ---
+  // --- Teams staff channel and per-user views (issue 6) ---
+  // --- reporting charts (issue 9) ---
 };
 
 const catalogs: Readonly<Record<Locale, Catalog>> = { nb: nbMessages, en: enMessages };

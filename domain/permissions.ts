@@ -69,6 +69,9 @@ export const PERMISSIONS = {
   'staff.person.export': PRIVACY,
   'staff.person.erase': PRIVACY,
   'staff.person.erase.confirm': PRIVACY,
+  // --- series (issue 5) ---
+  // --- caregiver feedback, link verification, phone sharing (issue 5) ---
+  // --- Teams staff channel and per-user views (issue 6) ---
 } as const satisfies Record<string, readonly Actor[]>;
 
 /** Every command a person can give; the card actions (adaptive-cards/actions.ts) are these verbs. */
