@@ -8,13 +8,17 @@ import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { createAdapter } from './adapter.ts';
-import { createChannelAuthentication, createChannelGate, type OutboundCredentials } from './auth.ts';
+import { createChannelAuthentication, createChannelGate, directLineTurnAuth, type OutboundCredentials } from './auth.ts';
 import { DugnadBot } from './dugnad-bot.ts';
 import { registerDirectLine, type DemoIdentity } from './directline.ts';
 import { registerWebChatPage } from './webchat-page.ts';
 import { registerTab } from './tab.ts';
 import { registerApi } from './api.ts';
-import { randomBytes } from 'node:crypto';
+import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
+import { createLimiter, sendTooManyRequests } from './rate-limit.ts';
+import { accountOf } from './turn-context.ts';
+import { linkEntraSignIn } from '../infra/identities.ts';
+import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 export interface AppDeps {
@@ -72,6 +76,8 @@ export function createApp(deps: AppDeps): App {
   if (!config.anonymous && config.ALLOWED_TENANT_IDS.length === 0) {
     log.warn('ALLOWED_TENANT_IDS is empty: Teams users of any tenant can reach the bot');
   }
+  const limiter = (name: string, perMinute: number) => createLimiter({ redis: deps.redis, keyPrefix: config.QUEUE_PREFIX, name, perMinute });
+  const messageLimiter = limiter('messages', config.RATE_LIMIT_MESSAGES_PER_MINUTE);
 
   server.post('/api/messages', async (req, res) => {
     const started = Date.now();
@@ -87,6 +93,13 @@ export function createApp(deps: AppDeps): App {
     if (!verdict.ok) {
       res.send(verdict.status, { error: { code: verdict.code, message: verdict.message } });
       log.warn({ route: 'messages', status: verdict.status, reason: verdict.reason, channelId: activity.channelId, ms: Date.now() - started }, 'refused');
+      return;
+    }
+    // Per channel user, counted only once the sender is authenticated: an unproven id must not use up someone else's share.
+    const quota = await messageLimiter.consume(`${activity.channelId}:${accountOf(activity).userId}`);
+    if (!quota.ok) {
+      sendTooManyRequests(res, quota.retryAfterSeconds);
+      log.warn({ route: 'messages', status: 429, channelId: activity.channelId, ms: Date.now() - started }, 'refused');
       return;
     }
     try {
@@ -116,30 +129,71 @@ export function createApp(deps: AppDeps): App {
 
   registerApi(server, deps);
 
-  // One secret for the web chat's tokens and the tab's development fallback, which accepts them.
-  const devTokenSecret = config.dev ? (config.DIRECTLINE_TOKEN_SECRET ?? randomBytes(32).toString('hex')) : null;
-  registerTab(server, { ...deps, devTokenSecret });
+  // One secret for the web chat's tokens, the sign-in's cookies (keys derived from it) and the tab's
+  // development fallback. Production requires it to be configured (every process must share it).
+  const tokenSecret = config.DIRECTLINE_TOKEN_SECRET ?? (config.dev ? randomBytes(32).toString('hex') : null);
+  const devTokenSecret = config.dev ? tokenSecret : null;
 
+  // Web chat: in development with the demo picker; in production only behind the web sign-in.
+  const webChat = config.WEB_CHAT_ENABLED && tokenSecret !== null && (config.dev || config.oidcProviders.length > 0);
+  let signIn: WebSignIn | null = null;
   let directLine: { close(): void } | null = null;
-  if (config.dev && devTokenSecret) {
-    const tokenSecret = devTokenSecret;
+  if (webChat && tokenSecret) {
+    const trustProxy = config.TRUST_PROXY;
+    if (config.oidcProviders.length > 0) {
+      signIn = registerWebSignIn(server, {
+        providers: config.oidcProviders,
+        redirectUrl: config.OIDC_REDIRECT_URL,
+        secret: tokenSecret,
+        sessionMinutes: config.WEB_SESSION_MINUTES,
+        secureCookies: !config.dev || config.PUBLIC_BASE_URL.startsWith('https:'),
+        now: deps.now,
+        limiter: limiter('signin', config.RATE_LIMIT_SIGNIN_PER_MINUTE),
+        trustProxy,
+        log,
+        onSignedIn: async ({ provider, userId, claims }) => {
+          if (provider !== 'entra' || typeof claims.oid !== 'string' || typeof claims.tid !== 'string') return;
+          if (config.ALLOWED_TENANT_IDS.length > 0 && !config.ALLOWED_TENANT_IDS.includes(claims.tid.toLowerCase())) return;
+          await linkEntraSignIn(deps.db, { userId, objectId: claims.oid, tenantId: claims.tid });
+        },
+      });
+    }
+    // Anonymous (development): the web chat's messages take the same path as any channel's, a real
+    // POST to /api/messages. With app credentials that route takes only Bot Framework tokens, so the
+    // endpoint, having checked the chat token, runs the turn in-process under its own identity.
+    const inProcess = !config.anonymous;
+    const connectorToken = createHmac('sha256', tokenSecret).update('dugnad:directline-connector').digest('base64url');
+    const turnAuth = inProcess ? directLineTurnAuth(config, connectorToken) : null;
     directLine = registerDirectLine(server, {
       serviceUrl: config.PUBLIC_BASE_URL,
       tokenSecret,
-      // The web chat's messages take the same path as any channel's: a real POST to /api/messages.
-      deliverToBot: async (activity) => {
-        const res = await fetch(`${config.PUBLIC_BASE_URL}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(activity),
-        });
-        if (!res.ok && res.status !== 202) throw new Error(`bot answered ${res.status}`);
-      },
+      deliverToBot: turnAuth
+        ? async (activity) => {
+            await adapter.runAuthenticated(turnAuth, activity as Partial<Activity> as Activity, (context) => bot.run(context));
+          }
+        : async (activity) => {
+            const res = await fetch(`${config.PUBLIC_BASE_URL}/api/messages`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(activity),
+            });
+            if (!res.ok && res.status !== 202) throw new Error(`bot answered ${res.status}`);
+          },
+      log,
+      ...(signIn ? { identify: signIn.identify } : {}),
+      allowClientChosenIds: config.dev,
+      ...(inProcess ? { connectorToken, userLimiter: messageLimiter } : {}),
+      addressLimiter: limiter('directline', config.RATE_LIMIT_DIRECTLINE_PER_MINUTE),
+      trustProxy,
     });
-    registerWebChatPage(server, { identities: deps.demoIdentities, allowIdentityPicker: true, directLineDomain: '/v3/directline' });
-  } else {
-    registerWebChatPage(server, { identities: [], allowIdentityPicker: false, directLineDomain: '/v3/directline' });
   }
+  registerTab(server, { ...deps, devTokenSecret, webSession: signIn ? (req) => signIn?.sessionOf(req)?.userId ?? null : null });
+  registerWebChatPage(server, {
+    identities: webChat && config.dev && !signIn ? deps.demoIdentities : [],
+    allowIdentityPicker: webChat && config.dev && !signIn,
+    signInProviders: signIn ? config.oidcProviders.map((p) => p.id) : [],
+    directLineDomain: '/v3/directline',
+  });
 
   return {
     server,

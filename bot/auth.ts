@@ -10,6 +10,7 @@ import {
   type Activity,
   type TurnContext,
 } from 'botbuilder';
+import { ClaimsIdentity, ConnectorClient } from 'botframework-connector';
 import type { Config } from '../infra/config.ts';
 
 export type ChannelAuthentication = ConfigurationBotFrameworkAuthentication;
@@ -147,4 +148,40 @@ export function mayRecordTurn(context: TurnContext, config: Pick<Config, 'anonym
     | undefined;
   // A validated token always has an issuer; botbuilder's anonymous identities have no claims at all.
   return Boolean(identity?.isAuthenticated && identity.getClaimValue('iss'));
+}
+
+/** The issuer our own Direct Line endpoint vouches with (web sign-in, bot/web-signin.ts). */
+export const DIRECT_LINE_ISSUER = 'urn:dugnad:directline';
+
+/**
+ * What the signed-in web chat's turns run with. They never come over /api/messages (which only takes
+ * Bot Framework channel tokens): the Direct Line endpoint, having checked the chat token that binds
+ * the user id, hands the activity to the bot in-process with this identity. Its issuer makes
+ * mayRecordTurn accept the turn; the bot's replies go back to the Direct Line endpoint signed with
+ * `connectorToken`, which that endpoint requires.
+ */
+export function directLineTurnAuth(config: Pick<Config, 'MicrosoftAppId'>, connectorToken: string): AuthenticateRequestResult {
+  const claimsIdentity = new ClaimsIdentity(
+    [
+      { type: 'iss', value: DIRECT_LINE_ISSUER },
+      // botbuilder reads the bot's own app id from these to build its token client.
+      { type: 'aud', value: config.MicrosoftAppId },
+      { type: 'appid', value: config.MicrosoftAppId },
+    ],
+    true,
+  );
+  const credentials = {
+    async signRequest<T extends { headers: { set(name: string, value: string): void } }>(request: T): Promise<T> {
+      request.headers.set('authorization', `Bearer ${connectorToken}`);
+      return request;
+    },
+  };
+  return {
+    audience: DIRECT_LINE_ISSUER,
+    callerId: DIRECT_LINE_ISSUER,
+    claimsIdentity,
+    connectorFactory: {
+      create: async (serviceUrl: string) => new ConnectorClient(credentials as unknown as ConstructorParameters<typeof ConnectorClient>[0], { baseUri: serviceUrl }),
+    },
+  };
 }

@@ -1,15 +1,18 @@
 /**
- * A small Direct Line 3.0-compatible endpoint for local development, plus the slice of the Bot
- * Connector REST API the bot calls back on. Web Chat's bundled DirectLineJS talks to the first half
- * (polling only); botbuilder's ConnectorClient talks to the second half because every activity we
- * hand the bot names `options.serviceUrl`.
+ * A small Direct Line 3.0-compatible endpoint, plus the slice of the Bot Connector REST API the bot
+ * calls back on. Web Chat's bundled DirectLineJS talks to the first half (polling only); botbuilder's
+ * ConnectorClient talks to the second half because every activity we hand the bot names
+ * `options.serviceUrl`.
  *
- * Development only: the token endpoint issues a token for whoever asks, and the connector side is
- * anonymous. Never register this where it can be reached from outside the machine.
+ * In development the token endpoint issues a token for whoever asks (the demo picker). With
+ * `allowClientChosenIds: false` (production) a token is only ever issued for the identity `identify`
+ * finds on the request (the web sign-in session), and the connector side requires `connectorToken`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import type { Limiter } from './rate-limit.ts';
+import { clientAddress, sendTooManyRequests } from './rate-limit.ts';
 
 export interface DemoIdentity {
   id: string;
@@ -29,6 +32,24 @@ export interface DirectLineOptions {
   /** Milliseconds since the epoch; injectable so tests can expire tokens without waiting. */
   now?: () => number;
   limits?: Partial<DirectLineLimits>;
+  /** The signed-in person behind a request (web sign-in session), or null. */
+  identify?: (req: Request) => SignedInUser | null;
+  /** Development's demo picker: a token for any id the page names. False in production. Default true. */
+  allowClientChosenIds?: boolean;
+  /** When set, the Bot Connector side answers only requests bearing it (the bot's own replies). */
+  connectorToken?: string;
+  /** Per client address on the client-facing routes. */
+  addressLimiter?: Limiter;
+  /** Per user on posted activities. */
+  userLimiter?: Limiter;
+  trustProxy?: boolean;
+}
+
+export interface SignedInUser {
+  id: string;
+  name: string;
+  /** Chat tokens never outlive the session they were issued for. */
+  expiresAtSeconds: number;
 }
 
 export interface DirectLineLimits {
@@ -75,8 +96,43 @@ interface Conversation {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tokens: `dl1.<base64url(claims)>.<base64url(hmac)>`. Compact and self-contained so the page can
-// read its own expiry, while only the server can mint one.
+// Signed values: `<prefix>.<base64url(json)>.<base64url(hmac)>`. Compact and self-contained so the
+// page can read a chat token's expiry, while only the server can mint one. The web sign-in's cookies
+// use the same form under other prefixes (and keys), so one token can never pass for another.
+
+export type SignedCheck<T> = { ok: true; claims: T } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
+
+function mac(prefix: string, payload: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(`${prefix}.${payload}`).digest();
+}
+
+export function signValue(prefix: string, value: object, secret: string): string {
+  const payload = Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+  return `${prefix}.${payload}.${mac(prefix, payload, secret).toString('base64url')}`;
+}
+
+export function verifySignedValue<T extends { exp: number }>(prefix: string, token: string, secret: string, schema: z.ZodType<T>, nowSeconds: number): SignedCheck<T> {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== prefix) return { ok: false, reason: 'malformed' };
+  const [, payload = '', given = ''] = parts;
+  // Compare the text, not decoded bytes: Buffer's base64url decoder skips stray characters, so
+  // byte comparison would accept many spellings of one token.
+  const expected = Buffer.from(mac(prefix, payload, secret).toString('base64url'));
+  const givenBytes = Buffer.from(given);
+  if (givenBytes.length !== expected.length || !timingSafeEqual(givenBytes, expected)) return { ok: false, reason: 'signature' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const claims = schema.safeParse(parsed);
+  if (!claims.success) return { ok: false, reason: 'malformed' };
+  if (claims.data.exp <= nowSeconds) return { ok: false, reason: 'expired' };
+  return { ok: true, claims: claims.data };
+}
+
+// Chat tokens: `dl1.…`.
 
 const ClaimsSchema = z.object({
   sub: z.string().min(1),
@@ -86,16 +142,9 @@ const ClaimsSchema = z.object({
 });
 type Claims = z.infer<typeof ClaimsSchema>;
 
-function sign(payload: string, secret: string): Buffer {
-  return createHmac('sha256', secret).update(`${TOKEN_PREFIX}.${payload}`).digest();
-}
-
 function issueToken(claims: Claims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
-  return `${TOKEN_PREFIX}.${payload}.${sign(payload, secret).toString('base64url')}`;
+  return signValue(TOKEN_PREFIX, claims, secret);
 }
-
-type Verified = { ok: true; claims: Claims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
 
 /**
  * Exported for the Teams tab's development fallback (bot/tab.ts), which accepts the web chat's token
@@ -103,25 +152,8 @@ type Verified = { ok: true; claims: Claims } | { ok: false; reason: 'malformed' 
  */
 export { issueToken as issueDirectLineToken, verifyToken as verifyDirectLineToken, type Claims as DirectLineClaims };
 
-function verifyToken(token: string, secret: string, nowSeconds: number): Verified {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== TOKEN_PREFIX) return { ok: false, reason: 'malformed' };
-  const [, payload = '', mac = ''] = parts;
-  // Compare the text, not decoded bytes: Buffer's base64url decoder skips stray characters, so
-  // byte comparison would accept many spellings of one token.
-  const expected = Buffer.from(sign(payload, secret).toString('base64url'));
-  const given = Buffer.from(mac);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  const claims = ClaimsSchema.safeParse(parsed);
-  if (!claims.success) return { ok: false, reason: 'malformed' };
-  if (claims.data.exp <= nowSeconds) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: claims.data };
+function verifyToken(token: string, secret: string, nowSeconds: number): SignedCheck<Claims> {
+  return verifySignedValue(TOKEN_PREFIX, token, secret, ClaimsSchema, nowSeconds);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +191,8 @@ const UserSchema = z.object({
 const Locale = z.string().max(35).regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/);
 
 const GenerateBody = z.object({
-  user: UserSchema,
+  /** Development only: production takes the user from the sign-in session and refuses this. */
+  user: UserSchema.optional(),
   /** Lets a reloaded page rejoin its conversation; ignored unless it belongs to that user. */
   conversationId: z.string().max(128).optional(),
 });
@@ -255,6 +288,8 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   const limits: DirectLineLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const conversations = new Map<string, Conversation>();
+  const allowClientChosenIds = options.allowClientChosenIds ?? true;
+  const connectorToken = options.connectorToken ? Buffer.from(`Bearer ${options.connectorToken}`) : null;
 
   // ---- conversation store -------------------------------------------------------------------
 
@@ -341,27 +376,57 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     return conversation;
   }
 
-  function tokenFor(user: { id: string; name: string }, conversationId?: string): { token: string; expires_in: number } {
-    const claims: Claims = {
-      sub: user.id,
-      name: user.name,
-      ...(conversationId ? { conv: conversationId } : {}),
-      exp: Math.floor(now() / 1000) + limits.tokenLifetimeSeconds,
-    };
-    return { token: issueToken(claims, options.tokenSecret), expires_in: limits.tokenLifetimeSeconds };
+  /** `notAfter`: a signed-in user's session end; the token may not outlive it. */
+  function tokenFor(user: { id: string; name: string }, conversationId?: string, notAfter?: number): { token: string; expires_in: number } {
+    const nowSeconds = Math.floor(now() / 1000);
+    const exp = Math.min(nowSeconds + limits.tokenLifetimeSeconds, notAfter ?? Infinity);
+    const claims: Claims = { sub: user.id, name: user.name, ...(conversationId ? { conv: conversationId } : {}), exp };
+    return { token: issueToken(claims, options.tokenSecret), expires_in: exp - nowSeconds };
   }
 
-  function conversationResponse(conversation: Conversation) {
-    return { conversationId: conversation.id, ...tokenFor(conversation.user, conversation.id) };
+  function conversationResponse(conversation: Conversation, notAfter?: number) {
+    return { conversationId: conversation.id, ...tokenFor(conversation.user, conversation.id, notAfter) };
+  }
+
+  /**
+   * Whose token this request may have. A signed-in session always wins and cannot be overridden by
+   * the body; without one, only development takes the page's word for who it is.
+   */
+  function requester(req: Request, claimed: { id: string; name?: string | undefined } | undefined): { user: { id: string; name: string }; notAfter?: number } {
+    const signedIn = options.identify?.(req) ?? null;
+    if (signedIn) {
+      if (claimed && claimed.id !== signedIn.id) throw new HttpError(403, 'Forbidden', 'The user id comes from the sign-in, not the client');
+      return { user: { id: signedIn.id, name: signedIn.name }, notAfter: signedIn.expiresAtSeconds };
+    }
+    if (!allowClientChosenIds) {
+      if (claimed) throw new HttpError(403, 'Forbidden', 'The user id comes from the sign-in, not the client');
+      throw new HttpError(401, 'NotSignedIn', 'Sign in first');
+    }
+    if (!claimed) throw new HttpError(400, 'BadArgument', 'Invalid request body at user: required');
+    return { user: { id: claimed.id, name: claimed.name ?? claimed.id } };
+  }
+
+  function requireConnectorToken(req: Request): void {
+    if (!connectorToken) return;
+    const given = Buffer.from(req.header('authorization', ''));
+    if (given.length !== connectorToken.length || !timingSafeEqual(given, connectorToken)) {
+      throw new HttpError(401, 'Unauthorized', 'The request is not authorized');
+    }
   }
 
   // ---- handlers -----------------------------------------------------------------------------
 
   type Handler = (req: Request, res: Response) => Promise<void>;
 
-  function handle(handler: Handler) {
+  /** `client`: a route browsers call, limited per address; the connector side is the bot's own. */
+  function handle(handler: Handler, side: 'client' | 'connector' = 'connector') {
     return async (req: Request, res: Response): Promise<void> => {
       try {
+        if (side === 'client' && options.addressLimiter) {
+          const verdict = await options.addressLimiter.consume(clientAddress(req, options.trustProxy ?? false));
+          if (!verdict.ok) return sendTooManyRequests(res, verdict.retryAfterSeconds);
+        }
+        if (side === 'connector') requireConnectorToken(req);
         await handler(req, res);
       } catch (error) {
         if (res.headersSent) return;
@@ -380,25 +445,28 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   server.post(
     `${dl}/tokens/generate`,
     handle(async (req, res) => {
-      const body = parseBody(GenerateBody, req.body);
-      const user = { id: body.user.id, name: body.user.name ?? body.user.id };
+      const body = parseBody(GenerateBody, req.body ?? {});
+      const { user, notAfter } = requester(req, body.user);
       const existing = body.conversationId ? conversations.get(body.conversationId) : undefined;
       if (existing && existing.user.id === user.id) {
         touch(existing);
-        sendJson(res, 200, conversationResponse(existing));
+        sendJson(res, 200, conversationResponse(existing, notAfter));
       } else {
-        sendJson(res, 200, tokenFor(user));
+        sendJson(res, 200, tokenFor(user, undefined, notAfter));
       }
-    }),
+    }, 'client'),
   );
 
   server.post(
     `${dl}/tokens/refresh`,
     handle(async (req, res) => {
       const claims = claimsOf(req);
+      // A signed-in user's token is renewed only while the session that vouched for it lasts.
+      const signedIn = options.identify?.(req) ?? null;
+      if (!allowClientChosenIds && signedIn?.id !== claims.sub) throw new HttpError(401, 'NotSignedIn', 'Sign in first');
       const user = { id: claims.sub, name: claims.name };
-      sendJson(res, 200, { ...(claims.conv ? { conversationId: claims.conv } : {}), ...tokenFor(user, claims.conv) });
-    }),
+      sendJson(res, 200, { ...(claims.conv ? { conversationId: claims.conv } : {}), ...tokenFor(user, claims.conv, signedIn?.expiresAtSeconds) });
+    }, 'client'),
   );
 
   server.post(
@@ -433,16 +501,17 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
       options.deliverToBot(update).catch((error: unknown) => {
         options.log?.warn({ err: error, conversationId: conversation.id }, 'directline: bot refused conversationUpdate');
       });
-    }),
+    }, 'client'),
   );
 
   // DirectLineJS calls this to resume a conversation it was given an id for (e.g. after a reload).
   server.get(
     `${dl}/conversations/:conversationId`,
     handle(async (req, res) => {
-      const conversation = conversationFor(req, claimsOf(req));
-      sendJson(res, 200, conversationResponse(conversation));
-    }),
+      const claims = claimsOf(req);
+      const conversation = conversationFor(req, claims);
+      sendJson(res, 200, conversationResponse(conversation, claims.exp));
+    }, 'client'),
   );
 
   server.post(
@@ -451,6 +520,10 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
       const claims = claimsOf(req);
       const conversation = conversationFor(req, claims);
       const body = parseBody(ClientActivityBody, req.body);
+      if (options.userLimiter) {
+        const verdict = await options.userLimiter.consume(`${CHANNEL_ID}:${claims.sub}`);
+        if (!verdict.ok) return sendTooManyRequests(res, verdict.retryAfterSeconds);
+      }
       const activity = append(conversation, (id) => ({
         ...stripUndefined(body),
         id,
@@ -469,7 +542,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
         throw new HttpError(502, 'BotError', 'The bot did not accept the activity');
       }
       sendJson(res, 200, { id: activity.id });
-    }),
+    }, 'client'),
   );
 
   server.get(
@@ -482,7 +555,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
       const page = conversation.entries.filter((entry) => entry.seq > watermark).slice(0, limits.pageSize);
       const last = page.at(-1)?.seq ?? Math.max(watermark, conversation.nextSeq - 1);
       sendJson(res, 200, { activities: page.map((entry) => entry.activity), watermark: String(last) });
-    }),
+    }, 'client'),
   );
 
   // ---- Bot Connector side (anonymous) --------------------------------------------------------

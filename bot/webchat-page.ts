@@ -1,6 +1,7 @@
 /**
- * The local web chat page: Microsoft Web Chat served from node_modules (no CDN), with a
- * development-only picker that lets you act as one of the demo identities.
+ * The web chat page: Microsoft Web Chat served from node_modules (no CDN). With web sign-in
+ * configured it offers the sign-in buttons and chats as the signed-in person; otherwise, in
+ * development only, a picker lets you act as one of the demo identities.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,10 +12,13 @@ import { promisify } from 'node:util';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { DemoIdentity } from './directline.ts';
+import { t } from '../adaptive-cards/texts.ts';
 
 export interface WebChatPageOptions {
   identities: DemoIdentity[];
   allowIdentityPicker: boolean;
+  /** Configured web sign-in providers (bot/web-signin.ts); when any, the page signs in instead of picking. */
+  signInProviders?: ('idporten' | 'entra')[];
   /** Where DirectLineJS finds the Direct Line API, e.g. '/v3/directline' or an absolute URL. */
   directLineDomain: string;
 }
@@ -82,7 +86,7 @@ function sendAsset(req: Request, res: Response, asset: StaticAsset): Promise<voi
   return Promise.resolve();
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -121,12 +125,56 @@ ${groups}
 </form>`;
 }
 
+const SIGN_IN_TEXTS = {
+  idporten: { button: 'webSignIn.idporten', hint: 'webSignIn.idportenHint' },
+  entra: { button: 'webSignIn.entra', hint: 'webSignIn.entraHint' },
+} as const;
+
+function signInHtml(providers: ('idporten' | 'entra')[]): string {
+  const options = providers
+    .map(
+      (id) => `<form method="get" action="/auth/login/${id}" class="signin-option">
+<button type="submit" class="primary" id="signin-${id}" aria-describedby="signin-${id}-hint">${escapeHtml(t('nb', SIGN_IN_TEXTS[id].button))}</button>
+<p id="signin-${id}-hint" class="hint">${escapeHtml(t('nb', SIGN_IN_TEXTS[id].hint))}</p>
+</form>`,
+    )
+    .join('\n');
+  return `<header class="topbar">
+<h1>Dugnad</h1>
+<div class="session" id="session" hidden>
+<p id="who" class="who-text">${escapeHtml(t('nb', 'webSignIn.signedIn'))}</p>
+<form method="post" action="/auth/logout"><button type="submit" id="logout" class="secondary">${escapeHtml(t('nb', 'webSignIn.logout'))}</button></form>
+</div>
+</header>
+<main id="main" class="main">
+<section id="signin" class="picker" aria-labelledby="signin-intro" hidden>
+<p id="signin-intro" class="intro">${escapeHtml(t('nb', 'webSignIn.intro'))}</p>
+<p id="picker-error" class="error" role="alert"></p>
+${options}
+</section>
+<section id="chat-section" class="chat-section" aria-labelledby="chat-heading" hidden>
+<h2 id="chat-heading" class="visually-hidden">Samtale</h2>
+<div id="chat" class="chat"></div>
+</section>
+</main>`;
+}
+
 function pageHtml(options: WebChatPageOptions, webChatUrl: string): string {
+  const signInProviders = options.signInProviders ?? [];
+  const mode = signInProviders.length > 0 ? 'signin' : options.allowIdentityPicker ? 'picker' : 'off';
   const config = {
+    mode,
     identities: options.identities,
     directLineDomain: options.directLineDomain.replace(/\/+$/, ''),
+    chatFailed: t('nb', 'webSignIn.chatFailed'),
   };
-  const body = options.allowIdentityPicker
+  const scripts = `<script type="application/json" id="dugnad-config">${jsonForScript(config)}</script>
+<script src="${webChatUrl}" defer></script>
+<script src="/webchat/app.js" defer></script>`;
+  const body = mode === 'signin'
+    ? `${signInHtml(signInProviders)}
+${scripts}`
+    : mode === 'picker'
     ? `<header class="topbar">
 <h1>Dugnad</h1>
 <div class="session" id="session" hidden>
@@ -141,9 +189,7 @@ ${pickerHtml(options.identities)}
 <div id="chat" class="chat"></div>
 </section>
 </main>
-<script type="application/json" id="dugnad-config">${jsonForScript(config)}</script>
-<script src="${webChatUrl}" defer></script>
-<script src="/webchat/app.js" defer></script>`
+${scripts}`
     : `<header class="topbar"><h1>Dugnad</h1></header>
 <main id="main" class="main">
 <div class="notice">

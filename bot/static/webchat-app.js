@@ -1,5 +1,5 @@
-// The development web chat page. A classic script (no bundler) loaded after Web Chat's UMD bundle,
-// which defines window.WebChat.
+// The web chat page: the development picker (mode 'picker') or the signed-in chat (mode 'signin').
+// A classic script (no bundler) loaded after Web Chat's UMD bundle, which defines window.WebChat.
 (() => {
   'use strict';
 
@@ -62,6 +62,9 @@
   const config = JSON.parse(document.getElementById('dugnad-config').textContent);
   const domain = config.directLineDomain;
   const identities = config.identities;
+  const mode = config.mode || 'picker';
+  const SIGNED_IN_KEY = 'dugnad.webchat.signin.v1';
+  const signin = document.getElementById('signin');
 
   const picker = document.getElementById('picker');
   const pickerError = document.getElementById('picker-error');
@@ -101,13 +104,18 @@
     }
   }
 
-  function tokenExpiresAt(token) {
+  function tokenClaims(token) {
     try {
       const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-      return JSON.parse(atob(payload)).exp * 1000;
+      return JSON.parse(atob(payload));
     } catch {
-      return Infinity;
+      return {};
     }
+  }
+
+  function tokenExpiresAt(token) {
+    const exp = tokenClaims(token).exp;
+    return typeof exp === 'number' ? exp * 1000 : Infinity;
   }
 
   // Web Chat 4.18 sends an Action.Submit without replyToId, unlike Teams. The bot updates a card
@@ -166,7 +174,7 @@
   function applyLanguage(locale) {
     const text = TEXT[locale];
     document.documentElement.lang = text.lang;
-    switchUser.textContent = text.switchUser;
+    if (switchUser) switchUser.textContent = text.switchUser;
     chatHeading.textContent = text.conversation;
     return text;
   }
@@ -200,17 +208,27 @@
     chatSection.hidden = false;
     main.classList.add('chat-open');
 
-    const response = await fetch(`${domain}/tokens/generate`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        user: { id: identity.id, name: identity.name },
-        ...(choice.conversationId ? { conversationId: choice.conversationId } : {}),
-      }),
+    const response = await requestToken({
+      user: { id: identity.id, name: identity.name },
+      ...(choice.conversationId ? { conversationId: choice.conversationId } : {}),
     });
     if (!response.ok) throw new Error(`token request failed: ${response.status}`);
-    const { token, conversationId } = await response.json();
+    openChat(await response.json(), choice.locale, { id: identity.id, name: identity.name }, (conversationId) =>
+      saveChoice({ ...choice, conversationId }),
+    );
+  }
 
+  function requestToken(body) {
+    // Same origin, so the sign-in session cookie (HttpOnly) goes along; the page never sees it.
+    return fetch(`${domain}/tokens/generate`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  function openChat({ token, conversationId }, locale, user, remember) {
     // With a conversationId DirectLineJS resumes that conversation and replays its history;
     // without one it starts a new conversation and the bot greets.
     directLine = window.WebChat.createDirectLine({
@@ -219,13 +237,11 @@
       domain,
       webSocket: false,
       pollingInterval: 500,
-      conversationStartProperties: { locale: choice.locale },
+      conversationStartProperties: { locale },
     });
     directLine.connectionStatus$.subscribe({
       next(status) {
-        if (status === ONLINE && directLine.conversationId) {
-          saveChoice({ ...choice, conversationId: directLine.conversationId });
-        }
+        if (status === ONLINE && directLine.conversationId) remember(directLine.conversationId);
       },
     });
 
@@ -233,15 +249,68 @@
       {
         directLine,
         store: window.WebChat.createStore({}, storeMiddleware),
-        userID: identity.id,
-        username: identity.name,
-        locale: choice.locale,
+        userID: user.id,
+        username: user.name,
+        locale,
         styleOptions: STYLE_OPTIONS,
         attachmentMiddleware,
       },
       chatElement,
     );
     focusSendBox();
+  }
+
+  // ---- signed-in mode ------------------------------------------------------------------------
+
+  function showSignIn(message) {
+    session.hidden = true;
+    chatSection.hidden = true;
+    main.classList.remove('chat-open');
+    signin.hidden = false;
+    pickerError.textContent = message || '';
+  }
+
+  async function startSignedIn() {
+    let stored = null;
+    try {
+      stored = JSON.parse(sessionStorage.getItem(SIGNED_IN_KEY) || 'null');
+    } catch {
+      // unreadable storage: start a new conversation
+    }
+    const response = await requestToken(stored && stored.conversationId ? { conversationId: stored.conversationId } : {});
+    if (response.status === 401) return showSignIn();
+    if (!response.ok) throw new Error(`token request failed: ${response.status}`);
+    const body = await response.json();
+    signin.hidden = true;
+    session.hidden = false;
+    chatSection.hidden = false;
+    main.classList.add('chat-open');
+    // The user id is the server's (bound into the token); Web Chat needs it to tell our messages apart.
+    const userId = tokenClaims(body.token).sub;
+    openChat(body, 'nb-NO', { id: userId, name: '' }, (conversationId) => {
+      try {
+        sessionStorage.setItem(SIGNED_IN_KEY, JSON.stringify({ conversationId }));
+      } catch {
+        // private mode: a reload starts a new conversation
+      }
+    });
+  }
+
+  if (mode === 'signin') {
+    pickerError.tabIndex = -1;
+    document.getElementById('logout').addEventListener('click', () => {
+      try {
+        sessionStorage.removeItem(SIGNED_IN_KEY);
+      } catch {
+        // nothing stored
+      }
+      if (directLine) directLine.end();
+    });
+    startSignedIn().catch((error) => {
+      console.error(error);
+      showSignIn(config.chatFailed);
+    });
+    return;
   }
 
   function start(choice) {

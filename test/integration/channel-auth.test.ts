@@ -238,7 +238,7 @@ describe('with app credentials, POST /api/messages', () => {
 
 describe('configuration', () => {
   it('refuses a custom OpenID metadata URL in production', () => {
-    const production = { NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://db/x', PUBLIC_BASE_URL: 'https://dugnad.example' };
+    const production = { NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://db/x', PUBLIC_BASE_URL: 'https://dugnad.example', WEB_CHAT_ENABLED: 'false' };
     expect(() => loadConfig({ ...production, BOT_OPENID_METADATA_URL: openIdUrl })).toThrow(/BOT_OPENID_METADATA_URL is for tests only/);
     const c = loadConfig({ ...production, ALLOWED_TENANT_IDS: ` ${TENANT.toUpperCase()} , other ` });
     expect(c.ALLOWED_TENANT_IDS).toEqual([TENANT, 'other']);

@@ -48,7 +48,8 @@ export async function startTestApp(
   } = {},
 ): Promise<TestApp> {
   const redisUrl = opts.redisUrl ?? REDIS_URL;
-  const port = await freePort();
+  // A test that must know the URL before the app exists (an OIDC redirect URI) passes PORT itself.
+  const port = opts.env?.PORT ? Number(opts.env.PORT) : await freePort();
   const prefix = `dugnad-test-${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
     NODE_ENV: 'development',

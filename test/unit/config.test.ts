@@ -53,10 +53,30 @@ describe('config', () => {
     const base = { NODE_ENV: 'production', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw' };
     expect(fail(base)).toMatch(/REDIS_URL is required in production/);
     expect(fail({ ...base, REDIS_URL: 'redis://r:6379' })).toMatch(/DATABASE_URL is required/);
-    const c = loadConfig({ ...base, REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://db/x', PUBLIC_BASE_URL: 'https://dugnad.example' });
+    const c = loadConfig({ ...base, REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://db/x', PUBLIC_BASE_URL: 'https://dugnad.example', ALLOWED_TENANT_IDS: '*', WEB_CHAT_ENABLED: 'false' });
     expect(c.HOST).toBe('0.0.0.0');
     expect(c.RUN_WORKERS).toBe(false);
     expect(c.SEED_DEMO).toBe(false);
     expect(c.anonymous).toBe(false);
+    expect(c.ALLOWED_TENANT_IDS).toEqual([]);
+  });
+
+  it('refuses production without a tenant allow-list, or a web chat without sign-in', () => {
+    const base = { NODE_ENV: 'production', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://db/x', PUBLIC_BASE_URL: 'https://dugnad.example' };
+    expect(fail(base)).toMatch(/^Configuration error: ALLOWED_TENANT_IDS is required in production/);
+    const tenants = { ...base, ALLOWED_TENANT_IDS: 'tenant-a' };
+    expect(fail(tenants)).toMatch(/^Configuration error: OIDC_IDPORTEN_ISSUER or OIDC_ENTRA_ISSUER .* is required in production while WEB_CHAT_ENABLED is true/);
+    const idporten = { OIDC_IDPORTEN_ISSUER: 'https://idporten.example', OIDC_IDPORTEN_CLIENT_ID: 'client', OIDC_IDPORTEN_CLIENT_SECRET: 'shh-secret' };
+    expect(fail({ ...tenants, ...idporten })).toMatch(/DIRECTLINE_TOKEN_SECRET is required in production/);
+    const secret = { DIRECTLINE_TOKEN_SECRET: 'x'.repeat(32) };
+    expect(fail({ ...tenants, ...idporten, ...secret, OIDC_IDPORTEN_ISSUER: 'http://idporten.example' })).toMatch(/OIDC_IDPORTEN_ISSUER must be an https URL in production/);
+    // Half a provider names the missing part, and never echoes the secret.
+    const half = fail({ ...tenants, ...secret, OIDC_ENTRA_ISSUER: 'https://login.example/t/v2.0', OIDC_ENTRA_CLIENT_SECRET: 'shh-secret' });
+    expect(half).toMatch(/OIDC_ENTRA_CLIENT_ID is required when OIDC_ENTRA_ISSUER is set/);
+    expect(half).not.toContain('shh-secret');
+    const c = loadConfig({ ...tenants, ...idporten, ...secret });
+    expect(c.oidcProviders.map((p) => p.id)).toEqual(['idporten']);
+    expect(c.OIDC_REDIRECT_URL).toBe('https://dugnad.example/auth/callback');
+    expect(loadConfig({ ...tenants, WEB_CHAT_ENABLED: 'false' }).oidcProviders).toEqual([]);
   });
 });

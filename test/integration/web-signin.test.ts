@@ -1,0 +1,199 @@
+// Web sign-in in production mode against a local OpenID Connect provider (oidc-provider on
+// 127.0.0.1, no network): the full flow from the sign-in button's URL to a bot reply over Direct
+// Line as the signed-in identity, and every way around it refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
+import { browse, CookieJar, signInThrough, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.ts';
+import { webUserId } from '../../bot/web-signin.ts';
+import { issueDirectLineToken } from '../../bot/directline.ts';
+
+const APP_ID = '00000000-0000-4000-8000-0000000000a7';
+const SECRET = 'web-signin-test-secret-0123456789abcdef';
+const SESSION = '__Host-dugnad-session';
+
+let app: TestApp;
+let idp: TestOidcProvider;
+const clock = new VirtualClock();
+
+beforeAll(async () => {
+  const [appPort, idpPort] = [await freePort(), await freePort()];
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  idp = await startOidcProvider({ port: idpPort, redirectUri: `${appUrl}/auth/callback` });
+  app = await startTestApp({
+    workers: false,
+    now: clock.now,
+    env: {
+      NODE_ENV: 'production',
+      PORT: String(appPort),
+      PUBLIC_BASE_URL: appUrl,
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'not-used-in-this-test',
+      DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+      ALLOWED_TENANT_IDS: '*',
+      SERVICE_URL_HOSTS: '127.0.0.1',
+      DIRECTLINE_TOKEN_SECRET: SECRET,
+      OIDC_IDPORTEN_ISSUER: idp.issuer,
+      OIDC_IDPORTEN_CLIENT_ID: idp.clientId,
+      OIDC_IDPORTEN_CLIENT_SECRET: idp.clientSecret,
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await idp?.close();
+});
+
+async function signedIn(login: string): Promise<CookieJar> {
+  const jar = new CookieJar();
+  const callback = await signInThrough(jar, app.url, 'idporten', login);
+  expect(callback.status).toBe(302);
+  expect(callback.headers.get('location')).toBe('/');
+  const setCookie = callback.headers.getSetCookie().find((c) => c.startsWith(`${SESSION}=`))!;
+  expect(setCookie).toMatch(/HttpOnly/);
+  expect(setCookie).toMatch(/Secure/);
+  expect(setCookie).toMatch(/SameSite=Lax/);
+  return jar;
+}
+
+function chatToken(jar: CookieJar | null, body: unknown = {}): Promise<Response> {
+  return fetch(`${app.url}/v3/directline/tokens/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(jar ? { cookie: jar.header(app.url) } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+function claimsOf(token: string): { sub: string; exp: number } {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+}
+
+type Activity = { id: string; type: string; text?: string; from: { id: string; role?: string }; attachments?: unknown[] };
+
+async function activities(conversationId: string, token: string): Promise<Activity[]> {
+  const res = await fetch(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { activities: Activity[] }).activities;
+}
+
+describe('web sign-in (production mode)', () => {
+  it('signs in, gets a chat token bound to the identity, and chats with the bot as that person', async () => {
+    const jar = await signedIn('citizen-1');
+    const res = await chatToken(jar);
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    const userId = webUserId(idp.issuer, 'citizen-1');
+    expect(claimsOf(token).sub).toBe(userId);
+
+    const started = await fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"locale":"nb-NO"}' });
+    expect(started.status).toBe(201);
+    const { conversationId, token: convToken } = (await started.json()) as { conversationId: string; token: string };
+
+    // The greeting (from the conversationUpdate) comes back over Direct Line…
+    await expect.poll(async () => (await activities(conversationId, convToken)).filter((a) => a.from.role === 'bot').length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const before = (await activities(conversationId, convToken)).length;
+    // …and so does the answer to a message.
+    const posted = await fetch(`${app.url}/v3/directline/conversations/${conversationId}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${convToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'hei', from: { id: 'someone-else' } }),
+    });
+    expect(posted.status).toBe(200);
+    await expect.poll(async () => (await activities(conversationId, convToken)).slice(before).filter((a) => a.from.role === 'bot').length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const mine = (await activities(conversationId, convToken)).filter((a) => a.from.role === 'user');
+    expect(mine.map((a) => a.from.id)).toEqual([userId]);
+
+    // The bot knows the person by the id the sign-in gave, and can reach them there later.
+    const rows = await app.db.query<{ user_id: string; conversation_ref: { serviceUrl: string; user: { id: string } } }>(
+      `SELECT user_id, conversation_ref FROM chat_identities WHERE channel_id = 'webchat'`,
+    );
+    expect(rows.map((r) => r.user_id)).toEqual([userId]);
+    expect(rows[0]!.conversation_ref.user.id).toBe(userId);
+    expect(rows[0]!.conversation_ref.serviceUrl).toBe(app.url);
+  }, 60_000);
+
+  it('refuses a client-chosen user id, with or without a session', async () => {
+    expect((await chatToken(null, { user: { id: 'demo-frivillig-01', name: 'Astrid' } })).status).toBe(403);
+    expect((await chatToken(null)).status).toBe(401);
+    const jar = await signedIn('citizen-2');
+    expect((await chatToken(jar, { user: { id: 'demo-frivillig-01' } })).status).toBe(403);
+    // Its own id, sent back, is fine.
+    expect((await chatToken(jar, { user: { id: webUserId(idp.issuer, 'citizen-2') } })).status).toBe(200);
+  }, 30_000);
+
+  it('has no development identities: no picker, no dev token, no anonymous turn', async () => {
+    const html = await (await fetch(`${app.url}/`)).text();
+    expect(html).toContain('"mode":"signin"');
+    expect(html).not.toContain('name="identity"');
+    expect(html).toContain('/auth/login/idporten');
+    // A chat token forged with a different secret, or refreshed without a session, is refused.
+    const forged = issueDirectLineToken({ sub: 'demo-frivillig-01', name: 'x', exp: Math.floor(Date.now() / 1000) + 600 }, 'another-secret-0123456789abcdef0123');
+    expect((await fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
+    const genuine = issueDirectLineToken({ sub: 'demo-frivillig-01', name: 'x', exp: Math.floor(Date.now() / 1000) + 600 }, SECRET);
+    expect((await fetch(`${app.url}/v3/directline/tokens/refresh`, { method: 'POST', headers: { authorization: `Bearer ${genuine}` } })).status).toBe(401);
+    // The web chat's activity posted straight to /api/messages has no channel token: refused, nothing stored.
+    const count = async () => (await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM chat_identities WHERE user_id = 'demo-frivillig-01' AND channel_id = 'webchat'`))[0]!.n;
+    const res = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', id: 'x1', channelId: 'webchat', serviceUrl: app.url, from: { id: 'demo-frivillig-01' }, recipient: { id: 'dugnad-bot' }, conversation: { id: 'c1' }, text: 'hei' }),
+    });
+    expect(res.status).toBe(401);
+    expect(await count()).toBe(0);
+    // Nor can anyone but the bot write into a conversation through the connector side.
+    expect((await fetch(`${app.url}/v3/conversations/any/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"x"}' })).status).toBe(401);
+  });
+
+  it('refuses a callback whose state does not match', async () => {
+    const jar = new CookieJar();
+    const res = await signInThrough(jar, app.url, 'idporten', 'citizen-3', (authorize) => authorize.searchParams.set('state', 'forged-state'));
+    expect(res.status).toBe(400);
+    expect(jar.get(app.url, SESSION)).toBeUndefined();
+    expect((await chatToken(jar)).status).toBe(401);
+  }, 30_000);
+
+  it('refuses an ID token whose nonce does not match', async () => {
+    const jar = new CookieJar();
+    const res = await signInThrough(jar, app.url, 'idporten', 'citizen-4', (authorize) => authorize.searchParams.set('nonce', 'forged-nonce'));
+    expect(res.status).toBe(400);
+    expect(jar.get(app.url, SESSION)).toBeUndefined();
+  }, 30_000);
+
+  it('refuses a callback without the login cookie (no PKCE verifier, no state)', async () => {
+    const jar = new CookieJar();
+    const start = await browse(jar, `${app.url}/auth/login/idporten`);
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.headers.get('location')!);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('nonce')).toBeTruthy();
+    const other = new CookieJar();
+    const res = await browse(other, `${app.url}/auth/callback?code=abc&state=${authorize.searchParams.get('state')}`);
+    expect(res.status).toBe(400);
+  });
+
+  it('refuses a tampered or expired session, and logs out', async () => {
+    const jar = await signedIn('citizen-5');
+    const session = jar.get(app.url, SESSION)!;
+    const [prefix, payload, mac] = session.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
+    const tampered = new CookieJar();
+    tampered.set(app.url, SESSION, `${prefix}.${Buffer.from(JSON.stringify({ ...claims, uid: 'web-somebody-else' })).toString('base64url')}.${mac}`);
+    expect((await chatToken(tampered)).status).toBe(401);
+
+    // A chat token never outlives the session it was issued for.
+    const res = await chatToken(jar);
+    expect(res.status).toBe(200);
+    expect(claimsOf(((await res.json()) as { token: string }).token).exp).toBeLessThanOrEqual(claims.exp);
+
+    clock.offsetMs += 61 * 60 * 1000;
+    try {
+      expect((await chatToken(jar)).status).toBe(401);
+    } finally {
+      clock.offsetMs = 0;
+    }
+    expect((await chatToken(jar)).status).toBe(200);
+    const out = await browse(jar, `${app.url}/auth/logout`, { method: 'POST' });
+    expect(out.status).toBe(303);
+    expect((await chatToken(jar)).status).toBe(401);
+  }, 30_000);
+});
