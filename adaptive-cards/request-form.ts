@@ -9,6 +9,7 @@ import { languageChoices } from './choices.ts';
 import { formatDuration } from './format.ts';
 import { formKit, inputString, PHONE_PATTERN, type FormErrors, type FormValues } from './form.ts';
 import { t } from './texts.ts';
+import { seriesInputs, type SeriesField } from './series-form.ts';
 
 export type RequestField = keyof (typeof helpRequestFields)['shape'];
 
@@ -27,8 +28,8 @@ export interface RequestFormInput {
   /** The persons this staff member may post requests for. Empty: the card asks to register one. */
   persons: readonly PersonOption[];
   groups: readonly GroupOption[];
-  values?: FormValues<RequestField>;
-  errors?: FormErrors<RequestField>;
+  values?: FormValues<RequestField | SeriesField>;
+  errors?: FormErrors<RequestField | SeriesField>;
   /** Today in Europe/Oslo as YYYY-MM-DD: earliest date in the picker. */
   today?: string;
   /** A caregiver asks for the person they care for: no staff-only requirements. */
@@ -59,7 +60,7 @@ export function requestFormCard(ctx: CardContext, input: RequestFormInput): Adap
     );
   }
 
-  const f = formKit<RequestField>(locale, input.values, input.errors);
+  const f = formKit<RequestField | SeriesField>(locale, input.values, input.errors);
   const durations: Choice[] = DURATION_CHOICES.map((m) => ({ title: formatDuration(locale, m), value: String(m) }));
   const given = inputString(input.values?.durationMinutes);
   if (given && /^\d+$/.test(given) && !durations.some((d) => d.value === given)) {
@@ -88,6 +89,8 @@ export function requestFormCard(ctx: CardContext, input: RequestFormInput): Adap
       invalidKey: 'error.duration',
       defaultValue: String(DEFAULT_DURATION),
     }),
+    // A caregiver may ask for the same time every week or every other week (issue 5).
+    ...(caregiver ? seriesInputs<RequestField>(locale, f, input.today) : []),
     ...f.time('flexibleUntilTime', t(locale, 'request.flexibleUntil')),
     text(t(locale, 'request.flexibleHint'), { isSubtle: true, size: 'small', spacing: 'small' }),
     ...f.text('district', t(locale, 'request.district'), { required: true, maxLength: 60 }),

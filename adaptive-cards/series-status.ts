@@ -1,0 +1,40 @@
+// A caregiver's recurring visits in plain words: the rule, who the regular volunteer is (first name
+// only) or that we are still looking, and a button to cancel the rest of the series. Each visit's own
+// status is in the request list beside it.
+import type { Locale } from '../domain/types.ts';
+import { actionButton } from './action.ts';
+import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
+import { actionSet, adaptiveCard, container, heading, text } from './card.ts';
+import { formatDate } from './format.ts';
+import { seriesRuleText } from './series-offer.ts';
+import { t } from './texts.ts';
+
+export interface CaregiverSeriesItem {
+  seriesId: string;
+  groupLabel: string;
+  personFirstName: string;
+  nextStart: Date;
+  intervalWeeks: 1 | 2;
+  lastVisit: Date;
+  status: 'open' | 'taken' | 'released';
+  regularFirstName: string | null;
+}
+
+export function seriesStatusText(locale: Locale, s: CaregiverSeriesItem): string {
+  if (s.status === 'taken') return t(locale, 'series.status.taken', { name: s.regularFirstName ?? '' });
+  return t(locale, s.status === 'open' ? 'series.status.open' : 'series.status.released');
+}
+
+export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly CaregiverSeriesItem[] }): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const body: CardElement[] = [heading(t(locale, 'series.listTitle'))];
+  for (const s of input.series) {
+    body.push(container([
+      text(`${s.groupLabel} · ${s.personFirstName}`, { weight: 'bolder' }),
+      text(t(locale, 'series.ruleUntil', { rule: seriesRuleText(locale, { startsAt: s.nextStart, intervalWeeks: s.intervalWeeks }), last: formatDate(locale, s.lastVisit) }), { spacing: 'none' }),
+      text(seriesStatusText(locale, s), { spacing: 'small' }),
+      actionSet([actionButton(channel, t(locale, 'series.cancelAll'), { action: 'caregiver.series.cancel', seriesId: s.seriesId }, { style: 'destructive' })]),
+    ], { separator: true, spacing: 'medium' }));
+  }
+  return adaptiveCard(ctx, body, { fallbackText: t(locale, 'series.listTitle') });
+}

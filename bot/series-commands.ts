@@ -1,0 +1,145 @@
+// Recurring requests in chat: a caregiver asks for the same time every week or every other week,
+// sees the series beside their requests and can cancel the rest of it; a volunteer takes the whole
+// series (first accept wins), sees every visit with the details, and can step back from one visit
+// (the existing task cancel) or from them all.
+import { noticeCard } from '../adaptive-cards/notice.ts';
+import { seriesFields } from '../adaptive-cards/series-form.ts';
+import { seriesLeaveCard, seriesOfferCard, seriesOfferState, seriesRuleText, seriesTaskCard } from '../adaptive-cards/series-offer.ts';
+import { caregiverSeriesCard } from '../adaptive-cards/series-status.ts';
+import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
+import type { AdaptiveCard } from '../adaptive-cards/card.ts';
+import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
+import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, seriesOfCaregiver, seriesOfferForSend, seriesTasksOf } from '../infra/series.ts';
+import { seriesPublicView } from '../jobs/series.ts';
+import { osloWallClock } from '../domain/series.ts';
+import type { HelpRequest, Locale } from '../domain/types.ts';
+import type { Queryable } from '../infra/db.ts';
+import { formErrors, submittedValues } from './forms.ts';
+import { groupOptions } from './volunteer-commands.ts';
+import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { Turn } from './turn.ts';
+
+async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): Promise<string> {
+  return (await groupOptions(db, [request.centreId], locale)).find((g) => g.key === request.group)?.label ?? request.group;
+}
+
+const matchingOf = (deps: BotDeps) => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+
+/** The form asked for a repeat (every week or every other week). */
+export function asksForSeries(raw: Record<string, unknown>): boolean {
+  return raw.repeat === '1' || raw.repeat === '2';
+}
+
+/**
+ * A request form that repeats: the rule is checked, the series and its visits are stored, and the
+ * series is offered whole. Errors go back on the form (`form` rebuilds it with values and errors).
+ */
+export async function submitSeries(
+  deps: BotDeps,
+  turn: Turn,
+  fields: HelpRequestFields,
+  raw: Record<string, unknown>,
+  form: (values: FormValues<string>, errors: FormErrors<string>) => Promise<AdaptiveCard>,
+): Promise<void> {
+  const parsed = seriesFields.safeParse(raw);
+  let errors: FormErrors<string> = parsed.success ? {} : formErrors(parsed.error);
+  if (parsed.success && parsed.data.repeat !== 'none') {
+    const rule = { intervalWeeks: parsed.data.repeat === '2' ? (2 as const) : (1 as const), untilDate: parsed.data.untilDate, visitCount: parsed.data.visitCount };
+    const result = await createSeries(deps.db, {
+      centreId: turn.member!.centreIds[0] ?? '', createdBy: turn.member!.id, fields, rule, source: 'chat', now: turn.now, matching: matchingOf(deps),
+    });
+    if (result.ok) {
+      const text = result.status === 'waiting_consent' ? turn.t('request.waitingConsent') : turn.t('series.sent', { count: result.visits });
+      return turn.replace(noticeCard(turn.card, { text, tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
+    }
+    errors = result.errors;
+  }
+  await turn.replace(await form(submittedValues(raw), errors));
+}
+
+/** Beside the caregiver's request list: their series still running, each with «cancel every visit». */
+export async function sendCaregiverSeries(deps: BotDeps, turn: Turn): Promise<void> {
+  const list = await seriesOfCaregiver(deps.db, turn.member!.id, turn.now);
+  if (list.length === 0) return;
+  const items = await Promise.all(list.map(async (s) => {
+    const [person] = await deps.db.query<{ name: string | null }>('SELECT name FROM persons WHERE id = $1', [s.personId]);
+    const [regular] = s.regularVolunteerId ? await deps.db.query<{ name: string | null }>('SELECT name FROM members WHERE id = $1', [s.regularVolunteerId]) : [];
+    return {
+      seriesId: s.id,
+      groupLabel: await groupLabel(deps.db, s.anchor, turn.locale),
+      personFirstName: (person?.name ?? '').split(/\s+/)[0] ?? '',
+      nextStart: s.anchor.startsAt,
+      intervalWeeks: s.rule.intervalWeeks,
+      lastVisit: osloWallClock(s.lastDate, s.rule.time),
+      status: s.status === 'cancelled' ? ('released' as const) : s.status,
+      // First name only: all a caregiver sees of a volunteer.
+      regularFirstName: regular?.name ? (regular.name.split(/\s+/)[0] ?? null) : null,
+    };
+  }));
+  await turn.send(caregiverSeriesCard(turn.card, { series: items }));
+}
+
+export function seriesCommands(deps: BotDeps): CommandTable {
+  const { db } = deps;
+
+  const closedCard = async (turn: Turn, seriesOfferId: string) => {
+    const offer = await seriesOfferForSend(db, seriesOfferId, turn.now);
+    if (!offer || offer.volunteerId !== turn.member!.id) return turn.say('error.invalidAction');
+    const state = seriesOfferState(offer.status, offer.series.status);
+    await turn.replace(seriesOfferCard(turn.card, { seriesOfferId, view: seriesPublicView(offer.series), groupLabel: await groupLabel(db, offer.series.anchor, turn.locale), state }));
+  };
+
+  return {
+    'series.accept': async (turn, action) => {
+      const result = await acceptSeriesOffer(db, { seriesOfferId: action.seriesOfferId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
+      switch (result.outcome) {
+        case 'won':
+        case 'already_yours':
+          return turn.replace(seriesTaskCard(turn.card, {
+            seriesId: result.series.id,
+            view: seriesPublicView(result.series),
+            details: result.details,
+            groupLabel: await groupLabel(db, result.series.anchor, turn.locale),
+            visits: result.visits.map((v) => ({ assignmentId: v.assignmentId, startsAt: v.request.startsAt })),
+            justAccepted: result.outcome === 'won',
+          }));
+        case 'taken':
+        case 'closed':
+          return closedCard(turn, action.seriesOfferId);
+        case 'not_eligible':
+          return turn.say('series.notEligible');
+        case 'not_found':
+          return turn.say('error.invalidAction');
+      }
+    },
+
+    'series.decline': async (turn, action) => {
+      await declineSeriesOffer(db, { seriesOfferId: action.seriesOfferId, volunteerId: turn.member!.id, now: turn.now });
+      await closedCard(turn, action.seriesOfferId);
+    },
+
+    'series.leave.start': async (turn, action) => {
+      const series = await getSeries(db, action.seriesId, turn.now);
+      if (!series || series.regularVolunteerId !== turn.member!.id) return turn.say('series.notFound');
+      const remaining = await seriesTasksOf(db, series.id, turn.member!.id, turn.now);
+      await turn.send(seriesLeaveCard(turn.card, {
+        seriesId: series.id,
+        rule: seriesRuleText(turn.locale, { startsAt: series.anchor.startsAt, intervalWeeks: series.rule.intervalWeeks }),
+        groupLabel: await groupLabel(db, series.anchor, turn.locale),
+        remaining: remaining.length,
+      }));
+    },
+
+    'series.leave.confirm': async (turn, action) => {
+      const result = await leaveSeries(db, { seriesId: action.seriesId, volunteerId: turn.member!.id, now: turn.now, matching: matchingOf(deps) });
+      if (!result.ok) return turn.say('series.notFound');
+      await turn.replace(noticeCard(turn.card, { text: turn.t('series.left'), tone: 'success', menuButton: true }));
+    },
+
+    'caregiver.series.cancel': async (turn, action) => {
+      const result = await cancelSeries(db, { seriesId: action.seriesId, centreId: turn.member!.centreIds[0] ?? '', by: turn.member!.id, now: turn.now, onlyOwn: true });
+      if (!result.ok) return turn.say('error.invalidAction');
+      await turn.replace(noticeCard(turn.card, { text: turn.t('series.cancelledAll'), tone: 'success', menuButton: true }));
+    },
+  };
+}

@@ -1,0 +1,398 @@
+// Recurring requests: the rule (a series row) and its visits (help_requests rows with series_id and
+// occurrence). The series is first offered as a whole ("be the regular volunteer"); the first accept
+// takes every future visit; if nobody takes it within the wave time, the visits go out one by one as
+// ordinary requests. Cancelling and stepping back work per visit (the existing request and
+// assignment paths) or for the whole series (here).
+import type { Database, Queryable } from './db.ts';
+import { addOutbox } from './outbox.ts';
+import { audit, auditReveals } from './audit.ts';
+import { consentsOf, getPersonCentre } from './persons.ts';
+import { closeCancelledRequests, insertRequestRow, osloInstant, privateDetails, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { VOLUNTEER_MAY_ACCEPT } from './offers.ts';
+import { linkHolds } from './caregiver-links.ts';
+import { takeWave } from '../domain/matching.ts';
+import { consentState, mayBroadcast } from '../domain/consent.ts';
+import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
+import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
+import { expandSeries, lastVisitDate, seriesRuleError, type SeriesRule } from '../domain/series.ts';
+import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
+import type { HelpRequest, OfferStatus, PrivateRequestDetails } from '../domain/types.ts';
+
+type RequestRow = Parameters<typeof toHelpRequest>[0];
+
+export type SeriesStatus = 'open' | 'taken' | 'released' | 'cancelled';
+
+export interface SeriesView {
+  id: string;
+  centreId: string;
+  createdBy: string;
+  personId: string | null;
+  status: SeriesStatus;
+  regularVolunteerId: string | null;
+  rule: SeriesRule;
+  /** The last visit's date (YYYY-MM-DD), however the rule was given. */
+  lastDate: string;
+  visitCount: number;
+  durationMinutes: number;
+  /** The first visit still to come (or the last one): what the offer card describes. */
+  anchor: HelpRequest;
+}
+
+interface SeriesRow {
+  id: string;
+  centre_id: string;
+  created_by: string;
+  person_id: string | null;
+  status: SeriesStatus;
+  regular_volunteer_id: string | null;
+  first_date: string | Date;
+  start_time: string;
+  interval_weeks: 1 | 2;
+  until_date: string | Date | null;
+  visit_count: number | null;
+  duration_minutes: number;
+}
+
+/** PostgreSQL gives a date column as text or as a Date at local midnight, depending on the driver. */
+function dateText(v: string | Date): string {
+  if (typeof v === 'string') return v.slice(0, 10);
+  return `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
+}
+
+const SERIES_COLUMNS = `s.id, s.centre_id, s.created_by, s.person_id, s.status, s.regular_volunteer_id, s.first_date::text AS first_date, s.start_time,
+  s.interval_weeks, s.until_date::text AS until_date, s.visit_count, s.duration_minutes`;
+
+export async function getSeries(db: Queryable, seriesId: string, now: Date): Promise<SeriesView | null> {
+  const rows = await db.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM series s WHERE s.id = $1`, [seriesId]);
+  const s = rows[0];
+  if (!s) return null;
+  const visits = await db.query<RequestRow>(
+    `SELECT * FROM help_requests WHERE series_id = $1 ORDER BY (starts_at > $2) DESC, CASE WHEN starts_at > $2 THEN starts_at END, starts_at DESC LIMIT 1`,
+    [seriesId, now],
+  );
+  const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM help_requests WHERE series_id = $1', [seriesId]);
+  const rule: SeriesRule = {
+    firstDate: dateText(s.first_date),
+    time: s.start_time,
+    intervalWeeks: s.interval_weeks,
+    untilDate: s.until_date === null ? null : dateText(s.until_date),
+    visitCount: s.visit_count,
+  };
+  return {
+    id: s.id,
+    centreId: s.centre_id,
+    createdBy: s.created_by,
+    personId: s.person_id,
+    status: s.status,
+    regularVolunteerId: s.regular_volunteer_id,
+    rule,
+    lastDate: lastVisitDate(rule),
+    visitCount: count[0]?.n ?? 0,
+    durationMinutes: s.duration_minutes,
+    anchor: toHelpRequest(visits[0]!),
+  };
+}
+
+export type CreateSeriesResult =
+  | { ok: true; seriesId: string; status: 'open' | 'waiting_consent'; visits: number; offered: number }
+  | { ok: false; errors: Record<string, string> };
+
+/**
+ * Stores the rule and every visit in one transaction and offers the series to the first wave of
+ * volunteers. Without valid consent the visits wait (as single requests do) and are released one by
+ * one when consent comes: the series offer is for a series that can start now.
+ */
+export async function createSeries(
+  db: Database,
+  input: {
+    centreId: string;
+    createdBy: string;
+    fields: HelpRequestFields;
+    rule: Omit<SeriesRule, 'firstDate' | 'time'>;
+    source: 'chat' | 'api';
+    now: Date;
+    matching: MatchingSettings;
+  },
+): Promise<CreateSeriesResult> {
+  const f = input.fields;
+  const rule: SeriesRule = { ...input.rule, firstDate: f.date, time: f.time };
+  const ruleError = seriesRuleError(rule);
+  if (ruleError) return { ok: false, errors: { [rule.visitCount !== null ? 'visitCount' : 'untilDate']: ruleError } };
+  const visits = expandSeries(rule);
+  if (visits[0]!.startsAt.getTime() <= input.now.getTime()) return { ok: false, errors: { date: 'error.past' } };
+  if (f.flexibleUntilTime && osloInstant(f.date, f.flexibleUntilTime).getTime() <= visits[0]!.startsAt.getTime()) {
+    return { ok: false, errors: { flexibleUntilTime: 'error.flexibleBeforeStart' } };
+  }
+  const person = await getPersonCentre(db, f.personId);
+  if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
+  // The same gate as a single request: valid consent, and no caregiver link waiting for staff.
+  const status = mayBroadcast(consentState(await consentsOf(db, f.personId), input.now)) && !(await linkHolds(db, f.personId)) ? 'open' : 'waiting_consent';
+
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `INSERT INTO series (centre_id, person_id, created_by, group_key, district, first_date, start_time, interval_weeks, until_date, visit_count,
+         duration_minutes, status, released_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
+      [input.centreId, f.personId, input.createdBy, f.group, f.district, rule.firstDate, rule.time, rule.intervalWeeks, rule.untilDate,
+        rule.visitCount, f.durationMinutes, status === 'open' ? 'open' : 'released', status === 'open' ? null : input.now, input.now],
+    );
+    const seriesId = rows[0]!.id;
+    for (const v of visits) {
+      const flexibleUntil = f.flexibleUntilTime ? osloInstant(v.date, f.flexibleUntilTime) : null;
+      const requestId = await insertRequestRow(tx, input, { startsAt: v.startsAt, flexibleUntil, status, seriesId, occurrence: v.occurrence });
+      await audit(tx, { actorId: input.createdBy, action: 'request.create', requestId, personId: f.personId, at: input.now });
+    }
+    const offered = status === 'open' ? await sendSeriesWave(tx, seriesId, input.now, input.matching) : 0;
+    return { ok: true as const, seriesId, status, visits: visits.length, offered };
+  });
+}
+
+/**
+ * Offers the series to the best-ranked volunteers for its first visit (continuity first, then
+ * availability on that weekday and time). Nobody eligible: the visits go out one by one at once.
+ */
+async function sendSeriesWave(tx: Queryable, seriesId: string, now: Date, matching: MatchingSettings): Promise<number> {
+  const anchor = (await tx.query<RequestRow>(`SELECT * FROM help_requests WHERE series_id = $1 AND status = 'open' ORDER BY starts_at LIMIT 1`, [seriesId]))[0];
+  if (!anchor) return 0;
+  const { ranked, excluded } = await rankCandidates(tx, toHelpRequest(anchor), now, matching, { anyArea: false });
+  const wave = takeWave(ranked, excluded, matching.waveSize);
+  if (wave.length === 0) {
+    await releaseSeriesIn(tx, seriesId, now, matching);
+    return 0;
+  }
+  const inserted = await tx.query(
+    `INSERT INTO series_offers (series_id, volunteer_id, created_at) SELECT $1, v, $2 FROM unnest($3::uuid[]) AS v
+     ON CONFLICT (series_id, volunteer_id) DO NOTHING RETURNING id`,
+    [seriesId, now, wave.map((c) => c.volunteerId)],
+  );
+  await addOutbox(tx, 'series.offers', seriesId);
+  return inserted.length;
+}
+
+/** Nobody took the series within the wave time: it stops being offered whole, and each visit goes out as an ordinary request. */
+export async function releaseSeries(db: Database, seriesId: string, now: Date, matching: MatchingSettings): Promise<boolean> {
+  return db.transaction((tx) => releaseSeriesIn(tx, seriesId, now, matching));
+}
+
+async function releaseSeriesIn(tx: Queryable, seriesId: string, now: Date, matching: MatchingSettings): Promise<boolean> {
+  const rows = await tx.query(`UPDATE series SET status = 'released', released_at = $2, updated_at = $2 WHERE id = $1 AND status = 'open' RETURNING id`, [seriesId, now]);
+  if (rows.length === 0) return false;
+  await tx.query(`UPDATE series_offers SET status = 'withdrawn' WHERE series_id = $1 AND status = 'pending'`, [seriesId]);
+  const visits = await tx.query<{ id: string }>(`SELECT id FROM help_requests WHERE series_id = $1 AND status = 'open' AND starts_at > $2 ORDER BY starts_at`, [seriesId, now]);
+  for (const v of visits) await sendNextWave(tx, v.id, now, matching);
+  await addOutbox(tx, 'series.released', seriesId);
+  return true;
+}
+
+export interface SeriesVisitTask {
+  assignmentId: string;
+  request: HelpRequest;
+}
+
+export type AcceptSeriesResult =
+  | { outcome: 'won' | 'already_yours'; series: SeriesView; visits: SeriesVisitTask[]; details: PrivateRequestDetails }
+  | { outcome: 'taken' | 'closed' | 'not_eligible' | 'not_found' };
+
+/**
+ * First accept wins, exactly once: one conditional UPDATE of the series decides; the winner is then
+ * assigned every visit still open and to come, in the same transaction (the unique active-assignment
+ * index guards each visit as well). The details are revealed, and each reveal is recorded.
+ */
+export async function acceptSeriesOffer(
+  db: Database,
+  input: { seriesOfferId: string; volunteerId: string; channelId: string; now: Date },
+): Promise<AcceptSeriesResult> {
+  return db.transaction(async (tx): Promise<AcceptSeriesResult> => {
+    const offers = await tx.query<{ series_id: string; status: OfferStatus }>(
+      'SELECT series_id, status FROM series_offers WHERE id = $1 AND volunteer_id = $2',
+      [input.seriesOfferId, input.volunteerId],
+    );
+    const offer = offers[0];
+    if (!offer) return { outcome: 'not_found' };
+    if (offer.status !== 'accepted') {
+      const won = await tx.query(
+        `UPDATE series SET status = 'taken', regular_volunteer_id = $2, taken_at = $3, updated_at = $3
+          WHERE id = $1 AND status = 'open' AND ${VOLUNTEER_MAY_ACCEPT} RETURNING id`,
+        [offer.series_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
+      );
+      if (won.length === 0) {
+        const s = await tx.query<{ status: SeriesStatus }>('SELECT status FROM series WHERE id = $1', [offer.series_id]);
+        const status = s[0]?.status;
+        if (status === 'open') return { outcome: 'not_eligible' };
+        await tx.query(`UPDATE series_offers SET status = $2 WHERE id = $1 AND status = 'pending'`, [input.seriesOfferId, status === 'taken' ? 'taken' : 'withdrawn']);
+        return { outcome: status === 'taken' ? 'taken' : 'closed' };
+      }
+      const taken = await tx.query<{ id: string }>(
+        `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
+          WHERE series_id = $1 AND status = 'open' AND starts_at > $3 RETURNING id`,
+        [offer.series_id, input.volunteerId, input.now],
+      );
+      await tx.query(
+        `INSERT INTO assignments (request_id, volunteer_id, assigned_at) SELECT r, $2, $3 FROM unnest($1::uuid[]) AS r`,
+        [taken.map((t) => t.id), input.volunteerId, input.now],
+      );
+      await tx.query(`UPDATE series_offers SET status = 'accepted', responded_at = $2 WHERE id = $1`, [input.seriesOfferId, input.now]);
+      await tx.query(`UPDATE series_offers SET status = 'taken' WHERE series_id = $1 AND id <> $2 AND status = 'pending'`, [offer.series_id, input.seriesOfferId]);
+      await addOutbox(tx, 'series.taken', offer.series_id);
+    }
+    const series = await getSeries(tx, offer.series_id, input.now);
+    if (!series || series.regularVolunteerId !== input.volunteerId) return { outcome: 'closed' };
+    const visits = await seriesTasksOf(tx, offer.series_id, input.volunteerId, input.now);
+    const details = (await privateDetails(tx, series.anchor.id))!;
+    await auditReveals(tx, {
+      actorId: input.volunteerId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now,
+      items: visits.map((v) => ({ requestId: v.request.id, personId: v.request.personId })),
+    });
+    return { outcome: offer.status === 'accepted' ? 'already_yours' : 'won', series, visits, details };
+  });
+}
+
+/** The volunteer's active visits of a series still to come, soonest first. */
+export async function seriesTasksOf(db: Queryable, seriesId: string, volunteerId: string, now: Date): Promise<SeriesVisitTask[]> {
+  const rows = await db.query<RequestRow & { assignment_id: string }>(
+    `SELECT r.*, a.id AS assignment_id FROM assignments a JOIN help_requests r ON r.id = a.request_id
+      WHERE r.series_id = $1 AND a.volunteer_id = $2 AND a.status = 'active' AND r.starts_at > $3 ORDER BY r.starts_at`,
+    [seriesId, volunteerId, now],
+  );
+  return rows.map((r) => ({ assignmentId: r.assignment_id, request: toHelpRequest(r) }));
+}
+
+export async function declineSeriesOffer(db: Queryable, input: { seriesOfferId: string; volunteerId: string; now: Date }): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE series_offers SET status = 'declined', responded_at = $3 WHERE id = $1 AND volunteer_id = $2 AND status = 'pending' RETURNING id`,
+    [input.seriesOfferId, input.volunteerId, input.now],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The caregiver (or staff of the centre) cancels every visit still to come; past ones stay as they
+ * were. The volunteers who had visits are told once, through the outbox.
+ */
+export async function cancelSeries(
+  db: Database,
+  input: { seriesId: string; centreId: string; by: string; now: Date; onlyOwn: boolean },
+): Promise<{ ok: true; cancelled: number } | { ok: false }> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query(
+      `UPDATE series SET status = 'cancelled', cancelled_at = $3, updated_at = $3
+        WHERE id = $1 AND centre_id = $2 AND status <> 'cancelled' AND (NOT $5 OR created_by = $4) RETURNING id`,
+      [input.seriesId, input.centreId, input.now, input.by, input.onlyOwn],
+    );
+    if (rows.length === 0) return { ok: false as const };
+    const visits = await tx.query<{ id: string }>(
+      `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2
+        WHERE series_id = $1 AND status IN ('waiting_consent', 'open', 'taken') AND starts_at > $2 RETURNING id`,
+      [input.seriesId, input.now, input.by],
+    );
+    await closeCancelledRequests(tx, visits.map((v) => v.id), input.now);
+    await tx.query(`UPDATE series_offers SET status = 'withdrawn' WHERE series_id = $1 AND status = 'pending'`, [input.seriesId]);
+    await addOutbox(tx, 'series.cancelled', input.seriesId);
+    return { ok: true as const, cancelled: visits.length };
+  });
+}
+
+/**
+ * The regular volunteer steps back from the whole series: every visit still to come opens again and
+ * goes out as an ordinary request (without them); the caregiver is told once.
+ */
+export async function leaveSeries(
+  db: Database,
+  input: { seriesId: string; volunteerId: string; now: Date; matching: MatchingSettings },
+): Promise<{ ok: true; freed: number } | { ok: false }> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query(
+      `UPDATE series SET status = 'released', regular_volunteer_id = NULL, released_at = $3, updated_at = $3
+        WHERE id = $1 AND regular_volunteer_id = $2 AND status = 'taken' RETURNING id`,
+      [input.seriesId, input.volunteerId, input.now],
+    );
+    if (rows.length === 0) return { ok: false as const };
+    const freed = await tx.query<{ id: string; request_id: string }>(
+      `UPDATE assignments a SET status = 'cancelled', cancelled_at = $3, cancel_reason = 'series_left'
+         FROM help_requests r
+        WHERE r.id = a.request_id AND r.series_id = $1 AND a.volunteer_id = $2 AND a.status = 'active' AND r.starts_at > $3
+        RETURNING a.id, a.request_id`,
+      [input.seriesId, input.volunteerId, input.now],
+    );
+    for (const a of freed) await reopenRequest(tx, a.request_id, a.id, input.now, input.matching, false);
+    await addOutbox(tx, 'series.left', input.seriesId);
+    return { ok: true as const, freed: freed.length };
+  });
+}
+
+/** The caregiver's series that still have visits to come. */
+export async function seriesOfCaregiver(db: Queryable, memberId: string, now: Date): Promise<SeriesView[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT s.id FROM series s WHERE s.created_by = $1 AND s.status <> 'cancelled'
+        AND EXISTS (SELECT 1 FROM help_requests r WHERE r.series_id = s.id AND r.starts_at > $2 AND r.status IN ('open', 'taken', 'waiting_consent'))
+      ORDER BY s.first_date`,
+    [memberId, now],
+  );
+  const out: SeriesView[] = [];
+  for (const r of rows) {
+    const s = await getSeries(db, r.id, now);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+// ---- delivery bookkeeping of series offers (jobs/) --------------------------------------------------
+
+export interface SeriesOfferForSend {
+  seriesOfferId: string;
+  volunteerId: string;
+  status: OfferStatus;
+  activityId: string | null;
+  conversationId: string | null;
+  series: SeriesView;
+}
+
+export async function seriesOfferForSend(db: Queryable, seriesOfferId: string, now: Date): Promise<SeriesOfferForSend | null> {
+  const rows = await db.query<{ series_id: string; volunteer_id: string; status: OfferStatus; activity_id: string | null; conversation_id: string | null }>(
+    'SELECT series_id, volunteer_id, status, activity_id, conversation_id FROM series_offers WHERE id = $1',
+    [seriesOfferId],
+  );
+  const r = rows[0];
+  const series = r ? await getSeries(db, r.series_id, now) : null;
+  if (!r || !series) return null;
+  return { seriesOfferId, volunteerId: r.volunteer_id, status: r.status, activityId: r.activity_id, conversationId: r.conversation_id, series };
+}
+
+export async function unsentSeriesOffers(db: Queryable, seriesId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM series_offers WHERE series_id = $1 AND sent_at IS NULL AND NOT undeliverable AND status = 'pending' ORDER BY created_at, id`,
+    [seriesId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function seriesOffersToClose(db: Queryable, seriesId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM series_offers WHERE series_id = $1 AND activity_id IS NOT NULL AND status <> 'accepted' AND closed_card_sent_at IS NULL`,
+    [seriesId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function recordSeriesOfferDelivery(
+  db: Queryable,
+  seriesOfferId: string,
+  d: { channelId: string; conversationId: string; activityId: string; at: Date } | 'undeliverable' | { closedAt: Date },
+): Promise<void> {
+  if (d === 'undeliverable') await db.query('UPDATE series_offers SET undeliverable = true WHERE id = $1', [seriesOfferId]);
+  else if ('closedAt' in d) await db.query('UPDATE series_offers SET closed_card_sent_at = $2 WHERE id = $1', [seriesOfferId, d.closedAt]);
+  else {
+    await db.query('UPDATE series_offers SET sent_at = $2, channel_id = $3, conversation_id = $4, activity_id = $5 WHERE id = $1', [
+      seriesOfferId, d.at, d.channelId, d.conversationId, d.activityId,
+    ]);
+  }
+}
+
+/** Active assignments of a series' visits (to schedule their reminders), and who had visits cancelled with it. */
+export async function seriesAssignments(db: Queryable, seriesId: string): Promise<Array<{ id: string; volunteerId: string; status: string; reason: string | null }>> {
+  const rows = await db.query<{ id: string; volunteer_id: string; status: string; cancel_reason: string | null }>(
+    `SELECT a.id, a.volunteer_id, a.status, a.cancel_reason FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE r.series_id = $1`,
+    [seriesId],
+  );
+  return rows.map((r) => ({ id: r.id, volunteerId: r.volunteer_id, status: r.status, reason: r.cancel_reason }));
+}

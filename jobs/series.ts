@@ -1,0 +1,164 @@
+// The background side of a recurring request: the series offer's sends and closed cards, the release
+// timer (nobody took the whole series within the wave time), each visit's reminders once someone has
+// it, and the notices to the caregiver and volunteers. Same rules as single requests: deterministic
+// job ids, and every send re-reads the database first.
+import { addMinutes } from 'date-fns';
+import { getAssignment } from '../infra/assignments.ts';
+import { getMember, reachableAt } from '../infra/identities.ts';
+import { offersToClose } from '../infra/offers.ts';
+import { SendError } from '../infra/connector.ts';
+import type { OutboxKind } from '../infra/outbox.ts';
+import type { Database } from '../infra/db.ts';
+import type { OutgoingActivity } from '../infra/connector.ts';
+import { getSeries, recordSeriesOfferDelivery, seriesAssignments, seriesOfferForSend, seriesOffersToClose, unsentSeriesOffers, type SeriesView } from '../infra/series.ts';
+import { seriesOfferCard, seriesOfferState, seriesRuleText, type SeriesPublicView } from '../adaptive-cards/series-offer.ts';
+import { noticeCard } from '../adaptive-cards/notice.ts';
+import { t } from '../adaptive-cards/texts.ts';
+import type { CardContext } from '../adaptive-cards/card.ts';
+import { publicView } from '../domain/confidentiality.ts';
+import { waveTimeoutMinutes } from '../domain/waves.ts';
+import { osloWallClock } from '../domain/series.ts';
+import { addTimer, releaseTime, scheduleAssignmentTimers } from './schedule.ts';
+import type { NotifyMessage, SendJob } from './queues.ts';
+import type { DispatchDeps } from './dispatch.ts';
+import { asActivity, channelOf, groupLabel } from './messages.ts';
+import { deliver, pace, type SendDeps } from './send.ts';
+
+/** The public face of a series for cards: its next visit (redacted) and the rule. */
+export function seriesPublicView(s: SeriesView): SeriesPublicView {
+  return { request: publicView(s.anchor), intervalWeeks: s.rule.intervalWeeks, visitCount: s.visitCount, lastVisit: osloWallClock(s.lastDate, s.rule.time) };
+}
+
+type SeriesOutbox = Extract<OutboxKind, `series.${string}`>;
+
+/** Outbox event of a series → the sends it leads to (timers are added here directly). */
+export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, seriesId: string, now: Date): Promise<Array<{ job: SendJob; at: Date }>> {
+  const { db, queues, settings } = deps;
+  const series = await getSeries(db, seriesId, now);
+  if (!series) return [];
+  const jobs: Array<{ job: SendJob; at: Date }> = [];
+  const notify = (memberId: string, message: NotifyMessage) => jobs.push({ job: { kind: 'notify', memberId, message, refId: seriesId }, at: releaseTime(now, false, settings) });
+  const closeSeriesOffers = async () => {
+    for (const id of await seriesOffersToClose(db, seriesId)) jobs.push({ job: { kind: 'series.close', seriesOfferId: id }, at: now });
+  };
+
+  switch (kind) {
+    case 'series.offers': {
+      if (series.status !== 'open') break;
+      const release = releaseTime(now, series.anchor.urgent, settings);
+      for (const id of await unsentSeriesOffers(db, seriesId)) jobs.push({ job: { kind: 'series.offer', seriesOfferId: id }, at: release });
+      const timeout = settings.waveTimeoutMinutes ?? waveTimeoutMinutes(release, series.anchor.startsAt);
+      await addTimer(queues, { kind: 'series.release', seriesId }, addMinutes(release, timeout), now);
+      break;
+    }
+    case 'series.taken': {
+      await closeSeriesOffers();
+      // One reminder set per visit: the existing per-assignment timers, each checking its visit when it fires.
+      for (const a of await seriesAssignments(db, seriesId)) {
+        if (a.status !== 'active' || a.volunteerId !== series.regularVolunteerId) continue;
+        const view = await getAssignment(db, a.id);
+        if (view) await scheduleAssignmentTimers(queues, view, now, settings);
+      }
+      notify(series.createdBy, 'caregiver.seriesTaken');
+      break;
+    }
+    case 'series.released':
+      await closeSeriesOffers();
+      break;
+    case 'series.cancelled': {
+      await closeSeriesOffers();
+      const visits = await db.query<{ id: string }>(`SELECT id FROM help_requests WHERE series_id = $1 AND status = 'cancelled'`, [seriesId]);
+      for (const v of visits) for (const offerId of await offersToClose(db, v.id)) jobs.push({ job: { kind: 'offer.close', offerId }, at: now });
+      const told = new Set<string>();
+      for (const a of await seriesAssignments(db, seriesId)) {
+        if (a.reason === 'request_cancelled' && !told.has(a.volunteerId)) {
+          told.add(a.volunteerId);
+          notify(a.volunteerId, 'volunteer.seriesCancelled');
+        }
+      }
+      break;
+    }
+    case 'series.left':
+      notify(series.createdBy, 'caregiver.seriesLeft');
+      break;
+  }
+  return jobs;
+}
+
+export async function sendSeriesOffer(deps: SendDeps, seriesOfferId: string): Promise<'sent' | 'skipped' | 'unreachable'> {
+  const offer = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
+  if (!offer || offer.activityId || offer.status !== 'pending' || offer.series.status !== 'open') return 'skipped';
+  const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
+  const to = reach.get(offer.volunteerId);
+  const ctx = member && to ? { locale: member.locale, channel: channelOf(to.channelId) } : null;
+  const sent = to && ctx ? (await pace(deps, to.conversationRef.conversation.id), await deliver(deps, to.conversationRef, async () => deps.messenger.send(to.conversationRef, await renderSeriesOffer(deps.db, offer, ctx)), seriesOfferId)) : null;
+  if (!sent || !to) {
+    await recordSeriesOfferDelivery(deps.db, seriesOfferId, 'undeliverable');
+    return 'unreachable';
+  }
+  await recordSeriesOfferDelivery(deps.db, seriesOfferId, { channelId: to.channelId, conversationId: to.conversationRef.conversation.id, activityId: sent.id, at: deps.now() });
+  // Taken or released while this card was on its way: close it now rather than leave a live button behind.
+  const after = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
+  if (after && (after.status !== 'pending' || after.series.status !== 'open')) {
+    const close: SendJob = { kind: 'series.close', seriesOfferId };
+    await deps.queues.send.add(close.kind, close, { jobId: `series-close-${seriesOfferId}` });
+  }
+  return 'sent';
+}
+
+export async function closeSeriesOffer(deps: SendDeps, seriesOfferId: string): Promise<'sent' | 'skipped'> {
+  const offer = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
+  if (!offer || !offer.activityId || !offer.conversationId || offer.status === 'accepted') return 'skipped';
+  const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
+  const to = reach.get(offer.volunteerId);
+  if (!to || !member || to.conversationRef.conversation.id !== offer.conversationId) {
+    await recordSeriesOfferDelivery(deps.db, seriesOfferId, { closedAt: deps.now() });
+    return 'skipped';
+  }
+  const activity = await renderSeriesOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
+  await pace(deps, to.conversationRef.conversation.id);
+  await deps.messenger.update(to.conversationRef, offer.activityId, activity).catch((err: unknown) => {
+    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
+    throw err;
+  });
+  await recordSeriesOfferDelivery(deps.db, seriesOfferId, { closedAt: deps.now() });
+  return 'sent';
+}
+
+async function renderSeriesOffer(db: Database, offer: { seriesOfferId: string; status: Parameters<typeof seriesOfferState>[0]; series: SeriesView }, ctx: CardContext): Promise<OutgoingActivity> {
+  const label = await groupLabel(db, offer.series.anchor, ctx);
+  const state = seriesOfferState(offer.status, offer.series.status);
+  const card = seriesOfferCard(ctx, { seriesOfferId: offer.seriesOfferId, view: seriesPublicView(offer.series), groupLabel: label, state });
+  return asActivity(card, state === 'pending' ? t(ctx.locale, 'series.offerTitle') : t(ctx.locale, `series.closed.${state}`));
+}
+
+export async function renderSeriesNotice(
+  db: Database,
+  message: Extract<NotifyMessage, 'caregiver.seriesTaken' | 'caregiver.seriesLeft' | 'volunteer.seriesCancelled'>,
+  seriesId: string,
+  ctx: CardContext,
+  now: Date,
+): Promise<OutgoingActivity | null> {
+  const series = await getSeries(db, seriesId, now);
+  if (!series) return null;
+  const what = await groupLabel(db, series.anchor, ctx);
+  const rule = seriesRuleText(ctx.locale, { startsAt: series.anchor.startsAt, intervalWeeks: series.rule.intervalWeeks });
+  const firstNameOf = async (memberId: string | null) => (memberId ? ((await getMember(db, memberId))?.firstName ?? '') : '');
+  const notice = (title: string, text: string, tone?: 'success' | 'warning') => asActivity(noticeCard(ctx, { title, text, menuButton: true, ...(tone ? { tone } : {}) }), title);
+  switch (message) {
+    case 'caregiver.seriesTaken': {
+      if (series.status !== 'taken') return null;
+      const count = (await seriesAssignments(db, seriesId)).filter((a) => a.status === 'active' && a.volunteerId === series.regularVolunteerId).length;
+      return notice(t(ctx.locale, 'notify.seriesTakenTitle'), t(ctx.locale, 'notify.seriesTaken', { name: await firstNameOf(series.regularVolunteerId), rule, what, count }), 'success');
+    }
+    case 'caregiver.seriesLeft': {
+      const leaver = (await db.query<{ volunteer_id: string }>(
+        `SELECT a.volunteer_id FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE r.series_id = $1 AND a.cancel_reason = 'series_left' ORDER BY a.cancelled_at DESC LIMIT 1`,
+        [seriesId],
+      ))[0];
+      return notice(t(ctx.locale, 'notify.seriesLeftTitle'), t(ctx.locale, 'notify.seriesLeft', { name: await firstNameOf(leaver?.volunteer_id ?? null), rule, what }), 'warning');
+    }
+    case 'volunteer.seriesCancelled':
+      return notice(t(ctx.locale, 'notify.seriesCancelledTitle'), t(ctx.locale, 'notify.seriesCancelled', { rule, what }));
+  }
+}

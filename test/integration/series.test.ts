@@ -1,0 +1,239 @@
+// Recurring respite over real HTTP and the fake connector: a caregiver asks for weekly respite for
+// six weeks; the series goes out redacted as "be the regular volunteer"; of several volunteers
+// tapping at once exactly one gets all six visits, with the details; the caregiver sees who is coming
+// per visit; cancelling week 3 tells the volunteer and silences its reminders; stepping back from week
+// 5 sends that visit out again and another volunteer takes it. A series nobody takes within the wave
+// time goes out visit by visit; the caregiver can cancel the rest of a series.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, addHours } from 'date-fns';
+import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
+import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
+import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
+import { demoVolunteerId } from '../../infra/seed-demo.ts';
+import { todayInOslo } from '../../bot/forms.ts';
+
+const clock = new VirtualClock();
+let app: TestApp;
+let connector: FakeConnector;
+let chat: ChatDriver;
+const CG = 'serie-parorende-1';
+const conv = (u: string) => `conv-${u}`;
+const since = (n: number) => connector.captured.slice(n);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SECRETS = ['Olav', 'Berg', 'Parkgata', '62511111', 'fotball', 'lyktestolpen', 'Hilde', '93456789'];
+let personId: string;
+let seriesId: string;
+let visits: Array<{ id: string; occurrence: number; starts_at: Date }>;
+let winner: { userId: string; memberId: string; firstName: string };
+
+const seriesOffers = async (id: string) => app.db.query<{ id: string; volunteer_id: string; user_id: string; status: string }>(
+  `SELECT o.id, o.volunteer_id, c.user_id, o.status FROM series_offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+    WHERE o.series_id = $1 ORDER BY c.user_id`,
+  [id],
+);
+const assignmentOf = async (requestId: string) =>
+  (await app.db.query<{ id: string; volunteer_id: string }>(`SELECT id, volunteer_id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]))[0];
+async function timers(idPrefix: string, atLeast = 1) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const jobs = (await app.queues.timers.getJobs(['delayed', 'waiting'])).filter((j) => j.id?.startsWith(idPrefix));
+    if (jobs.length >= atLeast || Date.now() > deadline) return jobs;
+    await sleep(50);
+  }
+}
+/** Nothing private in anything sent to anyone but the caregiver and (`assigned`) the volunteers who have the visit. */
+function expectRedacted(cs: Captured[], assigned: string[] = []) {
+  for (const c of cs.filter((c) => c.conversationId !== conv(CG) && !assigned.some((u) => c.conversationId === conv(u)))) {
+    for (const secret of SECRETS) expect(visibleText(c.activity), `an activity to ${c.conversationId} showed «${secret}»`).not.toContain(secret);
+  }
+}
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  app = await startTestApp({ env: { WAVE_SIZE: '1000' }, now: clock.now });
+  chat = chatDriver(app, connector);
+  for (let i = 0; i < 10; i++) await chat.say(demoVolunteerId(i), 'hei');
+  await chat.submit(CG, { action: 'caregiver.signup.submit', name: 'Hilde Berg', phone: '934 56 789' });
+  await chat.submit(CG, {
+    action: 'caregiver.person.submit', name: 'Olav Berg', address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum',
+    notes: 'Liker å snakke om fotball.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()),
+  });
+  const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Olav Berg'`);
+  personId = p!.id;
+});
+afterAll(async () => {
+  await app?.close();
+  await connector?.close();
+});
+
+describe('weekly respite for six weeks', () => {
+  it('is asked for by the caregiver and offered whole, redacted, as «be the regular volunteer»', async () => {
+    const start = connector.captured.length;
+    const replies = await chat.submit(CG, {
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 3)), time: '10:00', durationMinutes: '180',
+      district: 'Sentrum', summary: 'Selskap hjemme mens jeg er på kor', handoverNote: 'Nøkkel i lyktestolpen', repeat: '1', visitCount: '6',
+    });
+    expect(visibleText(replies.at(-1)!.activity)).toContain('alle 6 besøkene');
+    const [s] = await app.db.query<{ id: string; status: string }>(`SELECT id, status FROM series WHERE person_id = $1`, [personId]);
+    expect(s!.status).toBe('open');
+    seriesId = s!.id;
+    visits = await app.db.query(`SELECT id, occurrence, starts_at FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [seriesId]);
+    expect(visits.map((v) => v.occurrence)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Six weeks apart by the calendar: same local time each week.
+    for (let i = 1; i < 6; i++) expect(todayInOslo(visits[i]!.starts_at)).toBe(todayInOslo(addDays(visits[0]!.starts_at, 7 * i)));
+    // While the series is offered whole, no visit goes out on its own.
+    expect(Number((await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM offers WHERE request_id = ANY($1::uuid[])`, [visits.map((v) => v.id)]))[0]!.n)).toBe(0);
+
+    const offers = await seriesOffers(seriesId);
+    expect(offers.length).toBeGreaterThanOrEqual(4);
+    await connector.waitFor(() => offers.every((o) => since(start).some((c) => c.conversationId === conv(o.user_id) && hasAction(c.activity, 'series.accept'))));
+    const card = since(start).find((c) => hasAction(c.activity, 'series.accept'))!;
+    const text = visibleText(card.activity);
+    expect(text).toContain('fast avlaster');
+    expect(text).toContain('hver');
+    expect(text).toContain('6 besøk');
+    expect(text).toContain('Sentrum');
+    expectRedacted(since(start));
+  });
+
+  it('goes to exactly one of several volunteers tapping at once, who gets all six visits with the details', async () => {
+    const offers = (await seriesOffers(seriesId)).slice(0, 4);
+    const start = connector.captured.length;
+    const replies = await Promise.all(offers.map((o) => chat.submit(o.user_id, { action: 'series.accept', seriesOfferId: o.id })));
+    const [s] = await app.db.query<{ status: string; regular_volunteer_id: string }>('SELECT status, regular_volunteer_id FROM series WHERE id = $1', [seriesId]);
+    expect(s!.status).toBe('taken');
+    const won = offers.findIndex((o) => o.volunteer_id === s!.regular_volunteer_id);
+    expect(won).toBeGreaterThanOrEqual(0);
+    const [m] = await app.db.query<{ name: string }>('SELECT name FROM members WHERE id = $1', [s!.regular_volunteer_id]);
+    winner = { userId: offers[won]!.user_id, memberId: s!.regular_volunteer_id, firstName: m!.name.split(' ')[0]! };
+
+    const assignments = await app.db.query<{ volunteer_id: string }>(
+      `SELECT a.volunteer_id FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE r.series_id = $1 AND a.status = 'active'`,
+      [seriesId],
+    );
+    expect(assignments).toHaveLength(6);
+    expect(new Set(assignments.map((a) => a.volunteer_id))).toEqual(new Set([winner.memberId]));
+    const mine = visibleText(replies[won]!.at(-1)!.activity);
+    for (const detail of ['Olav Berg', 'Parkgata 3', '62511111', 'lyktestolpen']) expect(mine).toContain(detail);
+    expect(cardActions(replies[won]!.at(-1)!.activity).filter((d) => d.action === 'assignment.cancel.start')).toHaveLength(6);
+    // Each visit's reveal is recorded.
+    const reveals = await app.db.query<{ n: number }>(`SELECT count(DISTINCT request_id)::int AS n FROM audit_log WHERE action = 'reveal' AND actor_id = $1 AND person_id = $2`, [winner.memberId, personId]);
+    expect(reveals[0]!.n).toBe(6);
+    for (const [i, r] of replies.entries()) {
+      if (i === won) continue;
+      const text = r.map((c) => visibleText(c.activity)).join('\n');
+      expect(text).toContain('En annen frivillig har tatt besøkene');
+      for (const secret of SECRETS) expect(text).not.toContain(secret);
+    }
+    // The caregiver hears once who the regular volunteer is; every other series offer card closes.
+    await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(CG) && visibleText(c.activity).includes(`${winner.firstName} kommer hver`)));
+    const others = (await seriesOffers(seriesId)).filter((o) => o.volunteer_id !== winner.memberId);
+    await connector.waitFor(() => others.every((o) => connector.conversation(conv(o.user_id)).some((c) => visibleText(c.activity).includes('En annen frivillig har tatt besøkene'))));
+    expectRedacted(since(start), [winner.userId]);
+  });
+
+  it('shows the caregiver «‹fornavn› kommer …» for each visit', async () => {
+    const list = await chat.say(CG, 'mine forespørsler');
+    const text = list.map((c) => visibleText(c.activity)).join('\n');
+    expect(text.split(`${winner.firstName} kommer`).length - 1).toBeGreaterThanOrEqual(6);
+    expect(text).toContain(`${winner.firstName} er fast frivillig`);
+    expect(hasAction(list.at(-1)!.activity, 'caregiver.series.cancel')).toBe(true);
+  });
+
+  it('cancelling week 3 tells the volunteer, and none of its reminders fire', async () => {
+    const week3 = visits[2]!;
+    const a3 = (await assignmentOf(week3.id))!;
+    const a4 = (await assignmentOf(visits[3]!.id))!;
+    const reminders3 = await timers(`remind-${a3.id}-`, 2);
+    expect(reminders3.length, 'week 3 had its reminders').toBe(2);
+    const start = connector.captured.length;
+    await chat.submit(CG, { action: 'caregiver.request.cancel', requestId: week3.id });
+    await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(winner.userId) && /avlyst/i.test(visibleText(c.activity))));
+
+    // The clock passes week 3: its reminders come due and stay silent.
+    clock.set(addHours(week3.starts_at, 1));
+    const afterCancel = connector.captured.length;
+    for (const job of reminders3) await job.promote();
+    await sleep(1500);
+    expect(since(afterCancel).filter((c) => /Påminnelse/.test(visibleText(c.activity)))).toHaveLength(0);
+    // Week 4's day-before reminder still comes (the mechanism works; only week 3 is silent).
+    const [day4] = await timers(`remind-${a4.id}-1440-`);
+    await day4!.promote();
+    await connector.waitFor(() => since(afterCancel).some((c) => c.conversationId === conv(winner.userId) && /Påminnelse/.test(visibleText(c.activity))));
+    expect(since(afterCancel).filter((c) => c.conversationId === conv(winner.userId) && /Påminnelse/.test(visibleText(c.activity)))).toHaveLength(1);
+  });
+
+  it('stepping back from week 5 sends it out again; another volunteer takes it; the caregiver is told', async () => {
+    const week5 = visits[4]!;
+    const a5 = (await assignmentOf(week5.id))!;
+    const start = connector.captured.length;
+    await chat.submit(winner.userId, { action: 'assignment.cancel.submit', assignmentId: a5.id, reason: 'Bortreist den uka' });
+    expect((await app.db.query<{ status: string }>('SELECT status FROM help_requests WHERE id = $1', [week5.id]))[0]!.status).toBe('open');
+    await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(CG) && visibleText(c.activity).includes(winner.firstName)));
+    const [o] = await app.db.query<{ id: string; user_id: string; volunteer_id: string }>(
+      `SELECT o.id, c.user_id, o.volunteer_id FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+        WHERE o.request_id = $1 ORDER BY c.user_id LIMIT 1`,
+      [week5.id],
+    );
+    expect(o, 'week 5 went out again as an ordinary offer').toBeDefined();
+    expect(o!.volunteer_id).not.toBe(winner.memberId);
+    await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(o!.user_id) && hasAction(c.activity, 'offer.accept')));
+    expectRedacted(since(start), [winner.userId]);
+    await chat.submit(o!.user_id, { action: 'offer.accept', offerId: o!.id });
+    expect((await assignmentOf(week5.id))!.volunteer_id).toBe(o!.volunteer_id);
+    // The rest of the series stays with the regular volunteer.
+    for (const v of [visits[3]!, visits[5]!]) expect((await assignmentOf(v.id))!.volunteer_id).toBe(winner.memberId);
+    const [m] = await app.db.query<{ name: string }>('SELECT name FROM members WHERE id = $1', [o!.volunteer_id]);
+    const list = await chat.say(CG, 'mine forespørsler');
+    expect(list.map((c) => visibleText(c.activity)).join('\n')).toContain(`${m!.name.split(' ')[0]} kommer`);
+    clock.offsetMs = 0;
+  });
+
+  it('the caregiver cancels the rest of the series; the volunteers with visits are told once', async () => {
+    const start = connector.captured.length;
+    const replies = await chat.submit(CG, { action: 'caregiver.series.cancel', seriesId });
+    expect(replies.map((c) => visibleText(c.activity)).join('\n'), 'cancel reply').toContain('avlyst');
+    const statuses = await app.db.query<{ status: string }>(`SELECT status FROM help_requests WHERE series_id = $1 AND starts_at > now()`, [seriesId]);
+    expect(statuses.every((r) => r.status === 'cancelled')).toBe(true);
+    await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(winner.userId) && visibleText(c.activity).includes('Besøkene er avlyst')));
+    await sleep(500);
+    expect(since(start).filter((c) => c.conversationId === conv(winner.userId) && visibleText(c.activity).includes('Besøkene er avlyst'))).toHaveLength(1);
+  });
+});
+
+describe('a series nobody takes within the wave time', () => {
+  it('goes out visit by visit as ordinary requests, and the series offers close', async () => {
+    const start = connector.captured.length;
+    await chat.submit(CG, {
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 5)), time: '14:00', durationMinutes: '120',
+      district: 'Sentrum', summary: 'Tur i parken annenhver uke', repeat: '2', untilDate: todayInOslo(addDays(new Date(), 5 + 28)),
+    });
+    const [s] = await app.db.query<{ id: string }>(`SELECT id FROM series WHERE person_id = $1 AND status = 'open'`, [personId]);
+    const offers = await seriesOffers(s!.id);
+    await connector.waitFor(() => offers.every((o) => since(start).some((c) => c.conversationId === conv(o.user_id) && hasAction(c.activity, 'series.accept'))));
+    const [release] = await timers(`series-release-${s!.id}`);
+    expect(release, 'the release timer is set').toBeDefined();
+    await release!.promote();
+
+    const ids = (await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [s!.id])).map((r) => r.id);
+    expect(ids).toHaveLength(3);
+    const deadline = Date.now() + 10_000;
+    const sentPerVisit = async () => (await app.db.query<{ n: number }>(
+      `SELECT count(DISTINCT request_id)::int AS n FROM offers WHERE request_id = ANY($1::uuid[]) AND sent_at IS NOT NULL`, [ids]))[0]!.n;
+    while ((await sentPerVisit()) < 3 && Date.now() < deadline) await sleep(50);
+    expect(await sentPerVisit(), 'every visit\'s own offers were sent').toBe(3);
+    const perVisit = await app.db.query<{ request_id: string; n: number }>(
+      `SELECT request_id, count(*)::int AS n FROM offers WHERE request_id = ANY($1::uuid[]) GROUP BY request_id`,
+      [ids],
+    );
+    expect(perVisit).toHaveLength(3);
+    expect((await app.db.query<{ status: string }>('SELECT status FROM series WHERE id = $1', [s!.id]))[0]!.status).toBe('released');
+    await connector.waitFor(() => offers.every((o) => connector.conversation(conv(o.user_id)).some((c) => visibleText(c.activity).includes('sendes nå ut ett og ett'))));
+    // A late tap on the series offer takes nothing.
+    const late = await chat.submit(offers[0]!.user_id, { action: 'series.accept', seriesOfferId: offers[0]!.id });
+    // (Other cards may reach this chat during the turn: the visits' own offers.)
+    expect(late.map((c) => visibleText(c.activity)).join('\n')).toContain('ett og ett');
+    expect(Number((await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM assignments WHERE request_id = ANY($1::uuid[])`, [ids]))[0]!.n)).toBe(0);
+    expectRedacted(since(start));
+  });
+});
