@@ -1,6 +1,7 @@
 /**
- * The Teams personal tab (GET /tab; the app manifest points its static tab here): «Mine oppdrag» for
- * volunteers, the centre's overview for staff.
+ * The Teams personal tab (GET /tab; the app manifest points its static tab here): «Mine oppdrag» and
+ * «Min innsats» for volunteers; for staff, the centre's overview and its figures for a period (charts,
+ * tables, and the annual report as a download — the same file `npm run report` writes).
  *
  * Identity never comes from what the page says about itself. In Teams the page sends the Entra ID
  * token from `authentication.getAuthToken()`; we verify it here (RS256 against the published keys,
@@ -25,10 +26,11 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { AppDeps } from './app.ts';
 import { verifyDirectLineToken } from './directline.ts';
-import { formatDate, formatDateTime, formatDuration, formatTime, formatWindow } from '../adaptive-cards/format.ts';
+import { formatDate, formatDateTime, formatDateWithYear, formatDuration, formatTime, formatWindow } from '../adaptive-cards/format.ts';
 import { FLAG_SEPARATOR, requestFlags } from '../adaptive-cards/request-view.ts';
 import { telUrl } from '../adaptive-cards/card.ts';
-import { catalog, t, type MessageKey } from '../adaptive-cards/texts.ts';
+import { formatHours } from '../adaptive-cards/follow-up.ts';
+import { catalog, isMessageKey, t, type MessageKey } from '../adaptive-cards/texts.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { mayPerform } from '../domain/permissions.ts';
 import type { Locale } from '../domain/types.ts';
@@ -37,9 +39,13 @@ import type { Queryable } from '../infra/db.ts';
 import { getMember, type Member } from '../infra/identities.ts';
 import { interestGroups } from '../infra/centres.ts';
 import { myTasks } from '../infra/offers.ts';
-import { centreName, centreOverview, memberIdForChannelUser, memberIdForTeamsUser, volunteerHistory } from '../infra/overview.ts';
+import { centreFigures, centreName, centreOverview, memberIdForChannelUser, memberIdForTeamsUser, periodOf, volunteerHistory, type DayPeriod } from '../infra/overview.ts';
+import { contributionOf } from '../infra/contribution.ts';
+import { FIGURE_COLUMNS, osloMidnight, reportFile, reportForDays, type Cell, type FigureUnit } from '../infra/reports.ts';
 import { DEV_CHANNEL } from '../infra/identities.ts';
 import { hostNameOf } from '../infra/teams/manifest.ts';
+import { TZDate } from '@date-fns/tz';
+import { differenceInCalendarDays } from 'date-fns';
 
 // ---------------------------------------------------------------------------------------------
 // Signing keys (JWKS)
@@ -309,7 +315,6 @@ const PAGE_KEYS = [
   'tab.updatedAt',
   'tab.upcoming',
   'tab.history',
-  'tab.historyYear',
   'tab.historyEmpty',
   'tab.hoursUnknown',
   'tab.overview',
@@ -338,6 +343,45 @@ const PAGE_KEYS = [
   'tab.error.noView',
   'tab.error.signIn',
   'tab.error.tenant',
+  'contribution.title',
+  'contribution.inAll',
+  'contribution.tasksHours',
+  'contribution.thanks',
+  'contribution.none',
+  'tab.report.title',
+  'tab.report.period',
+  'tab.report.period.year',
+  'tab.report.period.12w',
+  'tab.report.period.custom',
+  'tab.report.from',
+  'tab.report.to',
+  'tab.report.show',
+  'tab.report.requestsChart',
+  'tab.report.requestsHint',
+  'tab.report.series.filled',
+  'tab.report.series.expired',
+  'tab.report.series.open',
+  'tab.report.waitChart',
+  'tab.report.waitHint',
+  'tab.report.series.median',
+  'tab.report.series.p90',
+  'tab.report.minutes',
+  'tab.report.hoursChart',
+  'tab.report.hoursHint',
+  'tab.report.hours',
+  'tab.report.week',
+  'tab.report.group',
+  'tab.report.showTable',
+  'tab.report.chartAlt',
+  'tab.report.totals',
+  'tab.report.figure',
+  'tab.report.value',
+  'tab.report.small',
+  'tab.report.download',
+  'tab.report.downloadHint',
+  'tab.report.downloadCsv',
+  'tab.report.downloadJson',
+  'tab.report.downloadFailed',
 ] as const satisfies readonly MessageKey[];
 
 function pageTexts(locale: Locale): Record<string, string> {
@@ -372,13 +416,22 @@ async function sendAsset(req: Request, res: Response, asset: StaticAsset): Promi
   res.end(body);
 }
 
-function teamsJsBundle(): { version: string; body: Buffer } {
-  // "main" of @microsoft/teams-js is the UMD bundle (dist/umd/MicrosoftTeams.min.js), which defines
-  // window.microsoftTeams; its package.json sits two levels up.
-  const main = createRequire(import.meta.url).resolve('@microsoft/teams-js');
-  const pkg = JSON.parse(readFileSync(join(dirname(main), '..', '..', 'package.json'), 'utf8')) as { name?: string; version: string };
-  if (pkg.name !== '@microsoft/teams-js') throw new Error('@microsoft/teams-js package.json not found next to its bundle');
-  return { version: pkg.version, body: readFileSync(main) };
+/**
+ * A browser bundle from node_modules, served by us (no CDN) under a versioned, immutable URL.
+ * `file` is relative to the package's root, found by walking up from the package's main entry.
+ */
+function vendorBundle(name: string, file: string | null): { version: string; body: Buffer } {
+  const main = createRequire(import.meta.url).resolve(name);
+  for (let dir = dirname(main); dir !== dirname(dir); dir = dirname(dir)) {
+    let pkg: { name?: string; version: string };
+    try {
+      pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof pkg;
+    } catch {
+      continue;
+    }
+    if (pkg.name === name) return { version: pkg.version, body: readFileSync(file === null ? main : join(dir, file)) };
+  }
+  throw new Error(`${name}: package.json not found above ${main}`);
 }
 
 /** JSON inside a <script> data block: `<` escaped so no "</script>" can end it early. */
@@ -386,7 +439,7 @@ function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function pageHtml(dev: boolean, teamsJsUrl: string): string {
+function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string): string {
   const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', texts: { nb: pageTexts('nb'), en: pageTexts('en') } };
   return `<!doctype html>
 <html lang="nb">
@@ -410,6 +463,7 @@ function pageHtml(dev: boolean, teamsJsUrl: string): string {
 </main>
 <script type="application/json" id="tab-config">${jsonForScript(config)}</script>
 <script src="${teamsJsUrl}" defer></script>
+<script src="${chartJsUrl}" defer></script>
 <script src="/tab/app.js" defer></script>
 </body>
 </html>
@@ -466,10 +520,59 @@ class TabError extends Error {
   }
 }
 
+/** An answer that is a file to save (the report download), not JSON for the page. */
+class TabFile {
+  constructor(
+    readonly name: string,
+    readonly contentType: string,
+    readonly body: Buffer,
+  ) {}
+}
+
 const LangQuery = z.enum(['nb', 'en']);
 
-function numberFormat(locale: Locale, n: number): string {
-  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nb-NO', { maximumFractionDigits: 2 }).format(n);
+/** The figures' period: a long one is still one grouped scan per family, but not an unbounded one. */
+const MAX_REPORT_DAYS = 3 * 366;
+const Day = z.string().refine((v) => osloMidnight(v) !== null);
+const PeriodQuery = z
+  .object({
+    period: z.enum(['year', '12w', 'custom']).default('year'),
+    from: Day.optional(),
+    to: Day.optional(),
+    // Staff of several centres may name one; absent, their first.
+    centre: z.string().regex(/^[a-z0-9_-]{1,64}$/).optional(),
+  })
+  .refine((q) => q.period !== 'custom' || (q.from !== undefined && q.to !== undefined));
+const DownloadQuery = z.object({ format: z.enum(['csv', 'json']), from: Day, to: Day, centre: PeriodQuery.shape.centre });
+
+function customPeriod(from: string, to: string): DayPeriod {
+  const days = differenceInCalendarDays(osloMidnight(to)!, osloMidnight(from)!);
+  if (days < 0 || days >= MAX_REPORT_DAYS) throw new TabError(400, 'bad_period', 'tab.report.badPeriod');
+  return { from, to };
+}
+
+function query(req: Request): Record<string, unknown> {
+  return (req.query as Record<string, unknown> | undefined) ?? {};
+}
+
+function figureLabel(locale: Locale, key: string, fallback: string): string {
+  const k = `tab.report.figure.${key}`;
+  return isMessageKey(k) ? t(locale, k) : fallback;
+}
+
+/** A cell of the export as the page shows it; "<5" and ":" stay as they are. */
+function cellText(locale: Locale, unit: FigureUnit, cell: Cell): string {
+  if (cell === null) return '–';
+  if (typeof cell === 'string') return cell;
+  switch (unit) {
+    case 'fraction':
+      return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nb-NO', { style: 'percent', maximumFractionDigits: 1 }).format(cell);
+    case 'minutes':
+      return formatDuration(locale, cell);
+    default:
+      // Counts and hours: a number, with a decimal comma in bokmål.
+      return formatHours(locale, cell);
+  }
 }
 
 export function registerTab(server: Server, deps: TabDeps): void {
@@ -488,12 +591,17 @@ export function registerTab(server: Server, deps: TabDeps): void {
   };
   if (policy.sso.audiences.length === 0) log.info('tab: no TAB_SSO_AUDIENCE or MicrosoftAppId, so Teams sign-in on the tab is off');
 
-  const teamsJs = teamsJsBundle();
+  // "main" of @microsoft/teams-js is its UMD bundle, which defines window.microsoftTeams. Chart.js's
+  // main is CommonJS; its UMD bundle (window.Chart) sits beside it in dist/.
+  const teamsJs = vendorBundle('@microsoft/teams-js', null);
   const teamsJsUrl = `/tab/teams-js/${encodeURIComponent(teamsJs.version)}/MicrosoftTeams.min.js`;
-  const html = Buffer.from(pageHtml(config.dev, teamsJsUrl), 'utf8');
+  const chartJs = vendorBundle('chart.js', 'dist/chart.umd.min.js');
+  const chartJsUrl = `/tab/chart-js/${encodeURIComponent(chartJs.version)}/chart.umd.min.js`;
+  const html = Buffer.from(pageHtml(config.dev, teamsJsUrl, chartJsUrl), 'utf8');
   const csp = contentSecurityPolicy();
   const assets = {
     teamsJs: { type: 'text/javascript; charset=utf-8', body: teamsJs.body, cacheControl: 'public, max-age=31536000, immutable' } as StaticAsset,
+    chartJs: { type: 'text/javascript; charset=utf-8', body: chartJs.body, cacheControl: 'public, max-age=31536000, immutable' } as StaticAsset,
     appJs: { type: 'text/javascript; charset=utf-8', body: readFileSync(join(staticDir, 'tab.js')), cacheControl: 'no-cache' } as StaticAsset,
     appCss: { type: 'text/css; charset=utf-8', body: readFileSync(join(staticDir, 'tab.css')), cacheControl: 'no-cache' } as StaticAsset,
   };
@@ -510,10 +618,11 @@ export function registerTab(server: Server, deps: TabDeps): void {
     res.end(html);
   });
   server.get(teamsJsUrl, async (req: Request, res: Response) => sendAsset(req, res, assets.teamsJs));
+  server.get(chartJsUrl, async (req: Request, res: Response) => sendAsset(req, res, assets.chartJs));
   server.get('/tab/app.js', async (req: Request, res: Response) => sendAsset(req, res, assets.appJs));
   server.get('/tab/app.css', async (req: Request, res: Response) => sendAsset(req, res, assets.appCss));
 
-  type Handler = (ctx: { member: Member; identity: TabIdentity; locale: Locale; now: Date }) => Promise<unknown>;
+  type Handler = (ctx: { req: Request; member: Member; identity: TabIdentity; locale: Locale; now: Date }) => Promise<unknown>;
 
   function route(name: string, handler: Handler) {
     return async (req: Request, res: Response): Promise<void> => {
@@ -543,8 +652,20 @@ export function registerTab(server: Server, deps: TabDeps): void {
           return refuse(403, 'not_a_member', 'tab.error.notMember');
         }
         if (!lang.success) locale = member.locale;
-        const body = await handler({ member, identity: auth.identity, locale, now: deps.now() });
-        send(200, body);
+        const body = await handler({ req, member, identity: auth.identity, locale, now: deps.now() });
+        if (body instanceof TabFile) {
+          res.writeHead(200, {
+            'Content-Type': body.contentType,
+            'Content-Length': String(body.body.length),
+            // RFC 6266: a plain ASCII name (ours is) needs no filename* form.
+            'Content-Disposition': `attachment; filename="${body.name}"`,
+            'Cache-Control': 'no-store',
+            'X-Content-Type-Options': 'nosniff',
+          });
+          res.end(body.body);
+        } else {
+          send(200, body);
+        }
         log.info({ route: `tab.${name}`, status: 200, kind: auth.identity.kind, ms: Date.now() - started }, 'tab');
       } catch (err) {
         if (err instanceof TabError) return refuse(err.status, err.code, err.messageKey);
@@ -584,10 +705,12 @@ export function registerTab(server: Server, deps: TabDeps): void {
     route('tasks', async ({ member, identity, locale, now }) => {
       if (viewOf(member) !== 'volunteer') throw new TabError(403, 'not_a_volunteer', 'tab.error.noView');
       // myTasks records a reveal for every task it returns: opening the tab is reading the details.
-      const [tasks, history] = await Promise.all([
+      const [tasks, history, contribution] = await Promise.all([
         myTasks(db, { volunteerId: member.id, channelId: identity.channelId, now }),
-        volunteerHistory(db, { volunteerId: member.id, now }),
+        volunteerHistory(db, { volunteerId: member.id }),
+        contributionOf(db, member.id, now),
       ]);
+      const year = new TZDate(now.getTime(), 'Europe/Oslo').getFullYear();
       const centreIds = [...new Set([...tasks.map((x) => x.request.centreId), ...history.items.map((x) => x.centreId), ...member.centreIds])];
       const label = await groupLabels(centreIds, locale);
       return {
@@ -614,12 +737,20 @@ export function registerTab(server: Server, deps: TabDeps): void {
             contactPhoneUrl: details.contactPhone ? telUrl(details.contactPhone) : null,
           };
         }),
+        // «Min innsats»: the same figures as the chat's card (infra/contribution.ts).
+        contribution: {
+          year,
+          tasksThisYear: contribution.tasksThisYear,
+          hoursThisYear: contribution.hoursThisYear,
+          tasksInAll: contribution.tasksInAll,
+          hoursInAll: contribution.hoursInAll,
+          hoursThisYearText: formatHours(locale, contribution.hoursThisYear),
+          tasksLabel: t(locale, 'tab.contribution.tasksYear', { year }),
+          hoursLabel: t(locale, 'tab.contribution.hoursYear', { year }),
+          inAll: t(locale, 'contribution.tasksHours', { tasks: contribution.tasksInAll, hours: formatHours(locale, contribution.hoursInAll) }),
+        },
         history: {
-          year: history.year,
-          yearTasks: history.yearTasks,
-          yearHours: history.yearHours,
-          yearSummary: t(locale, 'tab.historyYear', { year: history.year, tasks: history.yearTasks, hours: numberFormat(locale, history.yearHours) }),
-          totalTasks: history.totalTasks,
+          totalTasks: contribution.tasksInAll,
           items: history.items.map((h) => ({
             assignmentId: h.assignmentId,
             group: label(h.group),
@@ -634,11 +765,18 @@ export function registerTab(server: Server, deps: TabDeps): void {
     }),
   );
 
+  /** The centre whose staff data this member may see: the one named if it is theirs, else their first. */
+  function staffCentre(member: Member, named?: string): string {
+    const centreId = named ?? member.centreIds[0];
+    if (viewOf(member) !== 'staff' || !centreId) throw new TabError(403, 'not_staff', 'tab.error.noView');
+    if (!member.centreIds.includes(centreId)) throw new TabError(403, 'other_centre', 'tab.error.noView');
+    return centreId;
+  }
+
   server.get(
     '/api/tab/overview',
     route('overview', async ({ member, locale, now }) => {
-      const centreId = member.centreIds[0];
-      if (viewOf(member) !== 'staff' || !centreId) throw new TabError(403, 'not_staff', 'tab.error.noView');
+      const centreId = staffCentre(member);
       const [overview, name] = await Promise.all([centreOverview(db, { centreId, now }), centreName(db, centreId)]);
       const label = await groupLabels([centreId], locale);
       return {
@@ -662,6 +800,66 @@ export function registerTab(server: Server, deps: TabDeps): void {
         needsActionTotal: overview.needsActionTotal,
         updatedAt: formatTime(now),
       };
+    }),
+  );
+
+  // The centre's figures for a period: the annual report's own numbers (infra/reports.ts) by week
+  // and interest group, for the charts and tables. Ids, statuses, times and hours only, so retention
+  // changes nothing here; counts about people come through the export's «<5» rule.
+  server.get(
+    '/api/tab/report',
+    route('report', async ({ req, member, locale, now }) => {
+      const q = PeriodQuery.safeParse(query(req));
+      if (!q.success) throw new TabError(400, 'bad_period', 'tab.report.badPeriod');
+      const centreId = staffCentre(member, q.data.centre);
+      const period = q.data.period === 'custom' ? customPeriod(q.data.from!, q.data.to!) : periodOf(q.data.period, now);
+      const [figures, name] = await Promise.all([centreFigures(db, { centreId, ...period }), centreName(db, centreId)]);
+      const label = await groupLabels([centreId], locale);
+      const duration = (m: number | null) => (m === null ? null : formatDuration(locale, m));
+      return {
+        centre: name,
+        centreId,
+        period: {
+          choice: q.data.period,
+          from: figures.period.from,
+          to: figures.period.to,
+          text: t(locale, 'tab.report.periodShown', {
+            from: formatDateWithYear(locale, osloMidnight(figures.period.from)!),
+            to: formatDateWithYear(locale, osloMidnight(figures.period.to)!),
+          }),
+        },
+        weeks: figures.weeks.map((w) => {
+          const [year, week] = w.week.split('-W').map(Number) as [number, number];
+          return {
+            ...w,
+            short: String(week),
+            label: t(locale, 'tab.report.weekLabel', { week, year }),
+            median: duration(w.minutesToTakeMedian),
+            p90: duration(w.minutesToTakeP90),
+          };
+        }),
+        groups: figures.groups.map((g) => ({ ...g, label: label(g.group), hoursText: formatHours(locale, g.hoursGiven) })),
+        totals: FIGURE_COLUMNS.map((c) => ({
+          key: c.key,
+          label: figureLabel(locale, c.key, c.heading),
+          value: figures.total[c.key],
+          text: cellText(locale, c.unit, figures.total[c.key]),
+        })),
+      };
+    }),
+  );
+
+  // The annual report as a file, exactly what `npm run report -- --out` writes (one implementation).
+  server.get(
+    '/api/tab/report/download',
+    route('report.download', async ({ req, member }) => {
+      const q = DownloadQuery.safeParse(query(req));
+      if (!q.success) throw new TabError(400, 'bad_period', 'tab.report.badPeriod');
+      const centreId = staffCentre(member, q.data.centre);
+      const period = customPeriod(q.data.from, q.data.to);
+      const { presented } = await reportForDays(db, { centreId, ...period });
+      const file = reportFile(presented, q.data.format);
+      return new TabFile(file.name, file.contentType, Buffer.from(file.text, 'utf8'));
     }),
   );
 }

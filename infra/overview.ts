@@ -1,9 +1,11 @@
 // The Teams tab's read models, plain data out: who a signed-in account is, a volunteer's history with
-// hours, and a centre's overview for its staff. The overview carries no personal data of the people
+// hours, a centre's overview for its staff, and the centre's figures over a period for its charts. The overview carries no personal data of the people
 // helped — kind of help, district, time and status only — so it can be listed without a recorded
 // reveal; a volunteer's upcoming task details go through myTasks (infra/offers.ts), which records one.
 import { TZDate } from '@date-fns/tz';
+import { format, startOfISOWeek, startOfYear, subWeeks } from 'date-fns';
 import type { Queryable } from './db.ts';
+import { reportForDays, type Cell, type PresentedRow } from './reports.ts';
 import type { RequestStatus } from '../domain/types.ts';
 
 const TIME_ZONE = 'Europe/Oslo';
@@ -65,23 +67,8 @@ export interface HistoryItem {
 }
 
 export interface VolunteerHistory {
-  /** Most recent first, at most `limit`. */
+  /** Most recent first, at most `limit`. Totals come from contributionOf (infra/contribution.ts). */
   items: HistoryItem[];
-  /** Calendar year in Europe/Oslo that the totals are for. */
-  year: number;
-  yearTasks: number;
-  yearHours: number;
-  /** All done tasks, so the page can say how many it does not list. */
-  totalTasks: number;
-}
-
-function osloYearBounds(now: Date): { year: number; start: Date; end: Date } {
-  const year = new TZDate(now.getTime(), TIME_ZONE).getFullYear();
-  return {
-    year,
-    start: new Date(new TZDate(year, 0, 1, 0, 0, 0, TIME_ZONE).getTime()),
-    end: new Date(new TZDate(year + 1, 0, 1, 0, 0, 0, TIME_ZONE).getTime()),
-  };
 }
 
 function osloMonthBounds(now: Date): { start: Date; end: Date } {
@@ -95,31 +82,18 @@ function osloMonthBounds(now: Date): { start: Date; end: Date } {
 }
 
 /**
- * Tasks the volunteer did (outcome 'done'), with hours, and this year's totals. Kind of help,
- * district and time only: the person's details may already be erased by retention, and a history
- * needs none.
+ * Tasks the volunteer did (outcome 'done'), with hours. Kind of help, district and time only: the
+ * person's details may already be erased by retention, and a history needs none.
  */
-export async function volunteerHistory(db: Queryable, input: { volunteerId: string; now: Date; limit?: number }): Promise<VolunteerHistory> {
-  const { year, start, end } = osloYearBounds(input.now);
+export async function volunteerHistory(db: Queryable, input: { volunteerId: string; limit?: number }): Promise<VolunteerHistory> {
   const limit = Math.max(1, Math.min(input.limit ?? 50, 500));
-  const [items, totals] = await Promise.all([
-    db.query<{ id: string; centre_id: string; group_key: string; district: string; starts_at: Date; duration_minutes: number; hours: string | number | null }>(
-      `SELECT a.id, r.centre_id, r.group_key, r.district, r.starts_at, r.duration_minutes, a.hours
-         FROM assignments a JOIN help_requests r ON r.id = a.request_id
-        WHERE a.volunteer_id = $1 AND a.outcome = 'done'
-        ORDER BY r.starts_at DESC, a.id LIMIT $2`,
-      [input.volunteerId, limit],
-    ),
-    db.query<{ year_tasks: number; year_hours: string | number | null; total_tasks: number }>(
-      `SELECT count(*) FILTER (WHERE r.starts_at >= $2 AND r.starts_at < $3)::int AS year_tasks,
-              sum(a.hours) FILTER (WHERE r.starts_at >= $2 AND r.starts_at < $3) AS year_hours,
-              count(*)::int AS total_tasks
-         FROM assignments a JOIN help_requests r ON r.id = a.request_id
-        WHERE a.volunteer_id = $1 AND a.outcome = 'done'`,
-      [input.volunteerId, start, end],
-    ),
-  ]);
-  const t = totals[0];
+  const items = await db.query<{ id: string; centre_id: string; group_key: string; district: string; starts_at: Date; duration_minutes: number; hours: string | number | null }>(
+    `SELECT a.id, r.centre_id, r.group_key, r.district, r.starts_at, r.duration_minutes, a.hours
+       FROM assignments a JOIN help_requests r ON r.id = a.request_id
+      WHERE a.volunteer_id = $1 AND a.outcome = 'done'
+      ORDER BY r.starts_at DESC, a.id LIMIT $2`,
+    [input.volunteerId, limit],
+  );
   return {
     items: items.map((r) => ({
       assignmentId: r.id,
@@ -130,10 +104,6 @@ export async function volunteerHistory(db: Queryable, input: { volunteerId: stri
       durationMinutes: r.duration_minutes,
       hours: r.hours === null ? null : Number(r.hours),
     })),
-    year,
-    yearTasks: t?.year_tasks ?? 0,
-    yearHours: Number(t?.year_hours ?? 0),
-    totalTasks: t?.total_tasks ?? 0,
   };
 }
 
@@ -232,4 +202,88 @@ export async function centreOverview(db: Queryable, input: { centreId: string; n
     }),
     needsActionTotal: actionRows[0]?.total ?? 0,
   };
+}
+
+// ---- a centre's figures over a period (the tab's charts and tables) -----------------------------
+
+export type PeriodChoice = 'year' | '12w';
+
+/** Calendar days in Oslo, both included. */
+export interface DayPeriod {
+  from: string;
+  to: string;
+}
+
+/** This year so far, or the last 12 ISO weeks (this one included), up to and including today. */
+export function periodOf(choice: PeriodChoice, now: Date): DayPeriod {
+  const today = new TZDate(now.getTime(), TIME_ZONE);
+  const start = choice === 'year' ? startOfYear(today) : subWeeks(startOfISOWeek(today), 11);
+  return { from: format(start, 'yyyy-MM-dd'), to: format(today, 'yyyy-MM-dd') };
+}
+
+export interface WeekFigures {
+  /** ISO week in Oslo, as the report keys it: 2026-W10. */
+  week: string;
+  requestsPosted: number;
+  requestsFilled: number;
+  requestsExpiredUnfilled: number;
+  requestsStillOpen: number;
+  requestsTaken: number;
+  minutesToTakeMedian: number | null;
+  minutesToTakeP90: number | null;
+}
+
+export interface GroupFigures {
+  /** Interest group key; the caller names it in the reader's language. */
+  group: string;
+  requestsPosted: number;
+  tasksDone: number;
+  hoursGiven: number;
+}
+
+export interface CentreFigures {
+  period: DayPeriod;
+  weeks: WeekFigures[];
+  groups: GroupFigures[];
+  /** The whole period as the export shows it: counts about people under 5 already read "<5". */
+  total: PresentedRow['figures'];
+}
+
+/** Request and task counts, hours and times: not about people, so the export shows them as they are. */
+function count(cell: Cell): number {
+  return typeof cell === 'number' ? cell : 0;
+}
+
+function minutes(cell: Cell): number | null {
+  return typeof cell === 'number' ? cell : null;
+}
+
+/**
+ * The annual report's own figures (infra/reports.ts, computed in SQL from ids, statuses, times and
+ * hours) by week and interest group, through the same small-number rule as the export.
+ */
+export async function centreFigures(db: Queryable, input: { centreId: string } & DayPeriod): Promise<CentreFigures> {
+  const { presented } = await reportForDays(db, { centreId: input.centreId, from: input.from, to: input.to, groupBy: ['week', 'group'] });
+  const weeks: WeekFigures[] = [];
+  const groups: GroupFigures[] = [];
+  let total: PresentedRow['figures'] | null = null;
+  for (const row of presented.rows) {
+    const f = row.figures;
+    if (row.dimension === 'total') total = f;
+    else if (row.dimension === 'week') {
+      weeks.push({
+        week: row.key,
+        requestsPosted: count(f.requestsPosted),
+        requestsFilled: count(f.requestsFilled),
+        requestsExpiredUnfilled: count(f.requestsExpiredUnfilled),
+        requestsStillOpen: count(f.requestsStillOpen),
+        requestsTaken: count(f.requestsTaken),
+        minutesToTakeMedian: minutes(f.minutesToTakeMedian),
+        minutesToTakeP90: minutes(f.minutesToTakeP90),
+      });
+    } else if (row.dimension === 'group') {
+      groups.push({ group: row.key, requestsPosted: count(f.requestsPosted), tasksDone: count(f.tasksDone), hoursGiven: count(f.hoursGiven) });
+    }
+  }
+  return { period: { from: presented.period.from, to: presented.period.to }, weeks, groups, total: total! };
 }

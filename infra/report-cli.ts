@@ -2,28 +2,18 @@
 // the centre's figures for the annual report from the configured store. See docs/reporting.md.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { addDays } from 'date-fns';
-import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
 import { configOrExit } from './runtime.ts';
 import { openDatabase } from './db.ts';
 import { migrate } from './migrate.ts';
 import { listCentres } from './centres.ts';
-import { TIME_ZONE } from './requests.ts';
-import { centreReport, presentReport, reportCsv, reportJson, ReportError, REPORT_DIMENSIONS } from './reports.ts';
+import { osloMidnight, reportCsv, reportFile, reportForDays, reportJson, ReportError, REPORT_DIMENSIONS } from './reports.ts';
 
 const USAGE = 'usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--centre ID] [--format csv|json] [--out FILE] [--group-by month,week,group,district,poster]';
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`report: ${message}\n`);
   process.exit(code);
-}
-
-/** Midnight starting a calendar day in Oslo; null for 2026-02-30 and the like. */
-function osloMidnight(date: string): Date | null {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const t = new TZDate(y, m - 1, d, 0, 0, 0, TIME_ZONE);
-  return t.getFullYear() === y && t.getMonth() === m - 1 && t.getDate() === d ? new Date(t.getTime()) : null;
 }
 
 const day = (flag: string) =>
@@ -81,21 +71,18 @@ try {
     if (centres.length > 1) throw new ReportError(`the store has several centres; choose one with --centre (${centres.map((c) => c.id).join(', ')})`);
     centreId = centres[0]!.id;
   }
-  const report = await centreReport(db, {
+  const { report, presented } = await reportForDays(db, {
     centreId,
-    from: osloMidnight(args.from)!,
-    // The last day is included: the period ends at the midnight after it.
-    to: new Date(addDays(new TZDate(osloMidnight(args.to)!.getTime(), TIME_ZONE), 1).getTime()),
+    from: args.from,
+    to: args.to,
     ...(args['group-by'] ? { groupBy: args['group-by'] } : {}),
   });
-  const presented = presentReport(report);
-  const text = args.format === 'csv' ? reportCsv(presented) : reportJson(presented);
   if (args.out) {
-    // The byte-order mark makes Excel read the file as UTF-8 (æøå); stdout stays clean for pipes.
-    writeFileSync(args.out, (args.format === 'csv' ? '\uFEFF' : '') + text, 'utf8');
+    // The same file the Teams tab offers for download (a CSV file starts with a byte-order mark).
+    writeFileSync(args.out, reportFile(presented, args.format).text, 'utf8');
     process.stderr.write(`Wrote ${args.format.toUpperCase()} for ${report.centre.name}, ${presented.period.from} to ${presented.period.to}, to ${args.out}\n`);
   } else {
-    process.stdout.write(text);
+    process.stdout.write(args.format === 'csv' ? reportCsv(presented) : reportJson(presented));
   }
 } catch (err) {
   error = { message: (err as Error).message.split('\n')[0] ?? 'failed', code: 1 };

@@ -514,3 +514,52 @@ export function reportJson(p: PresentedReport): string {
     2,
   ) + '\n';
 }
+
+// ---------------------------------------------------------------------------------------------
+// Periods named by calendar days, and the report as a file: one path for `npm run report` and the
+// download in the Teams tab, so both give the same bytes.
+
+/** Midnight starting a calendar day (YYYY-MM-DD) in Oslo; null for 2026-02-30 and the like. */
+export function osloMidnight(date: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const t = new TZDate(y, m - 1, d, 0, 0, 0, TIME_ZONE);
+  return t.getFullYear() === y && t.getMonth() === m - 1 && t.getDate() === d ? new Date(t.getTime()) : null;
+}
+
+export interface ReportDaysInput {
+  centreId: string;
+  /** First day, YYYY-MM-DD in Oslo, included. */
+  from: string;
+  /** Last day, YYYY-MM-DD in Oslo, included. */
+  to: string;
+  groupBy?: readonly ReportDimension[];
+}
+
+/** The report for whole calendar days, both included: the period ends at the midnight after `to`. */
+export async function reportForDays(db: Queryable, input: ReportDaysInput): Promise<{ report: CentreReport; presented: PresentedReport }> {
+  const from = osloMidnight(input.from);
+  const last = osloMidnight(input.to);
+  if (!from || !last) throw new ReportError('the period must be two calendar dates');
+  const report = await centreReport(db, {
+    centreId: input.centreId,
+    from,
+    to: new Date(addDays(new TZDate(last.getTime(), TIME_ZONE), 1).getTime()),
+    ...(input.groupBy ? { groupBy: input.groupBy } : {}),
+  });
+  return { report, presented: presentReport(report) };
+}
+
+export type ReportFormat = 'csv' | 'json';
+
+/**
+ * The report as a file. A CSV file starts with a byte-order mark so that Excel reads it as UTF-8
+ * (æ, ø, å); the text on its own (reportCsv) has none, so it can be piped.
+ */
+export function reportFile(p: PresentedReport, format: ReportFormat): { name: string; contentType: string; text: string } {
+  return {
+    name: `arsmelding-${p.centre.id}-${p.period.from}-${p.period.to}.${format}`,
+    contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+    text: format === 'csv' ? '\uFEFF' + reportCsv(p) : reportJson(p),
+  };
+}

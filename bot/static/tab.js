@@ -177,7 +177,7 @@
     }
   }
 
-  async function api(path, retried) {
+  async function apiResponse(path, retried) {
     let token;
     try {
       token = await auth.token();
@@ -192,8 +192,13 @@
     });
     if (response.status === 401 && !retried) {
       auth.renew();
-      return api(path, true);
+      return apiResponse(path, true);
     }
+    return response;
+  }
+
+  async function api(path) {
+    const response = await apiResponse(path);
     let body = null;
     try {
       body = await response.json();
@@ -246,7 +251,7 @@
             el('p', { className: 'confidential', text: text('task.confidential') }),
             el('p', { className: 'subtle', text: text('task.emergency') }),
           ];
-    const history = [el('p', { className: 'total', text: data.history.yearSummary })];
+    const history = [];
     if (data.history.items.length === 0) {
       history.push(el('p', { className: 'message', text: text('tab.historyEmpty') }));
     } else {
@@ -267,7 +272,20 @@
         history.push(el('p', { className: 'subtle', text: text('common.showing', { shown: data.history.items.length, total: data.history.totalTasks }) }));
       }
     }
-    contentEl.replaceChildren(section(text('tab.upcoming'), upcoming), section(text('tab.history'), history), refreshButton());
+    contentEl.replaceChildren(section(text('tab.upcoming'), upcoming), contributionSection(data.contribution), section(text('tab.history'), history), refreshButton());
+  }
+
+  // «Min innsats»: the same figures as the chat's card.
+  function contributionSection(c) {
+    return section(
+      text('contribution.title'),
+      [
+        el('ul', { className: 'stats stats-two' }, [stat(c.tasksThisYear, c.tasksLabel), stat(c.hoursThisYearText, c.hoursLabel)]),
+        el('p', { className: 'in-all' }, [el('strong', { text: `${text('contribution.inAll')}: ` }), c.inAll]),
+        el('p', { text: text(c.tasksInAll > 0 ? 'contribution.thanks' : 'contribution.none') }),
+      ],
+      'contribution',
+    );
   }
 
   // ---- staff: the centre's overview ----------------------------------------------------------
@@ -316,13 +334,291 @@
     if (data.needsActionTotal > data.needsAction.length) {
       needs.push(el('p', { className: 'subtle', text: text('common.showing', { shown: data.needsAction.length, total: data.needsActionTotal }) }));
     }
+    reportEl = el('section', { className: 'block report', 'aria-labelledby': 'report-title' });
     contentEl.replaceChildren(
       el('p', { className: 'centre', text: data.centre || '' }),
       section(text('tab.needsAction'), needs),
       figures,
       el('p', { className: 'subtle', text: text('tab.updatedAt', { time: data.updatedAt }) }),
+      reportEl,
       refreshButton(),
     );
+  }
+
+  // ---- staff: the centre's figures for a period (charts, tables, download) ----------------------
+
+  let reportQuery = 'period=year';
+  let reportEl = null;
+  const charts = [];
+
+  function cssVar(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  }
+
+  // A chart's data as a table: the text alternative, for screen readers and anyone who wants numbers.
+  function dataTable(caption, headings, rows) {
+    const table = el('table', {}, [
+      el('caption', { text: caption }),
+      el('thead', {}, [el('tr', {}, headings.map((h) => el('th', { scope: 'col', text: h })))]),
+      el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c, i) => (i === 0 ? el('th', { scope: 'row', text: c }) : el('td', { text: c })))))),
+    ]);
+    // Focusable so a keyboard can scroll a wide table on a phone.
+    return el('div', { className: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, [table]);
+  }
+
+  function chartBlock(id, title, hint, table, height) {
+    const headingId = `${id}-title`;
+    const canvas = el('canvas', { id, role: 'img', 'aria-label': text('tab.report.chartAlt', { title }) }, [el('p', { text: text('tab.report.chartAlt', { title }) })]);
+    const box = el('div', { className: 'chart-box' }, [canvas]);
+    if (height) box.style.height = height;
+    return {
+      canvas,
+      node: el('section', { className: 'chart', 'aria-labelledby': headingId }, [
+        el('h3', { id: headingId, text: title }),
+        el('p', { className: 'subtle', text: hint }),
+        box,
+        el('details', { className: 'chart-table' }, [el('summary', { text: text('tab.report.showTable') }), table]),
+      ]),
+    };
+  }
+
+  // Chart.js draws an array as lines: long group names wrap instead of being cut off on a phone.
+  function wrapLabel(label) {
+    if (label.length <= 14) return label;
+    const lines = [];
+    for (const word of label.split(' ')) {
+      const last = lines[lines.length - 1];
+      if (last !== undefined && `${last} ${word}`.length <= 14) lines[lines.length - 1] = `${last} ${word}`;
+      else lines.push(word);
+    }
+    return lines;
+  }
+
+  function destroyCharts() {
+    while (charts.length > 0) charts.pop().destroy();
+  }
+
+  function drawCharts(report, blocks) {
+    destroyCharts();
+    const Chart = window.Chart;
+    if (!Chart) return; // the tables still say it all
+    const color = cssVar('--text');
+    const grid = cssVar('--grid');
+    Chart.defaults.color = color;
+    Chart.defaults.borderColor = grid;
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    Chart.defaults.font.size = 14;
+    const weekTitle = (items) => (items.length > 0 ? report.weeks[items[0].dataIndex].label : '');
+    const common = {
+      responsive: true,
+      maintainAspectRatio: false,
+      // Reduced motion for everyone, and a chart that is complete the moment it is drawn.
+      animation: false,
+      plugins: { legend: { position: 'bottom', labels: { boxWidth: 14, padding: 12 } } },
+    };
+    const weeks = report.weeks.map((w) => w.short);
+    charts.push(
+      new Chart(blocks.requests.canvas, {
+        type: 'bar',
+        data: {
+          labels: weeks,
+          datasets: [
+            { label: text('tab.report.series.filled'), data: report.weeks.map((w) => w.requestsFilled), backgroundColor: cssVar('--chart-1') },
+            { label: text('tab.report.series.expired'), data: report.weeks.map((w) => w.requestsExpiredUnfilled), backgroundColor: cssVar('--chart-2') },
+            { label: text('tab.report.series.open'), data: report.weeks.map((w) => w.requestsStillOpen), backgroundColor: cssVar('--chart-3') },
+          ],
+        },
+        options: {
+          ...common,
+          plugins: { ...common.plugins, tooltip: { callbacks: { title: weekTitle } } },
+          scales: {
+            x: { stacked: true, title: { display: true, text: text('tab.report.week') }, grid: { display: false } },
+            y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+          },
+        },
+      }),
+    );
+    const durationOf = (key) => (ctx) => `${ctx.dataset.label}: ${report.weeks[ctx.dataIndex][key] || ''}`;
+    charts.push(
+      new Chart(blocks.wait.canvas, {
+        type: 'line',
+        data: {
+          labels: weeks,
+          datasets: [
+            {
+              label: text('tab.report.series.median'), data: report.weeks.map((w) => w.minutesToTakeMedian),
+              borderColor: cssVar('--chart-1'), backgroundColor: cssVar('--chart-1'), pointRadius: 3, spanGaps: true,
+            },
+            {
+              // Dashed as well as coloured: the two lines differ by more than colour.
+              label: text('tab.report.series.p90'), data: report.weeks.map((w) => w.minutesToTakeP90),
+              borderColor: cssVar('--chart-2'), backgroundColor: cssVar('--chart-2'), borderDash: [6, 4], pointRadius: 3, pointStyle: 'rect', spanGaps: true,
+            },
+          ],
+        },
+        options: {
+          ...common,
+          plugins: {
+            ...common.plugins,
+            tooltip: { callbacks: { title: weekTitle, label: (ctx) => durationOf(ctx.datasetIndex === 0 ? 'median' : 'p90')(ctx) } },
+          },
+          scales: {
+            x: { title: { display: true, text: text('tab.report.week') }, grid: { display: false } },
+            y: { beginAtZero: true, title: { display: true, text: text('tab.report.minutes') }, ticks: { precision: 0 } },
+          },
+        },
+      }),
+    );
+    charts.push(
+      new Chart(blocks.hours.canvas, {
+        type: 'bar',
+        data: {
+          labels: report.groups.map((g) => wrapLabel(g.label)),
+          datasets: [{ label: text('tab.report.hours'), data: report.groups.map((g) => g.hoursGiven), backgroundColor: cssVar('--chart-1') }],
+        },
+        options: {
+          ...common,
+          // Horizontal: group names are long, and a phone is narrow.
+          indexAxis: 'y',
+          plugins: { legend: { display: false }, tooltip: { callbacks: { label: (ctx) => `${report.groups[ctx.dataIndex].hoursText} ${text('tab.report.hours').toLowerCase()}` } } },
+          scales: { x: { beginAtZero: true, title: { display: true, text: text('tab.report.hours') } }, y: { grid: { display: false } } },
+        },
+      }),
+    );
+  }
+
+  function periodForm(report) {
+    const choice = report.period.choice;
+    const radio = (value, label) =>
+      el('label', { className: 'choice' }, [el('input', { type: 'radio', name: 'period', value, checked: choice === value }), el('span', { text: label })]);
+    const dates = el('div', { className: 'dates', hidden: choice !== 'custom' }, [
+      el('label', { for: 'period-from', text: text('tab.report.from') }),
+      el('input', { id: 'period-from', type: 'date', name: 'from', value: report.period.from, required: true }),
+      el('label', { for: 'period-to', text: text('tab.report.to') }),
+      el('input', { id: 'period-to', type: 'date', name: 'to', value: report.period.to, required: true }),
+    ]);
+    const form = el('form', { className: 'period', novalidate: true }, [
+      el('fieldset', {}, [
+        el('legend', { text: text('tab.report.period') }),
+        el('div', { className: 'choices' }, [
+          radio('year', text('tab.report.period.year')),
+          radio('12w', text('tab.report.period.12w')),
+          radio('custom', text('tab.report.period.custom')),
+        ]),
+        dates,
+      ]),
+      el('button', { type: 'submit', className: 'secondary', text: text('tab.report.show') }),
+    ]);
+    form.addEventListener('change', (event) => {
+      if (event.target.name === 'period') dates.hidden = event.target.value !== 'custom';
+    });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const period = data.get('period');
+      reportQuery =
+        period === 'custom'
+          ? `period=custom&from=${encodeURIComponent(data.get('from') || '')}&to=${encodeURIComponent(data.get('to') || '')}`
+          : `period=${encodeURIComponent(period)}`;
+      loadReport();
+    });
+    return form;
+  }
+
+  async function download(report, format, button) {
+    button.disabled = true;
+    try {
+      const response = await apiResponse(`/report/download?format=${format}&from=${report.period.from}&to=${report.period.to}&centre=${encodeURIComponent(report.centreId)}`);
+      if (!response.ok) throw new Error(`download failed: ${response.status}`);
+      const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') || '');
+      const url = URL.createObjectURL(await response.blob());
+      const link = el('a', { href: url, download: name ? name[1] : `arsmelding.${format}` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      console.error(error);
+      setStatus(text('tab.report.downloadFailed'));
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function renderReport(report) {
+    const blocks = {
+      requests: chartBlock(
+        'chart-requests',
+        text('tab.report.requestsChart'),
+        text('tab.report.requestsHint'),
+        dataTable(
+          text('tab.report.requestsChart'),
+          [text('tab.report.week'), text('tab.report.series.filled'), text('tab.report.series.expired'), text('tab.report.series.open')],
+          report.weeks.map((w) => [w.label, String(w.requestsFilled), String(w.requestsExpiredUnfilled), String(w.requestsStillOpen)]),
+        ),
+      ),
+      wait: chartBlock(
+        'chart-wait',
+        text('tab.report.waitChart'),
+        text('tab.report.waitHint'),
+        dataTable(
+          text('tab.report.waitChart'),
+          [text('tab.report.week'), text('tab.report.series.median'), text('tab.report.series.p90')],
+          report.weeks.map((w) => [w.label, w.median || '–', w.p90 || '–']),
+        ),
+      ),
+      hours: chartBlock(
+        'chart-hours',
+        text('tab.report.hoursChart'),
+        text('tab.report.hoursHint'),
+        dataTable(text('tab.report.hoursChart'), [text('tab.report.group'), text('tab.report.hours')], report.groups.map((g) => [g.label, g.hoursText])),
+        `${Math.max(10, 2.5 * report.groups.length + 4)}rem`,
+      ),
+    };
+    const totals = el('section', { className: 'totals', 'aria-labelledby': 'report-totals' }, [
+      el('h3', { id: 'report-totals', text: text('tab.report.totals') }),
+      dataTable(text('tab.report.totals'), [text('tab.report.figure'), text('tab.report.value')], report.totals.map((f) => [f.label, f.text])),
+      el('p', { className: 'subtle', text: text('tab.report.small') }),
+    ]);
+    const csv = el('button', { type: 'button', className: 'secondary', text: text('tab.report.downloadCsv') });
+    const json = el('button', { type: 'button', className: 'secondary', text: text('tab.report.downloadJson') });
+    csv.addEventListener('click', () => download(report, 'csv', csv));
+    json.addEventListener('click', () => download(report, 'json', json));
+    const downloads = el('section', { className: 'downloads', 'aria-labelledby': 'report-download' }, [
+      el('h3', { id: 'report-download', text: text('tab.report.download') }),
+      el('p', { className: 'subtle', text: text('tab.report.downloadHint') }),
+      el('div', { className: 'actions' }, [csv, json]),
+    ]);
+    reportEl.replaceChildren(
+      el('h2', { id: 'report-title', text: text('tab.report.title') }),
+      periodForm(report),
+      el('p', { className: 'period-shown', text: report.period.text }),
+      el('div', { className: 'charts' }, [blocks.requests.node, blocks.wait.node, blocks.hours.node]),
+      totals,
+      downloads,
+    );
+    drawCharts(report, blocks);
+  }
+
+  async function loadReport() {
+    if (!reportEl) return;
+    reportEl.setAttribute('aria-busy', 'true');
+    try {
+      renderReport(await api(`/report?${reportQuery}`));
+    } catch (error) {
+      console.error(error);
+      const message = el('p', { className: 'message report-error', role: 'alert', text: error instanceof ApiError ? error.message : text('system.unavailable') });
+      const form = reportEl.querySelector('form.period');
+      // Keep the form, so a wrong period can be put right.
+      if (form) {
+        reportEl.querySelector('.report-error')?.remove();
+        form.after(message);
+      } else {
+        reportEl.replaceChildren(el('h2', { id: 'report-title', text: text('tab.report.title') }), message);
+      }
+    } finally {
+      reportEl.removeAttribute('aria-busy');
+    }
   }
 
   function refreshButton() {
@@ -344,7 +640,12 @@
         whoEl.hidden = false;
       }
       if (me.view === 'volunteer') renderVolunteer(await api('/tasks'));
-      else if (me.view === 'staff') renderStaff(await api('/overview'));
+      else if (me.view === 'staff') {
+        document.body.classList.add('staff');
+        destroyCharts();
+        renderStaff(await api('/overview'));
+        await loadReport();
+      }
       else return showMessage(text('tab.error.title'), text('tab.error.noView'));
       setStatus('');
     } catch (error) {

@@ -82,6 +82,33 @@ async function seedRequest(
   return id;
 }
 
+/**
+ * Twelve weeks of finished requests for the charts: taken after a varying wait and done with hours,
+ * expired with nobody, or cancelled. help_requests.taken_at stays empty so that the overview's
+ * 30-day median (which reads it) keeps to the requests above; the report measures from assignments.
+ */
+async function seedHistory(db: Queryable, s: { person: string; createdBy: string; volunteers: string[]; now: number }): Promise<void> {
+  const groups = ['handlehjelp', 'besoksvenn', 'turvenn', 'folgehjelp', 'avlastning', 'digital'];
+  for (let i = 0; i < 72; i++) {
+    const weeksAgo = i % 12;
+    const createdAt = new Date(s.now - (weeksAgo * 7 + 3) * DAY - (i % 5) * HOUR);
+    const startsAt = new Date(createdAt.getTime() + DAY);
+    const kind = i % 6 === 5 ? 'expired' : i % 9 === 4 ? 'cancelled' : 'done';
+    const group = groups[(i * 7) % groups.length]!;
+    const [row] = await db.query<{ id: string }>(
+      `INSERT INTO help_requests (centre_id, group_key, district, starts_at, duration_minutes, summary, person_id, created_by, status, created_at, updated_at)
+       VALUES ($1, $2, 'Sentrum', $3, 90, 'Følge til legen', $4, $5, $6, $7, $7) RETURNING id`,
+      [DEMO_CENTRE.id, group, startsAt, s.person, s.createdBy, kind, createdAt],
+    );
+    if (kind !== 'done') continue;
+    const waitMinutes = 10 + ((i * 37) % 11) * (6 + weeksAgo * 4);
+    await db.query(
+      `INSERT INTO assignments (request_id, volunteer_id, assigned_at, status, outcome, hours, outcome_at) VALUES ($1, $2, $3, 'done', 'done', $4, $5)`,
+      [row!.id, s.volunteers[i % s.volunteers.length], new Date(createdAt.getTime() + waitMinutes * 60_000), 1 + (i % 4) * 0.5, startsAt],
+    );
+  }
+}
+
 describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
   let app: TestApp;
   let browser: Browser;
@@ -117,6 +144,8 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
     await seedRequest(db, { person: other, createdBy: staff, status: 'open', startsAt: new Date(now + 6 * HOUR), group: 'folgehjelp', district: 'Ridabu' });
     await seedRequest(db, { person: other, createdBy: staff, status: 'open', startsAt: new Date(now + 3 * DAY), group: 'besoksvenn', district: 'Vang', escalated: true });
     await seedRequest(db, { person: gerd, createdBy: staff, status: 'waiting_consent', startsAt: new Date(now + 5 * DAY), group: 'digital', district: 'Sentrum' });
+    const others = await Promise.all(['demo-frivillig-02', 'demo-frivillig-03', 'demo-frivillig-04'].map((id) => memberId(db, id)));
+    await seedHistory(db, { person: other, createdBy: staff, volunteers: others, now });
     browser = await launchChromium();
   }, 120_000);
 
@@ -166,7 +195,10 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
     for (const s of ['Gerd Solberg', 'Storgata 12, 2317 Hamar', 'Ring Gerd Solberg', 'Haster', 'Ved hovedinngangen', 'Gerd hører dårlig', 'Liv Solberg, 90011223']) expect(text).toContain(s);
     expect(await task.getByRole('link', { name: 'Ring Gerd Solberg' }).getAttribute('href')).toBe('tel:62510001');
     await expect.poll(() => page.getByRole('heading', { name: 'Oppdrag du har gjort' }).count()).toBe(1);
-    expect(await page.locator('.total').innerText()).toMatch(/^I \d{4}: 1 oppdrag, 1,5 timer\.$/);
+    const innsats = page.getByRole('region', { name: 'Min innsats' });
+    expect(await innsats.locator('.stat').allInnerTexts()).toEqual([expect.stringMatching(/^1\s+oppdrag i \d{4}$/), expect.stringMatching(/^1,5\s+timer i \d{4}$/)]);
+    expect(await innsats.innerText()).toContain('I alt: 1 oppdrag, 1,5 timer');
+    expect(await innsats.innerText()).toContain('Tusen takk for tiden du gir.');
     expect(await page.locator('.history').innerText()).toContain('Turvenn · Vang');
     expect(await page.locator('#who').innerText()).toBe('Testbruker: Astrid');
     await expectAccessible(page);
@@ -199,6 +231,90 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
     await page.screenshot({ path: `${SHOTS}/tab-staff.png`, fullPage: true });
   });
 
+  /** What each chart drew: its Chart.js data, and how many canvas pixels are not blank. */
+  async function drawnCharts(page: Page) {
+    return page.evaluate(() => {
+      const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { labels: unknown[]; datasets: Array<{ label: string; data: Array<number | null> }> } } | undefined } }).Chart;
+      return [...document.querySelectorAll<HTMLCanvasElement>('.chart canvas')].map((canvas) => {
+        const chart = Chart.getChart(canvas);
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let inked = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked++;
+        return {
+          id: canvas.id,
+          label: canvas.getAttribute('aria-label'),
+          labels: chart?.data.labels ?? [],
+          datasets: (chart?.data.datasets ?? []).map((d) => ({ label: d.label, data: d.data })),
+          inked,
+          width: canvas.getBoundingClientRect().width,
+        };
+      });
+    });
+  }
+
+  async function openStaffReport(page: Page): Promise<void> {
+    await pickInWebChat(page, DEMO_STAFF[0]!.name);
+    await page.goto('/tab');
+    await page.getByRole('heading', { name: 'Tall for perioden' }).waitFor();
+    await expect.poll(async () => (await drawnCharts(page)).length).toBe(3);
+  }
+
+  it("draws the centre's figures as charts with tables beside them, for a period chosen by keyboard", async () => {
+    const page = await newPage();
+    await openStaffReport(page);
+    // Keyboard only: the "last 12 weeks" choice, then «Vis».
+    await page.getByRole('radio', { name: 'I år' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('radio', { name: 'Siste 12 uker' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Vis' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await drawnCharts(page))[0]?.labels.length).toBe(12);
+
+    const [requests, wait, hours] = await drawnCharts(page);
+    for (const chart of [requests!, wait!, hours!]) {
+      expect(chart.inked, chart.id).toBeGreaterThan(2000);
+      expect(chart.width, chart.id).toBeLessThanOrEqual(390);
+      expect(chart.label).toMatch(/Tallene står i tabellen under diagrammet\.$/);
+    }
+    expect(requests!.datasets.map((d) => d.label)).toEqual(['Fikk frivillig', 'Utløpt uten frivillig', 'Fortsatt åpne']);
+    const filled = requests!.datasets[0]!.data as number[];
+    expect(filled.reduce((a, b) => a + b, 0)).toBeGreaterThan(20);
+    expect(wait!.datasets.map((d) => d.label)).toEqual(['Median', '90-persentil']);
+    expect(wait!.datasets[0]!.data.filter((v) => v !== null).length).toBeGreaterThan(8);
+    expect(hours!.labels).toContainEqual(['Avlastning', '(pusterom)']);
+    expect((hours!.datasets[0]!.data as number[]).reduce((a, b) => a + b, 0)).toBeGreaterThan(50);
+
+    await page.locator('.charts').screenshot({ path: `${SHOTS}/tab-staff-charts-phone.png` });
+    // The text alternative holds the same numbers as the chart.
+    const table = page.locator('#chart-requests').locator('xpath=ancestor::section[1]').locator('table');
+    await page.getByText('Vis tallene som tabell').first().click();
+    const firstColumn = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td')[0]!.textContent)));
+    expect(firstColumn).toEqual(filled);
+    const totals = await page.locator('section.totals').innerText();
+    expect(totals).toMatch(/Forespørsler lagt inn\s+\d+/);
+    expect(totals).toMatch(/Aktive frivillige\s+<5/);
+
+    await expectAccessible(page);
+    await page.screenshot({ path: `${SHOTS}/tab-staff-charts.png`, fullPage: true });
+
+    // The download is the report file itself, named for the centre and the period.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Last ned CSV (Excel)' }).click()]);
+    expect(file.suggestedFilename()).toMatch(/^arsmelding-hamar-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  });
+
+  it("lays the centre's charts out side by side on a desktop", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: app.url });
+    contexts.push(context);
+    const page = await context.newPage();
+    await openStaffReport(page);
+    const [requests, wait, hours] = await drawnCharts(page);
+    expect(requests!.width).toBeGreaterThan(wait!.width * 1.5);
+    expect(Math.abs(wait!.width - hours!.width)).toBeLessThan(2);
+    for (const chart of [requests!, wait!, hours!]) expect(chart.inked, chart.id).toBeGreaterThan(2000);
+    expect((await axeCheck(page)).map((v) => v.id)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/tab-staff-desktop.png`, fullPage: true });
+  });
+
   it('speaks English when English was chosen', async () => {
     const page = await newPage();
     await pickInWebChat(page, demoVolunteerName(0), 'English');
@@ -206,7 +322,7 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('My tasks');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.getByRole('heading', { name: 'Tasks you have done' }).waitFor();
-    expect(await page.locator('.total').innerText()).toMatch(/^In \d{4}: 1 tasks, 1\.5 hours\.$/);
+    expect(await page.getByRole('region', { name: 'My contribution' }).innerText()).toContain('In all: 1 tasks, 1.5 hours');
     await expectAccessible(page);
     await page.screenshot({ path: `${SHOTS}/tab-volunteer-en.png`, fullPage: true });
   });
@@ -287,6 +403,9 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
         MicrosoftAppPassword: 'not-used-in-this-test',
         DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
         PUBLIC_BASE_URL: 'https://dugnad.test',
+        // Production requires these since web sign-in (issue 7); neither matters to the tab.
+        ALLOWED_TENANT_IDS: '*',
+        WEB_CHAT_ENABLED: 'false',
       },
     });
     try {

@@ -5,12 +5,15 @@
 import http from 'node:http';
 import { createHmac, randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
+import { getISOWeek, getISOWeekYear } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { b64url, newSigningKey, signJwt as signWithKey, type SigningKey } from '../support/jwt.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
 import { KeysUnavailableError, authenticateTab, createJwksCache, type SigningKeys } from '../../bot/tab.ts';
 import { DEMO_CENTRE } from '../../infra/seed-demo.ts';
+import { reportFile, reportForDays } from '../../infra/reports.ts';
+import { applyRetention } from '../../infra/upkeep.ts';
 import type { Queryable } from '../../infra/db.ts';
 
 const TENANT = randomUUID();
@@ -280,8 +283,8 @@ describe('Teams SSO', () => {
     expect(JSON.stringify(res.body)).not.toContain(ids.hamarPersons[1]!.name);
     // Done tasks with outcome 'done' only; this year's total leaves last year out.
     expect(history.items.map((i: { hours: number }) => i.hours)).toEqual([2.5, 3]);
-    expect(history).toMatchObject({ yearTasks: 1, yearHours: 2.5, totalTasks: 2 });
-    expect(history.yearSummary).toBe(`I ${history.year}: 1 oppdrag, 2,5 timer.`);
+    expect(history.totalTasks).toBe(2);
+    expect(res.body.contribution).toMatchObject({ tasksThisYear: 1, hoursThisYear: 2.5 });
     expect(history.items[0].hoursText).toBe('2 t 30 min');
 
     expect(await reveals(ids.volunteer)).toBe(before + 1);
@@ -296,7 +299,7 @@ describe('Teams SSO', () => {
   it('answers in English when the page asks for it', async () => {
     const res = await get('/api/tab/tasks?lang=en', signJwt(ssoClaims(OID.volunteer)));
     expect(res.status).toBe(200);
-    expect(res.body.history.yearSummary).toBe(`In ${res.body.history.year}: 1 tasks, 2.5 hours.`);
+    expect(res.body.contribution).toMatchObject({ inAll: '2 tasks, 5.5 hours', hoursThisYearText: '2.5', tasksLabel: `tasks in ${res.body.contribution.year}` });
     expect(res.body.upcoming[0].duration).toBe('1 h 30 min');
   });
 
@@ -460,6 +463,9 @@ describe('the development fallback (the web chat token)', () => {
         MicrosoftAppPassword: 'not-used-in-this-test',
         DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
         PUBLIC_BASE_URL: 'https://dugnad.test',
+        // Production requires these since web sign-in (issue 7); neither matters to the tab.
+        ALLOWED_TENANT_IDS: '*',
+        WEB_CHAT_ENABLED: 'false',
         DIRECTLINE_TOKEN_SECRET: DEV_SECRET,
       },
     });
@@ -537,5 +543,246 @@ describe('the key cache', () => {
     const found = await Promise.all(Array.from({ length: 10 }, () => cache.key(KEY.kid)));
     expect(found.every((k) => k !== null)).toBe(true);
     expect(state.fetches).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The centre's figures (charts, tables, download). Eight weeks of spring 2024 that nothing else in
+// this file touches, across the switch to summer time, with every figure worked out here in
+// TypeScript from the rows as inserted, not with the report's SQL.
+
+describe("the centre's figures for a period", () => {
+  const FROM = '2024-03-04'; // Monday of week 10
+  const TO = '2024-04-28'; // Sunday of week 17
+  const GROUPS = ['handlehjelp', 'besoksvenn', 'turvenn', 'avlastning', 'folgehjelp'];
+  type Kind = 'done' | 'not_done' | 'expired' | 'cancelled' | 'cancelled_taken';
+  const KINDS: Kind[] = ['done', 'done', 'expired', 'done', 'not_done', 'cancelled', 'done', 'cancelled_taken', 'done', 'expired', 'done'];
+  interface Row { createdAt: Date; startsAt: Date; kind: Kind; group: string; waitMinutes: number | null; hours: number | null }
+  const rows: Row[] = [];
+  const osloWall = (y: number, m: number, d: number, h: number, min: number) => new Date(new TZDate(y, m - 1, d, h, min, 0, 'Europe/Oslo').getTime());
+
+  function percentile(values: number[], p: number): number | null {
+    if (values.length === 0) return null;
+    const v = [...values].sort((a, b) => a - b);
+    const pos = p * (v.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    return Math.round(v[lo]! + (v[hi]! - v[lo]!) * (pos - lo));
+  }
+  const weekOf = (d: Date) => {
+    const o = new TZDate(d.getTime(), 'Europe/Oslo');
+    return `${getISOWeekYear(o)}-W${String(getISOWeek(o)).padStart(2, '0')}`;
+  };
+
+  beforeAll(async () => {
+    const db = app.db;
+    const volunteers = await Promise.all(['demo-frivillig-03', 'demo-frivillig-04', 'demo-frivillig-05', 'demo-frivillig-06'].map((id) => memberId(db, id)));
+    const start = osloWall(2024, 3, 4, 8, 0).getTime();
+    for (let i = 0; i < 64; i++) {
+      rows.push({
+        createdAt: new Date(start + i * 19 * HOUR + (i % 7) * 13 * MIN),
+        startsAt: new Date(start + i * 19 * HOUR + 2 * DAY),
+        kind: KINDS[i % KINDS.length]!,
+        group: GROUPS[(i * 3) % GROUPS.length]!,
+        waitMinutes: null,
+        hours: null,
+      });
+    }
+    // Either side of midnight at the end of week 13 (summer time began at 02:00 on Sunday 31 March):
+    // Monday 00:15 in Oslo is still Sunday in UTC, and belongs to week 14.
+    rows.push({ createdAt: osloWall(2024, 3, 31, 23, 50), startsAt: osloWall(2024, 4, 3, 10, 0), kind: 'done', group: 'turvenn', waitMinutes: null, hours: null });
+    rows.push({ createdAt: osloWall(2024, 4, 1, 0, 15), startsAt: osloWall(2024, 4, 3, 12, 0), kind: 'done', group: 'turvenn', waitMinutes: null, hours: null });
+    for (const [i, row] of rows.entries()) {
+      const taken = row.kind === 'done' || row.kind === 'not_done' || row.kind === 'cancelled_taken';
+      row.waitMinutes = taken ? 3 + ((i * 37) % 290) : null;
+      row.hours = row.kind === 'done' ? 0.5 + (i % 6) * 0.5 : null;
+      const status = row.kind === 'not_done' ? 'done' : row.kind === 'cancelled_taken' ? 'cancelled' : row.kind;
+      const [req] = await db.query<{ id: string }>(
+        `INSERT INTO help_requests (centre_id, group_key, district, starts_at, duration_minutes, summary, handover_note, person_id, created_by, status, created_at, updated_at)
+         VALUES ('hamar', $1, 'Vang', $2, 60, 'Følge til frisøren', 'Ringer på to ganger', $3, $4, $5, $6, $6) RETURNING id`,
+        [row.group, row.startsAt, ids.hamarPersons[i % 2]!.id, ids.staff, status, row.createdAt],
+      );
+      if (!taken) continue;
+      const assignedAt = new Date(row.createdAt.getTime() + row.waitMinutes! * MIN);
+      if (row.kind === 'cancelled_taken') {
+        await db.query(
+          `INSERT INTO assignments (request_id, volunteer_id, assigned_at, status, cancelled_at, cancel_reason) VALUES ($1, $2, $3, 'cancelled', $4, 'request_cancelled')`,
+          [req!.id, volunteers[i % volunteers.length], assignedAt, new Date(assignedAt.getTime() + HOUR)],
+        );
+      } else {
+        await db.query(
+          `INSERT INTO assignments (request_id, volunteer_id, assigned_at, status, outcome, hours, outcome_at) VALUES ($1, $2, $3, 'done', $4, $5, $6)`,
+          [req!.id, volunteers[i % volunteers.length], assignedAt, row.kind === 'done' ? 'done' : 'not_done', row.hours, row.startsAt],
+        );
+      }
+    }
+  });
+
+  function expectedWeeks() {
+    const weeks = new Map<string, Row[]>();
+    for (let d = osloWall(2024, 3, 4, 12, 0); d.getTime() < osloWall(2024, 4, 29, 0, 0).getTime(); d = new Date(d.getTime() + 7 * DAY)) weeks.set(weekOf(d), []);
+    for (const row of rows) weeks.get(weekOf(row.createdAt))!.push(row);
+    return [...weeks].map(([week, rs]) => {
+      const waits = rs.filter((r) => r.waitMinutes !== null).map((r) => r.waitMinutes!);
+      return {
+        week,
+        requestsPosted: rs.length,
+        requestsFilled: rs.filter((r) => r.kind === 'done' || r.kind === 'not_done' || r.kind === 'cancelled_taken').length,
+        requestsExpiredUnfilled: rs.filter((r) => r.kind === 'expired').length,
+        requestsStillOpen: 0,
+        requestsTaken: waits.length,
+        minutesToTakeMedian: percentile(waits, 0.5),
+        minutesToTakeP90: percentile(waits, 0.9),
+      };
+    });
+  }
+
+  function expectedHours(): Record<string, number> {
+    const hours: Record<string, number> = {};
+    for (const row of rows) if (row.kind === 'done') hours[row.group] = (hours[row.group] ?? 0) + row.hours!;
+    return hours;
+  }
+
+  const reportPath = `/api/tab/report?period=custom&from=${FROM}&to=${TO}`;
+
+  it('gives staff the filled, unfilled and time until taken per week, and hours per interest group, as computed from the rows', async () => {
+    const res = await get(reportPath, signJwt(ssoClaims(OID.staff)));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.body.period).toMatchObject({ choice: 'custom', from: FROM, to: TO, text: 'Fra 4. mars 2024 til og med 28. april 2024.' });
+    const expected = expectedWeeks();
+    expect(expected.map((w) => w.week)).toEqual(['2024-W10', '2024-W11', '2024-W12', '2024-W13', '2024-W14', '2024-W15', '2024-W16', '2024-W17']);
+    expect(res.body.weeks.map(({ short: _s, label: _l, median: _m, p90: _p, ...w }: Record<string, unknown>) => w)).toEqual(expected);
+    expect(res.body.weeks[3]).toMatchObject({ short: '13', label: 'uke 13 2024' });
+    expect(res.body.weeks.find((w: { median: string | null }) => w.median !== null).median).toMatch(/^(\d+ t )?\d+ min$|^\d+ timer?$/);
+
+    const hours = expectedHours();
+    expect(Object.keys(hours).sort()).toEqual([...GROUPS].sort());
+    // Every interest group of the centre is listed, even those with no hours.
+    for (const g of res.body.groups as Array<{ group: string; hoursGiven: number; label: string }>) expect(g.hoursGiven, g.group).toBe(hours[g.group] ?? 0);
+    expect(res.body.groups.find((g: { group: string }) => g.group === 'avlastning')).toMatchObject({ label: 'Avlastning (pusterom)' });
+
+    const total = Object.fromEntries(res.body.totals.map((f: { key: string; value: unknown; text: string }) => [f.key, f]));
+    expect(total.requestsPosted.value).toBe(rows.length);
+    expect(total.hoursGiven.value).toBe(Object.values(hours).reduce((a, b) => a + b, 0));
+    // Four volunteers did the tasks: a count about people under 5 reads "<5".
+    expect(total.activeVolunteers).toMatchObject({ value: '<5', text: '<5', label: 'Aktive frivillige' });
+    const filled = rows.filter((r) => r.kind !== 'expired' && r.kind !== 'cancelled').length;
+    // Cancelled before any offer went out and never taken: not in the share's denominator.
+    const considered = rows.filter((r) => r.kind !== 'cancelled').length;
+    expect(total.shareFilled.value).toBeCloseTo(filled / considered, 4);
+    // Kind of help, weeks and numbers: nothing about the people helped.
+    const text = JSON.stringify(res.body);
+    for (const p of ids.hamarPersons) for (const v of [p.name, p.address, p.phone]) expect(text).not.toContain(v);
+    for (const v of ['Følge til frisøren', 'Ringer på to ganger']) expect(text).not.toContain(v);
+
+    const en = await get(`${reportPath}&lang=en`, signJwt(ssoClaims(OID.staff)));
+    expect(en.body.weeks[3].label).toBe('week 13 2024');
+    expect(en.body.totals.find((f: { key: string }) => f.key === 'activeVolunteers').label).toBe('Active volunteers');
+  });
+
+  it('offers the same report as `npm run report` for download, as CSV and as JSON, with file names', async () => {
+    const token = signJwt(ssoClaims(OID.staff));
+    const { presented } = await reportForDays(app.db, { centreId: 'hamar', from: FROM, to: TO });
+    for (const format of ['csv', 'json'] as const) {
+      const res = await fetch(`${app.url}/api/tab/report/download?format=${format}&from=${FROM}&to=${TO}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, format).toBe(200);
+      expect(res.headers.get('content-type')).toBe(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="arsmelding-hamar-${FROM}-${TO}.${format}"`);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      // Byte for byte the file the command writes with --out (a CSV file starts with a byte-order mark).
+      expect(bytes.equals(Buffer.from(reportFile(presented, format).text, 'utf8')), format).toBe(true);
+      if (format === 'csv') {
+        expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+        const lines = bytes.toString('utf8').slice(1).split('\r\n');
+        const w13 = expectedWeeks().find((w) => w.week === '2024-W13')!;
+        const cells = lines.find((l) => l.startsWith('Uke;2024-W13;'))!.split(';');
+        expect(cells.slice(0, 5)).toEqual(['Uke', '2024-W13', 'uke 13 2024', String(w13.requestsPosted), String(w13.requestsFilled)]);
+        expect(lines[0]).toContain('Forespørsler lagt inn');
+      } else {
+        const json = JSON.parse(bytes.toString('utf8'));
+        expect(json.period).toEqual({ from: FROM, to: TO, timeZone: 'Europe/Oslo' });
+        const weeks = json.rows.filter((r: { dimension: string }) => r.dimension === 'week');
+        expect(weeks.map((r: { key: string; figures: { requestsPosted: number; requestsExpiredUnfilled: number; minutesToTakeMedian: number | null } }) => [r.key, r.figures.requestsPosted, r.figures.requestsExpiredUnfilled, r.figures.minutesToTakeMedian])).toEqual(
+          expectedWeeks().map((w) => [w.week, w.requestsPosted, w.requestsExpiredUnfilled, w.minutesToTakeMedian]),
+        );
+        expect(json.rows[0].figures.activeVolunteers).toBe('<5');
+      }
+    }
+  });
+
+  it('gives the same figures after retention has erased the personal details', async () => {
+    const token = signJwt(ssoClaims(OID.staff));
+    const before = (await get(reportPath, token)).body;
+    const erased = await applyRetention(app.db, new Date(), 30);
+    expect(erased.requests).toBeGreaterThan(60);
+    await app.db.query(`UPDATE help_requests SET summary = '—' WHERE created_at < '2024-05-01'`);
+    const after = (await get(reportPath, token)).body;
+    expect(after.weeks).toEqual(before.weeks);
+    expect(after.groups).toEqual(before.groups);
+    expect(after.totals).toEqual(before.totals);
+  });
+
+  it("is for staff of the centre only: volunteers, caregivers and other centres' staff get 403", async () => {
+    const download = `/api/tab/report/download?format=csv&from=${FROM}&to=${TO}`;
+    for (const [who, oid] of [['volunteer', OID.volunteer], ['caregiver', OID.caregiver]] as const) {
+      for (const path of [reportPath, download]) {
+        const res = await get(path, signJwt(ssoClaims(oid)));
+        expect(res.status, `${who} ${path}`).toBe(403);
+        expect(res.body.error.code).toBe('not_staff');
+      }
+    }
+    const elverum = signJwt(ssoClaims(OID.elverumStaff));
+    for (const path of [`${reportPath}&centre=hamar`, `${download}&centre=hamar`]) {
+      const res = await get(path, elverum);
+      expect(res.status, path).toBe(403);
+      expect(res.body.error.code).toBe('other_centre');
+      expect(String(res.headers.get('content-disposition'))).not.toContain('attachment');
+    }
+    expect((await get(`${reportPath}&centre=elverum`, signJwt(ssoClaims(OID.staff)))).status).toBe(403);
+    // Their own centre's figures, where none of Hamar's rows are.
+    const own = await get(reportPath, elverum);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ centre: 'Elverum frivilligsentral', centreId: 'elverum' });
+    expect(own.body.totals.find((f: { key: string }) => f.key === 'requestsPosted').value).toBe(0);
+    // Without a token, nothing.
+    expect((await get(download, null)).status).toBe(401);
+  });
+
+  it('refuses a period that is not two dates in order, at most three years long', async () => {
+    const token = signJwt(ssoClaims(OID.staff));
+    for (const q of ['period=custom&from=2024-04-28&to=2024-03-04', 'period=custom&from=2024-02-30&to=2024-03-04', 'period=custom&from=2020-01-01&to=2024-01-01', 'period=custom', 'period=decade']) {
+      const res = await get(`/api/tab/report?${q}`, token);
+      expect(res.status, q).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'bad_period' });
+    }
+    expect((await get(`/api/tab/report/download?format=xlsx&from=${FROM}&to=${TO}`, token)).status).toBe(400);
+  });
+
+  it('defaults to this year, and offers the last 12 weeks', async () => {
+    const token = signJwt(ssoClaims(OID.staff));
+    const today = new TZDate(Date.now(), 'Europe/Oslo');
+    const iso = (d: TZDate) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const year = await get('/api/tab/report', token);
+    expect(year.body.period).toMatchObject({ choice: 'year', from: `${today.getFullYear()}-01-01`, to: iso(today) });
+    const weeks = await get('/api/tab/report?period=12w', token);
+    expect(weeks.body.period.to).toBe(iso(today));
+    expect(weeks.body.weeks).toHaveLength(12);
+    expect(new TZDate(`${weeks.body.period.from}T12:00:00`, 'Europe/Oslo').getDay()).toBe(1);
+  });
+});
+
+describe('«Min innsats» in the tab', () => {
+  it('gives a volunteer their tasks and hours this year and in all, the same figures as the chat', async () => {
+    const res = await get('/api/tab/tasks', signJwt(ssoClaims(OID.volunteer)));
+    expect(res.status).toBe(200);
+    const year = new TZDate(Date.now(), 'Europe/Oslo').getFullYear();
+    // Done this month (2.5 h) and last year (3 h); the task not done does not count.
+    expect(res.body.contribution).toEqual({
+      year, tasksThisYear: 1, hoursThisYear: 2.5, tasksInAll: 2, hoursInAll: 5.5, hoursThisYearText: '2,5',
+      tasksLabel: `oppdrag i ${year}`, hoursLabel: `timer i ${year}`, inAll: '2 oppdrag, 5,5 timer',
+    });
+    expect(res.body.history.totalTasks).toBe(2);
   });
 });
