@@ -40,6 +40,13 @@ export function openPostgres(connectionString: string, poolSize = 10): Database 
     },
     async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
       const client = await pool.connect();
+      // A checked-out client whose server goes away emits 'error' on itself, not on the pool; unheard,
+      // that would crash the process. The failing query rejects anyway, so the listener only notes it.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -53,10 +60,12 @@ export function openPostgres(connectionString: string, poolSize = 10): Database 
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A client that lost its connection is destroyed rather than handed to the next caller.
+        client.release(broken);
       }
     },
     async exec(sql: string) {

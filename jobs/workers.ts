@@ -12,7 +12,9 @@ import { dispatchOutbox } from './dispatch.ts';
 import { processSend, PaceError } from './send.ts';
 import { processTimer } from './timers.ts';
 import { dailyUpkeep, pollOutbox, weeklyDigests } from './upkeep.ts';
+import { staffChannelDigests } from './staff-channel.ts';
 import type { JobSettings } from './settings.ts';
+import { guardSchedule } from './recovery.ts';
 
 export interface WorkerDeps {
   db: Database;
@@ -29,6 +31,8 @@ export interface WorkerDeps {
   /** Gap between two messages to one conversation (Teams: ~1 per second); 0 = off. */
   pacePerConversationMs?: number;
   concurrency?: number;
+  /** How often to look whether Redis still holds the schedule (besides every reconnect). */
+  scheduleCheckMs?: number;
 }
 
 export interface RunningWorkers {
@@ -78,14 +82,22 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       if (job.name === 'outbox-poll') return pollOutbox(upkeepDeps);
       if (job.name === 'daily') return dailyUpkeep(upkeepDeps);
       if (job.name === 'weekly-digest') return weeklyDigests(upkeepDeps);
+      if (job.name === 'channel-digest') return staffChannelDigests(upkeepDeps);
       return null;
     },
     { ...opts, concurrency: 1 },
   );
-  await deps.queues.upkeep.upsertJobScheduler('outbox-poll', { every: deps.outboxPollMs }, { name: 'outbox-poll' });
-  const [hh, mm] = settings.dailyUpkeepAt.split(':').map(Number);
-  await deps.queues.upkeep.upsertJobScheduler('daily', { pattern: `${mm} ${hh} * * *`, tz: 'Europe/Oslo' }, { name: 'daily' });
-  await deps.queues.upkeep.upsertJobScheduler('weekly-digest', { pattern: '0 8 * * 1', tz: 'Europe/Oslo' }, { name: 'weekly-digest' });
+  const upkeepSchedulers = async () => {
+    await deps.queues.upkeep.upsertJobScheduler('outbox-poll', { every: deps.outboxPollMs }, { name: 'outbox-poll' });
+    const [hh, mm] = settings.dailyUpkeepAt.split(':').map(Number);
+    await deps.queues.upkeep.upsertJobScheduler('daily', { pattern: `${mm} ${hh} * * *`, tz: 'Europe/Oslo' }, { name: 'daily' });
+    await deps.queues.upkeep.upsertJobScheduler('weekly-digest', { pattern: '0 8 * * 1', tz: 'Europe/Oslo' }, { name: 'weekly-digest' });
+    const [dh, dm] = settings.staffChannelDigestAt.split(':').map(Number);
+    await deps.queues.upkeep.upsertJobScheduler('channel-digest', { pattern: `${dm} ${dh} * * *`, tz: 'Europe/Oslo' }, { name: 'channel-digest' });
+  };
+  await upkeepSchedulers();
+  // If Redis loses its data, the schedule still ahead is rebuilt from the database (recovery.ts).
+  const guard = guardSchedule(connection, prefix, common, upkeepSchedulers, deps.scheduleCheckMs);
 
   const all = [dispatch, timers, send, upkeep];
   for (const w of all) {
@@ -94,6 +106,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   }
   return {
     async close() {
+      guard.stop();
+      await guard.settled();
       await Promise.all(all.map((w) => w.close()));
     },
   };

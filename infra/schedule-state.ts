@@ -1,0 +1,42 @@
+// What the job schedule in Redis should hold, read from the record in PostgreSQL: used to rebuild the
+// schedule when Redis comes back without its data (jobs/recovery.ts). Ids only.
+import type { Queryable } from './db.ts';
+import { toHelpRequest } from './requests.ts';
+import type { HelpRequest } from '../domain/types.ts';
+
+/** Requests still looking for a volunteer, whose start is ahead. */
+export async function openRequestsAhead(db: Queryable, now: Date): Promise<HelpRequest[]> {
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0]>(`SELECT * FROM help_requests WHERE status = 'open' AND starts_at > $1 ORDER BY starts_at`, [now]);
+  return rows.map(toHelpRequest);
+}
+
+/** Active assignments whose task, or the follow-up question after it, is still ahead. */
+export async function activeAssignmentsAhead(db: Queryable, now: Date, followUpDelayMinutes: number): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT a.id FROM assignments a JOIN help_requests r ON r.id = a.request_id
+      WHERE a.status = 'active' AND r.status = 'taken'
+        AND r.starts_at + (r.duration_minutes + $2::int) * interval '1 minute' > $1
+      ORDER BY r.starts_at`,
+    [now, followUpDelayMinutes],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Offers of open requests that were made but never reached the volunteer. */
+export async function unsentOffersOfOpenRequests(db: Queryable): Promise<Array<{ offerId: string; urgent: boolean }>> {
+  const rows = await db.query<{ id: string; urgent: boolean }>(
+    `SELECT o.id, r.urgent FROM offers o JOIN help_requests r ON r.id = o.request_id
+      WHERE r.status = 'open' AND o.status = 'pending' AND o.sent_at IS NULL AND NOT o.undeliverable
+      ORDER BY o.created_at, o.id`,
+  );
+  return rows.map((r) => ({ offerId: r.id, urgent: r.urgent }));
+}
+
+/** Offer cards on someone's screen that still say "available" though the request is no longer open. */
+export async function offerCardsToClose(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT o.id FROM offers o JOIN help_requests r ON r.id = o.request_id
+      WHERE r.status <> 'open' AND o.activity_id IS NOT NULL AND o.status IN ('taken', 'withdrawn', 'pending') AND o.closed_card_sent_at IS NULL`,
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,112 @@
+// Redis holds the schedule; PostgreSQL holds the record. If Redis comes back without its data (a
+// restart without persistence, a failover to an empty replica, a flush), the jobs still ahead are
+// rebuilt from the database: request timers, assignment timers, unsent offers and offer cards still
+// to close, and the periodic upkeep. Every add uses the deterministic job id, so a rebuild over a
+// schedule that was never lost changes nothing.
+//
+// The bound: a reminder or notice whose moment passed while Redis was empty is not sent late (we
+// cannot tell whether it already went), and an offer on the wire at the loss may arrive twice.
+import type { Redis } from 'ioredis';
+import type { Database } from '../infra/db.ts';
+import type { Logger } from '../infra/log.ts';
+import { activeAssignmentsAhead, offerCardsToClose, openRequestsAhead, unsentOffersOfOpenRequests } from '../infra/schedule-state.ts';
+import { getAssignment } from '../infra/assignments.ts';
+import { sendJobId, type Queues, type SendJob } from './queues.ts';
+import { releaseTime, scheduleAssignmentTimers, scheduleRequestTimers } from './schedule.ts';
+import type { JobSettings } from './settings.ts';
+
+export interface RecoveryDeps {
+  db: Database;
+  queues: Queues;
+  settings: JobSettings;
+  log: Logger;
+  now: () => Date;
+}
+
+export interface Rebuilt {
+  requests: number;
+  assignments: number;
+  offers: number;
+  closes: number;
+}
+
+export async function rebuildSchedule(deps: RecoveryDeps): Promise<Rebuilt> {
+  const { db, queues, settings } = deps;
+  const now = deps.now();
+  const requests = await openRequestsAhead(db, now);
+  for (const request of requests) await scheduleRequestTimers(queues, request, now, now, settings);
+
+  const assignmentIds = await activeAssignmentsAhead(db, now, settings.followUpDelayMinutes);
+  for (const id of assignmentIds) {
+    const a = await getAssignment(db, id);
+    if (a) await scheduleAssignmentTimers(queues, a, now, settings);
+  }
+
+  const offers = await unsentOffersOfOpenRequests(db);
+  const closes = await offerCardsToClose(db);
+  const sends: Array<{ job: SendJob; at: Date }> = [
+    ...offers.map((o) => ({ job: { kind: 'offer', offerId: o.offerId } as SendJob, at: releaseTime(now, o.urgent, settings) })),
+    ...closes.map((offerId) => ({ job: { kind: 'offer.close', offerId } as SendJob, at: now })),
+  ];
+  for (let i = 0; i < sends.length; i += 500) {
+    await queues.send.addBulk(
+      sends.slice(i, i + 500).map(({ job, at }) => ({ name: job.kind, data: job, opts: { jobId: sendJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) } })),
+    );
+  }
+  return { requests: requests.length, assignments: assignmentIds.length, offers: offers.length, closes: closes.length };
+}
+
+/**
+ * A key that lives as long as Redis keeps its data. Missing at start or after a reconnect means the
+ * schedule may be gone: rebuild it, then set the key. Two workers finding it missing both rebuild,
+ * which is harmless (deterministic ids).
+ */
+export function scheduleMarkerKey(prefix: string): string {
+  return `${prefix}:dugnad:schedule-intact`;
+}
+
+export interface ScheduleGuard {
+  /** Resolves when the check that is running (if any) is done; for tests and shutdown. */
+  settled(): Promise<void>;
+  stop(): void;
+}
+
+export function guardSchedule(
+  connection: Redis,
+  prefix: string,
+  deps: RecoveryDeps,
+  /** Re-creates what lives only in Redis and is not derived from the record (the upkeep schedulers). */
+  restoreUpkeep: () => Promise<void>,
+  /** Also look this often: a flush without a reconnect leaves the key missing too. */
+  intervalMs = 10_000,
+): ScheduleGuard {
+  const key = scheduleMarkerKey(prefix);
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const check = async (): Promise<void> => {
+    if (stopped || (await connection.exists(key)) === 1) return;
+    await restoreUpkeep();
+    const rebuilt = await rebuildSchedule(deps);
+    await connection.set(key, new Date().toISOString());
+    deps.log.warn({ ...rebuilt }, 'job schedule rebuilt from the database (Redis had no schedule marker)');
+  };
+  const trigger = () => {
+    // The error's name only: a database error's message can quote the values it failed on.
+    running = running.then(check).catch((err: Error) => deps.log.error({ err: { name: err.name } }, 'schedule check failed; will look again'));
+  };
+  connection.on('ready', trigger);
+  if (connection.status === 'ready') trigger();
+  const timer = setInterval(() => {
+    if (connection.status === 'ready') trigger();
+  }, intervalMs);
+  timer.unref();
+  return {
+    settled: () => running,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      connection.off('ready', trigger);
+    },
+  };
+}
