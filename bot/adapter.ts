@@ -30,7 +30,10 @@ export function createAdapter(auth: ChannelAuthentication, log: Logger): DugnadA
   const adapter = new DugnadAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     // The user gets a kind sentence; the log gets the error without message text or names.
-    log.error({ err: { name: error.name, message: error.message, stack: error.stack }, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
+    // A database error's message (and the stack's first line, which repeats it) can quote the values
+    // it failed on: keep the name, the SQLSTATE and the frames.
+    const frames = (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n');
+    log.error({ err: { name: error.name, code: (error as { code?: unknown }).code, frames }, activityType: context.activity.type, channelId: context.activity.channelId }, 'turn failed');
     await context.sendActivity(t(localeOf(context.activity), 'error.unexpected')).catch(() => undefined);
   };
   return adapter;

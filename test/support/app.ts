@@ -45,6 +45,8 @@ export async function startTestApp(
     env?: Record<string, string>; seed?: boolean; workers?: boolean; now?: () => Date; database?: TestDatabase; redisUrl?: string;
     /** Signs the bot's in-turn replies when app credentials are set (no token from Entra ID in tests). */
     outboundCredentials?: AppDeps['outboundCredentials'];
+    /** Where the app's and workers' JSON log lines go (default stdout, at TEST_LOG_LEVEL or silent). */
+    log?: { level: string; destination: { write(line: string): void } };
   } = {},
 ): Promise<TestApp> {
   const redisUrl = opts.redisUrl ?? REDIS_URL;
@@ -63,12 +65,16 @@ export async function startTestApp(
     // Tests may run at night: quiet hours off unless a test is about them.
     QUIET_HOURS_START: '00:00',
     QUIET_HOURS_END: '00:00',
+    // Tests post faster than any person (fuzzing: hundreds a second); rate limits off unless a test is about them.
+    RATE_LIMIT_MESSAGES_PER_MINUTE: '0',
+    RATE_LIMIT_SIGNIN_PER_MINUTE: '0',
+    RATE_LIMIT_DIRECTLINE_PER_MINUTE: '0',
     ...opts.env,
   });
   const tdb = opts.database ?? (await createMigratedDatabase());
   await ensureDeclaration(tdb.db);
   if (opts.seed !== false) await seedDemo(tdb.db);
-  const log = createLogger(config.LOG_LEVEL);
+  const log = opts.log ? createLogger(opts.log.level, 'dugnad', opts.log.destination) : createLogger(config.LOG_LEVEL);
   const now = opts.now ?? (() => new Date());
   const redis = producerConnection(redisUrl);
   redis.on('error', () => undefined);
