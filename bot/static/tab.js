@@ -99,6 +99,8 @@
 
   function applyTheme(theme) {
     document.documentElement.dataset.theme = theme === 'dark' || theme === 'contrast' ? theme : 'default';
+    // Canvas colours are read from the theme when drawn: draw again in the new one.
+    if (redrawCharts) redrawCharts();
   }
 
   // In Teams: SSO. The context only picks language and theme — it is never proof of who someone is;
@@ -350,6 +352,7 @@
   let reportQuery = 'period=year';
   let reportEl = null;
   const charts = [];
+  let redrawCharts = null;
 
   function cssVar(name) {
     return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -589,6 +592,7 @@
       el('p', { className: 'subtle', text: text('tab.report.downloadHint') }),
       el('div', { className: 'actions' }, [csv, json]),
     ]);
+    redrawCharts = () => drawCharts(report, blocks);
     reportEl.replaceChildren(
       el('h2', { id: 'report-title', text: text('tab.report.title') }),
       periodForm(report),

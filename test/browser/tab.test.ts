@@ -385,6 +385,10 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
       const violations = await axeCheck(tab as unknown as Page);
       expect(violations, formatViolations(violations)).toEqual([]);
       await page.screenshot({ path: `${SHOTS}/tab-teams-${theme}.png` });
+      // The charts take their colours from the theme.
+      await expect.poll(() => tab.locator('.chart canvas').count()).toBe(3);
+      await tab.locator('#chart-wait').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SHOTS}/tab-teams-${theme}-charts.png` });
     });
   }
 
