@@ -1,6 +1,8 @@
 // Web sign-in in production mode against a local OpenID Connect provider (oidc-provider on
 // 127.0.0.1, no network): the full flow from the sign-in button's URL to a bot reply over Direct
 // Line as the signed-in identity, and every way around it refused.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { browse, CookieJar, signInThrough, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.ts';
@@ -195,5 +197,29 @@ describe('web sign-in (production mode)', () => {
     const out = await browse(jar, `${app.url}/auth/logout`, { method: 'POST' });
     expect(out.status).toBe(303);
     expect((await chatToken(jar)).status).toBe(401);
+  }, 30_000);
+});
+
+describe('a production start', () => {
+  it('refuses, in one line, to run the web chat without sign-in settings', async () => {
+    const { DATABASE_URL: _d, REDIS_URL: _r, ...rest } = process.env;
+    const env = {
+      ...rest,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'x',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      PUBLIC_BASE_URL: 'https://dugnad.example',
+      ALLOWED_TENANT_IDS: 'tenant-a',
+    };
+    const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['bot/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((ok) => child.once('exit', ok));
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^Configuration error: OIDC_IDPORTEN_ISSUER or OIDC_ENTRA_ISSUER .*WEB_CHAT_ENABLED/);
   }, 30_000);
 });
