@@ -17,6 +17,7 @@ interface FieldsFromInputs {
   'assignment.done': 'hours';
   'assignment.notDone': 'reason';
   'concern.report': 'concern';
+  'caregiver.feedback': 'comment';
 }
 
 type ActionOf<V extends ActionVerb> = Extract<CardAction, { action: V }>;
@@ -40,6 +41,7 @@ const VERBS_WITH_INPUTS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
   'assignment.done',
   'assignment.notDone',
   'concern.report',
+  'caregiver.feedback',
 ]);
 
 export function verbTakesInputs(verb: ActionVerb): boolean {

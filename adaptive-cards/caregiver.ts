@@ -40,11 +40,19 @@ export interface CaregiverRequestItem {
   durationMinutes: number;
   status: RequestStatus;
   volunteerFirstName: string | null;
+  /** Only when the volunteer agreed to share it. */
+  volunteerPhone?: string | null;
+  /** Held until staff confirm the caregiver's link to the person. */
+  awaitingVerification?: boolean;
 }
 
 export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): string {
   const when = formatDateTime(ctx.locale, r.startsAt);
-  return r.status === 'taken' ? t(ctx.locale, 'caregiver.status.taken', { name: r.volunteerFirstName ?? '', when }) : t(ctx.locale, `caregiver.status.${r.status}`);
+  if (r.status === 'taken') {
+    const name = r.volunteerFirstName ?? '';
+    return r.volunteerPhone ? t(ctx.locale, 'caregiver.status.takenPhone', { name, when, phone: r.volunteerPhone }) : t(ctx.locale, 'caregiver.status.taken', { name, when });
+  }
+  return r.awaitingVerification ? t(ctx.locale, 'caregiver.status.awaiting_verification') : t(ctx.locale, `caregiver.status.${r.status}`);
 }
 
 export function caregiverRequestsCard(ctx: CardContext, input: { requests: readonly CaregiverRequestItem[] }): AdaptiveCard {

@@ -51,6 +51,8 @@ export async function recordOutcome(
     );
     if (!rows[0]) return false;
     await tx.query(`UPDATE help_requests SET status = 'done', updated_at = $2 WHERE id = $1 AND status = 'taken'`, [rows[0].request_id, input.at]);
+    // A caregiver who asked for the visit is asked how it went (jobs/dispatch.ts decides whether).
+    if (input.outcome === 'done') await addOutbox(tx, 'visit.done', input.assignmentId);
     return true;
   });
 }

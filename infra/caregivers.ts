@@ -24,7 +24,8 @@ export async function caregiverContact(db: Queryable, memberId: string): Promise
 /** The people this caregiver registered: the only ones they may ask for. */
 export async function personsOfCaregiver(db: Queryable, memberId: string): Promise<Array<{ id: string; name: string; district: string }>> {
   return db.query<{ id: string; name: string; district: string }>(
-    'SELECT id, name, district FROM persons WHERE created_by = $1 AND erased_at IS NULL ORDER BY name',
+    // A link staff rejected is no longer the caregiver's to ask for.
+    `SELECT id, name, district FROM persons WHERE created_by = $1 AND erased_at IS NULL AND link_status IS DISTINCT FROM 'rejected' ORDER BY name`,
     [memberId],
   );
 }
@@ -33,16 +34,37 @@ export interface CaregiverRequest {
   request: HelpRequest;
   personFirstName: string;
   volunteerFirstName: string | null;
+  /** Only when the volunteer chose to share it with caregivers. */
+  volunteerPhone: string | null;
+  /** Held until staff confirm the caregiver's link to the person. */
+  awaitingVerification: boolean;
 }
 
 export async function requestsOfCaregiver(db: Queryable, memberId: string, limit = 20): Promise<CaregiverRequest[]> {
-  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { person_name: string | null; volunteer_name: string | null }>(
-    `SELECT r.*, p.name AS person_name, m.name AS volunteer_name
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { person_name: string | null; volunteer_name: string | null; volunteer_phone: string | null; link_status: string | null }>(
+    `SELECT r.*, p.name AS person_name, m.name AS volunteer_name, p.link_status,
+            CASE WHEN v.share_phone THEN m.phone END AS volunteer_phone
        FROM help_requests r LEFT JOIN persons p ON p.id = r.person_id LEFT JOIN members m ON m.id = r.assigned_volunteer_id
+       LEFT JOIN volunteers v ON v.member_id = r.assigned_volunteer_id
       WHERE r.created_by = $1
       ORDER BY (r.status IN ('open', 'waiting_consent', 'taken')) DESC, r.starts_at LIMIT $2`,
     [memberId, limit],
   );
   const first = (s: string | null) => (s ?? '').split(/\s+/)[0] ?? '';
-  return rows.map((r) => ({ request: toHelpRequest(r), personFirstName: first(r.person_name), volunteerFirstName: r.volunteer_name ? first(r.volunteer_name) : null }));
+  return rows.map((r) => ({
+    request: toHelpRequest(r),
+    personFirstName: first(r.person_name),
+    volunteerFirstName: r.volunteer_name ? first(r.volunteer_name) : null,
+    volunteerPhone: r.volunteer_phone,
+    awaitingVerification: r.status === 'waiting_consent' && r.link_status === 'pending',
+  }));
+}
+
+/** The centre's staff and coordinators: who hears of caregivers' feedback and new links. */
+export async function staffOfCentre(db: Queryable, centreId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM members WHERE role IN ('staff', 'coordinator') AND centre_id = $1 AND left_at IS NULL ORDER BY id`,
+    [centreId],
+  );
+  return rows.map((r) => r.id);
 }

@@ -1,6 +1,7 @@
 // People helped (brukere) and their consent records.
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
+import { holdNewCaregiverLink } from './caregiver-links.ts';
 import type { ConsentBasis, ConsentRecord } from '../domain/types.ts';
 import type { PersonFields } from '../adaptive-cards/actions.ts';
 import { addMonths } from 'date-fns';
@@ -15,8 +16,12 @@ export interface PersonSummary {
 
 export async function registerPerson(
   db: Database,
-  input: { centreId: string; staffId: string; fields: PersonFields; at: Date; consentValidityMonths: number },
-): Promise<{ personId: string }> {
+  input: {
+    centreId: string; staffId: string; fields: PersonFields; at: Date; consentValidityMonths: number;
+    /** Registered by a caregiver: where the centre verifies such links, the person waits for staff. */
+    caregiverLink?: boolean;
+  },
+): Promise<{ personId: string; held: boolean }> {
   const f = input.fields;
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ id: string }>(
@@ -35,7 +40,8 @@ export async function registerPerson(
       at: input.at,
     });
     await audit(tx, { actorId: input.staffId, action: 'person.create', personId, at: input.at });
-    return { personId };
+    const held = input.caregiverLink === true && (await holdNewCaregiverLink(tx, personId, input.centreId));
+    return { personId, held };
   });
 }
 

@@ -83,6 +83,8 @@ export interface PersonExport {
       hours: number | null;
     }>;
     concerns: Array<{ id: string; reportedBy: ActorRef; text: string | null; createdAt: string; erasedAt: string | null }>;
+    /** The caregiver's word on the visit (staff only); the comment is erased like concern texts. */
+    feedback: Array<{ id: string; givenBy: ActorRef | null; rating: string; comment: string | null; createdAt: string; commentErasedAt: string | null }>;
   }>;
   /** Every audit entry about the person or their requests, oldest first: who saw or changed what, when. */
   accessLog: Array<{ at: string; action: string; actor: ActorRef; requestId: string | null; fields: string[]; channelId: string | null }>;
@@ -185,6 +187,10 @@ export async function exportPerson(
       'SELECT id, request_id, reported_by, text, created_at, erased_at FROM concerns WHERE request_id = ANY($1::uuid[]) ORDER BY created_at, id',
       [requestIds],
     );
+    const feedback = await tx.query<{ id: string; request_id: string; given_by: string | null; rating: string; comment: string | null; created_at: Date; comment_erased_at: Date | null }>(
+      'SELECT id, request_id, given_by, rating, comment, created_at, comment_erased_at FROM visit_feedback WHERE request_id = ANY($1::uuid[]) ORDER BY created_at, id',
+      [requestIds],
+    );
     const log = await tx.query<{ at: Date; action: string; actor_id: string | null; request_id: string | null; fields: string[] | null; channel_id: string | null }>(
       `SELECT at, action, actor_id, request_id, fields, channel_id FROM audit_log
         WHERE person_id = $1 OR request_id = ANY($2::uuid[]) ORDER BY at, id`,
@@ -197,6 +203,7 @@ export async function exportPerson(
       ...requests.map((r) => r.created_by),
       ...assignments.map((a) => a.volunteer_id),
       ...concerns.map((c) => c.reported_by),
+      ...feedback.map((f) => f.given_by),
       ...log.map((l) => l.actor_id),
     ]);
     const maybeActor = (id: string | null) => (id === null ? null : actor(id));
@@ -273,6 +280,9 @@ export async function exportPerson(
         concerns: concerns
           .filter((c) => c.request_id === r.id)
           .map((c) => ({ id: c.id, reportedBy: actor(c.reported_by), text: c.text, createdAt: iso(c.created_at)!, erasedAt: iso(c.erased_at) })),
+        feedback: feedback
+          .filter((f) => f.request_id === r.id)
+          .map((f) => ({ id: f.id, givenBy: maybeActor(f.given_by), rating: f.rating, comment: f.comment, createdAt: iso(f.created_at)!, commentErasedAt: iso(f.comment_erased_at) })),
       })),
       accessLog: log.map((l) => ({ at: iso(l.at)!, action: l.action, actor: actor(l.actor_id), requestId: l.request_id, fields: l.fields ?? [], channelId: l.channel_id })),
     };
@@ -286,13 +296,13 @@ export const ERASED_SUMMARY = '—';
 
 export type EraseResult =
   | { ok: false }
-  | { ok: true; alreadyErased: boolean; cancelledRequests: number; erasedRequests: number; erasedConcerns: number };
+  | { ok: true; alreadyErased: boolean; cancelledRequests: number; erasedRequests: number; erasedConcerns: number; erasedFeedback: number };
 
 /**
  * Erases a person helped on request (art. 17), for staff of the person's centre. Everything that
  * names or describes the person goes: the person's details, every request's private columns, its
- * free-text summary and location, the case system's reference, concern texts and what volunteers
- * typed about a visit. Consent is recorded as withdrawn, and requests still ahead are cancelled (the
+ * free-text summary and location, the case system's reference, concern texts, caregivers' feedback
+ * comments and what volunteers typed about a visit. Consent is recorded as withdrawn, and requests still ahead are cancelled (the
  * assigned volunteer and those with an offer are told, without details, through the outbox). Ids,
  * kind of help, district, times, hours and statuses stay for statistics; the audit log stays whole
  * (append-only, ids only) and records the erasure. Safe to repeat.
@@ -331,6 +341,10 @@ export async function erasePerson(
       `UPDATE concerns SET text = NULL, erased_at = COALESCE(erased_at, $2) WHERE request_id = ANY($1::uuid[]) AND text IS NOT NULL RETURNING id`,
       [requestIds, at],
     );
+    const feedback = await tx.query<{ id: string }>(
+      `UPDATE visit_feedback SET comment = NULL, comment_erased_at = COALESCE(comment_erased_at, $2) WHERE request_id = ANY($1::uuid[]) AND comment IS NOT NULL RETURNING id`,
+      [requestIds, at],
+    );
     await tx.query(
       `UPDATE assignments SET outcome_reason = NULL, cancel_reason = CASE WHEN cancel_reason = ANY($2::text[]) THEN cancel_reason ELSE NULL END
         WHERE request_id = ANY($1::uuid[])`,
@@ -341,6 +355,6 @@ export async function erasePerson(
       [input.personId, at],
     );
     await audit(tx, { actorId: input.staffId, action: 'person.erase', personId: input.personId, channelId: input.channelId, at });
-    return { ok: true, alreadyErased: found[0].erased_at !== null, cancelledRequests: cancelled.length, erasedRequests: requests.length, erasedConcerns: concerns.length };
+    return { ok: true, alreadyErased: found[0].erased_at !== null, cancelledRequests: cancelled.length, erasedRequests: requests.length, erasedConcerns: concerns.length, erasedFeedback: feedback.length };
   });
 }

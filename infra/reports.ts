@@ -41,6 +41,9 @@ export interface ReportFigures {
   volunteersLeft: number | null;
   // Concerns, counted when raised.
   concernsRaised: number;
+  // Caregivers' feedback after a visit, counted when given (visit_feedback.created_at).
+  feedbackGood: number;
+  feedbackNotGood: number;
 }
 
 export type FigureKey = keyof ReportFigures;
@@ -88,6 +91,7 @@ function emptyFigures(dimension: 'total' | ReportDimension): ReportFigures {
     hoursGiven: 0, respiteHours: 0, peopleReached: 0,
     activeVolunteers: 0, newVolunteers: volunteerSlice ? 0 : null, volunteersLeft: volunteerSlice ? 0 : null,
     concernsRaised: 0,
+    feedbackGood: 0, feedbackNotGood: 0,
   };
 }
 
@@ -178,6 +182,16 @@ SELECT d.dim, d.key, count(*)::int AS "concernsRaised"
 FROM e ${SLICES}
 GROUP BY d.dim, d.key`;
 
+// Ratings only: the comment is personal data that retention and erasure clear, the rating never is.
+const FEEDBACK_SQL = `WITH ${REQ},
+e AS (SELECT req.*, f.rating, f.created_at AS t FROM visit_feedback f JOIN req ON req.id = f.request_id
+       WHERE f.created_at >= $2 AND f.created_at < $3)
+SELECT d.dim, d.key,
+  count(*) FILTER (WHERE e.rating = 'good')::int AS "feedbackGood",
+  count(*) FILTER (WHERE e.rating = 'not_good')::int AS "feedbackNotGood"
+FROM e ${SLICES}
+GROUP BY d.dim, d.key`;
+
 // A volunteer who leaves loses their volunteers row (approved_at, district) and their
 // volunteer_centres link; the member row keeps role, created_at and left_at. Offers are only ever
 // made to approved volunteers, so an offer from the centre both ties a leaver to it and shows they
@@ -260,6 +274,7 @@ export async function centreReport(db: Queryable, input: CentreReportInput): Pro
   await run(TASKS_SQL, allDims);
   await run(ACTIVE_SQL, allDims);
   await run(CONCERNS_SQL, allDims);
+  await run(FEEDBACK_SQL, allDims);
   await run(NEW_VOLUNTEERS_SQL, periodDims);
   await run(LEFT_SQL, periodDims);
 
@@ -289,7 +304,7 @@ export async function centreReport(db: Queryable, input: CentreReportInput): Pro
     timeZone: TIME_ZONE,
     dimensions,
     rows: sorted,
-    notAvailable: [{ figure: 'feedback', reason: 'Dugnad records no feedback from people helped or caregivers yet.' }],
+    notAvailable: [{ figure: 'feedback', reason: 'Dugnad records caregivers\' feedback (feedbackGood, feedbackNotGood) but none yet from people helped themselves.' }],
   };
 }
 
@@ -300,7 +315,7 @@ export async function centreReport(db: Queryable, input: CentreReportInput): Pro
 /** Counts of people, or of events that tell about particular people. */
 export const PEOPLE_FIGURES = [
   'activeVolunteers', 'newVolunteers', 'volunteersLeft', 'peopleReached', 'concernsRaised',
-  'tasksNotDone', 'volunteerCancellations', 'volunteerCancellationsLeaving',
+  'tasksNotDone', 'volunteerCancellations', 'volunteerCancellationsLeaving', 'feedbackGood', 'feedbackNotGood',
 ] as const satisfies readonly FigureKey[];
 
 /**
@@ -310,6 +325,7 @@ export const PEOPLE_FIGURES = [
  */
 export const ADDITIVE_PEOPLE_FIGURES = [
   'newVolunteers', 'volunteersLeft', 'concernsRaised', 'tasksNotDone', 'volunteerCancellations', 'volunteerCancellationsLeaving',
+  'feedbackGood', 'feedbackNotGood',
 ] as const satisfies readonly FigureKey[];
 
 export const SUPPRESSION_THRESHOLD = 5;
@@ -437,6 +453,8 @@ export const FIGURE_COLUMNS: ReadonlyArray<{ key: FigureKey; heading: string; un
   { key: 'newVolunteers', heading: 'Nye frivillige', unit: 'count' },
   { key: 'volunteersLeft', heading: 'Frivillige som sluttet', unit: 'count' },
   { key: 'concernsRaised', heading: 'Bekymringsmeldinger', unit: 'count' },
+  { key: 'feedbackGood', heading: 'Tilbakemeldinger fra pårørende: bra', unit: 'count' },
+  { key: 'feedbackNotGood', heading: 'Tilbakemeldinger fra pårørende: ikke bra', unit: 'count' },
 ];
 
 const DIMENSION_HEADINGS: Record<ReportRow['dimension'], string> = {
@@ -473,7 +491,7 @@ export function rowLabelNb(row: Pick<PresentedRow, 'dimension' | 'key' | 'label'
   }
 }
 
-const FEEDBACK_HEADING = 'Tilbakemeldinger fra brukere og pårørende';
+const FEEDBACK_HEADING = 'Tilbakemeldinger fra brukere';
 const NOT_AVAILABLE_NB = 'ikke tilgjengelig';
 
 function csvField(v: string): string {

@@ -29,6 +29,7 @@ export interface RetentionResult {
   requests: number;
   persons: number;
   concerns: number;
+  feedbackComments: number;
 }
 
 export async function applyRetention(db: Database, now: Date, retentionDays: number): Promise<RetentionResult> {
@@ -46,7 +47,12 @@ export async function applyRetention(db: Database, now: Date, retentionDays: num
       `UPDATE concerns SET text = NULL, erased_at = $1 WHERE erased_at IS NULL AND created_at < $2 RETURNING id`,
       [now, cutoff],
     );
-    return { requests: requests.length, persons: persons.length, concerns: concerns.length };
+    // A caregiver's comment on a visit goes like a concern's text; the good / not good stays for the report.
+    const feedbackComments = await tx.query<{ id: string }>(
+      `UPDATE visit_feedback SET comment = NULL, comment_erased_at = $1 WHERE comment IS NOT NULL AND created_at < $2 RETURNING id`,
+      [now, cutoff],
+    );
+    return { requests: requests.length, persons: persons.length, concerns: concerns.length, feedbackComments: feedbackComments.length };
   });
 }
 

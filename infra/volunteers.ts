@@ -13,6 +13,8 @@ export interface VolunteerProfile extends Volunteer {
   name: string;
   phone: string;
   email: string | null;
+  /** Caregivers who asked for a task this volunteer took may see their phone. */
+  sharePhone: boolean;
 }
 
 export interface VolunteerRow {
@@ -34,6 +36,7 @@ export interface VolunteerRow {
   name: string | null;
   phone: string | null;
   email: string | null;
+  share_phone?: boolean;
 }
 
 const SELECT_VOLUNTEER = `
@@ -61,7 +64,12 @@ export function toVolunteer(r: VolunteerRow): VolunteerProfile {
     name: r.name ?? '',
     phone: r.phone ?? '',
     email: r.email,
+    sharePhone: r.share_phone === true,
   };
+}
+
+export async function setSharePhone(db: Queryable, memberId: string, on: boolean): Promise<void> {
+  await db.query('UPDATE volunteers SET share_phone = $2 WHERE member_id = $1', [memberId, on]);
 }
 
 export async function getVolunteer(db: Queryable, memberId: string): Promise<VolunteerProfile | null> {

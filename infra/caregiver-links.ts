@@ -1,0 +1,107 @@
+// Staff verification of a caregiver–person link (centre setting `verify_caregiver_links`). While a
+// link waits, requests about the person are stored but never offered: the one broadcast gate
+// (requests.ts, sendNextWave and createRequest) asks `linkHolds` beside the consent check.
+import type { Database, Queryable } from './db.ts';
+import { addOutbox } from './outbox.ts';
+import { sendNextWave, type MatchingSettings } from './requests.ts';
+
+export type LinkStatus = 'pending' | 'confirmed' | 'rejected';
+
+/** True while nothing about this person may go out: their caregiver link waits for staff, or was rejected. */
+export async function linkHolds(db: Queryable, personId: string): Promise<boolean> {
+  const rows = await db.query<{ link_status: LinkStatus | null }>('SELECT link_status FROM persons WHERE id = $1', [personId]);
+  return rows[0]?.link_status === 'pending' || rows[0]?.link_status === 'rejected';
+}
+
+export async function verifiesCaregiverLinks(db: Queryable, centreId: string): Promise<boolean> {
+  const rows = await db.query<{ verify_caregiver_links: boolean }>('SELECT verify_caregiver_links FROM centres WHERE id = $1', [centreId]);
+  return rows[0]?.verify_caregiver_links === true;
+}
+
+export async function setVerifyCaregiverLinks(db: Queryable, centreId: string, on: boolean): Promise<void> {
+  await db.query('UPDATE centres SET verify_caregiver_links = $2 WHERE id = $1', [centreId, on]);
+}
+
+/**
+ * A caregiver just registered this person (same transaction): where the centre verifies links, the
+ * link waits and the centre's staff are asked. Returns whether it waits.
+ */
+export async function holdNewCaregiverLink(tx: Queryable, personId: string, centreId: string): Promise<boolean> {
+  if (!(await verifiesCaregiverLinks(tx, centreId))) return false;
+  await tx.query(`UPDATE persons SET link_status = 'pending' WHERE id = $1`, [personId]);
+  await addOutbox(tx, 'link.pending', personId);
+  return true;
+}
+
+export interface LinkForStaff {
+  personId: string;
+  centreId: string;
+  status: LinkStatus | null;
+  personName: string;
+  district: string;
+  relation: string | null;
+  caregiverId: string | null;
+  caregiverName: string;
+  caregiverPhone: string;
+}
+
+/** What staff need to judge a link (and phone the caregiver): for the centre's staff only. */
+export async function linkForStaff(db: Queryable, personId: string): Promise<LinkForStaff | null> {
+  const rows = await db.query<{
+    id: string; centre_id: string; link_status: LinkStatus | null; name: string | null; district: string; relation: string | null;
+    created_by: string | null; cg_name: string | null; cg_phone: string | null;
+  }>(
+    `SELECT p.id, p.centre_id, p.link_status, p.name, p.district, p.created_by, m.name AS cg_name, m.phone AS cg_phone,
+            (SELECT c.relation FROM consents c WHERE c.person_id = p.id ORDER BY c.given_at DESC LIMIT 1) AS relation
+       FROM persons p LEFT JOIN members m ON m.id = p.created_by WHERE p.id = $1 AND p.erased_at IS NULL`,
+    [personId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    personId: r.id, centreId: r.centre_id, status: r.link_status, personName: r.name ?? '', district: r.district, relation: r.relation,
+    caregiverId: r.created_by, caregiverName: r.cg_name ?? '', caregiverPhone: r.cg_phone ?? '',
+  };
+}
+
+export type DecideLinkResult = { ok: true; released: number } | { ok: false; reason: 'not_found' | 'decided' };
+
+/**
+ * Staff confirm or reject a waiting link, once (the first decision stands). Confirming releases the
+ * requests that waited through the normal path (consent is checked again there); rejecting cancels
+ * them before anything went out. The caregiver hears either way, through the outbox. Nobody decides
+ * on a link they made themselves.
+ */
+export async function decideLink(
+  db: Database,
+  input: { personId: string; centreId: string; staffId: string; confirm: boolean; now: Date; matching: MatchingSettings },
+): Promise<DecideLinkResult> {
+  return db.transaction(async (tx): Promise<DecideLinkResult> => {
+    const decided = await tx.query<{ id: string }>(
+      `UPDATE persons SET link_status = $4, link_decided_by = $3, link_decided_at = $5
+        WHERE id = $1 AND centre_id = $2 AND link_status = 'pending' AND created_by IS DISTINCT FROM $3 AND erased_at IS NULL RETURNING id`,
+      [input.personId, input.centreId, input.staffId, input.confirm ? 'confirmed' : 'rejected', input.now],
+    );
+    if (decided.length === 0) {
+      const exists = await tx.query('SELECT 1 FROM persons WHERE id = $1 AND centre_id = $2 AND link_status IS NOT NULL', [input.personId, input.centreId]);
+      return { ok: false, reason: exists.length ? 'decided' : 'not_found' };
+    }
+    let released = 0;
+    if (input.confirm) {
+      // Held requests wait as 'waiting_consent' (not offered); the gate re-checks consent on the way out.
+      const waiting = await tx.query<{ id: string }>(
+        `UPDATE help_requests SET status = 'open', updated_at = $2 WHERE person_id = $1 AND status = 'waiting_consent' AND starts_at > $2 RETURNING id`,
+        [input.personId, input.now],
+      );
+      for (const r of waiting) released += await sendNextWave(tx, r.id, input.now, input.matching);
+    } else {
+      await tx.query(
+        `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2
+          WHERE person_id = $1 AND status = 'waiting_consent'`,
+        [input.personId, input.now, input.staffId],
+      );
+    }
+    await addOutbox(tx, 'link.decided', input.personId);
+    return { ok: true, released };
+  });
+}
