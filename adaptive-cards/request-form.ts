@@ -89,8 +89,8 @@ export function requestFormCard(ctx: CardContext, input: RequestFormInput): Adap
       invalidKey: 'error.duration',
       defaultValue: String(DEFAULT_DURATION),
     }),
-    // A caregiver may ask for the same time every week or every other week (issue 5).
-    ...(caregiver ? seriesInputs<RequestField>(locale, f, input.today) : []),
+    // The same time every week or every other week (issue 5): caregivers, and staff acting for one.
+    ...seriesInputs<RequestField>(locale, f, input.today),
     ...f.time('flexibleUntilTime', t(locale, 'request.flexibleUntil')),
     text(t(locale, 'request.flexibleHint'), { isSubtle: true, size: 'small', spacing: 'small' }),
     ...f.text('district', t(locale, 'request.district'), { required: true, maxLength: 60 }),

@@ -6,6 +6,7 @@ import type { Locale } from '../domain/types.ts';
 import type { CardElement } from './card.ts';
 import { text } from './card.ts';
 import type { formKit } from './form.ts';
+import { helpRequestFields } from './actions.ts';
 import { t } from './texts.ts';
 
 export const seriesFields = z.object({
@@ -25,6 +26,9 @@ export const seriesFields = z.object({
     .pipe(z.number({ message: 'error.seriesTooShort' }).int({ message: 'error.seriesTooShort' }).min(2, { message: 'error.seriesTooShort' }).max(52, { message: 'error.seriesTooLong' }).nullable()),
 });
 export type SeriesFields = z.output<typeof seriesFields>;
+
+/** Every input of the request form: the request's fields and the recurrence. */
+export const requestFormFields = helpRequestFields.extend(seriesFields.shape);
 export type SeriesField = keyof SeriesFields;
 
 /** The recurrence inputs, for a form built with formKit over (at least) these fields. */

@@ -120,7 +120,7 @@ export function seriesCommands(deps: BotDeps): CommandTable {
 
     'series.leave.start': async (turn, action) => {
       const series = await getSeries(db, action.seriesId, turn.now);
-      if (!series || series.regularVolunteerId !== turn.member!.id) return turn.say('series.notFound');
+      if (!series || series.regularVolunteerId !== turn.member!.id) return turn.say('cancel.notFound');
       const remaining = await seriesTasksOf(db, series.id, turn.member!.id, turn.now);
       await turn.send(seriesLeaveCard(turn.card, {
         seriesId: series.id,
@@ -132,7 +132,7 @@ export function seriesCommands(deps: BotDeps): CommandTable {
 
     'series.leave.confirm': async (turn, action) => {
       const result = await leaveSeries(db, { seriesId: action.seriesId, volunteerId: turn.member!.id, now: turn.now, matching: matchingOf(deps) });
-      if (!result.ok) return turn.say('series.notFound');
+      if (!result.ok) return turn.say('cancel.notFound');
       await turn.replace(noticeCard(turn.card, { text: turn.t('series.left'), tone: 'success', menuButton: true }));
     },
 

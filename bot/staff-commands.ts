@@ -18,6 +18,7 @@ import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../
 import type { VolunteerStatus } from '../domain/types.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
+import { asksForSeries, submitSeries } from './series-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
 
@@ -91,6 +92,8 @@ export function staffCommands(deps: BotDeps): CommandTable {
       const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
       if (parsed.success && !groups.some((g) => g.key === parsed.data.group)) errors.group = 'error.unknownGroup';
       if (parsed.success && Object.keys(errors).length === 0) {
+        // Staff acting for a caregiver who phoned in may ask for the same time every week, too.
+        if (asksForSeries(raw)) return submitSeries(deps, turn, parsed.data, raw, (values, errs) => requestForm(turn, values, errs));
         const result = await createRequest(db, { centreId: centreOf(turn), createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matching() });
         if (result.ok) {
           const key = result.status === 'waiting_consent' ? 'request.waitingConsent' : result.offered > 0 ? 'request.sent' : 'request.noneEligible';

@@ -70,6 +70,7 @@ export async function getSeries(db: Queryable, seriesId: string, now: Date): Pro
     `SELECT * FROM help_requests WHERE series_id = $1 ORDER BY (starts_at > $2) DESC, CASE WHEN starts_at > $2 THEN starts_at END, starts_at DESC LIMIT 1`,
     [seriesId, now],
   );
+  if (!visits[0]) return null;
   const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM help_requests WHERE series_id = $1', [seriesId]);
   const rule: SeriesRule = {
     firstDate: dateText(s.first_date),
@@ -89,7 +90,7 @@ export async function getSeries(db: Queryable, seriesId: string, now: Date): Pro
     lastDate: lastVisitDate(rule),
     visitCount: count[0]?.n ?? 0,
     durationMinutes: s.duration_minutes,
-    anchor: toHelpRequest(visits[0]!),
+    anchor: toHelpRequest(visits[0]),
   };
 }
 

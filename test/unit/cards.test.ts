@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { AC } from '../support/webchat-cards.ts';
 import { walk, collect, actionsOf, buttonsOf, inputsOf, type Json } from '../support/card-json.ts';
 import type { z } from 'zod';
-import { cardAction, helpRequestFields, personFields, volunteerSignupFields } from '../../adaptive-cards/actions.ts';
+import { cardAction, personFields, volunteerSignupFields } from '../../adaptive-cards/actions.ts';
+import { requestFormFields } from '../../adaptive-cards/series-form.ts';
+import { seriesLeaveCard, seriesOfferCard, seriesTaskCard } from '../../adaptive-cards/series-offer.ts';
+import { caregiverSeriesCard } from '../../adaptive-cards/series-status.ts';
 import { actionButton } from '../../adaptive-cards/action.ts';
 import type { AdaptiveCard, CardContext, Channel } from '../../adaptive-cards/card.ts';
 import { cancelAssignmentCard } from '../../adaptive-cards/cancel-assignment.ts';
@@ -190,7 +193,7 @@ function allCases(ctx: CardContext): Case[] {
     {
       name: 'request form',
       card: requestFormCard(ctx, { persons: [{ id: 'p-1', label: 'Astrid F., Ingeberg' }, { id: 'p-2', label: 'Odd H., Vang' }], groups, today: '2026-11-25' }),
-      schema: helpRequestFields,
+      schema: requestFormFields,
       complete: true,
     },
     {
@@ -201,8 +204,31 @@ function allCases(ctx: CardContext): Case[] {
         values: { personId: 'p-1', group: 'handlehjelp', durationMinutes: '45', urgent: 'true', language: 'pl' },
         errors: { date: 'error.date', summary: 'error.required', contactPhone: 'error.phone', time: 'Invalid input' },
       }),
-      schema: helpRequestFields,
+      schema: requestFormFields,
       complete: true,
+    },
+
+    // Recurring requests (issue 5): the series offer in every state, the regular volunteer's card, leaving, the caregiver's list.
+    ...(['pending', 'taken', 'released', 'cancelled', 'declined'] as const).map((state) => ({
+      name: `series offer ${state}`,
+      card: seriesOfferCard(ctx, { seriesOfferId: 'so-1', view: { request: publicView, intervalWeeks: 1 as const, visitCount: 6, lastVisit: new Date('2027-01-05T09:00:00Z') }, groupLabel: 'Avlastning', state }),
+    })),
+    {
+      name: 'series task',
+      card: seriesTaskCard(ctx, {
+        seriesId: 's-1', view: { request: publicView, intervalWeeks: 2, visitCount: 3, lastVisit: new Date('2026-12-29T09:00:00Z') }, details: privateDetails, groupLabel: 'Avlastning',
+        visits: [{ assignmentId: 'a-1', startsAt: STARTS }, { assignmentId: 'a-2', startsAt: new Date('2026-12-15T13:00:00Z') }], justAccepted: true,
+      }),
+    },
+    { name: 'series leave', card: seriesLeaveCard(ctx, { seriesId: 's-1', rule: 'hver tirsdag kl. 14:00', groupLabel: 'Avlastning', remaining: 4 }) },
+    {
+      name: 'caregiver series',
+      card: caregiverSeriesCard(ctx, {
+        series: (['open', 'taken', 'released'] as const).map((status, i) => ({
+          seriesId: `s-${i}`, groupLabel: 'Avlastning', personFirstName: 'Olav', nextStart: STARTS, intervalWeeks: 1 as const, lastVisit: new Date('2027-01-05T09:00:00Z'),
+          status, regularFirstName: status === 'taken' ? 'Astrid' : null,
+        })),
+      }),
     },
 
     {
