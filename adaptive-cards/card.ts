@@ -182,6 +182,11 @@ export interface AdaptiveCard {
   actions?: CardActionJson[];
   /** Teams only: let forms use the full chat width. Other hosts ignore it. */
   msteams?: { width: 'Full' };
+  /**
+   * Teams only (Universal Actions): the clients of `userIds` (user MRIs, at most 60) fetch their own
+   * view of this card with `action` when they show it; everyone else sees the card as sent.
+   */
+  refresh?: { action: ExecuteAction; userIds: string[] };
 }
 
 // ---- helpers ---------------------------------------------------------------------------------

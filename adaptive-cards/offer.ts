@@ -22,6 +22,12 @@ export interface OfferCardInput {
   groupLabel: string;
   /** 'pending' shows the buttons; every other state is the closed card that replaces it. */
   status: OfferStatus;
+  /**
+   * Teams only: the Teams user ids (MRIs, «29:…») whose clients fetch the task details in place of
+   * this card (the assignee). The card itself stays public: the details come only from the bot's
+   * answer to that refresh, after it has checked who asks.
+   */
+  detailsFor?: readonly string[];
 }
 
 const CLOSED: Record<Exclude<OfferStatus, 'pending'>, { key: MessageKey; color: TextBlock['color'] }> = {
@@ -78,7 +84,18 @@ export function offerCard(ctx: CardContext, input: OfferCardInput): AdaptiveCard
       actionSet([actionButton(channel, t(locale, 'offer.decline'), { action: 'offer.decline', offerId: input.offerId })]),
     );
   }
-  return adaptiveCard(ctx, body, {
+  const withDetails = channel === 'teams' && input.status !== 'pending' && (input.detailsFor?.length ?? 0) > 0;
+  if (withDetails) {
+    // The same request by hand, for a client that did not refresh by itself.
+    body.push(actionSet([actionButton(channel, t(locale, 'offer.showDetails'), { action: 'offer.details', offerId: input.offerId })], { spacing: 'medium' }));
+  }
+  const card = adaptiveCard(ctx, body, {
     fallbackText: input.status === 'pending' ? t(locale, 'offer.title') : t(locale, CLOSED[input.status].key),
   });
+  if (withDetails) {
+    const action = actionButton(channel, t(locale, 'offer.showDetails'), { action: 'offer.details', offerId: input.offerId });
+    // Teams allows at most 60 user-specific views per card.
+    if (action.type === 'Action.Execute') card.refresh = { action, userIds: [...input.detailsFor!].slice(0, 60) };
+  }
+  return card;
 }

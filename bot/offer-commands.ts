@@ -10,8 +10,10 @@ import { contributionOf, setMilestoneMessages } from '../infra/contribution.ts';
 import { contributionCard } from '../adaptive-cards/contribution.ts';
 import { milestoneReached } from '../domain/milestones.ts';
 import { publicView } from '../domain/confidentiality.ts';
-import { acceptOffer, cancelAssignment, declineOffer, myTasks, offerForSend } from '../infra/offers.ts';
+import { acceptOffer, cancelAssignment, declineOffer, myTasks, offerForSend, revealAssignedTask } from '../infra/offers.ts';
 import { getRequest } from '../infra/requests.ts';
+import { setChannelChoice } from '../infra/identities.ts';
+import { channelChoiceLabel } from '../adaptive-cards/channel-choice.ts';
 import type { Queryable } from '../infra/db.ts';
 import type { HelpRequest, Locale, OfferStatus } from '../domain/types.ts';
 import { groupOptions } from './volunteer-commands.ts';
@@ -66,6 +68,29 @@ export function offerCommands(deps: BotDeps): CommandTable {
           await turn.say('error.invalidAction');
           return;
       }
+    },
+
+    // Teams asks this when the assignee's client shows the taken offer (refresh.userIds) or they press
+    // «Vis oppdraget». The card in the chat holds nothing private; only this answer does, and only
+    // for the assignee — anyone else, or after a cancellation or erasure, gets the public card.
+    'offer.details': async (turn, action) => {
+      const offer = await offerForSend(db, action.offerId);
+      const own = offer !== null && offer.volunteerId === turn.member!.id;
+      const task = own ? await revealAssignedTask(db, { offerId: action.offerId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now }) : null;
+      if (task) {
+        return turn.replace(
+          taskDetailsCard(turn.card, { assignmentId: task.assignmentId, request: publicView(task.request), details: task.details, groupLabel: await groupLabel(db, task.request, turn.locale) }),
+        );
+      }
+      // Only a Teams refresh expects a card back; a typed or forged submit is simply refused.
+      if (!offer || turn.context.activity.type !== 'invoke') return turn.say('error.invalidAction');
+      const status: Exclude<OfferStatus, 'pending'> = offer.request.status === 'cancelled' ? 'withdrawn' : 'taken';
+      await turn.replace(offerCard(turn.card, { offerId: offer.offerId, request: publicView(offer.request), groupLabel: await groupLabel(db, offer.request, turn.locale), status }));
+    },
+
+    'volunteer.channel': async (turn, action) => {
+      await setChannelChoice(db, turn.member!.id, action.preferredChannel);
+      await turn.replace(noticeCard(turn.card, { title: turn.t('status.title'), text: turn.t('channelChoice.saved', { choice: channelChoiceLabel(turn.card, action.preferredChannel) }), tone: 'success', menuButton: true }));
     },
 
     'offer.decline': async (turn, action) => {

@@ -108,3 +108,6 @@ export interface Assignment {
   assignedAt: Date;
   status: 'active' | 'cancelled' | 'done';
 }
+
+/** Where a person reachable in both Teams and web chat wants offers: one of them, or where they were last. */
+export type ChannelChoice = 'teams' | 'webchat' | 'last';

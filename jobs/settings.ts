@@ -15,6 +15,7 @@ export interface JobSettings {
   quietStart: string;
   quietEnd: string;
   dailyUpkeepAt: string;
+  staffChannelDigestAt: string;
 }
 
 export function jobSettings(c: Config): JobSettings {
@@ -30,5 +31,6 @@ export function jobSettings(c: Config): JobSettings {
     quietStart: c.QUIET_HOURS_START,
     quietEnd: c.QUIET_HOURS_END,
     dailyUpkeepAt: c.DAILY_UPKEEP_AT,
+    staffChannelDigestAt: c.STAFF_CHANNEL_DIGEST_AT,
   };
 }

@@ -73,6 +73,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       concurrency: deps.concurrency ?? 50,
       // BullMQ honours a manual rateLimit() only on a worker that has a limiter; "off" is a very high one.
       limiter: { max: deps.sendRatePerSecond > 0 ? deps.sendRatePerSecond : 1_000_000, duration: 1000 },
+      // A send takes well under a second and its lock is renewed while it runs; a short lock lets the
+      // sends a dead worker held go to another worker in ~15 s instead of ~60 s (worker-crash.test.ts).
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
     },
   );
   const upkeepDeps = { ...common, outboxPollMs: deps.outboxPollMs };

@@ -63,7 +63,19 @@ const TEXT = {
       'view of personal details is logged.',
   },
   tabName: { nb: 'Mine oppdrag', en: 'My tasks' },
+  newRequestTitle: { nb: 'Ny forespørsel', en: 'New request' },
+  newRequestDescription: {
+    nb: 'Be om hjelp for en bruker. Skjemaet vises bare for deg.',
+    en: 'Ask for help for someone you support. Only you see the form.',
+  },
 } satisfies Record<string, Text>;
+
+/**
+ * The message extension's one action command: in a team channel (or any chat) staff open the request
+ * form as a dialog only they see (composeExtension/fetchTask), and its submit
+ * (composeExtension/submitAction) creates the request like the form in the personal chat does.
+ */
+export const NEW_REQUEST_COMMAND_ID = 'newRequest';
 
 interface Command {
   title: Text;
@@ -134,6 +146,21 @@ export function buildManifest(input: ManifestInput): TeamsManifest {
         })),
       },
     ],
+    composeExtensions: [
+      {
+        botId,
+        commands: [
+          {
+            id: NEW_REQUEST_COMMAND_ID,
+            type: 'action',
+            title: TEXT.newRequestTitle.nb,
+            description: TEXT.newRequestDescription.nb,
+            context: ['compose', 'commandBox'],
+            fetchTask: true,
+          },
+        ],
+      },
+    ],
     staticTabs: [
       {
         entityId: TAB_ENTITY_ID,
@@ -160,6 +187,8 @@ export function buildEnglishLocalization(): Record<string, string> {
     'description.short': TEXT.descriptionShort.en,
     'description.full': TEXT.descriptionFull.en,
     'staticTabs[0].name': TEXT.tabName.en,
+    'composeExtensions[0].commands[0].title': TEXT.newRequestTitle.en,
+    'composeExtensions[0].commands[0].description': TEXT.newRequestDescription.en,
   };
   COMMAND_LISTS.forEach((list, l) =>
     list.commands.forEach((c, i) => {

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from 'date-fns';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
-import { cardActions, chatDriver, type ChatDriver } from '../support/chat.ts';
+import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { todayInOslo } from '../../bot/forms.ts';
+import { demoVolunteerId } from '../../infra/seed-demo.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -80,5 +81,156 @@ describe('in Teams', () => {
     expect(again.status).toBe(200);
     expect(JSON.stringify(await again.json())).toContain('Gerd Solberg');
     expect(await app.db.query(`SELECT 1 FROM assignments`)).toHaveLength(1);
+  });
+});
+
+// Per-user views (Universal Actions): the card that stays in a chat after an offer is taken holds
+// nothing private; the winner's own card carries refresh.userIds with their Teams user id, and the
+// bot answers that refresh with the details only after checking who asks (a recorded reveal).
+describe('user-specific views of a taken offer', () => {
+  const NOTE = 'Nøkkelboksen har kode 4711';
+  // Demo volunteers 2–24 help with everything in Sentrum; every eleventh from index 5 only takes first-time friendly tasks.
+  const racers = Array.from({ length: 24 }, (_, i) => i).filter((i) => i !== 0 && i % 11 !== 5).slice(0, 20).map((i) => ({
+    demo: demoVolunteerId(i), aad: `aad-racer-${i}`, mri: `29:mri-racer-${i}`, conv: `a:teams-conv-racer-${i}`,
+  }));
+  type Racer = (typeof racers)[number];
+  const asRacer = (r: Racer, extra: Record<string, unknown>) =>
+    teamsActivity({ from: { id: r.mri, name: r.demo, aadObjectId: r.aad }, conversation: { id: r.conv, conversationType: 'personal', tenantId: TENANT }, ...extra });
+  let person: { name: string; address: string; phone: string };
+  const offers = new Map<string, { activityId: string; data: Record<string, unknown> }>();
+  let winner: Racer;
+  let refresh: { action: { type: string; verb: string; data: Record<string, unknown> }; userIds: string[] };
+  const secrets = () => [person.name, person.address, person.phone, NOTE];
+  const reveals = async () => (await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'reveal'`))[0]!.n;
+
+  beforeAll(async () => {
+    for (const r of racers) {
+      const [m] = await app.db.query<{ member_id: string }>(`SELECT member_id FROM chat_identities WHERE user_id = $1`, [r.demo]);
+      await app.db.query(`INSERT INTO chat_identities (channel_id, user_id, tenant_id, member_id) VALUES ('msteams', $1, $2, $3)`, [r.aad, TENANT, m!.member_id]);
+      // Saying hello in Teams stores where to reach them (and makes Teams their last-used channel).
+      expect((await app.post(asRacer(r, { type: 'message', text: 'hei' }))).status).toBeLessThan(300);
+    }
+    person = (await app.db.query<{ name: string; address: string; phone: string }>(`SELECT name, address, phone FROM persons WHERE name = 'Gerd Solberg'`))[0]!;
+  });
+
+  it('20 concurrent accepts: one winner with the details in its invoke response, 19 "taken" without them', async () => {
+    const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
+    const before = connector.captured.length;
+    await chat.submit('demo-ansatt-1', {
+      action: 'staff.request.submit', personId: p!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 4)), time: '11:00',
+      durationMinutes: '60', district: 'Sentrum', summary: 'Kappløp i Teams', handoverNote: NOTE,
+    });
+    await connector.waitFor((cs) => racers.every((r) => cs.slice(before).some((c) => c.conversationId === r.conv && c.method === 'POST' && visibleText(c.activity).includes('Kappløp i Teams'))));
+    for (const r of racers) {
+      const card = connector.captured.slice(before).find((c) => c.conversationId === r.conv && c.method === 'POST' && visibleText(c.activity).includes('Kappløp i Teams'))!;
+      offers.set(r.aad, { activityId: card.activityId, data: cardActions(card.activity).find((d) => d.action === 'offer.accept')! });
+    }
+
+    const responses = await Promise.all(racers.map(async (r) => {
+      const offer = offers.get(r.aad)!;
+      const res = await app.post(asRacer(r, { type: 'invoke', name: 'adaptiveCard/action', replyToId: offer.activityId, value: { action: { type: 'Action.Execute', verb: 'offer.accept', data: offer.data } } }));
+      expect(res.status).toBe(200);
+      return { r, body: (await res.json()) as { statusCode: number; type: string; value: unknown } };
+    }));
+    const withDetails = responses.filter((x) => JSON.stringify(x.body.value).includes(person.name));
+    expect(withDetails).toHaveLength(1);
+    winner = withDetails[0]!.r;
+    const winnerCard = JSON.stringify(withDetails[0]!.body.value);
+    for (const s of [person.address, NOTE]) expect(winnerCard).toContain(s);
+    const losers = responses.filter((x) => x.r !== winner);
+    expect(losers).toHaveLength(19);
+    for (const { body } of losers) {
+      expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+      const text = visibleText({ attachments: [body.value] });
+      expect(text).toContain('Oppdraget er tatt');
+      for (const s of secrets()) expect(text).not.toContain(s);
+    }
+    const assignments = await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE r.summary = 'Kappløp i Teams'`);
+    expect(assignments[0]!.n).toBe(1);
+  });
+
+  it('updates every offer card in the chats to a public card; only the winner\'s refreshes to the details, for them alone', async () => {
+    await connector.waitFor((cs) => racers.every((r) => cs.some((c) => c.method === 'PUT' && c.activityId === offers.get(r.aad)!.activityId)));
+    for (const r of racers) {
+      const update = connector.captured.find((c) => c.method === 'PUT' && c.activityId === offers.get(r.aad)!.activityId)!;
+      const text = visibleText(update.activity);
+      expect(text).toContain('Oppdraget er tatt');
+      for (const s of secrets()) expect(text, `${r.conv} leaked ${s}`).not.toContain(s);
+      expect(hasAction(update.activity, 'offer.accept')).toBe(false);
+      const card = update.activity.attachments[0].content;
+      if (r === winner) {
+        expect(card.refresh.userIds).toEqual([winner.mri]);
+        expect(card.refresh.action).toMatchObject({ type: 'Action.Execute', verb: 'offer.details' });
+        refresh = card.refresh;
+      } else {
+        expect(card.refresh).toBeUndefined();
+      }
+    }
+  });
+
+  it('answers the winner\'s refresh with the details and records the reveal', async () => {
+    const before = await reveals();
+    const res = await app.post(asRacer(winner, { type: 'invoke', name: 'adaptiveCard/action', replyToId: offers.get(winner.aad)!.activityId, value: { action: refresh.action, trigger: 'automatic' } }));
+    const body = (await res.json()) as { type: string; value: unknown };
+    expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(body.value)).toContain(person.name);
+    expect(JSON.stringify(body.value)).toContain(NOTE);
+    expect(await reveals()).toBe(before + 1);
+  });
+
+  it('answers anyone else\'s refresh of that card with the public card, and reveals nothing', async () => {
+    const other = racers.find((r) => r !== winner)!;
+    const before = await reveals();
+    const res = await app.post(asRacer(other, { type: 'invoke', name: 'adaptiveCard/action', value: { action: refresh.action, trigger: 'automatic' } }));
+    const body = (await res.json()) as { type: string; value: unknown };
+    expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+    const text = visibleText({ attachments: [body.value] });
+    expect(text).toContain('Oppdraget er tatt');
+    for (const s of secrets()) expect(text).not.toContain(s);
+    expect(await reveals()).toBe(before);
+  });
+
+  it('gives the winner only the public card once the task is no longer theirs', async () => {
+    const [a] = await app.db.query<{ id: string }>(`SELECT a.id FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE r.summary = 'Kappløp i Teams'`);
+    await app.db.query(`UPDATE assignments SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, [a!.id]);
+    const before = await reveals();
+    const res = await app.post(asRacer(winner, { type: 'invoke', name: 'adaptiveCard/action', value: { action: refresh.action, trigger: 'automatic' } }));
+    const text = visibleText({ attachments: [((await res.json()) as { value: unknown }).value] });
+    for (const s of secrets()) expect(text).not.toContain(s);
+    expect(await reveals()).toBe(before);
+  });
+});
+
+// A person reachable in both Teams and web chat gets offers where they choose, or where they were last.
+describe('the channel offers go to', () => {
+  const post = async (day: number, summary: string) => {
+    const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
+    const before = connector.captured.length;
+    await chat.submit('demo-ansatt-1', {
+      action: 'staff.request.submit', personId: p!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), day)), time: '10:00',
+      durationMinutes: '60', district: 'Sentrum', summary,
+    });
+    await connector.waitFor((cs) => cs.slice(before).some((c) => (c.conversationId === 'a:teams-conv-astrid' || c.conversationId === 'conv-demo-frivillig-01') && visibleText(c.activity).includes(summary)));
+    return connector.captured.slice(before).filter((c) => visibleText(c.activity).includes(summary) && hasAction(c.activity, 'offer.accept')).map((c) => c.conversationId);
+  };
+
+  it('offers the choice on the status card only to someone reachable in both', async () => {
+    const replies = await chat.say('demo-frivillig-01', 'status');
+    expect(visibleText(replies.at(-1)!.activity)).toContain('Send meg oppdrag i:');
+    expect(cardActions(replies.at(-1)!.activity).filter((d) => d.action === 'volunteer.channel').map((d) => d.preferredChannel).sort()).toEqual(['teams', 'webchat']);
+    const webOnly = await chat.say('demo-frivillig-40', 'status');
+    expect(visibleText(webOnly.at(-1)!.activity)).not.toContain('Send meg oppdrag i:');
+  });
+
+  it('sends offers to the chosen channel even when the other was used last, and back to the last-used on «der jeg sist var»', async () => {
+    const chosen = await chat.submit('demo-frivillig-01', { action: 'volunteer.channel', preferredChannel: 'teams' });
+    expect(visibleText(chosen.at(-1)!.activity)).toContain('Nye oppdrag kommer her: Teams');
+    // The web chat was used last (this very turn), yet the offer goes to Teams.
+    const toTeams = await post(5, 'Valgt kanal: Teams');
+    expect(toTeams.filter((c) => c === 'a:teams-conv-astrid' || c === 'conv-demo-frivillig-01')).toEqual(['a:teams-conv-astrid']);
+
+    await chat.submit('demo-frivillig-01', { action: 'volunteer.channel', preferredChannel: 'last' });
+    const toLast = await post(6, 'Valgt kanal: sist brukt');
+    expect(toLast.filter((c) => c === 'a:teams-conv-astrid' || c === 'conv-demo-frivillig-01')).toEqual(['conv-demo-frivillig-01']);
   });
 });

@@ -1,0 +1,75 @@
+// Posts to a centre's Teams staff channel: escalations (as well as to the poster, who owns the
+// request) and the morning overview. Public request facts only: the channel is read by a whole team.
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { noticeCard } from '../adaptive-cards/notice.ts';
+import type { CardContext } from '../adaptive-cards/card.ts';
+import { t } from '../adaptive-cards/texts.ts';
+import { dailyDigest } from '../infra/digest.ts';
+import { linkedCentres, markStaffChannelUnreachable, staffChannelOf } from '../infra/staff-channels.ts';
+import { SendError, type OutgoingActivity } from '../infra/connector.ts';
+import type { Database } from '../infra/db.ts';
+import { renderNotification } from './messages.ts';
+import { pace, type SendDeps } from './send.ts';
+import { sendJobId, type Queues, type SendJob } from './queues.ts';
+import { releaseTime } from './schedule.ts';
+import type { UpkeepDeps } from './upkeep.ts';
+
+type ChannelJob = Extract<SendJob, { kind: 'channel' }>;
+
+/** A channel has no one person's language; the centre's is bokmål. */
+const CHANNEL_CARD: CardContext = { locale: 'nb', channel: 'teams' };
+
+/** Queue a copy of a staff message for the centre's channel (a no-op when none is linked). */
+export async function queueForStaffChannel(queues: Queues, centreId: string, message: ChannelJob['message'], refId: string, variant?: string, delayMs = 0): Promise<void> {
+  const job: SendJob = { kind: 'channel', centreId, message, refId, ...(variant ? { variant } : {}) };
+  await queues.send.add(job.kind, job, { jobId: sendJobId(job), delay: Math.max(0, delayMs) });
+}
+
+async function renderDigest(db: Database, centreId: string, now: Date): Promise<OutgoingActivity | null> {
+  const d = await dailyDigest(db, centreId, now);
+  const { locale } = CHANNEL_CARD;
+  const lines = [
+    d.unfilledToday > 0 ? t(locale, 'staffChannel.unfilledToday', { count: d.unfilledToday }) : null,
+    d.unfilledTomorrow > 0 ? t(locale, 'staffChannel.unfilledTomorrow', { count: d.unfilledTomorrow }) : null,
+    d.consentsExpiring > 0 ? t(locale, 'staffChannel.consentsExpiring', { count: d.consentsExpiring }) : null,
+    d.pendingVolunteers > 0 ? t(locale, 'staffChannel.pendingVolunteers', { count: d.pendingVolunteers }) : null,
+  ].filter((l): l is string => l !== null);
+  // Nothing waiting: no message (a daily "all quiet" would teach the team to skip the channel).
+  if (lines.length === 0) return null;
+  const title = t(locale, 'staffChannel.digestTitle');
+  return { type: 'message', summary: lines[0], attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: noticeCard(CHANNEL_CARD, { title, text: lines }) }] };
+}
+
+export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promise<'sent' | 'skipped' | 'unreachable'> {
+  const channel = await staffChannelOf(deps.db, job.centreId);
+  if (!channel) return 'skipped';
+  const now = deps.now();
+  const activity =
+    job.message === 'channel.digest'
+      ? await renderDigest(deps.db, job.centreId, now)
+      : await renderNotification(deps.db, job.message, job.refId, CHANNEL_CARD, { now, memberId: '', channelId: 'msteams' });
+  if (!activity) return 'skipped';
+  await pace(deps, channel.conversationId);
+  try {
+    await deps.messenger.send(channel.conversationRef, activity);
+  } catch (err) {
+    if (err instanceof SendError && err.final) {
+      deps.log.warn({ status: err.status, centreId: job.centreId }, 'staff channel unreachable');
+      if (err.status === 403 || err.status === 404) await markStaffChannelUnreachable(deps.db, job.centreId, now);
+      return 'unreachable';
+    }
+    throw err;
+  }
+  return 'sent';
+}
+
+/** Each morning: every linked channel gets the overview, once per day, held through quiet hours. */
+export async function staffChannelDigests(deps: UpkeepDeps): Promise<number> {
+  const now = deps.now();
+  const day = format(new TZDate(now.getTime(), 'Europe/Oslo'), 'yyyy-MM-dd');
+  const delay = releaseTime(now, false, deps.settings).getTime() - now.getTime();
+  const centres = await linkedCentres(deps.db);
+  for (const centreId of centres) await queueForStaffChannel(deps.queues, centreId, 'channel.digest', centreId, day, delay);
+  return centres.length;
+}
