@@ -285,6 +285,15 @@ describe('staff verification of a caregiver\'s link, when the centre asks for it
     expect(allText(again)).toContain('allerede avgjort');
   });
 
+  it('escalates an unfilled caregiver request to the centre\'s staff, not to the caregiver', async () => {
+    const escalation = await delayedJob('timers', (id) => id === `escalate-${held}`);
+    const before = connector.captured.length;
+    await escalation!.promote();
+    await connector.waitFor(() => STAFF.every((s) => since(before).some((c) => c.conversationId === conv(s) && hasAction(c.activity, 'staff.request.widen'))));
+    await sleep(500);
+    expect(since(before).some((c) => c.conversationId === conv(CG2) && hasAction(c.activity, 'staff.request.widen'))).toBe(false);
+  });
+
   it('on «Avvis» nothing goes out and the caregiver is told', async () => {
     await signUp(CG3, 'Per Dahl');
     const person = (await registerPerson(CG3, 'Åse Dahl')).personId;
