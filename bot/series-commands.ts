@@ -9,7 +9,7 @@ import { caregiverSeriesCard } from '../adaptive-cards/series-status.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { AdaptiveCard } from '../adaptive-cards/card.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
-import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, seriesOfCaregiver, seriesOfferForSend, seriesTasksOf } from '../infra/series.ts';
+import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, seriesOfCaregiver, seriesOfferForSend, seriesOfVolunteer, seriesTasksOf } from '../infra/series.ts';
 import { seriesPublicView } from '../jobs/series.ts';
 import { osloWallClock } from '../domain/series.ts';
 import type { HelpRequest, Locale } from '../domain/types.ts';
@@ -116,6 +116,20 @@ export function seriesCommands(deps: BotDeps): CommandTable {
     'series.decline': async (turn, action) => {
       await declineSeriesOffer(db, { seriesOfferId: action.seriesOfferId, volunteerId: turn.member!.id, now: turn.now });
       await closedCard(turn, action.seriesOfferId);
+    },
+
+    'series.list': async (turn) => {
+      const list = await seriesOfVolunteer(db, { volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
+      if (list.length === 0) return turn.say('series.none');
+      for (const item of list) {
+        await turn.send(seriesTaskCard(turn.card, {
+          seriesId: item.series.id,
+          view: seriesPublicView(item.series),
+          details: item.details,
+          groupLabel: await groupLabel(db, item.series.anchor, turn.locale),
+          visits: item.visits.map((v) => ({ assignmentId: v.assignmentId, startsAt: v.request.startsAt })),
+        }));
+      }
     },
 
     'series.leave.start': async (turn, action) => {

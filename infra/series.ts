@@ -248,6 +248,32 @@ export async function acceptSeriesOffer(
   });
 }
 
+/**
+ * The series this volunteer is the regular volunteer of, with their visits to come and the details
+ * (shown to them again: each visit's reveal is recorded).
+ */
+export async function seriesOfVolunteer(
+  db: Database,
+  input: { volunteerId: string; channelId: string; now: Date },
+): Promise<Array<{ series: SeriesView; visits: SeriesVisitTask[]; details: PrivateRequestDetails }>> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(`SELECT id FROM series WHERE regular_volunteer_id = $1 AND status = 'taken' ORDER BY first_date`, [input.volunteerId]);
+    const out = [];
+    for (const r of rows) {
+      const visits = await seriesTasksOf(tx, r.id, input.volunteerId, input.now);
+      const series = await getSeries(tx, r.id, input.now);
+      const details = visits[0] ? await privateDetails(tx, visits[0].request.id) : null;
+      if (!series || !details || visits.length === 0) continue;
+      await auditReveals(tx, {
+        actorId: input.volunteerId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now,
+        items: visits.map((v) => ({ requestId: v.request.id, personId: v.request.personId })),
+      });
+      out.push({ series, visits, details });
+    }
+    return out;
+  });
+}
+
 /** The volunteer's active visits of a series still to come, soonest first. */
 export async function seriesTasksOf(db: Queryable, seriesId: string, volunteerId: string, now: Date): Promise<SeriesVisitTask[]> {
   const rows = await db.query<RequestRow & { assignment_id: string }>(
@@ -389,7 +415,17 @@ export async function recordSeriesOfferDelivery(
   }
 }
 
-/** Active assignments of a series' visits (to schedule their reminders), and who had visits cancelled with it. */
+/** Who had visits when the series was cancelled: told once, not once per visit. */
+export async function volunteersCancelledWithSeries(db: Queryable, seriesId: string): Promise<string[]> {
+  const rows = await db.query<{ volunteer_id: string }>(
+    `SELECT DISTINCT a.volunteer_id FROM assignments a JOIN help_requests r ON r.id = a.request_id JOIN series s ON s.id = r.series_id
+      WHERE s.id = $1 AND a.cancel_reason = 'request_cancelled' AND a.cancelled_at = s.cancelled_at`,
+    [seriesId],
+  );
+  return rows.map((r) => r.volunteer_id);
+}
+
+/** Every assignment of a series' visits (to schedule the active ones' reminders). */
 export async function seriesAssignments(db: Queryable, seriesId: string): Promise<Array<{ id: string; volunteerId: string; status: string; reason: string | null }>> {
   const rows = await db.query<{ id: string; volunteer_id: string; status: string; cancel_reason: string | null }>(
     `SELECT a.id, a.volunteer_id, a.status, a.cancel_reason FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE r.series_id = $1`,

@@ -10,7 +10,7 @@ import { SendError } from '../infra/connector.ts';
 import type { OutboxKind } from '../infra/outbox.ts';
 import type { Database } from '../infra/db.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
-import { getSeries, recordSeriesOfferDelivery, seriesAssignments, seriesOfferForSend, seriesOffersToClose, unsentSeriesOffers, type SeriesView } from '../infra/series.ts';
+import { getSeries, recordSeriesOfferDelivery, seriesAssignments, seriesOfferForSend, seriesOffersToClose, unsentSeriesOffers, volunteersCancelledWithSeries, type SeriesView } from '../infra/series.ts';
 import { seriesOfferCard, seriesOfferState, seriesRuleText, type SeriesPublicView } from '../adaptive-cards/series-offer.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { t } from '../adaptive-cards/texts.ts';
@@ -69,13 +69,7 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
       await closeSeriesOffers();
       const visits = await db.query<{ id: string }>(`SELECT id FROM help_requests WHERE series_id = $1 AND status = 'cancelled'`, [seriesId]);
       for (const v of visits) for (const offerId of await offersToClose(db, v.id)) jobs.push({ job: { kind: 'offer.close', offerId }, at: now });
-      const told = new Set<string>();
-      for (const a of await seriesAssignments(db, seriesId)) {
-        if (a.reason === 'request_cancelled' && !told.has(a.volunteerId)) {
-          told.add(a.volunteerId);
-          notify(a.volunteerId, 'volunteer.seriesCancelled');
-        }
-      }
+      for (const volunteerId of await volunteersCancelledWithSeries(db, seriesId)) notify(volunteerId, 'volunteer.seriesCancelled');
       break;
     }
     case 'series.left':

@@ -25,6 +25,7 @@ let personId: string;
 let seriesId: string;
 let visits: Array<{ id: string; occurrence: number; starts_at: Date }>;
 let winner: { userId: string; memberId: string; firstName: string };
+let second: { userId: string; memberId: string };
 
 const seriesOffers = async (id: string) => app.db.query<{ id: string; volunteer_id: string; user_id: string; status: string }>(
   `SELECT o.id, o.volunteer_id, c.user_id, o.status FROM series_offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
@@ -186,18 +187,46 @@ describe('weekly respite for six weeks', () => {
     const [m] = await app.db.query<{ name: string }>('SELECT name FROM members WHERE id = $1', [o!.volunteer_id]);
     const list = await chat.say(CG, 'mine forespørsler');
     expect(list.map((c) => visibleText(c.activity)).join('\n')).toContain(`${m!.name.split(' ')[0]} kommer`);
-    clock.offsetMs = 0;
+    second = { userId: o!.user_id, memberId: o!.volunteer_id };
   });
 
-  it('the caregiver cancels the rest of the series; the volunteers with visits are told once', async () => {
+  it('the regular volunteer finds the series again («faste besøk») and steps back from every visit: they go out again, the caregiver is told once', async () => {
+    const mine = await chat.say(winner.userId, 'faste besøk');
+    const card = mine.find((c) => hasAction(c.activity, 'series.leave.start'))!;
+    expect(visibleText(card.activity)).toContain('Olav Berg');
+    // Weeks 4 and 6 are still theirs (3 was cancelled, 5 went to someone else).
+    expect(cardActions(card.activity).filter((d) => d.action === 'assignment.cancel.start')).toHaveLength(2);
+    const start = connector.captured.length;
+    const confirm = await chat.submit(winner.userId, { action: 'series.leave.start', seriesId });
+    expect(hasAction(confirm.at(-1)!.activity, 'series.leave.confirm')).toBe(true);
+    await chat.submit(winner.userId, { action: 'series.leave.confirm', seriesId });
+    const [s] = await app.db.query<{ status: string; regular_volunteer_id: string | null }>('SELECT status, regular_volunteer_id FROM series WHERE id = $1', [seriesId]);
+    expect(s).toEqual({ status: 'released', regular_volunteer_id: null });
+    for (const v of [visits[3]!, visits[5]!]) {
+      expect((await app.db.query<{ status: string }>('SELECT status FROM help_requests WHERE id = $1', [v.id]))[0]!.status).toBe('open');
+      const offered = await app.db.query<{ volunteer_id: string }>('SELECT volunteer_id FROM offers WHERE request_id = $1', [v.id]);
+      expect(offered.length).toBeGreaterThan(0);
+      expect(offered.map((o) => o.volunteer_id)).not.toContain(winner.memberId);
+    }
+    expect((await assignmentOf(visits[4]!.id))!.volunteer_id).toBe(second.memberId); // week 5 stays with whoever took it
+    await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(CG) && visibleText(c.activity).includes('har trukket seg')));
+    await sleep(500);
+    expect(since(start).filter((c) => c.conversationId === conv(CG) && visibleText(c.activity).includes('har trukket seg'))).toHaveLength(1);
+  });
+
+  it('the caregiver cancels the rest of the series; the volunteer who still had a visit is told once', async () => {
     const start = connector.captured.length;
     const replies = await chat.submit(CG, { action: 'caregiver.series.cancel', seriesId });
     expect(replies.map((c) => visibleText(c.activity)).join('\n'), 'cancel reply').toContain('avlyst');
-    const statuses = await app.db.query<{ status: string }>(`SELECT status FROM help_requests WHERE series_id = $1 AND starts_at > now()`, [seriesId]);
-    expect(statuses.every((r) => r.status === 'cancelled')).toBe(true);
-    await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(winner.userId) && visibleText(c.activity).includes('Besøkene er avlyst')));
+    const rest = await app.db.query<{ status: string }>(`SELECT status FROM help_requests WHERE series_id = $1 AND occurrence >= 4`, [seriesId]);
+    expect(rest.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    // Visits already past stay as they were.
+    expect((await app.db.query<{ status: string }>(`SELECT status FROM help_requests WHERE id = $1`, [visits[0]!.id]))[0]!.status).toBe('taken');
+    await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(second.userId) && visibleText(c.activity).includes('Besøkene er avlyst')));
     await sleep(500);
-    expect(since(start).filter((c) => c.conversationId === conv(winner.userId) && visibleText(c.activity).includes('Besøkene er avlyst'))).toHaveLength(1);
+    expect(since(start).filter((c) => c.conversationId === conv(second.userId) && visibleText(c.activity).includes('Besøkene er avlyst'))).toHaveLength(1);
+    expect(since(start).filter((c) => c.conversationId === conv(winner.userId) && visibleText(c.activity).includes('Besøkene er avlyst'))).toHaveLength(0);
+    clock.offsetMs = 0;
   });
 });
 
