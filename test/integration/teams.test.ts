@@ -8,6 +8,7 @@ import { startFakeConnector, visibleText, type FakeConnector } from '../support/
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { todayInOslo } from '../../bot/forms.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
+import { AC } from '../support/webchat-cards.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -162,6 +163,12 @@ describe('user-specific views of a taken offer', () => {
         expect(card.refresh.userIds).toEqual([winner.mri]);
         expect(card.refresh.action).toMatchObject({ type: 'Action.Execute', verb: 'offer.details' });
         refresh = card.refresh;
+        // A valid Adaptive Card 1.5 by the adaptivecards library's own reading.
+        if (AC) {
+          const parsed = new AC.AdaptiveCard();
+          parsed.parse(card);
+          expect(parsed.validateProperties().validationEvents.map((e) => e.message)).toEqual([]);
+        }
       } else {
         expect(card.refresh).toBeUndefined();
       }
