@@ -9,10 +9,10 @@ import { caregiverSeriesCard } from '../adaptive-cards/series-status.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { AdaptiveCard } from '../adaptive-cards/card.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
-import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, seriesOfCaregiver, seriesOfferForSend, seriesOfVolunteer, seriesTasksOf } from '../infra/series.ts';
+import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, seriesOfCaregiver, seriesOfferForSend, seriesOfVolunteer, seriesTasksOf, type SeriesView, type SeriesVisitTask } from '../infra/series.ts';
 import { seriesPublicView } from '../jobs/series.ts';
 import { osloWallClock } from '../domain/series.ts';
-import type { HelpRequest, Locale } from '../domain/types.ts';
+import type { HelpRequest, Locale, PrivateRequestDetails } from '../domain/types.ts';
 import type { Queryable } from '../infra/db.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
@@ -89,20 +89,24 @@ export function seriesCommands(deps: BotDeps): CommandTable {
     await turn.replace(seriesOfferCard(turn.card, { seriesOfferId, view: seriesPublicView(offer.series), groupLabel: await groupLabel(db, offer.series.anchor, turn.locale), state }));
   };
 
+  /** The series as its regular volunteer sees it, with the details (the caller's query recorded the reveal). */
+  const taskCard = async (turn: Turn, item: { series: SeriesView; visits: SeriesVisitTask[]; details: PrivateRequestDetails }, justAccepted: boolean) =>
+    seriesTaskCard(turn.card, {
+      seriesId: item.series.id,
+      view: seriesPublicView(item.series),
+      details: item.details,
+      groupLabel: await groupLabel(db, item.series.anchor, turn.locale),
+      visits: item.visits.map((v) => ({ assignmentId: v.assignmentId, startsAt: v.request.startsAt })),
+      justAccepted,
+    });
+
   return {
     'series.accept': async (turn, action) => {
       const result = await acceptSeriesOffer(db, { seriesOfferId: action.seriesOfferId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
       switch (result.outcome) {
         case 'won':
         case 'already_yours':
-          return turn.replace(seriesTaskCard(turn.card, {
-            seriesId: result.series.id,
-            view: seriesPublicView(result.series),
-            details: result.details,
-            groupLabel: await groupLabel(db, result.series.anchor, turn.locale),
-            visits: result.visits.map((v) => ({ assignmentId: v.assignmentId, startsAt: v.request.startsAt })),
-            justAccepted: result.outcome === 'won',
-          }));
+          return turn.replace(await taskCard(turn, result, result.outcome === 'won'));
         case 'taken':
         case 'closed':
           return closedCard(turn, action.seriesOfferId);
@@ -121,15 +125,7 @@ export function seriesCommands(deps: BotDeps): CommandTable {
     'series.list': async (turn) => {
       const list = await seriesOfVolunteer(db, { volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
       if (list.length === 0) return turn.say('series.none');
-      for (const item of list) {
-        await turn.send(seriesTaskCard(turn.card, {
-          seriesId: item.series.id,
-          view: seriesPublicView(item.series),
-          details: item.details,
-          groupLabel: await groupLabel(db, item.series.anchor, turn.locale),
-          visits: item.visits.map((v) => ({ assignmentId: v.assignmentId, startsAt: v.request.startsAt })),
-        }));
-      }
+      for (const item of list) await turn.send(await taskCard(turn, item, false));
     },
 
     'series.leave.start': async (turn, action) => {
