@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
-import { browse, CookieJar, signInThrough, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.ts';
+import { VirtualClock, type TestApp } from '../support/app.ts';
+import { browse, CookieJar, signInThrough, startSignedInApp, type TestOidcProvider } from '../support/oidc-provider.ts';
 import { webUserId } from '../../bot/web-signin.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
 
@@ -18,27 +18,7 @@ let idp: TestOidcProvider;
 const clock = new VirtualClock();
 
 beforeAll(async () => {
-  const [appPort, idpPort] = [await freePort(), await freePort()];
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  idp = await startOidcProvider({ port: idpPort, redirectUri: `${appUrl}/auth/callback` });
-  app = await startTestApp({
-    workers: false,
-    now: clock.now,
-    env: {
-      NODE_ENV: 'production',
-      PORT: String(appPort),
-      PUBLIC_BASE_URL: appUrl,
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'not-used-in-this-test',
-      DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
-      ALLOWED_TENANT_IDS: '*',
-      SERVICE_URL_HOSTS: '127.0.0.1',
-      DIRECTLINE_TOKEN_SECRET: SECRET,
-      OIDC_IDPORTEN_ISSUER: idp.issuer,
-      OIDC_IDPORTEN_CLIENT_ID: idp.clientId,
-      OIDC_IDPORTEN_CLIENT_SECRET: idp.clientSecret,
-    },
-  });
+  ({ app, idp } = await startSignedInApp({ secret: SECRET, appId: APP_ID, now: clock.now }));
 }, 60_000);
 
 afterAll(async () => {

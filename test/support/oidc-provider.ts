@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { freePort, startTestApp, type TestApp } from './app.ts';
 
 export interface TestOidcProvider {
   issuer: string;
@@ -126,4 +127,32 @@ export async function signInThrough(jar: CookieJar, appUrl: string, provider: st
     res = await browse(jar, url, { method: 'POST', form });
   }
   throw new Error('too many redirects');
+}
+
+/**
+ * A Dugnad server in production mode whose web chat signs in with ID-porten played by a local
+ * provider. Both URLs are fixed before either starts: each must know the other's.
+ */
+export async function startSignedInApp(opts: { secret: string; appId: string; now?: () => Date }): Promise<{ app: TestApp; idp: TestOidcProvider }> {
+  const [appPort, idpPort] = [await freePort(), await freePort()];
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const idp = await startOidcProvider({ port: idpPort, redirectUri: `${appUrl}/auth/callback` });
+  const app = await startTestApp({
+    workers: false,
+    ...(opts.now ? { now: opts.now } : {}),
+    env: {
+      NODE_ENV: 'production',
+      PORT: String(appPort),
+      PUBLIC_BASE_URL: appUrl,
+      MicrosoftAppId: opts.appId,
+      MicrosoftAppPassword: 'not-used-in-this-test',
+      DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+      ALLOWED_TENANT_IDS: '*',
+      DIRECTLINE_TOKEN_SECRET: opts.secret,
+      OIDC_IDPORTEN_ISSUER: idp.issuer,
+      OIDC_IDPORTEN_CLIENT_ID: idp.clientId,
+      OIDC_IDPORTEN_CLIENT_SECRET: idp.clientSecret,
+    },
+  });
+  return { app, idp };
 }
