@@ -46,7 +46,8 @@ export type SeriesOfferState = 'pending' | 'taken' | 'released' | 'cancelled' | 
 
 export function seriesOfferState(offer: OfferStatus, series: 'open' | 'taken' | 'released' | 'cancelled'): SeriesOfferState {
   if (offer === 'declined') return 'declined';
-  if (series === 'open') return offer === 'pending' ? 'pending' : 'released';
+  // Withdrawn while the series is still offered: its visits were cancelled under it (e.g. consent withdrawn).
+  if (series === 'open') return offer === 'pending' ? 'pending' : 'cancelled';
   return series;
 }
 

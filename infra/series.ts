@@ -71,7 +71,8 @@ export async function getSeries(db: Queryable, seriesId: string, now: Date): Pro
     [seriesId, now],
   );
   if (!visits[0]) return null;
-  const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM help_requests WHERE series_id = $1', [seriesId]);
+  // Cancelled visits are no longer part of what is offered or promised.
+  const count = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM help_requests WHERE series_id = $1 AND status <> 'cancelled'`, [seriesId]);
   const rule: SeriesRule = {
     firstDate: dateText(s.first_date),
     time: s.start_time,
@@ -213,13 +214,19 @@ export async function acceptSeriesOffer(
     if (offer.status !== 'accepted') {
       const won = await tx.query(
         `UPDATE series SET status = 'taken', regular_volunteer_id = $2, taken_at = $3, updated_at = $3
-          WHERE id = $1 AND status = 'open' AND ${VOLUNTEER_MAY_ACCEPT} RETURNING id`,
+          WHERE id = $1 AND status = 'open' AND ${VOLUNTEER_MAY_ACCEPT}
+            AND EXISTS (SELECT 1 FROM help_requests r WHERE r.series_id = $1 AND r.status = 'open' AND r.starts_at > $3)
+          RETURNING id`,
         [offer.series_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
       );
       if (won.length === 0) {
-        const s = await tx.query<{ status: SeriesStatus }>('SELECT status FROM series WHERE id = $1', [offer.series_id]);
+        const s = await tx.query<{ status: SeriesStatus; open_visits: boolean }>(
+          `SELECT status, EXISTS (SELECT 1 FROM help_requests r WHERE r.series_id = s.id AND r.status = 'open' AND r.starts_at > $2) AS open_visits FROM series s WHERE id = $1`,
+          [offer.series_id, input.now],
+        );
         const status = s[0]?.status;
-        if (status === 'open') return { outcome: 'not_eligible' };
+        // Still offered, with visits to take: it is this volunteer who may not take work now.
+        if (status === 'open' && s[0]?.open_visits) return { outcome: 'not_eligible' };
         await tx.query(`UPDATE series_offers SET status = $2 WHERE id = $1 AND status = 'pending'`, [input.seriesOfferId, status === 'taken' ? 'taken' : 'withdrawn']);
         return { outcome: status === 'taken' ? 'taken' : 'closed' };
       }
