@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock, type TestApp } from '../support/app.ts';
-import { browse, CookieJar, signInThrough, startSignedInApp, type TestOidcProvider } from '../support/oidc-provider.ts';
+import { browse, CookieJar, signInThrough, startSignedInApp, TEST_TENANT, type TestOidcProvider } from '../support/oidc-provider.ts';
 import { webUserId } from '../../bot/web-signin.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
 
@@ -26,9 +26,9 @@ afterAll(async () => {
   await idp?.close();
 });
 
-async function signedIn(login: string): Promise<CookieJar> {
+async function signedIn(login: string, provider: 'idporten' | 'entra' = 'idporten'): Promise<CookieJar> {
   const jar = new CookieJar();
-  const callback = await signInThrough(jar, app.url, 'idporten', login);
+  const callback = await signInThrough(jar, app.url, provider, login);
   expect(callback.status).toBe(302);
   expect(callback.headers.get('location')).toBe('/');
   const setCookie = callback.headers.getSetCookie().find((c) => c.startsWith(`${SESSION}=`))!;
@@ -93,6 +93,30 @@ describe('web sign-in (production mode)', () => {
     expect(rows[0]!.conversation_ref.user.id).toBe(userId);
     expect(rows[0]!.conversation_ref.serviceUrl).toBe(app.url);
   }, 60_000);
+
+  it('knows a staff member who signs in with Entra ID as the member Teams knows, in chat and in the tab', async () => {
+    // Kari (demo-ansatt-1) has used Dugnad in Teams as object id oid-kari in the test tenant.
+    await app.db.query(
+      `INSERT INTO chat_identities (channel_id, user_id, tenant_id, member_id, last_seen_at)
+       SELECT 'msteams', 'oid-kari', $1, member_id, now() FROM chat_identities WHERE channel_id = 'dev' AND user_id = 'demo-ansatt-1'`,
+      [TEST_TENANT],
+    );
+    const jar = await signedIn('kari', 'entra');
+    const [row] = await app.db.query<{ linked: boolean }>(
+      `SELECT w.member_id = d.member_id AS linked FROM chat_identities w, chat_identities d
+        WHERE w.channel_id = 'webchat' AND w.user_id = $1 AND d.channel_id = 'dev' AND d.user_id = 'demo-ansatt-1'`,
+      [webUserId(idp.issuer, 'kari')],
+    );
+    expect(row?.linked).toBe(true);
+    // The tab outside Teams takes the same session.
+    const me = await fetch(`${app.url}/api/tab/me`, { headers: { cookie: jar.header(app.url) } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ view: 'staff' });
+    // A citizen nobody knows yet is identified, but is no member.
+    const citizen = await signedIn('citizen-9');
+    expect((await fetch(`${app.url}/api/tab/me`, { headers: { cookie: citizen.header(app.url) } })).status).toBe(403);
+    expect((await fetch(`${app.url}/api/tab/me`)).status).toBe(401);
+  }, 30_000);
 
   it('refuses a client-chosen user id, with or without a session', async () => {
     expect((await chatToken(null, { user: { id: 'demo-frivillig-01', name: 'Astrid' } })).status).toBe(403);

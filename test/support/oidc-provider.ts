@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { freePort, startTestApp, type TestApp } from './app.ts';
 
+export const TEST_TENANT = '7e57e57e-0000-4000-8000-000000000007';
+
 export interface TestOidcProvider {
   issuer: string;
   clientId: string;
@@ -31,10 +33,14 @@ export async function startOidcProvider(opts: { port: number; redirectUri: strin
     // Fixed keys for the provider's own cookies (it warns and makes random ones otherwise).
     cookies: { keys: ['test-cookie-key-0123456789abcdef'] },
     pkce: { required: () => true },
-    // The subject is the login name typed into the form; give staff-like accounts Entra's claims too.
+    // The subject is the login name typed into the form. Every account also carries Entra ID's object
+    // and tenant ids (oid = "oid-" + login), in the ID token itself as Entra puts them.
+    claims: { openid: ['sub', 'oid', 'tid'] },
+    features: { devInteractions: { enabled: true } },
+    conformIdTokenClaims: false,
     findAccount: async (_ctx: unknown, sub: string) => ({
       accountId: sub,
-      claims: async () => ({ sub }),
+      claims: async () => ({ sub, oid: `oid-${sub}`, tid: TEST_TENANT }),
     }),
   });
   // The provider logs a line for each quick-start default; tests need none of them.
@@ -152,6 +158,10 @@ export async function startSignedInApp(opts: { secret: string; appId: string; no
       OIDC_IDPORTEN_ISSUER: idp.issuer,
       OIDC_IDPORTEN_CLIENT_ID: idp.clientId,
       OIDC_IDPORTEN_CLIENT_SECRET: idp.clientSecret,
+      // Staff sign in at "Entra ID": the same local provider, as another configured issuer.
+      OIDC_ENTRA_ISSUER: idp.issuer,
+      OIDC_ENTRA_CLIENT_ID: idp.clientId,
+      OIDC_ENTRA_CLIENT_SECRET: idp.clientSecret,
     },
   });
   return { app, idp };
