@@ -225,7 +225,9 @@ export function ssoAudiences(config: Pick<Config, 'TAB_SSO_AUDIENCE' | 'Microsof
 
 export type TabIdentity =
   | { kind: 'teams'; channelId: 'msteams'; user: EntraUser }
-  | { kind: 'dev'; channelId: 'webchat'; userId: string };
+  | { kind: 'dev'; channelId: 'webchat'; userId: string }
+  // Outside Teams: the web chat's sign-in session (bot/web-signin.ts), a cookie rather than a bearer token.
+  | { kind: 'web'; channelId: 'webchat'; userId: string };
 
 export type TabAuthResult =
   | { ok: true; identity: TabIdentity }
@@ -508,6 +510,8 @@ export interface TabDeps extends Pick<AppDeps, 'config' | 'db' | 'log' | 'now'> 
   devTokenSecret: string | null;
   /** Tests may hand in their own key source; default: TAB_SSO_JWKS_URL, cached. */
   keys?: SigningKeys;
+  /** The web chat user id of a signed-in browser session, when web sign-in is configured. */
+  webSession?: ((req: Request) => string | null) | null;
 }
 
 class TabError extends Error {
@@ -640,7 +644,11 @@ export function registerTab(server: Server, deps: TabDeps): void {
         send(status, { error: { code, message: t(locale, key) } }, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
       };
       try {
-        const auth = await authenticateTab(req.header('authorization') ?? '', policy);
+        // A bearer token (Teams SSO, development) speaks for itself; without one, the web sign-in session may.
+        const webUserId = req.header('authorization') ? null : (deps.webSession?.(req) ?? null);
+        const auth: TabAuthResult = webUserId
+          ? { ok: true, identity: { kind: 'web', channelId: 'webchat', userId: webUserId } }
+          : await authenticateTab(req.header('authorization') ?? '', policy);
         if (!auth.ok) {
           log.info({ route: `tab.${name}`, status: auth.status, code: auth.code, reason: auth.reason, ms: Date.now() - started }, 'tab refused');
           const key: MessageKey = auth.code === 'tenant_not_allowed' ? 'tab.error.tenant' : auth.code === 'sso_unavailable' ? 'system.unavailable' : 'tab.error.signIn';
