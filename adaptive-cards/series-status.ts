@@ -5,7 +5,9 @@ import type { Locale } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
 import { actionSet, adaptiveCard, container, heading, text } from './card.ts';
-import { formatDate } from './format.ts';
+import { formatDate, formatDuration } from './format.ts';
+import { formKit, type FormErrors, type FormValues } from './form.ts';
+import { DURATION_CHOICES } from './request-form.ts';
 import { seriesRuleText } from './series-offer.ts';
 import { t } from './texts.ts';
 
@@ -25,6 +27,31 @@ export function seriesStatusText(locale: Locale, s: CaregiverSeriesItem): string
   return t(locale, s.status === 'open' ? 'series.status.open' : 'series.status.released');
 }
 
+export type SeriesEditField = 'time' | 'durationMinutes';
+
+/** A new start time (same weekday) and duration for the visits still to come. */
+export function seriesEditCard(
+  ctx: CardContext,
+  input: { seriesId: string; values: FormValues<SeriesEditField>; errors?: FormErrors<SeriesEditField> },
+): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const f = formKit<SeriesEditField>(locale, input.values, input.errors);
+  const durations = DURATION_CHOICES.map((m) => ({ title: formatDuration(locale, m), value: String(m) }));
+  return adaptiveCard(ctx, [
+    heading(t(locale, 'series.editTitle')),
+    text(t(locale, 'series.editIntro'), { isSubtle: true }),
+    ...f.summary(),
+    ...f.time('time', t(locale, 'request.time'), { required: true }),
+    ...f.choice('durationMinutes', t(locale, 'request.duration'), durations, { required: true, invalidKey: 'error.duration' }),
+  ], {
+    fallbackText: t(locale, 'series.editTitle'),
+    actions: [
+      actionButton(channel, t(locale, 'series.editSubmit'), { action: 'caregiver.series.edit.submit', seriesId: input.seriesId }, { style: 'positive' }),
+      actionButton(channel, t(locale, 'common.cancel'), { action: 'menu.show' }),
+    ],
+  });
+}
+
 export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly CaregiverSeriesItem[] }): AdaptiveCard {
   const { locale, channel } = ctx;
   const body: CardElement[] = [heading(t(locale, 'series.listTitle'))];
@@ -33,7 +60,11 @@ export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly 
       text(`${s.groupLabel} · ${s.personFirstName}`, { weight: 'bolder' }),
       text(t(locale, 'series.ruleUntil', { rule: seriesRuleText(locale, { startsAt: s.nextStart, intervalWeeks: s.intervalWeeks }), last: formatDate(locale, s.lastVisit) }), { spacing: 'none' }),
       text(seriesStatusText(locale, s), { spacing: 'small' }),
-      actionSet([actionButton(channel, t(locale, 'series.cancelAll'), { action: 'caregiver.series.cancel', seriesId: s.seriesId }, { style: 'destructive' })]),
+      actionSet([
+        // A new time only while one regular volunteer holds the visits (infra/series.ts moveSeries says why).
+        ...(s.status === 'taken' ? [actionButton(channel, t(locale, 'series.edit'), { action: 'caregiver.series.edit.start', seriesId: s.seriesId })] : []),
+        actionButton(channel, t(locale, 'series.cancelAll'), { action: 'caregiver.series.cancel', seriesId: s.seriesId }, { style: 'destructive' }),
+      ]),
     ], { separator: true, spacing: 'medium' }));
   }
   return adaptiveCard(ctx, body, { fallbackText: t(locale, 'series.listTitle') });

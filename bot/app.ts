@@ -18,7 +18,8 @@ import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
 import { createLimiter, sendTooManyRequests } from './rate-limit.ts';
 import { accountOf } from './turn-context.ts';
 import { linkEntraSignIn } from '../infra/identities.ts';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { directLineConnectorKey } from '../infra/connector.ts';
 import { z } from 'zod';
 
 export interface AppDeps {
@@ -162,7 +163,7 @@ export function createApp(deps: AppDeps): App {
     // POST to /api/messages. With app credentials that route takes only Bot Framework tokens, so the
     // endpoint, having checked the chat token, runs the turn in-process under its own identity.
     const inProcess = !config.anonymous;
-    const connectorToken = createHmac('sha256', tokenSecret).update('dugnad:directline-connector').digest('base64url');
+    const connectorToken = directLineConnectorKey(tokenSecret);
     const turnAuth = inProcess ? directLineTurnAuth(config, connectorToken) : null;
     directLine = registerDirectLine(server, {
       serviceUrl: config.PUBLIC_BASE_URL,

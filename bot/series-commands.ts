@@ -5,11 +5,11 @@
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { seriesFields } from '../adaptive-cards/series-form.ts';
 import { seriesLeaveCard, seriesOfferCard, seriesOfferState, seriesRuleText, seriesTaskCard } from '../adaptive-cards/series-offer.ts';
-import { caregiverSeriesCard } from '../adaptive-cards/series-status.ts';
+import { caregiverSeriesCard, seriesEditCard } from '../adaptive-cards/series-status.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { AdaptiveCard } from '../adaptive-cards/card.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
-import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, seriesOfCaregiver, seriesOfferForSend, seriesOfVolunteer, seriesTasksOf, type SeriesView, type SeriesVisitTask } from '../infra/series.ts';
+import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, moveSeries, seriesOfCaregiver, seriesOfferForSend, seriesOfVolunteer, seriesTasksOf, type SeriesView, type SeriesVisitTask } from '../infra/series.ts';
 import { seriesPublicView } from '../jobs/series.ts';
 import { osloWallClock } from '../domain/series.ts';
 import type { HelpRequest, Locale, PrivateRequestDetails } from '../domain/types.ts';
@@ -144,6 +144,21 @@ export function seriesCommands(deps: BotDeps): CommandTable {
       const result = await leaveSeries(db, { seriesId: action.seriesId, volunteerId: turn.member!.id, now: turn.now, matching: matchingOf(deps) });
       if (!result.ok) return turn.say('cancel.notFound');
       await turn.replace(noticeCard(turn.card, { text: turn.t('series.left'), tone: 'success', menuButton: true }));
+    },
+
+    'caregiver.series.edit.start': async (turn, action) => {
+      const series = await getSeries(db, action.seriesId, turn.now);
+      if (!series || series.createdBy !== turn.member!.id) return turn.say('error.invalidAction');
+      await turn.send(seriesEditCard(turn.card, { seriesId: series.id, values: { time: series.rule.time, durationMinutes: String(series.durationMinutes) } }));
+    },
+
+    'caregiver.series.edit.submit': async (turn, action) => {
+      const result = await moveSeries(db, {
+        seriesId: action.seriesId, centreId: turn.member!.centreIds[0] ?? '', by: turn.member!.id, onlyOwn: true,
+        time: action.time, durationMinutes: action.durationMinutes, now: turn.now,
+      });
+      if (!result.ok) return result.reason === 'not_found' ? turn.say('error.invalidAction') : turn.say('series.editRefused');
+      await turn.replace(noticeCard(turn.card, { text: turn.t('series.edited', { count: result.moved }), tone: 'success', menuButton: true }));
     },
 
     'caregiver.series.cancel': async (turn, action) => {

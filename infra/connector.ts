@@ -1,6 +1,7 @@
 // Proactive sends to the Bot Connector REST API (POST/PUT /v3/conversations/…): what the workers
 // use to deliver offers and updates. botbuilder stays in bot/; this is the thin, pooled HTTP client a
 // fan-out needs (one keep-alive agent, no per-send client construction).
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { ConversationRef } from './identities.ts';
@@ -58,7 +59,24 @@ export async function appTokenProvider(cfg: { appId: string; password: string; t
   };
 }
 
-export function createMessenger(opts: { tokens: TokenProvider; allowedHosts: string[] | null; timeoutMs?: number }): Messenger {
+/**
+ * The key our own Direct Line endpoint's connector side takes instead of an Entra token (bot/directline.ts):
+ * derived from DIRECTLINE_TOKEN_SECRET, so the bot server and separate worker processes agree on it.
+ */
+export function directLineConnectorKey(tokenSecret: string): string {
+  return createHmac('sha256', tokenSecret).update('dugnad:directline-connector').digest('base64url');
+}
+
+export interface MessengerOptions {
+  tokens: TokenProvider;
+  /** Hosts a conversation's serviceUrl may name (production); null = any (development). */
+  allowedHosts: string[] | null;
+  /** Our own Direct Line endpoint (the signed-in web chat): its origin, and the key it takes. */
+  ownConnector?: { origin: string; key: string } | undefined;
+  timeoutMs?: number;
+}
+
+export function createMessenger(opts: MessengerOptions): Messenger {
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
@@ -67,9 +85,11 @@ export function createMessenger(opts: { tokens: TokenProvider; allowedHosts: str
 
   async function call(method: 'POST' | 'PUT', ref: ConversationRef, path: string, body: unknown): Promise<{ id?: string }> {
     const url = new URL(ref.serviceUrl.replace(/\/?$/, '/') + path.replace(/^\//, ''));
+    // The web chat's conversations live on our own Direct Line endpoint, which takes our key, not Entra's.
+    const own = opts.ownConnector && url.origin === opts.ownConnector.origin ? opts.ownConnector : null;
     // Never post conversation data to a host we don't trust (a forged serviceUrl would leak it).
-    if (opts.allowedHosts && !opts.allowedHosts.includes(url.hostname)) throw new SendError(400, null);
-    const token = await opts.tokens.token();
+    if (!own && opts.allowedHosts && !opts.allowedHosts.includes(url.hostname)) throw new SendError(400, null);
+    const token = own ? own.key : await opts.tokens.token();
     const payload = Buffer.from(JSON.stringify(body));
     return new Promise((ok, fail) => {
       const req = (url.protocol === 'https:' ? https : http).request(

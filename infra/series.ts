@@ -354,6 +354,52 @@ export async function leaveSeries(
   });
 }
 
+export type MoveSeriesResult = { ok: true; moved: number } | { ok: false; reason: 'not_found' | 'not_held' };
+
+/**
+ * Changing the rule: a new start time (same weekday) and duration for every visit still to come;
+ * visits that have begun or passed keep theirs. Only while one regular volunteer holds every visit
+ * still to come — an offer already on volunteers' screens would otherwise show a time that is no
+ * longer true. Old reminders find the start moved and stay silent; the outbox schedules new ones.
+ */
+export async function moveSeries(
+  db: Database,
+  input: { seriesId: string; centreId: string; by: string; onlyOwn: boolean; time: string; durationMinutes: number; now: Date },
+): Promise<MoveSeriesResult> {
+  return db.transaction(async (tx): Promise<MoveSeriesResult> => {
+    const rows = await tx.query<{ id: string; status: SeriesStatus }>(
+      `SELECT id, status FROM series WHERE id = $1 AND centre_id = $2 AND (NOT $4 OR created_by = $3) FOR UPDATE`,
+      [input.seriesId, input.centreId, input.by, input.onlyOwn],
+    );
+    if (!rows[0]) return { ok: false, reason: 'not_found' };
+    const series = await getSeries(tx, input.seriesId, input.now);
+    const future = await tx.query<{ id: string; occurrence: number; starts_at: Date; status: string; assigned_volunteer_id: string | null }>(
+      `SELECT id, occurrence, starts_at, status, assigned_volunteer_id FROM help_requests
+        WHERE series_id = $1 AND starts_at > $2 AND status <> 'cancelled' ORDER BY occurrence`,
+      [input.seriesId, input.now],
+    );
+    if (!series || rows[0].status !== 'taken' || future.some((v) => v.status !== 'taken' || v.assigned_volunteer_id !== series.regularVolunteerId)) {
+      return { ok: false, reason: 'not_held' };
+    }
+    const rule: SeriesRule = { ...series.rule, time: input.time };
+    const byOccurrence = new Map(expandSeries(rule).map((v) => [v.occurrence, v.startsAt]));
+    let moved = 0;
+    for (const v of future) {
+      const startsAt = byOccurrence.get(v.occurrence);
+      // A visit moved to a time already past today would be a visit nobody can make: it keeps its time.
+      if (!startsAt || startsAt.getTime() <= input.now.getTime()) continue;
+      await tx.query(
+        `UPDATE help_requests SET starts_at = $2, duration_minutes = $3, flexible_until = NULL, updated_at = $4 WHERE id = $1`,
+        [v.id, startsAt, input.durationMinutes, input.now],
+      );
+      moved++;
+    }
+    await tx.query(`UPDATE series SET start_time = $2, duration_minutes = $3, updated_at = $4 WHERE id = $1`, [input.seriesId, input.time, input.durationMinutes, input.now]);
+    await addOutbox(tx, 'series.moved', input.seriesId);
+    return { ok: true, moved };
+  });
+}
+
 /** The caregiver's series that still have visits to come. */
 export async function seriesOfCaregiver(db: Queryable, memberId: string, now: Date): Promise<SeriesView[]> {
   const rows = await db.query<{ id: string }>(

@@ -1,7 +1,8 @@
 // Wires the workers to a runtime: used by `npm run worker` and, in development, by the bot process.
 import type { Runtime } from '../infra/runtime.ts';
 import { workerConnection } from '../infra/redis.ts';
-import { anonymousTokens, appTokenProvider, createMessenger, type Messenger } from '../infra/connector.ts';
+import { anonymousTokens, appTokenProvider, createMessenger, directLineConnectorKey, type Messenger, type MessengerOptions } from '../infra/connector.ts';
+import type { Config } from '../infra/config.ts';
 import { createQueues, type Queues } from './queues.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 import { jobSettings } from './settings.ts';
@@ -11,7 +12,20 @@ export async function createMessengerFor(rt: Runtime): Promise<Messenger> {
   const tokens = c.anonymous
     ? anonymousTokens
     : await appTokenProvider({ appId: c.MicrosoftAppId, password: c.MicrosoftAppPassword, tenantId: c.MicrosoftAppTenantId, appType: c.MicrosoftAppType });
-  return createMessenger({ tokens, allowedHosts: c.dev ? null : c.SERVICE_URL_HOSTS });
+  return createMessenger({ tokens, ...messengerRouting(c) });
+}
+
+/**
+ * Where proactive sends may go and how they sign: Teams and Azure channels with the app's Entra token to
+ * allow-listed hosts; the signed-in web chat on our own Direct Line endpoint with its derived key
+ * (anonymous development needs neither).
+ */
+export function messengerRouting(c: Config): Pick<MessengerOptions, 'allowedHosts' | 'ownConnector'> {
+  const ownConnector =
+    !c.anonymous && c.WEB_CHAT_ENABLED && c.DIRECTLINE_TOKEN_SECRET && c.PUBLIC_BASE_URL
+      ? { origin: new URL(c.PUBLIC_BASE_URL).origin, key: directLineConnectorKey(c.DIRECTLINE_TOKEN_SECRET) }
+      : undefined;
+  return { allowedHosts: c.dev ? null : c.SERVICE_URL_HOSTS, ownConnector };
 }
 
 export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenger?: Messenger } = {}): Promise<RunningWorkers & { queues: Queues }> {

@@ -14,6 +14,7 @@ import { getSeries, recordSeriesOfferDelivery, seriesAssignments, seriesOfferFor
 import { seriesOfferCard, seriesOfferState, seriesRuleText, type SeriesPublicView } from '../adaptive-cards/series-offer.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { t } from '../adaptive-cards/texts.ts';
+import { formatDuration } from '../adaptive-cards/format.ts';
 import type { CardContext } from '../adaptive-cards/card.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { waveTimeoutMinutes } from '../domain/waves.ts';
@@ -75,6 +76,20 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
     case 'series.left':
       notify(series.createdBy, 'caregiver.seriesLeft');
       break;
+    case 'series.moved': {
+      // New reminders at the new times (their ids carry the start, so they are new jobs); the old ones find the start moved.
+      const told = new Set<string>();
+      for (const a of await seriesAssignments(db, seriesId)) {
+        const view = a.status === 'active' ? await getAssignment(db, a.id) : null;
+        if (!view || view.request.startsAt.getTime() <= now.getTime()) continue;
+        await scheduleAssignmentTimers(queues, view, now, settings);
+        if (!told.has(a.volunteerId)) {
+          told.add(a.volunteerId);
+          jobs.push({ job: { kind: 'notify', memberId: a.volunteerId, message: 'volunteer.seriesMoved', refId: seriesId, variant: String(now.getTime()) }, at: releaseTime(now, false, settings) });
+        }
+      }
+      break;
+    }
   }
   return jobs;
 }
@@ -128,7 +143,7 @@ async function renderSeriesOffer(db: Database, offer: { seriesOfferId: string; s
 
 export async function renderSeriesNotice(
   db: Database,
-  message: Extract<NotifyMessage, 'caregiver.seriesTaken' | 'caregiver.seriesLeft' | 'volunteer.seriesCancelled'>,
+  message: Extract<NotifyMessage, 'caregiver.seriesTaken' | 'caregiver.seriesLeft' | 'volunteer.seriesCancelled' | 'volunteer.seriesMoved'>,
   seriesId: string,
   ctx: CardContext,
   now: Date,
@@ -154,5 +169,7 @@ export async function renderSeriesNotice(
     }
     case 'volunteer.seriesCancelled':
       return notice(t(ctx.locale, 'notify.seriesCancelledTitle'), t(ctx.locale, 'notify.seriesCancelled', { rule, what }));
+    case 'volunteer.seriesMoved':
+      return notice(t(ctx.locale, 'notify.seriesMovedTitle'), t(ctx.locale, 'notify.seriesMoved', { rule, what, duration: formatDuration(ctx.locale, series.durationMinutes) }), 'warning');
   }
 }

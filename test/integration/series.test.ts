@@ -141,12 +141,43 @@ describe('weekly respite for six weeks', () => {
     expect(hasAction(list.at(-1)!.activity, 'caregiver.series.cancel')).toBe(true);
   });
 
+  it('a new time for the rest of the series moves the visits still to come and their reminders, never past ones', async () => {
+    const before = visits;
+    clock.set(addHours(before[0]!.starts_at, 1)); // the first visit has taken place
+    const a2 = (await assignmentOf(before[1]!.id))!;
+    const [oldDayBefore] = await timers(`remind-${a2.id}-1440-${before[1]!.starts_at.getTime()}`);
+    expect(oldDayBefore, 'week 2 had its day-before reminder').toBeDefined();
+    const start = connector.captured.length;
+    const form = await chat.submit(CG, { action: 'caregiver.series.edit.start', seriesId });
+    expect(hasAction(form.at(-1)!.activity, 'caregiver.series.edit.submit')).toBe(true);
+    const saved = await chat.submit(CG, { action: 'caregiver.series.edit.submit', seriesId, time: '11:30', durationMinutes: '120' });
+    expect(saved.map((c) => visibleText(c.activity)).join('\n')).toContain('Ny tid er lagret for 5 besøk');
+    visits = await app.db.query(`SELECT id, occurrence, starts_at FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [seriesId]);
+    expect(visits[0]!.starts_at.getTime()).toBe(before[0]!.starts_at.getTime());
+    for (let i = 1; i < 6; i++) {
+      expect(todayInOslo(visits[i]!.starts_at)).toBe(todayInOslo(before[i]!.starts_at)); // same day
+      expect(visits[i]!.starts_at.getTime() - before[i]!.starts_at.getTime()).toBe(90 * 60_000); // 10:00 → 11:30
+    }
+    await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(winner.userId) && visibleText(c.activity).includes('Ny tid for besøkene')));
+    expect(visibleText(since(start).find((c) => c.conversationId === conv(winner.userId) && visibleText(c.activity).includes('Ny tid'))!.activity)).toContain('11:30');
+
+    // The old reminder stays silent; the new one comes, with the new time.
+    const afterMove = connector.captured.length;
+    await oldDayBefore!.promote();
+    await sleep(1000);
+    expect(since(afterMove).filter((c) => /Påminnelse/.test(visibleText(c.activity)))).toHaveLength(0);
+    const [newDayBefore] = await timers(`remind-${a2.id}-1440-${visits[1]!.starts_at.getTime()}`);
+    expect(newDayBefore, 'week 2 has a reminder at its new time').toBeDefined();
+    await newDayBefore!.promote();
+    await connector.waitFor(() => since(afterMove).some((c) => c.conversationId === conv(winner.userId) && /Påminnelse/.test(visibleText(c.activity)) && visibleText(c.activity).includes('11:30')));
+  });
+
   it('cancelling week 3 tells the volunteer, and none of its reminders fire', async () => {
     const week3 = visits[2]!;
     const a3 = (await assignmentOf(week3.id))!;
     const a4 = (await assignmentOf(visits[3]!.id))!;
-    const reminders3 = await timers(`remind-${a3.id}-`, 2);
-    expect(reminders3.length, 'week 3 had its reminders').toBe(2);
+    const reminders3 = await timers(`remind-${a3.id}-`, 4);
+    expect(reminders3.length, 'week 3 had its reminders (before and after the move)').toBe(4);
     const start = connector.captured.length;
     await chat.submit(CG, { action: 'caregiver.request.cancel', requestId: week3.id });
     await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(winner.userId) && /avlyst/i.test(visibleText(c.activity))));
@@ -158,7 +189,7 @@ describe('weekly respite for six weeks', () => {
     await sleep(1500);
     expect(since(afterCancel).filter((c) => /Påminnelse/.test(visibleText(c.activity)))).toHaveLength(0);
     // Week 4's day-before reminder still comes (the mechanism works; only week 3 is silent).
-    const [day4] = await timers(`remind-${a4.id}-1440-`);
+    const [day4] = await timers(`remind-${a4.id}-1440-${visits[3]!.starts_at.getTime()}`);
     await day4!.promote();
     await connector.waitFor(() => since(afterCancel).some((c) => c.conversationId === conv(winner.userId) && /Påminnelse/.test(visibleText(c.activity))));
     expect(since(afterCancel).filter((c) => c.conversationId === conv(winner.userId) && /Påminnelse/.test(visibleText(c.activity)))).toHaveLength(1);

@@ -8,6 +8,9 @@ import { VirtualClock, type TestApp } from '../support/app.ts';
 import { browse, CookieJar, signInThrough, startSignedInApp, TEST_TENANT, type TestOidcProvider } from '../support/oidc-provider.ts';
 import { webUserId } from '../../bot/web-signin.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
+import { createMessenger, type TokenProvider } from '../../infra/connector.ts';
+import type { ConversationRef } from '../../infra/identities.ts';
+import { messengerRouting } from '../../jobs/run.ts';
 
 const APP_ID = '00000000-0000-4000-8000-0000000000a7';
 const SECRET = 'web-signin-test-secret-0123456789abcdef';
@@ -92,6 +95,30 @@ describe('web sign-in (production mode)', () => {
     expect(rows.map((r) => r.user_id)).toEqual([userId]);
     expect(rows[0]!.conversation_ref.user.id).toBe(userId);
     expect(rows[0]!.conversation_ref.serviceUrl).toBe(app.url);
+  }, 60_000);
+
+  it('reaches a signed-in person later, from the workers: offers and reminders arrive in their web chat', async () => {
+    const jar = await signedIn('citizen-proactive');
+    const { token } = (await (await chatToken(jar)).json()) as { token: string };
+    const started = await fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const { conversationId, token: convToken } = (await started.json()) as { conversationId: string; token: string };
+    const userId = webUserId(idp.issuer, 'citizen-proactive');
+    let ref: ConversationRef | undefined;
+    await expect.poll(async () => {
+      ref = (await app.db.query<{ conversation_ref: ConversationRef }>(`SELECT conversation_ref FROM chat_identities WHERE user_id = $1`, [userId]))[0]?.conversation_ref;
+      return Boolean(ref);
+    }, { timeout: 15_000 }).toBe(true);
+
+    // The workers sign with the app's Entra token; our own endpoint must not take that…
+    const entra: TokenProvider = { token: async () => 'an-entra-token-for-the-bot-connector' };
+    const withoutRouting = createMessenger({ tokens: entra, allowedHosts: [new URL(app.url).hostname] });
+    await expect(withoutRouting.send(ref!, { text: 'x' })).rejects.toMatchObject({ status: 401 });
+    withoutRouting.close();
+    // …so sends to it go with the endpoint's own key, as the production workers are configured.
+    const messenger = createMessenger({ tokens: entra, ...messengerRouting(app.config) });
+    await messenger.send(ref!, { text: 'Påminnelse: besøk i morgen kl. 14' });
+    messenger.close();
+    await expect.poll(async () => (await activities(conversationId, convToken)).some((a) => a.text === 'Påminnelse: besøk i morgen kl. 14'), { timeout: 15_000 }).toBe(true);
   }, 60_000);
 
   it('knows a staff member who signs in with Entra ID as the member Teams knows, in chat and in the tab', async () => {

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { cardAction, personFields, volunteerSignupFields } from '../../adaptive-cards/actions.ts';
 import { requestFormFields } from '../../adaptive-cards/series-form.ts';
 import { seriesLeaveCard, seriesOfferCard, seriesTaskCard } from '../../adaptive-cards/series-offer.ts';
-import { caregiverSeriesCard } from '../../adaptive-cards/series-status.ts';
+import { caregiverSeriesCard, seriesEditCard } from '../../adaptive-cards/series-status.ts';
 import { actionButton } from '../../adaptive-cards/action.ts';
 import type { AdaptiveCard, CardContext, Channel } from '../../adaptive-cards/card.ts';
 import { cancelAssignmentCard } from '../../adaptive-cards/cancel-assignment.ts';
@@ -219,6 +219,12 @@ function allCases(ctx: CardContext): Case[] {
         seriesId: 's-1', view: { request: publicView, intervalWeeks: 2, visitCount: 3, lastVisit: new Date('2026-12-29T09:00:00Z') }, details: privateDetails, groupLabel: 'Avlastning',
         visits: [{ assignmentId: 'a-1', startsAt: STARTS }, { assignmentId: 'a-2', startsAt: new Date('2026-12-15T13:00:00Z') }], justAccepted: true,
       }),
+    },
+    {
+      name: 'series edit',
+      card: seriesEditCard(ctx, { seriesId: 's-1', values: { time: '10:00', durationMinutes: '180' }, errors: { time: 'error.time' } }),
+      // Its inputs are fields of the verb's own schema (beside the button's seriesId).
+      schema: cardAction.options.find((o) => (o.shape.action as unknown as { value: string }).value === 'caregiver.series.edit.submit')!,
     },
     { name: 'series leave', card: seriesLeaveCard(ctx, { seriesId: 's-1', rule: 'hver tirsdag kl. 14:00', groupLabel: 'Avlastning', remaining: 4 }) },
     {
