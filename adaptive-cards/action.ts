@@ -17,6 +17,7 @@ interface FieldsFromInputs {
   'assignment.done': 'hours';
   'assignment.notDone': 'reason';
   'concern.report': 'concern';
+  'caregiver.series.edit.submit': 'time' | 'durationMinutes';
   'caregiver.feedback': 'comment';
 }
 
@@ -42,6 +43,7 @@ const VERBS_WITH_INPUTS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
   'assignment.notDone',
   'concern.report',
   'caregiver.feedback',
+  'caregiver.series.edit.submit',
 ]);
 
 export function verbTakesInputs(verb: ActionVerb): boolean {
