@@ -188,7 +188,12 @@ export function createApp(deps: AppDeps): App {
       trustProxy,
     });
   }
-  registerTab(server, { ...deps, devTokenSecret, webSession: signIn ? (req) => signIn?.sessionOf(req)?.userId ?? null : null });
+  registerTab(server, {
+    ...deps,
+    devTokenSecret,
+    webSession: signIn ? (req) => signIn?.sessionOf(req)?.userId ?? null : null,
+    signInProviders: signIn ? config.oidcProviders.map((p) => p.id) : [],
+  });
   registerWebChatPage(server, {
     identities: webChat && config.dev && !signIn ? deps.demoIdentities : [],
     allowIdentityPicker: webChat && config.dev && !signIn,

@@ -293,6 +293,11 @@ function viewOf(member: Member): TabView {
 /** Messages the page shows; the page fills in {placeholders} itself. */
 const PAGE_KEYS = [
   'greeting.named',
+  'webSignIn.intro',
+  'webSignIn.idporten',
+  'webSignIn.idportenHint',
+  'webSignIn.entra',
+  'webSignIn.entraHint',
   'system.unavailable',
   'common.showing',
   'myTasks.title',
@@ -441,8 +446,8 @@ function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string): string {
-  const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', texts: { nb: pageTexts('nb'), en: pageTexts('en') } };
+function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string, signInProviders: readonly string[]): string {
+  const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', signIn: signInProviders, texts: { nb: pageTexts('nb'), en: pageTexts('en') } };
   return `<!doctype html>
 <html lang="nb">
 <head>
@@ -512,6 +517,8 @@ export interface TabDeps extends Pick<AppDeps, 'config' | 'db' | 'log' | 'now'> 
   keys?: SigningKeys;
   /** The web chat user id of a signed-in browser session, when web sign-in is configured. */
   webSession?: ((req: Request) => string | null) | null;
+  /** The web sign-in's providers (ids), offered on the page outside Teams. */
+  signInProviders?: readonly string[];
 }
 
 class TabError extends Error {
@@ -601,7 +608,7 @@ export function registerTab(server: Server, deps: TabDeps): void {
   const teamsJsUrl = `/tab/teams-js/${encodeURIComponent(teamsJs.version)}/MicrosoftTeams.min.js`;
   const chartJs = vendorBundle('chart.js', 'dist/chart.umd.min.js');
   const chartJsUrl = `/tab/chart-js/${encodeURIComponent(chartJs.version)}/chart.umd.min.js`;
-  const html = Buffer.from(pageHtml(config.dev, teamsJsUrl, chartJsUrl), 'utf8');
+  const html = Buffer.from(pageHtml(config.dev, teamsJsUrl, chartJsUrl, deps.webSession ? (deps.signInProviders ?? []) : []), 'utf8');
   const csp = contentSecurityPolicy();
   const assets = {
     teamsJs: { type: 'text/javascript; charset=utf-8', body: teamsJs.body, cacheControl: 'public, max-age=31536000, immutable' } as StaticAsset,

@@ -59,8 +59,13 @@ const LOGIN_PREFIX = 'wl1';
 const LOGIN_SECONDS = 10 * 60;
 
 const SessionSchema = z.object({ uid: z.string().min(1).max(128), p: z.enum(['idporten', 'entra']), exp: z.number().int() });
+/** Where a sign-in may return to: our own pages only, never a URL the request names (open redirect). */
+export const SIGN_IN_RETURNS = ['/', '/tab'] as const;
+const ReturnTo = z.enum(SIGN_IN_RETURNS);
+
 const LoginSchema = z.object({
   p: z.enum(['idporten', 'entra']),
+  r: ReturnTo.optional(),
   v: z.string().min(43).max(128),
   s: z.string().min(1).max(128),
   n: z.string().min(1).max(128),
@@ -183,7 +188,8 @@ export function registerWebSignIn(server: Server, options: WebSignInOptions): We
       state,
       nonce,
     });
-    const login = signValue(LOGIN_PREFIX, { p: provider.id, v: verifier, s: state, n: nonce, exp: nowSeconds() + LOGIN_SECONDS }, loginKey);
+    const returnTo = ReturnTo.safeParse((req.query as Record<string, unknown> | undefined)?.return);
+    const login = signValue(LOGIN_PREFIX, { p: provider.id, ...(returnTo.success ? { r: returnTo.data } : {}), v: verifier, s: state, n: nonce, exp: nowSeconds() + LOGIN_SECONDS }, loginKey);
     redirect(res, url.href, [cookie(names.login, login, { maxAge: LOGIN_SECONDS, path: '/auth', secure: options.secureCookies })]);
   });
 
@@ -223,7 +229,7 @@ export function registerWebSignIn(server: Server, options: WebSignInOptions): We
     const exp = nowSeconds() + options.sessionMinutes * 60;
     const session = signValue(SESSION_PREFIX, { uid: signedIn.userId, p: signedIn.provider, exp }, sessionKey);
     options.log.info({ provider: provider.id }, 'sign-in: signed in');
-    redirect(res, '/', [clearLogin, cookie(names.session, session, { maxAge: options.sessionMinutes * 60, path: '/', secure: options.secureCookies })]);
+    redirect(res, login.claims.r ?? '/', [clearLogin, cookie(names.session, session, { maxAge: options.sessionMinutes * 60, path: '/', secure: options.secureCookies })]);
   });
 
   server.post('/auth/logout', async (req: Request, res: Response) => {

@@ -76,7 +76,7 @@
   function showMessage(title, message, extra) {
     setTitle(title);
     setStatus('');
-    contentEl.replaceChildren(el('p', { className: 'message', text: message }), ...(extra || []));
+    contentEl.replaceChildren(...(message ? [el('p', { className: 'message', text: message })] : []), ...(extra || []));
   }
 
   // ---- who is this ---------------------------------------------------------------------------
@@ -171,6 +171,22 @@
     };
   }
 
+  // Outside Teams, where the web sign-in is configured: the session cookie speaks for the person.
+  function connectWebSession() {
+    if (!Array.isArray(config.signIn) || config.signIn.length === 0) return null;
+    return { token: async () => null, renew() {}, web: true };
+  }
+
+  function signInLinks() {
+    const hints = { idporten: 'webSignIn.idportenHint', entra: 'webSignIn.entraHint' };
+    return config.signIn.map((id) =>
+      el('p', {}, [
+        el('a', { className: 'button', href: `/auth/login/${encodeURIComponent(id)}?return=/tab`, text: text(`webSignIn.${id}`) }),
+        el('span', { className: 'hint', text: ` ${text(hints[id] || 'webSignIn.intro')}` }),
+      ]),
+    );
+  }
+
   class ApiError extends Error {
     constructor(status, code, message) {
       super(message);
@@ -189,9 +205,11 @@
       throw new ApiError(401, 'sign_in', text('tab.error.signIn'));
     }
     const response = await fetch(`${config.api}${path}${path.includes('?') ? '&' : '?'}lang=${locale}`, {
-      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      headers: token ? { Authorization: `Bearer ${token}`, Accept: 'application/json' } : { Accept: 'application/json' },
       cache: 'no-store',
+      credentials: 'same-origin',
     });
+    if (response.status === 401 && auth.web) throw new ApiError(401, 'sign_in', text('webSignIn.intro'));
     if (response.status === 401 && !retried) {
       auth.renew();
       return apiResponse(path, true);
@@ -655,6 +673,7 @@
     } catch (error) {
       console.error(error);
       // A refused sign-in will not change by asking again; anything else might (a network blip).
+      if (error instanceof ApiError && error.status === 401 && auth.web) return showMessage(text('webSignIn.intro'), '', signInLinks());
       const retry = error instanceof ApiError && (error.status === 401 || error.status === 403) ? [] : [refreshButton()];
       showMessage(text('tab.error.title'), error instanceof ApiError ? error.message : text('system.unavailable'), retry);
     }
@@ -668,6 +687,7 @@
         return showMessage(text('tab.dev.title'), text('tab.dev.text'), [el('p', {}, [el('a', { className: 'button', href: config.webChatUrl, text: text('tab.dev.link') })])]);
       }
     }
+    auth ??= connectWebSession();
     if (!auth) return showMessage(text('tab.signIn.title'), text('tab.signIn.text'));
     return load();
   }

@@ -10,6 +10,8 @@ import { PHONE_VIEWPORT, axeCheck, formatViolations, launchChromium } from './ch
 import type { TestApp } from '../support/app.ts';
 import { startSignedInApp, type TestOidcProvider } from '../support/oidc-provider.ts';
 import { webUserId } from '../../bot/web-signin.ts';
+import { demoVolunteerId } from '../../infra/seed-demo.ts';
+import { t } from '../../adaptive-cards/texts.ts';
 
 const SEND_BOX = '[data-id="webchat-sendbox-input"]';
 const ARTICLES = 'section[role="feed"] > article';
@@ -71,6 +73,32 @@ describe('web sign-in in Chromium', { timeout: 90_000 }, () => {
     const rows = await app.db.query<{ user_id: string }>(`SELECT user_id FROM chat_identities WHERE channel_id = 'webchat'`);
     expect(rows.map((r) => r.user_id)).toEqual([webUserId(idp.issuer, 'browser-citizen')]);
     await page.screenshot({ path: 'test-results/web-signin-chat.png', fullPage: true });
+  });
+
+  it('signs in from the tab outside Teams and comes back to it, as the volunteer the bot knows', async () => {
+    // This signed-in person is a volunteer Dugnad already knows (they have chatted before).
+    const [volunteer] = await app.db.query<{ member_id: string }>(`SELECT member_id FROM chat_identities WHERE channel_id = 'dev' AND user_id = $1`, [demoVolunteerId(1)]);
+    await app.db.query(
+      `INSERT INTO chat_identities (channel_id, user_id, member_id, last_seen_at) VALUES ('webchat', $1, $2, now())`,
+      [webUserId(idp.issuer, 'tab-volunteer'), volunteer!.member_id],
+    );
+    const tab = await context.newPage();
+    tab.on('pageerror', (error) => problems.push(`tab pageerror: ${error.message}`));
+    await tab.context().clearCookies();
+    await tab.goto(`${app.url}/tab`);
+    await tab.getByRole('link', { name: 'Logg inn med ID-porten' }).click();
+    await tab.locator('input[name="login"]').fill('tab-volunteer');
+    await tab.locator('input[name="password"]').fill('any');
+    await tab.locator('button[type="submit"]').click();
+    await tab.locator('button[type="submit"]').first().click();
+    await tab.waitForURL(`${app.url}/tab`);
+    await tab.getByRole('heading', { name: t('nb', 'myTasks.title') }).waitFor();
+    const violations = await axeCheck(tab);
+    expect(violations, formatViolations(violations)).toEqual([]);
+    await tab.screenshot({ path: 'test-results/web-signin-tab.png', fullPage: true });
+    await tab.close();
+    // Back on the chat page for the last step, signed in as this person.
+    await page.reload();
   });
 
   it('signs out', async () => {
