@@ -297,3 +297,58 @@ describe('a series nobody takes within the wave time', () => {
     expectRedacted(since(start));
   });
 });
+
+describe('continuity first', () => {
+  // Its own app with a wave of two, so who is asked first shows.
+  let small: TestApp;
+  let smallChat: ChatDriver;
+  const CG2 = 'serie-parorende-2';
+  beforeAll(async () => {
+    small = await startTestApp({ env: { WAVE_SIZE: '2' } });
+    smallChat = chatDriver(small, connector);
+  });
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('offers the series, and each visit when nobody took it, first to the volunteer who has helped the person before', async () => {
+    await smallChat.submit(CG2, { action: 'caregiver.signup.submit', name: 'Randi Moe', phone: '934 56 000' });
+    await smallChat.submit(CG2, {
+      action: 'caregiver.person.submit', name: 'Per Moe', address: 'Torggata 1, 2317 Hamar', phone: '62519999', district: 'Sentrum',
+      consentBasis: 'proxy', consentRelation: 'kone', consentDate: todayInOslo(new Date()),
+    });
+    const [p] = await small.db.query<{ id: string; created_by: string }>(`SELECT id, created_by FROM persons WHERE name = 'Per Moe'`);
+    // Volunteer 20 visited Per last month.
+    const [known] = await small.db.query<{ member_id: string }>(`SELECT member_id FROM chat_identities WHERE channel_id = 'dev' AND user_id = $1`, [demoVolunteerId(19)]);
+    const [past] = await small.db.query<{ id: string }>(
+      `INSERT INTO help_requests (centre_id, group_key, district, starts_at, duration_minutes, summary, person_id, created_by, status, assigned_volunteer_id, taken_at)
+       VALUES ('hamar', 'avlastning', 'Sentrum', $1, 60, 'Tidligere besøk', $2, $3, 'done', $4, $1) RETURNING id`,
+      [addDays(new Date(), -30), p!.id, p!.created_by, known!.member_id],
+    );
+    await small.db.query(`INSERT INTO assignments (request_id, volunteer_id, assigned_at, status, outcome) VALUES ($1, $2, $3, 'done', 'done')`, [past!.id, known!.member_id, addDays(new Date(), -31)]);
+
+    await smallChat.submit(CG2, {
+      action: 'caregiver.request.submit', personId: p!.id, group: 'avlastning', date: todayInOslo(addDays(new Date(), 6)), time: '12:00', durationMinutes: '60',
+      district: 'Sentrum', summary: 'Selskap til kaffen', repeat: '1', visitCount: '3',
+    });
+    const [s] = await small.db.query<{ id: string }>(`SELECT id FROM series WHERE person_id = $1`, [p!.id]);
+    const offered = await small.db.query<{ volunteer_id: string }>('SELECT volunteer_id FROM series_offers WHERE series_id = $1', [s!.id]);
+    expect(offered).toHaveLength(2);
+    expect(offered.map((o) => o.volunteer_id)).toContain(known!.member_id);
+
+    // Nobody takes it: each visit's first wave also starts with them.
+    const [release] = (await small.queues.timers.getJobs(['delayed', 'waiting'])).filter((j) => j.id === `series-release-${s!.id}`);
+    await release!.promote();
+    const deadline = Date.now() + 10_000;
+    let first: Array<{ request_id: string; volunteer_id: string }> = [];
+    while (Date.now() < deadline) {
+      first = await small.db.query(`SELECT o.request_id, o.volunteer_id FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE r.series_id = $1 AND o.wave = 1`, [s!.id]);
+      if (new Set(first.map((o) => o.request_id)).size === 3) break;
+      await sleep(50);
+    }
+    expect(new Set(first.map((o) => o.request_id)).size).toBe(3);
+    for (const requestId of new Set(first.map((o) => o.request_id))) {
+      expect(first.filter((o) => o.request_id === requestId).map((o) => o.volunteer_id)).toContain(known!.member_id);
+    }
+  });
+});
