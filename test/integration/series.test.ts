@@ -34,10 +34,11 @@ const seriesOffers = async (id: string) => app.db.query<{ id: string; volunteer_
 );
 const assignmentOf = async (requestId: string) =>
   (await app.db.query<{ id: string; volunteer_id: string }>(`SELECT id, volunteer_id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]))[0];
-async function timers(idPrefix: string, atLeast = 1) {
+/** Pending timers by id prefix; dispatch schedules them just after a commit, so wait for them. */
+async function timers(idPrefix: string, atLeast = 1, on: TestApp = app) {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const jobs = (await app.queues.timers.getJobs(['delayed', 'waiting'])).filter((j) => j.id?.startsWith(idPrefix));
+    const jobs = (await on.queues.timers.getJobs(['delayed', 'waiting'])).filter((j) => j.id?.startsWith(idPrefix));
     if (jobs.length >= atLeast || Date.now() > deadline) return jobs;
     await sleep(50);
   }
@@ -337,7 +338,7 @@ describe('continuity first', () => {
     expect(offered.map((o) => o.volunteer_id)).toContain(known!.member_id);
 
     // Nobody takes it: each visit's first wave also starts with them.
-    const [release] = (await small.queues.timers.getJobs(['delayed', 'waiting'])).filter((j) => j.id === `series-release-${s!.id}`);
+    const [release] = await timers(`series-release-${s!.id}`, 1, small);
     await release!.promote();
     const deadline = Date.now() + 10_000;
     let first: Array<{ request_id: string; volunteer_id: string }> = [];
