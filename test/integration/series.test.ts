@@ -71,6 +71,14 @@ afterAll(async () => {
 describe('weekly respite for six weeks', () => {
   it('is asked for by the caregiver and offered whole, redacted, as «be the regular volunteer»', async () => {
     const start = connector.captured.length;
+    // A repeat without an end is sent back with the reason, and nothing is stored.
+    const noEnd = await chat.submit(CG, {
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 3)), time: '10:00', durationMinutes: '180',
+      district: 'Sentrum', summary: 'Selskap', repeat: '1',
+    });
+    expect(hasAction(noEnd.at(-1)!.activity, 'caregiver.request.submit')).toBe(true);
+    expect(visibleText(noEnd.at(-1)!.activity)).toContain('Velg en dato for siste besøk, eller hvor mange besøk');
+    expect(await app.db.query('SELECT id FROM series')).toHaveLength(0);
     const replies = await chat.submit(CG, {
       action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 3)), time: '10:00', durationMinutes: '180',
       district: 'Sentrum', summary: 'Selskap hjemme mens jeg er på kor', handoverNote: 'Nøkkel i lyktestolpen', repeat: '1', visitCount: '6',
