@@ -80,6 +80,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'menu.volunteers'), { action: 'staff.volunteers.list' }),
         ...(user.role === 'admin' ? [] : [button(t(locale, 'menu.privacy'), { action: 'staff.privacy.persons' })]),
         ...(user.role === 'staff' ? [] : [button(t(locale, 'menu.interestGroups'), { action: 'staff.groups.list' })]),
+        ...(user.role === 'coordinator' ? [button(t(locale, 'menu.linkSettings'), { action: 'staff.link.settings' })] : []),
       );
       break;
 

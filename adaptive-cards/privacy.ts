@@ -86,6 +86,8 @@ const AUDIT_KEYS: Record<string, MessageKey> = {
   'consent.record': 'privacy.audit.consentRecord',
   'request.create': 'privacy.audit.requestCreate',
   'person.erase': 'privacy.audit.personErase',
+  'link.confirm': 'privacy.audit.linkConfirm',
+  'link.reject': 'privacy.audit.linkReject',
 };
 
 function auditLabel(locale: Locale, action: string, fields: readonly string[]): string {

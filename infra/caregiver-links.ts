@@ -3,6 +3,7 @@
 // (requests.ts, sendNextWave and createRequest) asks `linkHolds` beside the consent check.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
+import { audit } from './audit.ts';
 import { sendNextWave, type MatchingSettings } from './requests.ts';
 
 export type LinkStatus = 'pending' | 'confirmed' | 'rejected';
@@ -101,6 +102,8 @@ export async function decideLink(
         [input.personId, input.now, input.staffId],
       );
     }
+    // Who vouched for (or refused) the caregiver's link is part of the person's access history.
+    await audit(tx, { actorId: input.staffId, action: input.confirm ? 'link.confirm' : 'link.reject', personId: input.personId, at: input.now });
     await addOutbox(tx, 'link.decided', input.personId);
     return { ok: true, released };
   });

@@ -236,6 +236,9 @@ describe('staff verification of a caregiver\'s link, when the centre asks for it
   let held: string;
 
   it('is switched on by the coordinator', async () => {
+    // The coordinator finds it in the menu…
+    const [menu] = await chat.say('demo-ansatt-1', 'meny');
+    expect(hasAction(menu!.activity, 'staff.link.settings')).toBe(true);
     const [card] = await chat.say('demo-ansatt-1', 'bekreft pårørende');
     expect(hasAction(card!.activity, 'staff.link.setting')).toBe(true);
     await chat.submit('demo-ansatt-1', { action: 'staff.link.setting', on: 'true' });
@@ -263,6 +266,13 @@ describe('staff verification of a caregiver\'s link, when the centre asks for it
     expect(await app.db.query('SELECT 1 FROM offers WHERE request_id = $1', [held])).toHaveLength(0);
     const list = await requestList(CG2);
     expect(list).toContain('Venter på at frivilligsentralen bekrefter');
+
+    // Staff posting for the person meanwhile are told why it waits (not «samtykke»).
+    const staffPost = await chat.submit('demo-ansatt-2', {
+      action: 'staff.request.submit', personId: ragnhild, group: 'besoksvenn', date: todayInOslo(addDays(clock.now(), 4)), time: '12:00', durationMinutes: '60',
+      district: 'Sentrum', summary: 'Tur i nabolaget',
+    });
+    expect(allText(staffPost)).toContain('før dere har bekreftet pårørendes tilknytning');
   });
 
   it('is never confirmed by the caregiver themselves', async () => {
@@ -276,6 +286,9 @@ describe('staff verification of a caregiver\'s link, when the centre asks for it
     const before = connector.captured.length;
     const replies = await chat.submit('demo-ansatt-2', { action: 'staff.link.confirm', personId: ragnhild });
     expect(allText(replies)).toContain('Bekreftet');
+    // Who vouched for the link is in the person's access history.
+    const audited = await app.db.query<{ actor_id: string }>(`SELECT actor_id FROM audit_log WHERE person_id = $1 AND action = 'link.confirm'`, [ragnhild]);
+    expect(audited.map((a) => a.actor_id)).toEqual([await memberOf('demo-ansatt-2')]);
     const [r] = await app.db.query<{ status: string }>('SELECT status FROM help_requests WHERE id = $1', [held]);
     expect(r!.status).toBe('open');
     await connector.waitFor(() => since(before).some((c) => hasAction(c.activity, 'offer.accept')));
