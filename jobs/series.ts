@@ -99,9 +99,14 @@ export async function sendSeriesOffer(deps: SendDeps, seriesOfferId: string): Pr
   if (!offer || offer.activityId || offer.status !== 'pending' || offer.series.status !== 'open') return 'skipped';
   const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
   const to = reach.get(offer.volunteerId);
-  const ctx = member && to ? { locale: member.locale, channel: channelOf(to.channelId) } : null;
-  const sent = to && ctx ? (await pace(deps, to.conversationRef.conversation.id), await deliver(deps, to.conversationRef, async () => deps.messenger.send(to.conversationRef, await renderSeriesOffer(deps.db, offer, ctx)), seriesOfferId)) : null;
+  let sent: { id: string } | null = null;
+  if (to && member) {
+    const activity = await renderSeriesOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
+    await pace(deps, to.conversationRef.conversation.id);
+    sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), seriesOfferId);
+  }
   if (!sent || !to) {
+    // Never chatted, or blocked: the series is still offered to the rest, and the visits go out one by one if nobody takes it.
     await recordSeriesOfferDelivery(deps.db, seriesOfferId, 'undeliverable');
     return 'unreachable';
   }
