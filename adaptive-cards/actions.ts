@@ -166,8 +166,31 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.person.erase'), personId: id }),
   z.object({ action: z.literal('staff.person.erase.confirm'), personId: id }),
   // --- series (issue 5) ---
+  z.object({ action: z.literal('series.accept'), seriesOfferId: id }),
+  z.object({ action: z.literal('series.decline'), seriesOfferId: id }),
+  z.object({ action: z.literal('series.leave.start'), seriesId: id }),
+  z.object({ action: z.literal('series.leave.confirm'), seriesId: id }),
+  z.object({ action: z.literal('caregiver.series.cancel'), seriesId: id }),
+  z.object({ action: z.literal('series.list') }),
+  z.object({ action: z.literal('caregiver.series.edit.start'), seriesId: id }),
+  z.object({
+    action: z.literal('caregiver.series.edit.submit'), seriesId: id, time,
+    durationMinutes: z.coerce.number({ message: 'error.duration' }).int().min(15, { message: 'error.duration' }).max(12 * 60, { message: 'error.duration' }),
+  }),
   // --- caregiver feedback, link verification, phone sharing (issue 5) ---
+  z.object({ action: z.literal('caregiver.feedback'), assignmentId: id, rating: z.enum(['good', 'not_good']), comment: optionalText(1000) }),
+  z.object({ action: z.literal('staff.link.confirm'), personId: id }),
+  z.object({ action: z.literal('staff.link.reject'), personId: id }),
+  z.object({ action: z.literal('staff.link.settings') }),
+  z.object({ action: z.literal('staff.link.setting'), on: toggle }),
+  z.object({ action: z.literal('volunteer.sharePhone'), on: toggle }),
   // --- Teams staff channel and per-user views (issue 6) ---
+  // The assignee's own view of a taken offer (Teams refresh, or its button): details after a check.
+  z.object({ action: z.literal('offer.details'), offerId: id }),
+  z.object({ action: z.literal('volunteer.channel'), preferredChannel: z.enum(['teams', 'webchat', 'last']) }),
+  z.object({ action: z.literal('staff.channel.show') }),
+  z.object({ action: z.literal('staff.channel.link') }),
+  z.object({ action: z.literal('staff.channel.unlink') }),
 ]);
 export type CardAction = z.output<typeof cardAction>;
 export type ActionVerb = CardAction['action'];

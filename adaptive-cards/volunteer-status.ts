@@ -2,6 +2,8 @@
 // the volunteer gets no offers right now.
 import type { Volunteer } from '../domain/types.ts';
 import { actionButton } from './action.ts';
+import { channelChoiceElements } from './channel-choice.ts';
+import type { ChannelChoice } from '../domain/types.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
 import { adaptiveCard, heading, stackedButtons, subheading, text } from './card.ts';
 import { formatDate, formatDateWithYear } from './format.ts';
@@ -32,6 +34,10 @@ export interface VolunteerStatusInput {
   currentDeclarationVersion: number;
   /** Empty when the volunteer can receive offers. */
   reasons: readonly NoOfferReason[];
+  /** Where offers go, for someone reachable in both Teams and web chat (absent otherwise). */
+  channelChoice?: ChannelChoice | null;
+  /** Whether caregivers who asked for the task see the volunteer's phone (off unless they chose it). */
+  sharePhone?: boolean;
 }
 
 export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInput): AdaptiveCard {
@@ -64,6 +70,7 @@ export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInpu
     ),
     text(t(locale, 'status.weekly', { count: v.weeklyCap }), { isSubtle: true }),
   );
+  if (input.sharePhone !== undefined) body.push(text(t(locale, input.sharePhone ? 'status.sharePhoneOn' : 'status.sharePhoneOff'), { isSubtle: true }));
 
   if (input.reasons.length > 0) {
     body.push(
@@ -74,11 +81,16 @@ export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInpu
     body.push(text(t(locale, 'status.allGood'), { spacing: 'medium', color: 'good' }));
   }
 
+  if (input.channelChoice) body.push(...channelChoiceElements(ctx, input.channelChoice));
+
   const buttons: CardActionJson[] = [];
   if (!signed) buttons.push(actionButton(channel, t(locale, 'menu.signDeclaration'), { action: 'declaration.show' }, { style: 'positive' }));
   if (paused) buttons.push(actionButton(channel, t(locale, 'menu.resumeOffers'), { action: 'volunteer.resume' }));
   if (input.reasons.includes('no_groups') || input.reasons.includes('no_availability')) {
     buttons.push(actionButton(channel, t(locale, 'menu.editProfile'), { action: 'volunteer.signup.start' }));
+  }
+  if (input.sharePhone !== undefined) {
+    buttons.push(actionButton(channel, t(locale, input.sharePhone ? 'status.sharePhoneTurnOff' : 'status.sharePhoneTurnOn'), { action: 'volunteer.sharePhone', on: !input.sharePhone }));
   }
   buttons.push(actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' }));
   body.push(...stackedButtons(buttons));

@@ -11,8 +11,10 @@ import { listCentres } from '../infra/centres.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { cancelRequest, createRequest } from '../infra/requests.ts';
 import { caregiverContact, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
+import { linkHolds } from '../infra/caregiver-links.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
+import { asksForSeries, sendCaregiverSeries, submitSeries } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
@@ -59,8 +61,8 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       if (!parsed.success || Object.keys(errors).length) {
         return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors, audience: 'caregiver' }));
       }
-      await registerPerson(db, { centreId: centreOf(turn), staffId: turn.member!.id, fields: parsed.data, at: turn.now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS });
-      await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.personSaved'), tone: 'success' }));
+      const { held } = await registerPerson(db, { centreId: centreOf(turn), staffId: turn.member!.id, fields: parsed.data, at: turn.now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS, caregiverLink: true });
+      await turn.replace(noticeCard(turn.card, { text: turn.t(held ? 'caregiver.personSavedPending' : 'caregiver.personSaved'), tone: 'success' }));
       await turn.send(await requestForm(turn));
     },
 
@@ -79,9 +81,11 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
       if (parsed.success && !groups.some((g) => g.key === parsed.data.group)) errors.group = 'error.unknownGroup';
       if (parsed.success && Object.keys(errors).length === 0) {
+        if (asksForSeries(raw)) return submitSeries(deps, turn, parsed.data, raw, (values, errs) => requestForm(turn, values, errs));
         const result = await createRequest(db, { centreId: centreOf(turn), createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matching() });
         if (result.ok) {
-          const key = result.status === 'waiting_consent' ? 'request.waitingConsent' : 'caregiver.sent';
+          const held = result.status === 'waiting_consent' && (await linkHolds(db, parsed.data.personId));
+          const key = held ? 'caregiver.awaitingVerification' : result.status === 'waiting_consent' ? 'request.waitingConsent' : 'caregiver.sent';
           return turn.replace(noticeCard(turn.card, { text: turn.t(key), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
         }
         errors = result.errors as Partial<Record<RequestField, string>>;
@@ -99,8 +103,11 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
         durationMinutes: r.request.durationMinutes,
         status: r.request.status,
         volunteerFirstName: r.volunteerFirstName,
+        volunteerPhone: r.volunteerPhone,
+        awaitingVerification: r.awaitingVerification,
       }));
       await turn.send(caregiverRequestsCard(turn.card, { requests }));
+      await sendCaregiverSeries(deps, turn);
     },
 
     'caregiver.request.cancel': async (turn, action) => {

@@ -14,7 +14,11 @@ import { staffCommands } from './staff-commands.ts';
 import { offerCommands } from './offer-commands.ts';
 import { caregiverCommands } from './caregiver-commands.ts';
 import { privacyCommands } from './privacy-commands.ts';
+import { seriesCommands } from './series-commands.ts';
+import { feedbackCommands } from './feedback-commands.ts';
 import { mayRecordTurn } from './auth.ts';
+import { DialogTurn, MESSAGE_EXTENSION_INVOKES, dialogAction, dialogAnswer, isSharedConversation, sharedConversationRefusal, staffChannelCommands } from './staff-channel-commands.ts';
+import { NEW_REQUEST_COMMAND_ID } from '../infra/teams/manifest.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 
 export interface BotDeps extends AppDeps {
@@ -36,8 +40,18 @@ const TEXT_COMMANDS: Record<string, CardAction> = {
   'bli frivillig': { action: 'volunteer.signup.start' },
   avlastning: { action: 'caregiver.request.new' },
   'mine forespørsler': { action: 'caregiver.requests.list' },
+  'faste besøk': { action: 'series.list' },
+  'regular visits': { action: 'series.list' },
   personvern: { action: 'staff.privacy.persons' },
   privacy: { action: 'staff.privacy.persons' },
+  kanal: { action: 'staff.channel.show' },
+  channel: { action: 'staff.channel.show' },
+  'koble til kanal': { action: 'staff.channel.link' },
+  'link channel': { action: 'staff.channel.link' },
+  'koble fra kanal': { action: 'staff.channel.unlink' },
+  'unlink channel': { action: 'staff.channel.unlink' },
+  'bekreft pårørende': { action: 'staff.link.settings' },
+  'verify caregivers': { action: 'staff.link.settings' },
 };
 
 /** Commands that show something and change nothing. */
@@ -45,19 +59,23 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'menu.show', 'volunteer.signup.start', 'declaration.show', 'volunteer.status', 'volunteer.leave', 'tasks.mine', 'volunteer.contribution',
   'assignment.cancel.start', 'staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.volunteers.list', 'staff.request.callList',
   'staff.groups.list', 'caregiver.signup.start', 'caregiver.person.new', 'caregiver.request.new', 'caregiver.requests.list', 'caregiver.formalRespite',
+  'series.leave.start', 'series.list', 'caregiver.series.edit.start',
+  'staff.link.settings',
+  'offer.details', 'staff.channel.show',
 ]);
 
 export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...staffChannelCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
   }
 
   async run(context: TurnContext): Promise<void> {
     const a = context.activity;
     const isInvoke = a.type === 'invoke' && a.name === 'adaptiveCard/action';
-    if (a.type !== 'message' && a.type !== 'conversationUpdate' && a.type !== 'installationUpdate' && !isInvoke) return;
+    const isDialog = a.type === 'invoke' && MESSAGE_EXTENSION_INVOKES.has(a.name ?? '');
+    if (a.type !== 'message' && a.type !== 'conversationUpdate' && a.type !== 'installationUpdate' && !isInvoke && !isDialog) return;
     if (a.type === 'conversationUpdate' && !(a.membersAdded ?? []).some((m) => m.id !== a.recipient?.id)) return;
     // Nothing from a turn no channel token vouched for is stored (the gate in app.ts refuses those
     // before they get here; this holds even if a route ever skips the gate).
@@ -67,13 +85,19 @@ export class DugnadBot {
     if (!this.deps.isRedisReady()) {
       // Say so plainly rather than accept work we can't deliver.
       await context.sendActivity(new Turn(context, accountOf(a), null, { locale, channel: channelOfActivity(a) }, this.deps.now()).t('system.unavailable'));
-      if (isInvoke) await respondInvoke(context, null);
+      if (isInvoke || isDialog) await respondInvoke(context, null);
       return;
     }
     const account = accountOf(a);
-    const ref = TurnContext.getConversationReference(a);
+    // Only a personal conversation is where to reach someone later; a channel or group chat is read by others.
+    const ref = isSharedConversation(a) ? null : TurnContext.getConversationReference(a);
     const member = await touchAccount(this.deps.db, account, ref, { allowDevIdentities: this.deps.config.dev });
-    const turn = new Turn(context, account, member, { locale: a.locale ? locale : (member?.locale ?? 'nb'), channel: channelOfActivity(a) }, this.deps.now());
+    const cardLocale = a.locale ? locale : (member?.locale ?? 'nb');
+    if (isDialog) {
+      // Teams dialogs (task modules) take Action.Submit, as Web Chat does.
+      return this.dialog(new DialogTurn(context, account, member, { locale: cardLocale, channel: 'webchat' }, this.deps.now()));
+    }
+    const turn = new Turn(context, account, member, { locale: cardLocale, channel: channelOfActivity(a) }, this.deps.now());
 
     if (a.type !== 'message' && !isInvoke) return showMenu(this.deps, turn);
 
@@ -87,6 +111,14 @@ export class DugnadBot {
       await this.handleText(turn, text.replace(/<at>[^<]*<\/at>/g, '').trim().toLowerCase());
     }
     if (isInvoke) await respondInvoke(context, turn);
+  }
+
+  /** The message extension's «Ny forespørsel»: the request form as a dialog, and its submit. */
+  private async dialog(turn: DialogTurn): Promise<void> {
+    const raw = dialogAction(turn.context.activity, NEW_REQUEST_COMMAND_ID);
+    if (raw) await this.handleAction(turn, cardData(raw) ?? {});
+    const body = raw ? dialogAnswer(turn, turn.t('staffChannel.formTitle')) : {};
+    await turn.context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } satisfies InvokeResponse });
   }
 
   private async handleText(turn: Turn, text: string): Promise<void> {
@@ -115,6 +147,9 @@ export class DugnadBot {
   private async dispatch(turn: Turn, action: CardAction, raw: Record<string, unknown>): Promise<void> {
     const handler = this.commands[action.action] as CommandHandler | undefined;
     if (!handler) return showMenu(this.deps, turn);
+    // In a Teams channel or group chat everyone reads the answer: nothing about a person goes there.
+    const refusal = turn instanceof DialogTurn || !isSharedConversation(turn.context.activity) ? null : sharedConversationRefusal(action.action);
+    if (refusal) return turn.say(refusal);
     // Staff work is always for a centre; a staff-type role without one (an admin) has nothing to act
     // on, and the commands' centre-scoped writes would fail on it.
     if (action.action.startsWith('staff.') && (turn.member?.centreIds.length ?? 0) === 0) {
@@ -129,7 +164,7 @@ export class DugnadBot {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID_FIELDS = ['offerId', 'assignmentId', 'requestId', 'volunteerId', 'personId'] as const;
+const UUID_FIELDS = ['offerId', 'assignmentId', 'requestId', 'volunteerId', 'personId', 'seriesOfferId', 'seriesId'] as const;
 
 /**
  * These ids are uuids the database made. Anything else names no row, so it is a forged button,

@@ -11,6 +11,7 @@ import { keysFromWindows } from '../domain/availability.ts';
 import { accountIneligibilityReasons } from '../domain/matching.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { interestGroups, listCentres } from '../infra/centres.ts';
+import { channelChoiceOf } from '../infra/identities.ts';
 import { getVolunteer, leave, pauseVolunteer, saveVolunteerProfile, signDeclaration, type VolunteerProfile } from '../infra/volunteers.ts';
 import type { Locale } from '../domain/types.ts';
 import type { Queryable } from '../infra/db.ts';
@@ -49,7 +50,7 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
 
   const showStatus = async (turn: Turn, v: VolunteerProfile) =>
-    turn.send(volunteerStatusCard(turn.card, { volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now) }));
+    turn.send(volunteerStatusCard(turn.card, { volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone, channelChoice: await channelChoiceOf(db, turn.member!.id) }));
 
   const volunteerOf = async (turn: Turn) => (turn.member ? getVolunteer(db, turn.member.id) : null);
 

@@ -70,8 +70,29 @@ export const PERMISSIONS = {
   'staff.person.erase': PRIVACY,
   'staff.person.erase.confirm': PRIVACY,
   // --- series (issue 5) ---
+  'series.accept': VOLUNTEER,
+  'series.decline': VOLUNTEER,
+  'series.leave.start': VOLUNTEER,
+  'series.leave.confirm': VOLUNTEER,
+  'caregiver.series.cancel': CAREGIVER,
+  'series.list': VOLUNTEER,
+  'caregiver.series.edit.start': CAREGIVER,
+  'caregiver.series.edit.submit': CAREGIVER,
   // --- caregiver feedback, link verification, phone sharing (issue 5) ---
+  'caregiver.feedback': CAREGIVER,
+  // A link is judged by the centre's staff; the caregiver who made it never can (the query checks too).
+  'staff.link.confirm': ['staff', 'coordinator'],
+  'staff.link.reject': ['staff', 'coordinator'],
+  // Whether the centre verifies caregivers at all is the coordinator's call, like interest groups.
+  'staff.link.settings': ['coordinator'],
+  'staff.link.setting': ['coordinator'],
+  'volunteer.sharePhone': VOLUNTEER,
   // --- Teams staff channel and per-user views (issue 6) ---
+  'offer.details': VOLUNTEER,
+  'volunteer.channel': VOLUNTEER,
+  'staff.channel.show': STAFF,
+  'staff.channel.link': STAFF,
+  'staff.channel.unlink': STAFF,
 } as const satisfies Record<string, readonly Actor[]>;
 
 /** Every command a person can give; the card actions (adaptive-cards/actions.ts) are these verbs. */

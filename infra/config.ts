@@ -75,6 +75,8 @@ const schema = z
     FOLLOW_UP_DELAY_MINUTES: z.coerce.number().min(0).default(30),
     CONSENT_RENEW_NOTICE_DAYS: z.coerce.number().int().min(1).default(30),
     DAILY_UPKEEP_AT: hhmm.default('03:00'),
+    // Europe/Oslo time of the morning overview in linked Teams staff channels (held through quiet hours).
+    STAFF_CHANNEL_DIGEST_AT: hhmm.default('07:30'),
     REMINDER_OFFSETS_MINUTES: z
       .string()
       .default('1440,120')
@@ -99,8 +101,37 @@ const schema = z
       .default('')
       .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
     TAB_SSO_JWKS_URL: url(['http:', 'https:']).default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+    // Web chat sign-in (bot/web-signin.ts): two OpenID Connect providers, ID-porten for citizens and
+    // Entra ID for staff; either may be left out. Redirect URL defaults to PUBLIC_BASE_URL/auth/callback.
+    WEB_CHAT_ENABLED: bool.default(true),
+    OIDC_IDPORTEN_ISSUER: url(['http:', 'https:']).optional(),
+    OIDC_IDPORTEN_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_IDPORTEN_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_IDPORTEN_SCOPE: z.string().min(1).default('openid'),
+    OIDC_ENTRA_ISSUER: url(['http:', 'https:']).optional(),
+    OIDC_ENTRA_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_ENTRA_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_ENTRA_SCOPE: z.string().min(1).default('openid'),
+    OIDC_REDIRECT_URL: url(['http:', 'https:']).optional(),
+    WEB_SESSION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    // Per minute; 0 switches a limit off (bot/rate-limit.ts).
+    RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+    RATE_LIMIT_SIGNIN_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+    // An open chat polls twice a second (120 a minute); several people may share an address.
+    RATE_LIMIT_DIRECTLINE_PER_MINUTE: z.coerce.number().int().min(0).default(3000),
+    // Behind a reverse proxy the client's address is the last X-Forwarded-For entry, not the socket's.
+    TRUST_PROXY: bool.default(false),
   })
   .superRefine((env, ctx) => {
+    // Half a provider is a typo, not a choice: say which part is missing, in any environment.
+    for (const id of ['IDPORTEN', 'ENTRA'] as const) {
+      const parts = [`OIDC_${id}_ISSUER`, `OIDC_${id}_CLIENT_ID`, `OIDC_${id}_CLIENT_SECRET`] as const;
+      const given = parts.filter((k) => env[k] !== undefined);
+      if (given.length > 0 && given.length < parts.length) {
+        const missing = parts.find((k) => env[k] === undefined)!;
+        ctx.addIssue({ code: 'custom', path: [missing], message: `is required when ${given[0]} is set` });
+      }
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.MicrosoftAppId || (!env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI')) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'and MicrosoftAppPassword are required in production: the bot never runs anonymously there' });
@@ -112,21 +143,64 @@ const schema = z
     if (env.BOT_OPENID_METADATA_URL) ctx.addIssue({ code: 'custom', path: ['BOT_OPENID_METADATA_URL'], message: 'is for tests only and must not be set in production' });
     // The keys that decide who a tab user is: fetched over plain HTTP, anyone on the path could swap them.
     if (!env.TAB_SSO_JWKS_URL.startsWith('https:')) ctx.addIssue({ code: 'custom', path: ['TAB_SSO_JWKS_URL'], message: 'must be an https URL in production' });
+    // An empty list would let every Teams tenant in; '*' says that on purpose.
+    if (env.ALLOWED_TENANT_IDS.length === 0) ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: "is required in production (a comma-separated list of tenant ids, or * for any tenant)" });
+    if (env.WEB_CHAT_ENABLED) {
+      // Without sign-in a web chat user would be whoever the browser claims to be.
+      if (oidcProviders(env).length === 0) ctx.addIssue({ code: 'custom', path: ['OIDC_IDPORTEN_ISSUER'], message: 'or OIDC_ENTRA_ISSUER (with client id and secret) is required in production while WEB_CHAT_ENABLED is true' });
+      // Every process must mint and check the same chat tokens and sessions.
+      if (!env.DIRECTLINE_TOKEN_SECRET) ctx.addIssue({ code: 'custom', path: ['DIRECTLINE_TOKEN_SECRET'], message: 'is required in production while WEB_CHAT_ENABLED is true' });
+      for (const p of oidcProviders(env)) {
+        if (!isHttpsOrLoopback(p.issuer)) ctx.addIssue({ code: 'custom', path: [`OIDC_${p.id.toUpperCase()}_ISSUER`], message: 'must be an https URL in production' });
+      }
+    }
   });
+
+export interface OidcProviderConfig {
+  id: 'idporten' | 'entra';
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+}
+
+type OidcEnv = { [K in `OIDC_${'IDPORTEN' | 'ENTRA'}_${'ISSUER' | 'CLIENT_ID' | 'CLIENT_SECRET'}`]?: string | undefined } & { OIDC_IDPORTEN_SCOPE: string; OIDC_ENTRA_SCOPE: string };
+
+function oidcProviders(env: OidcEnv): OidcProviderConfig[] {
+  const list: OidcProviderConfig[] = [];
+  if (env.OIDC_IDPORTEN_ISSUER && env.OIDC_IDPORTEN_CLIENT_ID && env.OIDC_IDPORTEN_CLIENT_SECRET) {
+    list.push({ id: 'idporten', issuer: env.OIDC_IDPORTEN_ISSUER, clientId: env.OIDC_IDPORTEN_CLIENT_ID, clientSecret: env.OIDC_IDPORTEN_CLIENT_SECRET, scope: env.OIDC_IDPORTEN_SCOPE });
+  }
+  if (env.OIDC_ENTRA_ISSUER && env.OIDC_ENTRA_CLIENT_ID && env.OIDC_ENTRA_CLIENT_SECRET) {
+    list.push({ id: 'entra', issuer: env.OIDC_ENTRA_ISSUER, clientId: env.OIDC_ENTRA_CLIENT_ID, clientSecret: env.OIDC_ENTRA_CLIENT_SECRET, scope: env.OIDC_ENTRA_SCOPE });
+  }
+  return list;
+}
+
+/** An identity provider on this very machine is as trusted as the process; anywhere else it must be https. */
+function isHttpsOrLoopback(value: string): boolean {
+  const u = new URL(value);
+  return u.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+}
 
 export type Config = ReturnType<typeof resolve>;
 
 function resolve(env: z.output<typeof schema>) {
   const dev = env.NODE_ENV !== 'production';
   const host = env.HOST ?? (dev ? '127.0.0.1' : '0.0.0.0');
+  const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${env.PORT}`;
   return {
     ...env,
     dev,
     HOST: host,
-    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${env.PORT}`,
+    PUBLIC_BASE_URL: publicBaseUrl,
     RUN_WORKERS: env.RUN_WORKERS ?? dev,
     SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV === 'development',
     anonymous: !env.MicrosoftAppId,
+    // '*' is the explicit "any tenant"; the gate reads an empty list the same way.
+    ALLOWED_TENANT_IDS: env.ALLOWED_TENANT_IDS.filter((id) => id !== '*'),
+    oidcProviders: oidcProviders(env),
+    OIDC_REDIRECT_URL: env.OIDC_REDIRECT_URL ?? `${publicBaseUrl.replace(/\/+$/, '')}/auth/callback`,
   };
 }
 

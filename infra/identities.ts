@@ -1,6 +1,6 @@
 // Who is talking: a chat account (channel + user id) maps to a member with a role.
 import type { Queryable } from './db.ts';
-import type { Locale, Role } from '../domain/types.ts';
+import type { ChannelChoice, Locale, Role } from '../domain/types.ts';
 
 export interface Member {
   id: string;
@@ -22,7 +22,9 @@ export const DEV_CHANNEL = 'dev';
 
 /**
  * Records the conversation reference of this turn (so we can reach the person later) and returns
- * the member behind the account, if any. One round-trip in the common case.
+ * the member behind the account, if any. One round-trip in the common case. A null reference (a
+ * turn in a Teams channel or group chat) keeps the personal one we have: a message meant for one
+ * person must never go to a conversation others read.
  */
 export async function touchAccount(
   db: Queryable,
@@ -32,12 +34,14 @@ export async function touchAccount(
 ): Promise<Member | null> {
   const rows = await db.query<{ member_id: string | null }>(
     `INSERT INTO chat_identities (channel_id, user_id, tenant_id, conversation_ref, last_seen_at, unreachable_at)
-     VALUES ($1, $2, $3, $4, now(), NULL)
+     VALUES ($1, $2, $3, $4, CASE WHEN $4::jsonb IS NULL THEN NULL ELSE now() END, NULL)
      ON CONFLICT (channel_id, user_id) DO UPDATE
-       SET conversation_ref = EXCLUDED.conversation_ref, last_seen_at = now(), unreachable_at = NULL,
+       SET conversation_ref = COALESCE(EXCLUDED.conversation_ref, chat_identities.conversation_ref),
+           last_seen_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN chat_identities.last_seen_at ELSE now() END,
+           unreachable_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN chat_identities.unreachable_at ELSE NULL END,
            tenant_id = COALESCE(EXCLUDED.tenant_id, chat_identities.tenant_id)
      RETURNING member_id`,
-    [account.channelId, account.userId, account.tenantId, JSON.stringify(conversationRef)],
+    [account.channelId, account.userId, account.tenantId, conversationRef == null ? null : JSON.stringify(conversationRef)],
   );
   let memberId = rows[0]?.member_id ?? null;
   if (!memberId && opts.allowDevIdentities && account.channelId !== DEV_CHANNEL) {
@@ -96,19 +100,66 @@ export interface ConversationRef {
   locale?: string;
 }
 
-/** Where to reach a member: the channel they used last. */
+/** Where to reach a member: the channel they chose (Teams or web chat) if we can, else the one they used last. */
 export async function reachableAt(db: Queryable, memberIds: string[]): Promise<Map<string, Reachable>> {
   if (memberIds.length === 0) return new Map();
   const rows = await db.query<{ member_id: string; channel_id: string; conversation_ref: ConversationRef }>(
-    `SELECT DISTINCT ON (member_id) member_id, channel_id, conversation_ref
-       FROM chat_identities
-      WHERE member_id = ANY($1::uuid[]) AND conversation_ref IS NOT NULL AND unreachable_at IS NULL
-      ORDER BY member_id, last_seen_at DESC NULLS LAST`,
+    `SELECT DISTINCT ON (c.member_id) c.member_id, c.channel_id, c.conversation_ref
+       FROM chat_identities c JOIN members m ON m.id = c.member_id
+      WHERE c.member_id = ANY($1::uuid[]) AND c.conversation_ref IS NOT NULL AND c.unreachable_at IS NULL
+      ORDER BY c.member_id, (m.preferred_channel IS NOT NULL AND (c.channel_id = 'msteams') = (m.preferred_channel = 'teams')) DESC,
+               c.last_seen_at DESC NULLS LAST`,
     [memberIds],
   );
   return new Map(rows.map((r) => [r.member_id, { memberId: r.member_id, channelId: r.channel_id, conversationRef: r.conversation_ref }]));
 }
 
+/**
+ * The member's choice of where offers go, or null when there is nothing to choose: they can be
+ * reached in Teams or in web chat, not both.
+ */
+export async function channelChoiceOf(db: Queryable, memberId: string): Promise<ChannelChoice | null> {
+  const rows = await db.query<{ teams: boolean; other: boolean; preferred: 'teams' | 'webchat' | null }>(
+    `SELECT bool_or(c.channel_id = 'msteams') AS teams, bool_or(c.channel_id <> 'msteams') AS other, m.preferred_channel AS preferred
+       FROM members m JOIN chat_identities c ON c.member_id = m.id AND c.conversation_ref IS NOT NULL AND c.unreachable_at IS NULL
+      WHERE m.id = $1 GROUP BY m.preferred_channel`,
+    [memberId],
+  );
+  const r = rows[0];
+  return r?.teams && r.other ? (r.preferred ?? 'last') : null;
+}
+
+export async function setChannelChoice(db: Queryable, memberId: string, choice: ChannelChoice): Promise<void> {
+  await db.query('UPDATE members SET preferred_channel = $2 WHERE id = $1', [memberId, choice === 'last' ? null : choice]);
+}
+
+/** The conversation a member has with us in one channel (where an offer card of theirs lives). */
+export async function conversationIn(db: Queryable, memberId: string, channelId: string): Promise<ConversationRef | null> {
+  const rows = await db.query<{ conversation_ref: ConversationRef }>(
+    `SELECT conversation_ref FROM chat_identities WHERE member_id = $1 AND channel_id = $2 AND conversation_ref IS NOT NULL ORDER BY last_seen_at DESC NULLS LAST LIMIT 1`,
+    [memberId, channelId],
+  );
+  return rows[0]?.conversation_ref ?? null;
+}
+
 export async function markUnreachable(db: Queryable, channelId: string, userId: string): Promise<void> {
   await db.query('UPDATE chat_identities SET unreachable_at = now() WHERE channel_id = $1 AND user_id = $2', [channelId, userId]);
+}
+
+/**
+ * A staff member who signs in to the web chat with Entra ID is the member Teams already knows by the
+ * same object id and tenant. Links the web chat account to that member unless it has one already.
+ */
+export async function linkEntraSignIn(db: Queryable, input: { userId: string; objectId: string; tenantId: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO chat_identities (channel_id, user_id, tenant_id, member_id, last_seen_at)
+     SELECT 'webchat', $1, $3, t.member_id, now()
+       FROM chat_identities t
+      WHERE t.channel_id = 'msteams' AND t.user_id = $2 AND t.member_id IS NOT NULL
+        AND (t.tenant_id IS NULL OR lower(t.tenant_id) = lower($3))
+      ORDER BY t.last_seen_at DESC NULLS LAST
+      LIMIT 1
+     ON CONFLICT (channel_id, user_id) DO UPDATE SET member_id = COALESCE(chat_identities.member_id, EXCLUDED.member_id)`,
+    [input.userId, input.objectId, input.tenantId],
+  );
 }

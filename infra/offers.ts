@@ -12,6 +12,10 @@ export type AcceptResult =
   | { outcome: 'won' | 'already_yours'; request: HelpRequest; details: PrivateRequestDetails; assignmentId: string }
   | { outcome: 'taken' | 'cancelled' | 'closed' | 'not_eligible' | 'not_found' };
 
+/** SQL: volunteer $2 may take work at $3 — approved, not paused, current declaration ($4) signed. */
+export const VOLUNTEER_MAY_ACCEPT = `EXISTS (SELECT 1 FROM volunteers v WHERE v.member_id = $2 AND v.status = 'approved' AND (v.paused_until IS NULL OR v.paused_until <= $3))
+          AND EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = $2 AND s.version = $4)`;
+
 export async function acceptOffer(
   db: Database,
   input: { offerId: string; volunteerId: string; channelId: string; now: Date },
@@ -31,9 +35,7 @@ export async function acceptOffer(
     // The one conditional statement that decides the race: only one transaction finds status 'open'.
     const won = await tx.query<{ id: string }>(
       `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
-        WHERE id = $1 AND status = 'open'
-          AND EXISTS (SELECT 1 FROM volunteers v WHERE v.member_id = $2 AND v.status = 'approved' AND (v.paused_until IS NULL OR v.paused_until <= $3))
-          AND EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = $2 AND s.version = $4)
+        WHERE id = $1 AND status = 'open' AND ${VOLUNTEER_MAY_ACCEPT}
         RETURNING id`,
       [offer.request_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
     );
@@ -69,6 +71,31 @@ async function reveal(
   const details = (await privateDetails(tx, requestId))!;
   await audit(tx, { actorId: input.volunteerId, action: 'reveal', requestId, personId: request.personId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now });
   return { outcome, request, details, assignmentId };
+}
+
+/**
+ * The task behind an offer its volunteer accepted, shown to them again (a Teams card refresh): a
+ * recorded reveal. Null once it is no longer theirs (cancelled, reassigned) or its details are erased.
+ */
+export async function revealAssignedTask(
+  db: Database,
+  input: { offerId: string; volunteerId: string; channelId: string; now: Date },
+): Promise<{ request: HelpRequest; details: PrivateRequestDetails; assignmentId: string } | null> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ request_id: string; assignment_id: string }>(
+      `SELECT a.request_id, a.id AS assignment_id
+         FROM offers o
+         JOIN assignments a ON a.request_id = o.request_id AND a.volunteer_id = o.volunteer_id AND a.status = 'active'
+         JOIN help_requests r ON r.id = o.request_id AND r.details_erased_at IS NULL
+         JOIN persons p ON p.id = r.person_id AND p.erased_at IS NULL
+        WHERE o.id = $1 AND o.volunteer_id = $2 AND o.status = 'accepted'`,
+      [input.offerId, input.volunteerId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const shown = await reveal(tx, row.request_id, row.assignment_id, input, 'already_yours');
+    return shown.outcome === 'already_yours' ? shown : null;
+  });
 }
 
 export async function declineOffer(db: Queryable, input: { offerId: string; volunteerId: string; now: Date }): Promise<boolean> {
@@ -116,10 +143,15 @@ export async function unsentOffers(db: Queryable, requestId: string): Promise<st
   return rows.map((r) => r.id);
 }
 
-/** Offers whose card is on someone's screen and should now show "taken" / "cancelled". */
+/**
+ * Offers whose card is on someone's screen and should now show "taken" / "cancelled". In Teams that
+ * includes the winner's own card: the details they got in the invoke answer are theirs alone, and
+ * the card kept in the chat becomes the public one that refreshes to the details for them only.
+ */
 export async function offersToClose(db: Queryable, requestId: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `SELECT id FROM offers WHERE request_id = $1 AND activity_id IS NOT NULL AND status IN ('taken', 'withdrawn', 'pending') AND closed_card_sent_at IS NULL`,
+    `SELECT id FROM offers WHERE request_id = $1 AND activity_id IS NOT NULL AND closed_card_sent_at IS NULL
+        AND (status IN ('taken', 'withdrawn', 'pending') OR (status = 'accepted' AND channel_id = 'msteams'))`,
     [requestId],
   );
   return rows.map((r) => r.id);

@@ -10,7 +10,17 @@ export type OutboxKind =
   | 'volunteer.approved' // ref: member id — tell the volunteer
   | 'concern.reported' // ref: concern id — tell the staff who posted the request
   | 'request.expired' // ref: request id — started unfilled: close offers, tell staff
-  | 'declaration.published'; // ref: version — ask every volunteer to sign again
+  | 'declaration.published' // ref: version — ask every volunteer to sign again
+  | 'series.offers' // ref: series id — send the unsent "be the regular volunteer" offers, set the release timer
+  | 'series.taken' // ref: series id — close other series offers, schedule every visit's reminders, tell the caregiver
+  | 'series.released' // ref: series id — nobody took it whole: close the series offers (the visits went out one by one)
+  | 'series.cancelled' // ref: series id — close offers, tell the volunteers who had visits
+  | 'series.left' // ref: series id — the regular volunteer stepped back: tell the caregiver
+  | 'series.moved' // ref: series id — the rule's time changed: new reminders for the visits to come, tell their volunteers
+  | 'visit.done' // ref: assignment id — the volunteer reported it done: ask the caregiver who asked for feedback
+  | 'feedback.given' // ref: feedback id — tell the centre's staff when it was not good or has a comment
+  | 'link.pending' // ref: person id — ask the centre's staff to verify a caregiver's link
+  | 'link.decided'; // ref: person id — tell the caregiver whether staff confirmed or rejected it
 
 export interface OutboxRow {
   id: number;

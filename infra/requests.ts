@@ -6,9 +6,11 @@ import { addOutbox } from './outbox.ts';
 import { audit } from './audit.ts';
 import { consentsOf, getPersonCentre } from './persons.ts';
 import { loadMatchingPool } from './matching-pool.ts';
+import { linkHolds } from './caregiver-links.ts';
 import { eligibleVolunteers, takeWave } from '../domain/matching.ts';
 import { consentState, mayBroadcast } from '../domain/consent.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
+import { osloWallClock } from '../domain/series.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { HelpRequest, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
 
@@ -74,9 +76,7 @@ export async function getRequest(db: Queryable, requestId: string): Promise<Help
 
 /** A date and time typed by a person in Norway, as an instant. */
 export function osloInstant(date: string, time: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  return new Date(new TZDate(y, m - 1, d, hh, mm, 0, TIME_ZONE).getTime());
+  return osloWallClock(date, time);
 }
 
 export type CreateRequestResult =
@@ -104,24 +104,59 @@ export async function createRequest(
   if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
 
   const consent = consentState(await consentsOf(db, f.personId), input.now);
-  const status = mayBroadcast(consent) ? 'open' : 'waiting_consent';
+  // A caregiver's link that staff have not confirmed holds the request like missing consent does.
+  const status = mayBroadcast(consent) && !(await linkHolds(db, f.personId)) ? 'open' : 'waiting_consent';
 
   return db.transaction(async (tx) => {
-    const rows = await tx.query<{ id: string }>(
-      `INSERT INTO help_requests (centre_id, group_key, district, starts_at, duration_minutes, flexible_until, summary, meeting_place,
-         handover_note, contact_name, contact_phone, language, police_certificate, first_time_friendly, staff_along, urgent,
-         person_id, created_by, source, external_ref, status, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
-       RETURNING id`,
-      [input.centreId, f.group, f.district, startsAt, f.durationMinutes, flexibleUntil, f.summary, f.meetingPlace, f.handoverNote,
-        f.contactName, f.contactPhone, f.language, f.policeCertificate, f.firstTimeFriendly, f.staffAlong, f.urgent, f.personId,
-        input.createdBy, input.source, input.externalRef ?? null, status, input.now],
-    );
-    const requestId = rows[0]!.id;
+    const requestId = await insertRequestRow(tx, input, { startsAt, flexibleUntil, status });
     await audit(tx, { actorId: input.createdBy, action: 'request.create', requestId, personId: f.personId, at: input.now });
     const offered = status === 'open' ? await sendNextWave(tx, requestId, input.now, input.matching) : 0;
     return { ok: true as const, requestId, status, offered };
   });
+}
+
+/** One help_requests row from the form's fields; a visit of a series names its series and occurrence. */
+export async function insertRequestRow(
+  tx: Queryable,
+  input: { centreId: string; createdBy: string; fields: HelpRequestFields; source: 'chat' | 'api'; externalRef?: string | null; now: Date },
+  row: { startsAt: Date; flexibleUntil: Date | null; status: 'open' | 'waiting_consent'; seriesId?: string; occurrence?: number },
+): Promise<string> {
+  const f = input.fields;
+  const rows = await tx.query<{ id: string }>(
+    `INSERT INTO help_requests (centre_id, group_key, district, starts_at, duration_minutes, flexible_until, summary, meeting_place,
+       handover_note, contact_name, contact_phone, language, police_certificate, first_time_friendly, staff_along, urgent,
+       person_id, created_by, source, external_ref, status, created_at, updated_at, series_id, occurrence)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24)
+     RETURNING id`,
+    [input.centreId, f.group, f.district, row.startsAt, f.durationMinutes, row.flexibleUntil, f.summary, f.meetingPlace, f.handoverNote,
+      f.contactName, f.contactPhone, f.language, f.policeCertificate, f.firstTimeFriendly, f.staffAlong, f.urgent, f.personId,
+      input.createdBy, input.source, input.externalRef ?? null, row.status, input.now, row.seriesId ?? null, row.occurrence ?? null],
+  );
+  return rows[0]!.id;
+}
+
+/**
+ * Eligible volunteers for a request, best first (continuity first: who helped this person before),
+ * and who is excluded because they already had it. `includeExcluded` ranks those too (the call list).
+ */
+export async function rankCandidates(
+  db: Queryable,
+  request: HelpRequest,
+  now: Date,
+  matching: MatchingSettings,
+  opts: { anyArea: boolean; includeExcluded?: boolean },
+): Promise<{ ranked: ReturnType<typeof eligibleVolunteers>; excluded: Set<string> }> {
+  const weekStart = startOfISOWeek(new TZDate(request.startsAt.getTime(), TIME_ZONE));
+  const pool = await loadMatchingPool(db, {
+    centreId: request.centreId, group: request.group, requestId: request.id, personId: request.personId,
+    weekStart: new Date(weekStart.getTime()), weekEnd: new Date(addWeeks(weekStart, 1).getTime()), since: subDays(now, 30),
+  });
+  const ranked = eligibleVolunteers(request, pool.volunteers, {
+    now, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, maxDistanceKm: matching.maxDistanceKm,
+    weeklyLoad: pool.weeklyLoad, recentOffers: pool.recentOffers, recentTasks: pool.recentTasks, helpedBefore: pool.helpedBefore,
+    excluded: opts.includeExcluded ? new Set() : pool.excluded, timeZone: TIME_ZONE, anyArea: opts.anyArea,
+  });
+  return { ranked, excluded: pool.excluded };
 }
 
 /**
@@ -136,35 +171,14 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
   if (!row || row.status !== 'open') return 0;
   const request = toHelpRequest(row);
   // Consent can run out or be withdrawn between waves: then nothing more goes out.
-  if (request.personId && !mayBroadcast(consentState(await consentsOf(tx, request.personId), now))) {
+  if (request.personId && (!mayBroadcast(consentState(await consentsOf(tx, request.personId), now)) || (await linkHolds(tx, request.personId)))) {
     await tx.query(`UPDATE help_requests SET status = 'waiting_consent', updated_at = $2 WHERE id = $1`, [requestId, now]);
     await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [requestId]);
     await addOutbox(tx, 'request.cancelled', requestId);
     return 0;
   }
-  const weekStart = startOfISOWeek(new TZDate(request.startsAt.getTime(), TIME_ZONE));
-  const pool = await loadMatchingPool(tx, {
-    centreId: request.centreId,
-    group: request.group,
-    requestId,
-    personId: request.personId,
-    weekStart: new Date(weekStart.getTime()),
-    weekEnd: new Date(addWeeks(weekStart, 1).getTime()),
-    since: subDays(now, 30),
-  });
-  const ranked = eligibleVolunteers(request, pool.volunteers, {
-    now,
-    currentDeclarationVersion: CURRENT_DECLARATION_VERSION,
-    maxDistanceKm: matching.maxDistanceKm,
-    weeklyLoad: pool.weeklyLoad,
-    recentOffers: pool.recentOffers,
-    recentTasks: pool.recentTasks,
-    helpedBefore: pool.helpedBefore,
-    excluded: pool.excluded,
-    timeZone: TIME_ZONE,
-    anyArea: row.area_relaxed === true,
-  });
-  const wave = takeWave(ranked, pool.excluded, Number.isFinite(matching.waveSize) ? matching.waveSize : ranked.length);
+  const { ranked, excluded } = await rankCandidates(tx, request, now, matching, { anyArea: row.area_relaxed === true });
+  const wave = takeWave(ranked, excluded, Number.isFinite(matching.waveSize) ? matching.waveSize : ranked.length);
   if (wave.length === 0) {
     // Nobody fits even the first wave: the outbox row still schedules the timers, so staff hear of it.
     if (request.wave === 0) await addOutbox(tx, 'offers.send', requestId);
@@ -200,14 +214,19 @@ export async function cancelRequest(
       const exists = await tx.query('SELECT 1 FROM help_requests WHERE id = $1 AND centre_id = $2 AND (NOT $3 OR created_by = $4)', [input.requestId, input.centreId, own, input.by]);
       return { ok: false as const, reason: exists.length ? ('closed' as const) : ('not_found' as const) };
     }
-    await tx.query(
-      `UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = $1 AND status = 'active'`,
-      [input.requestId, input.now],
-    );
-    await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [input.requestId]);
+    await closeCancelledRequests(tx, [input.requestId], input.now);
     await addOutbox(tx, 'request.cancelled', input.requestId);
     return { ok: true as const };
   });
+}
+
+/** Requests just cancelled: their assignments end (the volunteer is told) and pending offers close. */
+export async function closeCancelledRequests(tx: Queryable, requestIds: readonly string[], now: Date): Promise<void> {
+  await tx.query(
+    `UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = ANY($1::uuid[]) AND status = 'active'`,
+    [requestIds, now],
+  );
+  await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = ANY($1::uuid[]) AND status = 'pending'`, [requestIds]);
 }
 
 /** Private details of a request, for the assigned volunteer and staff only (see domain/confidentiality). */
@@ -258,13 +277,14 @@ export async function requestsForStaff(db: Queryable, centreId: string, limit = 
  * A volunteer dropped out of a taken request: it opens again (if it has not started), staff are told
  * through the outbox, and the next wave goes to volunteers who have not had it yet.
  */
-export async function reopenRequest(tx: Queryable, requestId: string, assignmentId: string, now: Date, matching: MatchingSettings): Promise<number> {
+export async function reopenRequest(tx: Queryable, requestId: string, assignmentId: string, now: Date, matching: MatchingSettings, notify = true): Promise<number> {
   await tx.query(
     `UPDATE help_requests SET status = 'open', assigned_volunteer_id = NULL, taken_at = NULL, updated_at = $2
       WHERE id = $1 AND status = 'taken' AND starts_at > $2`,
     [requestId, now],
   );
-  await addOutbox(tx, 'assignment.cancelled', assignmentId);
+  // A volunteer leaving a whole series is told to the caregiver once, not once per visit.
+  if (notify) await addOutbox(tx, 'assignment.cancelled', assignmentId);
   return sendNextWave(tx, requestId, now, matching);
 }
 
@@ -315,17 +335,8 @@ export async function callList(db: Queryable, input: { requestId: string; centre
   const row = rows[0];
   if (!row) return null;
   const request = toHelpRequest(row);
-  const weekStart = startOfISOWeek(new TZDate(request.startsAt.getTime(), TIME_ZONE));
-  const pool = await loadMatchingPool(db, {
-    centreId: request.centreId, group: request.group, requestId: request.id, personId: request.personId,
-    weekStart: new Date(weekStart.getTime()), weekEnd: new Date(addWeeks(weekStart, 1).getTime()), since: subDays(input.now, 30),
-  });
-  const ranked = eligibleVolunteers(request, pool.volunteers, {
-    now: input.now, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, maxDistanceKm: input.matching.maxDistanceKm,
-    weeklyLoad: pool.weeklyLoad, recentOffers: pool.recentOffers, recentTasks: pool.recentTasks, helpedBefore: pool.helpedBefore,
-    // Everyone who fits, including those already offered: staff phone whoever may say yes.
-    excluded: new Set(), timeZone: TIME_ZONE, anyArea: row.area_relaxed === true,
-  });
+  // Everyone who fits, including those already offered: staff phone whoever may say yes.
+  const { ranked } = await rankCandidates(db, request, input.now, input.matching, { anyArea: row.area_relaxed === true, includeExcluded: true });
   if (ranked.length === 0) return { request, volunteers: [] };
   const people = await db.query<{ id: string; name: string | null; phone: string | null }>('SELECT id, name, phone FROM members WHERE id = ANY($1::uuid[])', [ranked.map((c) => c.volunteerId)]);
   const byId = new Map(people.map((p) => [p.id, p]));

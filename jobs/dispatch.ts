@@ -4,9 +4,13 @@ import type { Database } from '../infra/db.ts';
 import { getOutbox, markDispatched } from '../infra/outbox.ts';
 import { offersToClose, unsentOffers, assignmentInfo } from '../infra/offers.ts';
 import { getRequest } from '../infra/requests.ts';
-import { activeAssignmentOf, getConcern } from '../infra/assignments.ts';
+import { activeAssignmentOf, getAssignment, getConcern } from '../infra/assignments.ts';
+import { getFeedback } from '../infra/feedback.ts';
+import { linkForStaff } from '../infra/caregiver-links.ts';
+import { staffOfCentre } from '../infra/caregivers.ts';
 import { volunteersToResign } from '../infra/volunteers.ts';
 import { sendJobId, type NotifyMessage, type Queues, type SendJob } from './queues.ts';
+import { dispatchSeries } from './series.ts';
 import { releaseTime, scheduleAssignmentTimers, scheduleRequestTimers } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
 
@@ -71,8 +75,35 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
       // A worry about a person is not held for quiet hours.
       notify((await getConcern(db, row.refId))?.createdBy, 'staff.concern', row.refId, true);
       break;
+    case 'series.offers':
+    case 'series.taken':
+    case 'series.released':
+    case 'series.cancelled':
+    case 'series.left':
+    case 'series.moved':
+      jobs.push(...(await dispatchSeries(deps, row.kind, row.refId, now)));
+      break;
     case 'declaration.published':
       for (const memberId of await volunteersToResign(db, Number(row.refId))) notify(memberId, 'volunteer.declarationUpdate', row.refId);
+      break;
+    case 'visit.done': {
+      // Whether the caregiver is asked at all (a caregiver's request, not asked already) is decided at send time.
+      const a = await getAssignment(db, row.refId);
+      if (a) jobs.push({ job: { kind: 'notify', memberId: a.request.createdBy, message: 'caregiver.feedback', refId: a.id, variant: 'done' }, at: releaseTime(now, false, settings) });
+      break;
+    }
+    case 'feedback.given': {
+      const f = await getFeedback(db, row.refId);
+      if (f) for (const staffId of await staffOfCentre(db, f.centreId)) notify(staffId, 'staff.feedback', row.refId);
+      break;
+    }
+    case 'link.pending': {
+      const link = await linkForStaff(db, row.refId);
+      if (link) for (const staffId of await staffOfCentre(db, link.centreId)) notify(staffId, 'staff.linkVerify', row.refId);
+      break;
+    }
+    case 'link.decided':
+      notify((await linkForStaff(db, row.refId))?.caregiverId, 'caregiver.linkDecided', row.refId);
       break;
   }
   if (jobs.length) {

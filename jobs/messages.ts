@@ -21,24 +21,29 @@ import { consentRenewalCard } from '../adaptive-cards/consent-renewal.ts';
 import { declarationCard } from '../adaptive-cards/declaration.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
 import { weeklyDigest } from '../infra/digest.ts';
+import { feedbackCard, linkVerifyCard } from '../adaptive-cards/feedback.ts';
+import { claimFeedbackAsk, getFeedback } from '../infra/feedback.ts';
+import { linkForStaff } from '../infra/caregiver-links.ts';
+import { caregiverContact } from '../infra/caregivers.ts';
 import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
 import type { HelpRequest, OfferStatus } from '../domain/types.ts';
 import type { NotifyMessage } from './queues.ts';
+import { renderSeriesNotice } from './series.ts';
 
 export function channelOf(channelId: string): Channel {
   return channelId === 'msteams' ? 'teams' : 'webchat';
 }
 
-function asActivity(card: AdaptiveCard, summary: string): OutgoingActivity {
+export function asActivity(card: AdaptiveCard, summary: string): OutgoingActivity {
   return { type: 'message', summary, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] };
 }
 
 // Group labels change rarely; cache per process to keep a fan-out at one query per offer.
 const labelCache = new Map<string, { at: number; labels: Map<string, { nb: string; en: string }> }>();
-async function groupLabel(db: Database, request: HelpRequest, ctx: CardContext): Promise<string> {
+export async function groupLabel(db: Database, request: HelpRequest, ctx: CardContext): Promise<string> {
   let entry = labelCache.get(request.centreId);
   if (!entry || Date.now() - entry.at > 60_000) {
     const groups = await interestGroups(db, [request.centreId]);
@@ -54,11 +59,13 @@ export async function renderOffer(db: Database, offer: OfferForSend, ctx: CardCo
   return asActivity(card, t(ctx.locale, 'offer.summary', { what: label, when: formatDateTime(ctx.locale, offer.request.startsAt) }));
 }
 
-export async function renderClosedOffer(db: Database, offer: OfferForSend, ctx: CardContext): Promise<OutgoingActivity> {
+/** `detailsFor`: Teams user ids whose client fetches the task details in place of this public card (the winner). */
+export async function renderClosedOffer(db: Database, offer: OfferForSend, ctx: CardContext, detailsFor: readonly string[] = []): Promise<OutgoingActivity> {
+  // The winner's chat keeps a card that says only that the task is taken: the details are theirs alone.
   const status: Exclude<OfferStatus, 'pending'> =
-    offer.status === 'pending' ? (offer.request.status === 'cancelled' ? 'withdrawn' : 'taken') : offer.status;
+    offer.status === 'pending' || offer.status === 'accepted' ? (offer.request.status === 'cancelled' ? 'withdrawn' : 'taken') : offer.status;
   const label = await groupLabel(db, offer.request, ctx);
-  const card = offerCard(ctx, { offerId: offer.offerId, request: publicView(offer.request), groupLabel: label, status });
+  const card = offerCard(ctx, { offerId: offer.offerId, request: publicView(offer.request), groupLabel: label, status, detailsFor });
   return asActivity(card, t(ctx.locale, status === 'withdrawn' ? 'offer.withdrawn' : 'offer.taken'));
 }
 
@@ -75,6 +82,11 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
   const describe = async (request: HelpRequest) => ({ what: await groupLabel(db, request, ctx), when: formatDateTime(ctx.locale, request.startsAt) });
 
   switch (message) {
+    case 'caregiver.seriesTaken':
+    case 'caregiver.seriesLeft':
+    case 'volunteer.seriesCancelled':
+    case 'volunteer.seriesMoved':
+      return renderSeriesNotice(db, message, refId, ctx, opts.now);
     case 'volunteer.approved':
       return notice('notify.approvedTitle', 'notify.approved', {}, 'success');
     case 'volunteer.declarationUpdate': {
@@ -127,6 +139,37 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
         action: { title: t(ctx.locale, 'caregiver.cancel'), data: { action: 'caregiver.request.cancel', requestId: a.request.id } },
       });
       return asActivity(card, title);
+    }
+    case 'caregiver.feedback': {
+      const a = await claimFeedbackAsk(db, refId, opts.variant === 'late' ? 'late' : 'done', opts.now);
+      if (!a) return null;
+      const card = feedbackCard(ctx, { assignmentId: a.id, volunteerFirstName: await firstName(a.volunteerId), ...(await describe(a.request)) });
+      return asActivity(card, t(ctx.locale, 'feedback.title'));
+    }
+    case 'staff.feedback': {
+      const f = await getFeedback(db, refId);
+      if (!f) return null;
+      const who = f.caregiverId ? await caregiverContact(db, f.caregiverId) : null;
+      const params = { caregiver: who?.name ?? '', phone: who?.phone ?? '', volunteer: await firstName(f.volunteerId), ...(await describe(f.assignment.request)) };
+      const lines = [t(ctx.locale, f.rating === 'good' ? 'feedback.staffGood' : 'feedback.staffNotGood', params)];
+      if (f.comment) lines.push(t(ctx.locale, 'feedback.staffComment', { comment: f.comment }));
+      lines.push(t(ctx.locale, 'feedback.staffOnly'));
+      const title = t(ctx.locale, 'feedback.staffTitle');
+      return asActivity(noticeCard(ctx, { title, text: lines, tone: f.rating === 'good' ? 'info' : 'warning', menuButton: true }), title);
+    }
+    case 'staff.linkVerify': {
+      const link = await linkForStaff(db, refId);
+      if (!link || link.status !== 'pending') return null;
+      const card = linkVerifyCard(ctx, { personId: link.personId, caregiverName: link.caregiverName, caregiverPhone: link.caregiverPhone, personName: link.personName, district: link.district, relation: link.relation });
+      return asActivity(card, t(ctx.locale, 'link.staffTitle'));
+    }
+    case 'caregiver.linkDecided': {
+      const link = await linkForStaff(db, refId);
+      if (!link || (link.status !== 'confirmed' && link.status !== 'rejected')) return null;
+      const person = link.personName.split(/\s+/)[0] ?? '';
+      return link.status === 'confirmed'
+        ? notice('caregiver.linkConfirmedTitle', 'caregiver.linkConfirmed', { person }, 'success')
+        : notice('caregiver.linkRejectedTitle', 'caregiver.linkRejected', { person }, 'warning');
     }
     case 'volunteer.reminder':
     case 'volunteer.followUp':

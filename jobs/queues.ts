@@ -34,12 +34,24 @@ export type NotifyMessage =
   | 'volunteer.declarationUpdate' // ref: declaration version
   | 'volunteer.reminder' // ref: assignment; `variant` holds the offset in minutes
   | 'volunteer.followUp' // ref: assignment
-  | 'caregiver.reminder'; // ref: assignment — who is coming tomorrow
+  | 'caregiver.seriesTaken' // ref: series — who is the regular volunteer
+  | 'caregiver.seriesLeft' // ref: series — the regular volunteer stepped back
+  | 'volunteer.seriesCancelled' // ref: series — the caregiver cancelled the rest of the series
+  | 'volunteer.seriesMoved' // ref: series; `variant` is the move's time, so each move is told
+  | 'caregiver.reminder' // ref: assignment — who is coming tomorrow
+  | 'caregiver.feedback' // ref: assignment; `variant` holds the path that asked ('done' or 'late')
+  | 'caregiver.linkDecided' // ref: person — staff confirmed or rejected the caregiver's link
+  | 'staff.feedback' // ref: feedback — a caregiver's "not good" or comment, for the centre's staff
+  | 'staff.linkVerify'; // ref: person — confirm or reject a caregiver's new link
 
 export type SendJob =
   | { kind: 'offer'; offerId: string }
   | { kind: 'offer.close'; offerId: string }
-  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string };
+  | { kind: 'series.offer'; seriesOfferId: string }
+  | { kind: 'series.close'; seriesOfferId: string }
+  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string }
+  // To a centre's Teams staff channel: an escalation (ref: request) or the morning overview (ref: centre, variant: date).
+  | { kind: 'channel'; centreId: string; message: 'staff.escalation' | 'channel.digest'; refId: string; variant?: string };
 
 export function sendJobId(job: SendJob): string {
   switch (job.kind) {
@@ -47,8 +59,14 @@ export function sendJobId(job: SendJob): string {
       return `offer-${job.offerId}`;
     case 'offer.close':
       return `close-${job.offerId}`;
+    case 'series.offer':
+      return `series-offer-${job.seriesOfferId}`;
+    case 'series.close':
+      return `series-close-${job.seriesOfferId}`;
     case 'notify':
       return `notify-${job.message}-${job.refId}-${job.memberId}${job.variant ? `-${job.variant}` : ''}`;
+    case 'channel':
+      return `channel-${job.message}-${job.refId}-${job.centreId}${job.variant ? `-${job.variant}` : ''}`;
   }
 }
 
@@ -56,6 +74,7 @@ export function sendJobId(job: SendJob): string {
 export type TimerJob =
   | { kind: 'wave'; requestId: string; wave: number }
   | { kind: 'escalate'; requestId: string }
+  | { kind: 'series.release'; seriesId: string }
   | { kind: 'start'; requestId: string; startsAtMs: number }
   | { kind: 'remind'; assignmentId: string; offsetMinutes: number; startsAtMs: number }
   | { kind: 'confirm-check'; assignmentId: string; startsAtMs: number }
@@ -67,6 +86,8 @@ export function timerJobId(job: TimerJob): string {
       return `wave-${job.requestId}-${job.wave}`;
     case 'escalate':
       return `escalate-${job.requestId}`;
+    case 'series.release':
+      return `series-release-${job.seriesId}`;
     case 'start':
       return `start-${job.requestId}-${job.startsAtMs}`;
     case 'remind':

@@ -2,13 +2,15 @@
 // duplicated job never sends twice what already went out.
 import type { Database } from '../infra/db.ts';
 import { getMember } from '../infra/identities.ts';
-import { reachableAt, markUnreachable } from '../infra/identities.ts';
+import { conversationIn, reachableAt, markUnreachable } from '../infra/identities.ts';
 import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
 import { SendError, type Messenger } from '../infra/connector.ts';
 import type { Logger } from '../infra/log.ts';
 import type { Redis } from 'ioredis';
 import { renderClosedOffer, renderNotification, renderOffer, channelOf } from './messages.ts';
 import { sendJobId, type Queues, type SendJob } from './queues.ts';
+import { sendToStaffChannel } from './staff-channel.ts';
+import { closeSeriesOffer, sendSeriesOffer } from './series.ts';
 
 export interface SendDeps {
   db: Database;
@@ -30,7 +32,7 @@ export class PaceError extends Error {
 }
 
 /** At most one message per conversation per `paceMs`, across every worker process (a Redis key with a TTL). */
-async function pace(deps: SendDeps, conversationId: string): Promise<void> {
+export async function pace(deps: SendDeps, conversationId: string): Promise<void> {
   if (!deps.redis || !deps.paceMs) return;
   const key = `${deps.prefix ?? 'dugnad'}:pace:${conversationId}`;
   const ok = await deps.redis.set(key, '1', 'PX', deps.paceMs, 'NX');
@@ -47,6 +49,12 @@ export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' 
       return closeOffer(deps, job.offerId);
     case 'notify':
       return notify(deps, job);
+    case 'channel':
+      return sendToStaffChannel(deps, job);
+    case 'series.offer':
+      return sendSeriesOffer(deps, job.seriesOfferId);
+    case 'series.close':
+      return closeSeriesOffer(deps, job.seriesOfferId);
   }
 }
 
@@ -92,17 +100,20 @@ export const UNREACHABLE_REPORT_DELAY_MS = 5000;
 
 async function closeOffer(deps: SendDeps, offerId: string) {
   const offer = await offerForSend(deps.db, offerId);
-  if (!offer || !offer.activityId || !offer.conversationId || offer.status === 'accepted') return 'skipped' as const;
-  const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
-  const to = reach.get(offer.volunteerId);
-  if (!to || !member || to.conversationRef.conversation.id !== offer.conversationId) {
+  if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped' as const;
+  // Web Chat's winner had their card replaced with the details in the turn; only Teams' is closed here.
+  if (offer.status === 'accepted' && channelOf(offer.channelId) !== 'teams') return 'skipped' as const;
+  const [ref, member] = await Promise.all([conversationIn(deps.db, offer.volunteerId, offer.channelId), getMember(deps.db, offer.volunteerId)]);
+  if (!ref || !member || ref.conversation.id !== offer.conversationId) {
     // The card lives in a conversation we can no longer address; a click on it is answered kindly.
     await recordOfferClosedCard(deps.db, offerId, deps.now());
     return 'skipped' as const;
   }
-  const activity = await renderClosedOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
-  await pace(deps, to.conversationRef.conversation.id);
-  await deps.messenger.update(to.conversationRef, offer.activityId, activity).catch(async (err: unknown) => {
+  // The winner's Teams user id (MRI) goes on the public card: their client alone asks for the details.
+  const detailsFor = offer.status === 'accepted' ? [ref.user.id] : [];
+  const activity = await renderClosedOffer(deps.db, offer, { locale: member.locale, channel: channelOf(offer.channelId) }, detailsFor);
+  await pace(deps, ref.conversation.id);
+  await deps.messenger.update(ref, offer.activityId, activity).catch(async (err: unknown) => {
     if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
     throw err;
   });
@@ -127,7 +138,7 @@ async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>)
 }
 
 /** Sends; a final refusal (blocked, removed) marks the account unreachable instead of retrying forever. */
-async function deliver<T>(deps: SendDeps, ref: { channelId: string; user: { id: string } }, send: () => Promise<T>, ref_id: string): Promise<T | null> {
+export async function deliver<T>(deps: SendDeps, ref: { channelId: string; user: { id: string } }, send: () => Promise<T>, ref_id: string): Promise<T | null> {
   try {
     return await send();
   } catch (err) {

@@ -4,10 +4,17 @@ import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import { expireRequest, getRequest, markEscalated, sendNextWave } from '../infra/requests.ts';
 import { getAssignment } from '../infra/assignments.ts';
+import { releaseSeries } from '../infra/series.ts';
 import { kickPendingOutbox, sendJobId, type NotifyMessage, type Queues, type SendJob, type TimerJob } from './queues.ts';
+import { queueForStaffChannel } from './staff-channel.ts';
 import type { JobSettings } from './settings.ts';
-import { asksConfirmation } from './schedule.ts';
+import { asksConfirmation, releaseTime } from './schedule.ts';
+import { addHours } from 'date-fns';
+
+/** Hours after the volunteer's follow-up question that a caregiver is asked for feedback if the volunteer has not answered. */
+export const FEEDBACK_ASK_AFTER_FOLLOW_UP_HOURS = 24;
 import { getMember } from '../infra/identities.ts';
+import { staffOfCentre } from '../infra/caregivers.ts';
 import type { Queryable } from '../infra/db.ts';
 
 async function isCaregiver(db: Queryable, memberId: string): Promise<boolean> {
@@ -31,7 +38,13 @@ async function send(deps: TimerDeps, memberId: string, message: NotifyMessage, r
 async function escalate(deps: TimerDeps, requestId: string): Promise<void> {
   const request = await getRequest(deps.db, requestId);
   if (!request || request.status !== 'open') return;
-  if (await markEscalated(deps.db, requestId, deps.now())) await send(deps, request.createdBy, 'staff.escalation', requestId);
+  if (await markEscalated(deps.db, requestId, deps.now())) {
+    // A caregiver's request escalates to the centre's staff: the choices (widen, call list, …) are theirs.
+    const posters = (await isCaregiver(deps.db, request.createdBy)) ? await staffOfCentre(deps.db, request.centreId) : [request.createdBy];
+    for (const memberId of posters) await send(deps, memberId, 'staff.escalation', requestId);
+    // The centre's staff channel too, so a colleague can step in; the poster still owns the request.
+    await queueForStaffChannel(deps.queues, request.centreId, 'staff.escalation', requestId);
+  }
 }
 
 export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<string> {
@@ -52,6 +65,11 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
     case 'escalate':
       await escalate(deps, job.requestId);
       return 'escalated';
+    case 'series.release':
+      // Nobody took the whole series in time: each visit goes out as an ordinary request.
+      if (!(await releaseSeries(deps.db, job.seriesId, now, deps.settings.matching))) return 'stale';
+      await kickPendingOutbox(deps);
+      return 'released';
     case 'start':
       if (await expireRequest(deps.db, job.requestId, job.startsAtMs, now)) {
         await kickPendingOutbox(deps);
@@ -71,7 +89,16 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
           await send(deps, a.request.createdBy, 'caregiver.reminder', a.id);
         }
       }
-      else if (job.kind === 'follow-up') await send(deps, a.volunteerId, 'volunteer.followUp', a.id);
+      else if (job.kind === 'follow-up') {
+        await send(deps, a.volunteerId, 'volunteer.followUp', a.id);
+        // If the volunteer never reports the visit done, the caregiver who asked is still asked how it
+        // went, a day later; whichever path comes first asks (infra/feedback.ts, claimFeedbackAsk).
+        if (await isCaregiver(deps.db, a.request.createdBy)) {
+          const at = releaseTime(addHours(now, FEEDBACK_ASK_AFTER_FOLLOW_UP_HOURS), false, deps.settings);
+          const late: SendJob = { kind: 'notify', memberId: a.request.createdBy, message: 'caregiver.feedback', refId: a.id, variant: 'late' };
+          await deps.queues.send.add(late.kind, late, { jobId: sendJobId(late), delay: Math.max(0, at.getTime() - now.getTime()) });
+        }
+      }
       else if (!a.confirmedAt) await send(deps, a.request.createdBy, 'staff.notConfirmed', a.id);
       else return 'confirmed';
       return 'sent';

@@ -21,12 +21,12 @@ let app: TestApp;
 let connector: FakeConnector;
 let chat: ChatDriver;
 
-const ID_FIELDS = ['offerId', 'assignmentId', 'requestId', 'volunteerId', 'personId'] as const;
+const ID_FIELDS = ['offerId', 'assignmentId', 'requestId', 'volunteerId', 'personId', 'seriesId', 'seriesOfferId'] as const;
 type IdField = (typeof ID_FIELDS)[number];
 type Ids = Record<IdField, string>;
 
 /** Verbs that only show something; everything else writes. */
-const READ_VERB = /^(menu\.show|tasks\.mine|volunteer\.status|volunteer\.leave|declaration\.show)$|\.(list|new|start|persons)$|formalRespite$/;
+const READ_VERB = /^(menu\.show|tasks\.mine|volunteer\.status|volunteer\.leave|declaration\.show|staff\.link\.settings)$|\.(list|new|start|persons)$|formalRespite$/;
 
 interface Person { id: string; name: string; address: string; phone: string }
 const fixtures = {} as {
@@ -94,6 +94,20 @@ async function offer(requestId: string, volunteerId: string, status = 'pending')
   return o!.id;
 }
 
+/** A weekly series around an existing visit (the request), with a series offer to `offeredTo`. */
+async function series(requestId: string, regular: string | null, offeredTo: string): Promise<{ seriesId: string; seriesOfferId: string }> {
+  const [s] = await app.db.query<{ id: string }>(
+    `INSERT INTO series (centre_id, person_id, created_by, group_key, district, first_date, start_time, interval_weeks, visit_count, duration_minutes, status,
+       regular_volunteer_id, created_at, updated_at)
+     SELECT centre_id, person_id, created_by, group_key, district, (starts_at AT TIME ZONE 'Europe/Oslo')::date, '10:00', 1, 2, 60, $2, $3, now(), now()
+       FROM help_requests WHERE id = $1 RETURNING id`,
+    [requestId, regular ? 'taken' : 'open', regular],
+  );
+  await app.db.query('UPDATE help_requests SET series_id = $2, occurrence = 1 WHERE id = $1', [requestId, s!.id]);
+  const [o] = await app.db.query<{ id: string }>(`INSERT INTO series_offers (series_id, volunteer_id, created_at, sent_at) VALUES ($1, $2, now(), now()) RETURNING id`, [s!.id, offeredTo]);
+  return { seriesId: s!.id, seriesOfferId: o!.id };
+}
+
 async function assignment(requestId: string, volunteerId: string): Promise<string> {
   const [a] = await app.db.query<{ id: string }>(`INSERT INTO assignments (request_id, volunteer_id, assigned_at) VALUES ($1, $2, now()) RETURNING id`, [requestId, volunteerId]);
   return a!.id;
@@ -138,11 +152,14 @@ beforeAll(async () => {
   f.requestB2 = await request(f.centreB, f.personB.id, staffB, { status: 'taken', summary: f.summaryB, handover: f.handoverB, assignee: f.volunteerB });
   f.assignmentB2 = await assignment(f.requestB2, f.volunteerB);
 
-  const ownA: Ids = { offerId: f.offerA1, assignmentId: f.assignmentA2, requestId: f.requestA1, volunteerId: f.volunteerA1, personId: f.personA.id };
-  const centreB: Ids = { offerId: f.offerB1, assignmentId: f.assignmentB2, requestId: f.requestB1, volunteerId: f.volunteerB, personId: f.personB.id };
+  const seriesA1 = await series(f.requestA1, null, f.volunteerA1);
+  const seriesA2 = await series(f.requestA2, f.volunteerA2, f.volunteerA2);
+  const seriesB = await series(f.requestB2, f.volunteerB, f.volunteerB);
+  const ownA: Ids = { offerId: f.offerA1, assignmentId: f.assignmentA2, requestId: f.requestA1, volunteerId: f.volunteerA1, personId: f.personA.id, ...seriesA1 };
+  const centreB: Ids = { offerId: f.offerB1, assignmentId: f.assignmentB2, requestId: f.requestB1, volunteerId: f.volunteerB, personId: f.personB.id, ...seriesB };
   const centreBTaken: Ids = { ...centreB, requestId: f.requestB2 };
-  const otherVolunteerA: Ids = { offerId: f.offerA2, assignmentId: f.assignmentA2, requestId: f.requestA2, volunteerId: f.volunteerA2, personId: f.hiddenA.id };
-  const centreA: Ids = { offerId: f.offerA1, assignmentId: f.assignmentA2, requestId: f.requestA1, volunteerId: f.volunteerA1, personId: f.personA.id };
+  const otherVolunteerA: Ids = { offerId: f.offerA2, assignmentId: f.assignmentA2, requestId: f.requestA2, volunteerId: f.volunteerA2, personId: f.hiddenA.id, ...seriesA2 };
+  const centreA: Ids = { offerId: f.offerA1, assignmentId: f.assignmentA2, requestId: f.requestA1, volunteerId: f.volunteerA1, personId: f.personA.id, ...seriesA1 };
   const secretsB = [f.personB.name, 'Glommaveien', f.personB.phone, f.volunteerBName, f.volunteerBPhone, f.summaryB, f.handoverB];
   const secretsHiddenA = [f.hiddenA.name, 'Skjulveien', f.hiddenA.phone, f.handoverA2];
   const secretsA = [f.personA.name, 'Storgata 12', f.personA.phone, ...secretsHiddenA];
@@ -202,6 +219,10 @@ function payload(verb: string, ids: Ids): Record<string, unknown> {
     else if (field === 'checkedOn') out[field] = '2026-01-15';
     else if (field === 'phone') out[field] = '91234567';
     else if (field === 'groupKey') out[field] = 'besoksvenn';
+    else if (field === 'time') out[field] = '10:00';
+    else if (field === 'durationMinutes') out[field] = 60;
+    else if (field === 'preferredChannel') out[field] = 'last';
+    else if (field === 'rating') out[field] = 'not_good';
     else {
       // Fields of verbs added later: the first plausible value the field's own schema accepts.
       const schema = schemaOf(verb)[field]!;
@@ -215,7 +236,7 @@ function payload(verb: string, ids: Ids): Record<string, unknown> {
 
 const nb = catalog('nb');
 /** «Not found» and «not allowed» answers: every error.* message, and a task that is not yours. */
-const REFUSALS = [...Object.entries(nb).filter(([k]) => k.startsWith('error.')).map(([, v]) => v), nb['cancel.notFound']];
+const REFUSALS = [...Object.entries(nb).filter(([k]) => k.startsWith('error.')).map(([, v]) => v), nb['cancel.notFound'], nb['feedback.notFound'], nb['link.notFound']];
 
 async function turn(actor: TestActor, value: Record<string, unknown>): Promise<string> {
   const replies = await chat.submit(actor.userId, value);
@@ -270,7 +291,7 @@ describe('every role × every verb over HTTP', () => {
       }
     }
     // The data-scoping cases the brief names.
-    for (const must of ['volunteer (A) offer.accept', 'volunteer (A) assignment.cancel.submit', 'staff (A) staff.request.cancel', 'staff (A) staff.volunteer.approve', 'staff (B) staff.request.cancel', 'staff (A) staff.person.erase.confirm']) {
+    for (const must of ['volunteer (A) offer.accept', 'volunteer (A) assignment.cancel.submit', 'volunteer (A) series.accept', 'volunteer (A) series.leave.confirm', 'caregiver (A) caregiver.series.cancel', 'caregiver (A) caregiver.series.edit.submit', 'staff (A) staff.request.cancel', 'staff (A) staff.volunteer.approve', 'staff (B) staff.request.cancel', 'staff (A) staff.person.erase.confirm']) {
       expect(probed).toContain(must);
     }
   });

@@ -497,10 +497,10 @@ describe('menus', () => {
     expect(titles(paused)).toContain('Start tilbud igjen');
   });
 
-  it('staff and coordinator: requests, persons, volunteers; interest groups for the coordinator', () => {
+  it('staff and coordinator: requests, persons, volunteers; interest groups and caregiver verification for the coordinator', () => {
     const base = ['staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.volunteers.list'];
     expect(verbs(menuCard(ctx, { role: 'staff' }))).toEqual([...base, 'staff.privacy.persons']);
-    expect(verbs(menuCard(ctx, { role: 'coordinator' }))).toEqual([...base, 'staff.privacy.persons', 'staff.groups.list']);
+    expect(verbs(menuCard(ctx, { role: 'coordinator' }))).toEqual([...base, 'staff.privacy.persons', 'staff.groups.list', 'staff.link.settings']);
     // Admins have no centre of their own, so no one's personal data to look into.
     expect(verbs(menuCard(ctx, { role: 'admin' }))).toEqual([...base, 'staff.groups.list']);
   });
