@@ -177,10 +177,15 @@ export async function releaseSeries(db: Database, seriesId: string, now: Date, m
 }
 
 async function releaseSeriesIn(tx: Queryable, seriesId: string, now: Date, matching: MatchingSettings): Promise<boolean> {
-  const rows = await tx.query(`UPDATE series SET status = 'released', released_at = $2, updated_at = $2 WHERE id = $1 AND status = 'open' RETURNING id`, [seriesId, now]);
+  const visits = await tx.query<{ id: string }>(`SELECT id FROM help_requests WHERE series_id = $1 AND status = 'open' AND starts_at > $2 ORDER BY starts_at`, [seriesId, now]);
+  // Every visit was cancelled under it (e.g. consent withdrawn): nothing goes out, and the series offers say cancelled.
+  const rows = await tx.query(
+    `UPDATE series SET status = $3, released_at = $2, cancelled_at = CASE WHEN $3 = 'cancelled' THEN $2::timestamptz END, updated_at = $2
+      WHERE id = $1 AND status = 'open' RETURNING id`,
+    [seriesId, now, visits.length > 0 ? 'released' : 'cancelled'],
+  );
   if (rows.length === 0) return false;
   await tx.query(`UPDATE series_offers SET status = 'withdrawn' WHERE series_id = $1 AND status = 'pending'`, [seriesId]);
-  const visits = await tx.query<{ id: string }>(`SELECT id FROM help_requests WHERE series_id = $1 AND status = 'open' AND starts_at > $2 ORDER BY starts_at`, [seriesId, now]);
   for (const v of visits) await sendNextWave(tx, v.id, now, matching);
   await addOutbox(tx, 'series.released', seriesId);
   return true;

@@ -307,6 +307,25 @@ describe('a series nobody takes within the wave time', () => {
   });
 });
 
+describe('consent withdrawn while a series is offered', () => {
+  it('cancels its visits; when the wave time is up the series is cancelled too, and its offers say so', async () => {
+    const start = connector.captured.length;
+    await chat.submit(CG, {
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 8)), time: '09:00', durationMinutes: '60',
+      district: 'Sentrum', summary: 'Frokost sammen', repeat: '1', visitCount: '2',
+    });
+    const [s] = await app.db.query<{ id: string }>(`SELECT id FROM series WHERE person_id = $1 AND status = 'open'`, [personId]);
+    const offers = await seriesOffers(s!.id);
+    await connector.waitFor(() => offers.every((o) => since(start).some((c) => c.conversationId === conv(o.user_id) && hasAction(c.activity, 'series.accept'))));
+    await chat.submit('demo-ansatt-1', { action: 'staff.consent.withdraw', personId });
+    const [release] = await timers(`series-release-${s!.id}`);
+    await release!.promote();
+    await connector.waitFor(() => offers.every((o) => connector.conversation(conv(o.user_id)).some((c) => visibleText(c.activity).includes('Besøkene er avlyst'))));
+    expect((await app.db.query<{ status: string }>('SELECT status FROM series WHERE id = $1', [s!.id]))[0]!.status).toBe('cancelled');
+    expect(Number((await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE r.series_id = $1`, [s!.id]))[0]!.n)).toBe(0);
+  });
+});
+
 describe('continuity first', () => {
   // Its own app with a wave of two, so who is asked first shows.
   let small: TestApp;
