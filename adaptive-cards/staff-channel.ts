@@ -10,23 +10,42 @@ export interface StaffChannelCardInput {
   linkedCentreName: string | null;
   /** «HH:mm», when the morning overview arrives. */
   digestAt: string;
+  /** Teams refused the last post here: the link button comes back so staff can link it again. */
+  unreachable?: boolean;
 }
 
 export function staffChannelCard(ctx: CardContext, input: StaffChannelCardInput): AdaptiveCard {
   const { locale, channel } = ctx;
   const linked = input.linkedCentreName !== null;
+  const relink = linked && input.unreachable === true;
   const body: CardElement[] = [
     heading(t(locale, 'staffChannel.title'), { size: 'medium' }),
     text(linked ? t(locale, 'staffChannel.linked', { centre: input.linkedCentreName!, time: input.digestAt }) : t(locale, 'staffChannel.notLinked')),
+    ...(relink ? [text(t(locale, 'staffChannel.unreachableNote'), { color: 'warning' as const, spacing: 'medium' as const })] : []),
     text(t(locale, 'staffChannel.newRequestHint'), { isSubtle: true, spacing: 'medium' }),
     actionSet(
       [
-        linked
-          ? actionButton(channel, t(locale, 'staffChannel.unlink'), { action: 'staff.channel.unlink' })
-          : actionButton(channel, t(locale, 'staffChannel.link'), { action: 'staff.channel.link' }, { style: 'positive' }),
+        ...(!linked || relink ? [actionButton(channel, t(locale, 'staffChannel.link'), { action: 'staff.channel.link' }, { style: 'positive' })] : []),
+        ...(linked ? [actionButton(channel, t(locale, 'staffChannel.unlink'), { action: 'staff.channel.unlink' })] : []),
       ],
       { spacing: 'medium' },
     ),
   ];
   return adaptiveCard(ctx, body, { fallbackText: t(locale, 'staffChannel.title') });
+}
+
+/**
+ * Posted once when Dugnad is added to a team: what it does in a channel and the link button. The
+ * whole team reads it, and whoever added the app may not be staff: nothing about anyone in it.
+ */
+export function staffChannelWelcomeCard(ctx: CardContext): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const body: CardElement[] = [
+    heading(t(locale, 'staffChannel.welcomeTitle'), { size: 'medium' }),
+    text(t(locale, 'staffChannel.welcome')),
+    text(t(locale, 'staffChannel.welcomeWho'), { spacing: 'medium' }),
+    text(t(locale, 'staffChannel.newRequestHint'), { isSubtle: true, spacing: 'medium' }),
+    actionSet([actionButton(channel, t(locale, 'staffChannel.link'), { action: 'staff.channel.link' }, { style: 'positive' })], { spacing: 'medium' }),
+  ];
+  return adaptiveCard(ctx, body, { fallbackText: t(locale, 'staffChannel.welcomeTitle') });
 }

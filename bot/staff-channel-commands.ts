@@ -2,7 +2,7 @@
 // turn in the channel), what may be answered there at all, and the message extension that opens the
 // request form as a dialog only the presser sees.
 import { TurnContext, type Activity } from 'botbuilder';
-import { staffChannelCard } from '../adaptive-cards/staff-channel.ts';
+import { staffChannelCard, staffChannelWelcomeCard } from '../adaptive-cards/staff-channel.ts';
 import type { ActionVerb } from '../adaptive-cards/actions.ts';
 import type { AdaptiveCard, CardElement } from '../adaptive-cards/card.ts';
 import { listCentres } from '../infra/centres.ts';
@@ -38,6 +38,24 @@ export function sharedConversationRefusal(verb: ActionVerb): MessageKey | null {
   return verb === 'staff.request.new' ? 'staffChannel.newRequestHint' : 'staffChannel.personalOnly';
 }
 
+/**
+ * Dugnad was just added to a team. Teams says so twice: conversationUpdate with the bot among
+ * membersAdded, and installationUpdate «add» in team scope.
+ */
+export function addedToTeam(a: Partial<Activity>): boolean {
+  if (a.channelId !== 'msteams' || !(a.channelData as { team?: { id?: unknown } } | undefined)?.team?.id) return false;
+  if (a.type === 'installationUpdate') return a.action === 'add';
+  return a.type === 'conversationUpdate' && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+}
+
+/** Tells the team what Dugnad does in a channel and offers the link (the link command checks who). */
+export async function welcomeTeam(deps: BotDeps, turn: Turn): Promise<void> {
+  // Both events of one install arrive within moments: the first posts the card, the second nothing.
+  const key = `${deps.config.QUEUE_PREFIX}:team-welcome:${channelConversationId(turn.context.activity.conversation.id)}`;
+  if ((await deps.redis.set(key, '1', 'EX', 600, 'NX')) !== 'OK') return;
+  await turn.send(staffChannelWelcomeCard(turn.card));
+}
+
 /** The channel itself (not the thread the command came in), as a reference to post new messages to. */
 function channelReference(a: Activity, tenantId: string | null): ConversationRef {
   const ref = TurnContext.getConversationReference(a);
@@ -55,9 +73,9 @@ function channelReference(a: Activity, tenantId: string | null): ConversationRef
 export function staffChannelCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
   const centreOf = (turn: Turn) => turn.member!.centreIds[0] ?? '';
-  const card = async (turn: Turn, linked: boolean) => {
+  const card = async (turn: Turn, linked: boolean, unreachable = false) => {
     const name = linked ? ((await listCentres(db)).find((c) => c.id === centreOf(turn))?.name ?? centreOf(turn)) : null;
-    return staffChannelCard(turn.card, { linkedCentreName: name, digestAt: deps.config.STAFF_CHANNEL_DIGEST_AT });
+    return staffChannelCard(turn.card, { linkedCentreName: name, digestAt: deps.config.STAFF_CHANNEL_DIGEST_AT, unreachable });
   };
   /** The channel this turn came from and the centre it is linked to; null outside a team channel. */
   const here = async (turn: Turn) => {
@@ -71,8 +89,8 @@ export function staffChannelCommands(deps: BotDeps): CommandTable {
     'staff.channel.show': async (turn) => {
       const channel = await here(turn);
       if (!channel) return turn.say('staffChannel.onlyInChannel');
-      if (channel.linkedTo && channel.linkedTo !== centreOf(turn)) return turn.say('staffChannel.otherCentre');
-      await turn.send(await card(turn, channel.linkedTo !== null));
+      if (channel.linkedTo && channel.linkedTo.centreId !== centreOf(turn)) return turn.say('staffChannel.otherCentre');
+      await turn.send(await card(turn, channel.linkedTo !== null, channel.linkedTo?.unreachable));
     },
 
     'staff.channel.link': async (turn) => {

@@ -20,6 +20,7 @@ export type OutboxKind =
   | 'visit.done' // ref: assignment id — the volunteer reported it done: ask the caregiver who asked for feedback
   | 'feedback.given' // ref: feedback id — tell the centre's staff when it was not good or has a comment
   | 'link.pending' // ref: person id — ask the centre's staff to verify a caregiver's link
+  | 'staffChannel.unreachable' // ref: centre id — Teams refused the staff channel: tell the centre's staff in person
   | 'link.decided'; // ref: person id — tell the caregiver whether staff confirmed or rejected it
 
 export interface OutboxRow {

@@ -1,6 +1,7 @@
 // A centre's Teams staff channel: where escalations and the morning overview go for the whole team.
 // The reference is stored only from an authenticated turn in that channel, by staff of the centre.
-import type { Queryable } from './db.ts';
+import type { Database, Queryable } from './db.ts';
+import { addOutbox } from './outbox.ts';
 import type { ConversationRef } from './identities.ts';
 
 export interface StaffChannel {
@@ -44,10 +45,14 @@ export async function unlinkStaffChannel(db: Queryable, input: { centreId: strin
   return rows.length > 0;
 }
 
-/** The centre this channel is linked to, if any. */
-export async function centreOfChannel(db: Queryable, conversationId: string): Promise<string | null> {
-  const rows = await db.query<{ centre_id: string }>('SELECT centre_id FROM staff_channels WHERE conversation_id = $1', [conversationId]);
-  return rows[0]?.centre_id ?? null;
+/** The centre this channel is linked to, if any, and whether Teams has refused posts to it since. */
+export async function centreOfChannel(db: Queryable, conversationId: string): Promise<{ centreId: string; unreachable: boolean } | null> {
+  const rows = await db.query<{ centre_id: string; unreachable: boolean }>(
+    'SELECT centre_id, unreachable_at IS NOT NULL AS unreachable FROM staff_channels WHERE conversation_id = $1',
+    [conversationId],
+  );
+  const r = rows[0];
+  return r ? { centreId: r.centre_id, unreachable: r.unreachable } : null;
 }
 
 /** The centre's channel, while the bot can still post there. */
@@ -65,7 +70,25 @@ export async function linkedCentres(db: Queryable): Promise<string[]> {
   return rows.map((r) => r.centre_id);
 }
 
-/** Teams refused for good (bot removed from the team, channel deleted): stop posting until staff link again. */
-export async function markStaffChannelUnreachable(db: Queryable, centreId: string, at: Date): Promise<void> {
-  await db.query('UPDATE staff_channels SET unreachable_at = $2 WHERE centre_id = $1', [centreId, at]);
+/**
+ * Teams refused for good (bot removed from the team, channel deleted): stop posting until staff link
+ * again, and tell them, in the same transaction. Only the first refusal of a link marks it (a post
+ * racing it, or a refusal of a channel replaced meanwhile, changes nothing), so staff are told once.
+ */
+export async function markStaffChannelUnreachable(db: Database, input: { centreId: string; conversationId: string; at: Date }): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query(
+      'UPDATE staff_channels SET unreachable_at = $3 WHERE centre_id = $1 AND conversation_id = $2 AND unreachable_at IS NULL RETURNING centre_id',
+      [input.centreId, input.conversationId, input.at],
+    );
+    if (rows.length === 0) return false;
+    await addOutbox(tx, 'staffChannel.unreachable', input.centreId);
+    return true;
+  });
+}
+
+/** The centre's channel is still marked unreachable (not linked again, not unlinked). */
+export async function isStaffChannelUnreachable(db: Queryable, centreId: string): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM staff_channels WHERE centre_id = $1 AND unreachable_at IS NOT NULL', [centreId]);
+  return rows.length > 0;
 }

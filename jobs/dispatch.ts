@@ -105,6 +105,11 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
     case 'link.decided':
       notify((await linkForStaff(db, row.refId))?.caregiverId, 'caregiver.linkDecided', row.refId);
       break;
+    case 'staffChannel.unreachable':
+      for (const staffId of await staffOfCentre(db, row.refId)) {
+        jobs.push({ job: { kind: 'notify', memberId: staffId, message: 'staff.channelUnreachable', refId: row.refId, variant: String(row.id) }, at: releaseTime(now, false, settings) });
+      }
+      break;
   }
   if (jobs.length) {
     await queues.send.addBulk(

@@ -7,7 +7,8 @@ import type { AdaptiveCard, CardContext, Channel } from '../adaptive-cards/card.
 import { t } from '../adaptive-cards/texts.ts';
 import { formatDateTime } from '../adaptive-cards/format.ts';
 import { publicView } from '../domain/confidentiality.ts';
-import { interestGroups } from '../infra/centres.ts';
+import { interestGroups, listCentres } from '../infra/centres.ts';
+import { isStaffChannelUnreachable } from '../infra/staff-channels.ts';
 import { getRequest } from '../infra/requests.ts';
 import { assignmentInfo, type OfferForSend } from '../infra/offers.ts';
 import { getAssignment, getConcern } from '../infra/assignments.ts';
@@ -156,6 +157,12 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       lines.push(t(ctx.locale, 'feedback.staffOnly'));
       const title = t(ctx.locale, 'feedback.staffTitle');
       return asActivity(noticeCard(ctx, { title, text: lines, tone: f.rating === 'good' ? 'info' : 'warning', menuButton: true }), title);
+    }
+    case 'staff.channelUnreachable': {
+      // Linked again (or unlinked) before this went out: nothing left to tell.
+      if (!(await isStaffChannelUnreachable(db, refId))) return null;
+      const centre = (await listCentres(db)).find((c) => c.id === refId)?.name ?? refId;
+      return notice('staffChannel.unreachableTitle', 'staffChannel.unreachable', { centre }, 'warning');
     }
     case 'staff.linkVerify': {
       const link = await linkForStaff(db, refId);

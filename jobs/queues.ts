@@ -42,6 +42,7 @@ export type NotifyMessage =
   | 'caregiver.feedback' // ref: assignment; `variant` holds the path that asked ('done' or 'late')
   | 'caregiver.linkDecided' // ref: person — staff confirmed or rejected the caregiver's link
   | 'staff.feedback' // ref: feedback — a caregiver's "not good" or comment, for the centre's staff
+  | 'staff.channelUnreachable' // ref: centre; `variant` is the outbox row, so each time the channel is lost is told
   | 'staff.linkVerify'; // ref: person — confirm or reject a caregiver's new link
 
 export type SendJob =

@@ -11,7 +11,7 @@ import { SendError, type OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
 import { renderNotification } from './messages.ts';
 import { pace, type SendDeps } from './send.ts';
-import { sendJobId, type Queues, type SendJob } from './queues.ts';
+import { kickPendingOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
 import { releaseTime } from './schedule.ts';
 import type { UpkeepDeps } from './upkeep.ts';
 
@@ -56,7 +56,9 @@ export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promi
   } catch (err) {
     if (err instanceof SendError && err.final) {
       deps.log.warn({ status: err.status, centreId: job.centreId }, 'staff channel unreachable');
-      if (err.status === 403 || err.status === 404) await markStaffChannelUnreachable(deps.db, job.centreId, now);
+      if (err.status === 403 || err.status === 404) {
+        if (await markStaffChannelUnreachable(deps.db, { centreId: job.centreId, conversationId: channel.conversationId, at: now })) await kickPendingOutbox(deps);
+      }
       return 'unreachable';
     }
     throw err;

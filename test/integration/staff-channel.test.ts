@@ -22,23 +22,26 @@ let person: { id: string; name: string; address: string; phone: string };
 const secrets = () => [person.name, person.address, person.phone];
 
 let seq = 0;
+/** The team's General channel has the team's own id. */
+const GENERAL = '19:team-hamar@thread.tacv2';
+
 /** A message or invoke in the team channel, as Teams sends it (a reply in a thread of the channel). */
-function inChannel(who: { id: string; aad: string; name: string }, extra: Record<string, unknown>): Record<string, unknown> {
+function inChannel(who: { id: string; aad: string; name: string }, extra: Record<string, unknown>, channel = CHANNEL): Record<string, unknown> {
   return {
     id: `chan-${++seq}`,
     channelId: 'msteams',
     serviceUrl: connector.url,
     from: { id: who.id, name: who.name, aadObjectId: who.aad },
     recipient: { id: '28:dugnad-bot', name: 'Dugnad' },
-    conversation: { id: `${CHANNEL};messageid=${1000 + seq}`, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-    channelData: { tenant: { id: TENANT }, team: { id: '19:team-hamar@thread.tacv2' }, channel: { id: CHANNEL } },
+    conversation: { id: `${channel};messageid=${1000 + seq}`, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+    channelData: { tenant: { id: TENANT }, team: { id: GENERAL }, channel: { id: channel } },
     locale: 'nb-NO',
     ...extra,
   };
 }
 const say = (who: typeof STAFF, text: string) => app.post(inChannel(who, { type: 'message', text: `<at>Dugnad</at> ${text}` }));
-const press = (who: typeof STAFF, data: Record<string, unknown>) =>
-  app.post(inChannel(who, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: data.action, data } } }));
+const press = (who: typeof STAFF, data: Record<string, unknown>, channel = CHANNEL) =>
+  app.post(inChannel(who, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: data.action, data } } }, channel));
 const channelPosts = () => connector.captured.filter((c) => c.conversationId.startsWith(CHANNEL));
 
 beforeAll(async () => {
@@ -184,5 +187,100 @@ describe('escalations and the morning overview in the channel', () => {
     await app.queues.upkeep.add('channel-digest', {});
     await new Promise((ok) => setTimeout(ok, 800));
     expect(channelPosts().filter((c) => /oppdrag uten frivillig i morgen/.test(visibleText(c.activity)))).toHaveLength(1);
+  });
+});
+
+describe('when Teams refuses the channel', () => {
+  const LOST = 'Dugnad kan ikke lenger skrive i kanalen til Hamar frivilligsentral';
+  const kari = () => connector.conversation('conv-demo-ansatt-1');
+  /** A request nobody can take (nobody speaks Zulu): it escalates at once. */
+  const postUnfillable = async (summary: string) => {
+    const data = {
+      action: 'staff.request.submit', personId: person.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 2)), time: '11:00',
+      durationMinutes: '60', district: 'Sentrum', summary, language: 'zu',
+    };
+    const res = await app.post(inChannel(STAFF, { type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: NEW_REQUEST_COMMAND_ID, commandContext: 'compose', data } }));
+    expect(JSON.stringify(await res.json())).toContain('Forespørselen er lagret');
+  };
+  const escalatedToKari = (summary: string) => connector.waitFor(() => kari().some((c) => visibleText(c.activity).includes(summary) && hasAction(c.activity, 'staff.request.widen')), 20_000);
+
+  it('marks the channel unreachable on 403, tells staff once in their own chat, and escalations still reach them', async () => {
+    // The app was removed from the team: Teams answers the next post to the channel with 403.
+    connector.failFirst((a) => a.conversation?.id === CHANNEL, { status: 403 });
+    const failuresBefore = connector.failedAt.length;
+    await postUnfillable('Kanalen borte');
+    await escalatedToKari('Kanalen borte');
+    await connector.waitFor(() => kari().some((c) => visibleText(c.activity).includes(LOST)), 20_000);
+    expect(connector.failedAt.slice(failuresBefore).map((f) => f.conversationId)).toEqual([CHANNEL]);
+    const [row] = await app.db.query<{ unreachable_at: Date | null }>(`SELECT unreachable_at FROM staff_channels WHERE centre_id = 'hamar'`);
+    expect(row!.unreachable_at).not.toBeNull();
+    const notice = kari().find((c) => visibleText(c.activity).includes(LOST))!;
+    expect(visibleText(notice.activity)).toContain('koble den til på nytt');
+
+    // The next escalation goes to Kari only: no post to the channel is tried, and she is not told again.
+    await postUnfillable('Kanalen fortsatt borte');
+    await escalatedToKari('Kanalen fortsatt borte');
+    await new Promise((ok) => setTimeout(ok, 800));
+    expect(connector.failedAt.slice(failuresBefore)).toHaveLength(1);
+    expect(channelPosts().filter((c) => /Kanalen (fortsatt )?borte/.test(visibleText(c.activity)))).toHaveLength(0);
+    expect(kari().filter((c) => visibleText(c.activity).includes(LOST))).toHaveLength(1);
+  });
+
+  it('lets staff link it again from the channel, which clears the mark; posts arrive there again', async () => {
+    const before = connector.captured.length;
+    await say(STAFF, 'kanal');
+    const card = connector.captured.slice(before).find((c) => c.conversationId.startsWith(CHANNEL))!;
+    expect(visibleText(card.activity)).toContain('Koble den til på nytt');
+    expect(hasAction(card.activity, 'staff.channel.link')).toBe(true);
+
+    const linked = await press(STAFF, { action: 'staff.channel.link' });
+    expect(JSON.stringify(await linked.json())).toContain('Kanalen er koblet til Hamar frivilligsentral');
+    const [row] = await app.db.query<{ unreachable_at: Date | null; conversation_id: string }>(`SELECT unreachable_at, conversation_id FROM staff_channels WHERE centre_id = 'hamar'`);
+    expect(row).toEqual({ unreachable_at: null, conversation_id: CHANNEL });
+
+    await postUnfillable('Kanalen tilbake');
+    await connector.waitFor(() => channelPosts().some((c) => c.conversationId === CHANNEL && visibleText(c.activity).includes('Kanalen tilbake')), 20_000);
+  });
+});
+
+describe('when Dugnad is added to a team', () => {
+  /** What Teams sends the bot about the team itself: no thread, the General channel, whoever added the app. */
+  const teamEvent = (extra: Record<string, unknown>) => {
+    const { locale: _none, ...event } = inChannel(VOLUNTEER, extra, GENERAL);
+    return { ...event, conversation: { id: GENERAL, conversationType: 'channel', isGroup: true, tenantId: TENANT }, channelData: { tenant: { id: TENANT }, team: { id: GENERAL, name: 'Hamar' } } };
+  };
+  const generalPosts = () => connector.captured.filter((c) => c.conversationId.startsWith(GENERAL));
+
+  it('posts one card in the channel saying what Dugnad does there, with the link button and nothing personal', async () => {
+    // Teams tells of one install twice: the bot among membersAdded, and installationUpdate «add».
+    expect((await app.post(teamEvent({ type: 'conversationUpdate', membersAdded: [{ id: '28:dugnad-bot' }] }))).status).toBeLessThan(300);
+    expect((await app.post(teamEvent({ type: 'installationUpdate', action: 'add' }))).status).toBeLessThan(300);
+    await connector.waitFor(() => generalPosts().length > 0);
+    const posts = generalPosts();
+    expect(posts).toHaveLength(1);
+    const card = posts[0]!.activity;
+    expect(visibleText(card)).toContain('Dugnad formidler oppdrag');
+    expect(visibleText(card)).toContain('Bare ansatte ved en frivilligsentral kan koble kanalen til');
+    expect(hasAction(card, 'staff.channel.link')).toBe(true);
+    expect(JSON.stringify(card)).toContain('Action.Execute');
+    // Whoever added the app is not named; nothing of anyone else either.
+    for (const s of [VOLUNTEER.name, STAFF.name, ...secrets()]) expect(visibleText(card)).not.toContain(s);
+  });
+
+  it('says nothing when someone else joins the team', async () => {
+    const before = connector.captured.length;
+    await app.post(teamEvent({ type: 'conversationUpdate', membersAdded: [{ id: '29:ola', aadObjectId: 'aad-ola' }] }));
+    await app.post(teamEvent({ type: 'installationUpdate', action: 'remove' }));
+    expect(connector.captured.slice(before)).toHaveLength(0);
+  });
+
+  it('links the channel from that card for staff only', async () => {
+    const refused = await press(VOLUNTEER, { action: 'staff.channel.link' }, GENERAL);
+    expect(JSON.stringify(await refused.json())).not.toContain('Kanalen er koblet til');
+    expect(await app.db.query('SELECT 1 FROM staff_channels WHERE conversation_id = $1', [GENERAL])).toHaveLength(0);
+
+    const linked = await press(STAFF, { action: 'staff.channel.link' }, GENERAL);
+    expect(JSON.stringify(await linked.json())).toContain('Kanalen er koblet til Hamar frivilligsentral');
+    expect(await app.db.query(`SELECT 1 FROM staff_channels WHERE centre_id = 'hamar' AND conversation_id = $1`, [GENERAL])).toHaveLength(1);
   });
 });
