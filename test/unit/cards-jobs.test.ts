@@ -15,6 +15,7 @@ import { followUpCard, followUpDoneCard, followUpThanks } from '../../adaptive-c
 import { errorText } from '../../adaptive-cards/form.ts';
 import { reminderCard, reminderWhen } from '../../adaptive-cards/reminder.ts';
 import { interestGroupsCard } from '../../adaptive-cards/interest-groups.ts';
+import { staffChannelCard, staffChannelWelcomeCard } from '../../adaptive-cards/staff-channel.ts';
 import { contributionCard } from '../../adaptive-cards/contribution.ts';
 import { catalog, messageKeys, t } from '../../adaptive-cards/texts.ts';
 import type { Locale, PrivateRequestDetails, PublicRequestView } from '../../domain/types.ts';
@@ -127,6 +128,10 @@ function allCases(ctx: CardContext): Case[] {
     { name: 'contribution', card: contributionCard(ctx, { tasksThisYear: 3, hoursThisYear: 4.5, tasksInAll: 12, hoursInAll: 20, milestoneMessages: true }) },
     { name: 'contribution none, messages off', card: contributionCard(ctx, { tasksThisYear: 0, hoursThisYear: 0, tasksInAll: 0, hoursInAll: 0, milestoneMessages: false }) },
     { name: 'interest groups', card: interestGroupsCard(ctx, { groups: [{ key: 'turvenn', nameNb: 'Turvenn', nameEn: 'Walking friend' }] }) },
+    { name: 'staff channel not linked', card: staffChannelCard(ctx, { linkedCentreName: null, digestAt: '07:30' }) },
+    { name: 'staff channel linked', card: staffChannelCard(ctx, { linkedCentreName: 'Hamar frivilligsentral', digestAt: '07:30' }) },
+    { name: 'staff channel unreachable', card: staffChannelCard(ctx, { linkedCentreName: 'Hamar frivilligsentral', digestAt: '07:30', unreachable: true }) },
+    { name: 'staff channel welcome', card: staffChannelWelcomeCard(ctx) },
     {
       name: 'interest groups error',
       card: interestGroupsCard(ctx, { groups: [{ key: 'turvenn', nameNb: 'Turvenn', nameEn: 'Walking friend' }], values: { nameNb: '' }, errors: { nameNb: 'error.required' } }),
