@@ -3,7 +3,7 @@
 // Action.Submit (it does not support Action.Execute, BotFramework-WebChat issue 3844). Both carry
 // the same `data` = { action, ...ids }, so the bot validates one shape (actions.ts).
 import type { ActionVerb, CardAction } from './actions.ts';
-import type { ActionStyle, Channel, ExecuteAction, SubmitAction } from './card.ts';
+import type { ActionStyle, AdaptiveCard, Channel, ExecuteAction, SubmitAction } from './card.ts';
 
 /**
  * Fields that the client merges in from the card's inputs rather than the button's own data.
@@ -75,4 +75,29 @@ export function actionButton(
   if (opts.style) action.style = opts.style;
   if (opts.id) action.id = opts.id;
   return action;
+}
+
+/**
+ * Teams' user-specific view (Universal Actions) of a public card: the clients of `userIds` ask the bot
+ * with `data` for their own view in place of the card, which itself stays public — the bot answers
+ * only after checking who asks. Returns the same request as a button (for a client that did not
+ * refresh by itself) and a function that puts the refresh on the built card; null outside Teams or
+ * without users.
+ */
+export function userSpecificView(
+  channel: Channel,
+  title: string,
+  data: ActionData,
+  userIds: readonly string[] | undefined,
+): { button: ExecuteAction | SubmitAction; apply: (card: AdaptiveCard) => AdaptiveCard } | null {
+  if (channel !== 'teams' || !userIds || userIds.length === 0) return null;
+  const button = actionButton(channel, title, data);
+  return {
+    button,
+    apply: (card) => {
+      // Teams allows at most 60 user-specific views per card.
+      if (button.type === 'Action.Execute') card.refresh = { action: button, userIds: [...userIds].slice(0, 60) };
+      return card;
+    },
+  };
 }

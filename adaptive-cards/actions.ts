@@ -166,6 +166,9 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.person.erase'), personId: id }),
   z.object({ action: z.literal('staff.person.erase.confirm'), personId: id }),
   // --- series (issue 5) ---
+  z.object({ action: z.literal('staff.series.cancel'), seriesId: id }),
+  // The regular volunteer's own view of a taken series offer (Teams refresh, or its button): details after a check.
+  z.object({ action: z.literal('series.details'), seriesOfferId: id }),
   z.object({ action: z.literal('series.accept'), seriesOfferId: id }),
   z.object({ action: z.literal('series.decline'), seriesOfferId: id }),
   z.object({ action: z.literal('series.leave.start'), seriesId: id }),

@@ -3,7 +3,7 @@
 // forbids every private field, and the builder reads only named public fields, so private data
 // cannot reach this card even when someone hands in a richer object.
 import type { OfferStatus, PrivateRequestDetails, PublicRequestView } from '../domain/types.ts';
-import { actionButton } from './action.ts';
+import { actionButton, userSpecificView } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement, TextBlock } from './card.ts';
 import { actionSet, adaptiveCard, container, facts, heading, text } from './card.ts';
 import { FLAG_SEPARATOR, publicFacts, requestFlags } from './request-view.ts';
@@ -84,18 +84,10 @@ export function offerCard(ctx: CardContext, input: OfferCardInput): AdaptiveCard
       actionSet([actionButton(channel, t(locale, 'offer.decline'), { action: 'offer.decline', offerId: input.offerId })]),
     );
   }
-  const withDetails = channel === 'teams' && input.status !== 'pending' && (input.detailsFor?.length ?? 0) > 0;
-  if (withDetails) {
-    // The same request by hand, for a client that did not refresh by itself.
-    body.push(actionSet([actionButton(channel, t(locale, 'offer.showDetails'), { action: 'offer.details', offerId: input.offerId })], { spacing: 'medium' }));
-  }
+  const details = input.status === 'pending' ? null : userSpecificView(channel, t(locale, 'offer.showDetails'), { action: 'offer.details', offerId: input.offerId }, input.detailsFor);
+  if (details) body.push(actionSet([details.button], { spacing: 'medium' }));
   const card = adaptiveCard(ctx, body, {
     fallbackText: input.status === 'pending' ? t(locale, 'offer.title') : t(locale, CLOSED[input.status].key),
   });
-  if (withDetails) {
-    const action = actionButton(channel, t(locale, 'offer.showDetails'), { action: 'offer.details', offerId: input.offerId });
-    // Teams allows at most 60 user-specific views per card.
-    if (action.type === 'Action.Execute') card.refresh = { action, userIds: [...input.detailsFor!].slice(0, 60) };
-  }
-  return card;
+  return details ? details.apply(card) : card;
 }

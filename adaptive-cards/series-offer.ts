@@ -6,7 +6,7 @@ import { tz } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { enGB, nb } from 'date-fns/locale';
 import type { Locale, OfferStatus, PrivateRequestDetails, PublicRequestView } from '../domain/types.ts';
-import { actionButton } from './action.ts';
+import { actionButton, userSpecificView } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement, Fact } from './card.ts';
 import { actionSet, adaptiveCard, container, facts, heading, stackedButtons, subheading, text } from './card.ts';
 import { formatDate, formatDateTime, formatDuration, formatTime } from './format.ts';
@@ -42,16 +42,30 @@ function seriesFacts(locale: Locale, view: SeriesPublicView, groupLabel: string)
 }
 
 /** What a closed series offer says, by what happened to the offer and to the series. */
-export type SeriesOfferState = 'pending' | 'taken' | 'released' | 'cancelled' | 'declined';
+export type SeriesOfferState = 'pending' | 'accepted' | 'taken' | 'released' | 'cancelled' | 'declined';
 
 export function seriesOfferState(offer: OfferStatus, series: 'open' | 'taken' | 'released' | 'cancelled'): SeriesOfferState {
   if (offer === 'declined') return 'declined';
+  if (offer === 'accepted' && series === 'taken') return 'accepted';
   // Withdrawn while the series is still offered: its visits were cancelled under it (e.g. consent withdrawn).
   if (series === 'open') return offer === 'pending' ? 'pending' : 'cancelled';
   return series;
 }
 
-export function seriesOfferCard(ctx: CardContext, input: { seriesOfferId: string; view: SeriesPublicView; groupLabel: string; state: SeriesOfferState }): AdaptiveCard {
+export function seriesOfferCard(
+  ctx: CardContext,
+  input: {
+    seriesOfferId: string;
+    view: SeriesPublicView;
+    groupLabel: string;
+    state: SeriesOfferState;
+    /**
+     * Teams only: the Teams user ids (MRIs) whose clients fetch the series with its details in place
+     * of this card (the regular volunteer). The card itself stays public (see offer.ts).
+     */
+    detailsFor?: readonly string[];
+  },
+): AdaptiveCard {
   const { locale, channel } = ctx;
   const r = input.view.request;
   // Only named public fields are read: whatever else the caller's object holds stays behind.
@@ -75,7 +89,12 @@ export function seriesOfferCard(ctx: CardContext, input: { seriesOfferId: string
       actionSet([actionButton(channel, t(locale, 'offer.decline'), { action: 'series.decline', seriesOfferId: input.seriesOfferId })]),
     );
   }
-  return adaptiveCard(ctx, body, { fallbackText: title });
+  const details = input.state === 'accepted'
+    ? userSpecificView(channel, t(locale, 'series.showDetails'), { action: 'series.details', seriesOfferId: input.seriesOfferId }, input.detailsFor)
+    : null;
+  if (details) body.push(actionSet([details.button], { spacing: 'medium' }));
+  const card = adaptiveCard(ctx, body, { fallbackText: title });
+  return details ? details.apply(card) : card;
 }
 
 export interface SeriesTaskInput {

@@ -1,6 +1,6 @@
 // A caregiver's recurring visits in plain words: the rule, who the regular volunteer is (first name
-// only) or that we are still looking, and a button to cancel the rest of the series. Each visit's own
-// status is in the request list beside it.
+// only) or that we are still looking, and a button to cancel the rest of the series (for the caregiver,
+// or for staff of the centre). Each visit's own status is in the request list beside it.
 import type { Locale } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
@@ -52,8 +52,13 @@ export function seriesEditCard(
   });
 }
 
-export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly CaregiverSeriesItem[] }): AdaptiveCard {
+/**
+ * The running series with «cancel every visit»: the caregiver's own, or (viewer 'staff') every series
+ * of the staff member's centre — the same cancel, under a staff verb; a new time stays the caregiver's.
+ */
+export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly CaregiverSeriesItem[]; viewer?: 'caregiver' | 'staff' }): AdaptiveCard {
   const { locale, channel } = ctx;
+  const staff = input.viewer === 'staff';
   const body: CardElement[] = [heading(t(locale, 'series.listTitle'))];
   for (const s of input.series) {
     body.push(container([
@@ -62,8 +67,8 @@ export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly 
       text(seriesStatusText(locale, s), { spacing: 'small' }),
       actionSet([
         // A new time only while one regular volunteer holds the visits (infra/series.ts moveSeries says why).
-        ...(s.status === 'taken' ? [actionButton(channel, t(locale, 'series.edit'), { action: 'caregiver.series.edit.start', seriesId: s.seriesId })] : []),
-        actionButton(channel, t(locale, 'series.cancelAll'), { action: 'caregiver.series.cancel', seriesId: s.seriesId }, { style: 'destructive' }),
+        ...(s.status === 'taken' && !staff ? [actionButton(channel, t(locale, 'series.edit'), { action: 'caregiver.series.edit.start', seriesId: s.seriesId })] : []),
+        actionButton(channel, t(locale, 'series.cancelAll'), { action: staff ? 'staff.series.cancel' : 'caregiver.series.cancel', seriesId: s.seriesId }, { style: 'destructive' }),
       ]),
     ], { separator: true, spacing: 'medium' }));
   }

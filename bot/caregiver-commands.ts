@@ -14,7 +14,7 @@ import { caregiverContact, personsOfCaregiver, registerCaregiver, requestsOfCare
 import { linkHolds } from '../infra/caregiver-links.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
-import { asksForSeries, sendCaregiverSeries, submitSeries } from './series-commands.ts';
+import { asksForSeries, sendSeriesList, submitSeries } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
@@ -107,7 +107,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
         awaitingVerification: r.awaitingVerification,
       }));
       await turn.send(caregiverRequestsCard(turn.card, { requests }));
-      await sendCaregiverSeries(deps, turn);
+      await sendSeriesList(deps, turn, 'caregiver');
     },
 
     'caregiver.request.cancel': async (turn, action) => {

@@ -9,7 +9,7 @@ import { caregiverSeriesCard, seriesEditCard } from '../adaptive-cards/series-st
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { AdaptiveCard } from '../adaptive-cards/card.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
-import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, moveSeries, seriesOfCaregiver, seriesOfferForSend, seriesOfVolunteer, seriesTasksOf, type SeriesView, type SeriesVisitTask } from '../infra/series.ts';
+import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, moveSeries, revealSeriesOffer, runningSeries, seriesOfferForSend, seriesOfVolunteer, seriesTasksOf, type SeriesView, type SeriesVisitTask } from '../infra/series.ts';
 import { seriesPublicView } from '../jobs/series.ts';
 import { osloWallClock } from '../domain/series.ts';
 import type { HelpRequest, Locale, PrivateRequestDetails } from '../domain/types.ts';
@@ -57,9 +57,13 @@ export async function submitSeries(
   await turn.replace(await form(submittedValues(raw), errors));
 }
 
-/** Beside the caregiver's request list: their series still running, each with «cancel every visit». */
-export async function sendCaregiverSeries(deps: BotDeps, turn: Turn): Promise<void> {
-  const list = await seriesOfCaregiver(deps.db, turn.member!.id, turn.now);
+/**
+ * Beside a request list: the series still running, each with «cancel every visit» — the caregiver's
+ * own, or for staff every series of their centre.
+ */
+export async function sendSeriesList(deps: BotDeps, turn: Turn, viewer: 'caregiver' | 'staff'): Promise<void> {
+  const scope = viewer === 'staff' ? { centreId: turn.member!.centreIds[0] ?? '' } : { createdBy: turn.member!.id };
+  const list = await runningSeries(deps.db, scope, turn.now);
   if (list.length === 0) return;
   const items = await Promise.all(list.map(async (s) => {
     const [person] = await deps.db.query<{ name: string | null }>('SELECT name FROM persons WHERE id = $1', [s.personId]);
@@ -76,7 +80,7 @@ export async function sendCaregiverSeries(deps: BotDeps, turn: Turn): Promise<vo
       regularFirstName: regular?.name ? (regular.name.split(/\s+/)[0] ?? null) : null,
     };
   }));
-  await turn.send(caregiverSeriesCard(turn.card, { series: items }));
+  await turn.send(caregiverSeriesCard(turn.card, { series: items, viewer }));
 }
 
 export function seriesCommands(deps: BotDeps): CommandTable {
@@ -100,6 +104,12 @@ export function seriesCommands(deps: BotDeps): CommandTable {
       justAccepted,
     });
 
+  const cancelRest = async (turn: Turn, seriesId: string, onlyOwn: boolean) => {
+    const result = await cancelSeries(db, { seriesId, centreId: turn.member!.centreIds[0] ?? '', by: turn.member!.id, now: turn.now, onlyOwn });
+    if (!result.ok) return turn.say('error.invalidAction');
+    await turn.replace(noticeCard(turn.card, { text: turn.t('series.cancelledAll'), tone: 'success', menuButton: true }));
+  };
+
   return {
     'series.accept': async (turn, action) => {
       const result = await acceptSeriesOffer(db, { seriesOfferId: action.seriesOfferId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
@@ -115,6 +125,21 @@ export function seriesCommands(deps: BotDeps): CommandTable {
         case 'not_found':
           return turn.say('error.invalidAction');
       }
+    },
+
+    // Teams asks this when the regular volunteer's client shows their taken series offer
+    // (refresh.userIds) or they press «Vis besøkene». The card in the chat holds nothing private; only
+    // this answer does, and only while they hold the series — anyone else gets the public card.
+    'series.details': async (turn, action) => {
+      const item = await revealSeriesOffer(db, { seriesOfferId: action.seriesOfferId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
+      if (item) return turn.replace(await taskCard(turn, item, false));
+      // Only a Teams refresh expects a card back; a typed or forged submit is simply refused.
+      const offer = await seriesOfferForSend(db, action.seriesOfferId, turn.now);
+      if (!offer || turn.context.activity.type !== 'invoke') return turn.say('error.invalidAction');
+      const state = seriesOfferState(offer.status, offer.series.status);
+      // Someone else's accepted offer reads as taken to them.
+      const shown = state === 'accepted' ? 'taken' : state;
+      await turn.replace(seriesOfferCard(turn.card, { seriesOfferId: offer.seriesOfferId, view: seriesPublicView(offer.series), groupLabel: await groupLabel(db, offer.series.anchor, turn.locale), state: shown }));
     },
 
     'series.decline': async (turn, action) => {
@@ -161,10 +186,8 @@ export function seriesCommands(deps: BotDeps): CommandTable {
       await turn.replace(noticeCard(turn.card, { text: turn.t('series.edited', { count: result.moved }), tone: 'success', menuButton: true }));
     },
 
-    'caregiver.series.cancel': async (turn, action) => {
-      const result = await cancelSeries(db, { seriesId: action.seriesId, centreId: turn.member!.centreIds[0] ?? '', by: turn.member!.id, now: turn.now, onlyOwn: true });
-      if (!result.ok) return turn.say('error.invalidAction');
-      await turn.replace(noticeCard(turn.card, { text: turn.t('series.cancelledAll'), tone: 'success', menuButton: true }));
-    },
+    'caregiver.series.cancel': (turn, action) => cancelRest(turn, action.seriesId, true),
+    // Staff of the series' centre (someone phones in), through the same cancel: the volunteers are told once.
+    'staff.series.cancel': (turn, action) => cancelRest(turn, action.seriesId, false),
   };
 }

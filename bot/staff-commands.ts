@@ -18,8 +18,9 @@ import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../
 import type { VolunteerStatus } from '../domain/types.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
-import { asksForSeries, submitSeries } from './series-commands.ts';
+import { asksForSeries, sendSeriesList, submitSeries } from './series-commands.ts';
 import { linkHolds } from '../infra/caregiver-links.ts';
+import { isSharedConversation } from './staff-channel-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
 
@@ -122,6 +123,8 @@ export function staffCommands(deps: BotDeps): CommandTable {
         takenByFirstName: i.takenByFirstName,
       }));
       await turn.send(staffRequestsCard(turn.card, { requests }));
+      // Not where a whole team reads along: the series list names the people helped.
+      if (!isSharedConversation(turn.context.activity)) await sendSeriesList(deps, turn, 'staff');
     },
 
     'staff.request.cancel': async (turn, action) => {

@@ -70,6 +70,8 @@ export const PERMISSIONS = {
   'staff.person.erase': PRIVACY,
   'staff.person.erase.confirm': PRIVACY,
   // --- series (issue 5) ---
+  'staff.series.cancel': STAFF,
+  'series.details': VOLUNTEER,
   'series.accept': VOLUNTEER,
   'series.decline': VOLUNTEER,
   'series.leave.start': VOLUNTEER,

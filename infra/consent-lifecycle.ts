@@ -3,6 +3,7 @@
 import type { Database } from './db.ts';
 import { audit } from './audit.ts';
 import { addOutbox } from './outbox.ts';
+import { cancelSeriesOfVisits } from './series.ts';
 import { consentsOf, recordConsent } from './persons.ts';
 import { sendNextWave, type MatchingSettings } from './requests.ts';
 
@@ -54,8 +55,10 @@ export async function withdrawConsent(db: Database, input: { personId: string; c
         [r.id, input.at],
       );
       await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [r.id]);
-      await addOutbox(tx, 'request.cancelled', r.id);
     }
+    // A series' volunteer hears once for the series, not once per visit.
+    const bySeries = await cancelSeriesOfVisits(tx, cancelled.map((r) => r.id), input.at);
+    for (const r of cancelled) if (!bySeries.has(r.id)) await addOutbox(tx, 'request.cancelled', r.id);
     await tx.query(
       `UPDATE help_requests SET meeting_place = NULL, handover_note = NULL, contact_name = NULL, contact_phone = NULL, details_erased_at = $2
         WHERE person_id = $1 AND details_erased_at IS NULL`,

@@ -5,6 +5,7 @@
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
 import { addOutbox } from './outbox.ts';
+import { cancelSeriesOfVisits } from './series.ts';
 import type { ConsentBasis, RequestStatus, Role } from '../domain/types.ts';
 
 /** Someone who did something: a member (name null once they have left) or, with id null, Dugnad itself (retention). */
@@ -328,8 +329,10 @@ export async function erasePerson(
     for (const r of cancelled) {
       await tx.query(`UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = $1 AND status = 'active'`, [r.id, at]);
       await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [r.id]);
-      await addOutbox(tx, 'request.cancelled', r.id);
     }
+    // A series' volunteer hears once for the series, not once per visit.
+    const bySeries = await cancelSeriesOfVisits(tx, cancelled.map((r) => r.id), at);
+    for (const r of cancelled) if (!bySeries.has(r.id)) await addOutbox(tx, 'request.cancelled', r.id);
     const requests = await tx.query<{ id: string }>(
       `UPDATE help_requests SET meeting_place = NULL, handover_note = NULL, contact_name = NULL, contact_phone = NULL, lat = NULL, lon = NULL,
               external_ref = NULL, summary = $3, details_erased_at = COALESCE(details_erased_at, $2), updated_at = $2

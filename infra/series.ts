@@ -272,18 +272,42 @@ export async function seriesOfVolunteer(
     const rows = await tx.query<{ id: string }>(`SELECT id FROM series WHERE regular_volunteer_id = $1 AND status = 'taken' ORDER BY first_date`, [input.volunteerId]);
     const out = [];
     for (const r of rows) {
-      const visits = await seriesTasksOf(tx, r.id, input.volunteerId, input.now);
-      const series = await getSeries(tx, r.id, input.now);
-      const details = visits[0] ? await privateDetails(tx, visits[0].request.id) : null;
-      if (!series || !details || visits.length === 0) continue;
-      await auditReveals(tx, {
-        actorId: input.volunteerId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now,
-        items: visits.map((v) => ({ requestId: v.request.id, personId: v.request.personId })),
-      });
-      out.push({ series, visits, details });
+      const item = await revealSeriesIn(tx, r.id, input);
+      if (item) out.push(item);
     }
     return out;
   });
+}
+
+/**
+ * The series behind an accepted series offer, with the details — only while this volunteer is still
+ * its regular volunteer with visits to come (Teams asks this for the winner's own view of the card).
+ */
+export async function revealSeriesOffer(
+  db: Database,
+  input: { seriesOfferId: string; volunteerId: string; channelId: string; now: Date },
+): Promise<{ series: SeriesView; visits: SeriesVisitTask[]; details: PrivateRequestDetails } | null> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ series_id: string }>(
+      `SELECT series_id FROM series_offers WHERE id = $1 AND volunteer_id = $2 AND status = 'accepted'`,
+      [input.seriesOfferId, input.volunteerId],
+    );
+    return rows[0] ? revealSeriesIn(tx, rows[0].series_id, input) : null;
+  });
+}
+
+/** A series its regular volunteer holds, with their visits to come and the details; each visit's reveal is recorded. */
+async function revealSeriesIn(tx: Queryable, seriesId: string, input: { volunteerId: string; channelId: string; now: Date }) {
+  const series = await getSeries(tx, seriesId, input.now);
+  if (!series || series.status !== 'taken' || series.regularVolunteerId !== input.volunteerId) return null;
+  const visits = await seriesTasksOf(tx, seriesId, input.volunteerId, input.now);
+  const details = visits[0] ? await privateDetails(tx, visits[0].request.id) : null;
+  if (!details || visits.length === 0) return null;
+  await auditReveals(tx, {
+    actorId: input.volunteerId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now,
+    items: visits.map((v) => ({ requestId: v.request.id, personId: v.request.personId })),
+  });
+  return { series, visits, details };
 }
 
 /** The volunteer's active visits of a series still to come, soonest first. */
@@ -329,6 +353,28 @@ export async function cancelSeries(
     await addOutbox(tx, 'series.cancelled', input.seriesId);
     return { ok: true as const, cancelled: visits.length };
   });
+}
+
+/**
+ * Visits were cancelled for a reason that reaches their whole series (consent withdrawn, the person
+ * erased): each series they belong to ends cancelled too, so its volunteers are told once for the
+ * series (the `series.cancelled` outbox) rather than once per visit. Returns the visits those notices
+ * cover; the caller tells the volunteers of any other visit per request. Call it with the visits'
+ * assignments already cancelled at `now`.
+ */
+export async function cancelSeriesOfVisits(tx: Queryable, requestIds: readonly string[], now: Date): Promise<Set<string>> {
+  if (requestIds.length === 0) return new Set();
+  const series = await tx.query<{ id: string }>(
+    `UPDATE series SET status = 'cancelled', cancelled_at = $2, updated_at = $2
+      WHERE status <> 'cancelled' AND id IN (SELECT series_id FROM help_requests WHERE id = ANY($1::uuid[]) AND series_id IS NOT NULL) RETURNING id`,
+    [requestIds, now],
+  );
+  if (series.length === 0) return new Set();
+  const ids = series.map((r) => r.id);
+  await tx.query(`UPDATE series_offers SET status = 'withdrawn' WHERE series_id = ANY($1::uuid[]) AND status = 'pending'`, [ids]);
+  for (const id of ids) await addOutbox(tx, 'series.cancelled', id);
+  const covered = await tx.query<{ id: string }>(`SELECT id FROM help_requests WHERE id = ANY($1::uuid[]) AND series_id = ANY($2::uuid[])`, [requestIds, ids]);
+  return new Set(covered.map((r) => r.id));
 }
 
 /**
@@ -405,13 +451,13 @@ export async function moveSeries(
   });
 }
 
-/** The caregiver's series that still have visits to come. */
-export async function seriesOfCaregiver(db: Queryable, memberId: string, now: Date): Promise<SeriesView[]> {
+/** The series that still have visits to come: a caregiver's own, or every one of a centre (for its staff). */
+export async function runningSeries(db: Queryable, scope: { createdBy: string } | { centreId: string }, now: Date): Promise<SeriesView[]> {
   const rows = await db.query<{ id: string }>(
-    `SELECT s.id FROM series s WHERE s.created_by = $1 AND s.status <> 'cancelled'
+    `SELECT s.id FROM series s WHERE ${'createdBy' in scope ? 's.created_by' : 's.centre_id'} = $1 AND s.status <> 'cancelled'
         AND EXISTS (SELECT 1 FROM help_requests r WHERE r.series_id = s.id AND r.starts_at > $2 AND r.status IN ('open', 'taken', 'waiting_consent'))
       ORDER BY s.first_date`,
-    [memberId, now],
+    ['createdBy' in scope ? scope.createdBy : scope.centreId, now],
   );
   const out: SeriesView[] = [];
   for (const r of rows) {
@@ -429,18 +475,20 @@ export interface SeriesOfferForSend {
   status: OfferStatus;
   activityId: string | null;
   conversationId: string | null;
+  /** Where the card was sent (null until it was). */
+  channelId: string | null;
   series: SeriesView;
 }
 
 export async function seriesOfferForSend(db: Queryable, seriesOfferId: string, now: Date): Promise<SeriesOfferForSend | null> {
-  const rows = await db.query<{ series_id: string; volunteer_id: string; status: OfferStatus; activity_id: string | null; conversation_id: string | null }>(
-    'SELECT series_id, volunteer_id, status, activity_id, conversation_id FROM series_offers WHERE id = $1',
+  const rows = await db.query<{ series_id: string; volunteer_id: string; status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null }>(
+    'SELECT series_id, volunteer_id, status, activity_id, conversation_id, channel_id FROM series_offers WHERE id = $1',
     [seriesOfferId],
   );
   const r = rows[0];
   const series = r ? await getSeries(db, r.series_id, now) : null;
   if (!r || !series) return null;
-  return { seriesOfferId, volunteerId: r.volunteer_id, status: r.status, activityId: r.activity_id, conversationId: r.conversation_id, series };
+  return { seriesOfferId, volunteerId: r.volunteer_id, status: r.status, activityId: r.activity_id, conversationId: r.conversation_id, channelId: r.channel_id, series };
 }
 
 export async function unsentSeriesOffers(db: Queryable, seriesId: string): Promise<string[]> {
@@ -453,7 +501,8 @@ export async function unsentSeriesOffers(db: Queryable, seriesId: string): Promi
 
 export async function seriesOffersToClose(db: Queryable, seriesId: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `SELECT id FROM series_offers WHERE series_id = $1 AND activity_id IS NOT NULL AND status <> 'accepted' AND closed_card_sent_at IS NULL`,
+    // The winner's card in Teams closes too, to the public card their own view refreshes from.
+    `SELECT id FROM series_offers WHERE series_id = $1 AND activity_id IS NOT NULL AND (status <> 'accepted' OR channel_id = 'msteams') AND closed_card_sent_at IS NULL`,
     [seriesId],
   );
   return rows.map((r) => r.id);

@@ -4,7 +4,7 @@
 // job ids, and every send re-reads the database first.
 import { addMinutes } from 'date-fns';
 import { getAssignment } from '../infra/assignments.ts';
-import { getMember, reachableAt } from '../infra/identities.ts';
+import { conversationIn, getMember, reachableAt } from '../infra/identities.ts';
 import { offersToClose } from '../infra/offers.ts';
 import { SendError } from '../infra/connector.ts';
 import type { OutboxKind } from '../infra/outbox.ts';
@@ -122,16 +122,19 @@ export async function sendSeriesOffer(deps: SendDeps, seriesOfferId: string): Pr
 
 export async function closeSeriesOffer(deps: SendDeps, seriesOfferId: string): Promise<'sent' | 'skipped'> {
   const offer = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
-  if (!offer || !offer.activityId || !offer.conversationId || offer.status === 'accepted') return 'skipped';
-  const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
-  const to = reach.get(offer.volunteerId);
-  if (!to || !member || to.conversationRef.conversation.id !== offer.conversationId) {
+  if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped';
+  // Web Chat's winner had their card replaced with the series in the turn; only Teams' is closed here.
+  if (offer.status === 'accepted' && channelOf(offer.channelId) !== 'teams') return 'skipped';
+  const [ref, member] = await Promise.all([conversationIn(deps.db, offer.volunteerId, offer.channelId), getMember(deps.db, offer.volunteerId)]);
+  if (!ref || !member || ref.conversation.id !== offer.conversationId) {
     await recordSeriesOfferDelivery(deps.db, seriesOfferId, { closedAt: deps.now() });
     return 'skipped';
   }
-  const activity = await renderSeriesOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
-  await pace(deps, to.conversationRef.conversation.id);
-  await deps.messenger.update(to.conversationRef, offer.activityId, activity).catch((err: unknown) => {
+  // The winner's Teams user id goes on the public card: their client alone asks for the series' details.
+  const detailsFor = offer.status === 'accepted' ? [ref.user.id] : [];
+  const activity = await renderSeriesOffer(deps.db, offer, { locale: member.locale, channel: channelOf(offer.channelId) }, detailsFor);
+  await pace(deps, ref.conversation.id);
+  await deps.messenger.update(ref, offer.activityId, activity).catch((err: unknown) => {
     if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
     throw err;
   });
@@ -139,10 +142,15 @@ export async function closeSeriesOffer(deps: SendDeps, seriesOfferId: string): P
   return 'sent';
 }
 
-async function renderSeriesOffer(db: Database, offer: { seriesOfferId: string; status: Parameters<typeof seriesOfferState>[0]; series: SeriesView }, ctx: CardContext): Promise<OutgoingActivity> {
+async function renderSeriesOffer(
+  db: Database,
+  offer: { seriesOfferId: string; status: Parameters<typeof seriesOfferState>[0]; series: SeriesView },
+  ctx: CardContext,
+  detailsFor: readonly string[] = [],
+): Promise<OutgoingActivity> {
   const label = await groupLabel(db, offer.series.anchor, ctx);
   const state = seriesOfferState(offer.status, offer.series.status);
-  const card = seriesOfferCard(ctx, { seriesOfferId: offer.seriesOfferId, view: seriesPublicView(offer.series), groupLabel: label, state });
+  const card = seriesOfferCard(ctx, { seriesOfferId: offer.seriesOfferId, view: seriesPublicView(offer.series), groupLabel: label, state, detailsFor });
   return asActivity(card, state === 'pending' ? t(ctx.locale, 'series.offerTitle') : t(ctx.locale, `series.closed.${state}`));
 }
 
