@@ -580,6 +580,8 @@ const nbMessages = {
   'tab.error.signIn': 'Vi fikk ikke logget deg inn. Lukk fanen og åpne den igjen.',
   'tab.error.tenant': 'Organisasjonen din har ikke tilgang til Dugnad.',
   // --- series (issue 5) ---
+  'series.closed.accepted': 'Du er fast avlaster for disse besøkene. Du får navn, adresse og telefonnummer i en egen melding.',
+  'series.showDetails': 'Vis besøkene',
   'series.repeat': 'Gjenta',
   'series.repeat.none': 'Bare én gang',
   'series.repeat.1': 'Hver uke, samme dag og tid',
@@ -1350,6 +1352,8 @@ const enMessages: Catalog = {
   'series.repeat.2': 'Every other week, same day and time',
   'series.untilDate': 'Until (date)',
   'series.visitCount': 'Or number of visits',
+  'series.closed.accepted': 'You are the regular volunteer for these visits. You will get the name, address and phone number in a separate message.',
+  'series.showDetails': 'Show the visits',
   'series.repeatHint': 'If it repeats, we first ask whether one volunteer will take every visit.',
   'series.every': 'every {weekday} at {time}',
   'series.everyOther': 'every other {weekday} at {time}',

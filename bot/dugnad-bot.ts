@@ -61,7 +61,7 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'staff.groups.list', 'caregiver.signup.start', 'caregiver.person.new', 'caregiver.request.new', 'caregiver.requests.list', 'caregiver.formalRespite',
   'series.leave.start', 'series.list', 'caregiver.series.edit.start',
   'staff.link.settings',
-  'offer.details', 'staff.channel.show',
+  'offer.details', 'staff.channel.show', 'series.details',
 ]);
 
 export class DugnadBot {
