@@ -100,15 +100,19 @@ export interface ConversationRef {
   locale?: string;
 }
 
+/** SQL over `chat_identities c`: an account we may send to. */
+export const REACHABLE_ACCOUNT = 'c.conversation_ref IS NOT NULL AND c.unreachable_at IS NULL';
+/** SQL ORDER BY over `chat_identities c` and `members m`: the channel they chose (Teams or web chat) first, then the one used last. */
+export const REACH_PREFERENCE = `(m.preferred_channel IS NOT NULL AND (c.channel_id = 'msteams') = (m.preferred_channel = 'teams')) DESC, c.last_seen_at DESC NULLS LAST`;
+
 /** Where to reach a member: the channel they chose (Teams or web chat) if we can, else the one they used last. */
 export async function reachableAt(db: Queryable, memberIds: string[]): Promise<Map<string, Reachable>> {
   if (memberIds.length === 0) return new Map();
   const rows = await db.query<{ member_id: string; channel_id: string; conversation_ref: ConversationRef }>(
     `SELECT DISTINCT ON (c.member_id) c.member_id, c.channel_id, c.conversation_ref
        FROM chat_identities c JOIN members m ON m.id = c.member_id
-      WHERE c.member_id = ANY($1::uuid[]) AND c.conversation_ref IS NOT NULL AND c.unreachable_at IS NULL
-      ORDER BY c.member_id, (m.preferred_channel IS NOT NULL AND (c.channel_id = 'msteams') = (m.preferred_channel = 'teams')) DESC,
-               c.last_seen_at DESC NULLS LAST`,
+      WHERE c.member_id = ANY($1::uuid[]) AND ${REACHABLE_ACCOUNT}
+      ORDER BY c.member_id, ${REACH_PREFERENCE}`,
     [memberIds],
   );
   return new Map(rows.map((r) => [r.member_id, { memberId: r.member_id, channelId: r.channel_id, conversationRef: r.conversation_ref }]));

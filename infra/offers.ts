@@ -2,11 +2,12 @@
 // bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
+import { REACH_PREFERENCE, REACHABLE_ACCOUNT, type ConversationRef, type Reachable } from './identities.ts';
 import { audit, auditReveals } from './audit.ts';
 import { detailsFromRow, privateDetails, reopenRequest, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
-import type { HelpRequest, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
+import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
 
 export type AcceptResult =
   | { outcome: 'won' | 'already_yours'; request: HelpRequest; details: PrivateRequestDetails; assignmentId: string }
@@ -116,14 +117,10 @@ export interface OfferForSend {
   request: HelpRequest;
 }
 
-export async function offerForSend(db: Queryable, offerId: string): Promise<OfferForSend | null> {
-  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null }>(
-    `SELECT r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id
-       FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1`,
-    [offerId],
-  );
-  const r = rows[0];
-  if (!r) return null;
+const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id';
+type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null };
+
+function toOfferForSend(r: OfferForSendRow): OfferForSend {
   return {
     offerId: r.offer_id,
     volunteerId: r.volunteer_id,
@@ -132,6 +129,37 @@ export async function offerForSend(db: Queryable, offerId: string): Promise<Offe
     conversationId: r.conversation_id,
     channelId: r.channel_id,
     request: toHelpRequest(r),
+  };
+}
+
+export async function offerForSend(db: Queryable, offerId: string): Promise<OfferForSend | null> {
+  const rows = await db.query<OfferForSendRow>(`SELECT ${OFFER_FOR_SEND_COLUMNS} FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1`, [offerId]);
+  return rows[0] ? toOfferForSend(rows[0]) : null;
+}
+
+export interface OfferToSend extends OfferForSend {
+  /** Where and in which language the volunteer reads it; null when they cannot be reached or have left. */
+  to: (Reachable & { locale: Locale }) | null;
+}
+
+/** An offer about to go out, with where to send it: one round trip per card in a fan-out. */
+export async function offerToSend(db: Queryable, offerId: string): Promise<OfferToSend | null> {
+  const rows = await db.query<OfferForSendRow & { volunteer_locale: Locale | null; reach_channel_id: string | null; reach_ref: ConversationRef | null }>(
+    `SELECT ${OFFER_FOR_SEND_COLUMNS}, m.locale AS volunteer_locale, reach.channel_id AS reach_channel_id, reach.conversation_ref AS reach_ref
+       FROM offers o JOIN help_requests r ON r.id = o.request_id
+       LEFT JOIN members m ON m.id = o.volunteer_id AND m.left_at IS NULL
+       LEFT JOIN LATERAL (SELECT c.channel_id, c.conversation_ref FROM chat_identities c
+                           WHERE c.member_id = m.id AND ${REACHABLE_ACCOUNT} ORDER BY ${REACH_PREFERENCE} LIMIT 1) reach ON true
+      WHERE o.id = $1`,
+    [offerId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    ...toOfferForSend(r),
+    to: r.volunteer_locale && r.reach_channel_id && r.reach_ref
+      ? { memberId: r.volunteer_id, channelId: r.reach_channel_id, conversationRef: r.reach_ref, locale: r.volunteer_locale }
+      : null,
   };
 }
 
@@ -157,14 +185,40 @@ export async function offersToClose(db: Queryable, requestId: string): Promise<s
   return rows.map((r) => r.id);
 }
 
+/**
+ * Records where the card went, and answers whether it is still live: the offer's and its request's
+ * status as they stand at this commit, so a take or cancel during the send is seen without a re-read.
+ *
+ * The request row is read FOR SHARE: a status change either committed before (and is returned here)
+ * or waits for this commit, after which its outbox dispatch finds this card's activity id and closes
+ * it. Either way no live button is left behind.
+ *
+ * Commits without waiting for the WAL flush (synchronous_commit off for this one statement's
+ * implicit transaction; set_config(…, true) ends with it). Once COMMIT returns the row is visible
+ * to every session exactly as with a durable commit, so a worker crash changes nothing: the
+ * worker-crash bound (a card sent twice only if its sender died before recording it) still holds.
+ * Only a crash of PostgreSQL itself within a fraction of a second (3 × wal_writer_delay) may lose
+ * the record, and only if no durable commit has flushed the WAL since (any later durable commit
+ * flushes this one too). The offer then reads as sent-never: a later re-send of the request's
+ * unsent offers (next wave's dispatch, a schedule rebuild) may deliver the card once more — the
+ * same one-extra-copy bound as a worker crash — and the first copy's button is not closed when the
+ * task is taken; a click on it still goes through acceptOffer's conditional UPDATE, so first accept
+ * wins exactly once and nothing is assigned twice. That trade removes a WAL flush per offer, the
+ * statement PostgreSQL spent most of a fan-out waiting on (docs/benchmarks.md).
+ */
 export async function recordOfferDelivered(
   db: Queryable,
   d: { offerId: string; channelId: string; conversationId: string; activityId: string; at: Date },
-): Promise<void> {
-  await db.query(
-    'UPDATE offers SET sent_at = $2, channel_id = $3, conversation_id = $4, activity_id = $5 WHERE id = $1',
+): Promise<{ offerStatus: OfferStatus; requestStatus: RequestStatus } | null> {
+  const rows = await db.query<{ offer_status: OfferStatus; request_status: RequestStatus }>(
+    `UPDATE offers o SET sent_at = $2, channel_id = $3, conversation_id = $4, activity_id = $5
+       FROM (SELECT set_config('synchronous_commit', 'off', true)) AS bookkeeping
+      WHERE o.id = $1
+      RETURNING o.status AS offer_status, (SELECT r.status FROM help_requests r WHERE r.id = o.request_id FOR SHARE) AS request_status`,
     [d.offerId, d.at, d.channelId, d.conversationId, d.activityId],
   );
+  const r = rows[0];
+  return r ? { offerStatus: r.offer_status, requestStatus: r.request_status } : null;
 }
 
 export async function recordOfferUndeliverable(db: Queryable, offerId: string): Promise<void> {

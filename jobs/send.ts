@@ -3,7 +3,7 @@
 import type { Database } from '../infra/db.ts';
 import { getMember } from '../infra/identities.ts';
 import { conversationIn, reachableAt, markUnreachable } from '../infra/identities.ts';
-import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
+import { offerForSend, offerToSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
 import { SendError, type Messenger } from '../infra/connector.ts';
 import type { Logger } from '../infra/log.ts';
 import type { Redis } from 'ioredis';
@@ -59,16 +59,15 @@ export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' 
 }
 
 async function sendOffer(deps: SendDeps, offerId: string) {
-  const offer = await offerForSend(deps.db, offerId);
+  const offer = await offerToSend(deps.db, offerId);
   if (!offer || offer.activityId || offer.status !== 'pending' || offer.request.status !== 'open') return 'skipped' as const;
-  const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
-  const to = reach.get(offer.volunteerId);
-  if (!to || !member) {
+  const to = offer.to;
+  if (!to) {
     await recordOfferUndeliverable(deps.db, offerId);
     await reportUnreachable(deps, offer);
     return 'unreachable' as const;
   }
-  const activity = await renderOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
+  const activity = await renderOffer(deps.db, offer, { locale: to.locale, channel: channelOf(to.channelId) });
   await pace(deps, to.conversationRef.conversation.id);
   const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), offerId);
   if (!sent) {
@@ -76,10 +75,9 @@ async function sendOffer(deps: SendDeps, offerId: string) {
     await reportUnreachable(deps, offer);
     return 'unreachable' as const;
   }
-  await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: to.conversationRef.conversation.id, activityId: sent.id, at: deps.now() });
+  const after = await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: to.conversationRef.conversation.id, activityId: sent.id, at: deps.now() });
   // Taken while this card was on its way: close it now rather than leave a live button behind.
-  const after = await offerForSend(deps.db, offerId);
-  if (after && (after.status !== 'pending' || after.request.status !== 'open')) {
+  if (after && (after.offerStatus !== 'pending' || after.requestStatus !== 'open')) {
     const close: SendJob = { kind: 'offer.close', offerId };
     await deps.queues.send.add('offer.close', close, { jobId: sendJobId(close) });
   }

@@ -1,0 +1,93 @@
+// The statements the hot paths were folded into (docs/benchmarks.md) answer what the separate reads
+// answered: an offer's send read names the same conversation and language as reachableAt + getMember,
+// the delivery record says whether the card is still live, and a turn's account touch returns the
+// member and writes only when something changed. PGlite always, PostgreSQL when DATABASE_URL is set.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from 'date-fns';
+import { databaseKinds, type TestDatabase } from '../support/db.ts';
+import { insertReachableVolunteers } from '../support/volunteers.ts';
+import { migrate } from '../../infra/migrate.ts';
+import { ensureDeclaration } from '../../infra/centres.ts';
+import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
+import { cancelRequest, createRequest } from '../../infra/requests.ts';
+import { acceptOffer, offerToSend, recordOfferDelivered } from '../../infra/offers.ts';
+import { getMember, reachableAt } from '../../infra/identities.ts';
+import { todayInOslo } from '../../bot/forms.ts';
+
+for (const kind of databaseKinds()) {
+  describe(`hot paths on ${kind.kind}`, () => {
+    let t: TestDatabase;
+    let staffId: string;
+    let personId: string;
+
+    beforeAll(async () => {
+      t = await kind.create();
+      await migrate(t.db);
+      await ensureDeclaration(t.db);
+      await seedDemo(t.db);
+      await insertReachableVolunteers(t.db, 3, 'http://127.0.0.1:1', 'hot');
+      staffId = (await t.db.query<{ member_id: string }>(`SELECT member_id FROM chat_identities WHERE user_id = 'demo-ansatt-1'`))[0]!.member_id;
+      personId = (await t.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`))[0]!.id;
+    });
+    afterAll(async () => t?.close());
+
+    async function newRequest(summary: string): Promise<string> {
+      const created = await createRequest(t.db, {
+        centreId: DEMO_CENTRE.id, createdBy: staffId, source: 'chat', now: new Date(), matching: { waveSize: 1000, maxDistanceKm: 10 },
+        fields: {
+          personId, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 3)), time: '14:00', durationMinutes: 60, flexibleUntilTime: null,
+          district: 'Sentrum', meetingPlace: null, summary, handoverNote: null, contactName: null, contactPhone: null,
+          language: null, policeCertificate: false, firstTimeFriendly: false, staffAlong: false, urgent: false,
+        },
+      });
+      if (!created.ok) throw new Error('request not created');
+      return created.requestId;
+    }
+    const offersOf = (requestId: string) => t.db.query<{ id: string; volunteer_id: string }>('SELECT id, volunteer_id FROM offers WHERE request_id = $1 ORDER BY id', [requestId]);
+
+    it('reads an offer with where and in which language to send it, as reachableAt and getMember do', async () => {
+      const requestId = await newRequest('Send-lesing');
+      const offers = await offersOf(requestId);
+      expect(offers.length).toBeGreaterThanOrEqual(3);
+      // One volunteer chose English and has a second, newer account elsewhere; one has left.
+      const [a, b] = offers.filter((o) => o.volunteer_id !== offers[0]!.volunteer_id).slice(0, 2);
+      await t.db.query(`UPDATE members SET locale = 'en' WHERE id = $1`, [a!.volunteer_id]);
+      await t.db.query(
+        `INSERT INTO chat_identities (channel_id, user_id, member_id, conversation_ref, last_seen_at)
+         VALUES ('msteams', 'hot-teams', $1, '{"serviceUrl":"http://x","channelId":"msteams","conversation":{"id":"hot-teams-conv"},"bot":{"id":"b"},"user":{"id":"u"}}', now() + interval '1 minute')`,
+        [a!.volunteer_id],
+      );
+      await t.db.query(`UPDATE members SET left_at = now() WHERE id = $1`, [b!.volunteer_id]);
+      let reachable = 0;
+      for (const o of offers) {
+        const read = await offerToSend(t.db, o.id);
+        const [reach, member] = await Promise.all([reachableAt(t.db, [o.volunteer_id]), getMember(t.db, o.volunteer_id)]);
+        const expected = reach.get(o.volunteer_id);
+        expect(read?.offerId).toBe(o.id);
+        expect(read?.request.id).toBe(requestId);
+        expect(read?.to ?? null).toEqual(expected && member ? { ...expected, locale: member.locale } : null);
+        if (read?.to) reachable++;
+      }
+      expect(reachable).toBeGreaterThanOrEqual(2);
+      expect((await offerToSend(t.db, a!.id))?.to).toMatchObject({ channelId: 'msteams', locale: 'en', conversationRef: { conversation: { id: 'hot-teams-conv' } } });
+      expect((await offerToSend(t.db, b!.id))?.to).toBeNull();
+    });
+
+    it('records a delivery and says whether its card is still live', async () => {
+      const taken = await newRequest('Levering, tatt');
+      const [winner, sent, late] = await offersOf(taken);
+      const deliver = (offerId: string) => recordOfferDelivered(t.db, { offerId, channelId: 'webchat', conversationId: 'c', activityId: `act-${offerId}`, at: new Date() });
+      expect(await deliver(sent!.id)).toEqual({ offerStatus: 'pending', requestStatus: 'open' });
+      expect((await acceptOffer(t.db, { offerId: winner!.id, volunteerId: winner!.volunteer_id, channelId: 'test', now: new Date() })).outcome).toBe('won');
+      expect(await deliver(late!.id)).toEqual({ offerStatus: 'taken', requestStatus: 'taken' });
+      expect((await t.db.query<{ activity_id: string }>('SELECT activity_id FROM offers WHERE id = $1', [late!.id]))[0]?.activity_id).toBe(`act-${late!.id}`);
+
+      // A cancel leaves the offers as they were; the request's status tells.
+      const cancelled = await newRequest('Levering, avlyst');
+      const [offer] = await offersOf(cancelled);
+      expect(await cancelRequest(t.db, { requestId: cancelled, centreId: DEMO_CENTRE.id, by: staffId, now: new Date() })).toBeTruthy();
+      expect((await deliver(offer!.id))?.requestStatus).toBe('cancelled');
+      expect(await recordOfferDelivered(t.db, { offerId: '00000000-0000-4000-8000-000000000000', channelId: 'webchat', conversationId: 'c', activityId: 'x', at: new Date() })).toBeNull();
+    });
+  });
+}
