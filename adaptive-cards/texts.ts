@@ -580,6 +580,7 @@ const nbMessages = {
   'tab.error.signIn': 'Vi fikk ikke logget deg inn. Lukk fanen og åpne den igjen.',
   'tab.error.tenant': 'Organisasjonen din har ikke tilgang til Dugnad.',
   // --- series (issue 5) ---
+  'notify.seriesLeftNoName': 'Den faste frivillige kan ikke lenger komme {rule} ({what}). Vi leter etter en frivillig til hvert besøk, og du får beskjed.',
   'series.closed.accepted': 'Du er fast avlaster for disse besøkene. Du får navn, adresse og telefonnummer i en egen melding.',
   'series.showDetails': 'Vis besøkene',
   'series.repeat': 'Gjenta',
@@ -693,6 +694,12 @@ const nbMessages = {
   'webSignIn.unavailable': 'Innloggingen virker ikke akkurat nå. Prøv igjen om litt.',
   'webSignIn.unknownProvider': 'Denne måten å logge inn på finnes ikke her.',
   // --- Teams staff channel and per-user views (issue 6) ---
+  'staffChannel.welcomeTitle': 'Hei! Dette er Dugnad',
+  'staffChannel.welcome': 'Dugnad formidler oppdrag fra frivilligsentralen til frivillige. Kobler dere en kanal til sentralen, kommer varsler hit når ingen frivillig har tatt et oppdrag, og en oversikt hver morgen. Ingenting om personene som får hjelp, skrives i kanalen.',
+  'staffChannel.welcomeWho': 'Bare ansatte ved en frivilligsentral kan koble kanalen til. Vil dere bruke en annen kanal, skriv «@Dugnad kanal» der.',
+  'staffChannel.unreachableNote': 'Dugnad fikk ikke skrive i kanalen sist. Koble den til på nytt, så kommer varslene hit igjen.',
+  'staffChannel.unreachableTitle': 'Dugnad kan ikke skrive i Teams-kanalen',
+  'staffChannel.unreachable': 'Dugnad kan ikke lenger skrive i kanalen til {centre} i Teams (appen er fjernet fra teamet, eller kanalen er slettet) — koble den til på nytt: skriv «@Dugnad kanal» i kanalen og trykk «Koble denne kanalen til Dugnad». Til da kommer varslene bare hit.',
   'offer.showDetails': 'Vis oppdraget',
   'channelChoice.heading': 'Send meg oppdrag i:',
   'channelChoice.teams': 'Teams',
@@ -1346,6 +1353,7 @@ const enMessages: Catalog = {
   'tab.error.signIn': 'We could not sign you in. Close the tab and open it again.',
   'tab.error.tenant': 'Your organisation does not have access to Dugnad.',
   // --- series (issue 5) ---
+  'notify.seriesLeftNoName': 'The regular volunteer can no longer come {rule} ({what}). We are looking for a volunteer for each visit, and you will hear.',
   'series.closed.accepted': 'You are the regular volunteer for these visits. You will get the name, address and phone number in a separate message.',
   'series.showDetails': 'Show the visits',
   'series.repeat': 'Repeat',
@@ -1459,6 +1467,12 @@ const enMessages: Catalog = {
   'webSignIn.unavailable': 'Sign-in is not working right now. Please try again in a little while.',
   'webSignIn.unknownProvider': 'This way of signing in does not exist here.',
   // --- Teams staff channel and per-user views (issue 6) ---
+  'staffChannel.welcomeTitle': 'Hi! This is Dugnad',
+  'staffChannel.welcome': 'Dugnad passes tasks from the volunteer centre to volunteers. Link a channel to the centre, and alerts about tasks no volunteer has taken, and an overview every morning, come here. Nothing about the people who get help is written in the channel.',
+  'staffChannel.welcomeWho': 'Only staff of a volunteer centre can link the channel. To use another channel, write "@Dugnad channel" there.',
+  'staffChannel.unreachableNote': 'Dugnad could not post in this channel last time. Link it again, and the alerts come here again.',
+  'staffChannel.unreachableTitle': 'Dugnad cannot post in the Teams channel',
+  'staffChannel.unreachable': 'Dugnad can no longer post in the Teams channel of {centre} (the app was removed from the team, or the channel was deleted) — link it again: write "@Dugnad channel" in the channel and press "Link this channel to Dugnad". Until then, the alerts only come here.',
   'offer.showDetails': 'Show the task',
   'channelChoice.heading': 'Send me tasks in:',
   'channelChoice.teams': 'Teams',

@@ -17,7 +17,7 @@ import { privacyCommands } from './privacy-commands.ts';
 import { seriesCommands } from './series-commands.ts';
 import { feedbackCommands } from './feedback-commands.ts';
 import { mayRecordTurn } from './auth.ts';
-import { DialogTurn, MESSAGE_EXTENSION_INVOKES, dialogAction, dialogAnswer, isSharedConversation, sharedConversationRefusal, staffChannelCommands } from './staff-channel-commands.ts';
+import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, isSharedConversation, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
 import { NEW_REQUEST_COMMAND_ID } from '../infra/teams/manifest.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 
@@ -76,7 +76,10 @@ export class DugnadBot {
     const isInvoke = a.type === 'invoke' && a.name === 'adaptiveCard/action';
     const isDialog = a.type === 'invoke' && MESSAGE_EXTENSION_INVOKES.has(a.name ?? '');
     if (a.type !== 'message' && a.type !== 'conversationUpdate' && a.type !== 'installationUpdate' && !isInvoke && !isDialog) return;
-    if (a.type === 'conversationUpdate' && !(a.membersAdded ?? []).some((m) => m.id !== a.recipient?.id)) return;
+    const welcome = addedToTeam(a);
+    // Someone joining a team or group chat is no reason to post there: the menu greets by name.
+    if (!welcome && (a.type === 'conversationUpdate' || a.type === 'installationUpdate') && isSharedConversation(a)) return;
+    if (a.type === 'conversationUpdate' && !welcome && !(a.membersAdded ?? []).some((m) => m.id !== a.recipient?.id)) return;
     // Nothing from a turn no channel token vouched for is stored (the gate in app.ts refuses those
     // before they get here; this holds even if a route ever skips the gate).
     if (!mayRecordTurn(context, this.deps.config)) return;
@@ -99,6 +102,7 @@ export class DugnadBot {
     }
     const turn = new Turn(context, account, member, { locale: cardLocale, channel: channelOfActivity(a) }, this.deps.now());
 
+    if (welcome) return welcomeTeam(this.deps, turn);
     if (a.type !== 'message' && !isInvoke) return showMenu(this.deps, turn);
 
     const raw = cardData(isInvoke ? invokeData(a) : a.value);
