@@ -20,11 +20,19 @@ export interface ChatAccount {
 /** Channel id under which demo identities are seeded; in development any channel may use them. */
 export const DEV_CHANNEL = 'dev';
 
+/** Refreshing last_seen_at at most this often keeps a turn from writing (and waiting on a WAL flush) when nothing changed. */
+const LAST_SEEN_GRANULARITY = "interval '15 minutes'";
+
 /**
  * Records the conversation reference of this turn (so we can reach the person later) and returns
  * the member behind the account, if any. One round-trip in the common case. A null reference (a
  * turn in a Teams channel or group chat) keeps the personal one we have: a message meant for one
  * person must never go to a conversation others read.
+ *
+ * The row is written only when something changed: a new reference (the activity id in it aside —
+ * it differs every turn and nothing reads it), a tenant, an unreachable mark to clear, last_seen_at
+ * older than LAST_SEEN_GRANULARITY, or another account of the member seen since (so "the channel
+ * used last", which reachableAt falls back to, stays exact). Otherwise the turn only reads.
  */
 export async function touchAccount(
   db: Queryable,
@@ -32,18 +40,39 @@ export async function touchAccount(
   conversationRef: unknown,
   opts: { allowDevIdentities: boolean },
 ): Promise<Member | null> {
-  const rows = await db.query<{ member_id: string | null }>(
-    `INSERT INTO chat_identities (channel_id, user_id, tenant_id, conversation_ref, last_seen_at, unreachable_at)
-     VALUES ($1, $2, $3, $4, CASE WHEN $4::jsonb IS NULL THEN NULL ELSE now() END, NULL)
-     ON CONFLICT (channel_id, user_id) DO UPDATE
-       SET conversation_ref = COALESCE(EXCLUDED.conversation_ref, chat_identities.conversation_ref),
-           last_seen_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN chat_identities.last_seen_at ELSE now() END,
-           unreachable_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN chat_identities.unreachable_at ELSE NULL END,
-           tenant_id = COALESCE(EXCLUDED.tenant_id, chat_identities.tenant_id)
-     RETURNING member_id`,
+  const rows = await db.query<{ member_id: string | null } & Partial<MemberRow>>(
+    `WITH touched AS (
+       INSERT INTO chat_identities AS c (channel_id, user_id, tenant_id, conversation_ref, last_seen_at, unreachable_at)
+       VALUES ($1, $2, $3, $4, CASE WHEN $4::jsonb IS NULL THEN NULL ELSE now() END, NULL)
+       ON CONFLICT (channel_id, user_id) DO UPDATE
+         SET conversation_ref = COALESCE(EXCLUDED.conversation_ref, c.conversation_ref),
+             last_seen_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN c.last_seen_at ELSE now() END,
+             unreachable_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN c.unreachable_at ELSE NULL END,
+             tenant_id = COALESCE(EXCLUDED.tenant_id, c.tenant_id)
+         WHERE (EXCLUDED.tenant_id IS NOT NULL AND c.tenant_id IS DISTINCT FROM EXCLUDED.tenant_id)
+            OR (EXCLUDED.conversation_ref IS NOT NULL AND (
+                  (c.conversation_ref - 'activityId') IS DISTINCT FROM (EXCLUDED.conversation_ref - 'activityId')
+               OR c.unreachable_at IS NOT NULL
+               OR c.last_seen_at IS NULL OR c.last_seen_at < now() - ${LAST_SEEN_GRANULARITY}
+               OR EXISTS (SELECT 1 FROM chat_identities o
+                           WHERE o.member_id = c.member_id AND o.last_seen_at > c.last_seen_at)))
+       RETURNING member_id),
+     account AS (
+       SELECT member_id FROM touched
+       UNION ALL
+       SELECT member_id FROM chat_identities WHERE channel_id = $1 AND user_id = $2 AND NOT EXISTS (SELECT 1 FROM touched))
+     SELECT account.member_id, ${MEMBER_COLUMNS}
+       FROM account LEFT JOIN members m ON m.id = account.member_id AND m.left_at IS NULL`,
     [account.channelId, account.userId, account.tenantId, conversationRef == null ? null : JSON.stringify(conversationRef)],
   );
-  let memberId = rows[0]?.member_id ?? null;
+  const row = rows[0];
+  if (row?.id) return toMember(row as MemberRow);
+  if (row?.member_id) return null; // the member has left
+  // No row: a concurrent first turn inserted it after this statement's snapshot and it needed no
+  // update, so the statement saw neither. Read it now.
+  let memberId = row
+    ? null
+    : ((await db.query<{ member_id: string | null }>('SELECT member_id FROM chat_identities WHERE channel_id = $1 AND user_id = $2', [account.channelId, account.userId]))[0]?.member_id ?? null);
   if (!memberId && opts.allowDevIdentities && account.channelId !== DEV_CHANNEL) {
     const dev = await db.query<{ member_id: string }>(
       `UPDATE chat_identities c SET member_id = d.member_id
@@ -57,15 +86,12 @@ export async function touchAccount(
   return memberId ? getMember(db, memberId) : null;
 }
 
-export async function getMember(db: Queryable, memberId: string): Promise<Member | null> {
-  const rows = await db.query<{ id: string; role: Role; centre_id: string | null; name: string | null; locale: Locale; centres: string[] | null }>(
-    `SELECT m.id, m.role, m.centre_id, m.name, m.locale,
-            (SELECT array_agg(centre_id ORDER BY centre_id) FROM volunteer_centres vc WHERE vc.member_id = m.id) AS centres
-       FROM members m WHERE m.id = $1 AND m.left_at IS NULL`,
-    [memberId],
-  );
-  const r = rows[0];
-  if (!r) return null;
+/** SQL over `members m`: the columns toMember reads. */
+const MEMBER_COLUMNS = `m.id, m.role, m.centre_id, m.name, m.locale,
+       (SELECT array_agg(centre_id ORDER BY centre_id) FROM volunteer_centres vc WHERE vc.member_id = m.id) AS centres`;
+interface MemberRow { id: string; role: Role; centre_id: string | null; name: string | null; locale: Locale; centres: string[] | null }
+
+function toMember(r: MemberRow): Member {
   return {
     id: r.id,
     role: r.role,
@@ -73,6 +99,11 @@ export async function getMember(db: Queryable, memberId: string): Promise<Member
     firstName: (r.name ?? '').split(/\s+/)[0] ?? '',
     locale: r.locale,
   };
+}
+
+export async function getMember(db: Queryable, memberId: string): Promise<Member | null> {
+  const rows = await db.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.id = $1 AND m.left_at IS NULL`, [memberId]);
+  return rows[0] ? toMember(rows[0]) : null;
 }
 
 export async function linkAccount(db: Queryable, account: ChatAccount, memberId: string): Promise<void> {

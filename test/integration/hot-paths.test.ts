@@ -11,7 +11,7 @@ import { ensureDeclaration } from '../../infra/centres.ts';
 import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { cancelRequest, createRequest } from '../../infra/requests.ts';
 import { acceptOffer, offerToSend, recordOfferDelivered } from '../../infra/offers.ts';
-import { getMember, reachableAt } from '../../infra/identities.ts';
+import { getMember, linkAccount, reachableAt, touchAccount } from '../../infra/identities.ts';
 import { todayInOslo } from '../../bot/forms.ts';
 
 for (const kind of databaseKinds()) {
@@ -88,6 +88,43 @@ for (const kind of databaseKinds()) {
       expect(await cancelRequest(t.db, { requestId: cancelled, centreId: DEMO_CENTRE.id, by: staffId, now: new Date() })).toBeTruthy();
       expect((await deliver(offer!.id))?.requestStatus).toBe('cancelled');
       expect(await recordOfferDelivered(t.db, { offerId: '00000000-0000-4000-8000-000000000000', channelId: 'webchat', conversationId: 'c', activityId: 'x', at: new Date() })).toBeNull();
+    });
+
+    it('touches an account in one statement that writes only when something changed, and returns its member', async () => {
+      const [vol] = await t.db.query<{ member_id: string }>(`SELECT c.member_id FROM chat_identities c JOIN members m ON m.id = c.member_id AND m.left_at IS NULL WHERE c.user_id LIKE 'hot-%' AND c.channel_id = 'webchat' LIMIT 1`);
+      const memberId = vol!.member_id;
+      const account = { channelId: 'webchat', userId: 'hot-touch', tenantId: null };
+      const ref = (activityId: string, conv = 'hot-touch-conv') => ({ activityId, serviceUrl: 'http://x', channelId: 'webchat', conversation: { id: conv }, bot: { id: 'b' }, user: { id: 'hot-touch' } });
+      const touch = (r: unknown) => touchAccount(t.db, account, r, { allowDevIdentities: false });
+      const row = async () => (await t.db.query<{ v: string; conversation_ref: { conversation: { id: string } } | null; unreachable_at: Date | null; last_seen_at: Date | null }>(
+        `SELECT xmin::text AS v, conversation_ref, unreachable_at, last_seen_at FROM chat_identities WHERE channel_id = 'webchat' AND user_id = 'hot-touch'`))[0]!;
+
+      expect(await touch(ref('a1'))).toBeNull(); // a stranger: recorded, no member
+      await linkAccount(t.db, account, memberId);
+      expect(await touch(ref('a2'))).toEqual(await getMember(t.db, memberId));
+      expect((await touch(ref('a2')))?.id).toBe(memberId);
+      const quiet = (await row()).v;
+      expect(await touch(ref('a3'))).toEqual(await getMember(t.db, memberId)); // only the activity id differs
+      expect((await row()).v).toBe(quiet);
+      expect(await touch(null)).toEqual(await getMember(t.db, memberId)); // a group chat keeps the personal reference
+      expect((await row()).v).toBe(quiet);
+
+      await touch(ref('a4', 'hot-touch-conv-2'));
+      expect((await row()).conversation_ref?.conversation.id).toBe('hot-touch-conv-2');
+      await t.db.query(`UPDATE chat_identities SET unreachable_at = now() WHERE user_id = 'hot-touch'`);
+      await touch(ref('a5', 'hot-touch-conv-2'));
+      expect((await row()).unreachable_at).toBeNull();
+      await t.db.query(`UPDATE chat_identities SET last_seen_at = now() - interval '1 hour' WHERE user_id = 'hot-touch'`);
+      await touch(ref('a6', 'hot-touch-conv-2'));
+      expect((await row()).last_seen_at!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      // Another account of theirs was used since: this one becomes the one used last again.
+      await t.db.query(`UPDATE chat_identities SET last_seen_at = now() + interval '1 minute' WHERE member_id = $1 AND user_id <> 'hot-touch'`, [memberId]);
+      const before = (await row()).v;
+      await touch(ref('a7', 'hot-touch-conv-2'));
+      expect((await row()).v).not.toBe(before);
+
+      await t.db.query(`UPDATE members SET left_at = now() WHERE id = $1`, [memberId]);
+      expect(await touch(ref('a8', 'hot-touch-conv-2'))).toBeNull();
     });
   });
 }
