@@ -385,24 +385,36 @@ export async function leaveSeries(
   db: Database,
   input: { seriesId: string; volunteerId: string; now: Date; matching: MatchingSettings },
 ): Promise<{ ok: true; freed: number } | { ok: false }> {
-  return db.transaction(async (tx) => {
-    const rows = await tx.query(
-      `UPDATE series SET status = 'released', regular_volunteer_id = NULL, released_at = $3, updated_at = $3
-        WHERE id = $1 AND regular_volunteer_id = $2 AND status = 'taken' RETURNING id`,
-      [input.seriesId, input.volunteerId, input.now],
-    );
-    if (rows.length === 0) return { ok: false as const };
-    const freed = await tx.query<{ id: string; request_id: string }>(
-      `UPDATE assignments a SET status = 'cancelled', cancelled_at = $3, cancel_reason = 'series_left'
-         FROM help_requests r
-        WHERE r.id = a.request_id AND r.series_id = $1 AND a.volunteer_id = $2 AND a.status = 'active' AND r.starts_at > $3
-        RETURNING a.id, a.request_id`,
-      [input.seriesId, input.volunteerId, input.now],
-    );
-    for (const a of freed) await reopenRequest(tx, a.request_id, a.id, input.now, input.matching, false);
-    await addOutbox(tx, 'series.left', input.seriesId);
-    return { ok: true as const, freed: freed.length };
-  });
+  return db.transaction((tx) => leaveSeriesIn(tx, input));
+}
+
+/** The series a volunteer holds as their regular volunteer. */
+export async function seriesHeldBy(tx: Queryable, volunteerId: string): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(`SELECT id FROM series WHERE regular_volunteer_id = $1 AND status = 'taken'`, [volunteerId]);
+  return rows.map((r) => r.id);
+}
+
+/** leaveSeries inside a transaction: also when the volunteer leaves Dugnad altogether. */
+export async function leaveSeriesIn(
+  tx: Queryable,
+  input: { seriesId: string; volunteerId: string; now: Date; matching: MatchingSettings },
+): Promise<{ ok: true; freed: number } | { ok: false }> {
+  const rows = await tx.query(
+    `UPDATE series SET status = 'released', regular_volunteer_id = NULL, released_at = $3, updated_at = $3
+      WHERE id = $1 AND regular_volunteer_id = $2 AND status = 'taken' RETURNING id`,
+    [input.seriesId, input.volunteerId, input.now],
+  );
+  if (rows.length === 0) return { ok: false as const };
+  const freed = await tx.query<{ id: string; request_id: string }>(
+    `UPDATE assignments a SET status = 'cancelled', cancelled_at = $3, cancel_reason = 'series_left'
+       FROM help_requests r
+      WHERE r.id = a.request_id AND r.series_id = $1 AND a.volunteer_id = $2 AND a.status = 'active' AND r.starts_at > $3
+      RETURNING a.id, a.request_id`,
+    [input.seriesId, input.volunteerId, input.now],
+  );
+  for (const a of freed) await reopenRequest(tx, a.request_id, a.id, input.now, input.matching, false);
+  await addOutbox(tx, 'series.left', input.seriesId);
+  return { ok: true as const, freed: freed.length };
 }
 
 export type MoveSeriesResult = { ok: true; moved: number } | { ok: false; reason: 'not_found' | 'not_held' };

@@ -5,6 +5,7 @@ import { linkAccount } from './identities.ts';
 import { audit } from './audit.ts';
 import { addOutbox } from './outbox.ts';
 import { reopenRequest, type MatchingSettings } from './requests.ts';
+import { leaveSeriesIn, seriesHeldBy } from './series.ts';
 import { windowsFromKeys } from '../domain/availability.ts';
 import type { VolunteerSignupFields } from '../adaptive-cards/actions.ts';
 import type { AvailabilityWindow, TaskComfort, Volunteer, VolunteerStatus } from '../domain/types.ts';
@@ -188,6 +189,8 @@ export async function listVolunteers(db: Queryable, centreId: string, currentVer
 export async function leave(db: Database, memberId: string, at: Date, matching: MatchingSettings): Promise<{ reopenedRequestIds: string[] }> {
   return db.transaction(async (tx) => {
     await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE volunteer_id = $1 AND status = 'pending'`, [memberId]);
+    // A series they hold is given back whole: its caregiver hears once, not once per visit.
+    for (const seriesId of await seriesHeldBy(tx, memberId)) await leaveSeriesIn(tx, { seriesId, volunteerId: memberId, now: at, matching });
     const reopened = await tx.query<{ id: string; request_id: string }>(
       `UPDATE assignments a SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'volunteer_left'
          FROM help_requests r

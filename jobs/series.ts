@@ -178,7 +178,10 @@ export async function renderSeriesNotice(
         `SELECT a.volunteer_id FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE r.series_id = $1 AND a.cancel_reason = 'series_left' ORDER BY a.cancelled_at DESC LIMIT 1`,
         [seriesId],
       ))[0];
-      return notice(t(ctx.locale, 'notify.seriesLeftTitle'), t(ctx.locale, 'notify.seriesLeft', { name: await firstNameOf(leaver?.volunteer_id ?? null), rule, what }), 'warning');
+      // Someone who left Dugnad altogether has no name any more.
+      const name = await firstNameOf(leaver?.volunteer_id ?? null);
+      const text = name ? t(ctx.locale, 'notify.seriesLeft', { name, rule, what }) : t(ctx.locale, 'notify.seriesLeftNoName', { rule, what });
+      return notice(t(ctx.locale, 'notify.seriesLeftTitle'), text, 'warning');
     }
     case 'volunteer.seriesCancelled':
       return notice(t(ctx.locale, 'notify.seriesCancelledTitle'), t(ctx.locale, 'notify.seriesCancelled', { rule, what }));

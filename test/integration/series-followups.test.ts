@@ -3,7 +3,8 @@
 // details (a recorded reveal, after the bot checks they hold the series); staff of the centre cancel
 // what remains of a series from their request list — the volunteer is told once and the cancelled
 // visits' reminders never fire; consent withdrawn after someone took a series tells them once for
-// the series, not once per visit.
+// the series, not once per visit; a regular volunteer who leaves Dugnad gives the series back whole
+// and the caregiver is told once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addHours } from 'date-fns';
 import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
@@ -184,22 +185,42 @@ describe('a series offer taken in Teams, then cancelled by staff', () => {
   });
 });
 
+/** A weekly series for `summary`, taken by the first web chat volunteer it was offered to. */
+async function takenSeries(summary: string, days: number, visits: number): Promise<{ seriesId: string; userId: string }> {
+  const start = connector.captured.length;
+  const seriesId = await askSeries(summary, days, visits);
+  const [o] = await app.db.query<{ id: string; user_id: string }>(
+    `SELECT o.id, c.user_id FROM series_offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+      WHERE o.series_id = $1 ORDER BY c.user_id LIMIT 1`,
+    [seriesId],
+  );
+  await connector.waitFor((cs) => cs.slice(start).some((c) => c.conversationId === `conv-${o!.user_id}` && hasAction(c.activity, 'series.accept')));
+  await chat.submit(o!.user_id, { action: 'series.accept', seriesOfferId: o!.id });
+  expect((await app.db.query<{ status: string }>('SELECT status FROM series WHERE id = $1', [seriesId]))[0]!.status).toBe('taken');
+  return { seriesId, userId: o!.user_id };
+}
+
+describe('the regular volunteer leaves Dugnad', () => {
+  it('gives the series back whole: the visits go out again, and the caregiver is told once, not once per visit', async () => {
+    const { seriesId, userId } = await takenSeries('Kaffe hver uke', 4, 3);
+    const before = connector.captured.length;
+    await chat.submit(userId, { action: 'volunteer.leave.confirm' });
+    await connector.waitFor((cs) => posts(cs.slice(before), `conv-${CG}`, 'Den faste frivillige har trukket seg').length > 0);
+    await sleep(1000);
+    expect(posts(connector.captured.slice(before), `conv-${CG}`, 'Den faste frivillige har trukket seg')).toHaveLength(1);
+    expect(posts(connector.captured.slice(before), `conv-${CG}`, 'En frivillig har avlyst')).toHaveLength(0);
+    expect(visibleText(posts(connector.captured.slice(before), `conv-${CG}`, 'Den faste frivillige har trukket seg')[0]!.activity)).toContain('kan ikke lenger komme');
+    expect((await app.db.query<{ status: string }>('SELECT status FROM series WHERE id = $1', [seriesId]))[0]!.status).toBe('released');
+    expect((await app.db.query<{ status: string }>(`SELECT status FROM help_requests WHERE series_id = $1`, [seriesId])).map((r) => r.status)).toEqual(['open', 'open', 'open']);
+  });
+});
+
 describe('consent withdrawn after someone took the series', () => {
   it('tells the regular volunteer once for the series, not once per visit, and the series ends cancelled', async () => {
-    const start = connector.captured.length;
-    const seriesId = await askSeries('Frokost hver uke', 5, 3);
-    const [o] = await app.db.query<{ id: string; user_id: string }>(
-      `SELECT o.id, c.user_id FROM series_offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
-        WHERE o.series_id = $1 ORDER BY c.user_id LIMIT 1`,
-      [seriesId],
-    );
-    await connector.waitFor((cs) => cs.slice(start).some((c) => c.conversationId === `conv-${o!.user_id}` && hasAction(c.activity, 'series.accept')));
-    await chat.submit(o!.user_id, { action: 'series.accept', seriesOfferId: o!.id });
-    expect((await app.db.query<{ status: string }>('SELECT status FROM series WHERE id = $1', [seriesId]))[0]!.status).toBe('taken');
-
+    const { seriesId, userId } = await takenSeries('Frokost hver uke', 5, 3);
     const before = connector.captured.length;
     await chat.submit(STAFF, { action: 'staff.consent.withdraw', personId });
-    const conv = `conv-${o!.user_id}`;
+    const conv = `conv-${userId}`;
     await connector.waitFor((cs) => posts(cs.slice(before), conv, 'Besøkene er avlyst').length > 0);
     await sleep(1000);
     expect(posts(connector.captured.slice(before), conv, 'Besøkene er avlyst')).toHaveLength(1);
