@@ -9,6 +9,8 @@ import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
 import { errorsFromIssues } from '../adaptive-cards/form.ts';
 import { t, isMessageKey, localeFromTag, type MessageKey } from '../adaptive-cards/texts.ts';
 import { createRequest, getRequest } from '../infra/requests.ts';
+import { createSeries } from '../infra/series.ts';
+import { seriesFields } from '../adaptive-cards/series-form.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { centreSettings, interestGroups } from '../infra/centres.ts';
 import { isApiSystemMember, systemMember } from '../infra/api-clients.ts';
@@ -34,7 +36,21 @@ const postBody = z.object({
     .nullish(),
   person: z.record(z.string(), z.unknown(), { error: presence }),
   request: z.record(z.string(), z.unknown(), { error: presence }),
+  recurrence: z.record(z.string(), z.unknown(), { error: 'error.invalid' }).nullish(),
 });
+
+/**
+ * A repeat of the request (a series of visits on the first visit's weekday and time): the chat
+ * form's recurrence fields, named for JSON — every 1 or 2 weeks, until a date or for a number of
+ * visits (one of the two; the domain's rule decides, as in chat).
+ */
+const recurrenceFields = z
+  .object({
+    everyWeeks: z.union([z.literal(1), z.literal(2), z.literal('1'), z.literal('2')], { error: presence }).transform((v) => (Number(v) === 2 ? 2 : 1) as 1 | 2),
+    untilDate: seriesFields.shape.untilDate,
+    visitCount: seriesFields.shape.visitCount,
+  })
+  .refine((r) => r.untilDate === null || r.visitCount === null, { message: 'error.seriesEnd', path: ['untilDate'] });
 
 /** JSON clients send null for "not given"; the card schemas, built for form submits, know only absent. */
 const withoutNulls = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
@@ -163,9 +179,11 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
       if (!body.success) return invalid(issuesToErrors(body.error.issues, ''));
       const person = personFields.safeParse(withoutNulls(body.data.person));
       const request = apiRequestFields.safeParse(withoutNulls(body.data.request));
+      const repeat = body.data.recurrence ? recurrenceFields.safeParse(withoutNulls(body.data.recurrence)) : null;
       const errors: FieldErrors = {
         ...(person.success ? {} : issuesToErrors(person.error.issues, 'person.')),
         ...(request.success ? {} : issuesToErrors(request.error.issues, 'request.')),
+        ...(repeat && !repeat.success ? issuesToErrors(repeat.error.issues, 'recurrence.') : {}),
       };
       const now = deps.now();
       // The same consent rule as the chat forms (domain/consent.ts); calendar dates are the schema's.
@@ -191,17 +209,22 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
           if (dup) throw new Rejected(409, 'duplicate', { externalRef: 'error.duplicate' }, dup);
           const staffId = await systemMember(db, system, centreId);
           const { personId } = await registerPerson(db, { centreId, staffId, fields: person.data, at: now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS });
-          const created = await createRequest(db, {
+          const common = {
             centreId,
             createdBy: staffId,
             fields: { ...request.data, personId },
-            source: 'api',
+            source: 'api' as const,
             externalRef,
             now,
             matching: { waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM },
-          });
+          };
+          const created = repeat?.success
+            ? await createSeries(db, { ...common, rule: { intervalWeeks: repeat.data.everyWeeks, untilDate: repeat.data.untilDate, visitCount: repeat.data.visitCount } })
+            : await createRequest(db, common);
           if (!created.ok) {
-            const keyed = Object.fromEntries(Object.entries(created.errors).map(([f, key]) => [`request.${f}`, isMessageKey(key) ? key : 'error.invalid'])) as FieldErrors;
+            // The rule's own errors belong to the recurrence; the rest to the request.
+            const path = (f: string) => (f === 'untilDate' || f === 'visitCount' ? `recurrence.${f}` : `request.${f}`);
+            const keyed = Object.fromEntries(Object.entries(created.errors).map(([f, key]) => [path(f), isMessageKey(key) ? key : 'error.invalid'])) as FieldErrors;
             throw new Rejected(400, 'invalid_body', keyed);
           }
           return created;
@@ -219,6 +242,13 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
       }
 
       await kickPendingOutbox(deps);
+      if ('seriesId' in result) {
+        // A series: one request per visit, each readable with GET; the first one's id is the post's.
+        const first = result.visits[0]!.requestId;
+        res.header('location', `${PREFIX}requests/${first}`);
+        const visits = result.visits.map((v) => ({ id: v.requestId, startsAt: v.startsAt.toISOString() }));
+        return void res.send(201, { id: first, seriesId: result.seriesId, status: result.status, offered: result.offered, visits });
+      }
       res.header('location', `${PREFIX}requests/${result.requestId}`);
       res.send(201, { id: result.requestId, status: result.status, offered: result.offered });
     }),

@@ -49,7 +49,7 @@ export async function submitSeries(
       centreId: turn.member!.centreIds[0] ?? '', createdBy: turn.member!.id, fields, rule, source: 'chat', now: turn.now, matching: matchingOf(deps),
     });
     if (result.ok) {
-      const text = result.status === 'waiting_consent' ? turn.t('request.waitingConsent') : turn.t('series.sent', { count: result.visits });
+      const text = result.status === 'waiting_consent' ? turn.t('request.waitingConsent') : turn.t('series.sent', { count: result.visits.length });
       return turn.replace(noticeCard(turn.card, { text, tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
     }
     errors = result.errors;

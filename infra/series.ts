@@ -96,7 +96,7 @@ export async function getSeries(db: Queryable, seriesId: string, now: Date): Pro
 }
 
 export type CreateSeriesResult =
-  | { ok: true; seriesId: string; status: 'open' | 'waiting_consent'; visits: number; offered: number }
+  | { ok: true; seriesId: string; status: 'open' | 'waiting_consent'; visits: Array<{ requestId: string; startsAt: Date }>; offered: number }
   | { ok: false; errors: Record<string, string> };
 
 /**
@@ -112,6 +112,8 @@ export async function createSeries(
     fields: HelpRequestFields;
     rule: Omit<SeriesRule, 'firstDate' | 'time'>;
     source: 'chat' | 'api';
+    /** A case system's reference: on the first visit only (it is unique per system). */
+    externalRef?: string | null;
     now: Date;
     matching: MatchingSettings;
   },
@@ -139,13 +141,16 @@ export async function createSeries(
         rule.visitCount, f.durationMinutes, status === 'open' ? 'open' : 'released', status === 'open' ? null : input.now, input.now],
     );
     const seriesId = rows[0]!.id;
+    const stored: Array<{ requestId: string; startsAt: Date }> = [];
     for (const v of visits) {
       const flexibleUntil = f.flexibleUntilTime ? osloInstant(v.date, f.flexibleUntilTime) : null;
-      const requestId = await insertRequestRow(tx, input, { startsAt: v.startsAt, flexibleUntil, status, seriesId, occurrence: v.occurrence });
+      const row = { ...input, externalRef: v.occurrence === 1 ? (input.externalRef ?? null) : null };
+      const requestId = await insertRequestRow(tx, row, { startsAt: v.startsAt, flexibleUntil, status, seriesId, occurrence: v.occurrence });
       await audit(tx, { actorId: input.createdBy, action: 'request.create', requestId, personId: f.personId, at: input.now });
+      stored.push({ requestId, startsAt: v.startsAt });
     }
     const offered = status === 'open' ? await sendSeriesWave(tx, seriesId, input.now, input.matching) : 0;
-    return { ok: true as const, seriesId, status, visits: visits.length, offered };
+    return { ok: true as const, seriesId, status, visits: stored, offered };
   });
 }
 

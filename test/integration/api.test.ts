@@ -535,3 +535,58 @@ describe('docs/api.md', () => {
     for (const code of codes) expect(documented, code).toContain(code);
   });
 });
+
+describe('a series posted by a case system', () => {
+  const weekday = () => todayInOslo(addDays(new Date(), 3));
+  const seriesOffersOf = async (seriesId: string) => (await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM series_offers WHERE series_id = $1', [seriesId]))[0]!.n;
+
+  it('stores one request per visit, offers the series whole, and each visit reads back with GET', async () => {
+    const payload = body({ request: { date: weekday(), time: '10:00' }, recurrence: { everyWeeks: 1, visitCount: 4 } });
+    const r = await post(payload);
+    expect(r.status).toBe(201);
+    expect(r.json.visits).toHaveLength(4);
+    expect(r.json.id).toBe(r.json.visits[0].id);
+    expect(r.headers.get('location')).toBe(`/api/v1/requests/${r.json.id}`);
+    expect(r.json.status).toBe('open');
+    expect(r.json.offered).toBeGreaterThan(0);
+    expect(await seriesOffersOf(r.json.seriesId)).toBe(r.json.offered);
+    // A week apart by the Oslo calendar, same wall-clock time.
+    for (let i = 1; i < 4; i++) expect(todayInOslo(new Date(r.json.visits[i].startsAt))).toBe(todayInOslo(addDays(new Date(r.json.visits[0].startsAt), 7 * i)));
+    for (const v of r.json.visits) {
+      const read = await get(v.id);
+      expect(read.status).toBe(200);
+      expect(read.json.startsAt).toBe(v.startsAt);
+      expect(read.text).not.toContain('Gunnhild');
+    }
+    // While the series is offered whole, no visit goes out on its own.
+    expect((await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM offers WHERE request_id = ANY($1::uuid[])', [r.json.visits.map((v: { id: string }) => v.id)]))[0]!.n).toBe(0);
+    // A retry with the same reference gets the first visit back, and stores nothing.
+    const again = await storesNothing(() => post(payload));
+    expect(again.status).toBe(409);
+    expect(again.json.id).toBe(r.json.id);
+  });
+
+  it('refuses a rule it cannot use, with the field, and stores nothing', async () => {
+    const refused = async (recurrence: unknown) => storesNothing(() => post(body({ request: { date: weekday() }, recurrence })));
+    const wrongInterval = await refused({ everyWeeks: 3, visitCount: 4 });
+    expect(wrongInterval.status).toBe(400);
+    expect(Object.keys(wrongInterval.json.errors)).toEqual(['recurrence.everyWeeks']);
+    const noEnd = await refused({ everyWeeks: 2 });
+    expect(noEnd.status).toBe(400);
+    expect(noEnd.json.errors['recurrence.untilDate']).toContain('siste besøk');
+    const both = await refused({ everyWeeks: 1, visitCount: 3, untilDate: todayInOslo(addDays(new Date(), 40)) });
+    expect(Object.keys(both.json.errors)).toEqual(['recurrence.untilDate']);
+    const tooMany = await refused({ everyWeeks: 1, visitCount: 53 });
+    expect(Object.keys(tooMany.json.errors)).toEqual(['recurrence.visitCount']);
+    const notAnObject = await refused('every week');
+    expect(Object.keys(notAnObject.json.errors)).toEqual(['recurrence']);
+  });
+
+  it('is described in the OpenAPI document', () => {
+    const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const openapi = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const recurrence = /\n {4}Recurrence:\n([\s\S]*?)(?=\n {4}[A-Za-z]+:\n|$)/.exec(openapi)?.[1] ?? '';
+    expect([...recurrence.matchAll(/^ {8}([A-Za-z]+):$/gm)].map((m) => m[1]).sort()).toEqual(['everyWeeks', 'untilDate', 'visitCount']);
+    expect(openapi).toContain("$ref: '#/components/schemas/Recurrence'");
+  });
+});
