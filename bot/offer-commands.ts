@@ -34,11 +34,11 @@ export function offerCommands(deps: BotDeps): CommandTable {
     return turn.say(mine.length > 0 ? 'followUp.alreadyAnswered' : 'cancel.notFound');
   };
 
-  /** The pressed offer card, closed in the given state (a stale button changes nothing else). */
-  const closeOfferCard = async (turn: Turn, offerId: string, status: Exclude<OfferStatus, 'pending'>) => {
-    const offer = await offerForSend(db, offerId);
-    if (!offer) return turn.say('error.invalidAction');
-    await turn.replace(offerCard(turn.card, { offerId, request: publicView(offer.request), groupLabel: await groupLabel(db, offer.request, turn.locale), status }));
+  /** The pressed offer card, closed in the given state (a stale button changes nothing else). `known`: its request, when already read. */
+  const closeOfferCard = async (turn: Turn, offerId: string, status: Exclude<OfferStatus, 'pending'>, known?: HelpRequest) => {
+    const request = known ?? (await offerForSend(db, offerId))?.request;
+    if (!request) return turn.say('error.invalidAction');
+    await turn.replace(offerCard(turn.card, { offerId, request: publicView(request), groupLabel: await groupLabel(db, request, turn.locale), status }));
   };
 
   return {
@@ -57,10 +57,10 @@ export function offerCommands(deps: BotDeps): CommandTable {
             }),
           );
         case 'taken':
-          return closeOfferCard(turn, action.offerId, 'taken');
+          return closeOfferCard(turn, action.offerId, 'taken', result.request);
         case 'cancelled':
         case 'closed':
-          return closeOfferCard(turn, action.offerId, 'withdrawn');
+          return closeOfferCard(turn, action.offerId, 'withdrawn', result.request);
         case 'not_eligible':
           await turn.say('offer.notEligible');
           return;

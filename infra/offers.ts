@@ -11,7 +11,9 @@ import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestSt
 
 export type AcceptResult =
   | { outcome: 'won' | 'already_yours'; request: HelpRequest; details: PrivateRequestDetails; assignmentId: string }
-  | { outcome: 'taken' | 'cancelled' | 'closed' | 'not_eligible' | 'not_found' };
+  /** `request` as this accept read it: what the pressed card needs to show it closed, without another read. */
+  | { outcome: 'taken' | 'cancelled' | 'closed'; request: HelpRequest }
+  | { outcome: 'not_eligible' | 'not_found' };
 
 /** SQL: volunteer $2 may take work at $3 — approved, not paused, current declaration ($4) signed. */
 export const VOLUNTEER_MAY_ACCEPT = `EXISTS (SELECT 1 FROM volunteers v WHERE v.member_id = $2 AND v.status = 'approved' AND (v.paused_until IS NULL OR v.paused_until <= $3))
@@ -22,42 +24,50 @@ export async function acceptOffer(
   input: { offerId: string; volunteerId: string; channelId: string; now: Date },
 ): Promise<AcceptResult> {
   return db.transaction(async (tx): Promise<AcceptResult> => {
-    const offers = await tx.query<{ request_id: string; status: OfferStatus }>(
-      'SELECT request_id, status FROM offers WHERE id = $1 AND volunteer_id = $2',
+    const offers = await tx.query<Parameters<typeof toHelpRequest>[0] & { offer_status: OfferStatus }>(
+      'SELECT r.*, o.status AS offer_status FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1 AND o.volunteer_id = $2',
       [input.offerId, input.volunteerId],
     );
-    const offer = offers[0];
-    if (!offer) return { outcome: 'not_found' };
+    if (!offers[0]) return { outcome: 'not_found' };
+    const offer = { request_id: offers[0].id, status: offers[0].offer_status };
+    const request = toHelpRequest(offers[0]);
     if (offer.status === 'accepted') {
       const a = await tx.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND volunteer_id = $2 AND status = 'active'`, [offer.request_id, input.volunteerId]);
       if (a[0]) return reveal(tx, offer.request_id, a[0].id, input, 'already_yours');
-      return { outcome: 'closed' };
+      return { outcome: 'closed', request };
     }
-    // The one conditional statement that decides the race: only one transaction finds status 'open'.
-    const won = await tx.query<{ id: string }>(
-      `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
-        WHERE id = $1 AND status = 'open' AND ${VOLUNTEER_MAY_ACCEPT}
-        RETURNING id`,
-      [offer.request_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
-    );
-    if (won.length === 0) {
-      const r = await tx.query<{ status: RequestStatus }>('SELECT status FROM help_requests WHERE id = $1', [offer.request_id]);
-      const status = r[0]?.status;
-      if (offer.status === 'pending' && status !== 'open') {
-        await tx.query(`UPDATE offers SET status = $2 WHERE id = $1 AND status = 'pending'`, [input.offerId, status === 'cancelled' ? 'withdrawn' : 'taken']);
-      }
-      if (status === 'open') return { outcome: 'not_eligible' };
-      return { outcome: status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed' };
+    // A request already taken or cancelled when this accept began is answered from that read: the
+    // many late presses of a burst neither run the conditional UPDATE nor queue on its row lock.
+    let status: RequestStatus | undefined = request.status;
+    if (status === 'open') {
+      // The one conditional statement that decides the race: only one transaction finds status 'open'.
+      const won = await tx.query<{ id: string }>(
+        `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
+          WHERE id = $1 AND status = 'open' AND ${VOLUNTEER_MAY_ACCEPT}
+          RETURNING id`,
+        [offer.request_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
+      );
+      if (won.length > 0) return win(tx, offer.request_id, input);
+      status = (await tx.query<{ status: RequestStatus }>('SELECT status FROM help_requests WHERE id = $1', [offer.request_id]))[0]?.status;
     }
-    const assignment = await tx.query<{ id: string }>(
-      'INSERT INTO assignments (request_id, volunteer_id, assigned_at) VALUES ($1, $2, $3) RETURNING id',
-      [offer.request_id, input.volunteerId, input.now],
-    );
-    await tx.query(`UPDATE offers SET status = 'accepted', responded_at = $2 WHERE id = $1`, [input.offerId, input.now]);
-    await tx.query(`UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $2 AND status = 'pending'`, [offer.request_id, input.offerId]);
-    await addOutbox(tx, 'request.taken', offer.request_id);
-    return reveal(tx, offer.request_id, assignment[0]!.id, input, 'won');
+    if (offer.status === 'pending' && status !== 'open') {
+      await tx.query(`UPDATE offers SET status = $2 WHERE id = $1 AND status = 'pending'`, [input.offerId, status === 'cancelled' ? 'withdrawn' : 'taken']);
+    }
+    if (status === 'open') return { outcome: 'not_eligible' };
+    return { outcome: status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed', request };
   });
+}
+
+/** The accept that found the request open: its assignment, the other offers closed, the details revealed. */
+async function win(tx: Queryable, requestId: string, input: { offerId: string; volunteerId: string; channelId: string; now: Date }): Promise<AcceptResult> {
+  const assignment = await tx.query<{ id: string }>(
+    'INSERT INTO assignments (request_id, volunteer_id, assigned_at) VALUES ($1, $2, $3) RETURNING id',
+    [requestId, input.volunteerId, input.now],
+  );
+  await tx.query(`UPDATE offers SET status = 'accepted', responded_at = $2 WHERE id = $1`, [input.offerId, input.now]);
+  await tx.query(`UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $2 AND status = 'pending'`, [requestId, input.offerId]);
+  await addOutbox(tx, 'request.taken', requestId);
+  return reveal(tx, requestId, assignment[0]!.id, input, 'won');
 }
 
 async function reveal(

@@ -1,7 +1,8 @@
 // The statements the hot paths were folded into (docs/benchmarks.md) answer what the separate reads
 // answered: an offer's send read names the same conversation and language as reachableAt + getMember,
 // the delivery record says whether the card is still live, and a turn's account touch returns the
-// member and writes only when something changed. PGlite always, PostgreSQL when DATABASE_URL is set.
+// member and writes only when something changed, and a late accept is answered with what its closed
+// card needs. PGlite always, PostgreSQL when DATABASE_URL is set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from 'date-fns';
 import { databaseKinds, type TestDatabase } from '../support/db.ts';
@@ -90,8 +91,26 @@ for (const kind of databaseKinds()) {
       expect(await recordOfferDelivered(t.db, { offerId: '00000000-0000-4000-8000-000000000000', channelId: 'webchat', conversationId: 'c', activityId: 'x', at: new Date() })).toBeNull();
     });
 
+    it('answers an accept on a request already taken or cancelled with the request for its closed card, and changes nothing else', async () => {
+      const accept = (o: { id: string; volunteer_id: string }) => acceptOffer(t.db, { offerId: o.id, volunteerId: o.volunteer_id, channelId: 'test', now: new Date() });
+      const taken = await newRequest('Sen aksept');
+      const [winner, late] = await offersOf(taken);
+      expect((await accept(winner!)).outcome).toBe('won');
+      const answer = await accept(late!);
+      expect(answer).toMatchObject({ outcome: 'taken', request: { id: taken, summary: 'Sen aksept' } });
+      expect(await t.db.query(`SELECT volunteer_id FROM assignments WHERE request_id = $1`, [taken])).toEqual([{ volunteer_id: winner!.volunteer_id }]);
+
+      const cancelled = await newRequest('Aksept etter avlysning');
+      const [offer] = await offersOf(cancelled);
+      await cancelRequest(t.db, { requestId: cancelled, centreId: DEMO_CENTRE.id, by: staffId, now: new Date() });
+      expect(await accept(offer!)).toMatchObject({ outcome: 'cancelled', request: { id: cancelled } });
+      expect((await t.db.query<{ status: string }>('SELECT status FROM offers WHERE id = $1', [offer!.id]))[0]?.status).toBe('withdrawn');
+      expect(await t.db.query('SELECT 1 FROM assignments WHERE request_id = $1', [cancelled])).toHaveLength(0);
+    });
+
     it('touches an account in one statement that writes only when something changed, and returns its member', async () => {
-      const [vol] = await t.db.query<{ member_id: string }>(`SELECT c.member_id FROM chat_identities c JOIN members m ON m.id = c.member_id AND m.left_at IS NULL WHERE c.user_id LIKE 'hot-%' AND c.channel_id = 'webchat' LIMIT 1`);
+      const [vol] = await t.db.query<{ member_id: string }>(`SELECT c.member_id FROM chat_identities c JOIN members m ON m.id = c.member_id AND m.left_at IS NULL WHERE c.user_id LIKE 'hot-%' AND c.channel_id = 'webchat'
+            AND NOT EXISTS (SELECT 1 FROM chat_identities o WHERE o.member_id = c.member_id AND o.user_id <> c.user_id) LIMIT 1`); // one account only
       const memberId = vol!.member_id;
       const account = { channelId: 'webchat', userId: 'hot-touch', tenantId: null };
       const ref = (activityId: string, conv = 'hot-touch-conv') => ({ activityId, serviceUrl: 'http://x', channelId: 'webchat', conversation: { id: conv }, bot: { id: 'b' }, user: { id: 'hot-touch' } });
