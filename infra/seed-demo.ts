@@ -27,8 +27,8 @@ export const DEMO_STAFF: DemoIdentity[] = [
   { id: 'demo-ansatt-3', name: 'Siri Berg (psykisk helse og rus)', role: 'staff' },
 ];
 export const DEMO_CAREGIVERS: DemoIdentity[] = [
-  { id: 'demo-parorende-1', name: 'Eva Lund (pårørende)', role: 'caregiver' },
-  { id: 'demo-parorende-2', name: 'Tor Moen (pårørende)', role: 'caregiver' },
+  { id: 'demo-parorende-1', name: 'Eva Lund', role: 'caregiver' },
+  { id: 'demo-parorende-2', name: 'Tor Moen', role: 'caregiver' },
 ];
 
 export function demoVolunteerName(i: number): string {
