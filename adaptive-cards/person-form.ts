@@ -30,7 +30,9 @@ export function personFormCard(ctx: CardContext, input: PersonFormInput = {}): A
     ...f.text('address', t(locale, 'person.address'), { required: true, maxLength: 200 }),
     ...f.text('phone', t(locale, 'person.phone'), { required: true, style: 'tel', regex: PHONE_PATTERN, invalidKey: 'error.phone' }),
     ...f.text('district', t(locale, 'person.district'), { required: true, maxLength: 60 }),
-    ...f.text('notes', t(locale, 'person.notes'), { multiline: true, maxLength: 1000 }),
+    // Staff's notes stay with staff; a caregiver's are what the person enjoys and what a volunteer
+    // should know, and become the note to the volunteer when they ask for help.
+    ...f.text('notes', t(locale, caregiver ? 'caregiver.personNotes' : 'person.notes'), { multiline: true, maxLength: 1000 }),
     subheading(t(locale, 'person.consentHeading')),
     ...f.choice(
       'consentBasis',

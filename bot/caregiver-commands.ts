@@ -10,7 +10,7 @@ import { noticeCard } from '../adaptive-cards/notice.ts';
 import { listCentres } from '../infra/centres.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { cancelRequest, createRequest } from '../infra/requests.ts';
-import { caregiverContact, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
+import { caregiverContact, caregiverNoteFor, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
 import { linkHolds } from '../infra/caregiver-links.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
@@ -34,6 +34,11 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
     const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
     // Respite first: it is what most caregivers come for.
     return requestFormCard(turn.card, { persons, groups, values: { group: 'avlastning', ...values }, errors, today: todayInOslo(turn.now), audience: 'caregiver' });
+  };
+  /** A fresh request form; for one person, with what the caregiver wrote for volunteers as the note. */
+  const newRequestForm = async (turn: Turn, personId: string | undefined) => {
+    const note = personId ? await caregiverNoteFor(db, turn.member!.id, personId) : null;
+    return requestForm(turn, { ...(personId ? { personId } : {}), ...(note ? { handoverNote: note } : {}) });
   };
 
   return {
@@ -61,13 +66,14 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       if (!parsed.success || Object.keys(errors).length) {
         return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors, audience: 'caregiver' }));
       }
-      const { held } = await registerPerson(db, { centreId: centreOf(turn), staffId: turn.member!.id, fields: parsed.data, at: turn.now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS, caregiverLink: true });
+      const { held, personId } = await registerPerson(db, { centreId: centreOf(turn), staffId: turn.member!.id, fields: parsed.data, at: turn.now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS, caregiverLink: true });
       await turn.replace(noticeCard(turn.card, { text: turn.t(held ? 'caregiver.personSavedPending' : 'caregiver.personSaved'), tone: 'success' }));
-      await turn.send(await requestForm(turn));
+      await turn.send(await newRequestForm(turn, personId));
     },
 
     'caregiver.request.new': async (turn, action) => {
-      await turn.send(await requestForm(turn, action.personId ? { personId: action.personId } : {}));
+      const own = await personsOfCaregiver(db, turn.member!.id);
+      await turn.send(await newRequestForm(turn, action.personId ?? (own.length === 1 ? own[0]!.id : undefined)));
     },
 
     'caregiver.request.submit': async (turn, _action, raw) => {

@@ -30,6 +30,18 @@ export async function personsOfCaregiver(db: Queryable, memberId: string): Promi
   );
 }
 
+/**
+ * What the caregiver wrote about the person for volunteers (persons.notes of a person they
+ * registered): the starting text of the note to the volunteer when they ask for help.
+ */
+export async function caregiverNoteFor(db: Queryable, memberId: string, personId: string): Promise<string | null> {
+  const rows = await db.query<{ notes: string | null }>(
+    `SELECT notes FROM persons WHERE id = $1 AND created_by = $2 AND erased_at IS NULL`,
+    [personId, memberId],
+  );
+  return rows[0]?.notes ?? null;
+}
+
 export interface CaregiverRequest {
   request: HelpRequest;
   personFirstName: string;

@@ -46,7 +46,10 @@ describe('a family caregiver', () => {
       action: 'caregiver.person.submit', name: 'Olav Berg', address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum',
       notes: 'Liker å snakke om fotball. Demens, kan bli urolig.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()),
     });
-    expect(ok.some((r) => hasAction(r.activity, 'caregiver.request.submit'))).toBe(true);
+    const requestFormReply = ok.find((r) => hasAction(r.activity, 'caregiver.request.submit'))!;
+    expect(requestFormReply).toBeDefined();
+    // What the caregiver wrote for volunteers starts the note to the volunteer (they can change it there).
+    expect(JSON.stringify(requestFormReply.activity)).toContain('Liker å snakke om fotball');
     const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Olav Berg'`);
     personId = p!.id;
     const [c] = await app.db.query<{ basis: string; relation: string }>('SELECT basis, relation FROM consents WHERE person_id = $1', [personId]);
