@@ -196,6 +196,12 @@ export async function offersToClose(db: Queryable, requestId: string): Promise<s
 }
 
 /**
+ * SQL for an UPDATE's FROM list: this statement's own (implicit) transaction commits without waiting
+ * for the WAL flush. set_config(…, true) lasts until that transaction ends; the session keeps its setting.
+ */
+const NO_FLUSH_WAIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait`;
+
+/**
  * Records where the card went, and answers whether it is still live: the offer's and its request's
  * status as they stand at this commit, so a take or cancel during the send is seen without a re-read.
  *
@@ -222,7 +228,7 @@ export async function recordOfferDelivered(
 ): Promise<{ offerStatus: OfferStatus; requestStatus: RequestStatus } | null> {
   const rows = await db.query<{ offer_status: OfferStatus; request_status: RequestStatus }>(
     `UPDATE offers o SET sent_at = $2, channel_id = $3, conversation_id = $4, activity_id = $5
-       FROM (SELECT set_config('synchronous_commit', 'off', true)) AS bookkeeping
+       FROM ${NO_FLUSH_WAIT}
       WHERE o.id = $1
       RETURNING o.status AS offer_status, (SELECT r.status FROM help_requests r WHERE r.id = o.request_id FOR SHARE) AS request_status`,
     [d.offerId, d.at, d.channelId, d.conversationId, d.activityId],
@@ -235,8 +241,13 @@ export async function recordOfferUndeliverable(db: Queryable, offerId: string): 
   await db.query('UPDATE offers SET undeliverable = true WHERE id = $1', [offerId]);
 }
 
+/**
+ * Commits without waiting for the WAL flush, like recordOfferDelivered: the card was updated before
+ * this runs, so a record lost to a PostgreSQL crash only means a later schedule rebuild
+ * (offerCardsToClose) may update it once more to the state it already shows — nothing a person sees.
+ */
 export async function recordOfferClosedCard(db: Queryable, offerId: string, at: Date): Promise<void> {
-  await db.query('UPDATE offers SET closed_card_sent_at = $2 WHERE id = $1', [offerId, at]);
+  await db.query(`UPDATE offers SET closed_card_sent_at = $2 FROM ${NO_FLUSH_WAIT} WHERE id = $1`, [offerId, at]);
 }
 
 export interface MyTask {
