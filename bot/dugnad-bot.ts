@@ -17,7 +17,7 @@ import { privacyCommands } from './privacy-commands.ts';
 import { seriesCommands } from './series-commands.ts';
 import { feedbackCommands } from './feedback-commands.ts';
 import { mayRecordTurn } from './auth.ts';
-import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, isSharedConversation, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
+import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, forgetTeam, isSharedConversation, removedFromTeam, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
 import { NEW_REQUEST_COMMAND_ID } from '../infra/teams/manifest.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 
@@ -76,6 +76,11 @@ export class DugnadBot {
     const isInvoke = a.type === 'invoke' && a.name === 'adaptiveCard/action';
     const isDialog = a.type === 'invoke' && MESSAGE_EXTENSION_INVOKES.has(a.name ?? '');
     if (a.type !== 'message' && a.type !== 'conversationUpdate' && a.type !== 'installationUpdate' && !isInvoke && !isDialog) return;
+    if (removedFromTeam(a)) {
+      // Only a turn a channel token vouched for may change what we store.
+      if (mayRecordTurn(context, this.deps.config) && (await forgetTeam(this.deps, a)) > 0) await kickPendingOutbox(this.deps);
+      return;
+    }
     const welcome = addedToTeam(a);
     // Someone joining a team or group chat is no reason to post there: the menu greets by name.
     if (!welcome && (a.type === 'conversationUpdate' || a.type === 'installationUpdate') && isSharedConversation(a)) return;

@@ -7,7 +7,7 @@ import type { ActionVerb } from '../adaptive-cards/actions.ts';
 import type { AdaptiveCard, CardElement } from '../adaptive-cards/card.ts';
 import { listCentres } from '../infra/centres.ts';
 import type { ConversationRef } from '../infra/identities.ts';
-import { centreOfChannel, channelConversationId, linkStaffChannel, unlinkStaffChannel } from '../infra/staff-channels.ts';
+import { centreOfChannel, channelConversationId, linkStaffChannel, markStaffChannelUnreachable, staffChannelsOfTeam, unlinkStaffChannel } from '../infra/staff-channels.ts';
 import type { MessageKey, MessageParams } from '../adaptive-cards/texts.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import { Turn } from './turn.ts';
@@ -46,6 +46,30 @@ export function addedToTeam(a: Partial<Activity>): boolean {
   if (a.channelId !== 'msteams' || !(a.channelData as { team?: { id?: unknown } } | undefined)?.team?.id) return false;
   if (a.type === 'installationUpdate') return a.action === 'add';
   return a.type === 'conversationUpdate' && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+}
+
+/**
+ * Dugnad was just removed from a team (installationUpdate «remove» in team scope, or the bot among
+ * membersRemoved): its staff channels there can no longer be written to.
+ */
+export function removedFromTeam(a: Partial<Activity>): boolean {
+  if (a.channelId !== 'msteams' || !(a.channelData as { team?: { id?: unknown } } | undefined)?.team?.id) return false;
+  if (a.type === 'installationUpdate') return a.action === 'remove';
+  return a.type === 'conversationUpdate' && (a.membersRemoved ?? []).some((m) => m.id === a.recipient?.id);
+}
+
+/**
+ * Marks the team's staff channels unreachable at once rather than at the next failed post, so the
+ * next escalation goes to staff directly and they are told now (once, through the outbox) to link
+ * another channel. Posts nothing: the bot is no longer in the team.
+ */
+export async function forgetTeam(deps: BotDeps, a: Partial<Activity>): Promise<number> {
+  const teamId = String((a.channelData as { team: { id: string } }).team.id);
+  let marked = 0;
+  for (const c of await staffChannelsOfTeam(deps.db, teamId)) {
+    if (await markStaffChannelUnreachable(deps.db, { ...c, at: deps.now() })) marked++;
+  }
+  return marked;
 }
 
 /** Tells the team what Dugnad does in a channel and offers the link (the link command checks who). */

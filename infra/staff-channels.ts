@@ -87,6 +87,12 @@ export async function markStaffChannelUnreachable(db: Database, input: { centreI
   });
 }
 
+/** The channels linked in a team (a team may hold the staff channels of several centres). */
+export async function staffChannelsOfTeam(db: Queryable, teamId: string): Promise<Array<{ centreId: string; conversationId: string }>> {
+  const rows = await db.query<{ centre_id: string; conversation_id: string }>('SELECT centre_id, conversation_id FROM staff_channels WHERE team_id = $1', [teamId]);
+  return rows.map((r) => ({ centreId: r.centre_id, conversationId: r.conversation_id }));
+}
+
 /** The centre's channel is still marked unreachable (not linked again, not unlinked). */
 export async function isStaffChannelUnreachable(db: Queryable, centreId: string): Promise<boolean> {
   const rows = await db.query('SELECT 1 FROM staff_channels WHERE centre_id = $1 AND unreachable_at IS NOT NULL', [centreId]);

@@ -283,4 +283,21 @@ describe('when Dugnad is added to a team', () => {
     expect(JSON.stringify(await linked.json())).toContain('Kanalen er koblet til Hamar frivilligsentral');
     expect(await app.db.query(`SELECT 1 FROM staff_channels WHERE centre_id = 'hamar' AND conversation_id = $1`, [GENERAL])).toHaveLength(1);
   });
+
+  it('when Dugnad is removed from the team, marks its channel at once and tells staff once in their own chat', async () => {
+    const lost = 'Dugnad kan ikke lenger skrive i kanalen til Hamar frivilligsentral';
+    const told = () => connector.conversation('conv-demo-ansatt-1').filter((c) => visibleText(c.activity).includes(lost)).length;
+    const toldBefore = told();
+    const before = connector.captured.length;
+    // Teams tells of one removal twice, too.
+    expect((await app.post(teamEvent({ type: 'installationUpdate', action: 'remove' }))).status).toBeLessThan(300);
+    expect((await app.post(teamEvent({ type: 'conversationUpdate', membersRemoved: [{ id: '28:dugnad-bot' }] }))).status).toBeLessThan(300);
+    const [row] = await app.db.query<{ unreachable_at: Date | null }>(`SELECT unreachable_at FROM staff_channels WHERE centre_id = 'hamar'`);
+    expect(row!.unreachable_at).not.toBeNull();
+    await connector.waitFor(() => told() === toldBefore + 1, 20_000);
+    await new Promise((ok) => setTimeout(ok, 500));
+    expect(told()).toBe(toldBefore + 1);
+    // Nothing is posted to the team the bot has left.
+    expect(connector.captured.slice(before).filter((c) => c.conversationId.startsWith(GENERAL))).toHaveLength(0);
+  });
 });
