@@ -167,6 +167,7 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.person.erase.confirm'), personId: id }),
   // --- series (issue 5) ---
   z.object({ action: z.literal('staff.series.cancel'), seriesId: id }),
+  z.object({ action: z.literal('staff.series.cancel.confirm'), seriesId: id }),
   // The regular volunteer's own view of a taken series offer (Teams refresh, or its button): details after a check.
   z.object({ action: z.literal('series.details'), seriesOfferId: id }),
   z.object({ action: z.literal('series.accept'), seriesOfferId: id }),
@@ -174,6 +175,7 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('series.leave.start'), seriesId: id }),
   z.object({ action: z.literal('series.leave.confirm'), seriesId: id }),
   z.object({ action: z.literal('caregiver.series.cancel'), seriesId: id }),
+  z.object({ action: z.literal('caregiver.series.cancel.confirm'), seriesId: id }),
   z.object({ action: z.literal('series.list') }),
   z.object({ action: z.literal('caregiver.series.edit.start'), seriesId: id }),
   z.object({

@@ -581,6 +581,9 @@ const nbMessages = {
   'tab.error.signIn': 'Vi fikk ikke logget deg inn. Lukk fanen og åpne den igjen.',
   'tab.error.tenant': 'Organisasjonen din har ikke tilgang til Dugnad.',
   // --- series (issue 5) ---
+  'series.cancelAllTitle': 'Avlyse alle besøkene?',
+  'series.cancelAllQuestion': 'Alle besøkene som gjenstår i denne serien blir avlyst. Den frivillige får beskjed, og påminnelsene stoppes.',
+  'series.cancelAllConfirm': 'Ja, avlys alle besøkene',
   'notify.seriesLeftNoName': 'Den faste frivillige kan ikke lenger komme {rule} ({what}). Vi leter etter en frivillig til hvert besøk, og du får beskjed.',
   'series.closed.accepted': 'Du er fast avlaster for disse besøkene. Du får navn, adresse og telefonnummer i en egen melding.',
   'series.showDetails': 'Vis besøkene',
@@ -1355,6 +1358,9 @@ const enMessages: Catalog = {
   'tab.error.signIn': 'We could not sign you in. Close the tab and open it again.',
   'tab.error.tenant': 'Your organisation does not have access to Dugnad.',
   // --- series (issue 5) ---
+  'series.cancelAllTitle': 'Cancel all the visits?',
+  'series.cancelAllQuestion': 'Every visit still to come in this series will be cancelled. The volunteer is told, and the reminders stop.',
+  'series.cancelAllConfirm': 'Yes, cancel all the visits',
   'notify.seriesLeftNoName': 'The regular volunteer can no longer come {rule} ({what}). We are looking for a volunteer for each visit, and you will hear.',
   'series.closed.accepted': 'You are the regular volunteer for these visits. You will get the name, address and phone number in a separate message.',
   'series.showDetails': 'Show the visits',

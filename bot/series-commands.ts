@@ -104,6 +104,20 @@ export function seriesCommands(deps: BotDeps): CommandTable {
       justAccepted,
     });
 
+  const askCancelRest = async (turn: Turn, confirm: 'caregiver.series.cancel.confirm' | 'staff.series.cancel.confirm', seriesId: string): Promise<void> => {
+    // Asked only about a series that is the asker's to cancel: the caregiver's own, or one of the staff member's centre.
+    const series = await getSeries(db, seriesId, turn.now);
+    const own = confirm === 'caregiver.series.cancel.confirm' ? series?.createdBy === turn.member!.id : turn.member!.centreIds.includes(series?.centreId ?? '');
+    if (!series || !own) return void (await turn.say('error.invalidAction'));
+    await turn.send(noticeCard(turn.card, {
+      title: turn.t('series.cancelAllTitle'),
+      text: turn.t('series.cancelAllQuestion'),
+      tone: 'warning',
+      action: { title: turn.t('series.cancelAllConfirm'), data: { action: confirm, seriesId } },
+      menuButton: true,
+    }));
+  };
+
   const cancelRest = async (turn: Turn, seriesId: string, onlyOwn: boolean) => {
     const result = await cancelSeries(db, { seriesId, centreId: turn.member!.centreIds[0] ?? '', by: turn.member!.id, now: turn.now, onlyOwn });
     if (!result.ok) return turn.say('error.invalidAction');
@@ -186,8 +200,11 @@ export function seriesCommands(deps: BotDeps): CommandTable {
       await turn.replace(noticeCard(turn.card, { text: turn.t('series.edited', { count: result.moved }), tone: 'success', menuButton: true }));
     },
 
-    'caregiver.series.cancel': (turn, action) => cancelRest(turn, action.seriesId, true),
+    // Every visit still ahead goes at once: ask first (one stray tap must not cancel weeks of visits).
+    'caregiver.series.cancel': (turn, action) => askCancelRest(turn, 'caregiver.series.cancel.confirm', action.seriesId),
+    'caregiver.series.cancel.confirm': (turn, action) => cancelRest(turn, action.seriesId, true),
     // Staff of the series' centre (someone phones in), through the same cancel: the volunteers are told once.
-    'staff.series.cancel': (turn, action) => cancelRest(turn, action.seriesId, false),
+    'staff.series.cancel': (turn, action) => askCancelRest(turn, 'staff.series.cancel.confirm', action.seriesId),
+    'staff.series.cancel.confirm': (turn, action) => cancelRest(turn, action.seriesId, false),
   };
 }

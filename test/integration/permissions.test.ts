@@ -291,7 +291,7 @@ describe('every role × every verb over HTTP', () => {
       }
     }
     // The data-scoping cases the brief names.
-    for (const must of ['volunteer (A) offer.accept', 'volunteer (A) assignment.cancel.submit', 'volunteer (A) series.accept', 'volunteer (A) series.leave.confirm', 'caregiver (A) caregiver.series.cancel', 'caregiver (A) caregiver.series.edit.submit', 'staff (A) staff.request.cancel', 'staff (A) staff.volunteer.approve', 'staff (B) staff.request.cancel', 'staff (A) staff.person.erase.confirm']) {
+    for (const must of ['volunteer (A) offer.accept', 'volunteer (A) assignment.cancel.submit', 'volunteer (A) series.accept', 'volunteer (A) series.leave.confirm', 'caregiver (A) caregiver.series.cancel.confirm', 'caregiver (A) caregiver.series.edit.submit', 'staff (A) staff.request.cancel', 'staff (A) staff.volunteer.approve', 'staff (B) staff.request.cancel', 'staff (A) staff.person.erase.confirm']) {
       expect(probed).toContain(must);
     }
   });

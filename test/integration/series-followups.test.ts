@@ -163,12 +163,14 @@ describe('a series offer taken in Teams, then cancelled by staff', () => {
     // A caregiver's verb is not staff's, and staff's is not the caregiver's.
     expect(cardActions(seriesCard!.activity).some((d) => d.action === 'caregiver.series.cancel' || d.action === 'caregiver.series.edit.start')).toBe(false);
     // The caregiver has their own verb; staff's is refused to them.
-    const refused = await chat.submit(CG, { action: 'staff.series.cancel', seriesId });
+    const refused = await chat.submit(CG, { action: 'staff.series.cancel.confirm', seriesId });
     expect(refused.map((c) => visibleText(c.activity)).join('\n')).toContain('ikke tilgang');
     expect((await app.db.query<{ status: string }>('SELECT status FROM series WHERE id = $1', [seriesId]))[0]!.status).toBe('taken');
 
     const start = connector.captured.length;
-    const done = await chat.submit(STAFF, { action: 'staff.series.cancel', seriesId });
+    const asked = await chat.submit(STAFF, { action: 'staff.series.cancel', seriesId });
+    expect(asked.some((c) => hasAction(c.activity, 'staff.series.cancel.confirm'))).toBe(true);
+    const done = await chat.submit(STAFF, { action: 'staff.series.cancel.confirm', seriesId });
     expect(visibleText(done.at(-1)!.activity)).toContain('er avlyst');
     const statuses = (await app.db.query<{ status: string }>(`SELECT status FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [seriesId])).map((r) => r.status);
     expect(statuses).toEqual(['taken', 'cancelled', 'cancelled', 'cancelled']);

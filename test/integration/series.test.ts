@@ -256,7 +256,11 @@ describe('weekly respite for six weeks', () => {
 
   it('the caregiver cancels the rest of the series; the volunteer who still had a visit is told once', async () => {
     const start = connector.captured.length;
-    const replies = await chat.submit(CG, { action: 'caregiver.series.cancel', seriesId });
+    // The button asks first; nothing is cancelled until the caregiver confirms.
+    const asked = await chat.submit(CG, { action: 'caregiver.series.cancel', seriesId });
+    expect(asked.some((c) => hasAction(c.activity, 'caregiver.series.cancel.confirm'))).toBe(true);
+    expect((await app.db.query(`SELECT 1 FROM help_requests WHERE series_id = $1 AND status = 'cancelled' AND occurrence >= 4`, [seriesId]))).toHaveLength(0);
+    const replies = await chat.submit(CG, { action: 'caregiver.series.cancel.confirm', seriesId });
     expect(replies.map((c) => visibleText(c.activity)).join('\n'), 'cancel reply').toContain('avlyst');
     const rest = await app.db.query<{ status: string }>(`SELECT status FROM help_requests WHERE series_id = $1 AND occurrence >= 4`, [seriesId]);
     expect(rest.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
