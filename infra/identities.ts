@@ -40,27 +40,32 @@ export async function touchAccount(
   conversationRef: unknown,
   opts: { allowDevIdentities: boolean },
 ): Promise<Member | null> {
+  // Decided by a read first: ON CONFLICT DO UPDATE … WHERE would lock the row (a transaction id and a
+  // WAL flush at commit) even when it updates nothing; an INSERT … SELECT of no rows writes nothing.
   const rows = await db.query<{ member_id: string | null } & Partial<MemberRow>>(
-    `WITH touched AS (
+    `WITH seen AS (
+       SELECT c.member_id,
+              ($3::text IS NOT NULL AND c.tenant_id IS DISTINCT FROM $3::text)
+              OR ($4::jsonb IS NOT NULL AND (
+                    (c.conversation_ref - 'activityId') IS DISTINCT FROM ($4::jsonb - 'activityId')
+                 OR c.unreachable_at IS NOT NULL
+                 OR c.last_seen_at IS NULL OR c.last_seen_at < now() - ${LAST_SEEN_GRANULARITY}
+                 OR EXISTS (SELECT 1 FROM chat_identities o WHERE o.member_id = c.member_id AND o.last_seen_at > c.last_seen_at))) AS stale
+         FROM chat_identities c WHERE c.channel_id = $1::text AND c.user_id = $2::text),
+     touched AS (
        INSERT INTO chat_identities AS c (channel_id, user_id, tenant_id, conversation_ref, last_seen_at, unreachable_at)
-       VALUES ($1, $2, $3, $4, CASE WHEN $4::jsonb IS NULL THEN NULL ELSE now() END, NULL)
+       SELECT $1::text, $2::text, $3::text, $4::jsonb, CASE WHEN $4::jsonb IS NULL THEN NULL ELSE now() END, NULL
+        WHERE NOT EXISTS (SELECT 1 FROM seen WHERE NOT seen.stale)
        ON CONFLICT (channel_id, user_id) DO UPDATE
          SET conversation_ref = COALESCE(EXCLUDED.conversation_ref, c.conversation_ref),
              last_seen_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN c.last_seen_at ELSE now() END,
              unreachable_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN c.unreachable_at ELSE NULL END,
              tenant_id = COALESCE(EXCLUDED.tenant_id, c.tenant_id)
-         WHERE (EXCLUDED.tenant_id IS NOT NULL AND c.tenant_id IS DISTINCT FROM EXCLUDED.tenant_id)
-            OR (EXCLUDED.conversation_ref IS NOT NULL AND (
-                  (c.conversation_ref - 'activityId') IS DISTINCT FROM (EXCLUDED.conversation_ref - 'activityId')
-               OR c.unreachable_at IS NOT NULL
-               OR c.last_seen_at IS NULL OR c.last_seen_at < now() - ${LAST_SEEN_GRANULARITY}
-               OR EXISTS (SELECT 1 FROM chat_identities o
-                           WHERE o.member_id = c.member_id AND o.last_seen_at > c.last_seen_at)))
        RETURNING member_id),
      account AS (
        SELECT member_id FROM touched
        UNION ALL
-       SELECT member_id FROM chat_identities WHERE channel_id = $1 AND user_id = $2 AND NOT EXISTS (SELECT 1 FROM touched))
+       SELECT member_id FROM seen WHERE NOT EXISTS (SELECT 1 FROM touched))
      SELECT account.member_id, ${MEMBER_COLUMNS}
        FROM account LEFT JOIN members m ON m.id = account.member_id AND m.left_at IS NULL`,
     [account.channelId, account.userId, account.tenantId, conversationRef == null ? null : JSON.stringify(conversationRef)],
@@ -68,11 +73,7 @@ export async function touchAccount(
   const row = rows[0];
   if (row?.id) return toMember(row as MemberRow);
   if (row?.member_id) return null; // the member has left
-  // No row: a concurrent first turn inserted it after this statement's snapshot and it needed no
-  // update, so the statement saw neither. Read it now.
-  let memberId = row
-    ? null
-    : ((await db.query<{ member_id: string | null }>('SELECT member_id FROM chat_identities WHERE channel_id = $1 AND user_id = $2', [account.channelId, account.userId]))[0]?.member_id ?? null);
+  let memberId: string | null = null;
   if (!memberId && opts.allowDevIdentities && account.channelId !== DEV_CHANNEL) {
     const dev = await db.query<{ member_id: string }>(
       `UPDATE chat_identities c SET member_id = d.member_id

@@ -115,16 +115,17 @@ for (const kind of databaseKinds()) {
       const account = { channelId: 'webchat', userId: 'hot-touch', tenantId: null };
       const ref = (activityId: string, conv = 'hot-touch-conv') => ({ activityId, serviceUrl: 'http://x', channelId: 'webchat', conversation: { id: conv }, bot: { id: 'b' }, user: { id: 'hot-touch' } });
       const touch = (r: unknown) => touchAccount(t.db, account, r, { allowDevIdentities: false });
-      const row = async () => (await t.db.query<{ v: string; conversation_ref: { conversation: { id: string } } | null; unreachable_at: Date | null; last_seen_at: Date | null }>(
-        `SELECT xmin::text AS v, conversation_ref, unreachable_at, last_seen_at FROM chat_identities WHERE channel_id = 'webchat' AND user_id = 'hot-touch'`))[0]!;
+      const row = async () => (await t.db.query<{ v: string; locked_by: string; conversation_ref: { conversation: { id: string } } | null; unreachable_at: Date | null; last_seen_at: Date | null }>(
+        `SELECT xmin::text AS v, xmax::text AS locked_by, conversation_ref, unreachable_at, last_seen_at FROM chat_identities WHERE channel_id = 'webchat' AND user_id = 'hot-touch'`))[0]!;
 
       expect(await touch(ref('a1'))).toBeNull(); // a stranger: recorded, no member
       await linkAccount(t.db, account, memberId);
       expect(await touch(ref('a2'))).toEqual(await getMember(t.db, memberId));
       expect((await touch(ref('a2')))?.id).toBe(memberId);
-      const quiet = (await row()).v;
+      const { v: quiet, locked_by: lockedBefore } = await row();
       expect(await touch(ref('a3'))).toEqual(await getMember(t.db, memberId)); // only the activity id differs
       expect((await row()).v).toBe(quiet);
+      expect((await row()).locked_by).toBe(lockedBefore); // not even locked: no transaction id, no WAL flush
       expect(await touch(null)).toEqual(await getMember(t.db, memberId)); // a group chat keeps the personal reference
       expect((await row()).v).toBe(quiet);
 
