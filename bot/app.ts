@@ -10,7 +10,7 @@ import type { Queues } from '../jobs/queues.ts';
 import { createAdapter } from './adapter.ts';
 import { createChannelAuthentication, createChannelGate, directLineTurnAuth, type OutboundCredentials } from './auth.ts';
 import { DugnadBot } from './dugnad-bot.ts';
-import { registerDirectLine, type DemoIdentity } from './directline.ts';
+import { registerDirectLine, type DemoIdentity, type DirectLineLimits } from './directline.ts';
 import { registerWebChatPage } from './webchat-page.ts';
 import { registerTab } from './tab.ts';
 import { registerApi } from './api.ts';
@@ -36,6 +36,8 @@ export interface AppDeps {
    * validated for real either way (auth.ts).
    */
   outboundCredentials?: OutboundCredentials;
+  /** Tests only: the web chat's limits and clock, to reach its caps and idle expiry without waiting. */
+  directLine?: { limits?: Partial<DirectLineLimits>; now?: () => number };
 }
 
 export interface App {
@@ -168,6 +170,10 @@ export function createApp(deps: AppDeps): App {
     directLine = registerDirectLine(server, {
       serviceUrl: config.PUBLIC_BASE_URL,
       tokenSecret,
+      // Conversations live in Redis, so every bot server behind a load balancer can serve any of them.
+      redis: deps.redis,
+      keyPrefix: config.QUEUE_PREFIX,
+      ...deps.directLine,
       deliverToBot: turnAuth
         ? async (activity) => {
             await adapter.runAuthenticated(turnAuth, activity as Partial<Activity> as Activity, (context) => bot.run(context));

@@ -9,8 +9,10 @@
  * finds on the request (the web sign-in session), and the connector side requires `connectorToken`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { redisDirectLineStore, StoreUnavailableError, type ConversationUser, type Refusal, type StoredActivity } from './directline-store.ts';
 import type { Limiter } from './rate-limit.ts';
 import { clientAddress, sendTooManyRequests } from './rate-limit.ts';
 
@@ -27,6 +29,10 @@ export interface DirectLineOptions {
   deliverToBot: (activity: Record<string, unknown>) => Promise<void>;
   /** HMAC secret for the tokens this endpoint issues. */
   tokenSecret: string;
+  /** Holds the conversations, shared by every bot server (bot/directline-store.ts). */
+  redis: Redis;
+  /** Key prefix (QUEUE_PREFIX); every server of one deployment must use the same. */
+  keyPrefix: string;
   /** Receives failures that have no HTTP caller to report to (e.g. the greeting turn); a pino logger fits. */
   log?: { warn(obj: object, msg: string): void };
   /** Milliseconds since the epoch; injectable so tests can expire tokens without waiting. */
@@ -57,9 +63,12 @@ export interface DirectLineLimits {
   historyPerConversation: number;
   /** Activities returned by one GET; the client pages on with the watermark. */
   pageSize: number;
-  /** A conversation nobody touched for this long is dropped. */
+  /**
+   * A conversation nobody touched (polled, posted to) for this long is dropped. Short: its activities
+   * carry card text with personal data, and an open page polls twice a second, so only a closed one idles.
+   */
   idleMs: number;
-  /** Upper bound on conversations held, so a loop of POST /conversations cannot grow memory without end. */
+  /** Upper bound on conversations held (all servers together), so a loop of POST /conversations cannot fill Redis. */
   maxConversations: number;
   tokenLifetimeSeconds: number;
 }
@@ -67,7 +76,7 @@ export interface DirectLineLimits {
 const DEFAULT_LIMITS: DirectLineLimits = {
   historyPerConversation: 500,
   pageSize: 100,
-  idleMs: 24 * 60 * 60 * 1000,
+  idleMs: 2 * 60 * 60 * 1000,
   maxConversations: 1000,
   tokenLifetimeSeconds: 30 * 60,
 };
@@ -76,23 +85,12 @@ export const DIRECT_LINE_BOT_ID = 'dugnad-bot';
 const BOT_NAME = 'Dugnad';
 const CHANNEL_ID = 'webchat';
 const TOKEN_PREFIX = 'dl1';
-const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 type Activity = Record<string, unknown>;
-type StoredActivity = Activity & { id: string; timestamp: string };
-
-interface Entry {
-  /** Position in the conversation's log; the watermark is the last seq a client has seen. */
-  seq: number;
-  activity: StoredActivity;
-}
 
 interface Conversation {
   id: string;
-  user: { id: string; name: string };
-  entries: Entry[];
-  nextSeq: number;
-  lastActive: number;
+  user: ConversationUser;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,66 +285,54 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   const serviceUrl = options.serviceUrl.replace(/\/+$/, '');
   const limits: DirectLineLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
-  const conversations = new Map<string, Conversation>();
+  const store = redisDirectLineStore({ redis: options.redis, keyPrefix: options.keyPrefix, limits, now });
   const allowClientChosenIds = options.allowClientChosenIds ?? true;
   const connectorToken = options.connectorToken ? Buffer.from(`Bearer ${options.connectorToken}`) : null;
 
-  // ---- conversation store -------------------------------------------------------------------
+  // ---- conversation store (Redis: any server may answer any request) -------------------------
 
-  function sweep(): void {
-    const cutoff = now() - limits.idleMs;
-    for (const [id, conversation] of conversations) {
-      if (conversation.lastActive < cutoff) conversations.delete(id);
-    }
+  function refused(refusal: Refusal): HttpError {
+    if (refusal === 'forbidden') return new HttpError(403, 'Forbidden', 'Token is not valid for this conversation');
+    if (refusal === 'noactivity') return new HttpError(404, 'ActivityNotFound', 'Activity not found');
+    return new HttpError(404, 'ConversationNotFound', 'Conversation not found');
   }
 
-  function createConversation(user: { id: string; name: string }): Conversation {
-    sweep();
-    if (conversations.size >= limits.maxConversations) {
-      // Map iteration is insertion order and touch() re-inserts, so the first one is the least recently used.
-      const oldest = conversations.keys().next();
-      if (!oldest.done) conversations.delete(oldest.value);
-    }
-    const conversation: Conversation = { id: newConversationId(), user, entries: [], nextSeq: 1, lastActive: now() };
-    conversations.set(conversation.id, conversation);
+  async function createConversation(user: ConversationUser): Promise<Conversation> {
+    const conversation = { id: newConversationId(), user };
+    await store.create(conversation.id, user);
     return conversation;
   }
 
-  function touch(conversation: Conversation): void {
-    conversation.lastActive = now();
-    conversations.delete(conversation.id);
-    conversations.set(conversation.id, conversation);
+  /** The live conversation, touched (its idle clock restarts); `userId` makes another user's a 403. */
+  async function find(conversationId: string, userId?: string): Promise<Conversation> {
+    const user = await store.load(conversationId, userId);
+    if (typeof user === 'string') throw refused(user);
+    return { id: conversationId, user };
   }
 
-  function find(conversationId: string): Conversation {
-    const conversation = conversations.get(conversationId);
-    if (!conversation || conversation.lastActive < now() - limits.idleMs) {
-      throw new HttpError(404, 'ConversationNotFound', 'Conversation not found');
-    }
-    touch(conversation);
-    return conversation;
+  /** Like find, but a missing or foreign conversation is null: the caller starts a new one. */
+  async function resumable(conversationId: string | undefined, userId: string): Promise<Conversation | null> {
+    if (!conversationId) return null;
+    const user = await store.load(conversationId, userId);
+    return typeof user === 'string' ? null : { id: conversationId, user };
   }
 
-  function append(conversation: Conversation, build: (id: string, seq: number) => StoredActivity): StoredActivity {
-    const seq = conversation.nextSeq++;
-    const activity = build(`${conversation.id}|${seq}`, seq);
-    conversation.entries.push({ seq, activity });
-    const excess = conversation.entries.length - limits.historyPerConversation;
-    if (excess > 0) conversation.entries.splice(0, excess);
-    return activity;
+  async function append(conversation: Conversation, activity: Omit<StoredActivity, 'id'>): Promise<StoredActivity> {
+    const stored = await store.append(conversation.id, activity);
+    if (typeof stored === 'string') throw refused(stored);
+    return stored;
   }
 
   /**
-   * Moves the activity to the end of the log under a new seq, so clients already past its old
+   * Stores a new version under the same id at the end of the log, so clients already past its old
    * watermark fetch it again. Web Chat replaces an activity whose id it already has and orders by
    * timestamp, so keeping id and timestamp makes the new version appear where the old one was.
    */
-  function replace(conversation: Conversation, activityId: string, build: (old: StoredActivity) => StoredActivity): void {
-    const index = conversation.entries.findIndex((entry) => entry.activity.id === activityId);
-    const old = conversation.entries[index];
-    if (!old) throw new HttpError(404, 'ActivityNotFound', 'Activity not found');
-    conversation.entries.splice(index, 1);
-    conversation.entries.push({ seq: conversation.nextSeq++, activity: build(old.activity) });
+  async function replace(conversationId: string, activityId: string, build: (old: StoredActivity, conversation: Conversation) => StoredActivity): Promise<void> {
+    const found = await store.get(conversationId, activityId);
+    if (typeof found === 'string') throw refused(found);
+    const done = await store.replace(conversationId, build(found.activity, { id: conversationId, user: found.user }));
+    if (done !== true) throw refused(done);
   }
 
   function timestamp(): string {
@@ -368,12 +354,14 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     return verified.claims;
   }
 
-  function conversationFor(req: Request, claims: Claims): Conversation {
+  function conversationIdFor(req: Request, claims: Claims): string {
     const conversationId = param(req, 'conversationId');
     if (claims.conv !== conversationId) throw new HttpError(403, 'Forbidden', 'Token is not valid for this conversation');
-    const conversation = find(conversationId);
-    if (conversation.user.id !== claims.sub) throw new HttpError(403, 'Forbidden', 'Token is not valid for this conversation');
-    return conversation;
+    return conversationId;
+  }
+
+  async function conversationFor(req: Request, claims: Claims): Promise<Conversation> {
+    return find(conversationIdFor(req, claims), claims.sub);
   }
 
   /** `notAfter`: a signed-in user's session end; the token may not outlive it. */
@@ -432,6 +420,11 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
         if (res.headersSent) return;
         if (error instanceof HttpError) {
           sendError(res, error);
+        } else if (error instanceof StoreUnavailableError) {
+          // Redis is down: the chat waits for it like the rest of Dugnad. No crash, no internals.
+          options.log?.warn({ err: { name: (error.cause as Error | undefined)?.name ?? error.name }, path: req.path() }, 'directline: store unavailable');
+          res.setHeader('Retry-After', '5');
+          sendError(res, new HttpError(503, 'ServiceUnavailable', 'The chat is temporarily unavailable'));
         } else {
           options.log?.warn({ err: error, path: req.path() }, 'directline: request failed');
           sendError(res, new HttpError(500, 'ServiceError', 'Something went wrong'));
@@ -447,9 +440,8 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     handle(async (req, res) => {
       const body = parseBody(GenerateBody, req.body ?? {});
       const { user, notAfter } = requester(req, body.user);
-      const existing = body.conversationId ? conversations.get(body.conversationId) : undefined;
-      if (existing && existing.user.id === user.id) {
-        touch(existing);
+      const existing = await resumable(body.conversationId, user.id);
+      if (existing) {
         sendJson(res, 200, conversationResponse(existing, notAfter));
       } else {
         sendJson(res, 200, tokenFor(user, undefined, notAfter));
@@ -474,14 +466,13 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     handle(async (req, res) => {
       const claims = claimsOf(req);
       const body = parseBody(StartConversationBody, req.body ?? undefined);
-      const bound = claims.conv ? conversations.get(claims.conv) : undefined;
-      if (bound && bound.user.id === claims.sub) {
-        touch(bound);
+      const bound = await resumable(claims.conv, claims.sub);
+      if (bound) {
         sendJson(res, 200, conversationResponse(bound));
         return;
       }
       if (claims.conv) throw new HttpError(404, 'ConversationNotFound', 'Conversation not found');
-      const conversation = createConversation({ id: claims.sub, name: claims.name });
+      const conversation = await createConversation({ id: claims.sub, name: claims.name });
       sendJson(res, 201, conversationResponse(conversation));
 
       // After responding, like the real service: the greeting arrives through polling anyway, and
@@ -509,7 +500,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     `${dl}/conversations/:conversationId`,
     handle(async (req, res) => {
       const claims = claimsOf(req);
-      const conversation = conversationFor(req, claims);
+      const conversation = await conversationFor(req, claims);
       sendJson(res, 200, conversationResponse(conversation, claims.exp));
     }, 'client'),
   );
@@ -518,15 +509,14 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     `${dl}/conversations/:conversationId/activities`,
     handle(async (req, res) => {
       const claims = claimsOf(req);
-      const conversation = conversationFor(req, claims);
+      const conversation = await conversationFor(req, claims);
       const body = parseBody(ClientActivityBody, req.body);
       if (options.userLimiter) {
         const verdict = await options.userLimiter.consume(`${CHANNEL_ID}:${claims.sub}`);
         if (!verdict.ok) return sendTooManyRequests(res, verdict.retryAfterSeconds);
       }
-      const activity = append(conversation, (id) => ({
+      const activity = await append(conversation, {
         ...stripUndefined(body),
-        id,
         timestamp: timestamp(),
         channelId: CHANNEL_ID,
         serviceUrl,
@@ -534,7 +524,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
         from: { id: claims.sub, name: claims.name, role: 'user' },
         recipient: { id: DIRECT_LINE_BOT_ID, name: BOT_NAME, role: 'bot' },
         conversation: { id: conversation.id },
-      }));
+      });
       try {
         await options.deliverToBot(structuredClone(activity));
       } catch (error) {
@@ -548,23 +538,26 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   server.get(
     `${dl}/conversations/:conversationId/activities`,
     handle(async (req, res) => {
-      const conversation = conversationFor(req, claimsOf(req));
+      const claims = claimsOf(req);
+      const conversationId = conversationIdFor(req, claims);
       const raw = new URL(req.url ?? '/', 'http://localhost').searchParams.get('watermark') ?? '';
       if (raw !== '' && !/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'BadArgument', 'Invalid watermark');
       const watermark = raw === '' ? 0 : Number(raw);
-      const page = conversation.entries.filter((entry) => entry.seq > watermark).slice(0, limits.pageSize);
-      const last = page.at(-1)?.seq ?? Math.max(watermark, conversation.nextSeq - 1);
-      sendJson(res, 200, { activities: page.map((entry) => entry.activity), watermark: String(last) });
+      // One round trip: checks the conversation is this user's and live, touches it, reads the page.
+      const page = await store.page(conversationId, claims.sub, watermark);
+      if (typeof page === 'string') throw refused(page);
+      sendJson(res, 200, { activities: page.activities, watermark: String(page.watermark) });
     }, 'client'),
   );
 
   // ---- Bot Connector side (anonymous) --------------------------------------------------------
 
-  function fromBot(conversation: Conversation, body: z.infer<typeof BotActivityBody>, id: string, replyToId?: string): StoredActivity {
+  function fromBot(conversation: Conversation, body: z.infer<typeof BotActivityBody>, replyToId?: string): Omit<StoredActivity, 'id'> {
+    // The bot's own id for the activity (a PUT's body may carry one) is never stored: the log's key is.
+    const { id: _id, ...rest } = body;
     return {
-      ...body,
+      ...rest,
       ...(replyToId && !body.replyToId ? { replyToId } : {}),
-      id,
       timestamp: timestamp(),
       channelId: CHANNEL_ID,
       serviceUrl,
@@ -580,12 +573,12 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
       const body = parseBody(CreateConversationBody, req.body);
       const [member] = body.members;
       if (!member) throw new HttpError(400, 'BadArgument', 'members is required');
-      // Most recently active first: touch() keeps the Map in least-recently-used order.
-      const existing = [...conversations.values()].reverse().find((c) => c.user.id === member.id);
-      const conversation = existing ?? createConversation({ id: member.id, name: member.name ?? member.id });
-      touch(conversation);
+      // The member's most recently used conversation, if it is still live.
+      const latest = await store.latestOf(member.id);
+      const existing = latest ? await resumable(latest, member.id) : null;
+      const conversation = existing ?? (await createConversation({ id: member.id, name: member.name ?? member.id }));
       const initial = body.activity;
-      const activity = initial ? append(conversation, (id) => fromBot(conversation, initial, id)) : undefined;
+      const activity = initial ? await append(conversation, fromBot(conversation, initial)) : undefined;
       sendJson(res, existing ? 200 : 201, {
         id: conversation.id,
         serviceUrl,
@@ -595,12 +588,10 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   );
 
   const sendToConversation = handle(async (req, res) => {
-    const conversation = find(param(req, 'conversationId'));
+    const conversation = await find(param(req, 'conversationId'));
     const body = parseBody(BotActivityBody, req.body);
     const replyTo = (req.params as Record<string, unknown>).activityId;
-    const activity = append(conversation, (id) =>
-      fromBot(conversation, body, id, typeof replyTo === 'string' ? replyTo : undefined),
-    );
+    const activity = await append(conversation, fromBot(conversation, body, typeof replyTo === 'string' ? replyTo : undefined));
     sendJson(res, 200, { id: activity.id });
   });
   server.post('/v3/conversations/:conversationId/activities', sendToConversation);
@@ -609,11 +600,12 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   server.put(
     '/v3/conversations/:conversationId/activities/:activityId',
     handle(async (req, res) => {
-      const conversation = find(param(req, 'conversationId'));
+      const conversationId = param(req, 'conversationId');
       const activityId = param(req, 'activityId');
       const body = parseBody(BotActivityBody, req.body);
-      replace(conversation, activityId, (old) => ({
-        ...fromBot(conversation, body, activityId),
+      await replace(conversationId, activityId, (old, conversation) => ({
+        ...fromBot(conversation, body),
+        id: activityId,
         timestamp: old.timestamp,
         ...(typeof old.replyToId === 'string' ? { replyToId: old.replyToId } : {}),
       }));
@@ -624,17 +616,17 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   server.del(
     '/v3/conversations/:conversationId/activities/:activityId',
     handle(async (req, res) => {
-      const conversation = find(param(req, 'conversationId'));
+      const conversationId = param(req, 'conversationId');
       const activityId = param(req, 'activityId');
       // Web Chat has no "delete" in Direct Line. A message with no text and no attachments under the
       // same id replaces the old one and Web Chat renders nothing for it, so it vanishes in place.
-      replace(conversation, activityId, (old) => ({
+      await replace(conversationId, activityId, (old) => ({
         type: 'message',
         id: old.id,
         timestamp: old.timestamp,
         channelId: CHANNEL_ID,
         serviceUrl,
-        conversation: { id: conversation.id },
+        conversation: { id: conversationId },
         from: old.from,
         recipient: old.recipient,
         ...(typeof old.replyToId === 'string' ? { replyToId: old.replyToId } : {}),
@@ -644,14 +636,9 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     }),
   );
 
-  const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
-  sweeper.unref();
-
   return {
-    close() {
-      clearInterval(sweeper);
-      conversations.clear();
-    },
+    // Nothing to release: the conversations outlive this server in Redis, and the connection is the app's.
+    close() {},
   };
 }
 

@@ -1,9 +1,12 @@
 /** Starts restify on 127.0.0.1 with the Direct Line endpoint, the Web Chat page and the fake bot. */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { registerDirectLine, type DemoIdentity, type DirectLineOptions } from '../../bot/directline.ts';
 import { registerWebChatPage } from '../../bot/webchat-page.ts';
 import { postToBot, registerFakeBot } from '../support/fake-bot.ts';
+import { obliterate, REDIS_URL } from '../support/app.ts';
+import { producerConnection } from '../../infra/redis.ts';
 
 export const TEST_IDENTITIES: DemoIdentity[] = [
   { id: 'demo-frivillig-kari', name: 'Kari Nordmann', role: 'volunteer' },
@@ -28,12 +31,20 @@ export async function startTestServer(
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
 
+  // The conversations live in the real Redis, under a prefix of this server's own.
+  const prefix = `dugnad-dltest-${randomBytes(4).toString('hex')}`;
+  const redis = producerConnection(REDIS_URL);
+  redis.on('error', () => undefined);
+  await new Promise<void>((ok) => (redis.status === 'ready' ? ok() : redis.once('ready', () => ok())));
+
   // Routes after listen: the serviceUrl has to name the port the OS picked.
   registerFakeBot(server);
   const directLine = registerDirectLine(server, {
     serviceUrl: baseUrl,
     deliverToBot: overrides.deliverToBot ?? postToBot(() => baseUrl),
     tokenSecret: 'test-only-secret-0123456789abcdef',
+    redis,
+    keyPrefix: prefix,
     ...(overrides.now ? { now: overrides.now } : {}),
     ...(overrides.limits ? { limits: overrides.limits } : {}),
   });
@@ -49,6 +60,8 @@ export async function startTestServer(
       directLine.close();
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      redis.disconnect();
+      await obliterate(prefix);
     },
   };
 }
