@@ -45,6 +45,8 @@ export async function startTestApp(
     env?: Record<string, string>; seed?: boolean; workers?: boolean; now?: () => Date; database?: TestDatabase; redisUrl?: string;
     /** Signs the bot's in-turn replies when app credentials are set (no token from Entra ID in tests). */
     outboundCredentials?: AppDeps['outboundCredentials'];
+    /** The web chat's limits and clock (AppDeps.directLine). */
+    directLine?: AppDeps['directLine'];
     /** Where the app's and workers' JSON log lines go (default stdout, at TEST_LOG_LEVEL or silent). */
     log?: { level: string; destination: { write(line: string): void } };
   } = {},
@@ -82,7 +84,7 @@ export async function startTestApp(
   const queues = createQueues(redis, prefix);
   const rt = { config, log, db: tdb.db, redis: { url: redisUrl, stop: async () => undefined } };
   const workers = opts.workers === false ? null : await runWorkers(rt, { now, messenger: createMessenger({ tokens: anonymousTokens, allowedHosts: null }) });
-  const app = createApp({ config, db: tdb.db, redis, queues, log, now, demoIdentities: demoIdentities(), outboundCredentials: opts.outboundCredentials });
+  const app = createApp({ config, db: tdb.db, redis, queues, log, now, demoIdentities: demoIdentities(), outboundCredentials: opts.outboundCredentials, ...(opts.directLine ? { directLine: opts.directLine } : {}) });
   const url = await app.listen(port, '127.0.0.1');
   return {
     url,
