@@ -226,11 +226,16 @@ export async function recordOfferDelivered(
   db: Queryable,
   d: { offerId: string; channelId: string; conversationId: string; activityId: string; at: Date },
 ): Promise<{ offerStatus: OfferStatus; requestStatus: RequestStatus } | null> {
+  // The request row is locked before the offer row, the order an accept or a cancel takes them in
+  // (request, then its offers): locking the offer first deadlocked with a concurrent accept.
   const rows = await db.query<{ offer_status: OfferStatus; request_status: RequestStatus }>(
-    `UPDATE offers o SET sent_at = $2, channel_id = $3, conversation_id = $4, activity_id = $5
-       FROM ${NO_FLUSH_WAIT}
+    `WITH r AS MATERIALIZED (
+       SELECT r.status FROM help_requests r WHERE r.id = (SELECT request_id FROM offers WHERE id = $1) FOR SHARE
+     )
+     UPDATE offers o SET sent_at = $2, channel_id = $3, conversation_id = $4, activity_id = $5
+       FROM r, ${NO_FLUSH_WAIT}
       WHERE o.id = $1
-      RETURNING o.status AS offer_status, (SELECT r.status FROM help_requests r WHERE r.id = o.request_id FOR SHARE) AS request_status`,
+      RETURNING o.status AS offer_status, r.status AS request_status`,
     [d.offerId, d.at, d.channelId, d.conversationId, d.activityId],
   );
   const r = rows[0];

@@ -41,12 +41,19 @@ const offersOf = async (requestId: string) => app.db.query<{ id: string; volunte
   [requestId],
 );
 async function accept(requestId: string): Promise<{ assignmentId: string; user: string }> {
-  await connector.waitFor(() => true);
-  const offers = await offersOf(requestId);
+  // The first wave is made with the request; on a loaded machine give its rows a moment to be visible.
+  let offers = await offersOf(requestId);
+  for (let i = 0; i < 100 && offers.length === 0; i++) {
+    await sleep(100);
+    offers = await offersOf(requestId);
+  }
+  const [r0] = await app.db.query<{ status: string; wave: number }>(`SELECT status, wave FROM help_requests WHERE id = $1`, [requestId]);
+  expect(offers.length, `no offer for the request (status ${r0?.status}, wave ${r0?.wave})`).toBeGreaterThan(0);
   const o = offers[0]!;
-  await chat.submit(o.user_id, { action: 'offer.accept', offerId: o.id });
+  const replies = await chat.submit(o.user_id, { action: 'offer.accept', offerId: o.id });
   const [a] = await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]);
-  expect(a).toBeDefined();
+  const [r] = await app.db.query<{ status: string }>(`SELECT status FROM help_requests WHERE id = $1`, [requestId]);
+  expect(a, `accept by ${o.user_id} (wave ${o.wave}) of a request now ${r?.status}: ${replies.map((c) => visibleText(c.activity).replace(/\s+/g, " ").slice(0, 900)).join(' | ')}`).toBeDefined();
   return { assignmentId: a!.id, user: o.user_id };
 }
 /** A pending timer by id prefix; dispatch schedules timers just after a commit, so wait for it. */
