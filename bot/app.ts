@@ -47,6 +47,9 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** How long in-flight requests may take to finish when the server closes. */
+const CLOSE_GRACE_MS = 5_000;
+
 export function createApp(deps: AppDeps): App {
   const { config, log } = deps;
   const server = restify.createServer({ name: 'dugnad', handleUncaughtExceptions: false });
@@ -221,7 +224,18 @@ export function createApp(deps: AppDeps): App {
     },
     async close() {
       directLine?.close();
-      await new Promise<void>((ok) => server.close(() => ok()));
+      // Requests in flight get a grace period to finish; a browser's keep-alive connection or a
+      // hung client must not keep a shutdown (SIGTERM, a test's close) waiting for ever.
+      const http = server.server;
+      await new Promise<void>((ok) => {
+        const force = setTimeout(() => http.closeAllConnections(), CLOSE_GRACE_MS);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          ok();
+        });
+        http.closeIdleConnections();
+      });
     },
   };
 }
