@@ -148,6 +148,7 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('caregiver.request.submit') }).passthrough(),
   z.object({ action: z.literal('caregiver.requests.list') }),
   z.object({ action: z.literal('caregiver.request.cancel'), requestId: id }),
+  z.object({ action: z.literal('caregiver.visit.confirm'), assignmentId: id }),
   z.object({ action: z.literal('caregiver.formalRespite') }),
   z.object({ action: z.literal('staff.group.save'), groupKey: z.string().trim().max(40).optional(), nameNb: requiredText(60), nameEn: requiredText(60) }),
   // Background-job cards (issue 4): confirmation, follow-up, escalation, consent lifecycle.

@@ -14,6 +14,8 @@ export interface NoticeInput {
   menuButton?: boolean;
   /** One button for what the notice invites, e.g. cancelling the visit it reminds of. */
   action?: { title: string; data: ActionData };
+  /** More than one (e.g. confirm or cancel the visit), side by side where they fit. */
+  actions?: ReadonlyArray<{ title: string; data: ActionData }>;
 }
 
 export function noticeCard(ctx: CardContext, input: NoticeInput): AdaptiveCard {
@@ -25,6 +27,7 @@ export function noticeCard(ctx: CardContext, input: NoticeInput): AdaptiveCard {
   const style = input.tone === 'warning' ? 'attention' : input.tone === 'success' ? 'good' : undefined;
   const body: CardElement[] = style ? [container(inner, { style })] : inner;
   if (input.action) body.push(actionSet([actionButton(channel, input.action.title, input.action.data)], { spacing: 'medium' }));
+  if (input.actions?.length) body.push(actionSet(input.actions.map((a) => actionButton(channel, a.title, a.data)), { spacing: 'medium' }));
   if (input.menuButton) body.push(actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'medium' }));
   return adaptiveCard(ctx, body, { fallbackText: input.title ?? paragraphs[0] ?? '' });
 }

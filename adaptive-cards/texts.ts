@@ -125,6 +125,8 @@ const nbMessages = {
   'caregiver.cancel': 'Avlys',
   'caregiver.reminderTitle': 'Påminnelse',
   'caregiver.reminder': '{name} kommer {when} ({what}). Passer det ikke likevel, kan du avlyse her.',
+  'caregiver.confirmVisit': 'Det passer',
+  'caregiver.visitConfirmed': 'Takk! Da vet vi at besøket passer.',
   'caregiver.cancelled': 'Forespørselen er avlyst. Den frivillige har fått beskjed.',
   'caregiver.sent': 'Takk! Vi leter etter en frivillig, og du får beskjed når noen har tatt oppdraget.',
   'caregiver.formalRespite':
@@ -916,6 +918,8 @@ const enMessages: Catalog = {
   'caregiver.cancel': 'Cancel',
   'caregiver.reminderTitle': 'Reminder',
   'caregiver.reminder': '{name} is coming {when} ({what}). If it no longer suits you, you can cancel here.',
+  'caregiver.confirmVisit': 'That suits me',
+  'caregiver.visitConfirmed': 'Thank you! Now we know the visit suits you.',
   'caregiver.cancelled': 'The request is cancelled. The volunteer has been told.',
   'caregiver.sent': 'Thank you! We are looking for a volunteer, and you will hear when someone has taken the task.',
   'caregiver.formalRespite':

@@ -10,7 +10,7 @@ import { noticeCard } from '../adaptive-cards/notice.ts';
 import { listCentres } from '../infra/centres.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { cancelRequest, createRequest } from '../infra/requests.ts';
-import { caregiverContact, caregiverNoteFor, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
+import { caregiverContact, caregiverNoteFor, confirmVisitByCaregiver, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
 import { linkHolds } from '../infra/caregiver-links.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
@@ -114,6 +114,12 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       }));
       await turn.send(caregiverRequestsCard(turn.card, { requests }));
       await sendSeriesList(deps, turn, 'caregiver');
+    },
+
+    'caregiver.visit.confirm': async (turn, action) => {
+      // Only the caregiver who asked, and only while the visit stands.
+      if (!(await confirmVisitByCaregiver(db, { assignmentId: action.assignmentId, caregiverId: turn.member!.id, at: turn.now }))) return turn.say('error.invalidAction');
+      await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.visitConfirmed'), tone: 'success', menuButton: true }));
     },
 
     'caregiver.request.cancel': async (turn, action) => {

@@ -54,6 +54,7 @@ export const PERMISSIONS = {
   'caregiver.request.submit': CAREGIVER,
   'caregiver.requests.list': CAREGIVER,
   'caregiver.request.cancel': CAREGIVER,
+  'caregiver.visit.confirm': CAREGIVER,
   'caregiver.formalRespite': CAREGIVER,
   'staff.group.save': ['coordinator', 'admin'],
   'assignment.confirm': VOLUNTEER,

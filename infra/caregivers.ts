@@ -42,6 +42,17 @@ export async function caregiverNoteFor(db: Queryable, memberId: string, personId
   return rows[0]?.notes ?? null;
 }
 
+/** The caregiver who asked confirms a visit still suits them (once; again changes nothing). */
+export async function confirmVisitByCaregiver(db: Queryable, input: { assignmentId: string; caregiverId: string; at: Date }): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE assignments a SET caregiver_confirmed_at = COALESCE(a.caregiver_confirmed_at, $3)
+       FROM help_requests r
+      WHERE a.id = $1 AND r.id = a.request_id AND r.created_by = $2 AND a.status = 'active' RETURNING a.id`,
+    [input.assignmentId, input.caregiverId, input.at],
+  );
+  return rows.length > 0;
+}
+
 export interface CaregiverRequest {
   request: HelpRequest;
   personFirstName: string;

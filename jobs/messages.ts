@@ -137,7 +137,10 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
         title,
         text: t(ctx.locale, 'caregiver.reminder', { name: await firstName(a.volunteerId), what: await groupLabel(db, a.request, ctx), when: formatDateTime(ctx.locale, a.request.startsAt) }),
         menuButton: true,
-        action: { title: t(ctx.locale, 'caregiver.cancel'), data: { action: 'caregiver.request.cancel', requestId: a.request.id } },
+        actions: [
+          { title: t(ctx.locale, 'caregiver.confirmVisit'), data: { action: 'caregiver.visit.confirm', assignmentId: a.id } },
+          { title: t(ctx.locale, 'caregiver.cancel'), data: { action: 'caregiver.request.cancel', requestId: a.request.id } },
+        ],
       });
       return asActivity(card, title);
     }

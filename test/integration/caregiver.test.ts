@@ -105,6 +105,12 @@ describe('a family caregiver', () => {
     const reminder = connector.captured.slice(before).find((c) => c.conversationId === `conv-${CG}` && /Påminnelse/.test(visibleText(c.activity)))!;
     expect(visibleText(reminder.activity)).toMatch(/\S+ kommer /);
     expect(cardActions(reminder.activity).some((d) => d.action === 'caregiver.request.cancel' && d.requestId === requestId)).toBe(true);
+    // …or to confirm that the visit suits them.
+    expect(cardActions(reminder.activity).some((d) => d.action === 'caregiver.visit.confirm' && d.assignmentId === a!.id)).toBe(true);
+    const confirmed = await chat.submit(CG, { action: 'caregiver.visit.confirm', assignmentId: a!.id });
+    expect(visibleText(confirmed.at(-1)!.activity)).toContain('besøket passer');
+    const [row] = await app.db.query<{ caregiver_confirmed_at: Date | null }>('SELECT caregiver_confirmed_at FROM assignments WHERE id = $1', [a!.id]);
+    expect(row!.caregiver_confirmed_at).not.toBeNull();
   });
 
   it('cancels; the volunteer is told', async () => {
