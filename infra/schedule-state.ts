@@ -32,11 +32,29 @@ export async function unsentOffersOfOpenRequests(db: Queryable): Promise<Array<{
   return rows.map((r) => ({ offerId: r.id, urgent: r.urgent }));
 }
 
-/** Offer cards on someone's screen that still say "available" though the request is no longer open. */
+/**
+ * Offer cards on someone's screen that still say "available" though the request is no longer open
+ * (the same rule as offersToClose: in Teams the winner's card too, to the public card).
+ */
 export async function offerCardsToClose(db: Queryable): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
     `SELECT o.id FROM offers o JOIN help_requests r ON r.id = o.request_id
-      WHERE r.status <> 'open' AND o.activity_id IS NOT NULL AND o.status IN ('taken', 'withdrawn', 'pending') AND o.closed_card_sent_at IS NULL`,
+      WHERE r.status <> 'open' AND o.activity_id IS NOT NULL AND o.closed_card_sent_at IS NULL
+        AND (o.status IN ('taken', 'withdrawn', 'pending') OR (o.status = 'accepted' AND o.channel_id = 'msteams'))`,
   );
   return rows.map((r) => r.id);
+}
+
+/** Series on offer whose first visit is still ahead, and series no longer on offer with cards to close. */
+export async function seriesToRebuild(db: Queryable, now: Date): Promise<{ open: string[]; closing: string[] }> {
+  const open = await db.query<{ id: string }>(
+    `SELECT s.id FROM series s WHERE s.status = 'open'
+        AND EXISTS (SELECT 1 FROM help_requests r WHERE r.series_id = s.id AND r.starts_at > $1)`,
+    [now],
+  );
+  const closing = await db.query<{ id: string }>(
+    `SELECT DISTINCT so.series_id AS id FROM series_offers so JOIN series s ON s.id = so.series_id
+      WHERE s.status <> 'open' AND so.activity_id IS NOT NULL AND so.closed_card_sent_at IS NULL`,
+  );
+  return { open: open.map((r) => r.id), closing: closing.map((r) => r.id) };
 }

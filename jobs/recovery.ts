@@ -1,7 +1,8 @@
 // Redis holds the schedule; PostgreSQL holds the record. If Redis comes back without its data (a
 // restart without persistence, a failover to an empty replica, a flush), the jobs still ahead are
 // rebuilt from the database: request timers, assignment timers, unsent offers and offer cards still
-// to close, and the periodic upkeep. Every add uses the deterministic job id, so a rebuild over a
+// to close, series on offer (their offers and release timer) and series cards to close, and the
+// periodic upkeep. Every add uses the deterministic job id, so a rebuild over a
 // schedule that was never lost changes nothing.
 //
 // The bound: a reminder or notice whose moment passed while Redis was empty is not sent late (we
@@ -9,7 +10,9 @@
 import type { Redis } from 'ioredis';
 import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
-import { activeAssignmentsAhead, offerCardsToClose, openRequestsAhead, unsentOffersOfOpenRequests } from '../infra/schedule-state.ts';
+import { activeAssignmentsAhead, offerCardsToClose, openRequestsAhead, seriesToRebuild, unsentOffersOfOpenRequests } from '../infra/schedule-state.ts';
+import { seriesOffersToClose } from '../infra/series.ts';
+import { dispatchSeries } from './series.ts';
 import { getAssignment } from '../infra/assignments.ts';
 import { sendJobId, type Queues, type SendJob } from './queues.ts';
 import { releaseTime, scheduleAssignmentTimers, scheduleRequestTimers } from './schedule.ts';
@@ -28,6 +31,7 @@ export interface Rebuilt {
   assignments: number;
   offers: number;
   closes: number;
+  series: number;
 }
 
 export async function rebuildSchedule(deps: RecoveryDeps): Promise<Rebuilt> {
@@ -48,12 +52,18 @@ export async function rebuildSchedule(deps: RecoveryDeps): Promise<Rebuilt> {
     ...offers.map((o) => ({ job: { kind: 'offer', offerId: o.offerId } as SendJob, at: releaseTime(now, o.urgent, settings) })),
     ...closes.map((offerId) => ({ job: { kind: 'offer.close', offerId } as SendJob, at: now })),
   ];
+  // Series on offer: their unsent offers and the release timer, exactly as when they were first offered.
+  const series = await seriesToRebuild(db, now);
+  for (const seriesId of series.open) sends.push(...(await dispatchSeries({ db, queues, settings, now: () => now }, 'series.offers', seriesId, now)));
+  for (const seriesId of series.closing) {
+    for (const seriesOfferId of await seriesOffersToClose(db, seriesId)) sends.push({ job: { kind: 'series.close', seriesOfferId }, at: now });
+  }
   for (let i = 0; i < sends.length; i += 500) {
     await queues.send.addBulk(
       sends.slice(i, i + 500).map(({ job, at }) => ({ name: job.kind, data: job, opts: { jobId: sendJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) } })),
     );
   }
-  return { requests: requests.length, assignments: assignmentIds.length, offers: offers.length, closes: closes.length };
+  return { requests: requests.length, assignments: assignmentIds.length, offers: offers.length, closes: closes.length, series: series.open.length + series.closing.length };
 }
 
 /**

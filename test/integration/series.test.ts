@@ -4,6 +4,9 @@
 // per visit; cancelling week 3 tells the volunteer and silences its reminders; stepping back from week
 // 5 sends that visit out again and another volunteer takes it. A series nobody takes within the wave
 // time goes out visit by visit; the caregiver can cancel the rest of a series.
+import { rebuildSchedule } from '../../jobs/recovery.ts';
+import { jobSettings } from '../../jobs/settings.ts';
+import { createLogger } from '../../infra/log.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addHours } from 'date-fns';
 import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
@@ -104,6 +107,14 @@ describe('weekly respite for six weeks', () => {
     expect(text).toContain('6 besøk');
     expect(text).toContain('Sentrum');
     expectRedacted(since(start));
+
+    // Should Redis lose its data now, the series' release timer is rebuilt from the database.
+    const release = async () => app.queues.timers.getJob(`series-release-${seriesId}`);
+    for (let i = 0; i < 100 && !(await release()); i++) await new Promise((r) => setTimeout(r, 50));
+    await (await release())!.remove();
+    const rebuilt = await rebuildSchedule({ db: app.db, queues: app.queues, settings: jobSettings(app.config), log: createLogger('silent'), now: () => new Date() });
+    expect(rebuilt.series).toBeGreaterThanOrEqual(1);
+    expect(await release()).toBeTruthy();
   });
 
   it('goes to exactly one of several volunteers tapping at once, who gets all six visits with the details', async () => {
