@@ -11,7 +11,6 @@ import { listCentres } from '../infra/centres.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { cancelRequest, createRequest } from '../infra/requests.ts';
 import { caregiverContact, caregiverNoteFor, confirmVisitByCaregiver, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
-import { linkHolds } from '../infra/caregiver-links.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
 import { asksForSeries, sendSeriesList, submitSeries } from './series-commands.ts';
@@ -90,8 +89,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
         if (asksForSeries(raw)) return submitSeries(deps, turn, parsed.data, raw, (values, errs) => requestForm(turn, values, errs));
         const result = await createRequest(db, { centreId: centreOf(turn), createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matching() });
         if (result.ok) {
-          const held = result.status === 'waiting_consent' && (await linkHolds(db, parsed.data.personId));
-          const key = held ? 'caregiver.awaitingVerification' : result.status === 'waiting_consent' ? 'request.waitingConsent' : 'caregiver.sent';
+          const key = result.heldFor === 'link' ? 'caregiver.awaitingVerification' : result.heldFor === 'consent' ? 'request.waitingConsent' : 'caregiver.sent';
           return turn.replace(noticeCard(turn.card, { text: turn.t(key), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
         }
         errors = result.errors as Partial<Record<RequestField, string>>;

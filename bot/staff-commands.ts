@@ -19,7 +19,6 @@ import type { VolunteerStatus } from '../domain/types.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import { asksForSeries, sendSeriesList, submitSeries } from './series-commands.ts';
-import { linkHolds } from '../infra/caregiver-links.ts';
 import { isSharedConversation } from './staff-channel-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
@@ -98,8 +97,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
         if (asksForSeries(raw)) return submitSeries(deps, turn, parsed.data, raw, (values, errs) => requestForm(turn, values, errs));
         const result = await createRequest(db, { centreId: centreOf(turn), createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matching() });
         if (result.ok) {
-          const held = result.status === 'waiting_consent' && (await linkHolds(db, parsed.data.personId));
-          const key = held ? 'request.awaitingLink' : result.status === 'waiting_consent' ? 'request.waitingConsent' : result.offered > 0 ? 'request.sent' : 'request.noneEligible';
+          const key = result.heldFor === 'link' ? 'request.awaitingLink' : result.heldFor === 'consent' ? 'request.waitingConsent' : result.offered > 0 ? 'request.sent' : 'request.noneEligible';
           return turn.replace(
             noticeCard(turn.card, { title: turn.t('request.savedTitle'), text: turn.t(key, { count: result.offered }), tone: result.status === 'open' && result.offered > 0 ? 'success' : 'warning', menuButton: true }),
           );

@@ -71,6 +71,19 @@ export function mayBroadcast(state: ConsentState): boolean {
   return state.state === 'valid' || state.state === 'expiring_soon';
 }
 
+/** Why a request about a person may not go out to volunteers now; null when it may. */
+export type BroadcastHold = 'consent' | 'link';
+
+/**
+ * The one gate before anything about a person goes out: valid consent on file, and — where the centre
+ * verifies caregivers' links — a link staff have confirmed (a pending or rejected link holds it).
+ */
+export function broadcastHold(state: ConsentState, caregiverLink: 'pending' | 'confirmed' | 'rejected' | null): BroadcastHold | null {
+  if (!mayBroadcast(state)) return 'consent';
+  if (caregiverLink === 'pending' || caregiverLink === 'rejected') return 'link';
+  return null;
+}
+
 export function consentValidUntil(givenAt: Date, validityMonths = DEFAULT_CONSENT_VALIDITY_MONTHS): Date {
   // addMonths clamps to the month's end (31 Jan + 1 month = 28 Feb) rather than rolling into March.
   return new Date(addMonths(givenAt, validityMonths, { in: tz(CONSENT_TIME_ZONE) }).getTime());

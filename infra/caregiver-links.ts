@@ -1,17 +1,22 @@
 // Staff verification of a caregiver–person link (centre setting `verify_caregiver_links`). While a
 // link waits, requests about the person are stored but never offered: the one broadcast gate
-// (requests.ts, sendNextWave and createRequest) asks `linkHolds` beside the consent check.
+// (requests.ts, sendNextWave and createRequest; series.ts) asks `broadcastHoldOf`.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
+import { consentsOf } from './persons.ts';
+import { broadcastHold, consentState, type BroadcastHold } from '../domain/consent.ts';
 import { audit } from './audit.ts';
 import { sendNextWave, type MatchingSettings } from './requests.ts';
 
 export type LinkStatus = 'pending' | 'confirmed' | 'rejected';
 
-/** True while nothing about this person may go out: their caregiver link waits for staff, or was rejected. */
-export async function linkHolds(db: Queryable, personId: string): Promise<boolean> {
+/**
+ * Whether a request about this person may go out now (domain/consent.ts broadcastHold: consent, then
+ * the caregiver link): the one read every broadcast asks — a new request, a new series, each wave.
+ */
+export async function broadcastHoldOf(db: Queryable, personId: string, now: Date): Promise<BroadcastHold | null> {
   const rows = await db.query<{ link_status: LinkStatus | null }>('SELECT link_status FROM persons WHERE id = $1', [personId]);
-  return rows[0]?.link_status === 'pending' || rows[0]?.link_status === 'rejected';
+  return broadcastHold(consentState(await consentsOf(db, personId), now), rows[0]?.link_status ?? null);
 }
 
 export async function verifiesCaregiverLinks(db: Queryable, centreId: string): Promise<boolean> {

@@ -4,11 +4,11 @@ import { TZDate } from '@date-fns/tz';
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
 import { audit } from './audit.ts';
-import { consentsOf, getPersonCentre } from './persons.ts';
+import { getPersonCentre } from './persons.ts';
 import { loadMatchingPool } from './matching-pool.ts';
-import { linkHolds } from './caregiver-links.ts';
+import { broadcastHoldOf } from './caregiver-links.ts';
 import { eligibleVolunteers, takeWave } from '../domain/matching.ts';
-import { consentState, mayBroadcast } from '../domain/consent.ts';
+import type { BroadcastHold } from '../domain/consent.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { osloWallClock } from '../domain/series.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
@@ -80,7 +80,8 @@ export function osloInstant(date: string, time: string): Date {
 }
 
 export type CreateRequestResult =
-  | { ok: true; requestId: string; status: 'open' | 'waiting_consent'; offered: number }
+  /** `heldFor`: why a saved request does not go out yet (no valid consent, or a caregiver link staff have not confirmed). */
+  | { ok: true; requestId: string; status: 'open' | 'waiting_consent'; heldFor: BroadcastHold | null; offered: number }
   | { ok: false; errors: Record<string, string> };
 
 export async function createRequest(
@@ -103,15 +104,14 @@ export async function createRequest(
   const person = await getPersonCentre(db, f.personId);
   if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
 
-  const consent = consentState(await consentsOf(db, f.personId), input.now);
-  // A caregiver's link that staff have not confirmed holds the request like missing consent does.
-  const status = mayBroadcast(consent) && !(await linkHolds(db, f.personId)) ? 'open' : 'waiting_consent';
+  const heldFor = await broadcastHoldOf(db, f.personId, input.now);
+  const status = heldFor === null ? 'open' : 'waiting_consent';
 
   return db.transaction(async (tx) => {
     const requestId = await insertRequestRow(tx, input, { startsAt, flexibleUntil, status });
     await audit(tx, { actorId: input.createdBy, action: 'request.create', requestId, personId: f.personId, at: input.now });
     const offered = status === 'open' ? await sendNextWave(tx, requestId, input.now, input.matching) : 0;
-    return { ok: true as const, requestId, status, offered };
+    return { ok: true as const, requestId, status, heldFor, offered };
   });
 }
 
@@ -171,7 +171,7 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
   if (!row || row.status !== 'open') return 0;
   const request = toHelpRequest(row);
   // Consent can run out or be withdrawn between waves: then nothing more goes out.
-  if (request.personId && (!mayBroadcast(consentState(await consentsOf(tx, request.personId), now)) || (await linkHolds(tx, request.personId)))) {
+  if (request.personId && (await broadcastHoldOf(tx, request.personId, now)) !== null) {
     await tx.query(`UPDATE help_requests SET status = 'waiting_consent', updated_at = $2 WHERE id = $1`, [requestId, now]);
     await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [requestId]);
     await addOutbox(tx, 'request.cancelled', requestId);

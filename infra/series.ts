@@ -6,12 +6,11 @@
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
 import { audit, auditReveals } from './audit.ts';
-import { consentsOf, getPersonCentre } from './persons.ts';
+import { getPersonCentre } from './persons.ts';
 import { closeCancelledRequests, insertRequestRow, osloInstant, privateDetails, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { VOLUNTEER_MAY_ACCEPT } from './offers.ts';
-import { linkHolds } from './caregiver-links.ts';
+import { broadcastHoldOf } from './caregiver-links.ts';
 import { takeWave } from '../domain/matching.ts';
-import { consentState, mayBroadcast } from '../domain/consent.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import { expandSeries, lastVisitDate, seriesRuleError, type SeriesRule } from '../domain/series.ts';
@@ -130,7 +129,7 @@ export async function createSeries(
   const person = await getPersonCentre(db, f.personId);
   if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
   // The same gate as a single request: valid consent, and no caregiver link waiting for staff.
-  const status = mayBroadcast(consentState(await consentsOf(db, f.personId), input.now)) && !(await linkHolds(db, f.personId)) ? 'open' : 'waiting_consent';
+  const status = (await broadcastHoldOf(db, f.personId, input.now)) === null ? 'open' : 'waiting_consent';
 
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ id: string }>(

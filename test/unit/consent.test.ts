@@ -8,6 +8,7 @@ import {
   newConsent,
   withdrawConsent,
   type ConsentStateName,
+  broadcastHold,
 } from '../../domain/consent.ts';
 import type { ConsentRecord } from '../../domain/types.ts';
 
@@ -185,5 +186,18 @@ describe('consentInputProblems: one rule for whoever records a consent', () => {
   it('lets only staff record a consent as "recorded by staff"', () => {
     expect(consentInputProblems({ basis: 'staff_recorded', relation: null, date: today }, { today, recordedBy: 'staff' })).toEqual([]);
     expect(consentInputProblems({ basis: 'staff_recorded', relation: null, date: today }, { today, recordedBy: 'caregiver' })).toEqual(['basis_not_allowed']);
+  });
+});
+
+describe('broadcastHold: the one gate before a request about a person goes out', () => {
+  const valid = { state: 'valid' } as Parameters<typeof broadcastHold>[0];
+  const none = { state: 'missing' } as Parameters<typeof broadcastHold>[0];
+  it('holds for consent first, then for a caregiver link staff have not confirmed', () => {
+    expect(broadcastHold(valid, null)).toBeNull();
+    expect(broadcastHold(valid, 'confirmed')).toBeNull();
+    expect(broadcastHold(valid, 'pending')).toBe('link');
+    expect(broadcastHold(valid, 'rejected')).toBe('link');
+    expect(broadcastHold(none, 'pending')).toBe('consent');
+    expect(broadcastHold(none, null)).toBe('consent');
   });
 });
