@@ -181,6 +181,10 @@ export async function unsentOffers(db: Queryable, requestId: string): Promise<st
   return rows.map((r) => r.id);
 }
 
+/** SQL on offers `o`: its card is on someone's screen and not yet closed (the rule below). */
+export const OFFER_CARD_TO_CLOSE = `o.activity_id IS NOT NULL AND o.closed_card_sent_at IS NULL
+        AND (o.status IN ('taken', 'withdrawn', 'pending') OR (o.status = 'accepted' AND o.channel_id = 'msteams'))`;
+
 /**
  * Offers whose card is on someone's screen and should now show "taken" / "cancelled". In Teams that
  * includes the winner's own card: the details they got in the invoke answer are theirs alone, and
@@ -188,8 +192,7 @@ export async function unsentOffers(db: Queryable, requestId: string): Promise<st
  */
 export async function offersToClose(db: Queryable, requestId: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `SELECT id FROM offers WHERE request_id = $1 AND activity_id IS NOT NULL AND closed_card_sent_at IS NULL
-        AND (status IN ('taken', 'withdrawn', 'pending') OR (status = 'accepted' AND channel_id = 'msteams'))`,
+    `SELECT o.id FROM offers o WHERE o.request_id = $1 AND ${OFFER_CARD_TO_CLOSE}`,
     [requestId],
   );
   return rows.map((r) => r.id);

@@ -2,6 +2,7 @@
 // schedule when Redis comes back without its data (jobs/recovery.ts). Ids only.
 import type { Queryable } from './db.ts';
 import { toHelpRequest } from './requests.ts';
+import { OFFER_CARD_TO_CLOSE } from './offers.ts';
 import type { HelpRequest } from '../domain/types.ts';
 
 /** Requests still looking for a volunteer, whose start is ahead. */
@@ -38,9 +39,7 @@ export async function unsentOffersOfOpenRequests(db: Queryable): Promise<Array<{
  */
 export async function offerCardsToClose(db: Queryable): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `SELECT o.id FROM offers o JOIN help_requests r ON r.id = o.request_id
-      WHERE r.status <> 'open' AND o.activity_id IS NOT NULL AND o.closed_card_sent_at IS NULL
-        AND (o.status IN ('taken', 'withdrawn', 'pending') OR (o.status = 'accepted' AND o.channel_id = 'msteams'))`,
+    `SELECT o.id FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE r.status <> 'open' AND ${OFFER_CARD_TO_CLOSE}`,
   );
   return rows.map((r) => r.id);
 }
