@@ -16,16 +16,11 @@
  * it could not sign you in.
  */
 import { createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { AppDeps } from './app.ts';
 import { verifyDirectLineToken } from './directline.ts';
+import { htmlHead, jsonForScript, ownAsset, sendAsset, sendPage, vendorBundle } from './page-assets.ts';
 import { formatDate, formatDateTime, formatDateWithYear, formatDuration, formatTime, formatWindow } from '../adaptive-cards/format.ts';
 import { FLAG_SEPARATOR, requestFlags } from '../adaptive-cards/request-view.ts';
 import { telUrl } from '../adaptive-cards/card.ts';
@@ -396,68 +391,9 @@ function pageTexts(locale: Locale): Record<string, string> {
   return Object.fromEntries(PAGE_KEYS.map((k) => [k, all[k]]));
 }
 
-const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'static');
-const gzipAsync = promisify(gzip);
-
-interface StaticAsset {
-  type: string;
-  body: Buffer;
-  gzipped?: Promise<Buffer>;
-  cacheControl: string;
-}
-
-async function sendAsset(req: Request, res: Response, asset: StaticAsset): Promise<void> {
-  const headers: Record<string, string> = {
-    'Content-Type': asset.type,
-    'Cache-Control': asset.cacheControl,
-    'X-Content-Type-Options': 'nosniff',
-    Vary: 'Accept-Encoding',
-  };
-  let body = asset.body;
-  if (/\bgzip\b/.test(req.header('accept-encoding', ''))) {
-    asset.gzipped ??= gzipAsync(asset.body);
-    body = await asset.gzipped;
-    headers['Content-Encoding'] = 'gzip';
-  }
-  res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
-  res.end(body);
-}
-
-/**
- * A browser bundle from node_modules, served by us (no CDN) under a versioned, immutable URL.
- * `file` is relative to the package's root, found by walking up from the package's main entry.
- */
-function vendorBundle(name: string, file: string | null): { version: string; body: Buffer } {
-  const main = createRequire(import.meta.url).resolve(name);
-  for (let dir = dirname(main); dir !== dirname(dir); dir = dirname(dir)) {
-    let pkg: { name?: string; version: string };
-    try {
-      pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof pkg;
-    } catch {
-      continue;
-    }
-    if (pkg.name === name) return { version: pkg.version, body: readFileSync(file === null ? main : join(dir, file)) };
-  }
-  throw new Error(`${name}: package.json not found above ${main}`);
-}
-
-/** JSON inside a <script> data block: `<` escaped so no "</script>" can end it early. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
 function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string, signInProviders: readonly string[]): string {
   const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', signIn: signInProviders, texts: { nb: pageTexts('nb'), en: pageTexts('en') } };
-  return `<!doctype html>
-<html lang="nb">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<meta name="color-scheme" content="light">
-<title>Dugnad</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/tab/app.css">
-</head>
+  return `${htmlHead('/tab/app.css')}
 <body>
 <header class="topbar">
 <p class="brand">Dugnad</p>
@@ -610,24 +546,9 @@ export function registerTab(server: Server, deps: TabDeps): void {
   const chartJsUrl = `/tab/chart-js/${encodeURIComponent(chartJs.version)}/chart.umd.min.js`;
   const html = Buffer.from(pageHtml(config.dev, teamsJsUrl, chartJsUrl, deps.webSession ? (deps.signInProviders ?? []) : []), 'utf8');
   const csp = contentSecurityPolicy();
-  const assets = {
-    teamsJs: { type: 'text/javascript; charset=utf-8', body: teamsJs.body, cacheControl: 'public, max-age=31536000, immutable' } as StaticAsset,
-    chartJs: { type: 'text/javascript; charset=utf-8', body: chartJs.body, cacheControl: 'public, max-age=31536000, immutable' } as StaticAsset,
-    appJs: { type: 'text/javascript; charset=utf-8', body: readFileSync(join(staticDir, 'tab.js')), cacheControl: 'no-cache' } as StaticAsset,
-    appCss: { type: 'text/css; charset=utf-8', body: readFileSync(join(staticDir, 'tab.css')), cacheControl: 'no-cache' } as StaticAsset,
-  };
+  const assets = { teamsJs: teamsJs.asset, chartJs: chartJs.asset, appJs: ownAsset('tab.js'), appCss: ownAsset('tab.css') };
 
-  server.get('/tab', async (_req: Request, res: Response) => {
-    res.writeHead(200, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Length': String(html.length),
-      'Cache-Control': 'no-cache',
-      'Content-Security-Policy': csp,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    });
-    res.end(html);
-  });
+  server.get('/tab', async (_req: Request, res: Response) => sendPage(res, html, csp));
   server.get(teamsJsUrl, async (req: Request, res: Response) => sendAsset(req, res, assets.teamsJs));
   server.get(chartJsUrl, async (req: Request, res: Response) => sendAsset(req, res, assets.chartJs));
   server.get('/tab/app.js', async (req: Request, res: Response) => sendAsset(req, res, assets.appJs));

@@ -13,7 +13,7 @@ import type { OidcProviderConfig } from '../infra/config.ts';
 import type { Locale } from '../domain/types.ts';
 import { t, type MessageKey } from '../adaptive-cards/texts.ts';
 import { signValue, verifySignedValue, type SignedInUser } from './directline.ts';
-import { escapeHtml } from './webchat-page.ts';
+import { escapeHtml, htmlHead } from './page-assets.ts';
 import { clientAddress, sendTooManyRequests, type Limiter } from './rate-limit.ts';
 
 export interface WebSession {
@@ -145,10 +145,7 @@ export function registerWebSignIn(server: Server, options: WebSignInOptions): We
 
   function failurePage(req: Request, res: Response, status: number, key: MessageKey, cookies: string[] = []): void {
     const locale: Locale = /^en\b/i.test(req.header('accept-language', '')) ? 'en' : 'nb';
-    const html = `<!doctype html>
-<html lang="${locale}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Dugnad</title>
-<link rel="icon" href="data:,"><link rel="stylesheet" href="/webchat/app.css"></head>
+    const html = `${htmlHead('/webchat/app.css', locale)}
 <body><header class="topbar"><h1>Dugnad</h1></header>
 <main class="main"><div class="notice" role="alert"><p>${escapeHtml(t(locale, key))}</p>
 <p><a href="/">${escapeHtml(t(locale, 'webSignIn.tryAgain'))}</a></p></div></main></body></html>`;

@@ -3,16 +3,11 @@
  * configured it offers the sign-in buttons and chats as the signed-in person; otherwise, in
  * development only, a picker lets you act as one of the demo identities.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { DemoIdentity } from './directline.ts';
 import { t } from '../adaptive-cards/texts.ts';
+import { escapeHtml, htmlHead, jsonForScript, ownAsset, sendAsset, sendPage, vendorBundle } from './page-assets.ts';
 
 export interface WebChatPageOptions {
   identities: DemoIdentity[];
@@ -39,61 +34,6 @@ const ROLE_GROUPS: { role: DemoIdentity['role']; label: string }[] = [
   { role: 'caregiver', label: 'Pårørende' },
   { role: 'new', label: 'Ny bruker' },
 ];
-
-const gzipAsync = promisify(gzip);
-const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'static');
-
-function webChatPackageDir(): string {
-  // The package's "exports" hides package.json, but the CommonJS entry (lib/index.js) resolves.
-  let dir = dirname(createRequire(import.meta.url).resolve('botframework-webchat'));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
-      if (pkg.name === 'botframework-webchat') return dir;
-    } catch {
-      // no package.json at this level; keep walking up
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('botframework-webchat package directory not found');
-    dir = parent;
-  }
-}
-
-interface StaticAsset {
-  type: string;
-  body: Buffer;
-  gzipped?: Promise<Buffer>;
-  cacheControl: string;
-}
-
-function sendAsset(req: Request, res: Response, asset: StaticAsset): Promise<void> {
-  const acceptsGzip = /\bgzip\b/.test(req.header('accept-encoding', ''));
-  const headers: Record<string, string> = {
-    'Content-Type': asset.type,
-    'Cache-Control': asset.cacheControl,
-    'X-Content-Type-Options': 'nosniff',
-    Vary: 'Accept-Encoding',
-  };
-  if (acceptsGzip) {
-    asset.gzipped ??= gzipAsync(asset.body);
-    return asset.gzipped.then((body) => {
-      res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(body.length) });
-      res.end(body);
-    });
-  }
-  res.writeHead(200, { ...headers, 'Content-Length': String(asset.body.length) });
-  res.end(asset.body);
-  return Promise.resolve();
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** JSON inside a <script> data block: `<` escaped so no "</script>" can end it early. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
 
 function pickerHtml(identities: DemoIdentity[]): string {
   let index = 0;
@@ -199,16 +139,7 @@ ${scripts}`
 </div>
 </main>`;
 
-  return `<!doctype html>
-<html lang="nb">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<meta name="color-scheme" content="light">
-<title>Dugnad</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/webchat/app.css">
-</head>
+  return `${htmlHead('/webchat/app.css')}
 <body>
 ${body}
 </body>
@@ -238,42 +169,16 @@ function contentSecurityPolicy(directLineDomain: string): string {
 
 export function registerWebChatPage(server: Server, options: WebChatPageOptions): void {
   const identities = IdentitiesSchema.parse(options.identities);
-  const pkgDir = webChatPackageDir();
-  const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  const webChat = vendorBundle('botframework-webchat', 'dist/webchat.js');
   // The version is in the path so the bundle can be cached for good and still change on upgrade.
-  const webChatUrl = `/webchat/${encodeURIComponent(version)}/webchat.js`;
-
-  const immutable = 'public, max-age=31536000, immutable';
-  const webChatJs: StaticAsset = {
-    type: 'text/javascript; charset=utf-8',
-    body: readFileSync(join(pkgDir, 'dist', 'webchat.js')),
-    cacheControl: immutable,
-  };
-  // Our own files change while developing: let the browser revalidate them every time.
-  const appJs: StaticAsset = {
-    type: 'text/javascript; charset=utf-8',
-    body: readFileSync(join(staticDir, 'webchat-app.js')),
-    cacheControl: 'no-cache',
-  };
-  const appCss: StaticAsset = {
-    type: 'text/css; charset=utf-8',
-    body: readFileSync(join(staticDir, 'webchat.css')),
-    cacheControl: 'no-cache',
-  };
+  const webChatUrl = `/webchat/${encodeURIComponent(webChat.version)}/webchat.js`;
+  const webChatJs = webChat.asset;
+  const appJs = ownAsset('webchat-app.js');
+  const appCss = ownAsset('webchat.css');
   const html = Buffer.from(pageHtml({ ...options, identities }, webChatUrl), 'utf8');
   const csp = contentSecurityPolicy(options.directLineDomain);
 
-  server.get('/', async (_req: Request, res: Response) => {
-    res.writeHead(200, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Length': String(html.length),
-      'Cache-Control': 'no-cache',
-      'Content-Security-Policy': csp,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    });
-    res.end(html);
-  });
+  server.get('/', async (_req: Request, res: Response) => sendPage(res, html, csp));
   // restify 12 only accepts handlers that are async or take `next`.
   server.get(webChatUrl, async (req: Request, res: Response) => sendAsset(req, res, webChatJs));
   server.get('/webchat/app.js', async (req: Request, res: Response) => sendAsset(req, res, appJs));
