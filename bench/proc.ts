@@ -2,7 +2,6 @@
 // process) do not share a JavaScript thread with them: on a 2-core machine the bot gets one core
 // and the harness the other, as a real channel and bot would.
 import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export type Role = 'echo' | 'hello' | 'dugnad-bot' | 'dugnad-workers' | 'bullmq-baseline';
@@ -16,16 +15,8 @@ export interface Child {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
+import { freePort } from '../infra/redis.ts';
+export { freePort };
 
 type FromChild = { type: 'ready'; url: string | null } | { type: 'result'; id: number; ok: boolean; value?: unknown; error?: string } | { type: 'failed'; error: string };
 

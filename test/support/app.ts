@@ -1,7 +1,6 @@
 // Runs the real Dugnad server and workers for a test: real HTTP, real Redis (unique queue prefix per
 // app), a fresh real database (PostgreSQL when DATABASE_URL is set, else PGlite).
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../infra/config.ts';
 import { createLogger } from '../../infra/log.ts';
@@ -29,16 +28,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => ok(port));
-    });
-  });
-}
+import { freePort } from '../../infra/redis.ts';
+export { freePort };
 
 export async function startTestApp(
   opts: {
