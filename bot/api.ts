@@ -8,7 +8,7 @@ import type { AppDeps } from './app.ts';
 import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
 import { errorsFromIssues } from '../adaptive-cards/form.ts';
 import { t, isMessageKey, localeFromTag, type MessageKey } from '../adaptive-cards/texts.ts';
-import { createRequest, getRequest } from '../infra/requests.ts';
+import { createRequest, getRequest, matchingSettings } from '../infra/requests.ts';
 import { createSeries } from '../infra/series.ts';
 import { seriesFields } from '../adaptive-cards/series-form.ts';
 import { registerPerson } from '../infra/persons.ts';
@@ -216,7 +216,7 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
             source: 'api' as const,
             externalRef,
             now,
-            matching: { waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM },
+            matching: matchingSettings(deps.config),
           };
           const created = repeat?.success
             ? await createSeries(db, { ...common, rule: { intervalWeeks: repeat.data.everyWeeks, untilDate: repeat.data.untilDate, visitCount: repeat.data.visitCount } })

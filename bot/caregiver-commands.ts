@@ -3,19 +3,20 @@
 // learn where formal respite comes from.
 import { z } from 'zod';
 import { caregiverRequestsCard, caregiverSignupCard, type CaregiverSignupField } from '../adaptive-cards/caregiver.ts';
-import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
+import { personFields } from '../adaptive-cards/actions.ts';
 import { personFormCard, type PersonField } from '../adaptive-cards/person-form.ts';
 import { requestFormCard, type RequestField } from '../adaptive-cards/request-form.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { listCentres } from '../infra/centres.ts';
 import { registerPerson } from '../infra/persons.ts';
-import { cancelRequest, createRequest } from '../infra/requests.ts';
+import { cancelRequest, matchingSettings } from '../infra/requests.ts';
 import { caregiverContact, caregiverNoteFor, confirmVisitByCaregiver, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
-import { asksForSeries, sendSeriesList, submitSeries } from './series-commands.ts';
+import { sendSeriesList } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import { submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
 
 const signupFields = z.object({
@@ -26,7 +27,7 @@ const signupFields = z.object({
 export function caregiverCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
   const centreOf = (turn: Turn) => turn.member!.centreIds[0] ?? '';
-  const matching = () => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+  const matching = () => matchingSettings(deps.config);
 
   const requestForm = async (turn: Turn, values: Record<string, unknown> = {}, errors: Partial<Record<RequestField, string>> = {}) => {
     const persons = (await personsOfCaregiver(db, turn.member!.id)).map((p) => ({ id: p.id, label: p.name }));
@@ -77,24 +78,16 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
 
     'caregiver.request.submit': async (turn, _action, raw) => {
       const contact = await caregiverContact(db, turn.member!.id);
-      // Who the volunteer calls during the visit: the caregiver, unless they name someone else.
-      const withContact = { ...raw, contactName: raw.contactName || contact?.name, contactPhone: raw.contactPhone || contact?.phone, policeCertificate: 'false', staffAlong: 'false' };
-      const parsed = helpRequestFields.safeParse(withContact);
-      let errors: Partial<Record<RequestField, string>> = parsed.success ? {} : formErrors<RequestField>(parsed.error);
-      const own = await personsOfCaregiver(db, turn.member!.id);
-      if (parsed.success && !own.some((p) => p.id === parsed.data.personId)) errors.personId = 'error.unknownPerson';
-      const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
-      if (parsed.success && !groups.some((g) => g.key === parsed.data.group)) errors.group = 'error.unknownGroup';
-      if (parsed.success && Object.keys(errors).length === 0) {
-        if (asksForSeries(raw)) return submitSeries(deps, turn, parsed.data, raw, (values, errs) => requestForm(turn, values, errs));
-        const result = await createRequest(db, { centreId: centreOf(turn), createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matching() });
-        if (result.ok) {
+      await submitRequest(deps, turn, {
+        // Who the volunteer calls during the visit: the caregiver, unless they name someone else.
+        raw: { ...raw, contactName: raw.contactName || contact?.name, contactPhone: raw.contactPhone || contact?.phone, policeCertificate: 'false', staffAlong: 'false' },
+        form: (values, errors) => requestForm(turn, values, errors),
+        extraErrors: async (fields) => ((await personsOfCaregiver(db, turn.member!.id)).some((p) => p.id === fields.personId) ? {} : { personId: 'error.unknownPerson' }),
+        saved: async (result) => {
           const key = result.heldFor === 'link' ? 'caregiver.awaitingVerification' : result.heldFor === 'consent' ? 'request.waitingConsent' : 'caregiver.sent';
-          return turn.replace(noticeCard(turn.card, { text: turn.t(key), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
-        }
-        errors = result.errors as Partial<Record<RequestField, string>>;
-      }
-      await turn.replace(await requestForm(turn, submittedValues(raw), errors));
+          await turn.replace(noticeCard(turn.card, { text: turn.t(key), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
+        },
+      });
     },
 
     'caregiver.requests.list': async (turn) => {

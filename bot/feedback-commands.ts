@@ -1,6 +1,7 @@
 // Issue 5's caregiver extras in chat: the caregiver's feedback after a visit (to staff only), staff
 // confirming or rejecting a caregiver's link to a person, the coordinator's switch for verifying
 // links, and a volunteer choosing whether caregivers see their phone.
+import { matchingSettings } from '../infra/requests.ts';
 import { linkSettingsCard } from '../adaptive-cards/feedback.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { volunteerStatusCard } from '../adaptive-cards/volunteer-status.ts';
@@ -13,7 +14,7 @@ import type { BotDeps, CommandHandler, CommandTable } from './dugnad-bot.ts';
 
 export function feedbackCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
-  const matching = () => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+  const matching = () => matchingSettings(deps.config);
 
   const decide = (confirm: boolean): CommandHandler<{ action: 'staff.link.confirm' | 'staff.link.reject'; personId: string }> => async (turn, action) => {
     const link = await linkForStaff(db, action.personId);

@@ -11,7 +11,7 @@ import { contributionCard } from '../adaptive-cards/contribution.ts';
 import { milestoneReached } from '../domain/milestones.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { acceptOffer, cancelAssignment, declineOffer, myTasks, offerForSend, revealAssignedTask } from '../infra/offers.ts';
-import { getRequest } from '../infra/requests.ts';
+import { getRequest, matchingSettings } from '../infra/requests.ts';
 import { setChannelChoice } from '../infra/identities.ts';
 import { channelChoiceLabel } from '../adaptive-cards/channel-choice.ts';
 import type { Queryable } from '../infra/db.ts';
@@ -26,7 +26,7 @@ async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): 
 
 export function offerCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
-  const matching = () => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+  const matching = () => matchingSettings(deps.config);
 
   /** Someone else's task is "not found", not "already recorded": the answer must not suggest it is theirs. */
   const outcomeRefused = async (turn: Turn, assignmentId: string) => {

@@ -2,6 +2,7 @@
 // sees the series beside their requests and can cancel the rest of it; a volunteer takes the whole
 // series (first accept wins), sees every visit with the details, and can step back from one visit
 // (the existing task cancel) or from them all.
+import { matchingSettings } from '../infra/requests.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { seriesFields } from '../adaptive-cards/series-form.ts';
 import { seriesLeaveCard, seriesOfferCard, seriesOfferState, seriesRuleText, seriesTaskCard } from '../adaptive-cards/series-offer.ts';
@@ -23,7 +24,7 @@ async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): 
   return (await groupOptions(db, [request.centreId], locale)).find((g) => g.key === request.group)?.label ?? request.group;
 }
 
-const matchingOf = (deps: BotDeps) => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+const matchingOf = (deps: BotDeps) => matchingSettings(deps.config);
 
 /** The form asked for a repeat (every week or every other week). */
 export function asksForSeries(raw: Record<string, unknown>): boolean {
@@ -49,7 +50,7 @@ export async function submitSeries(
       centreId: turn.member!.centreIds[0] ?? '', createdBy: turn.member!.id, fields, rule, source: 'chat', now: turn.now, matching: matchingOf(deps),
     });
     if (result.ok) {
-      const text = result.status === 'waiting_consent' ? turn.t('request.waitingConsent') : turn.t('series.sent', { count: result.visits.length });
+      const text = result.heldFor === 'link' ? turn.t(turn.member!.role === 'caregiver' ? 'caregiver.awaitingVerification' : 'request.awaitingLink') : result.heldFor === 'consent' ? turn.t('request.waitingConsent') : turn.t('series.sent', { count: result.visits.length });
       return turn.replace(noticeCard(turn.card, { text, tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
     }
     errors = result.errors;

@@ -1,6 +1,6 @@
 // What staff can do in chat: register a person with consent, post a request, follow and cancel
 // their centre's requests, and approve, pause or remove volunteers.
-import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
+import { personFields } from '../adaptive-cards/actions.ts';
 import { personFormCard, type PersonField } from '../adaptive-cards/person-form.ts';
 import { requestFormCard, type RequestField } from '../adaptive-cards/request-form.ts';
 import { staffRequestsCard } from '../adaptive-cards/staff-requests.ts';
@@ -10,7 +10,7 @@ import { interestGroupsCard, NEW_GROUP } from '../adaptive-cards/interest-groups
 import { interestGroups, saveInterestGroup } from '../infra/centres.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { registerPerson, personsOfCentre } from '../infra/persons.ts';
-import { callList, cancelRequest, createRequest, requestsForStaff, widenRequest } from '../infra/requests.ts';
+import { callList, cancelRequest, requestsForStaff, widenRequest, matchingSettings } from '../infra/requests.ts';
 import { renewConsent, withdrawConsent } from '../infra/consent-lifecycle.ts';
 import { callListCard } from '../adaptive-cards/escalation.ts';
 import { publicView } from '../domain/confidentiality.ts';
@@ -18,15 +18,16 @@ import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../
 import type { VolunteerStatus } from '../domain/types.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
-import { asksForSeries, sendSeriesList, submitSeries } from './series-commands.ts';
+import { sendSeriesList } from './series-commands.ts';
 import { isSharedConversation } from './staff-channel-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import { submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
 
 export function staffCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
   const centreOf = (turn: Turn) => turn.member!.centreIds[0] ?? '';
-  const matching = () => ({ waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+  const matching = () => matchingSettings(deps.config);
 
   const requestForm = async (turn: Turn, values: Record<string, unknown> = {}, errors: Partial<Record<RequestField, string>> = {}) => {
     const centreId = centreOf(turn);
@@ -88,23 +89,17 @@ export function staffCommands(deps: BotDeps): CommandTable {
     },
 
     'staff.request.submit': async (turn, _action, raw) => {
-      const parsed = helpRequestFields.safeParse(raw);
-      let errors: Partial<Record<RequestField, string>> = parsed.success ? {} : formErrors<RequestField>(parsed.error);
-      const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
-      if (parsed.success && !groups.some((g) => g.key === parsed.data.group)) errors.group = 'error.unknownGroup';
-      if (parsed.success && Object.keys(errors).length === 0) {
-        // Staff acting for a caregiver who phoned in may ask for the same time every week, too.
-        if (asksForSeries(raw)) return submitSeries(deps, turn, parsed.data, raw, (values, errs) => requestForm(turn, values, errs));
-        const result = await createRequest(db, { centreId: centreOf(turn), createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matching() });
-        if (result.ok) {
+      // Staff acting for a caregiver who phoned in may ask for the same time every week, too.
+      await submitRequest(deps, turn, {
+        raw,
+        form: (values, errors) => requestForm(turn, values, errors),
+        saved: async (result) => {
           const key = result.heldFor === 'link' ? 'request.awaitingLink' : result.heldFor === 'consent' ? 'request.waitingConsent' : result.offered > 0 ? 'request.sent' : 'request.noneEligible';
-          return turn.replace(
+          await turn.replace(
             noticeCard(turn.card, { title: turn.t('request.savedTitle'), text: turn.t(key, { count: result.offered }), tone: result.status === 'open' && result.offered > 0 ? 'success' : 'warning', menuButton: true }),
           );
-        }
-        errors = result.errors as Partial<Record<RequestField, string>>;
-      }
-      await turn.replace(await requestForm(turn, submittedValues(raw), errors));
+        },
+      });
     },
 
     'staff.requests.list': async (turn) => {

@@ -1,5 +1,6 @@
 // What a volunteer can do in chat: sign up or edit the profile, sign the declaration, see their
 // status, pause, leave.
+import { matchingSettings } from '../infra/requests.ts';
 import { addDays } from 'date-fns';
 import { volunteerSignupFields } from '../adaptive-cards/actions.ts';
 import { volunteerSignupCard, type VolunteerSignupField } from '../adaptive-cards/volunteer-signup.ts';
@@ -130,7 +131,7 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
     },
 
     'volunteer.leave.confirm': async (turn) => {
-      await leave(db, turn.member!.id, turn.now, { waveSize: deps.config.WAVE_SIZE, maxDistanceKm: deps.config.MATCH_MAX_DISTANCE_KM });
+      await leave(db, turn.member!.id, turn.now, matchingSettings(deps.config));
       await turn.replace(noticeCard(turn.card, { title: turn.t('leave.doneTitle'), text: turn.t('leave.done') }));
     },
   };

@@ -3,6 +3,7 @@ import { startOfISOWeek, addWeeks, subDays } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
+import type { Config } from './config.ts';
 import { audit } from './audit.ts';
 import { getPersonCentre } from './persons.ts';
 import { loadMatchingPool } from './matching-pool.ts';
@@ -15,6 +16,11 @@ import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { HelpRequest, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
 
 export const TIME_ZONE = 'Europe/Oslo';
+
+/** The matching settings from the configuration: one reading for the bot, the API and the workers. */
+export function matchingSettings(c: Pick<Config, 'WAVE_SIZE' | 'MATCH_MAX_DISTANCE_KM'>): MatchingSettings {
+  return { waveSize: c.WAVE_SIZE, maxDistanceKm: c.MATCH_MAX_DISTANCE_KM };
+}
 
 export interface MatchingSettings {
   waveSize: number;

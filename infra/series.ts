@@ -10,6 +10,7 @@ import { getPersonCentre } from './persons.ts';
 import { closeCancelledRequests, insertRequestRow, osloInstant, privateDetails, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { VOLUNTEER_MAY_ACCEPT } from './offers.ts';
 import { broadcastHoldOf } from './caregiver-links.ts';
+import type { BroadcastHold } from '../domain/consent.ts';
 import { takeWave } from '../domain/matching.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
@@ -95,7 +96,7 @@ export async function getSeries(db: Queryable, seriesId: string, now: Date): Pro
 }
 
 export type CreateSeriesResult =
-  | { ok: true; seriesId: string; status: 'open' | 'waiting_consent'; visits: Array<{ requestId: string; startsAt: Date }>; offered: number }
+  | { ok: true; seriesId: string; status: 'open' | 'waiting_consent'; heldFor: BroadcastHold | null; visits: Array<{ requestId: string; startsAt: Date }>; offered: number }
   | { ok: false; errors: Record<string, string> };
 
 /**
@@ -129,7 +130,8 @@ export async function createSeries(
   const person = await getPersonCentre(db, f.personId);
   if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
   // The same gate as a single request: valid consent, and no caregiver link waiting for staff.
-  const status = (await broadcastHoldOf(db, f.personId, input.now)) === null ? 'open' : 'waiting_consent';
+  const heldFor = await broadcastHoldOf(db, f.personId, input.now);
+  const status = heldFor === null ? 'open' : 'waiting_consent';
 
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ id: string }>(
@@ -149,7 +151,7 @@ export async function createSeries(
       stored.push({ requestId, startsAt: v.startsAt });
     }
     const offered = status === 'open' ? await sendSeriesWave(tx, seriesId, input.now, input.matching) : 0;
-    return { ok: true as const, seriesId, status, visits: stored, offered };
+    return { ok: true as const, seriesId, status, heldFor, visits: stored, offered };
   });
 }
 

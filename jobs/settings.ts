@@ -1,6 +1,6 @@
 // The timings and limits the workers run by, taken from config so tests and demos can shorten them.
 import type { Config } from '../infra/config.ts';
-import type { MatchingSettings } from '../infra/requests.ts';
+import { matchingSettings, type MatchingSettings } from '../infra/requests.ts';
 
 export interface JobSettings {
   matching: MatchingSettings;
@@ -20,7 +20,7 @@ export interface JobSettings {
 
 export function jobSettings(c: Config): JobSettings {
   return {
-    matching: { waveSize: c.WAVE_SIZE, maxDistanceKm: c.MATCH_MAX_DISTANCE_KM },
+    matching: matchingSettings(c),
     waveTimeoutMinutes: c.WAVE_TIMEOUT_MINUTES ?? null,
     escalateHoursBefore: c.ESCALATE_HOURS_BEFORE,
     reminderOffsetsMinutes: c.REMINDER_OFFSETS_MINUTES,

@@ -1,0 +1,42 @@
+// The request form's submit, for staff and for caregivers alike: the fields are checked (zod, the
+// centre's interest groups, whatever the asker adds), a repeat goes to the series path, and errors go
+// back on the form. Only the checks the asker adds and the words of the answer differ.
+import { helpRequestFields, type HelpRequestFields } from '../adaptive-cards/actions.ts';
+import type { AdaptiveCard } from '../adaptive-cards/card.ts';
+import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
+import type { RequestField } from '../adaptive-cards/request-form.ts';
+import { createRequest, matchingSettings, type CreateRequestResult } from '../infra/requests.ts';
+import { formErrors, submittedValues } from './forms.ts';
+import { asksForSeries, submitSeries } from './series-commands.ts';
+import { groupOptions } from './volunteer-commands.ts';
+import type { BotDeps } from './dugnad-bot.ts';
+import type { Turn } from './turn.ts';
+
+export interface RequestSubmit {
+  /** The submitted card data (with any defaults the asker fills in). */
+  raw: Record<string, unknown>;
+  /** Rebuilds the form with the values and the errors, for another try. */
+  form: (values: FormValues<string>, errors: FormErrors<string>) => Promise<AdaptiveCard>;
+  /** Checks only this asker makes (a caregiver asks only about their own people). */
+  extraErrors?: (fields: HelpRequestFields) => Promise<Partial<Record<RequestField, string>>>;
+  /** Answers a saved single request (a series answers for itself). */
+  saved: (result: Extract<CreateRequestResult, { ok: true }>) => Promise<void>;
+}
+
+export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit): Promise<void> {
+  const centreId = turn.member!.centreIds[0] ?? '';
+  const parsed = helpRequestFields.safeParse(s.raw);
+  let errors: Partial<Record<RequestField, string>> = parsed.success ? {} : formErrors<RequestField>(parsed.error);
+  if (parsed.success) {
+    Object.assign(errors, (await s.extraErrors?.(parsed.data)) ?? {});
+    const groups = await groupOptions(deps.db, [centreId], turn.locale);
+    if (!groups.some((g) => g.key === parsed.data.group)) errors.group = 'error.unknownGroup';
+  }
+  if (parsed.success && Object.keys(errors).length === 0) {
+    if (asksForSeries(s.raw)) return submitSeries(deps, turn, parsed.data, s.raw, s.form);
+    const result = await createRequest(deps.db, { centreId, createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matchingSettings(deps.config) });
+    if (result.ok) return s.saved(result);
+    errors = result.errors as Partial<Record<RequestField, string>>;
+  }
+  await turn.replace(await s.form(submittedValues(s.raw), errors));
+}
