@@ -313,8 +313,22 @@
     return;
   }
 
+  // Leaving the page aborts a token request still on its way. That is no failed start: the choice
+  // must survive it, or the next page (the tab, a reload) no longer knows who was picked.
+  let leaving = false;
+  window.addEventListener('beforeunload', () => {
+    leaving = true;
+  });
+  window.addEventListener('pagehide', () => {
+    leaving = true;
+  });
+  window.addEventListener('pageshow', () => {
+    leaving = false;
+  });
+
   function start(choice) {
     startChat(choice).catch((error) => {
+      if (leaving) return;
       console.error(error);
       clearChoice();
       showPicker(TEXT['nb-NO'].startFailed);

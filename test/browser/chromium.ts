@@ -77,3 +77,49 @@ export function formatViolations(violations: Result[]): string {
     })
     .join('\n');
 }
+
+/**
+ * Keeps what a page did — console errors, failed or refused requests, requests still waiting — so a
+ * wait that times out can say why instead of only "timeout".
+ */
+export function watchPage(page: Page): { explain(): Promise<string> } {
+  const started = new Map<object, { url: string; at: number }>();
+  const events: string[] = [];
+  const note = (line: string) => {
+    events.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+    if (events.length > 40) events.shift();
+  };
+  page.on('request', (r) => started.set(r, { url: r.url(), at: Date.now() }));
+  page.on('requestfinished', (r) => started.delete(r));
+  page.on('requestfailed', (r) => {
+    started.delete(r);
+    note(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText ?? '?'})`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) note(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') note(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => note(`page error: ${e.message}`));
+  return {
+    async explain() {
+      const now = Date.now();
+      const waiting = [...started.values()].map((r) => `  waiting ${now - r.at} ms: ${r.url}`);
+      const text = await page
+        .locator('body')
+        .innerText({ timeout: 2000 })
+        .catch((e: Error) => `(no text: ${e.message})`);
+      return [`page ${page.url()}`, `text: ${text.replace(/\s+/g, ' ').slice(0, 600)}`, ...waiting, ...events.map((e) => `  ${e}`)].join('\n');
+    },
+  };
+}
+
+/** Waits as `locator.waitFor()` does, but a timeout says what the page was doing. */
+export async function waitVisible(locator: import('playwright-core').Locator, watch: { explain(): Promise<string> }, timeout = 30_000): Promise<void> {
+  try {
+    await locator.waitFor({ timeout });
+  } catch (error) {
+    throw new Error(`${(error as Error).message.split('\n')[0]}\n${await watch.explain()}`);
+  }
+}

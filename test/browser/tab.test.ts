@@ -8,7 +8,7 @@ import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PHONE_VIEWPORT, axeCheck, formatViolations, launchChromium } from './chromium.ts';
+import { PHONE_VIEWPORT, axeCheck, formatViolations, launchChromium, waitVisible, watchPage } from './chromium.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { DEMO_CENTRE, DEMO_STAFF, demoVolunteerName } from '../../infra/seed-demo.ts';
 import type { Queryable } from '../../infra/db.ts';
@@ -114,6 +114,7 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
   let browser: Browser;
   let jwks: http.Server;
   const contexts: BrowserContext[] = [];
+  const watches = new WeakMap<Page, ReturnType<typeof watchPage>>();
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -160,6 +161,7 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
     const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, baseURL: base });
     contexts.push(context);
     const page = await context.newPage();
+    watches.set(page, watchPage(page));
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
@@ -255,7 +257,7 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
   async function openStaffReport(page: Page): Promise<void> {
     await pickInWebChat(page, DEMO_STAFF[0]!.name);
     await page.goto('/tab');
-    await page.getByRole('heading', { name: 'Tall for perioden' }).waitFor();
+    await waitVisible(page.getByRole('heading', { name: 'Tall for perioden' }), watches.get(page) ?? watchPage(page));
     await expect.poll(async () => (await drawnCharts(page)).length).toBe(3);
   }
 
@@ -306,6 +308,7 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: app.url });
     contexts.push(context);
     const page = await context.newPage();
+    watches.set(page, watchPage(page));
     await openStaffReport(page);
     const [requests, wait, hours] = await drawnCharts(page);
     expect(requests!.width).toBeGreaterThan(wait!.width * 1.5);
