@@ -17,7 +17,6 @@ interface FieldsFromInputs {
   'assignment.done': 'hours';
   'assignment.notDone': 'reason';
   'concern.report': 'concern';
-  'caregiver.series.edit.submit': 'time' | 'durationMinutes';
   'caregiver.feedback': 'comment';
 }
 
@@ -44,6 +43,7 @@ const VERBS_WITH_INPUTS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
   'concern.report',
   'caregiver.feedback',
   'caregiver.series.edit.submit',
+  'staff.series.edit.submit',
 ]);
 
 export function verbTakesInputs(verb: ActionVerb): boolean {

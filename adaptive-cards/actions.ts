@@ -178,11 +178,12 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('caregiver.series.cancel'), seriesId: id }),
   z.object({ action: z.literal('caregiver.series.cancel.confirm'), seriesId: id }),
   z.object({ action: z.literal('series.list') }),
+  // A new time for the visits still to come (series-form.ts seriesEditFields checks the inputs, so a
+  // wrong value comes back on the form): the caregiver's own series, or staff for one who phones in.
   z.object({ action: z.literal('caregiver.series.edit.start'), seriesId: id }),
-  z.object({
-    action: z.literal('caregiver.series.edit.submit'), seriesId: id, time,
-    durationMinutes: z.coerce.number({ message: 'error.duration' }).int().min(15, { message: 'error.duration' }).max(12 * 60, { message: 'error.duration' }),
-  }),
+  z.object({ action: z.literal('caregiver.series.edit.submit'), seriesId: id }).passthrough(),
+  z.object({ action: z.literal('staff.series.edit.start'), seriesId: id }),
+  z.object({ action: z.literal('staff.series.edit.submit'), seriesId: id }).passthrough(),
   // --- caregiver feedback, link verification, phone sharing (issue 5) ---
   z.object({ action: z.literal('caregiver.feedback'), assignmentId: id, rating: z.enum(['good', 'not_good']), comment: optionalText(1000) }),
   z.object({ action: z.literal('staff.link.confirm'), personId: id }),

@@ -27,6 +27,10 @@ export const seriesFields = z.object({
 });
 export type SeriesFields = z.output<typeof seriesFields>;
 
+/** A series' new time: the start (same weekday) and duration of every visit still to come. */
+export const seriesEditFields = helpRequestFields.pick({ time: true, durationMinutes: true });
+export type SeriesEditFields = z.output<typeof seriesEditFields>;
+
 /** Every input of the request form: the request's fields and the recurrence. */
 export const requestFormFields = helpRequestFields.extend(seriesFields.shape);
 export type SeriesField = keyof SeriesFields;

@@ -29,10 +29,13 @@ export function seriesStatusText(locale: Locale, s: CaregiverSeriesItem): string
 
 export type SeriesEditField = 'time' | 'durationMinutes';
 
-/** A new start time (same weekday) and duration for the visits still to come. */
+/**
+ * A new start time (same weekday) and duration for the visits still to come: the caregiver's own
+ * series, or (viewer 'staff') a series of the staff member's centre, for a caregiver who phones in.
+ */
 export function seriesEditCard(
   ctx: CardContext,
-  input: { seriesId: string; values: FormValues<SeriesEditField>; errors?: FormErrors<SeriesEditField> },
+  input: { seriesId: string; values: FormValues<SeriesEditField>; errors?: FormErrors<SeriesEditField>; viewer?: 'caregiver' | 'staff' },
 ): AdaptiveCard {
   const { locale, channel } = ctx;
   const f = formKit<SeriesEditField>(locale, input.values, input.errors);
@@ -46,7 +49,7 @@ export function seriesEditCard(
   ], {
     fallbackText: t(locale, 'series.editTitle'),
     actions: [
-      actionButton(channel, t(locale, 'series.editSubmit'), { action: 'caregiver.series.edit.submit', seriesId: input.seriesId }, { style: 'positive' }),
+      actionButton(channel, t(locale, 'series.editSubmit'), { action: input.viewer === 'staff' ? 'staff.series.edit.submit' : 'caregiver.series.edit.submit', seriesId: input.seriesId }, { style: 'positive' }),
       actionButton(channel, t(locale, 'common.cancel'), { action: 'menu.show' }),
     ],
   });
@@ -54,7 +57,7 @@ export function seriesEditCard(
 
 /**
  * The running series with «cancel every visit»: the caregiver's own, or (viewer 'staff') every series
- * of the staff member's centre — the same cancel, under a staff verb; a new time stays the caregiver's.
+ * of the staff member's centre — the same «new time» and cancel, under staff verbs.
  */
 export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly CaregiverSeriesItem[]; viewer?: 'caregiver' | 'staff' }): AdaptiveCard {
   const { locale, channel } = ctx;
@@ -67,7 +70,7 @@ export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly 
       text(seriesStatusText(locale, s), { spacing: 'small' }),
       actionSet([
         // A new time only while one regular volunteer holds the visits (infra/series.ts moveSeries says why).
-        ...(s.status === 'taken' && !staff ? [actionButton(channel, t(locale, 'series.edit'), { action: 'caregiver.series.edit.start', seriesId: s.seriesId })] : []),
+        ...(s.status === 'taken' ? [actionButton(channel, t(locale, 'series.edit'), { action: staff ? 'staff.series.edit.start' : 'caregiver.series.edit.start', seriesId: s.seriesId })] : []),
         actionButton(channel, t(locale, 'series.cancelAll'), { action: staff ? 'staff.series.cancel' : 'caregiver.series.cancel', seriesId: s.seriesId }, { style: 'destructive' }),
       ]),
     ], { separator: true, spacing: 'medium' }));

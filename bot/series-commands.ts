@@ -4,7 +4,7 @@
 // (the existing task cancel) or from them all.
 import { matchingSettings } from '../infra/requests.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
-import { seriesFields } from '../adaptive-cards/series-form.ts';
+import { seriesEditFields, seriesFields } from '../adaptive-cards/series-form.ts';
 import { seriesLeaveCard, seriesOfferCard, seriesOfferState, seriesRuleText, seriesTaskCard } from '../adaptive-cards/series-offer.ts';
 import { caregiverSeriesCard, seriesEditCard } from '../adaptive-cards/series-status.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
@@ -125,6 +125,35 @@ export function seriesCommands(deps: BotDeps): CommandTable {
     await turn.replace(noticeCard(turn.card, { text: turn.t('series.cancelledAll'), tone: 'success', menuButton: true }));
   };
 
+  /** A caregiver edits only a series they asked for; staff any series of their centre. */
+  const editable = async (turn: Turn, seriesId: string, viewer: 'caregiver' | 'staff') => {
+    const series = await getSeries(db, seriesId, turn.now);
+    if (!series) return null;
+    const mine = viewer === 'staff' ? turn.member!.centreIds.includes(series.centreId) : series.createdBy === turn.member!.id;
+    return mine ? series : null;
+  };
+
+  const editStart = async (turn: Turn, seriesId: string, viewer: 'caregiver' | 'staff') => {
+    const series = await editable(turn, seriesId, viewer);
+    if (!series) return turn.say('error.invalidAction');
+    await turn.send(seriesEditCard(turn.card, { seriesId: series.id, viewer, values: { time: series.rule.time, durationMinutes: String(series.durationMinutes) } }));
+  };
+
+  const editSubmit = async (turn: Turn, seriesId: string, raw: Record<string, unknown>, viewer: 'caregiver' | 'staff') => {
+    const series = await editable(turn, seriesId, viewer);
+    if (!series) return turn.say('error.invalidAction');
+    const fields = seriesEditFields.safeParse(raw);
+    if (!fields.success) {
+      return turn.replace(seriesEditCard(turn.card, { seriesId, viewer, values: submittedValues(raw), errors: formErrors(fields.error) }));
+    }
+    const result = await moveSeries(db, {
+      seriesId, centreId: series.centreId, by: turn.member!.id, onlyOwn: viewer === 'caregiver',
+      time: fields.data.time, durationMinutes: fields.data.durationMinutes, now: turn.now,
+    });
+    if (!result.ok) return result.reason === 'not_found' ? turn.say('error.invalidAction') : turn.say('series.editRefused');
+    await turn.replace(noticeCard(turn.card, { text: turn.t('series.edited', { count: result.moved }), tone: 'success', menuButton: true }));
+  };
+
   return {
     'series.accept': async (turn, action) => {
       const result = await acceptSeriesOffer(db, { seriesOfferId: action.seriesOfferId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
@@ -186,20 +215,11 @@ export function seriesCommands(deps: BotDeps): CommandTable {
       await turn.replace(noticeCard(turn.card, { text: turn.t('series.left'), tone: 'success', menuButton: true }));
     },
 
-    'caregiver.series.edit.start': async (turn, action) => {
-      const series = await getSeries(db, action.seriesId, turn.now);
-      if (!series || series.createdBy !== turn.member!.id) return turn.say('error.invalidAction');
-      await turn.send(seriesEditCard(turn.card, { seriesId: series.id, values: { time: series.rule.time, durationMinutes: String(series.durationMinutes) } }));
-    },
-
-    'caregiver.series.edit.submit': async (turn, action) => {
-      const result = await moveSeries(db, {
-        seriesId: action.seriesId, centreId: turn.member!.centreIds[0] ?? '', by: turn.member!.id, onlyOwn: true,
-        time: action.time, durationMinutes: action.durationMinutes, now: turn.now,
-      });
-      if (!result.ok) return result.reason === 'not_found' ? turn.say('error.invalidAction') : turn.say('series.editRefused');
-      await turn.replace(noticeCard(turn.card, { text: turn.t('series.edited', { count: result.moved }), tone: 'success', menuButton: true }));
-    },
+    'caregiver.series.edit.start': (turn, action) => editStart(turn, action.seriesId, 'caregiver'),
+    'caregiver.series.edit.submit': (turn, action, raw) => editSubmit(turn, action.seriesId, raw, 'caregiver'),
+    // Staff of the series' centre, for a caregiver who phones in: the same form and the same move.
+    'staff.series.edit.start': (turn, action) => editStart(turn, action.seriesId, 'staff'),
+    'staff.series.edit.submit': (turn, action, raw) => editSubmit(turn, action.seriesId, raw, 'staff'),
 
     // Every visit still ahead goes at once: ask first (one stray tap must not cancel weeks of visits).
     'caregiver.series.cancel': (turn, action) => askCancelRest(turn, 'caregiver.series.cancel.confirm', action.seriesId),

@@ -73,6 +73,8 @@ export const PERMISSIONS = {
   // --- series (issue 5) ---
   'staff.series.cancel': STAFF,
   'staff.series.cancel.confirm': STAFF,
+  'staff.series.edit.start': STAFF,
+  'staff.series.edit.submit': STAFF,
   'series.details': VOLUNTEER,
   'series.accept': VOLUNTEER,
   'series.decline': VOLUNTEER,

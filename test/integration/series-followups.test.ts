@@ -145,6 +145,37 @@ describe('a series offer taken in Teams, then cancelled by staff', () => {
     expect(await reveals()).toBe(before);
   });
 
+  it('staff give the rest of a series a new time for a caregiver who phones in; a wrong time comes back on the form and changes nothing', async () => {
+    const startsAt = async () => (await app.db.query<{ starts_at: Date }>(`SELECT starts_at FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [seriesId])).map((r) => r.starts_at);
+    const before = await startsAt();
+    const list = await chat.submit(STAFF, { action: 'staff.requests.list' });
+    const seriesCard = list.find((c) => cardActions(c.activity).some((d) => d.action === 'staff.series.edit.start' && d.seriesId === seriesId));
+    expect(seriesCard, 'the staff request list offers «Endre tid» for the series').toBeDefined();
+    // Staff's verb is refused to the caregiver, whatever it carries.
+    const refused = await chat.submit(CG, { action: 'staff.series.edit.submit', seriesId, time: '08:00', durationMinutes: '60' });
+    expect(refused.map((c) => visibleText(c.activity)).join('\n')).toContain('ikke tilgang');
+
+    const form = await chat.submit(STAFF, { action: 'staff.series.edit.start', seriesId });
+    expect(hasAction(form.at(-1)!.activity, 'staff.series.edit.submit')).toBe(true);
+    const wrong = await chat.submit(STAFF, { action: 'staff.series.edit.submit', seriesId, time: '25:99', durationMinutes: '120' });
+    expect(hasAction(wrong.at(-1)!.activity, 'staff.series.edit.submit'), 'the form comes back').toBe(true);
+    expect(visibleText(wrong.at(-1)!.activity)).toContain('Velg et gyldig klokkeslett.');
+    expect(await startsAt()).toEqual(before);
+
+    const start = connector.captured.length;
+    const saved = await chat.submit(STAFF, { action: 'staff.series.edit.submit', seriesId, time: '12:15', durationMinutes: '90' });
+    expect(saved.map((c) => visibleText(c.activity)).join('\n')).toContain(`Ny tid er lagret for ${before.length} besøk`);
+    const after = await startsAt();
+    const oslo = new Intl.DateTimeFormat('nb-NO', { timeZone: 'Europe/Oslo', hour: '2-digit', minute: '2-digit' });
+    for (let i = 0; i < before.length; i++) {
+      expect(todayInOslo(after[i]!)).toBe(todayInOslo(before[i]!));
+      expect(oslo.format(after[i]!)).toBe('12:15');
+    }
+    const durations = await app.db.query<{ d: number }>(`SELECT DISTINCT duration_minutes AS d FROM help_requests WHERE series_id = $1`, [seriesId]);
+    expect(durations.map((r) => r.d)).toEqual([90]);
+    await connector.waitFor((cs) => posts(cs.slice(start), winner.conv, 'Ny tid for besøkene').length > 0);
+  });
+
   it('staff cancel what remains from their request list: the volunteer is told once, no reminder of a cancelled visit fires', async () => {
     const visits = await app.db.query<{ id: string; starts_at: Date }>(`SELECT id, starts_at FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [seriesId]);
     const assignments = await app.db.query<{ id: string }>(

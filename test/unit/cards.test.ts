@@ -9,7 +9,7 @@ import { AC } from '../support/webchat-cards.ts';
 import { walk, collect, actionsOf, buttonsOf, inputsOf, type Json } from '../support/card-json.ts';
 import type { z } from 'zod';
 import { cardAction, personFields, volunteerSignupFields } from '../../adaptive-cards/actions.ts';
-import { requestFormFields } from '../../adaptive-cards/series-form.ts';
+import { requestFormFields, seriesEditFields } from '../../adaptive-cards/series-form.ts';
 import { seriesLeaveCard, seriesOfferCard, seriesTaskCard } from '../../adaptive-cards/series-offer.ts';
 import { caregiverSeriesCard, seriesEditCard } from '../../adaptive-cards/series-status.ts';
 import { actionButton } from '../../adaptive-cards/action.ts';
@@ -223,9 +223,10 @@ function allCases(ctx: CardContext): Case[] {
     {
       name: 'series edit',
       card: seriesEditCard(ctx, { seriesId: 's-1', values: { time: '10:00', durationMinutes: '180' }, errors: { time: 'error.time' } }),
-      // Its inputs are fields of the verb's own schema (beside the button's seriesId).
-      schema: cardAction.options.find((o) => (o.shape.action as unknown as { value: string }).value === 'caregiver.series.edit.submit')!,
+      schema: seriesEditFields,
+      complete: true,
     },
+    { name: 'series edit staff', card: seriesEditCard(ctx, { seriesId: 's-1', values: { time: '10:00', durationMinutes: '180' }, viewer: 'staff' }), schema: seriesEditFields, complete: true },
     { name: 'series leave', card: seriesLeaveCard(ctx, { seriesId: 's-1', rule: 'hver tirsdag kl. 14:00', groupLabel: 'Avlastning', remaining: 4 }) },
     {
       name: 'caregiver series',
