@@ -9,7 +9,7 @@ import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
 import { errorsFromIssues } from '../adaptive-cards/form.ts';
 import { t, isMessageKey, localeFromTag, type MessageKey } from '../adaptive-cards/texts.ts';
 import { createRequest, getRequest, matchingSettings } from '../infra/requests.ts';
-import { createSeries } from '../infra/series.ts';
+import { createSeries, seriesVisitOf } from '../infra/series.ts';
 import { seriesFields } from '../adaptive-cards/series-form.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { centreSettings, interestGroups } from '../infra/centres.ts';
@@ -265,6 +265,7 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
       const request = await getRequest(deps.db, id.data);
       // Another system's request is "not found", not "forbidden": its existence is not theirs to learn.
       if (!request || !(await isApiSystemMember(deps.db, system, request.createdBy))) return notFound();
+      const visit = await seriesVisitOf(deps.db, request.id);
       // Status and the public facts only: personal details never leave through this endpoint.
       res.send(200, {
         id: request.id,
@@ -276,6 +277,8 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
         flexibleUntil: request.flexibleUntil?.toISOString() ?? null,
         durationMinutes: request.durationMinutes,
         wave: request.wave,
+        // A visit of a recurring request names its series (the POST's seriesId) and its place in it.
+        series: visit ? { id: visit.seriesId, visit: visit.occurrence } : null,
       });
     }),
   );

@@ -469,6 +469,13 @@ export async function moveSeries(
   });
 }
 
+/** Which series a request is a visit of, and which visit (1 = the first); null for a one-off request. */
+export async function seriesVisitOf(db: Queryable, requestId: string): Promise<{ seriesId: string; occurrence: number } | null> {
+  const rows = await db.query<{ series_id: string | null; occurrence: number | null }>('SELECT series_id, occurrence FROM help_requests WHERE id = $1', [requestId]);
+  const r = rows[0];
+  return r?.series_id && r.occurrence !== null ? { seriesId: r.series_id, occurrence: r.occurrence } : null;
+}
+
 /** The series that still have visits to come: a caregiver's own, or every one of a centre (for its staff). */
 export async function runningSeries(db: Queryable, scope: { createdBy: string } | { centreId: string }, now: Date): Promise<SeriesView[]> {
   const rows = await db.query<{ id: string }>(

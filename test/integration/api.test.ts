@@ -383,7 +383,7 @@ describe('reading a request back', () => {
   it('gives the posting system the status and public facts, and no personal data', async () => {
     const r = await get(id);
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ id, status: 'open', centreId: 'hamar', group: 'besoksvenn', district: 'Sentrum', durationMinutes: 90 });
+    expect(r.json).toMatchObject({ id, status: 'open', centreId: 'hamar', group: 'besoksvenn', district: 'Sentrum', durationMinutes: 90, series: null });
     expect(new Date(r.json.startsAt).toISOString()).toBe(r.json.startsAt);
     for (const s of [secret.name, 'Reidun', 'Framstad', secret.address, 'Skolegata', '90123456', secret.phone, secret.notes, NOTE, '4711', 'Ola Hansen', '47900101', 'Hjemme hos']) {
       expect(r.text, `GET leaked ${s}`).not.toContain(s);
@@ -552,10 +552,11 @@ describe('a series posted by a case system', () => {
     expect(await seriesOffersOf(r.json.seriesId)).toBe(r.json.offered);
     // A week apart by the Oslo calendar, same wall-clock time.
     for (let i = 1; i < 4; i++) expect(todayInOslo(new Date(r.json.visits[i].startsAt))).toBe(todayInOslo(addDays(new Date(r.json.visits[0].startsAt), 7 * i)));
-    for (const v of r.json.visits) {
+    for (const [i, v] of r.json.visits.entries()) {
       const read = await get(v.id);
       expect(read.status).toBe(200);
       expect(read.json.startsAt).toBe(v.startsAt);
+      expect(read.json.series).toEqual({ id: r.json.seriesId, visit: i + 1 });
       expect(read.text).not.toContain('Gunnhild');
     }
     // While the series is offered whole, no visit goes out on its own.
