@@ -69,8 +69,7 @@ export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly 
       text(t(locale, 'series.ruleUntil', { rule: seriesRuleText(locale, { startsAt: s.nextStart, intervalWeeks: s.intervalWeeks }), last: formatDate(locale, s.lastVisit) }), { spacing: 'none' }),
       text(seriesStatusText(locale, s), { spacing: 'small' }),
       actionSet([
-        // A new time only while one regular volunteer holds the visits (infra/series.ts moveSeries says why).
-        ...(s.status === 'taken' ? [actionButton(channel, t(locale, 'series.edit'), { action: staff ? 'staff.series.edit.start' : 'caregiver.series.edit.start', seriesId: s.seriesId })] : []),
+        actionButton(channel, t(locale, 'series.edit'), { action: staff ? 'staff.series.edit.start' : 'caregiver.series.edit.start', seriesId: s.seriesId }),
         actionButton(channel, t(locale, 'series.cancelAll'), { action: staff ? 'staff.series.cancel' : 'caregiver.series.cancel', seriesId: s.seriesId }, { style: 'destructive' }),
       ]),
     ], { separator: true, spacing: 'medium' }));

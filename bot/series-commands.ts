@@ -150,7 +150,7 @@ export function seriesCommands(deps: BotDeps): CommandTable {
       seriesId, centreId: series.centreId, by: turn.member!.id, onlyOwn: viewer === 'caregiver',
       time: fields.data.time, durationMinutes: fields.data.durationMinutes, now: turn.now,
     });
-    if (!result.ok) return result.reason === 'not_found' ? turn.say('error.invalidAction') : turn.say('series.editRefused');
+    if (!result.ok) return turn.say(result.reason === 'not_found' ? 'error.invalidAction' : 'series.editNothingAhead');
     await turn.replace(noticeCard(turn.card, { text: turn.t('series.edited', { count: result.moved }), tone: 'success', menuButton: true }));
   };
 

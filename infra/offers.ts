@@ -173,6 +173,15 @@ export async function offerToSend(db: Queryable, offerId: string): Promise<Offer
   };
 }
 
+/** Offers still open whose card is on the volunteer's screen (sent, not closed): drawn again when the visit moves. */
+export async function openOfferCards(db: Queryable, requestId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM offers WHERE request_id = $1 AND status = 'pending' AND activity_id IS NOT NULL AND closed_card_sent_at IS NULL ORDER BY id`,
+    [requestId],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function unsentOffers(db: Queryable, requestId: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
     `SELECT id FROM offers WHERE request_id = $1 AND sent_at IS NULL AND NOT undeliverable AND status = 'pending' ORDER BY created_at, id`,

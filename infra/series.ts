@@ -423,33 +423,32 @@ export async function leaveSeriesIn(
   return { ok: true as const, freed: freed.length };
 }
 
-export type MoveSeriesResult = { ok: true; moved: number } | { ok: false; reason: 'not_found' | 'not_held' };
+export type MoveSeriesResult = { ok: true; moved: number } | { ok: false; reason: 'not_found' | 'nothing_ahead' };
 
 /**
- * Changing the rule: a new start time (same weekday) and duration for every visit still to come;
- * visits that have begun or passed keep theirs. Only while one regular volunteer holds every visit
- * still to come — an offer already on volunteers' screens would otherwise show a time that is no
- * longer true. Old reminders find the start moved and stay silent; the outbox schedules new ones.
+ * Changing the rule: a new start time (same weekday) and duration for every visit still to come,
+ * whoever has it or whether anyone does; visits that have begun or passed keep theirs. The outbox
+ * event tells each volunteer with a moved visit, moves their reminders, and draws the offer cards
+ * still open on screens again with the new time. Old timers find the start moved and stay silent.
  */
 export async function moveSeries(
   db: Database,
   input: { seriesId: string; centreId: string; by: string; onlyOwn: boolean; time: string; durationMinutes: number; now: Date },
 ): Promise<MoveSeriesResult> {
   return db.transaction(async (tx): Promise<MoveSeriesResult> => {
-    const rows = await tx.query<{ id: string; status: SeriesStatus }>(
-      `SELECT id, status FROM series WHERE id = $1 AND centre_id = $2 AND (NOT $4 OR created_by = $3) FOR UPDATE`,
+    const rows = await tx.query<{ id: string }>(
+      `SELECT id FROM series WHERE id = $1 AND centre_id = $2 AND (NOT $4 OR created_by = $3) AND status <> 'cancelled' FOR UPDATE`,
       [input.seriesId, input.centreId, input.by, input.onlyOwn],
     );
-    if (!rows[0]) return { ok: false, reason: 'not_found' };
-    const series = await getSeries(tx, input.seriesId, input.now);
-    const future = await tx.query<{ id: string; occurrence: number; starts_at: Date; status: string; assigned_volunteer_id: string | null }>(
-      `SELECT id, occurrence, starts_at, status, assigned_volunteer_id FROM help_requests
-        WHERE series_id = $1 AND starts_at > $2 AND status <> 'cancelled' ORDER BY occurrence`,
+    const series = rows[0] ? await getSeries(tx, input.seriesId, input.now) : null;
+    if (!series) return { ok: false, reason: 'not_found' };
+    // The visits are locked too: an accept of one of them waits for the move, then sees the new time.
+    const future = await tx.query<{ id: string; occurrence: number }>(
+      `SELECT id, occurrence FROM help_requests
+        WHERE series_id = $1 AND starts_at > $2 AND status IN ('waiting_consent', 'open', 'taken') ORDER BY occurrence FOR UPDATE`,
       [input.seriesId, input.now],
     );
-    if (!series || rows[0].status !== 'taken' || future.some((v) => v.status !== 'taken' || v.assigned_volunteer_id !== series.regularVolunteerId)) {
-      return { ok: false, reason: 'not_held' };
-    }
+    if (future.length === 0) return { ok: false, reason: 'nothing_ahead' };
     const rule: SeriesRule = { ...series.rule, time: input.time };
     const byOccurrence = new Map(expandSeries(rule).map((v) => [v.occurrence, v.startsAt]));
     let moved = 0;
@@ -522,6 +521,24 @@ export async function unsentSeriesOffers(db: Queryable, seriesId: string): Promi
     [seriesId],
   );
   return rows.map((r) => r.id);
+}
+
+/** Series offers still open whose card is on the volunteer's screen: drawn again when the series moves. */
+export async function openSeriesOfferCards(db: Queryable, seriesId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM series_offers WHERE series_id = $1 AND status = 'pending' AND activity_id IS NOT NULL AND closed_card_sent_at IS NULL ORDER BY id`,
+    [seriesId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The series' visits still to come that nobody has yet. */
+export async function openVisitsAhead(db: Queryable, seriesId: string, now: Date): Promise<HelpRequest[]> {
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0]>(
+    `SELECT * FROM help_requests WHERE series_id = $1 AND status = 'open' AND starts_at > $2 ORDER BY occurrence`,
+    [seriesId, now],
+  );
+  return rows.map(toHelpRequest);
 }
 
 export async function seriesOffersToClose(db: Queryable, seriesId: string): Promise<string[]> {

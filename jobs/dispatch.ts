@@ -81,7 +81,7 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
     case 'series.cancelled':
     case 'series.left':
     case 'series.moved':
-      jobs.push(...(await dispatchSeries(deps, row.kind, row.refId, now)));
+      jobs.push(...(await dispatchSeries(deps, row.kind, row.refId, now, row.id)));
       break;
     case 'declaration.published':
       for (const memberId of await volunteersToResign(db, Number(row.refId))) notify(memberId, 'volunteer.declarationUpdate', row.refId);

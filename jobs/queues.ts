@@ -37,7 +37,7 @@ export type NotifyMessage =
   | 'caregiver.seriesTaken' // ref: series — who is the regular volunteer
   | 'caregiver.seriesLeft' // ref: series — the regular volunteer stepped back
   | 'volunteer.seriesCancelled' // ref: series — the caregiver cancelled the rest of the series
-  | 'volunteer.seriesMoved' // ref: series; `variant` is the move's time, so each move is told
+  | 'volunteer.seriesMoved' // ref: series; `variant` is the move's outbox event, so each move is told once
   | 'caregiver.reminder' // ref: assignment — who is coming tomorrow
   | 'caregiver.feedback' // ref: assignment; `variant` holds the path that asked ('done' or 'late')
   | 'caregiver.linkDecided' // ref: person — staff confirmed or rejected the caregiver's link
@@ -50,6 +50,10 @@ export type SendJob =
   | { kind: 'offer.close'; offerId: string }
   | { kind: 'series.offer'; seriesOfferId: string }
   | { kind: 'series.close'; seriesOfferId: string }
+  // A card still on someone's screen, drawn again after its visit(s) moved (`move`: the outbox event) to
+  // start at `startsAtMs` (for a series, its next visit's start). A later move finds another start and skips.
+  | { kind: 'offer.refresh'; offerId: string; startsAtMs: number; move: number }
+  | { kind: 'series.refresh'; seriesOfferId: string; startsAtMs: number; move: number }
   | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string }
   // To a centre's Teams staff channel: an escalation (ref: request) or the morning overview (ref: centre, variant: date).
   | { kind: 'channel'; centreId: string; message: 'staff.escalation' | 'channel.digest'; refId: string; variant?: string };
@@ -64,6 +68,10 @@ export function sendJobId(job: SendJob): string {
       return `series-offer-${job.seriesOfferId}`;
     case 'series.close':
       return `series-close-${job.seriesOfferId}`;
+    case 'offer.refresh':
+      return `refresh-${job.offerId}-${job.move}`;
+    case 'series.refresh':
+      return `series-refresh-${job.seriesOfferId}-${job.move}`;
     case 'notify':
       return `notify-${job.message}-${job.refId}-${job.memberId}${job.variant ? `-${job.variant}` : ''}`;
     case 'channel':
@@ -74,7 +82,8 @@ export function sendJobId(job: SendJob): string {
 /** Timers carry the start time they were computed for: a moved task's old timers recognise themselves. */
 export type TimerJob =
   | { kind: 'wave'; requestId: string; wave: number }
-  | { kind: 'escalate'; requestId: string }
+  // startsAtMs: absent on timers queued before requests could move; those escalate as before.
+  | { kind: 'escalate'; requestId: string; startsAtMs?: number }
   | { kind: 'series.release'; seriesId: string }
   | { kind: 'start'; requestId: string; startsAtMs: number }
   | { kind: 'remind'; assignmentId: string; offsetMinutes: number; startsAtMs: number }
@@ -86,7 +95,7 @@ export function timerJobId(job: TimerJob): string {
     case 'wave':
       return `wave-${job.requestId}-${job.wave}`;
     case 'escalate':
-      return `escalate-${job.requestId}`;
+      return `escalate-${job.requestId}${job.startsAtMs === undefined ? '' : `-${job.startsAtMs}`}`;
     case 'series.release':
       return `series-release-${job.seriesId}`;
     case 'start':

@@ -22,9 +22,18 @@ export async function addTimer(queues: Queues, job: TimerJob, at: Date, now: Dat
 export async function scheduleRequestTimers(queues: Queues, request: HelpRequest, offersReleasedAt: Date, now: Date, s: JobSettings): Promise<void> {
   const timeout = s.waveTimeoutMinutes ?? waveTimeoutMinutes(offersReleasedAt, request.startsAt);
   await addTimer(queues, { kind: 'wave', requestId: request.id, wave: request.wave }, addMinutes(offersReleasedAt, timeout), now);
+  await scheduleStartTimers(queues, request, now, s);
+}
+
+/**
+ * The timers that hang on an open request's start: staff are told in time, and it expires at the
+ * start. Both carry the start, so after a move the old ones stay silent and these are new jobs.
+ */
+export async function scheduleStartTimers(queues: Queues, request: HelpRequest, now: Date, s: JobSettings): Promise<void> {
+  const startsAtMs = request.startsAt.getTime();
   const escalate = escalationAt(request.startsAt, request.urgent, now, s.escalateHoursBefore);
-  await addTimer(queues, { kind: 'escalate', requestId: request.id }, releaseTime(escalate, request.urgent, s), now);
-  await addTimer(queues, { kind: 'start', requestId: request.id, startsAtMs: request.startsAt.getTime() }, request.startsAt, now);
+  await addTimer(queues, { kind: 'escalate', requestId: request.id, startsAtMs }, releaseTime(escalate, request.urgent, s), now);
+  await addTimer(queues, { kind: 'start', requestId: request.id, startsAtMs }, request.startsAt, now);
 }
 
 /** After an accept: reminders, the confirmation deadline and the follow-up question. */

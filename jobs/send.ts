@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { renderClosedOffer, renderNotification, renderOffer, channelOf } from './messages.ts';
 import { sendJobId, type Queues, type SendJob } from './queues.ts';
 import { sendToStaffChannel } from './staff-channel.ts';
-import { closeSeriesOffer, sendSeriesOffer } from './series.ts';
+import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
 
 export interface SendDeps {
   db: Database;
@@ -55,6 +55,10 @@ export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' 
       return sendSeriesOffer(deps, job.seriesOfferId);
     case 'series.close':
       return closeSeriesOffer(deps, job.seriesOfferId);
+    case 'offer.refresh':
+      return refreshOffer(deps, job.offerId, job.startsAtMs);
+    case 'series.refresh':
+      return refreshSeriesOffer(deps, job.seriesOfferId, job.startsAtMs);
   }
 }
 
@@ -116,6 +120,26 @@ async function closeOffer(deps: SendDeps, offerId: string) {
     throw err;
   });
   await recordOfferClosedCard(deps.db, offerId, deps.now());
+  return 'sent' as const;
+}
+
+/**
+ * The visit moved while its offer card is still open on the volunteer's screen: the card is drawn
+ * again in place with the new time, buttons and all. Only while it is still open, and only for the
+ * latest move (an older job finds another start and leaves the card to the newer one).
+ */
+async function refreshOffer(deps: SendDeps, offerId: string, startsAtMs: number) {
+  const offer = await offerForSend(deps.db, offerId);
+  if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped' as const;
+  if (offer.status !== 'pending' || offer.request.status !== 'open' || offer.request.startsAt.getTime() !== startsAtMs) return 'skipped' as const;
+  const [ref, member] = await Promise.all([conversationIn(deps.db, offer.volunteerId, offer.channelId), getMember(deps.db, offer.volunteerId)]);
+  if (!ref || !member || ref.conversation.id !== offer.conversationId) return 'skipped' as const;
+  const activity = await renderOffer(deps.db, offer, { locale: member.locale, channel: channelOf(offer.channelId) });
+  await pace(deps, ref.conversation.id);
+  await deps.messenger.update(ref, offer.activityId, activity).catch(async (err: unknown) => {
+    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
+    throw err;
+  });
   return 'sent' as const;
 }
 

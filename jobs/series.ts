@@ -5,12 +5,12 @@
 import { addMinutes } from 'date-fns';
 import { getAssignment } from '../infra/assignments.ts';
 import { conversationIn, getMember, reachableAt } from '../infra/identities.ts';
-import { offersToClose } from '../infra/offers.ts';
+import { offersToClose, openOfferCards } from '../infra/offers.ts';
 import { SendError } from '../infra/connector.ts';
 import type { OutboxKind } from '../infra/outbox.ts';
 import type { Database } from '../infra/db.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
-import { getSeries, recordSeriesOfferDelivery, seriesAssignments, seriesOfferForSend, seriesOffersToClose, unsentSeriesOffers, volunteersCancelledWithSeries, type SeriesView } from '../infra/series.ts';
+import { getSeries, openSeriesOfferCards, openVisitsAhead, recordSeriesOfferDelivery, seriesAssignments, seriesOfferForSend, seriesOffersToClose, unsentSeriesOffers, volunteersCancelledWithSeries, type SeriesView } from '../infra/series.ts';
 import { seriesOfferCard, seriesOfferState, seriesRuleText, type SeriesPublicView } from '../adaptive-cards/series-offer.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { t } from '../adaptive-cards/texts.ts';
@@ -19,7 +19,7 @@ import type { CardContext } from '../adaptive-cards/card.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { waveTimeoutMinutes } from '../domain/waves.ts';
 import { osloWallClock } from '../domain/series.ts';
-import { addTimer, releaseTime, scheduleAssignmentTimers } from './schedule.ts';
+import { addTimer, releaseTime, scheduleAssignmentTimers, scheduleStartTimers } from './schedule.ts';
 import type { NotifyMessage, SendJob } from './queues.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { asActivity, channelOf, groupLabel } from './messages.ts';
@@ -32,8 +32,11 @@ export function seriesPublicView(s: SeriesView): SeriesPublicView {
 
 type SeriesOutbox = Extract<OutboxKind, `series.${string}`>;
 
-/** Outbox event of a series → the sends it leads to (timers are added here directly). */
-export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, seriesId: string, now: Date): Promise<Array<{ job: SendJob; at: Date }>> {
+/**
+ * Outbox event of a series → the sends it leads to (timers are added here directly). `eventId`, the
+ * outbox row, names a move's jobs, so a retried dispatch queues the same ones again (no-ops).
+ */
+export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, seriesId: string, now: Date, eventId = 0): Promise<Array<{ job: SendJob; at: Date }>> {
   const { db, queues, settings } = deps;
   const series = await getSeries(db, seriesId, now);
   if (!series) return [];
@@ -85,7 +88,21 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
         await scheduleAssignmentTimers(queues, view, now, settings);
         if (!told.has(a.volunteerId)) {
           told.add(a.volunteerId);
-          jobs.push({ job: { kind: 'notify', memberId: a.volunteerId, message: 'volunteer.seriesMoved', refId: seriesId, variant: String(now.getTime()) }, at: releaseTime(now, false, settings) });
+          jobs.push({ job: { kind: 'notify', memberId: a.volunteerId, message: 'volunteer.seriesMoved', refId: seriesId, variant: String(eventId) }, at: releaseTime(now, false, settings) });
+        }
+      }
+      // Visits nobody has yet: the offer cards on screens are drawn again with the new time, and the
+      // start and escalation timers follow the visit (a visit still waiting for the series to be
+      // released has none: the release schedules them).
+      for (const visit of await openVisitsAhead(db, seriesId, now)) {
+        if (visit.wave > 0) await scheduleStartTimers(queues, visit, now, settings);
+        for (const offerId of await openOfferCards(db, visit.id)) {
+          jobs.push({ job: { kind: 'offer.refresh', offerId, startsAtMs: visit.startsAt.getTime(), move: eventId }, at: now });
+        }
+      }
+      if (series.status === 'open') {
+        for (const seriesOfferId of await openSeriesOfferCards(db, seriesId)) {
+          jobs.push({ job: { kind: 'series.refresh', seriesOfferId, startsAtMs: series.anchor.startsAt.getTime(), move: eventId }, at: now });
         }
       }
       break;
@@ -139,6 +156,22 @@ export async function closeSeriesOffer(deps: SendDeps, seriesOfferId: string): P
     throw err;
   });
   await recordSeriesOfferDelivery(deps.db, seriesOfferId, { closedAt: deps.now() });
+  return 'sent';
+}
+
+/** The series moved while its offer is still open on the volunteer's screen: drawn again in place, with the new time. */
+export async function refreshSeriesOffer(deps: SendDeps, seriesOfferId: string, startsAtMs: number): Promise<'sent' | 'skipped'> {
+  const offer = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
+  if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped';
+  if (offer.status !== 'pending' || offer.series.status !== 'open' || offer.series.anchor.startsAt.getTime() !== startsAtMs) return 'skipped';
+  const [ref, member] = await Promise.all([conversationIn(deps.db, offer.volunteerId, offer.channelId), getMember(deps.db, offer.volunteerId)]);
+  if (!ref || !member || ref.conversation.id !== offer.conversationId) return 'skipped';
+  const activity = await renderSeriesOffer(deps.db, offer, { locale: member.locale, channel: channelOf(offer.channelId) });
+  await pace(deps, ref.conversation.id);
+  await deps.messenger.update(ref, offer.activityId, activity).catch((err: unknown) => {
+    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
+    throw err;
+  });
   return 'sent';
 }
 

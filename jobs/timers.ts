@@ -62,9 +62,12 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
       await kickPendingOutbox(deps);
       return `wave ${job.wave + 1}: ${offered}`;
     }
-    case 'escalate':
+    case 'escalate': {
+      // Moved since this timer was set: the timer for the new start speaks instead.
+      if (job.startsAtMs !== undefined && (await getRequest(deps.db, job.requestId))?.startsAt.getTime() !== job.startsAtMs) return 'stale';
       await escalate(deps, job.requestId);
       return 'escalated';
+    }
     case 'series.release':
       // Nobody took the whole series in time: each visit goes out as an ordinary request.
       if (!(await releaseSeries(deps.db, job.seriesId, now, deps.settings.matching))) return 'stale';

@@ -299,7 +299,7 @@ describe('staff verification of a caregiver\'s link, when the centre asks for it
   });
 
   it('escalates an unfilled caregiver request to the centre\'s staff, not to the caregiver', async () => {
-    const escalation = await delayedJob('timers', (id) => id === `escalate-${held}`);
+    const escalation = await delayedJob('timers', (id) => id.startsWith(`escalate-${held}-`));
     const before = connector.captured.length;
     await escalation!.promote();
     await connector.waitFor(() => STAFF.every((s) => since(before).some((c) => c.conversationId === conv(s) && hasAction(c.activity, 'staff.request.widen'))));

@@ -125,7 +125,7 @@ describe('Redis loses its data in the middle of a broadcast', () => {
 
     // The request's own timers and the earlier task's reminders are back in the new Redis.
     const starts = (await startsAt(app.db, requestId)).getTime();
-    expect(await app.queues.timers.getJob(`escalate-${requestId}`)).toBeTruthy();
+    expect(await app.queues.timers.getJob(`escalate-${requestId}-${starts}`)).toBeTruthy();
     expect(await app.queues.timers.getJob(`start-${requestId}-${starts}`)).toBeTruthy();
     const taskStarts = (await startsAt(app.db, taskId)).getTime();
     const reminder = await app.queues.timers.getJob(`remind-${assignment!.id}-1440-${taskStarts}`);

@@ -322,6 +322,101 @@ describe('a series nobody takes within the wave time', () => {
   });
 });
 
+describe('a new time before anyone has the visits', () => {
+  const oslo = new Intl.DateTimeFormat('nb-NO', { timeZone: 'Europe/Oslo', hour: '2-digit', minute: '2-digit' });
+  const putsTo = (start: number, activityId: string) => since(start).filter((c) => c.method === 'PUT' && c.activityId === activityId);
+
+  it('moves the visits of a series still on offer, draws the open cards again with the new time, and tells whoever has taken a visit since', async () => {
+    const start = connector.captured.length;
+    await chat.submit(CG, {
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 10)), time: '14:00', durationMinutes: '120',
+      district: 'Sentrum', summary: 'Kaffe og kryssord', repeat: '1', visitCount: '3',
+    });
+    const [s] = await app.db.query<{ id: string }>(
+      `SELECT DISTINCT s.id FROM series s JOIN help_requests r ON r.series_id = s.id WHERE r.summary = 'Kaffe og kryssord'`,
+    );
+    const id = s!.id;
+    const offers = await seriesOffers(id);
+    await connector.waitFor(() => offers.every((o) => since(start).some((c) => c.conversationId === conv(o.user_id) && hasAction(c.activity, 'series.accept'))));
+    const cardOf = (userId: string) => since(start).find((c) => c.method === 'POST' && c.conversationId === conv(userId) && hasAction(c.activity, 'series.accept'))!;
+
+    // Offered whole, nobody has it: the caregiver's list offers «Endre tid» all the same.
+    const list = await chat.say(CG, 'mine forespørsler');
+    expect(list.some((c) => cardActions(c.activity).some((d) => d.action === 'caregiver.series.edit.start' && d.seriesId === id))).toBe(true);
+    const moved = connector.captured.length;
+    const saved = await chat.submit(CG, { action: 'caregiver.series.edit.submit', seriesId: id, time: '16:30', durationMinutes: '90' });
+    expect(saved.map((c) => visibleText(c.activity)).join('\n')).toContain('Ny tid er lagret for 3 besøk');
+    let visitRows = await app.db.query<{ id: string; starts_at: Date; duration_minutes: number }>(
+      `SELECT id, starts_at, duration_minutes FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [id],
+    );
+    expect(visitRows.map((v) => oslo.format(v.starts_at))).toEqual(['16:30', '16:30', '16:30']);
+    // Every series offer card on a screen is drawn again in place: the new time, the same buttons.
+    await connector.waitFor(() => offers.every((o) => putsTo(moved, cardOf(o.user_id).activityId).length > 0));
+    for (const o of offers) {
+      const redrawn = putsTo(moved, cardOf(o.user_id).activityId).at(-1)!;
+      expect(visibleText(redrawn.activity)).toContain('16:30');
+      expect(hasAction(redrawn.activity, 'series.accept')).toBe(true);
+    }
+    expectRedacted(since(start));
+
+    // Nobody takes the whole series: the visits go out one by one, at the new time.
+    const [release] = await timers(`series-release-${id}`);
+    await release!.promote();
+    const ids = visitRows.map((v) => v.id);
+    const visitOffers = async () => app.db.query<{ id: string; request_id: string; user_id: string; activity_id: string | null }>(
+      `SELECT o.id, o.request_id, c.user_id, o.activity_id FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+        WHERE o.request_id = ANY($1::uuid[]) ORDER BY c.user_id, o.request_id`,
+      [ids],
+    );
+    const deadline = Date.now() + 10_000;
+    const allSent = (rows: Array<{ request_id: string; activity_id: string | null }>) => new Set(rows.map((o) => o.request_id)).size === 3 && rows.every((o) => o.activity_id);
+    while (!allSent(await visitOffers()) && Date.now() < deadline) await sleep(50);
+    const sent = await visitOffers();
+    expect(new Set(sent.map((o) => o.request_id)).size).toBe(3);
+    expect(sent.every((o) => o.activity_id)).toBe(true);
+
+    // Someone takes the first visit; then the caregiver moves the visits again.
+    const taker = sent.find((o) => o.request_id === ids[0])!;
+    await chat.submit(taker.user_id, { action: 'offer.accept', offerId: taker.id });
+    expect((await assignmentOf(ids[0]!))).toBeDefined();
+    const oldStart2 = visitRows[1]!.starts_at.getTime();
+    const [oldStartTimer] = await timers(`start-${ids[1]}-${oldStart2}`);
+    expect(oldStartTimer, 'visit 2 expires at its start').toBeDefined();
+
+    const again = connector.captured.length;
+    const saved2 = await chat.submit(CG, { action: 'caregiver.series.edit.submit', seriesId: id, time: '11:00', durationMinutes: '90' });
+    expect(saved2.map((c) => visibleText(c.activity)).join('\n')).toContain('Ny tid er lagret for 3 besøk');
+    visitRows = await app.db.query(`SELECT id, starts_at, duration_minutes FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [id]);
+    expect(visitRows.map((v) => oslo.format(v.starts_at))).toEqual(['11:00', '11:00', '11:00']);
+    // The volunteer who has visit 1 is told; the open cards of visits 2 and 3 show 11:00 and can still be taken.
+    await connector.waitFor(() => since(again).some((c) => c.conversationId === conv(taker.user_id) && visibleText(c.activity).includes('Ny tid for besøkene')));
+    const stillOpen = sent.filter((o) => o.request_id !== ids[0]);
+    await connector.waitFor(() => stillOpen.every((o) => putsTo(again, o.activity_id!).length > 0));
+    for (const o of stillOpen) {
+      const redrawn = putsTo(again, o.activity_id!).at(-1)!;
+      expect(visibleText(redrawn.activity)).toContain('11:00');
+      expect(hasAction(redrawn.activity, 'offer.accept')).toBe(true);
+    }
+    // Visit 1's cards closed as taken; none of them is drawn open again.
+    for (const o of sent.filter((o) => o.request_id === ids[0])) expect(putsTo(again, o.activity_id!).filter((c) => hasAction(c.activity, 'offer.accept'))).toHaveLength(0);
+    expectRedacted(since(start), [taker.user_id]);
+
+    // The timers follow the visit: new start and escalation timers; the old start timer stays silent.
+    const newStart2 = visitRows[1]!.starts_at.getTime();
+    expect(await timers(`start-${ids[1]}-${newStart2}`)).toHaveLength(1);
+    expect(await timers(`escalate-${ids[1]}-${newStart2}`)).toHaveLength(1);
+    clock.set(new Date(oldStart2 + 60_000));
+    await oldStartTimer!.promote();
+    await sleep(1000);
+    expect((await app.db.query<{ status: string }>('SELECT status FROM help_requests WHERE id = $1', [ids[1]]))[0]!.status).toBe('open');
+    clock.offsetMs = 0;
+    // Someone can still take visit 2, at its new time.
+    const late = stillOpen.find((o) => o.request_id === ids[1])!;
+    const won = await chat.submit(late.user_id, { action: 'offer.accept', offerId: late.id });
+    expect(won.map((c) => visibleText(c.activity)).join('\n')).toContain('11:00');
+  });
+});
+
 describe('consent withdrawn while a series is offered', () => {
   it('cancels its visits; when the wave time is up the series is cancelled too, and its offers say so', async () => {
     const start = connector.captured.length;
