@@ -83,7 +83,9 @@ describe('waves and escalation', () => {
   it('sends the next wave after the timeout until everyone eligible has had it, then asks staff what to do', async () => {
     const start = connector.captured.length;
     const requestId = await postRequest();
-    expect(await offersOf(requestId)).toHaveLength(5);
+    // Every offer of the first wave, also to the demo volunteers who never chatted here (who is
+    // ranked first depends on the weekday the request falls on).
+    expect((await app.db.query('SELECT id FROM offers WHERE request_id = $1', [requestId])).length).toBe(5);
     await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(STAFF) && hasAction(c.activity, 'staff.request.widen')), 30_000);
     const offers = await offersOf(requestId);
     const waves = new Set(offers.map((o) => o.wave));
