@@ -105,11 +105,18 @@ export function seriesCommands(deps: BotDeps): CommandTable {
       justAccepted,
     });
 
+  /** A series the asker may change or cancel: a caregiver's own, or (staff) any of their centre's. */
+  const seriesOf = async (turn: Turn, seriesId: string, viewer: 'caregiver' | 'staff') => {
+    const series = await getSeries(db, seriesId, turn.now);
+    if (!series) return null;
+    const mine = viewer === 'staff' ? turn.member!.centreIds.includes(series.centreId) : series.createdBy === turn.member!.id;
+    return mine ? series : null;
+  };
+
   const askCancelRest = async (turn: Turn, confirm: 'caregiver.series.cancel.confirm' | 'staff.series.cancel.confirm', seriesId: string): Promise<void> => {
     // Asked only about a series that is the asker's to cancel: the caregiver's own, or one of the staff member's centre.
-    const series = await getSeries(db, seriesId, turn.now);
-    const own = confirm === 'caregiver.series.cancel.confirm' ? series?.createdBy === turn.member!.id : turn.member!.centreIds.includes(series?.centreId ?? '');
-    if (!series || !own) return void (await turn.say('error.invalidAction'));
+    const series = await seriesOf(turn, seriesId, confirm === 'caregiver.series.cancel.confirm' ? 'caregiver' : 'staff');
+    if (!series) return void (await turn.say('error.invalidAction'));
     await turn.send(noticeCard(turn.card, {
       title: turn.t('series.cancelAllTitle'),
       text: turn.t('series.cancelAllQuestion'),
@@ -125,22 +132,14 @@ export function seriesCommands(deps: BotDeps): CommandTable {
     await turn.replace(noticeCard(turn.card, { text: turn.t('series.cancelledAll'), tone: 'success', menuButton: true }));
   };
 
-  /** A caregiver edits only a series they asked for; staff any series of their centre. */
-  const editable = async (turn: Turn, seriesId: string, viewer: 'caregiver' | 'staff') => {
-    const series = await getSeries(db, seriesId, turn.now);
-    if (!series) return null;
-    const mine = viewer === 'staff' ? turn.member!.centreIds.includes(series.centreId) : series.createdBy === turn.member!.id;
-    return mine ? series : null;
-  };
-
   const editStart = async (turn: Turn, seriesId: string, viewer: 'caregiver' | 'staff') => {
-    const series = await editable(turn, seriesId, viewer);
+    const series = await seriesOf(turn, seriesId, viewer);
     if (!series) return turn.say('error.invalidAction');
     await turn.send(seriesEditCard(turn.card, { seriesId: series.id, viewer, values: { time: series.rule.time, durationMinutes: String(series.durationMinutes) } }));
   };
 
   const editSubmit = async (turn: Turn, seriesId: string, raw: Record<string, unknown>, viewer: 'caregiver' | 'staff') => {
-    const series = await editable(turn, seriesId, viewer);
+    const series = await seriesOf(turn, seriesId, viewer);
     if (!series) return turn.say('error.invalidAction');
     const fields = seriesEditFields.safeParse(raw);
     if (!fields.success) {
