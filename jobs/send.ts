@@ -4,7 +4,8 @@ import type { Database } from '../infra/db.ts';
 import { getMember } from '../infra/identities.ts';
 import { conversationIn, reachableAt, markUnreachable } from '../infra/identities.ts';
 import { offerForSend, offerToSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
-import { SendError, type Messenger } from '../infra/connector.ts';
+import { SendError, type Messenger, type OutgoingActivity } from '../infra/connector.ts';
+import type { CardContext } from '../adaptive-cards/card.ts';
 import type { Logger } from '../infra/log.ts';
 import type { Redis } from 'ioredis';
 import { renderClosedOffer, renderNotification, renderOffer, channelOf } from './messages.ts';
@@ -100,27 +101,38 @@ async function reportUnreachable(deps: SendDeps, offer: OfferForSend): Promise<v
 
 export const UNREACHABLE_REPORT_DELAY_MS = 5000;
 
+type ConversationRef = NonNullable<Awaited<ReturnType<typeof conversationIn>>>;
+
+/**
+ * A card already in a volunteer's chat, drawn again in place (closed, or with a new time).
+ * 'gone': the conversation it lives in can no longer be addressed; a click on it is answered kindly.
+ */
+export async function redrawCard(
+  deps: SendDeps,
+  card: { volunteerId: string; channelId: string; conversationId: string; activityId: string },
+  render: (ctx: CardContext, ref: ConversationRef) => Promise<OutgoingActivity>,
+): Promise<'sent' | 'gone'> {
+  const [ref, member] = await Promise.all([conversationIn(deps.db, card.volunteerId, card.channelId), getMember(deps.db, card.volunteerId)]);
+  if (!ref || !member || ref.conversation.id !== card.conversationId) return 'gone';
+  const activity = await render({ locale: member.locale, channel: channelOf(card.channelId) }, ref);
+  await pace(deps, ref.conversation.id);
+  await deps.messenger.update(ref, card.activityId, activity).catch((err: unknown) => {
+    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
+    throw err;
+  });
+  return 'sent';
+}
+
 async function closeOffer(deps: SendDeps, offerId: string) {
   const offer = await offerForSend(deps.db, offerId);
   if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped' as const;
   // Web Chat's winner had their card replaced with the details in the turn; only Teams' is closed here.
   if (offer.status === 'accepted' && channelOf(offer.channelId) !== 'teams') return 'skipped' as const;
-  const [ref, member] = await Promise.all([conversationIn(deps.db, offer.volunteerId, offer.channelId), getMember(deps.db, offer.volunteerId)]);
-  if (!ref || !member || ref.conversation.id !== offer.conversationId) {
-    // The card lives in a conversation we can no longer address; a click on it is answered kindly.
-    await recordOfferClosedCard(deps.db, offerId, deps.now());
-    return 'skipped' as const;
-  }
+  const card = { volunteerId: offer.volunteerId, channelId: offer.channelId, conversationId: offer.conversationId, activityId: offer.activityId };
   // The winner's Teams user id (MRI) goes on the public card: their client alone asks for the details.
-  const detailsFor = offer.status === 'accepted' ? [ref.user.id] : [];
-  const activity = await renderClosedOffer(deps.db, offer, { locale: member.locale, channel: channelOf(offer.channelId) }, detailsFor);
-  await pace(deps, ref.conversation.id);
-  await deps.messenger.update(ref, offer.activityId, activity).catch(async (err: unknown) => {
-    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
-    throw err;
-  });
+  const result = await redrawCard(deps, card, (ctx, ref) => renderClosedOffer(deps.db, offer, ctx, offer.status === 'accepted' ? [ref.user.id] : []));
   await recordOfferClosedCard(deps.db, offerId, deps.now());
-  return 'sent' as const;
+  return result === 'sent' ? ('sent' as const) : ('skipped' as const);
 }
 
 /**
@@ -132,15 +144,8 @@ async function refreshOffer(deps: SendDeps, offerId: string, startsAtMs: number)
   const offer = await offerForSend(deps.db, offerId);
   if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped' as const;
   if (offer.status !== 'pending' || offer.request.status !== 'open' || offer.request.startsAt.getTime() !== startsAtMs) return 'skipped' as const;
-  const [ref, member] = await Promise.all([conversationIn(deps.db, offer.volunteerId, offer.channelId), getMember(deps.db, offer.volunteerId)]);
-  if (!ref || !member || ref.conversation.id !== offer.conversationId) return 'skipped' as const;
-  const activity = await renderOffer(deps.db, offer, { locale: member.locale, channel: channelOf(offer.channelId) });
-  await pace(deps, ref.conversation.id);
-  await deps.messenger.update(ref, offer.activityId, activity).catch(async (err: unknown) => {
-    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
-    throw err;
-  });
-  return 'sent' as const;
+  const card = { volunteerId: offer.volunteerId, channelId: offer.channelId, conversationId: offer.conversationId, activityId: offer.activityId };
+  return (await redrawCard(deps, card, (ctx) => renderOffer(deps.db, offer, ctx))) === 'sent' ? ('sent' as const) : ('skipped' as const);
 }
 
 async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>) {

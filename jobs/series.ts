@@ -4,9 +4,8 @@
 // job ids, and every send re-reads the database first.
 import { addMinutes } from 'date-fns';
 import { getAssignment } from '../infra/assignments.ts';
-import { conversationIn, getMember, reachableAt } from '../infra/identities.ts';
+import { getMember, reachableAt } from '../infra/identities.ts';
 import { offersToClose, openOfferCards } from '../infra/offers.ts';
-import { SendError } from '../infra/connector.ts';
 import type { OutboxKind } from '../infra/outbox.ts';
 import type { Database } from '../infra/db.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
@@ -23,7 +22,7 @@ import { addTimer, releaseTime, scheduleAssignmentTimers, scheduleStartTimers } 
 import type { NotifyMessage, SendJob } from './queues.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { asActivity, channelOf, groupLabel } from './messages.ts';
-import { deliver, pace, type SendDeps } from './send.ts';
+import { deliver, pace, redrawCard, type SendDeps } from './send.ts';
 
 /** The public face of a series for cards: its next visit (redacted) and the rule. */
 export function seriesPublicView(s: SeriesView): SeriesPublicView {
@@ -142,21 +141,11 @@ export async function closeSeriesOffer(deps: SendDeps, seriesOfferId: string): P
   if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped';
   // Web Chat's winner had their card replaced with the series in the turn; only Teams' is closed here.
   if (offer.status === 'accepted' && channelOf(offer.channelId) !== 'teams') return 'skipped';
-  const [ref, member] = await Promise.all([conversationIn(deps.db, offer.volunteerId, offer.channelId), getMember(deps.db, offer.volunteerId)]);
-  if (!ref || !member || ref.conversation.id !== offer.conversationId) {
-    await recordSeriesOfferDelivery(deps.db, seriesOfferId, { closedAt: deps.now() });
-    return 'skipped';
-  }
+  const card = { volunteerId: offer.volunteerId, channelId: offer.channelId, conversationId: offer.conversationId, activityId: offer.activityId };
   // The winner's Teams user id goes on the public card: their client alone asks for the series' details.
-  const detailsFor = offer.status === 'accepted' ? [ref.user.id] : [];
-  const activity = await renderSeriesOffer(deps.db, offer, { locale: member.locale, channel: channelOf(offer.channelId) }, detailsFor);
-  await pace(deps, ref.conversation.id);
-  await deps.messenger.update(ref, offer.activityId, activity).catch((err: unknown) => {
-    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
-    throw err;
-  });
+  const result = await redrawCard(deps, card, (ctx, ref) => renderSeriesOffer(deps.db, offer, ctx, offer.status === 'accepted' ? [ref.user.id] : []));
   await recordSeriesOfferDelivery(deps.db, seriesOfferId, { closedAt: deps.now() });
-  return 'sent';
+  return result === 'sent' ? 'sent' : 'skipped';
 }
 
 /** The series moved while its offer is still open on the volunteer's screen: drawn again in place, with the new time. */
@@ -164,15 +153,8 @@ export async function refreshSeriesOffer(deps: SendDeps, seriesOfferId: string, 
   const offer = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
   if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped';
   if (offer.status !== 'pending' || offer.series.status !== 'open' || offer.series.anchor.startsAt.getTime() !== startsAtMs) return 'skipped';
-  const [ref, member] = await Promise.all([conversationIn(deps.db, offer.volunteerId, offer.channelId), getMember(deps.db, offer.volunteerId)]);
-  if (!ref || !member || ref.conversation.id !== offer.conversationId) return 'skipped';
-  const activity = await renderSeriesOffer(deps.db, offer, { locale: member.locale, channel: channelOf(offer.channelId) });
-  await pace(deps, ref.conversation.id);
-  await deps.messenger.update(ref, offer.activityId, activity).catch((err: unknown) => {
-    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
-    throw err;
-  });
-  return 'sent';
+  const card = { volunteerId: offer.volunteerId, channelId: offer.channelId, conversationId: offer.conversationId, activityId: offer.activityId };
+  return (await redrawCard(deps, card, (ctx) => renderSeriesOffer(deps.db, offer, ctx))) === 'sent' ? 'sent' : 'skipped';
 }
 
 async function renderSeriesOffer(
