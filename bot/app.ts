@@ -15,6 +15,7 @@ import { registerWebChatPage } from './webchat-page.ts';
 import { registerTab } from './tab.ts';
 import { registerApi } from './api.ts';
 import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
+import { redisSessionEnds } from './web-sessions.ts';
 import { createLimiter, sendTooManyRequests } from './rate-limit.ts';
 import { accountOf } from './turn-context.ts';
 import { linkEntraSignIn } from '../infra/identities.ts';
@@ -146,8 +147,11 @@ export function createApp(deps: AppDeps): App {
   let directLine: { close(): void } | null = null;
   if (webChat && tokenSecret) {
     const trustProxy = config.TRUST_PROXY;
+    // A logout ends the session and its chat tokens on every server (bot/web-sessions.ts).
+    const sessionEnds = redisSessionEnds(deps.redis, config.QUEUE_PREFIX, () => deps.now().getTime());
     if (config.oidcProviders.length > 0) {
       signIn = registerWebSignIn(server, {
+        sessionEnds,
         providers: config.oidcProviders,
         redirectUrl: config.OIDC_REDIRECT_URL,
         secret: tokenSecret,
@@ -190,7 +194,7 @@ export function createApp(deps: AppDeps): App {
             if (!res.ok && res.status !== 202) throw new Error(`bot answered ${res.status}`);
           },
       log,
-      ...(signIn ? { identify: signIn.identify } : {}),
+      ...(signIn ? { identify: signIn.identify, sessionEnds } : {}),
       allowClientChosenIds: config.dev,
       ...(inProcess ? { connectorToken, userLimiter: messageLimiter } : {}),
       addressLimiter: limiter('directline', config.RATE_LIMIT_DIRECTLINE_PER_MINUTE),
@@ -200,7 +204,7 @@ export function createApp(deps: AppDeps): App {
   registerTab(server, {
     ...deps,
     devTokenSecret,
-    webSession: signIn ? (req) => signIn?.sessionOf(req)?.userId ?? null : null,
+    webSession: signIn ? async (req) => (await signIn?.sessionOf(req))?.userId ?? null : null,
     signInProviders: signIn ? config.oidcProviders.map((p) => p.id) : [],
   });
   registerWebChatPage(server, {

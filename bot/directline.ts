@@ -14,6 +14,7 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { redisDirectLineStore, StoreUnavailableError, type ConversationUser, type Refusal, type StoredActivity } from './directline-store.ts';
 import type { Limiter } from './rate-limit.ts';
+import type { SessionEnds } from './web-sessions.ts';
 import { clientAddress, sendTooManyRequests } from './rate-limit.ts';
 
 export interface DemoIdentity {
@@ -38,8 +39,10 @@ export interface DirectLineOptions {
   /** Milliseconds since the epoch; injectable so tests can expire tokens without waiting. */
   now?: () => number;
   limits?: Partial<DirectLineLimits>;
-  /** The signed-in person behind a request (web sign-in session), or null. */
-  identify?: (req: Request) => SignedInUser | null;
+  /** The signed-in person behind a request (web sign-in session, not ended), or null. */
+  identify?: (req: Request) => Promise<SignedInUser | null>;
+  /** Sessions ended early (logout): their chat tokens stop working at once, on every server. */
+  sessionEnds?: SessionEnds;
   /** Development's demo picker: a token for any id the page names. False in production. Default true. */
   allowClientChosenIds?: boolean;
   /** When set, the Bot Connector side answers only requests bearing it (the bot's own replies). */
@@ -56,6 +59,8 @@ export interface SignedInUser {
   name: string;
   /** Chat tokens never outlive the session they were issued for. */
   expiresAtSeconds: number;
+  /** The sign-in session: its chat tokens carry it, and end with it. */
+  sessionId?: string;
 }
 
 export interface DirectLineLimits {
@@ -136,6 +141,8 @@ const ClaimsSchema = z.object({
   sub: z.string().min(1),
   name: z.string(),
   conv: z.string().min(1).optional(),
+  /** The web sign-in session the token was issued under (absent in development's demo picker). */
+  sid: z.string().min(1).optional(),
   exp: z.number().int(),
 });
 type Claims = z.infer<typeof ClaimsSchema>;
@@ -341,7 +348,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
 
   // ---- auth ---------------------------------------------------------------------------------
 
-  function claimsOf(req: Request): Claims {
+  async function claimsOf(req: Request): Promise<Claims> {
     const header = req.header('authorization', '');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new HttpError(401, 'MissingToken', 'A Bearer token is required');
@@ -351,7 +358,21 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
         ? new HttpError(401, 'TokenExpired', 'Token has expired')
         : new HttpError(401, 'BadToken', 'Token is not valid');
     }
+    // A logout ends every token of that session, whatever their own expiry says.
+    const sid = verified.claims.sid;
+    if (sid && options.sessionEnds && (await options.sessionEnds.isEnded(sid))) throw new HttpError(401, 'TokenExpired', 'The sign-in session has ended');
     return verified.claims;
+  }
+
+  /**
+   * A token request that carries a token (refresh, starting a conversation) is answered only while
+   * the sign-in session that vouched for it lasts, for the same person; the new token ends with it.
+   */
+  async function sessionBehind(req: Request, claims: Claims): Promise<{ notAfter?: number; sid?: string }> {
+    const signedIn = (await options.identify?.(req)) ?? null;
+    if (!allowClientChosenIds && signedIn?.id !== claims.sub) throw new HttpError(401, 'NotSignedIn', 'Sign in first');
+    if (signedIn) return { notAfter: signedIn.expiresAtSeconds, ...(signedIn.sessionId ? { sid: signedIn.sessionId } : {}) };
+    return claims.sid ? { notAfter: claims.exp, sid: claims.sid } : {};
   }
 
   function conversationIdFor(req: Request, claims: Claims): string {
@@ -364,27 +385,27 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     return find(conversationIdFor(req, claims), claims.sub);
   }
 
-  /** `notAfter`: a signed-in user's session end; the token may not outlive it. */
-  function tokenFor(user: { id: string; name: string }, conversationId?: string, notAfter?: number): { token: string; expires_in: number } {
+  /** `session`: a signed-in user's session — the token carries it and may not outlive it. */
+  function tokenFor(user: { id: string; name: string }, conversationId?: string, session: { notAfter?: number; sid?: string } = {}): { token: string; expires_in: number } {
     const nowSeconds = Math.floor(now() / 1000);
-    const exp = Math.min(nowSeconds + limits.tokenLifetimeSeconds, notAfter ?? Infinity);
-    const claims: Claims = { sub: user.id, name: user.name, ...(conversationId ? { conv: conversationId } : {}), exp };
+    const exp = Math.min(nowSeconds + limits.tokenLifetimeSeconds, session.notAfter ?? Infinity);
+    const claims: Claims = { sub: user.id, name: user.name, ...(conversationId ? { conv: conversationId } : {}), ...(session.sid ? { sid: session.sid } : {}), exp };
     return { token: issueToken(claims, options.tokenSecret), expires_in: exp - nowSeconds };
   }
 
-  function conversationResponse(conversation: Conversation, notAfter?: number) {
-    return { conversationId: conversation.id, ...tokenFor(conversation.user, conversation.id, notAfter) };
+  function conversationResponse(conversation: Conversation, session: { notAfter?: number; sid?: string } = {}) {
+    return { conversationId: conversation.id, ...tokenFor(conversation.user, conversation.id, session) };
   }
 
   /**
    * Whose token this request may have. A signed-in session always wins and cannot be overridden by
    * the body; without one, only development takes the page's word for who it is.
    */
-  function requester(req: Request, claimed: { id: string; name?: string | undefined } | undefined): { user: { id: string; name: string }; notAfter?: number } {
-    const signedIn = options.identify?.(req) ?? null;
+  async function requester(req: Request, claimed: { id: string; name?: string | undefined } | undefined): Promise<{ user: { id: string; name: string }; session?: { notAfter: number; sid?: string } }> {
+    const signedIn = (await options.identify?.(req)) ?? null;
     if (signedIn) {
       if (claimed && claimed.id !== signedIn.id) throw new HttpError(403, 'Forbidden', 'The user id comes from the sign-in, not the client');
-      return { user: { id: signedIn.id, name: signedIn.name }, notAfter: signedIn.expiresAtSeconds };
+      return { user: { id: signedIn.id, name: signedIn.name }, session: { notAfter: signedIn.expiresAtSeconds, ...(signedIn.sessionId ? { sid: signedIn.sessionId } : {}) } };
     }
     if (!allowClientChosenIds) {
       if (claimed) throw new HttpError(403, 'Forbidden', 'The user id comes from the sign-in, not the client');
@@ -439,12 +460,12 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     `${dl}/tokens/generate`,
     handle(async (req, res) => {
       const body = parseBody(GenerateBody, req.body ?? {});
-      const { user, notAfter } = requester(req, body.user);
+      const { user, session } = await requester(req, body.user);
       const existing = await resumable(body.conversationId, user.id);
       if (existing) {
-        sendJson(res, 200, conversationResponse(existing, notAfter));
+        sendJson(res, 200, conversationResponse(existing, session));
       } else {
-        sendJson(res, 200, tokenFor(user, undefined, notAfter));
+        sendJson(res, 200, tokenFor(user, undefined, session));
       }
     }, 'client'),
   );
@@ -452,28 +473,29 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   server.post(
     `${dl}/tokens/refresh`,
     handle(async (req, res) => {
-      const claims = claimsOf(req);
+      const claims = await claimsOf(req);
       // A signed-in user's token is renewed only while the session that vouched for it lasts.
-      const signedIn = options.identify?.(req) ?? null;
-      if (!allowClientChosenIds && signedIn?.id !== claims.sub) throw new HttpError(401, 'NotSignedIn', 'Sign in first');
+      const session = await sessionBehind(req, claims);
       const user = { id: claims.sub, name: claims.name };
-      sendJson(res, 200, { ...(claims.conv ? { conversationId: claims.conv } : {}), ...tokenFor(user, claims.conv, signedIn?.expiresAtSeconds) });
+      sendJson(res, 200, { ...(claims.conv ? { conversationId: claims.conv } : {}), ...tokenFor(user, claims.conv, session) });
     }, 'client'),
   );
 
   server.post(
     `${dl}/conversations`,
     handle(async (req, res) => {
-      const claims = claimsOf(req);
+      const claims = await claimsOf(req);
+      // Like a refresh: the token it answers with is a new one, so the session must still vouch for it.
+      const session = await sessionBehind(req, claims);
       const body = parseBody(StartConversationBody, req.body ?? undefined);
       const bound = await resumable(claims.conv, claims.sub);
       if (bound) {
-        sendJson(res, 200, conversationResponse(bound));
+        sendJson(res, 200, conversationResponse(bound, session));
         return;
       }
       if (claims.conv) throw new HttpError(404, 'ConversationNotFound', 'Conversation not found');
       const conversation = await createConversation({ id: claims.sub, name: claims.name });
-      sendJson(res, 201, conversationResponse(conversation));
+      sendJson(res, 201, conversationResponse(conversation, session));
 
       // After responding, like the real service: the greeting arrives through polling anyway, and
       // a slow or failing bot must not keep the page from connecting.
@@ -499,16 +521,16 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   server.get(
     `${dl}/conversations/:conversationId`,
     handle(async (req, res) => {
-      const claims = claimsOf(req);
+      const claims = await claimsOf(req);
       const conversation = await conversationFor(req, claims);
-      sendJson(res, 200, conversationResponse(conversation, claims.exp));
+      sendJson(res, 200, conversationResponse(conversation, { notAfter: claims.exp, ...(claims.sid ? { sid: claims.sid } : {}) }));
     }, 'client'),
   );
 
   server.post(
     `${dl}/conversations/:conversationId/activities`,
     handle(async (req, res) => {
-      const claims = claimsOf(req);
+      const claims = await claimsOf(req);
       const conversation = await conversationFor(req, claims);
       const body = parseBody(ClientActivityBody, req.body);
       if (options.userLimiter) {
@@ -538,7 +560,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   server.get(
     `${dl}/conversations/:conversationId/activities`,
     handle(async (req, res) => {
-      const claims = claimsOf(req);
+      const claims = await claimsOf(req);
       const conversationId = conversationIdFor(req, claims);
       const raw = new URL(req.url ?? '/', 'http://localhost').searchParams.get('watermark') ?? '';
       if (raw !== '' && !/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'BadArgument', 'Invalid watermark');

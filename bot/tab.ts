@@ -452,7 +452,7 @@ export interface TabDeps extends Pick<AppDeps, 'config' | 'db' | 'log' | 'now'> 
   /** Tests may hand in their own key source; default: TAB_SSO_JWKS_URL, cached. */
   keys?: SigningKeys;
   /** The web chat user id of a signed-in browser session, when web sign-in is configured. */
-  webSession?: ((req: Request) => string | null) | null;
+  webSession?: ((req: Request) => Promise<string | null>) | null;
   /** The web sign-in's providers (ids), offered on the page outside Teams. */
   signInProviders?: readonly string[];
 }
@@ -573,7 +573,7 @@ export function registerTab(server: Server, deps: TabDeps): void {
       };
       try {
         // A bearer token (Teams SSO, development) speaks for itself; without one, the web sign-in session may.
-        const webUserId = req.header('authorization') ? null : (deps.webSession?.(req) ?? null);
+        const webUserId = req.header('authorization') ? null : ((await deps.webSession?.(req)) ?? null);
         const auth: TabAuthResult = webUserId
           ? { ok: true, identity: { kind: 'web', channelId: 'webchat', userId: webUserId } }
           : await authenticateTab(req.header('authorization') ?? '', policy);

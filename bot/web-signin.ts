@@ -5,7 +5,7 @@
 //
 // Two providers can be configured (infra/config.ts): ID-porten for citizens, Entra ID for staff. One
 // callback serves both; the provider is remembered in the login cookie.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
@@ -15,11 +15,14 @@ import { t, type MessageKey } from '../adaptive-cards/texts.ts';
 import { signValue, verifySignedValue, type SignedInUser } from './directline.ts';
 import { escapeHtml, htmlHead } from './page-assets.ts';
 import { clientAddress, sendTooManyRequests, type Limiter } from './rate-limit.ts';
+import type { SessionEnds } from './web-sessions.ts';
 
 export interface WebSession {
   /** The chat user id: `web-` + a hash of issuer and subject. */
   userId: string;
   provider: OidcProviderConfig['id'];
+  /** Names this sign-in: the chat tokens issued under it carry it, and a logout ends them all. */
+  sessionId: string;
   /** Seconds since the epoch. */
   exp: number;
 }
@@ -44,21 +47,23 @@ export interface WebSignInOptions {
   trustProxy?: boolean;
   /** Runs after a successful sign-in, before the session is set (e.g. linking a staff member). */
   onSignedIn?: (signedIn: SignedInClaims) => Promise<void>;
+  /** Where a logout is recorded, so the session and its chat tokens end on every server. */
+  sessionEnds?: SessionEnds;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
 export interface WebSignIn {
-  /** The valid session on this request, or null (absent, tampered, expired). */
-  sessionOf(req: Request): WebSession | null;
+  /** The valid session on this request, or null (absent, tampered, expired, logged out). */
+  sessionOf(req: Request): Promise<WebSession | null>;
   /** For directline.ts: the chat identity of a signed-in request. */
-  identify(req: Request): SignedInUser | null;
+  identify(req: Request): Promise<SignedInUser | null>;
 }
 
 const SESSION_PREFIX = 'ws1';
 const LOGIN_PREFIX = 'wl1';
 const LOGIN_SECONDS = 10 * 60;
 
-const SessionSchema = z.object({ uid: z.string().min(1).max(128), p: z.enum(['idporten', 'entra']), exp: z.number().int() });
+const SessionSchema = z.object({ uid: z.string().min(1).max(128), p: z.enum(['idporten', 'entra']), sid: z.string().min(16).max(64), exp: z.number().int() });
 /** Where a sign-in may return to: our own pages only, never a URL the request names (open redirect). */
 export const SIGN_IN_RETURNS = ['/', '/tab'] as const;
 const ReturnTo = z.enum(SIGN_IN_RETURNS);
@@ -121,11 +126,19 @@ export function registerWebSignIn(server: Server, options: WebSignInOptions): We
     return pending;
   }
 
-  function sessionOf(req: Request): WebSession | null {
+  /** The session the cookie names, if its signature holds and it has not run out; ended (logged out) or not. */
+  function signedSession(req: Request): WebSession | null {
     const raw = readCookie(req, names.session);
     if (!raw) return null;
     const checked = verifySignedValue(SESSION_PREFIX, raw, sessionKey, SessionSchema, nowSeconds());
-    return checked.ok ? { userId: checked.claims.uid, provider: checked.claims.p, exp: checked.claims.exp } : null;
+    return checked.ok ? { userId: checked.claims.uid, provider: checked.claims.p, sessionId: checked.claims.sid, exp: checked.claims.exp } : null;
+  }
+
+  async function sessionOf(req: Request): Promise<WebSession | null> {
+    const session = signedSession(req);
+    if (!session) return null;
+    // A copy of the cookie kept after logout is worth nothing.
+    return options.sessionEnds && (await options.sessionEnds.isEnded(session.sessionId)) ? null : session;
   }
 
   async function limited(req: Request, res: Response): Promise<boolean> {
@@ -224,13 +237,23 @@ export function registerWebSignIn(server: Server, options: WebSignInOptions): We
     }
     await options.onSignedIn?.(signedIn);
     const exp = nowSeconds() + options.sessionMinutes * 60;
-    const session = signValue(SESSION_PREFIX, { uid: signedIn.userId, p: signedIn.provider, exp }, sessionKey);
+    const session = signValue(SESSION_PREFIX, { uid: signedIn.userId, p: signedIn.provider, sid: randomBytes(18).toString('base64url'), exp }, sessionKey);
     options.log.info({ provider: provider.id }, 'sign-in: signed in');
     redirect(res, login.claims.r ?? '/', [clearLogin, cookie(names.session, session, { maxAge: options.sessionMinutes * 60, path: '/', secure: options.secureCookies })]);
   });
 
   server.post('/auth/logout', async (req: Request, res: Response) => {
     if (await limited(req, res)) return;
+    // Ends the session itself, not only this browser's cookie: every chat token issued under it stops too.
+    const session = signedSession(req);
+    if (session && options.sessionEnds) {
+      try {
+        await options.sessionEnds.end(session.sessionId, session.exp);
+      } catch (err) {
+        options.log.warn({ err: { name: (err as Error).name } }, 'sign-in: logout could not be recorded');
+        return failurePage(req, res, 503, 'webSignIn.unavailable');
+      }
+    }
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Set-Cookie', [cookie(names.session, '', { maxAge: 0, path: '/', secure: options.secureCookies })]);
     res.writeHead(303, { Location: '/' });
@@ -239,9 +262,9 @@ export function registerWebSignIn(server: Server, options: WebSignInOptions): We
 
   return {
     sessionOf,
-    identify(req) {
-      const session = sessionOf(req);
-      return session ? { id: session.userId, name: '', expiresAtSeconds: session.exp } : null;
+    async identify(req) {
+      const session = await sessionOf(req);
+      return session ? { id: session.userId, name: '', expiresAtSeconds: session.exp, sessionId: session.sessionId } : null;
     },
   };
 }

@@ -49,7 +49,16 @@ function chatToken(jar: CookieJar | null, body: unknown = {}): Promise<Response>
   });
 }
 
-function claimsOf(token: string): { sub: string; exp: number } {
+/** Starts a conversation as the page does: the token, and the session cookie the browser sends along (issue 13: the session must still vouch for it). */
+function startConversation(jar: CookieJar | null, token: string, body = '{}'): Promise<Response> {
+  return fetch(`${app.url}/v3/directline/conversations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(jar ? { cookie: jar.header(app.url) } : {}) },
+    body,
+  });
+}
+
+function claimsOf(token: string): { sub: string; exp: number; sid?: string } {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
 }
 
@@ -70,7 +79,7 @@ describe('web sign-in (production mode)', () => {
     const userId = webUserId(idp.issuer, 'citizen-1');
     expect(claimsOf(token).sub).toBe(userId);
 
-    const started = await fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"locale":"nb-NO"}' });
+    const started = await startConversation(jar, token, '{"locale":"nb-NO"}');
     expect(started.status).toBe(201);
     const { conversationId, token: convToken } = (await started.json()) as { conversationId: string; token: string };
 
@@ -100,7 +109,7 @@ describe('web sign-in (production mode)', () => {
   it('reaches a signed-in person later, from the workers: offers and reminders arrive in their web chat', async () => {
     const jar = await signedIn('citizen-proactive');
     const { token } = (await (await chatToken(jar)).json()) as { token: string };
-    const started = await fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const started = await startConversation(jar, token);
     const { conversationId, token: convToken } = (await started.json()) as { conversationId: string; token: string };
     const userId = webUserId(idp.issuer, 'citizen-proactive');
     let ref: ConversationRef | undefined;
@@ -228,6 +237,73 @@ describe('web sign-in (production mode)', () => {
     const out = await browse(jar, `${app.url}/auth/logout`, { method: 'POST' });
     expect(out.status).toBe(303);
     expect((await chatToken(jar)).status).toBe(401);
+  }, 30_000);
+});
+
+describe('chat tokens and the sign-in session (issue 13)', () => {
+  const poll = (conversationId: string, token: string) =>
+    fetch(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('starts a conversation with an existing token only while its session lasts, for the same person, and never past the session', async () => {
+    const jar = await signedIn('citizen-session-1');
+    const session = jar.get(app.url, SESSION)!;
+    const sessionExp = JSON.parse(Buffer.from(session.split('.')[1]!, 'base64url').toString('utf8')).exp as number;
+    const { token } = (await (await chatToken(jar)).json()) as { token: string };
+    expect(claimsOf(token).sid).toBeTruthy();
+
+    // Without the session (a token lifted from the page and replayed elsewhere): refused.
+    const alone = await startConversation(null, token);
+    expect(alone.status).toBe(401);
+    expect(((await alone.json()) as { error: { code: string } }).error.code).toBe('NotSignedIn');
+    // Someone else's session does not vouch for it either.
+    expect((await startConversation(await signedIn('citizen-session-2'), token)).status).toBe(401);
+
+    const started = await startConversation(jar, token);
+    expect(started.status).toBe(201);
+    const { token: convToken } = (await started.json()) as { token: string };
+    expect(claimsOf(convToken).exp).toBeLessThanOrEqual(sessionExp);
+    expect(claimsOf(convToken).sid).toBe(claimsOf(token).sid);
+
+    // The session has run out (the token, issued at its start, would not have yet by its own clock).
+    clock.offsetMs += 61 * 60 * 1000;
+    try {
+      expect((await startConversation(jar, token)).status).toBe(401);
+    } finally {
+      clock.offsetMs = 0;
+    }
+  }, 30_000);
+
+  it('ends every chat token of a session at logout, and a copy of the session cookie kept afterwards is worth nothing', async () => {
+    const jar = await signedIn('citizen-session-3');
+    const cookie = jar.get(app.url, SESSION)!;
+    const { token } = (await (await chatToken(jar)).json()) as { token: string };
+    const started = await startConversation(jar, token);
+    const { conversationId, token: convToken } = (await started.json()) as { conversationId: string; token: string };
+    expect((await poll(conversationId, convToken)).status).toBe(200);
+    // A second tab of the same session.
+    const { token: second } = (await (await chatToken(jar)).json()) as { token: string };
+
+    const out = await browse(jar, `${app.url}/auth/logout`, { method: 'POST' });
+    expect(out.status).toBe(303);
+
+    const polled = await poll(conversationId, convToken);
+    expect(polled.status).toBe(401);
+    const posted = await fetch(`${app.url}/v3/directline/conversations/${conversationId}/activities`, {
+      method: 'POST', headers: { authorization: `Bearer ${convToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'hei' }),
+    });
+    expect(posted.status).toBe(401);
+    const kept = new CookieJar();
+    kept.set(app.url, SESSION, cookie);
+    for (const t of [token, second, convToken]) {
+      expect((await fetch(`${app.url}/v3/directline/tokens/refresh`, { method: 'POST', headers: { authorization: `Bearer ${t}`, cookie: kept.header(app.url) } })).status).toBe(401);
+      expect((await startConversation(kept, t)).status).toBe(401);
+    }
+    expect((await chatToken(kept)).status).toBe(401);
+    expect((await fetch(`${app.url}/api/tab/me`, { headers: { cookie: kept.header(app.url) } })).status).toBe(401);
+
+    // Signing in again gives a new session that works.
+    const again = await signedIn('citizen-session-3');
+    expect((await chatToken(again)).status).toBe(200);
   }, 30_000);
 });
 
