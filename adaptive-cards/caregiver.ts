@@ -44,6 +44,8 @@ export interface CaregiverRequestItem {
   volunteerPhone?: string | null;
   /** Held until staff confirm the caregiver's link to the person. */
   awaitingVerification?: boolean;
+  /** Ended without the visit happening (never the reason: that is for staff). */
+  notDone?: boolean;
 }
 
 export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): string {
@@ -52,6 +54,7 @@ export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): 
     const name = r.volunteerFirstName ?? '';
     return r.volunteerPhone ? t(ctx.locale, 'caregiver.status.takenPhone', { name, when, phone: r.volunteerPhone }) : t(ctx.locale, 'caregiver.status.taken', { name, when });
   }
+  if (r.notDone) return t(ctx.locale, 'caregiver.status.notDone');
   return r.awaitingVerification ? t(ctx.locale, 'caregiver.status.awaiting_verification') : t(ctx.locale, `caregiver.status.${r.status}`);
 }
 

@@ -1,6 +1,7 @@
 // "Mine forespørsler": the staff member's requests with their status in plain words, and a
 // cancel button (with an "are you sure?" step) for those that are still running.
 import type { Locale, RequestStatus } from '../domain/types.ts';
+import { isCancelReasonCode } from '../domain/confidentiality.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement, Fact } from './card.ts';
 import { actionSet, adaptiveCard, container, facts, heading, showCard, subheading, text } from './card.ts';
@@ -21,6 +22,8 @@ export interface StaffRequestItem {
   personLabel?: string | null;
   /** The public summary, to tell similar requests apart. */
   summary?: string | null;
+  /** Ended without the visit happening, with the reason in words when there is one. */
+  notDone?: { reason: string | null } | null;
 }
 
 export interface StaffRequestsInput {
@@ -31,8 +34,14 @@ export interface StaffRequestsInput {
 
 const CANCELLABLE: ReadonlySet<RequestStatus> = new Set<RequestStatus>(['waiting_consent', 'open', 'taken']);
 
+/** A cancel reason for staff: one the bot recorded (left, removed) in words, what a volunteer typed as it is. */
+export function cancelReasonText(locale: Locale, reason: string): string {
+  return isCancelReasonCode(reason) ? t(locale, `notify.reason.${reason}`) : reason;
+}
+
 /** "Venter på samtykke", "Sendt ut til 12 frivillige", "Tatt av Kari", "Gjennomført", … */
-export function requestStatusText(locale: Locale, item: Pick<StaffRequestItem, 'status' | 'offeredCount' | 'takenByFirstName'>): string {
+export function requestStatusText(locale: Locale, item: Pick<StaffRequestItem, 'status' | 'offeredCount' | 'takenByFirstName' | 'notDone'>): string {
+  if (item.notDone) return item.notDone.reason ? t(locale, 'staffRequests.notDoneReason', { reason: cancelReasonText(locale, item.notDone.reason) }) : t(locale, 'staffRequests.notDone');
   switch (item.status) {
     case 'waiting_consent':
       return t(locale, 'staffRequests.waiting_consent');

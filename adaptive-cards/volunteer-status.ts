@@ -7,6 +7,7 @@ import type { ChannelChoice } from '../domain/types.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
 import { adaptiveCard, heading, stackedButtons, subheading, text } from './card.ts';
 import { formatDate, formatDateWithYear } from './format.ts';
+import { joinList } from './choices.ts';
 import { t, type MessageKey } from './texts.ts';
 
 /** Why a volunteer gets no offers; the domain's eligibility check should return these codes. */
@@ -38,6 +39,8 @@ export interface VolunteerStatusInput {
   channelChoice?: ChannelChoice | null;
   /** Whether caregivers who asked for the task see the volunteer's phone (off unless they chose it). */
   sharePhone?: boolean;
+  /** Centres (by name) they joined that have not approved them yet, while another one has. */
+  pendingAt?: readonly string[];
 }
 
 export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInput): AdaptiveCard {
@@ -55,6 +58,7 @@ export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInpu
         ? t(locale, 'status.removed')
         : t(locale, 'status.approved');
   body.push(text(statusLine, { weight: 'bolder' }));
+  if (v.status !== 'pending' && input.pendingAt && input.pendingAt.length > 0) body.push(text(t(locale, 'status.pendingAt', { centres: joinList(locale, input.pendingAt) })));
   if (paused) {
     body.push(text(v.pausedUntil ? t(locale, 'status.paused', { date: formatDate(locale, v.pausedUntil) }) : t(locale, 'status.pausedNoDate')));
   }

@@ -102,6 +102,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
         volunteerFirstName: r.volunteerFirstName,
         volunteerPhone: r.volunteerPhone,
         awaitingVerification: r.awaitingVerification,
+        notDone: r.notDone,
       }));
       await turn.send(caregiverRequestsCard(turn.card, { requests }));
       await sendSeriesList(deps, turn, 'caregiver');

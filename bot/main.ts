@@ -14,7 +14,7 @@ if (config.anonymous) {
   log.warn({ host: config.HOST }, 'No Microsoft app credentials: running anonymously (development only), bound to this machine');
 }
 if (config.SEED_DEMO) {
-  const { created } = await seedDemo(rt.db);
+  const { created } = await seedDemo(rt.db, new Date(), { neighbour: true });
   if (created) log.info('demo centre seeded');
 }
 

@@ -58,7 +58,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
 
   const setStatus = (status: VolunteerStatus) => async (turn: Turn, action: { volunteerId: string }) => {
     if (!(await ownVolunteer(turn, action.volunteerId))) return turn.say('error.invalidAction');
-    await setVolunteerStatus(db, action.volunteerId, status, turn.member!.id, turn.now);
+    await setVolunteerStatus(db, { memberId: action.volunteerId, centreId: centreOf(turn), status, by: turn.member!.id, at: turn.now, matching: matching() });
     await turn.replace(await volunteerList(turn));
   };
 
@@ -114,6 +114,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
         summary: i.request.summary,
         offeredCount: i.offered,
         takenByFirstName: i.takenByFirstName,
+        notDone: i.notDone,
       }));
       await turn.send(staffRequestsCard(turn.card, { requests }));
       // Not where a whole team reads along: the series list names the people helped.

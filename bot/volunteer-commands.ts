@@ -16,6 +16,7 @@ import { channelChoiceOf } from '../infra/identities.ts';
 import { getVolunteer, leave, pauseVolunteer, saveVolunteerProfile, signDeclaration, type VolunteerProfile } from '../infra/volunteers.ts';
 import type { Locale } from '../domain/types.ts';
 import type { Queryable } from '../infra/db.ts';
+import { joinList } from '../adaptive-cards/choices.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
@@ -50,8 +51,11 @@ export function noOfferReasons(v: VolunteerProfile, now: Date): NoOfferReason[] 
 export function volunteerCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
 
-  const showStatus = async (turn: Turn, v: VolunteerProfile) =>
-    turn.send(volunteerStatusCard(turn.card, { volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone, channelChoice: await channelChoiceOf(db, turn.member!.id) }));
+  const showStatus = async (turn: Turn, v: VolunteerProfile) => {
+    const waiting = v.standing.filter((s) => s.status === 'pending').map((s) => s.centreId);
+    const pendingAt = waiting.length ? (await listCentres(db)).filter((c) => waiting.includes(c.id)).map((c) => c.name) : [];
+    await turn.send(volunteerStatusCard(turn.card, { volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone, channelChoice: await channelChoiceOf(db, turn.member!.id), pendingAt }));
+  };
 
   const volunteerOf = async (turn: Turn) => (turn.member ? getVolunteer(db, turn.member.id) : null);
 
@@ -80,17 +84,20 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
       if (!parsed.success || Object.keys(errors).length) {
         return turn.replace(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values: submittedValues(raw), errors }));
       }
-      // Approval is the strictest of the chosen centres' settings.
-      const requireApproval = centres.some((c) => centreIds.includes(c.id) && c.requireApproval);
+      // Approval is per centre: each centre they join decides for itself.
       const saved = await saveVolunteerProfile(db, {
         memberId: v?.id ?? null,
         account: turn.account,
         fields: parsed.data,
-        centreIds,
-        requireApproval,
+        centres: centres.filter((c) => centreIds.includes(c.id)),
         locale: turn.locale,
+        at: turn.now,
+        matching: matchingSettings(deps.config),
       });
       await turn.replace(noticeCard(turn.card, { title: turn.t(saved.created ? 'signup.thanksTitle' : 'signup.updatedTitle'), text: turn.t(saved.created ? 'signup.thanks' : 'signup.updated'), tone: 'success' }));
+      // Joined another centre from the profile: say that it waits for that centre's staff.
+      const waiting = saved.created ? [] : centres.filter((c) => saved.joined.includes(c.id) && c.requireApproval).map((c) => c.name);
+      if (waiting.length > 0) await turn.say('signup.joinedPending', { centres: joinList(turn.locale, waiting) });
       if (saved.created) await turn.send(declarationCard(turn.card, { signedVersion: null }));
     },
 

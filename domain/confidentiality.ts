@@ -47,6 +47,10 @@ export function publicView(r: PublicRequestView): PublicRequestView {
 export interface Viewer {
   memberId: string;
   role: Role;
+  /**
+   * Staff: their centre. Volunteers: the centres where they are in good standing (approved) — a
+   * volunteer a centre removed or paused loses sight of that centre's tasks at once.
+   */
   centreIds: readonly string[];
 }
 
@@ -57,14 +61,18 @@ export interface RevealSubject {
 }
 
 /**
- * The assigned volunteer; staff and coordinators of the request's centre; the caregiver who asked.
- * Nobody else — admins included: running the system is no reason to read about a person.
+ * The assigned volunteer while in good standing at the request's centre; staff and coordinators of
+ * the request's centre; the caregiver who asked. Nobody else — admins included: running the system is
+ * no reason to read about a person. Production code asks this before it renders a person's details
+ * (reveal on accept, «Mine oppdrag», reminders, the tab, Teams' refresh, series).
  */
 export function mayReveal(viewer: Viewer, request: RevealSubject): boolean {
   const me = viewer.memberId;
   // An empty id must never equal an unset creator or assignee.
   if (me === '') return false;
-  if (request.assignedVolunteerId !== null && request.assignedVolunteerId === me) return true;
+  if (request.assignedVolunteerId !== null && request.assignedVolunteerId === me) {
+    return viewer.role !== 'volunteer' || viewer.centreIds.includes(request.centreId);
+  }
   if (viewer.role === 'staff' || viewer.role === 'coordinator') return viewer.centreIds.includes(request.centreId);
   if (viewer.role === 'caregiver') return request.createdBy === me;
   return false;
@@ -96,6 +104,17 @@ export function revealRecord(input: {
     fields,
     at: new Date(input.at.getTime()),
   };
+}
+
+/**
+ * The reasons the bot itself writes into assignments.cancel_reason; anything else there is what a
+ * volunteer typed — staff-only, never shown to a caregiver.
+ */
+export const CANCEL_REASON_CODES = ['request_cancelled', 'volunteer_left', 'series_left', 'volunteer_removed'] as const;
+export type CancelReasonCode = (typeof CANCEL_REASON_CODES)[number];
+
+export function isCancelReasonCode(reason: string): reason is CancelReasonCode {
+  return (CANCEL_REASON_CODES as readonly string[]).includes(reason);
 }
 
 // ---- the last guard on outgoing text --------------------------------------------------------------

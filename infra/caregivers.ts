@@ -2,7 +2,7 @@
 import type { Database, Queryable } from './db.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
-import { toHelpRequest } from './requests.ts';
+import { NOT_DONE, toHelpRequest } from './requests.ts';
 import type { HelpRequest } from '../domain/types.ts';
 
 export async function registerCaregiver(db: Database, input: { account: ChatAccount; name: string; phone: string; centreId: string; locale: string }): Promise<string> {
@@ -61,12 +61,25 @@ export interface CaregiverRequest {
   volunteerPhone: string | null;
   /** Held until staff confirm the caregiver's link to the person. */
   awaitingVerification: boolean;
+  /** Ended without the visit happening (the volunteer cancelled after the start, or reported it not done). */
+  notDone: boolean;
+}
+
+/** SQL over `members m` and `volunteers v`: what a caregiver may know of a volunteer — first name, and the phone only if shared. */
+const AS_SEEN_BY_CAREGIVER = `split_part(m.name, ' ', 1) AS volunteer_first_name, CASE WHEN v.share_phone THEN m.phone END AS volunteer_phone`;
+
+/** A volunteer as the caregiver who asked sees them: first name, and the phone only if they chose to share it. */
+export async function volunteerForCaregiver(db: Queryable, volunteerId: string): Promise<{ firstName: string; phone: string | null }> {
+  const rows = await db.query<{ volunteer_first_name: string | null; volunteer_phone: string | null }>(
+    `SELECT ${AS_SEEN_BY_CAREGIVER} FROM members m LEFT JOIN volunteers v ON v.member_id = m.id WHERE m.id = $1`,
+    [volunteerId],
+  );
+  return { firstName: rows[0]?.volunteer_first_name ?? '', phone: rows[0]?.volunteer_phone ?? null };
 }
 
 export async function requestsOfCaregiver(db: Queryable, memberId: string, limit = 20): Promise<CaregiverRequest[]> {
-  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { person_name: string | null; volunteer_name: string | null; volunteer_phone: string | null; link_status: string | null }>(
-    `SELECT r.*, p.name AS person_name, m.name AS volunteer_name, p.link_status,
-            CASE WHEN v.share_phone THEN m.phone END AS volunteer_phone
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { person_name: string | null; volunteer_first_name: string | null; volunteer_phone: string | null; link_status: string | null; not_done: boolean }>(
+    `SELECT r.*, p.name AS person_name, p.link_status, ${AS_SEEN_BY_CAREGIVER}, ${NOT_DONE} AS not_done
        FROM help_requests r LEFT JOIN persons p ON p.id = r.person_id LEFT JOIN members m ON m.id = r.assigned_volunteer_id
        LEFT JOIN volunteers v ON v.member_id = r.assigned_volunteer_id
       WHERE r.created_by = $1
@@ -77,17 +90,9 @@ export async function requestsOfCaregiver(db: Queryable, memberId: string, limit
   return rows.map((r) => ({
     request: toHelpRequest(r),
     personFirstName: first(r.person_name),
-    volunteerFirstName: r.volunteer_name ? first(r.volunteer_name) : null,
+    volunteerFirstName: r.volunteer_first_name || null,
     volunteerPhone: r.volunteer_phone,
     awaitingVerification: r.status === 'waiting_consent' && r.link_status === 'pending',
+    notDone: r.not_done,
   }));
-}
-
-/** The centre's staff and coordinators: who hears of caregivers' feedback and new links. */
-export async function staffOfCentre(db: Queryable, centreId: string): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    `SELECT id FROM members WHERE role IN ('staff', 'coordinator') AND centre_id = $1 AND left_at IS NULL ORDER BY id`,
-    [centreId],
-  );
-  return rows.map((r) => r.id);
 }

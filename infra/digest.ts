@@ -3,6 +3,7 @@ import { addDays, subDays } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import type { Queryable } from './db.ts';
 import { centreReport } from './reports.ts';
+import { CENTRE_STANDING } from './centre-standing.ts';
 
 export interface Digest {
   lastWeek: { posted: number; filled: number; done: number; hours: number };
@@ -29,7 +30,7 @@ export async function weeklyDigest(db: Queryable, centreId: string, now: Date): 
        (SELECT count(*)::int FROM help_requests WHERE centre_id = $1 AND status = 'open' AND starts_at BETWEEN $2 AND $3) AS unfilled,
        ${consentsExpiring('$1', '$2', '$4')} AS consents,
        (SELECT count(*)::int FROM volunteers v JOIN volunteer_centres vc ON vc.member_id = v.member_id AND vc.centre_id = $1
-         WHERE v.status = 'approved' AND coalesce(v.approved_at, $5) < $5
+         WHERE ${CENTRE_STANDING} = 'approved' AND coalesce(vc.approved_at, v.approved_at, $5) < $5
            AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.volunteer_id = v.member_id AND o.responded_at >= $5)
            AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.volunteer_id = v.member_id AND a.assigned_at >= $5)) AS inactive`,
     [centreId, now, addDays(now, 2), addDays(now, 30), subDays(now, 90)],
@@ -66,7 +67,7 @@ export async function dailyDigest(db: Queryable, centreId: string, now: Date): P
        (SELECT count(*)::int FROM help_requests WHERE centre_id = $1 AND status = 'open' AND starts_at >= $2 AND starts_at < $3) AS today,
        (SELECT count(*)::int FROM help_requests WHERE centre_id = $1 AND status = 'open' AND starts_at >= $3 AND starts_at < $4) AS tomorrow,
        ${consentsExpiring('$1', '$2', '$5')} AS consents,
-       (SELECT count(*)::int FROM volunteers v JOIN volunteer_centres vc ON vc.member_id = v.member_id AND vc.centre_id = $1 WHERE v.status = 'pending') AS pending`,
+       (SELECT count(*)::int FROM volunteers v JOIN volunteer_centres vc ON vc.member_id = v.member_id AND vc.centre_id = $1 WHERE ${CENTRE_STANDING} = 'pending') AS pending`,
     [centreId, now, day(1), day(2), addDays(now, 30)],
   );
   return { unfilledToday: r!.today, unfilledTomorrow: r!.tomorrow, consentsExpiring: r!.consents, pendingVolunteers: r!.pending };

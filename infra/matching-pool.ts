@@ -1,6 +1,7 @@
 // What matching needs to know about the candidates for one request, read in one round-trip.
 import type { Queryable } from './db.ts';
 import { toVolunteer, type VolunteerRow } from './volunteers.ts';
+import { CENTRE_STANDING } from './centre-standing.ts';
 import type { Volunteer } from '../domain/types.ts';
 
 /** Everything matching needs about the candidates for one request, in one round-trip each. */
@@ -16,7 +17,7 @@ export async function loadMatchingPool(
   excluded: Set<string>;
 }> {
   const rows = await db.query<VolunteerRow & { week_load: number; recent_offers: number; recent_tasks: number; helped: boolean; excluded: boolean }>(
-    `SELECT v.member_id, v.status, v.district, v.postcode, v.lat, v.lon, v.groups, v.languages, v.availability, v.weekly_cap,
+    `SELECT v.member_id, ${CENTRE_STANDING} AS status, v.district, v.postcode, v.lat, v.lon, v.groups, v.languages, v.availability, v.weekly_cap,
             v.comfort, v.police_certificate_checked_on, v.paused_until, NULL AS name, NULL AS phone, NULL AS email,
             ARRAY[$1::text] AS centres,
             (SELECT max(version) FROM declaration_signatures s WHERE s.member_id = v.member_id) AS signed_version,
@@ -30,7 +31,7 @@ export async function loadMatchingPool(
               OR EXISTS (SELECT 1 FROM assignments a WHERE a.request_id = $3 AND a.volunteer_id = v.member_id)) AS excluded
        FROM volunteers v
        JOIN volunteer_centres vc ON vc.member_id = v.member_id AND vc.centre_id = $1
-      WHERE v.status = 'approved' AND $2 = ANY(v.groups)`,
+      WHERE ${CENTRE_STANDING} = 'approved' AND $2 = ANY(v.groups)`,
     [q.centreId, q.group, q.requestId, q.weekStart, q.weekEnd, q.since, q.personId],
   );
   const pool = {

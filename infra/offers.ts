@@ -6,7 +6,9 @@ import { REACH_PREFERENCE, REACHABLE_ACCOUNT, type ConversationRef, type Reachab
 import { audit, auditReveals } from './audit.ts';
 import { detailsFromRow, privateDetails, reopenRequest, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
+import { mayReveal, REVEALED_FIELDS } from '../domain/confidentiality.ts';
+import { CENTRE_STANDING } from './centre-standing.ts';
+import { volunteerViewer, volunteerMaySee } from './volunteers.ts';
 import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
 
 export type AcceptResult =
@@ -15,8 +17,12 @@ export type AcceptResult =
   | { outcome: 'taken' | 'cancelled' | 'closed'; request: HelpRequest }
   | { outcome: 'not_eligible' | 'not_found' };
 
-/** SQL: volunteer $2 may take work at $3 — approved, not paused, current declaration ($4) signed. */
-export const VOLUNTEER_MAY_ACCEPT = `EXISTS (SELECT 1 FROM volunteers v WHERE v.member_id = $2 AND v.status = 'approved' AND (v.paused_until IS NULL OR v.paused_until <= $3))
+/**
+ * SQL: volunteer $2 may take work at $3 for the centre `centre` (an SQL expression) — approved there,
+ * not paused, current declaration ($4) signed.
+ */
+export const volunteerMayAccept = (centre: string) => `EXISTS (SELECT 1 FROM volunteers v JOIN volunteer_centres vc ON vc.member_id = v.member_id AND vc.centre_id = ${centre}
+            WHERE v.member_id = $2 AND ${CENTRE_STANDING} = 'approved' AND (v.paused_until IS NULL OR v.paused_until <= $3))
           AND EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = $2 AND s.version = $4)`;
 
 export async function acceptOffer(
@@ -43,7 +49,7 @@ export async function acceptOffer(
       // The one conditional statement that decides the race: only one transaction finds status 'open'.
       const won = await tx.query<{ id: string }>(
         `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
-          WHERE id = $1 AND status = 'open' AND ${VOLUNTEER_MAY_ACCEPT}
+          WHERE id = $1 AND status = 'open' AND ${volunteerMayAccept('help_requests.centre_id')}
           RETURNING id`,
         [offer.request_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
       );
@@ -77,8 +83,12 @@ async function reveal(
   input: { volunteerId: string; channelId: string; now: Date },
   outcome: 'won' | 'already_yours',
 ): Promise<AcceptResult> {
-  const rows = await tx.query<Parameters<typeof toHelpRequest>[0]>('SELECT * FROM help_requests WHERE id = $1', [requestId]);
+  const rows = await tx.query<Parameters<typeof toHelpRequest>[0] & { assigned_volunteer_id: string | null }>('SELECT * FROM help_requests WHERE id = $1', [requestId]);
   const request = toHelpRequest(rows[0]!);
+  // The rule decides, not the path that got here: no longer theirs, or no longer in good standing at the centre, sees nothing.
+  if (!(await volunteerMaySee(tx, input.volunteerId, { centreId: request.centreId, assignedVolunteerId: rows[0]!.assigned_volunteer_id, createdBy: request.createdBy }))) {
+    return { outcome: 'closed', request };
+  }
   const details = (await privateDetails(tx, requestId))!;
   await audit(tx, { actorId: input.volunteerId, action: 'reveal', requestId, personId: request.personId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now });
   return { outcome, request, details, assignmentId };
@@ -277,7 +287,7 @@ export interface MyTask {
 export async function myTasks(db: Database, input: { volunteerId: string; channelId: string; now: Date }): Promise<MyTask[]> {
   return db.transaction(async (tx) => {
     // One read for the tasks with their details, one write for the reveals: not a round trip per task.
-    type Row = Parameters<typeof toHelpRequest>[0] & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; p_name: string | null; p_address: string | null; p_phone: string | null };
+    type Row = Parameters<typeof toHelpRequest>[0] & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; assigned_volunteer_id?: string | null; p_name: string | null; p_address: string | null; p_phone: string | null };
     const rows = await tx.query<Row>(
       `SELECT r.*, a.id AS assignment_id, p.name AS p_name, p.address AS p_address, p.phone AS p_phone
          FROM assignments a JOIN help_requests r ON r.id = a.request_id LEFT JOIN persons p ON p.id = r.person_id
@@ -285,11 +295,15 @@ export async function myTasks(db: Database, input: { volunteerId: string; channe
         ORDER BY r.starts_at`,
       [input.volunteerId, input.now],
     );
-    const tasks: MyTask[] = rows.map((r) => ({
-      assignmentId: r.assignment_id,
-      request: toHelpRequest(r),
-      details: detailsFromRow(r, { name: r.p_name, address: r.p_address, phone: r.p_phone }),
-    }));
+    // Only the tasks the rule lets them see now: a centre that removed or paused them takes its tasks' details with it.
+    const viewer = await volunteerViewer(tx, input.volunteerId);
+    const tasks: MyTask[] = rows
+      .filter((r) => viewer !== null && mayReveal(viewer, { centreId: r.centre_id, assignedVolunteerId: r.assigned_volunteer_id ?? null, createdBy: r.created_by }))
+      .map((r) => ({
+        assignmentId: r.assignment_id,
+        request: toHelpRequest(r),
+        details: detailsFromRow(r, { name: r.p_name, address: r.p_address, phone: r.p_phone }),
+      }));
     await auditReveals(tx, {
       actorId: input.volunteerId,
       fields: [...REVEALED_FIELDS],

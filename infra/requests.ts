@@ -262,33 +262,59 @@ export function detailsFromRow(
   };
 }
 
+/**
+ * SQL over `help_requests r`: ended without the visit happening — the volunteer cancelled once it had
+ * started, or reported it not done. (A done request whose volunteer reported it done reads as done.)
+ */
+export const NOT_DONE = `(r.status = 'done' AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'done'))`;
+
 export interface StaffRequestItem {
   request: HelpRequest;
   offered: number;
   takenByFirstName: string | null;
+  /** Ended without the visit happening, with the reason when one was given (staff may read it). */
+  notDone: { reason: string | null } | null;
 }
 
 export async function requestsForStaff(db: Queryable, centreId: string, limit = 20): Promise<StaffRequestItem[]> {
-  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null }>(
-    `SELECT r.*, (SELECT count(*)::int FROM offers o WHERE o.request_id = r.id) AS offered, m.name AS taken_by
+  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null }>(
+    `SELECT r.*, (SELECT count(*)::int FROM offers o WHERE o.request_id = r.id) AS offered, m.name AS taken_by, ${NOT_DONE} AS not_done,
+            (SELECT a.outcome_reason FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'not_done' ORDER BY a.outcome_at DESC NULLS LAST LIMIT 1) AS not_done_reason
        FROM help_requests r LEFT JOIN members m ON m.id = r.assigned_volunteer_id
       WHERE r.centre_id = $1
       ORDER BY (r.status IN ('open', 'waiting_consent', 'taken')) DESC, r.starts_at DESC LIMIT $2`,
     [centreId, limit],
   );
-  return rows.map((r) => ({ request: toHelpRequest(r), offered: r.offered, takenByFirstName: r.taken_by ? (r.taken_by.split(/\s+/)[0] ?? null) : null }));
+  return rows.map((r) => ({
+    request: toHelpRequest(r),
+    offered: r.offered,
+    takenByFirstName: r.taken_by ? (r.taken_by.split(/\s+/)[0] ?? null) : null,
+    notDone: r.not_done ? { reason: r.not_done_reason } : null,
+  }));
 }
 
 /**
- * A volunteer dropped out of a taken request: it opens again (if it has not started), staff are told
- * through the outbox, and the next wave goes to volunteers who have not had it yet.
+ * A volunteer dropped out of a taken request: it opens again if it has not started, staff are told
+ * through the outbox, and the next wave goes to volunteers who have not had it yet. One already under
+ * way cannot go out again: it ends as not done, with the assignment's cancel reason, and nobody's
+ * list says the volunteer is coming any more.
  */
 export async function reopenRequest(tx: Queryable, requestId: string, assignmentId: string, now: Date, matching: MatchingSettings, notify = true): Promise<number> {
-  await tx.query(
+  const reopened = await tx.query(
     `UPDATE help_requests SET status = 'open', assigned_volunteer_id = NULL, taken_at = NULL, updated_at = $2
-      WHERE id = $1 AND status = 'taken' AND starts_at > $2`,
+      WHERE id = $1 AND status = 'taken' AND starts_at > $2 RETURNING id`,
     [requestId, now],
   );
+  if (reopened.length === 0) {
+    await tx.query(
+      `UPDATE assignments SET outcome = 'not_done', outcome_reason = cancel_reason, outcome_at = $2 WHERE id = $1 AND status = 'cancelled' AND outcome IS NULL`,
+      [assignmentId, now],
+    );
+    await tx.query(
+      `UPDATE help_requests SET status = 'done', assigned_volunteer_id = NULL, updated_at = $2 WHERE id = $1 AND status = 'taken' AND starts_at <= $2`,
+      [requestId, now],
+    );
+  }
   // A volunteer leaving a whole series is told to the caregiver once, not once per visit.
   if (notify) await addOutbox(tx, 'assignment.cancelled', assignmentId);
   return sendNextWave(tx, requestId, now, matching);

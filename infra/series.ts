@@ -8,7 +8,8 @@ import { addOutbox } from './outbox.ts';
 import { audit, auditReveals } from './audit.ts';
 import { getPersonCentre } from './persons.ts';
 import { closeCancelledRequests, insertRequestRow, osloInstant, privateDetails, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
-import { VOLUNTEER_MAY_ACCEPT } from './offers.ts';
+import { volunteerMayAccept } from './offers.ts';
+import { volunteerMaySee } from './volunteers.ts';
 import { broadcastHoldOf } from './caregiver-links.ts';
 import type { BroadcastHold } from '../domain/consent.ts';
 import { takeWave } from '../domain/matching.ts';
@@ -225,7 +226,7 @@ export async function acceptSeriesOffer(
     if (offer.status !== 'accepted') {
       const won = await tx.query(
         `UPDATE series SET status = 'taken', regular_volunteer_id = $2, taken_at = $3, updated_at = $3
-          WHERE id = $1 AND status = 'open' AND ${VOLUNTEER_MAY_ACCEPT}
+          WHERE id = $1 AND status = 'open' AND ${volunteerMayAccept('series.centre_id')}
             AND EXISTS (SELECT 1 FROM help_requests r WHERE r.series_id = $1 AND r.status = 'open' AND r.starts_at > $3)
           RETURNING id`,
         [offer.series_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
@@ -254,15 +255,8 @@ export async function acceptSeriesOffer(
       await tx.query(`UPDATE series_offers SET status = 'taken' WHERE series_id = $1 AND id <> $2 AND status = 'pending'`, [offer.series_id, input.seriesOfferId]);
       await addOutbox(tx, 'series.taken', offer.series_id);
     }
-    const series = await getSeries(tx, offer.series_id, input.now);
-    if (!series || series.regularVolunteerId !== input.volunteerId) return { outcome: 'closed' };
-    const visits = await seriesTasksOf(tx, offer.series_id, input.volunteerId, input.now);
-    const details = (await privateDetails(tx, series.anchor.id))!;
-    await auditReveals(tx, {
-      actorId: input.volunteerId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now,
-      items: visits.map((v) => ({ requestId: v.request.id, personId: v.request.personId })),
-    });
-    return { outcome: offer.status === 'accepted' ? 'already_yours' : 'won', series, visits, details };
+    const shown = await revealSeriesIn(tx, offer.series_id, input);
+    return shown ? { outcome: offer.status === 'accepted' ? 'already_yours' : 'won', ...shown } : { outcome: 'closed' };
   });
 }
 
@@ -302,10 +296,14 @@ export async function revealSeriesOffer(
   });
 }
 
-/** A series its regular volunteer holds, with their visits to come and the details; each visit's reveal is recorded. */
+/**
+ * A series its regular volunteer holds, with their visits to come and the details, while the rule lets
+ * them see those (domain/confidentiality.ts); each visit's reveal is recorded.
+ */
 async function revealSeriesIn(tx: Queryable, seriesId: string, input: { volunteerId: string; channelId: string; now: Date }) {
   const series = await getSeries(tx, seriesId, input.now);
   if (!series || series.status !== 'taken' || series.regularVolunteerId !== input.volunteerId) return null;
+  if (!(await volunteerMaySee(tx, input.volunteerId, { centreId: series.centreId, assignedVolunteerId: input.volunteerId, createdBy: series.createdBy }))) return null;
   const visits = await seriesTasksOf(tx, seriesId, input.volunteerId, input.now);
   const details = visits[0] ? await privateDetails(tx, visits[0].request.id) : null;
   if (!details || visits.length === 0) return null;
@@ -394,9 +392,12 @@ export async function leaveSeries(
   return db.transaction((tx) => leaveSeriesIn(tx, input));
 }
 
-/** The series a volunteer holds as their regular volunteer. */
-export async function seriesHeldBy(tx: Queryable, volunteerId: string): Promise<string[]> {
-  const rows = await tx.query<{ id: string }>(`SELECT id FROM series WHERE regular_volunteer_id = $1 AND status = 'taken'`, [volunteerId]);
+/** The series a volunteer holds as their regular volunteer (at one centre, or at any). */
+export async function seriesHeldBy(tx: Queryable, volunteerId: string, centreId: string | null = null): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(
+    `SELECT id FROM series WHERE regular_volunteer_id = $1 AND status = 'taken' AND ($2::text IS NULL OR centre_id = $2)`,
+    [volunteerId, centreId],
+  );
   return rows.map((r) => r.id);
 }
 

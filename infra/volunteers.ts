@@ -3,10 +3,12 @@ import type { Database, Queryable } from './db.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
 import { audit } from './audit.ts';
+import { CENTRE_STANDING } from './centre-standing.ts';
 import { addOutbox } from './outbox.ts';
 import { reopenRequest, type MatchingSettings } from './requests.ts';
 import { leaveSeriesIn, seriesHeldBy } from './series.ts';
 import { windowsFromKeys } from '../domain/availability.ts';
+import { mayReveal, type CancelReasonCode, type RevealSubject, type Viewer } from '../domain/confidentiality.ts';
 import type { VolunteerSignupFields } from '../adaptive-cards/actions.ts';
 import type { AvailabilityWindow, TaskComfort, Volunteer, VolunteerStatus } from '../domain/types.ts';
 
@@ -16,6 +18,14 @@ export interface VolunteerProfile extends Volunteer {
   email: string | null;
   /** Caregivers who asked for a task this volunteer took may see their phone. */
   sharePhone: boolean;
+  /** Their standing at each centre they belong to (approval is per centre). */
+  standing: Array<{ centreId: string; status: VolunteerStatus }>;
+}
+
+/** Overall: approved somewhere wins, then waiting, then paused; removed only when removed everywhere. */
+const STATUS_RANK: readonly VolunteerStatus[] = ['approved', 'pending', 'paused', 'removed'];
+function overallStatus(standing: ReadonlyArray<{ status: VolunteerStatus }>, fallback: VolunteerStatus): VolunteerStatus {
+  return STATUS_RANK.find((s) => standing.some((c) => c.status === s)) ?? fallback;
 }
 
 export interface VolunteerRow {
@@ -38,19 +48,24 @@ export interface VolunteerRow {
   phone: string | null;
   email: string | null;
   share_phone?: boolean;
+  standing?: Array<{ centre: string; status: VolunteerStatus }> | null;
 }
 
 const SELECT_VOLUNTEER = `
   SELECT v.*, m.name, m.phone, m.email,
          (SELECT array_agg(centre_id ORDER BY centre_id) FROM volunteer_centres vc WHERE vc.member_id = v.member_id) AS centres,
+         (SELECT json_agg(json_build_object('centre', vc.centre_id, 'status', ${CENTRE_STANDING}) ORDER BY vc.centre_id)
+            FROM volunteer_centres vc WHERE vc.member_id = v.member_id) AS standing,
          (SELECT max(version) FROM declaration_signatures s WHERE s.member_id = v.member_id) AS signed_version
     FROM volunteers v JOIN members m ON m.id = v.member_id`;
 
 export function toVolunteer(r: VolunteerRow): VolunteerProfile {
+  const standing = (r.standing ?? []).map((c) => ({ centreId: c.centre, status: c.status }));
   return {
     id: r.member_id,
     centreIds: r.centres ?? [],
-    status: r.status,
+    status: r.standing ? overallStatus(standing, r.status) : r.status,
+    standing,
     district: r.district,
     postcode: r.postcode,
     location: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : null,
@@ -78,12 +93,18 @@ export async function getVolunteer(db: Queryable, memberId: string): Promise<Vol
   return rows[0] ? toVolunteer(rows[0]) : null;
 }
 
-/** Creates the volunteer (pending approval unless the centre approves automatically) or updates the profile. */
+/**
+ * Creates the volunteer or updates the profile. Approval is per centre: at each centre they join —
+ * at sign-up or later from the profile form — they wait for that centre's staff unless it approves
+ * automatically. A centre they leave releases their work there; a centre that removed them keeps the
+ * record, so ticking it again does not put them back in its queue.
+ */
 export async function saveVolunteerProfile(
   db: Database,
-  input: { memberId: string | null; account: ChatAccount; fields: VolunteerSignupFields; centreIds: string[]; requireApproval: boolean; locale: string },
-): Promise<{ memberId: string; created: boolean }> {
+  input: { memberId: string | null; account: ChatAccount; fields: VolunteerSignupFields; centres: ReadonlyArray<{ id: string; requireApproval: boolean }>; locale: string; at: Date; matching: MatchingSettings },
+): Promise<{ memberId: string; created: boolean; joined: string[] }> {
   const f = input.fields;
+  const centreIds = input.centres.map((c) => c.id);
   return db.transaction(async (tx) => {
     let memberId = input.memberId;
     const created = memberId === null;
@@ -93,15 +114,13 @@ export async function saveVolunteerProfile(
         [f.name, f.phone, f.email, input.locale],
       );
       memberId = m[0]!.id;
+      const pending = input.centres.every((c) => c.requireApproval);
       await tx.query(
         `INSERT INTO volunteers (member_id, status, district, postcode, groups, languages, availability, weekly_cap, comfort, approved_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [memberId, input.requireApproval ? 'pending' : 'approved', f.district, f.postcode, f.groups, f.languages,
-          JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort, input.requireApproval ? null : new Date()],
+        [memberId, pending ? 'pending' : 'approved', f.district, f.postcode, f.groups, f.languages,
+          JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort, pending ? null : input.at],
       );
-      for (const centreId of input.centreIds) {
-        await tx.query('INSERT INTO volunteer_centres (member_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [memberId, centreId]);
-      }
       await linkAccount(tx, input.account, memberId);
     } else {
       await tx.query('UPDATE members SET name = $2, phone = $3, email = $4 WHERE id = $1', [memberId, f.name, f.phone, f.email]);
@@ -110,13 +129,35 @@ export async function saveVolunteerProfile(
           WHERE member_id = $1`,
         [memberId, f.district, f.postcode, f.groups, f.languages, JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort],
       );
-      await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1 AND NOT (centre_id = ANY($2::text[]))', [memberId, input.centreIds]);
-      for (const centreId of input.centreIds) {
-        await tx.query('INSERT INTO volunteer_centres (member_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [memberId, centreId]);
-      }
+      const left = await tx.query<{ centre_id: string }>(
+        `DELETE FROM volunteer_centres WHERE member_id = $1 AND NOT (centre_id = ANY($2::text[])) AND status IS DISTINCT FROM 'removed' RETURNING centre_id`,
+        [memberId, centreIds],
+      );
+      for (const c of left) await releaseWork(tx, { memberId, centreId: c.centre_id, reason: 'volunteer_left', at: input.at, matching: input.matching });
     }
-    return { memberId, created };
+    const joined: string[] = [];
+    for (const c of input.centres) {
+      const rows = await tx.query(
+        `INSERT INTO volunteer_centres (member_id, centre_id, status, approved_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING centre_id`,
+        [memberId, c.id, c.requireApproval ? 'pending' : 'approved', c.requireApproval ? null : input.at],
+      );
+      if (rows.length > 0) joined.push(c.id);
+    }
+    await syncOverallStatus(tx, memberId);
+    return { memberId, created, joined };
   });
+}
+
+/** volunteers.status follows the per-centre standing (for readers that know only the one status). */
+async function syncOverallStatus(tx: Queryable, memberId: string): Promise<void> {
+  await tx.query(
+    `UPDATE volunteers v SET status = COALESCE((
+        SELECT CASE WHEN bool_or(s = 'approved') THEN 'approved' WHEN bool_or(s = 'pending') THEN 'pending'
+                    WHEN bool_or(s = 'paused') THEN 'paused' ELSE 'removed' END
+          FROM (SELECT ${CENTRE_STANDING} AS s FROM volunteer_centres vc WHERE vc.member_id = v.member_id) x), v.status)
+      WHERE v.member_id = $1`,
+    [memberId],
+  );
 }
 
 export async function signDeclaration(
@@ -134,24 +175,78 @@ export async function pauseVolunteer(db: Queryable, memberId: string, until: Dat
   await db.query('UPDATE volunteers SET paused_until = $2 WHERE member_id = $1', [memberId, until]);
 }
 
-/** Staff approve, pause or remove a volunteer; a first approval is announced to the volunteer. */
-export async function setVolunteerStatus(db: Database, memberId: string, status: VolunteerStatus, by: string, at: Date): Promise<boolean> {
+/**
+ * Staff approve, pause or remove a volunteer at their centre; a first approval there is announced to
+ * the volunteer. A pause or removal takes the volunteer off that centre's work at once: their open
+ * offers there are withdrawn, the series they hold and the tasks they have there that are not over go
+ * out again (staff and the caregiver who asked are told), and they no longer see those tasks' details.
+ */
+export async function setVolunteerStatus(
+  db: Database,
+  input: { memberId: string; centreId: string; status: VolunteerStatus; by: string; at: Date; matching: MatchingSettings },
+): Promise<boolean> {
+  const { memberId, centreId, status, at } = input;
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ previous: VolunteerStatus }>(
-      `UPDATE volunteers v SET status = $2,
-              approved_at = CASE WHEN $2 = 'approved' THEN $4::timestamptz ELSE v.approved_at END,
-              approved_by = CASE WHEN $2 = 'approved' THEN $3::uuid ELSE v.approved_by END
-         FROM volunteers old
-        WHERE v.member_id = $1 AND old.member_id = v.member_id
-        RETURNING old.status AS previous`,
-      [memberId, status, by, at],
+      `SELECT ${CENTRE_STANDING} AS previous FROM volunteer_centres vc JOIN volunteers v ON v.member_id = vc.member_id
+        WHERE vc.member_id = $1 AND vc.centre_id = $2 FOR UPDATE OF vc`,
+      [memberId, centreId],
     );
     const previous = rows[0]?.previous;
     if (!previous) return false;
-    if (status === 'approved' && previous === 'pending') await addOutbox(tx, 'volunteer.approved', memberId);
-    if (status !== 'approved') await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE volunteer_id = $1 AND status = 'pending'`, [memberId]);
+    await tx.query(
+      `UPDATE volunteer_centres SET status = $3,
+              approved_at = CASE WHEN $3 = 'approved' THEN $5::timestamptz ELSE approved_at END,
+              approved_by = CASE WHEN $3 = 'approved' THEN $4::uuid ELSE approved_by END
+        WHERE member_id = $1 AND centre_id = $2`,
+      [memberId, centreId, status, input.by, at],
+    );
+    if (status === 'approved') {
+      await tx.query(`UPDATE volunteers SET approved_at = $2, approved_by = $3 WHERE member_id = $1`, [memberId, at, input.by]);
+      if (previous === 'pending') await addOutbox(tx, 'volunteer.approved', `${memberId}@${centreId}`);
+    } else {
+      await withdrawOffersAt(tx, memberId, centreId);
+      if (status === 'paused' || status === 'removed') await releaseWork(tx, { memberId, centreId, reason: 'volunteer_removed', at, matching: input.matching });
+    }
+    await syncOverallStatus(tx, memberId);
     return true;
   });
+}
+
+/** Pending offers (single and series) of one centre's requests, or of every centre's. */
+async function withdrawOffersAt(tx: Queryable, memberId: string, centreId: string | null): Promise<void> {
+  await tx.query(
+    `UPDATE offers o SET status = 'withdrawn' FROM help_requests r
+      WHERE o.request_id = r.id AND o.volunteer_id = $1 AND o.status = 'pending' AND ($2::text IS NULL OR r.centre_id = $2)`,
+    [memberId, centreId],
+  );
+  await tx.query(
+    `UPDATE series_offers o SET status = 'withdrawn' FROM series s
+      WHERE o.series_id = s.id AND o.volunteer_id = $1 AND o.status = 'pending' AND ($2::text IS NULL OR s.centre_id = $2)`,
+    [memberId, centreId],
+  );
+}
+
+/**
+ * A volunteer lost their standing at a centre (`centreId`; null: everywhere) — removed or paused by
+ * its staff, left it, or left Dugnad. Their open offers there close, the series they hold there go
+ * back whole (the caregiver hears once), and every task there that is not over is cancelled: one that
+ * has not started goes out again, one under way ends not done; whoever posted it is told.
+ */
+async function releaseWork(tx: Queryable, input: { memberId: string; centreId: string | null; reason: CancelReasonCode; at: Date; matching: MatchingSettings }): Promise<string[]> {
+  const { memberId, centreId, at, matching } = input;
+  await withdrawOffersAt(tx, memberId, centreId);
+  for (const seriesId of await seriesHeldBy(tx, memberId, centreId)) await leaveSeriesIn(tx, { seriesId, volunteerId: memberId, now: at, matching });
+  const released = await tx.query<{ id: string; request_id: string }>(
+    `UPDATE assignments a SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4
+       FROM help_requests r
+      WHERE a.request_id = r.id AND a.volunteer_id = $1 AND a.status = 'active' AND ($2::text IS NULL OR r.centre_id = $2)
+        AND r.starts_at + r.duration_minutes * interval '1 minute' > $3
+      RETURNING a.id, a.request_id`,
+    [memberId, centreId, at, input.reason],
+  );
+  for (const a of released) await reopenRequest(tx, a.request_id, a.id, at, matching);
+  return released.map((a) => a.request_id);
 }
 
 export async function recordPoliceCertificate(db: Queryable, memberId: string, checkedOn: string): Promise<boolean> {
@@ -170,12 +265,12 @@ export interface VolunteerListItem {
 
 export async function listVolunteers(db: Queryable, centreId: string, currentVersion: number): Promise<VolunteerListItem[]> {
   const rows = await db.query<{ id: string; name: string | null; district: string; status: VolunteerStatus; signed: boolean; police: string | null }>(
-    `SELECT v.member_id AS id, m.name, v.district, v.status, v.police_certificate_checked_on AS police,
+    `SELECT v.member_id AS id, m.name, v.district, ${CENTRE_STANDING} AS status, v.police_certificate_checked_on AS police,
             EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = v.member_id AND s.version = $2) AS signed
        FROM volunteers v JOIN members m ON m.id = v.member_id
        JOIN volunteer_centres vc ON vc.member_id = v.member_id AND vc.centre_id = $1
-      WHERE m.left_at IS NULL AND v.status <> 'removed'
-      ORDER BY (v.status = 'pending') DESC, m.name`,
+      WHERE m.left_at IS NULL AND ${CENTRE_STANDING} <> 'removed'
+      ORDER BY (${CENTRE_STANDING} = 'pending') DESC, m.name`,
     [centreId, currentVersion],
   );
   return rows.map((r) => ({ id: r.id, name: r.name ?? '', district: r.district, status: r.status, signed: r.signed, policeCertificateCheckedOn: r.police }));
@@ -188,24 +283,31 @@ export async function listVolunteers(db: Queryable, centreId: string, currentVer
  */
 export async function leave(db: Database, memberId: string, at: Date, matching: MatchingSettings): Promise<{ reopenedRequestIds: string[] }> {
   return db.transaction(async (tx) => {
-    await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE volunteer_id = $1 AND status = 'pending'`, [memberId]);
-    // A series they hold is given back whole: its caregiver hears once, not once per visit.
-    for (const seriesId of await seriesHeldBy(tx, memberId)) await leaveSeriesIn(tx, { seriesId, volunteerId: memberId, now: at, matching });
-    const reopened = await tx.query<{ id: string; request_id: string }>(
-      `UPDATE assignments a SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'volunteer_left'
-         FROM help_requests r
-        WHERE a.request_id = r.id AND a.volunteer_id = $1 AND a.status = 'active' AND r.starts_at > $2
-        RETURNING a.id, a.request_id`,
-      [memberId, at],
-    );
-    for (const a of reopened) await reopenRequest(tx, a.request_id, a.id, at, matching);
+    const released = await releaseWork(tx, { memberId, centreId: null, reason: 'volunteer_left', at, matching });
     await tx.query('DELETE FROM volunteers WHERE member_id = $1', [memberId]);
     await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1', [memberId]);
     await tx.query('DELETE FROM chat_identities WHERE member_id = $1', [memberId]);
     await tx.query('UPDATE members SET name = NULL, phone = NULL, email = NULL, left_at = $2 WHERE id = $1', [memberId, at]);
     await audit(tx, { actorId: memberId, action: 'volunteer.leave', at });
-    return { reopenedRequestIds: reopened.map((r) => r.request_id) };
+    return { reopenedRequestIds: released };
   });
+}
+
+/** Whether the confidentiality rule lets this volunteer see the person's details of `subject` now (domain/confidentiality.ts). */
+export async function volunteerMaySee(db: Queryable, volunteerId: string, subject: RevealSubject): Promise<boolean> {
+  const viewer = await volunteerViewer(db, volunteerId);
+  return viewer !== null && mayReveal(viewer, subject);
+}
+
+/** Who a volunteer is to the confidentiality rule: the centres where they are approved (domain/confidentiality.ts, Viewer). */
+export async function volunteerViewer(db: Queryable, memberId: string): Promise<Viewer | null> {
+  const rows = await db.query<{ centres: string[] | null }>(
+    `SELECT array_agg(vc.centre_id ORDER BY vc.centre_id) FILTER (WHERE ${CENTRE_STANDING} = 'approved') AS centres
+       FROM members m JOIN volunteers v ON v.member_id = m.id LEFT JOIN volunteer_centres vc ON vc.member_id = v.member_id
+      WHERE m.id = $1 AND m.left_at IS NULL AND m.role = 'volunteer' GROUP BY m.id`,
+    [memberId],
+  );
+  return rows[0] ? { memberId, role: 'volunteer', centreIds: rows[0].centres ?? [] } : null;
 }
 
 /** Volunteers who have signed an older declaration than `version` and must sign again. */

@@ -2,14 +2,13 @@
 // deterministic job ids, which BullMQ ignores while the first ones are kept.
 import type { Database } from '../infra/db.ts';
 import { getOutbox, markDispatched } from '../infra/outbox.ts';
-import { offersToClose, unsentOffers, assignmentInfo } from '../infra/offers.ts';
+import { offersToClose, unsentOffers } from '../infra/offers.ts';
 import { getRequest } from '../infra/requests.ts';
-import { activeAssignmentOf, getAssignment, getConcern } from '../infra/assignments.ts';
-import { getFeedback } from '../infra/feedback.ts';
-import { linkForStaff } from '../infra/caregiver-links.ts';
-import { staffOfCentre } from '../infra/caregivers.ts';
+import { activeAssignmentOf, getAssignment } from '../infra/assignments.ts';
 import { volunteersToResign } from '../infra/volunteers.ts';
-import { sendJobId, type NotifyMessage, type Queues, type SendJob } from './queues.ts';
+import type { NoticeKind } from '../domain/audiences.ts';
+import type { Queues } from './queues.ts';
+import { noticeJobs, noticeTo, queueJobs, type NoticeOptions, type TimedJob } from './recipients.ts';
 import { dispatchSeries } from './series.ts';
 import { releaseTime, scheduleAssignmentTimers, scheduleRequestTimers } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
@@ -26,9 +25,17 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
   const row = await getOutbox(db, outboxId);
   if (!row || row.dispatched) return;
   const now = deps.now();
-  const jobs: Array<{ job: SendJob; at: Date }> = [];
-  const notify = (memberId: string | null | undefined, message: NotifyMessage, refId: string, urgent = false) => {
-    if (memberId) jobs.push({ job: { kind: 'notify', memberId, message, refId }, at: releaseTime(now, urgent, settings) });
+  const jobs: TimedJob[] = [];
+  // Each notice names this outbox row: a second event of the same kind (A takes, A cancels, B takes)
+  // is told again, while a retried dispatch of this row queues the same job ids (no-ops).
+  const when = (urgent = false) => ({ at: releaseTime(now, urgent, settings), event: row.id });
+  /** Addressed to one volunteer: their own offer, task or account. */
+  const notify = (memberId: string | null | undefined, message: NoticeKind, refId: string) => {
+    if (memberId) jobs.push(noticeTo(memberId, message, refId, when()));
+  };
+  /** To whoever the rule names for this subject (domain/audiences.ts). */
+  const tell = async (kinds: readonly NoticeKind[], refId: string, opts: Partial<NoticeOptions> & { urgent?: boolean } = {}) => {
+    for (const kind of kinds) jobs.push(...(await noticeJobs(db, kind, refId, { ...when(opts.urgent), ...opts })));
   };
   const closeOffers = async (requestId: string) => {
     for (const offerId of await offersToClose(db, requestId)) jobs.push({ job: { kind: 'offer.close', offerId }, at: now });
@@ -45,10 +52,11 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
     }
     case 'request.taken': {
       await closeOffers(row.refId);
-      const request = await getRequest(db, row.refId);
-      notify(request?.createdBy, 'staff.requestTaken', row.refId);
       const assignment = await activeAssignmentOf(db, row.refId);
-      if (assignment) await scheduleAssignmentTimers(queues, assignment, now, settings);
+      if (assignment) {
+        await tell(['staff.requestTaken', 'caregiver.taken'], assignment.id);
+        await scheduleAssignmentTimers(queues, assignment, now, settings);
+      }
       break;
     }
     case 'request.cancelled': {
@@ -60,20 +68,22 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
       for (const a of assigned) notify(a.volunteer_id, 'volunteer.requestCancelled', row.refId);
       break;
     }
-    case 'request.expired': {
+    case 'request.expired':
       await closeOffers(row.refId);
-      notify((await getRequest(db, row.refId))?.createdBy, 'staff.expired', row.refId);
+      await tell(['staff.expired', 'caregiver.expired'], row.refId);
+      break;
+    case 'assignment.cancelled':
+      await tell(['staff.assignmentCancelled', 'caregiver.volunteerCancelled'], row.refId);
+      break;
+    case 'volunteer.approved': {
+      // ref: the member, or member@centre since approval is per centre.
+      const [memberId = row.refId, centreId] = row.refId.split('@');
+      notify(memberId, 'volunteer.approved', centreId ?? memberId);
       break;
     }
-    case 'assignment.cancelled':
-      notify((await assignmentInfo(db, row.refId))?.createdBy, 'staff.assignmentCancelled', row.refId);
-      break;
-    case 'volunteer.approved':
-      notify(row.refId, 'volunteer.approved', row.refId);
-      break;
     case 'concern.reported':
       // A worry about a person is not held for quiet hours.
-      notify((await getConcern(db, row.refId))?.createdBy, 'staff.concern', row.refId, true);
+      await tell(['staff.concern'], row.refId, { urgent: true });
       break;
     case 'series.offers':
     case 'series.taken':
@@ -87,34 +97,26 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
       for (const memberId of await volunteersToResign(db, Number(row.refId))) notify(memberId, 'volunteer.declarationUpdate', row.refId);
       break;
     case 'visit.done': {
-      // Whether the caregiver is asked at all (a caregiver's request, not asked already) is decided at send time.
+      // Whether the caregiver is asked at all (not asked already) is decided at send time. One ask
+      // per visit, whichever path comes first: keyed by the visit and the path, not this event.
       const a = await getAssignment(db, row.refId);
-      if (a) jobs.push({ job: { kind: 'notify', memberId: a.request.createdBy, message: 'caregiver.feedback', refId: a.id, variant: 'done' }, at: releaseTime(now, false, settings) });
+      if (a) await tell(['caregiver.feedback'], a.id, { variant: 'done', event: undefined });
       break;
     }
-    case 'feedback.given': {
-      const f = await getFeedback(db, row.refId);
-      if (f) for (const staffId of await staffOfCentre(db, f.centreId)) notify(staffId, 'staff.feedback', row.refId);
+    case 'feedback.given':
+      await tell(['staff.feedback'], row.refId);
       break;
-    }
-    case 'link.pending': {
-      const link = await linkForStaff(db, row.refId);
-      if (link) for (const staffId of await staffOfCentre(db, link.centreId)) notify(staffId, 'staff.linkVerify', row.refId);
+    case 'link.pending':
+      await tell(['staff.linkVerify'], row.refId);
       break;
-    }
     case 'link.decided':
-      notify((await linkForStaff(db, row.refId))?.caregiverId, 'caregiver.linkDecided', row.refId);
+      await tell(['caregiver.linkDecided'], row.refId);
       break;
     case 'staffChannel.unreachable':
-      for (const staffId of await staffOfCentre(db, row.refId)) {
-        jobs.push({ job: { kind: 'notify', memberId: staffId, message: 'staff.channelUnreachable', refId: row.refId, variant: String(row.id) }, at: releaseTime(now, false, settings) });
-      }
+      // Each time the channel is lost is told (the event is this row).
+      await tell(['staff.channelUnreachable'], row.refId);
       break;
   }
-  if (jobs.length) {
-    await queues.send.addBulk(
-      jobs.map(({ job, at }) => ({ name: job.kind, data: job, opts: { jobId: sendJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) } })),
-    );
-  }
+  await queueJobs(queues, jobs, now);
   await markDispatched(db, outboxId);
 }

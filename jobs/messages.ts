@@ -25,8 +25,10 @@ import { weeklyDigest } from '../infra/digest.ts';
 import { feedbackCard, linkVerifyCard } from '../adaptive-cards/feedback.ts';
 import { claimFeedbackAsk, getFeedback } from '../infra/feedback.ts';
 import { linkForStaff } from '../infra/caregiver-links.ts';
-import { caregiverContact } from '../infra/caregivers.ts';
+import { caregiverContact, volunteerForCaregiver } from '../infra/caregivers.ts';
+import { volunteerMaySee } from '../infra/volunteers.ts';
 import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
+import { cancelReasonText } from '../adaptive-cards/staff-requests.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
@@ -85,11 +87,35 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
   switch (message) {
     case 'caregiver.seriesTaken':
     case 'caregiver.seriesLeft':
+    case 'staff.seriesTaken':
+    case 'staff.seriesLeft':
     case 'volunteer.seriesCancelled':
     case 'volunteer.seriesMoved':
       return renderSeriesNotice(db, message, refId, ctx, opts.now);
-    case 'volunteer.approved':
-      return notice('notify.approvedTitle', 'notify.approved', {}, 'success');
+    case 'volunteer.approved': {
+      // ref: the centre that approved (approval is per centre); older notices name the member.
+      const centre = (await listCentres(db)).find((c) => c.id === refId)?.name;
+      return centre ? notice('notify.approvedTitle', 'notify.approvedAt', { centre }, 'success') : notice('notify.approvedTitle', 'notify.approved', {}, 'success');
+    }
+    case 'caregiver.taken':
+    case 'caregiver.volunteerCancelled': {
+      // The caregiver's own words: the volunteer's first name, their phone only if they chose to share it, never a reason.
+      const a = await getAssignment(db, refId);
+      if (!a) return null;
+      const v = await volunteerForCaregiver(db, a.volunteerId);
+      const params = { name: v.firstName || t(ctx.locale, 'caregiver.theVolunteer'), ...(await describe(a.request)) };
+      if (message === 'caregiver.taken') {
+        // Cancelled again before this went out: the cancel notice that follows says what stands.
+        if (a.status !== 'active') return null;
+        return v.phone ? notice('caregiver.takenTitle', 'caregiver.takenPhone', { ...params, phone: v.phone }, 'success') : notice('caregiver.takenTitle', 'caregiver.taken', params, 'success');
+      }
+      return notice('caregiver.volunteerCancelledTitle', a.request.status === 'open' ? 'caregiver.volunteerCancelled' : 'caregiver.volunteerCancelledLate', params, 'warning');
+    }
+    case 'caregiver.expired': {
+      const request = await getRequest(db, refId);
+      if (!request || request.status !== 'expired') return null;
+      return notice('caregiver.expiredTitle', 'caregiver.expired', await describe(request), 'warning');
+    }
     case 'volunteer.declarationUpdate': {
       const rows = await db.query<{ v: number | null }>('SELECT max(version) AS v FROM declaration_signatures WHERE member_id = $1', [opts.memberId]);
       return asActivity(declarationCard(ctx, { signedVersion: rows[0]?.v ?? null }), t(ctx.locale, 'declaration.title'));
@@ -184,12 +210,15 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
     case 'volunteer.reminder':
     case 'volunteer.followUp':
     case 'staff.notConfirmed':
-    case 'staff.assignmentCancelled': {
+    case 'staff.assignmentCancelled':
+    case 'staff.requestTaken': {
       const a = await getAssignment(db, refId);
       if (!a) return null;
       const label = await groupLabel(db, a.request, ctx);
       if (message === 'volunteer.reminder') {
         if (a.status !== 'active') return null;
+        // The reminder shows the person's details again: only to whom the rule lets see them now.
+        if (!(await volunteerMaySee(db, a.volunteerId, { centreId: a.request.centreId, assignedVolunteerId: a.volunteerId, createdBy: a.request.createdBy }))) return null;
         const details = await privateDetails(db, a.request.id);
         if (!details) return null;
         // The reminder shows the person's details again: that is a reveal and is recorded.
@@ -207,11 +236,13 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
         return asActivity(card, t(ctx.locale, 'followUp.summary', { what: label }));
       }
       const d = await describe(a.request);
+      if (message === 'staff.requestTaken') return notice('notify.takenTitle', 'notify.taken', { name: await firstName(a.volunteerId), ...d }, 'success');
       if (message === 'staff.notConfirmed') return notice('notify.notConfirmedTitle', 'notify.notConfirmed', { name: await firstName(a.volunteerId), ...d }, 'warning');
       const info = await assignmentInfo(db, refId);
-      return notice('notify.volunteerCancelledTitle', 'notify.volunteerCancelled', { name: await firstName(a.volunteerId), reason: info?.reason ?? '', ...d }, 'warning');
+      // Staff read what the volunteer typed; a reason the bot recorded (left, removed) in words.
+      const reason = info?.reason ? cancelReasonText(ctx.locale, info.reason) : '';
+      return notice('notify.volunteerCancelledTitle', 'notify.volunteerCancelled', { name: (await firstName(a.volunteerId)) || t(ctx.locale, 'caregiver.theVolunteer'), reason, ...d }, 'warning');
     }
-    case 'staff.requestTaken':
     case 'staff.expired':
     case 'staff.escalation':
     case 'volunteer.requestCancelled': {
@@ -228,9 +259,7 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       }
       const d = await describe(request);
       if (message === 'staff.expired') return notice('notify.expiredTitle', 'notify.expired', d, 'warning');
-      if (message === 'volunteer.requestCancelled') return notice('notify.requestCancelledTitle', 'notify.requestCancelled', d);
-      const rows = await db.query<{ assigned_volunteer_id: string | null }>('SELECT assigned_volunteer_id FROM help_requests WHERE id = $1', [request.id]);
-      return notice('notify.takenTitle', 'notify.taken', { name: await firstName(rows[0]?.assigned_volunteer_id ?? null), ...d }, 'success');
+      return notice('notify.requestCancelledTitle', 'notify.requestCancelled', d);
     }
   }
 }

@@ -3,6 +3,7 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { pendingOutbox } from '../infra/outbox.ts';
 import type { Queryable } from '../infra/db.ts';
+import type { NoticeKind, StaffNoticeKind } from '../domain/audiences.ts';
 
 export const QUEUE = {
   /** Outbox events: one committed change → the sends it leads to. */
@@ -19,31 +20,8 @@ export interface DispatchJob {
   outboxId: number;
 }
 
-export type NotifyMessage =
-  | 'staff.requestTaken' // ref: request
-  | 'staff.assignmentCancelled' // ref: assignment
-  | 'staff.notConfirmed' // ref: assignment
-  | 'staff.concern' // ref: concern
-  | 'staff.expired' // ref: request
-  | 'staff.escalation' // ref: request
-  | 'staff.consentRenewal' // ref: consent
-  | 'staff.unreachable' // ref: offer whose volunteer blocked or removed the bot
-  | 'staff.digest' // ref: centre; `variant` holds the ISO week
-  | 'volunteer.requestCancelled' // ref: request
-  | 'volunteer.approved' // ref: member
-  | 'volunteer.declarationUpdate' // ref: declaration version
-  | 'volunteer.reminder' // ref: assignment; `variant` holds the offset in minutes
-  | 'volunteer.followUp' // ref: assignment
-  | 'caregiver.seriesTaken' // ref: series — who is the regular volunteer
-  | 'caregiver.seriesLeft' // ref: series — the regular volunteer stepped back
-  | 'volunteer.seriesCancelled' // ref: series — the caregiver cancelled the rest of the series
-  | 'volunteer.seriesMoved' // ref: series; `variant` is the move's outbox event, so each move is told once
-  | 'caregiver.reminder' // ref: assignment — who is coming tomorrow
-  | 'caregiver.feedback' // ref: assignment; `variant` holds the path that asked ('done' or 'late')
-  | 'caregiver.linkDecided' // ref: person — staff confirmed or rejected the caregiver's link
-  | 'staff.feedback' // ref: feedback — a caregiver's "not good" or comment, for the centre's staff
-  | 'staff.channelUnreachable' // ref: centre; `variant` is the outbox row, so each time the channel is lost is told
-  | 'staff.linkVerify'; // ref: person — confirm or reject a caregiver's new link
+/** A notice to one person; its audience and what its ref id names are in domain/audiences.ts. */
+export type NotifyMessage = NoticeKind;
 
 export type SendJob =
   | { kind: 'offer'; offerId: string }
@@ -54,9 +32,11 @@ export type SendJob =
   // start at `startsAtMs` (for a series, its next visit's start). A later move finds another start and skips.
   | { kind: 'offer.refresh'; offerId: string; startsAtMs: number; move: number }
   | { kind: 'series.refresh'; seriesOfferId: string; startsAtMs: number; move: number }
-  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string }
-  // To a centre's Teams staff channel: an escalation (ref: request) or the morning overview (ref: centre, variant: date).
-  | { kind: 'channel'; centreId: string; message: 'staff.escalation' | 'channel.digest'; refId: string; variant?: string };
+  // `event`: what happened (an outbox row 'o123', a timer's start): a notice told again for a new
+  // event is a new job, while a retried dispatch of the same event adds the same id (a no-op).
+  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string; event?: string }
+  // To a centre's Teams staff channel: a staff notice (domain/audiences.ts) or the morning overview (ref: centre, variant: date).
+  | { kind: 'channel'; centreId: string; message: StaffNoticeKind | 'channel.digest'; refId: string; variant?: string; event?: string };
 
 export function sendJobId(job: SendJob): string {
   switch (job.kind) {
@@ -73,9 +53,9 @@ export function sendJobId(job: SendJob): string {
     case 'series.refresh':
       return `series-refresh-${job.seriesOfferId}-${job.move}`;
     case 'notify':
-      return `notify-${job.message}-${job.refId}-${job.memberId}${job.variant ? `-${job.variant}` : ''}`;
+      return `notify-${job.message}-${job.refId}-${job.memberId}${job.variant ? `-${job.variant}` : ''}${job.event ? `-e${job.event}` : ''}`;
     case 'channel':
-      return `channel-${job.message}-${job.refId}-${job.centreId}${job.variant ? `-${job.variant}` : ''}`;
+      return `channel-${job.message}-${job.refId}-${job.centreId}${job.variant ? `-${job.variant}` : ''}${job.event ? `-e${job.event}` : ''}`;
   }
 }
 

@@ -54,7 +54,7 @@ export async function rebuildSchedule(deps: RecoveryDeps): Promise<Rebuilt> {
   ];
   // Series on offer: their unsent offers and the release timer, exactly as when they were first offered.
   const series = await seriesToRebuild(db, now);
-  for (const seriesId of series.open) sends.push(...(await dispatchSeries({ db, queues, settings, now: () => now }, 'series.offers', seriesId, now)));
+  for (const seriesId of series.open) sends.push(...(await dispatchSeries({ db, queues, settings, now: () => now }, 'series.offers', seriesId, now, 0)));
   for (const seriesId of series.closing) {
     for (const seriesOfferId of await seriesOffersToClose(db, seriesId)) sends.push({ job: { kind: 'series.close', seriesOfferId }, at: now });
   }

@@ -11,6 +11,8 @@ import type { Redis } from 'ioredis';
 import { renderClosedOffer, renderNotification, renderOffer, channelOf } from './messages.ts';
 import { sendJobId, type Queues, type SendJob } from './queues.ts';
 import { sendToStaffChannel } from './staff-channel.ts';
+import { tell } from './recipients.ts';
+import { mayReceive } from '../domain/audiences.ts';
 import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
 
 export interface SendDeps {
@@ -95,8 +97,8 @@ async function sendOffer(deps: SendDeps, offerId: string) {
  * a little after the wave so the list is complete.
  */
 async function reportUnreachable(deps: SendDeps, offer: OfferForSend): Promise<void> {
-  const notice: SendJob = { kind: 'notify', memberId: offer.request.createdBy, message: 'staff.unreachable', refId: offer.request.id, variant: `w${offer.request.wave}` };
-  await deps.queues.send.add(notice.kind, notice, { jobId: sendJobId(notice), delay: UNREACHABLE_REPORT_DELAY_MS });
+  const now = deps.now();
+  await tell(deps, ['staff.unreachable'], offer.request.id, { at: new Date(now.getTime() + UNREACHABLE_REPORT_DELAY_MS), now, variant: `w${offer.request.wave}` });
 }
 
 export const UNREACHABLE_REPORT_DELAY_MS = 5000;
@@ -151,7 +153,13 @@ async function refreshOffer(deps: SendDeps, offerId: string, startsAtMs: number)
 async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>) {
   const [reach, member] = await Promise.all([reachableAt(deps.db, [job.memberId]), getMember(deps.db, job.memberId)]);
   const to = reach.get(job.memberId);
-  if (!to || !member) return 'unreachable' as const;
+  if (!member) return 'unreachable' as const;
+  // The last guard (domain/audiences.ts): whoever queued it, a notice never reaches a role outside its audience.
+  if (!mayReceive(job.message, member.role)) {
+    deps.log.warn({ message: job.message, refId: job.refId, memberId: job.memberId, role: member.role }, 'notice refused: role outside its audience');
+    return 'skipped' as const;
+  }
+  if (!to) return 'unreachable' as const;
   const activity = await renderNotification(deps.db, job.message, job.refId, { locale: member.locale, channel: channelOf(to.channelId) }, {
     ...(job.variant ? { variant: job.variant } : {}),
     now: deps.now(),

@@ -20,6 +20,8 @@ import { waveTimeoutMinutes } from '../domain/waves.ts';
 import { osloWallClock } from '../domain/series.ts';
 import { addTimer, releaseTime, scheduleAssignmentTimers, scheduleStartTimers } from './schedule.ts';
 import type { NotifyMessage, SendJob } from './queues.ts';
+import type { NoticeKind } from '../domain/audiences.ts';
+import { noticeJobs, noticeTo, type TimedJob } from './recipients.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { asActivity, channelOf, groupLabel } from './messages.ts';
 import { deliver, pace, redrawCard, type SendDeps } from './send.ts';
@@ -35,12 +37,18 @@ type SeriesOutbox = Extract<OutboxKind, `series.${string}`>;
  * Outbox event of a series → the sends it leads to (timers are added here directly). `eventId`, the
  * outbox row, names a move's jobs, so a retried dispatch queues the same ones again (no-ops).
  */
-export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, seriesId: string, now: Date, eventId = 0): Promise<Array<{ job: SendJob; at: Date }>> {
+export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, seriesId: string, now: Date, eventId: number): Promise<TimedJob[]> {
   const { db, queues, settings } = deps;
   const series = await getSeries(db, seriesId, now);
   if (!series) return [];
-  const jobs: Array<{ job: SendJob; at: Date }> = [];
-  const notify = (memberId: string, message: NotifyMessage) => jobs.push({ job: { kind: 'notify', memberId, message, refId: seriesId }, at: releaseTime(now, false, settings) });
+  const jobs: TimedJob[] = [];
+  const when = { at: releaseTime(now, false, settings), event: eventId };
+  /** Addressed to a volunteer who had visits. */
+  const notify = (memberId: string, message: NoticeKind) => jobs.push(noticeTo(memberId, message, seriesId, when));
+  /** To whoever the rule names: the caregiver who asked in their words, the responsible staff in theirs. */
+  const tell = async (kinds: readonly NoticeKind[]) => {
+    for (const kind of kinds) jobs.push(...(await noticeJobs(db, kind, seriesId, when)));
+  };
   const closeSeriesOffers = async () => {
     for (const id of await seriesOffersToClose(db, seriesId)) jobs.push({ job: { kind: 'series.close', seriesOfferId: id }, at: now });
   };
@@ -62,7 +70,7 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
         const view = await getAssignment(db, a.id);
         if (view) await scheduleAssignmentTimers(queues, view, now, settings);
       }
-      notify(series.createdBy, 'caregiver.seriesTaken');
+      await tell(['staff.seriesTaken', 'caregiver.seriesTaken']);
       break;
     }
     case 'series.released':
@@ -76,7 +84,7 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
       break;
     }
     case 'series.left':
-      notify(series.createdBy, 'caregiver.seriesLeft');
+      await tell(['staff.seriesLeft', 'caregiver.seriesLeft']);
       break;
     case 'series.moved': {
       // New reminders at the new times (their ids carry the start, so they are new jobs); the old ones find the start moved.
@@ -87,7 +95,7 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
         await scheduleAssignmentTimers(queues, view, now, settings);
         if (!told.has(a.volunteerId)) {
           told.add(a.volunteerId);
-          jobs.push({ job: { kind: 'notify', memberId: a.volunteerId, message: 'volunteer.seriesMoved', refId: seriesId, variant: String(eventId) }, at: releaseTime(now, false, settings) });
+          notify(a.volunteerId, 'volunteer.seriesMoved');
         }
       }
       // Visits nobody has yet: the offer cards on screens are drawn again with the new time, and the
@@ -171,7 +179,7 @@ async function renderSeriesOffer(
 
 export async function renderSeriesNotice(
   db: Database,
-  message: Extract<NotifyMessage, 'caregiver.seriesTaken' | 'caregiver.seriesLeft' | 'volunteer.seriesCancelled' | 'volunteer.seriesMoved'>,
+  message: Extract<NotifyMessage, 'caregiver.seriesTaken' | 'caregiver.seriesLeft' | 'staff.seriesTaken' | 'staff.seriesLeft' | 'volunteer.seriesCancelled' | 'volunteer.seriesMoved'>,
   seriesId: string,
   ctx: CardContext,
   now: Date,
@@ -183,18 +191,26 @@ export async function renderSeriesNotice(
   const firstNameOf = async (memberId: string | null) => (memberId ? ((await getMember(db, memberId))?.firstName ?? '') : '');
   const notice = (title: string, text: string, tone?: 'success' | 'warning') => asActivity(noticeCard(ctx, { title, text, menuButton: true, ...(tone ? { tone } : {}) }), title);
   switch (message) {
-    case 'caregiver.seriesTaken': {
+    case 'caregiver.seriesTaken':
+    case 'staff.seriesTaken': {
       if (series.status !== 'taken') return null;
       const count = (await seriesAssignments(db, seriesId)).filter((a) => a.status === 'active' && a.volunteerId === series.regularVolunteerId).length;
-      return notice(t(ctx.locale, 'notify.seriesTakenTitle'), t(ctx.locale, 'notify.seriesTaken', { name: await firstNameOf(series.regularVolunteerId), rule, what, count }), 'success');
+      const params = { name: await firstNameOf(series.regularVolunteerId), rule, what, count };
+      return message === 'staff.seriesTaken'
+        ? notice(t(ctx.locale, 'notify.staffSeriesTakenTitle'), t(ctx.locale, 'notify.staffSeriesTaken', params), 'success')
+        : notice(t(ctx.locale, 'notify.seriesTakenTitle'), t(ctx.locale, 'notify.seriesTaken', params), 'success');
     }
-    case 'caregiver.seriesLeft': {
+    case 'caregiver.seriesLeft':
+    case 'staff.seriesLeft': {
       const leaver = (await db.query<{ volunteer_id: string }>(
         `SELECT a.volunteer_id FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE r.series_id = $1 AND a.cancel_reason = 'series_left' ORDER BY a.cancelled_at DESC LIMIT 1`,
         [seriesId],
       ))[0];
       // Someone who left Dugnad altogether has no name any more.
       const name = await firstNameOf(leaver?.volunteer_id ?? null);
+      if (message === 'staff.seriesLeft') {
+        return notice(t(ctx.locale, 'notify.staffSeriesLeftTitle'), t(ctx.locale, 'notify.staffSeriesLeft', { name: name || t(ctx.locale, 'caregiver.theVolunteer'), rule, what }), 'warning');
+      }
       const text = name ? t(ctx.locale, 'notify.seriesLeft', { name, rule, what }) : t(ctx.locale, 'notify.seriesLeftNoName', { rule, what });
       return notice(t(ctx.locale, 'notify.seriesLeftTitle'), text, 'warning');
     }

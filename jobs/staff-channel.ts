@@ -1,5 +1,6 @@
-// Posts to a centre's Teams staff channel: escalations (as well as to the poster, who owns the
-// request) and the morning overview. Public request facts only: the channel is read by a whole team.
+// Posts to a centre's Teams staff channel: the staff notices the rule sends there (domain/audiences.ts:
+// escalations, and every staff notice of a request no staff member of the centre posted) and the
+// morning overview. The channel is read by the centre's staff only, never by volunteers or caregivers.
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { noticeCard } from '../adaptive-cards/notice.ts';
@@ -10,6 +11,7 @@ import { linkedCentres, markStaffChannelUnreachable, staffChannelOf } from '../i
 import { SendError, type OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
 import { renderNotification } from './messages.ts';
+import { audienceOf, isNoticeKind } from '../domain/audiences.ts';
 import { pace, type SendDeps } from './send.ts';
 import { kickPendingOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
 import { releaseTime } from './schedule.ts';
@@ -44,6 +46,10 @@ async function renderDigest(db: Database, centreId: string, now: Date): Promise<
 export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promise<'sent' | 'skipped' | 'unreachable'> {
   const channel = await staffChannelOf(deps.db, job.centreId);
   if (!channel) return 'skipped';
+  if (job.message !== 'channel.digest' && !(isNoticeKind(job.message) && audienceOf(job.message) === 'staff')) {
+    deps.log.warn({ message: job.message, refId: job.refId, centreId: job.centreId }, 'notice refused: not a staff notice');
+    return 'skipped';
+  }
   const now = deps.now();
   const activity =
     job.message === 'channel.digest'

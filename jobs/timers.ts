@@ -5,21 +5,14 @@ import type { Logger } from '../infra/log.ts';
 import { expireRequest, getRequest, markEscalated, sendNextWave } from '../infra/requests.ts';
 import { getAssignment } from '../infra/assignments.ts';
 import { releaseSeries } from '../infra/series.ts';
-import { kickPendingOutbox, sendJobId, type NotifyMessage, type Queues, type SendJob, type TimerJob } from './queues.ts';
-import { queueForStaffChannel } from './staff-channel.ts';
+import { kickPendingOutbox, type Queues, type TimerJob } from './queues.ts';
+import { noticeTo, queueJobs, tell } from './recipients.ts';
 import type { JobSettings } from './settings.ts';
 import { asksConfirmation, releaseTime } from './schedule.ts';
 import { addHours } from 'date-fns';
 
 /** Hours after the volunteer's follow-up question that a caregiver is asked for feedback if the volunteer has not answered. */
 export const FEEDBACK_ASK_AFTER_FOLLOW_UP_HOURS = 24;
-import { getMember } from '../infra/identities.ts';
-import { staffOfCentre } from '../infra/caregivers.ts';
-import type { Queryable } from '../infra/db.ts';
-
-async function isCaregiver(db: Queryable, memberId: string): Promise<boolean> {
-  return (await getMember(db, memberId))?.role === 'caregiver';
-}
 
 export interface TimerDeps {
   db: Database;
@@ -29,22 +22,16 @@ export interface TimerDeps {
   now: () => Date;
 }
 
-async function send(deps: TimerDeps, memberId: string, message: NotifyMessage, refId: string, variant?: string): Promise<void> {
-  const job: SendJob = { kind: 'notify', memberId, message, refId, ...(variant ? { variant } : {}) };
-  await deps.queues.send.add(job.kind, job, { jobId: sendJobId(job) });
-}
-
-/** Tell the poster nobody has taken it yet (once), with the choices: widen, relax, call list, cancel. */
+/**
+ * Tell staff nobody has taken it yet (once), with the choices: widen, relax, call list, cancel. The
+ * staff member who posted it, and the staff channel so a colleague can step in; a caregiver's or a
+ * case system's request: the centre's coordinators and channel (domain/audiences.ts).
+ */
 async function escalate(deps: TimerDeps, requestId: string): Promise<void> {
   const request = await getRequest(deps.db, requestId);
   if (!request || request.status !== 'open') return;
-  if (await markEscalated(deps.db, requestId, deps.now())) {
-    // A caregiver's request escalates to the centre's staff: the choices (widen, call list, …) are theirs.
-    const posters = (await isCaregiver(deps.db, request.createdBy)) ? await staffOfCentre(deps.db, request.centreId) : [request.createdBy];
-    for (const memberId of posters) await send(deps, memberId, 'staff.escalation', requestId);
-    // The centre's staff channel too, so a colleague can step in; the poster still owns the request.
-    await queueForStaffChannel(deps.queues, request.centreId, 'staff.escalation', requestId);
-  }
+  const now = deps.now();
+  if (await markEscalated(deps.db, requestId, now)) await tell(deps, ['staff.escalation'], requestId, { at: now, now });
 }
 
 export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<string> {
@@ -85,24 +72,21 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
       const a = await getAssignment(deps.db, job.assignmentId);
       // Cancelled, reassigned or moved since the timer was set: say nothing.
       if (!a || a.status !== 'active' || a.request.startsAt.getTime() !== job.startsAtMs || a.request.status !== 'taken') return 'stale';
+      // The timer's own start names the event: after a move, the new timers tell again.
+      const event = job.startsAtMs;
       if (job.kind === 'remind') {
-        await send(deps, a.volunteerId, 'volunteer.reminder', a.id, String(job.offsetMinutes));
+        await queueJobs(deps.queues, [noticeTo(a.volunteerId, 'volunteer.reminder', a.id, { at: now, variant: String(job.offsetMinutes), event })], now);
         // The caregiver who asked hears the day before who is coming (staff follow their own list).
-        if (asksConfirmation(job.offsetMinutes, deps.settings) && (await isCaregiver(deps.db, a.request.createdBy))) {
-          await send(deps, a.request.createdBy, 'caregiver.reminder', a.id);
-        }
+        if (asksConfirmation(job.offsetMinutes, deps.settings)) await tell(deps, ['caregiver.reminder'], a.id, { at: now, now, event });
       }
       else if (job.kind === 'follow-up') {
-        await send(deps, a.volunteerId, 'volunteer.followUp', a.id);
+        await queueJobs(deps.queues, [noticeTo(a.volunteerId, 'volunteer.followUp', a.id, { at: now, event })], now);
         // If the volunteer never reports the visit done, the caregiver who asked is still asked how it
         // went, a day later; whichever path comes first asks (infra/feedback.ts, claimFeedbackAsk).
-        if (await isCaregiver(deps.db, a.request.createdBy)) {
-          const at = releaseTime(addHours(now, FEEDBACK_ASK_AFTER_FOLLOW_UP_HOURS), false, deps.settings);
-          const late: SendJob = { kind: 'notify', memberId: a.request.createdBy, message: 'caregiver.feedback', refId: a.id, variant: 'late' };
-          await deps.queues.send.add(late.kind, late, { jobId: sendJobId(late), delay: Math.max(0, at.getTime() - now.getTime()) });
-        }
+        const at = releaseTime(addHours(now, FEEDBACK_ASK_AFTER_FOLLOW_UP_HOURS), false, deps.settings);
+        await tell(deps, ['caregiver.feedback'], a.id, { at, now, variant: 'late' });
       }
-      else if (!a.confirmedAt) await send(deps, a.request.createdBy, 'staff.notConfirmed', a.id);
+      else if (!a.confirmedAt) await tell(deps, ['staff.notConfirmed'], a.id, { at: now, now, event });
       else return 'confirmed';
       return 'sent';
     }

@@ -7,6 +7,7 @@ import { applyRetention, consentsToRenew } from '../infra/upkeep.ts';
 import { coordinatorsOf } from '../infra/digest.ts';
 import { getISOWeek, getISOWeekYear } from 'date-fns';
 import { kickOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
+import { noticeJobs, queueJobs, type TimedJob } from './recipients.ts';
 import { releaseTime } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
 
@@ -44,14 +45,11 @@ export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number;
   const now = deps.now();
   const renewals = await consentsToRenew(deps.db, now, deps.settings.consentRenewNoticeDays);
   const at = releaseTime(now, false, deps.settings);
-  if (renewals.length) {
-    await deps.queues.send.addBulk(
-      renewals.map((r) => {
-        const job: SendJob = { kind: 'notify', memberId: r.staffId, message: 'staff.consentRenewal', refId: r.consentId, variant: r.expired ? 'expired' : 'expiring' };
-        return { name: job.kind, data: job, opts: { jobId: sendJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) } };
-      }),
-    );
-  }
+  // To the staff member who recorded the consent; one a caregiver gave as proxy, or a case system
+  // recorded, to the centre's coordinators and channel: renewing it is staff's to do (domain/audiences.ts).
+  const jobs: TimedJob[] = [];
+  for (const r of renewals) jobs.push(...(await noticeJobs(deps.db, 'staff.consentRenewal', r.consentId, { at, variant: r.expired ? 'expired' : 'expiring' })));
+  await queueJobs(deps.queues, jobs, now);
   const erased = await applyRetention(deps.db, now, deps.settings.retentionDays);
   deps.log.info({ renewals: renewals.length, erased }, 'daily upkeep');
   return { renewals: renewals.length, erased };

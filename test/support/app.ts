@@ -33,7 +33,9 @@ export { freePort };
 
 export async function startTestApp(
   opts: {
-    env?: Record<string, string>; seed?: boolean; workers?: boolean; now?: () => Date; database?: TestDatabase; redisUrl?: string;
+    env?: Record<string, string>; seed?: boolean; workers?: boolean;
+    /** Seed the neighbouring demo centre (Stange) too, as npm start does. */
+    neighbourCentre?: boolean; now?: () => Date; database?: TestDatabase; redisUrl?: string;
     /** Signs the bot's in-turn replies when app credentials are set (no token from Entra ID in tests). */
     outboundCredentials?: AppDeps['outboundCredentials'];
     /** The web chat's limits and clock (AppDeps.directLine). */
@@ -66,7 +68,7 @@ export async function startTestApp(
   });
   const tdb = opts.database ?? (await createMigratedDatabase());
   await ensureDeclaration(tdb.db);
-  if (opts.seed !== false) await seedDemo(tdb.db);
+  if (opts.seed !== false) await seedDemo(tdb.db, new Date(), { neighbour: opts.neighbourCentre === true });
   const log = opts.log ? createLogger(opts.log.level, 'dugnad', opts.log.destination) : createLogger(config.LOG_LEVEL);
   const now = opts.now ?? (() => new Date());
   const redis = producerConnection(redisUrl);

@@ -82,7 +82,9 @@ describe('mayReveal', () => {
 
   it.each([
     ['the assigned volunteer', true, viewer('v-assigned', 'volunteer', ['c-hamar'])],
-    ['the assigned volunteer from another centre', true, viewer('v-assigned', 'volunteer', ['c-elverum'])],
+    // Issue 13: a volunteer the request's centre removed or paused (approved elsewhere only) loses sight of it.
+    ['the assigned volunteer, no longer approved at the request\'s centre', false, viewer('v-assigned', 'volunteer', ['c-elverum'])],
+    ['the assigned volunteer, removed everywhere', false, viewer('v-assigned', 'volunteer', [])],
     ['another volunteer of the centre', false, viewer('v-other', 'volunteer', ['c-hamar'])],
     ['staff of the centre', true, viewer('s-1', 'staff', ['c-hamar'])],
     ['a coordinator of the centre', true, viewer('k-1', 'coordinator', ['c-elverum', 'c-hamar'])],

@@ -1,0 +1,134 @@
+// Who receives which notice: the one rule every sender asks. jobs/recipients.ts turns it into the
+// members (and staff channel) a notice goes to; jobs/send.ts refuses a notice to anyone whose role is
+// outside its audience. Staff-only notices carry what only a centre's staff may know — a volunteer's
+// concern about a person, names and phones of volunteers who could not be reached, a typed cancel
+// reason, a call list — so they never reach a caregiver or a volunteer. Caregivers get their own
+// notices in plain words (a volunteer's first name, never a reason, surname or phone unless shared).
+import type { Role } from './types.ts';
+
+export type Audience = 'staff' | 'volunteer' | 'caregiver';
+
+/**
+ * Which staff hear a staff notice:
+ * - 'responsible': the staff member who posted the request (or recorded the consent); when that is
+ *   not a staff member of the centre we can reach — a caregiver, a case system posting through the
+ *   API, someone who left — the centre's coordinators and its Teams staff channel instead.
+ * - 'centre': every staff member of the centre: any of them may act (a caregiver's feedback, a link
+ *   to verify, the staff channel lost).
+ * - 'coordinators': the centre's coordinators (the weekly figures).
+ */
+export type StaffScope = 'responsible' | 'centre' | 'coordinators';
+
+/** What a notice's ref id names; the recipients are found from it. */
+export type NoticeRef = 'request' | 'assignment' | 'concern' | 'consent' | 'feedback' | 'person' | 'centre' | 'series' | 'member' | 'declaration';
+
+export interface NoticeRule {
+  audience: Audience;
+  ref: NoticeRef;
+  /** Staff notices only. */
+  scope?: StaffScope;
+  /** Staff notices: posted to the staff channel even when the responsible staff member gets it (so a colleague can step in). */
+  alsoChannel?: true;
+}
+
+/** Every notice Dugnad sends one person, with its audience. docs/privacy.md lists the same table. */
+export const NOTICES = {
+  'staff.requestTaken': { audience: 'staff', ref: 'assignment', scope: 'responsible' },
+  'staff.assignmentCancelled': { audience: 'staff', ref: 'assignment', scope: 'responsible' },
+  'staff.notConfirmed': { audience: 'staff', ref: 'assignment', scope: 'responsible' },
+  'staff.concern': { audience: 'staff', ref: 'concern', scope: 'responsible' },
+  'staff.expired': { audience: 'staff', ref: 'request', scope: 'responsible' },
+  'staff.escalation': { audience: 'staff', ref: 'request', scope: 'responsible', alsoChannel: true },
+  'staff.unreachable': { audience: 'staff', ref: 'request', scope: 'responsible' },
+  'staff.consentRenewal': { audience: 'staff', ref: 'consent', scope: 'responsible' },
+  'staff.seriesTaken': { audience: 'staff', ref: 'series', scope: 'responsible' },
+  'staff.seriesLeft': { audience: 'staff', ref: 'series', scope: 'responsible' },
+  'staff.feedback': { audience: 'staff', ref: 'feedback', scope: 'centre' },
+  'staff.linkVerify': { audience: 'staff', ref: 'person', scope: 'centre' },
+  'staff.channelUnreachable': { audience: 'staff', ref: 'centre', scope: 'centre' },
+  'staff.digest': { audience: 'staff', ref: 'centre', scope: 'coordinators' },
+  'volunteer.requestCancelled': { audience: 'volunteer', ref: 'request' },
+  'volunteer.approved': { audience: 'volunteer', ref: 'member' },
+  'volunteer.declarationUpdate': { audience: 'volunteer', ref: 'declaration' },
+  'volunteer.reminder': { audience: 'volunteer', ref: 'assignment' },
+  'volunteer.followUp': { audience: 'volunteer', ref: 'assignment' },
+  'volunteer.seriesCancelled': { audience: 'volunteer', ref: 'series' },
+  'volunteer.seriesMoved': { audience: 'volunteer', ref: 'series' },
+  'caregiver.taken': { audience: 'caregiver', ref: 'assignment' },
+  'caregiver.volunteerCancelled': { audience: 'caregiver', ref: 'assignment' },
+  'caregiver.expired': { audience: 'caregiver', ref: 'request' },
+  'caregiver.reminder': { audience: 'caregiver', ref: 'assignment' },
+  'caregiver.feedback': { audience: 'caregiver', ref: 'assignment' },
+  'caregiver.linkDecided': { audience: 'caregiver', ref: 'person' },
+  'caregiver.seriesTaken': { audience: 'caregiver', ref: 'series' },
+  'caregiver.seriesLeft': { audience: 'caregiver', ref: 'series' },
+} as const satisfies Record<string, NoticeRule>;
+
+export type NoticeKind = keyof typeof NOTICES;
+/** The notices that may also go to a centre's Teams staff channel (read by the centre's whole staff). */
+export type StaffNoticeKind = { [K in NoticeKind]: (typeof NOTICES)[K]['audience'] extends 'staff' ? K : never }[NoticeKind];
+
+export const NOTICE_KINDS = Object.keys(NOTICES) as NoticeKind[];
+
+export function isNoticeKind(value: string): value is NoticeKind {
+  return Object.prototype.hasOwnProperty.call(NOTICES, value);
+}
+
+export function audienceOf(kind: NoticeKind): Audience {
+  return NOTICES[kind].audience;
+}
+
+const STAFF_ROLES: readonly Role[] = ['staff', 'coordinator'];
+
+/** The last check before a notice is rendered: may someone in this role receive it at all? */
+export function mayReceive(kind: NoticeKind, role: Role): boolean {
+  const audience = audienceOf(kind);
+  return audience === 'staff' ? STAFF_ROLES.includes(role) : role === audience;
+}
+
+/** The party a notice's subject belongs to: who posted the request, recorded the consent, made the link, has the task. */
+export interface Party {
+  memberId: string;
+  role: Role;
+  /** Staff: their centre; volunteers: the centres they belong to. */
+  centreIds: readonly string[];
+  /** Whether any chat we can send to is on record for them (a case system has none). */
+  reachable: boolean;
+}
+
+export interface CentreStaff {
+  coordinators: readonly string[];
+  /** Every staff member and coordinator of the centre. */
+  staff: readonly string[];
+}
+
+export interface Recipients {
+  members: string[];
+  /** Post it to the centre's Teams staff channel as well (when one is linked). */
+  staffChannel: boolean;
+}
+
+/**
+ * Who a notice about a subject of `centreId` goes to. Caregiver and volunteer notices go to the party
+ * only, and only when the party has that role: a staff member who posted for a caregiver who phoned
+ * gets no caregiver wording, a caregiver never a staff notice.
+ */
+export function recipientsOf(kind: NoticeKind, subject: { centreId: string; party: Party | null }, centre: CentreStaff): Recipients {
+  const rule: NoticeRule = NOTICES[kind];
+  const { party } = subject;
+  if (rule.audience !== 'staff') {
+    return { members: party && mayReceive(kind, party.role) ? [party.memberId] : [], staffChannel: false };
+  }
+  const coordinators = centre.coordinators.length > 0 ? [...centre.coordinators] : [...centre.staff];
+  switch (rule.scope) {
+    case 'coordinators':
+      return { members: coordinators, staffChannel: false };
+    case 'centre':
+      return { members: [...centre.staff], staffChannel: false };
+    default: {
+      const responsible = party !== null && mayReceive(kind, party.role) && party.centreIds.includes(subject.centreId) && party.reachable;
+      if (responsible) return { members: [party.memberId], staffChannel: rule.alsoChannel === true };
+      return { members: coordinators, staffChannel: true };
+    }
+  }
+}
