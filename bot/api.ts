@@ -1,10 +1,12 @@
 // The integration API for municipal case systems: post a request with its person and consent basis,
-// read its status. Bearer token per system (API_TOKENS). Same validation and rules as the chat form;
+// read its status. Bearer token per system, scoped to the centres it may post for (API_TOKENS). Same
+// validation and rules as the chat form;
 // docs/api.md is the contract and must change with this file.
 import { createHash } from 'node:crypto';
 import type restify from 'restify';
 import { z } from 'zod';
 import type { AppDeps } from './app.ts';
+import type { ApiClient } from '../infra/config.ts';
 import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
 import { errorsFromIssues } from '../adaptive-cards/form.ts';
 import { t, isMessageKey, localeFromTag, type MessageKey } from '../adaptive-cards/texts.ts';
@@ -109,10 +111,10 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
   const { log } = deps;
   // Looked up by digest so that the time a lookup takes says nothing about how close a guess was.
   const digest = (token: string) => createHash('sha256').update(token).digest('base64');
-  const systems = new Map([...deps.config.API_TOKENS].map(([token, system]) => [digest(token), system]));
+  const systems = new Map([...deps.config.API_TOKENS].map(([token, client]) => [digest(token), client]));
 
   const isApi = (req: restify.Request) => req.path().startsWith(PREFIX);
-  const authorise = (req: restify.Request): string | null => {
+  const authorise = (req: restify.Request): ApiClient | null => {
     const m = /^Bearer +(\S+) *$/i.exec(req.header('authorization') ?? '');
     return m ? (systems.get(digest(m[1]!)) ?? null) : null;
   };
@@ -168,8 +170,9 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
   server.post(
     '/api/v1/requests',
     guarded('api.requests.post', async (req, res) => {
-      const system = authorise(req);
-      if (!system) return unauthorised(res);
+      const client = authorise(req);
+      if (!client) return unauthorised(res);
+      const { system } = client;
       const locale = localeOf(req);
       res.header('content-language', locale);
       const invalid = (errors: FieldErrors) => res.send(400, { error: 'invalid_body', errors: translate(locale, errors) });
@@ -192,6 +195,8 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
 
       const { centreId } = body.data;
       if (!(await centreSettings(deps.db, centreId))) return invalid({ centreId: 'error.unknownCentre' });
+      // A token posts for the centres it was given, no other: their people and staff are not its business.
+      if (!client.centreIds.includes(centreId)) return void res.send(403, { error: 'forbidden' });
       if (!(await interestGroups(deps.db, [centreId])).some((g) => g.key === request.data.group)) return invalid({ 'request.group': 'error.unknownGroup' });
 
       // The system name cannot contain ':' (API_TOKENS is split on it), so the prefix is unambiguous.
@@ -257,14 +262,15 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
   server.get(
     '/api/v1/requests/:id',
     guarded('api.requests.get', async (req, res) => {
-      const system = authorise(req);
-      if (!system) return unauthorised(res);
+      const client = authorise(req);
+      if (!client) return unauthorised(res);
+      const { system } = client;
       const notFound = () => res.send(404, { error: 'not_found' });
       const id = z.uuid().safeParse(req.params.id);
       if (!id.success) return notFound();
       const request = await getRequest(deps.db, id.data);
       // Another system's request is "not found", not "forbidden": its existence is not theirs to learn.
-      if (!request || !(await isApiSystemMember(deps.db, system, request.createdBy))) return notFound();
+      if (!request || !client.centreIds.includes(request.centreId) || !(await isApiSystemMember(deps.db, system, request.createdBy))) return notFound();
       const visit = await seriesVisitOf(deps.db, request.id);
       // Status and the public facts only: personal details never leave through this endpoint.
       res.send(200, {

@@ -36,24 +36,26 @@ const schema = z
     MicrosoftAppTenantId: z.string().default(''),
 
     DIRECTLINE_TOKEN_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    // system@centre[+centre…]:token — each case system's token, and the centres it may post for.
     API_TOKENS: z
       .string()
       .default('')
       .transform((v, ctx) => {
-        const tokens = new Map<string, string>();
+        const tokens = new Map<string, ApiClient>();
         for (const pair of v.split(',').map((s) => s.trim()).filter(Boolean)) {
           const at = pair.indexOf(':');
-          const system = pair.slice(0, at);
+          const [system = '', scope = ''] = pair.slice(0, Math.max(at, 0)).split('@');
           const token = pair.slice(at + 1);
-          if (at <= 0 || token.length < 24) {
-            ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of system:token, tokens at least 24 characters' });
+          const centreIds = scope.split('+').map((c) => c.trim()).filter(Boolean);
+          if (at <= 0 || token.length < 24 || !/^[\w.-]+$/.test(system) || centreIds.length === 0) {
+            ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of system@centre:token (several centres: system@hamar+stange:token), tokens at least 24 characters' });
             return z.NEVER;
           }
           if (tokens.has(token)) {
             ctx.addIssue({ code: 'custom', message: 'gives the same token to two systems' });
             return z.NEVER;
           }
-          tokens.set(token, system);
+          tokens.set(token, { system, centreIds });
         }
         return tokens;
       }),
@@ -155,6 +157,12 @@ const schema = z
       }
     }
   });
+
+/** A case system on the integration API: who it is, and the centres its token may post for. */
+export interface ApiClient {
+  system: string;
+  centreIds: string[];
+}
 
 export interface OidcProviderConfig {
   id: 'idporten' | 'entra';

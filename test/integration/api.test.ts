@@ -15,6 +15,8 @@ import { helpRequestFields, personFields } from '../../adaptive-cards/actions.ts
 
 const TOKEN_A = 'fagsystem-token-0123456789abcdefghijklmnop';
 const TOKEN_B = 'annet-system-token-zyxwvutsrqponmlkjihgfedcba';
+/** A system that may post for the neighbouring centre only. */
+const TOKEN_C = 'stange-system-token-0123456789abcdefghij';
 const TABLES = ['help_requests', 'persons', 'consents', 'offers', 'members', 'chat_identities', 'audit_log', 'outbox'] as const;
 const NOTE = 'Nøkkelboksen har kode 4711, ringeklokka virker ikke';
 
@@ -109,8 +111,9 @@ const offersOf = (requestId: string) =>
 beforeAll(async () => {
   connector = await startFakeConnector();
   app = await startTestApp({
+    neighbourCentre: true,
     env: {
-      API_TOKENS: `fagsystem:${TOKEN_A},annet:${TOKEN_B}`,
+      API_TOKENS: `fagsystem@hamar:${TOKEN_A},annet@hamar:${TOKEN_B},stangesys@stange:${TOKEN_C}`,
       // Equal start and end: no quiet hours, so offers go out whenever the suite runs.
       QUIET_HOURS_START: '00:00',
       QUIET_HOURS_END: '00:00',
@@ -589,5 +592,19 @@ describe('a series posted by a case system', () => {
     const recurrence = /\n {4}Recurrence:\n([\s\S]*?)(?=\n {4}[A-Za-z]+:\n|$)/.exec(openapi)?.[1] ?? '';
     expect([...recurrence.matchAll(/^ {8}([A-Za-z]+):$/gm)].map((m) => m[1]).sort()).toEqual(['everyWeeks', 'untilDate', 'visitCount']);
     expect(openapi).toContain("$ref: '#/components/schemas/Recurrence'");
+  });
+});
+
+describe('a token scoped to its centres (API_TOKENS system@centres:token)', () => {
+  it('lets a token post only for the centres it is scoped to: another centre gets 403 and nothing is stored', async () => {
+    for (const [token, centreId] of [[TOKEN_A, 'stange'], [TOKEN_C, 'hamar']] as const) {
+      const r = await storesNothing(() => post(body({ centreId }), { token }));
+      expect(r.status, `${centreId}`).toBe(403);
+      expect(r.json).toEqual({ error: 'forbidden' });
+    }
+    const ok = await post(body({ centreId: 'stange', externalRef: 'scoped-1', request: { district: 'Tangen' } }), { token: TOKEN_C });
+    expect(ok.status).toBe(201);
+    expect((await get(ok.json.id, TOKEN_C)).status).toBe(200);
+    expect((await get(ok.json.id, TOKEN_A)).status).toBe(404);
   });
 });

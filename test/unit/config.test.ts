@@ -42,10 +42,17 @@ describe('config', () => {
     expect(fail({ DIRECTLINE_TOKEN_SECRET: 'tooshort' })).not.toContain('tooshort');
   });
 
-  it('parses API tokens per system', () => {
-    const c = loadConfig({ API_TOKENS: 'fagsystem:aaaaaaaaaaaaaaaaaaaaaaaaaaaa, gerica:bbbbbbbbbbbbbbbbbbbbbbbbbbbb' });
-    expect(c.API_TOKENS.get('aaaaaaaaaaaaaaaaaaaaaaaaaaaa')).toBe('fagsystem');
-    expect(c.API_TOKENS.get('bbbbbbbbbbbbbbbbbbbbbbbbbbbb')).toBe('gerica');
+  it('parses API tokens per system, each scoped to the centres it may post for', () => {
+    const c = loadConfig({ API_TOKENS: 'fagsystem@hamar:aaaaaaaaaaaaaaaaaaaaaaaaaaaa, gerica@hamar+stange:bbbbbbbbbbbbbbbbbbbbbbbbbbbb' });
+    expect(c.API_TOKENS.get('aaaaaaaaaaaaaaaaaaaaaaaaaaaa')).toEqual({ system: 'fagsystem', centreIds: ['hamar'] });
+    expect(c.API_TOKENS.get('bbbbbbbbbbbbbbbbbbbbbbbbbbbb')).toEqual({ system: 'gerica', centreIds: ['hamar', 'stange'] });
+  });
+
+  it('refuses an API token without the centres it may post for, without echoing it', () => {
+    const msg = fail({ API_TOKENS: 'fagsystem:aaaaaaaaaaaaaaaaaaaaaaaaaaaa' });
+    expect(msg).toMatch(/^Configuration error: API_TOKENS must be a comma-separated list of system@centre:token/);
+    expect(msg).not.toContain('aaaaaaaaaaaaaaaaaaaaaaaaaaaa');
+    expect(fail({ API_TOKENS: 'fagsystem@:aaaaaaaaaaaaaaaaaaaaaaaaaaaa' })).toMatch(/system@centre:token/);
   });
 
   it('refuses production without credentials, Redis, database or public URL', () => {
