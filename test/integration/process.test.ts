@@ -83,7 +83,8 @@ describe('npm start on embedded defaults', () => {
           serviceUrl: connector.url,
           value: {
             action: 'volunteer.signup.submit', name: 'Randi Persist', phone: '91234567', district: 'Vang', groups: 'turvenn',
-            languages: 'nb', availability: '1:morning', weeklyCap: '2', comfort: 'any',
+            // npm start seeds two centres (issue 13): a new volunteer says which one they join.
+            languages: 'nb', availability: '1:morning', weeklyCap: '2', comfort: 'any', centres: 'hamar',
           },
         }),
       ),
