@@ -815,11 +815,16 @@ const nbMessages = {
   'notify.staffSeriesLeftTitle': 'Den faste frivillige har trukket seg',
   'notify.staffSeriesLeft': '{name} kan ikke lenger komme {rule} ({what}). Besøkene som gjenstår, går ut til frivillige ett for ett.',
   'notify.reason.request_cancelled': 'Forespørselen ble avlyst',
-  'notify.reason.volunteer_left': 'Den frivillige har sluttet i Dugnad',
+  'notify.reason.volunteer_left': 'Den frivillige har sluttet hos frivilligsentralen',
   'notify.reason.series_left': 'Den frivillige har trukket seg fra de faste besøkene',
   'notify.reason.volunteer_removed': 'Den frivillige er fjernet eller satt på pause av frivilligsentralen',
   'status.pendingAt': 'Venter på godkjenning hos {centres}. Derfra får du tilbud når de har godkjent deg.',
   'signup.joinedPending': 'Du er meldt inn hos {centres}. Du får tilbud derfra når de har godkjent deg.',
+  'channel.concern': '{name} har meldt en bekymring etter oppdraget {what} {when}. Koordinatoren har fått den i sin egen chat.',
+  'channel.unreachable': '{count} frivillige fikk ikke tilbudet {what} {when} i chat. Koordinatoren har fått navn og telefonnumre i sin egen chat.',
+  'channel.volunteerCancelled': '{name} har avlyst oppdraget: {what} {when}. Koordinatoren har fått grunnen i sin egen chat.',
+  'consentRenewal.summaryShared': 'Et samtykke må fornyes',
+  'channel.consentRenewal': 'Samtykket for en person som får hjelp, går ut {date} (eller har gått ut). Koordinatoren har fått beskjed i sin egen chat og kan fornye det der.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof nbMessages;
@@ -1618,11 +1623,16 @@ const enMessages: Catalog = {
   'notify.staffSeriesLeftTitle': 'The regular volunteer has stepped back',
   'notify.staffSeriesLeft': '{name} can no longer come {rule} ({what}). The visits still to come go out to volunteers one by one.',
   'notify.reason.request_cancelled': 'The request was cancelled',
-  'notify.reason.volunteer_left': 'The volunteer has left Dugnad',
+  'notify.reason.volunteer_left': 'The volunteer has left the volunteer centre',
   'notify.reason.series_left': 'The volunteer stepped back from the regular visits',
   'notify.reason.volunteer_removed': 'The volunteer centre removed or paused the volunteer',
   'status.pendingAt': 'Waiting for approval at {centres}. You will get offers from there once they have approved you.',
   'signup.joinedPending': 'You have joined {centres}. You will get offers from there once they have approved you.',
+  'channel.concern': '{name} has reported a concern after the task {what} {when}. The coordinator has it in their own chat.',
+  'channel.unreachable': '{count} volunteers did not get the offer {what} {when} in chat. The coordinator has their names and phone numbers in their own chat.',
+  'channel.volunteerCancelled': '{name} has cancelled the task: {what} {when}. The coordinator has the reason in their own chat.',
+  'consentRenewal.summaryShared': 'A consent must be renewed',
+  'channel.consentRenewal': 'The consent of a person who gets help runs out {date} (or has run out). The coordinator has been told in their own chat and can renew it there.',
 };
 
 const catalogs: Readonly<Record<Locale, Catalog>> = { nb: nbMessages, en: enMessages };

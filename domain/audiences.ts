@@ -29,18 +29,24 @@ export interface NoticeRule {
   scope?: StaffScope;
   /** Staff notices: posted to the staff channel even when the responsible staff member gets it (so a colleague can step in). */
   alsoChannel?: true;
+  /**
+   * Staff notices whose text holds more than a whole team should read (a concern, volunteers' phones,
+   * a typed reason, the person's name): in the shared staff channel they say only that it happened,
+   * with the public facts; the coordinators get the full notice in their own chat.
+   */
+  redactedInChannel?: true;
 }
 
 /** Every notice Dugnad sends one person, with its audience. docs/privacy.md lists the same table. */
 export const NOTICES = {
   'staff.requestTaken': { audience: 'staff', ref: 'assignment', scope: 'responsible' },
-  'staff.assignmentCancelled': { audience: 'staff', ref: 'assignment', scope: 'responsible' },
+  'staff.assignmentCancelled': { audience: 'staff', ref: 'assignment', scope: 'responsible', redactedInChannel: true },
   'staff.notConfirmed': { audience: 'staff', ref: 'assignment', scope: 'responsible' },
-  'staff.concern': { audience: 'staff', ref: 'concern', scope: 'responsible' },
+  'staff.concern': { audience: 'staff', ref: 'concern', scope: 'responsible', redactedInChannel: true },
   'staff.expired': { audience: 'staff', ref: 'request', scope: 'responsible' },
   'staff.escalation': { audience: 'staff', ref: 'request', scope: 'responsible', alsoChannel: true },
-  'staff.unreachable': { audience: 'staff', ref: 'request', scope: 'responsible' },
-  'staff.consentRenewal': { audience: 'staff', ref: 'consent', scope: 'responsible' },
+  'staff.unreachable': { audience: 'staff', ref: 'request', scope: 'responsible', redactedInChannel: true },
+  'staff.consentRenewal': { audience: 'staff', ref: 'consent', scope: 'responsible', redactedInChannel: true },
   'staff.seriesTaken': { audience: 'staff', ref: 'series', scope: 'responsible' },
   'staff.seriesLeft': { audience: 'staff', ref: 'series', scope: 'responsible' },
   'staff.feedback': { audience: 'staff', ref: 'feedback', scope: 'centre' },
@@ -76,6 +82,12 @@ export function isNoticeKind(value: string): value is NoticeKind {
 
 export function audienceOf(kind: NoticeKind): Audience {
   return NOTICES[kind].audience;
+}
+
+/** In a channel a whole team reads, this notice says only that it happened (see NoticeRule.redactedInChannel). */
+export function redactedInChannel(kind: NoticeKind): boolean {
+  const rule: NoticeRule = NOTICES[kind];
+  return rule.redactedInChannel === true;
 }
 
 const STAFF_ROLES: readonly Role[] = ['staff', 'coordinator'];

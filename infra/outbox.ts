@@ -7,7 +7,7 @@ export type OutboxKind =
   | 'request.taken' // ref: request id — close other offers, tell staff
   | 'request.cancelled' // ref: request id — close offers, tell the assigned volunteer
   | 'assignment.cancelled' // ref: assignment id — tell staff; the request was reopened
-  | 'volunteer.approved' // ref: member id — tell the volunteer
+  | 'volunteer.approved' // ref: member@centre (approval is per centre; older rows: member id) — tell the volunteer
   | 'concern.reported' // ref: concern id — tell the staff who posted the request
   | 'request.expired' // ref: request id — started unfilled: close offers, tell staff
   | 'declaration.published' // ref: version — ask every volunteer to sign again

@@ -5,7 +5,7 @@ import { offerCard } from '../adaptive-cards/offer.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import type { AdaptiveCard, CardContext, Channel } from '../adaptive-cards/card.ts';
 import { t } from '../adaptive-cards/texts.ts';
-import { formatDateTime } from '../adaptive-cards/format.ts';
+import { formatDateTime, formatDateWithYear } from '../adaptive-cards/format.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { interestGroups, listCentres } from '../infra/centres.ts';
 import { isStaffChannelUnreachable } from '../infra/staff-channels.ts';
@@ -29,6 +29,7 @@ import { caregiverContact, volunteerForCaregiver } from '../infra/caregivers.ts'
 import { volunteerMaySee } from '../infra/volunteers.ts';
 import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import { cancelReasonText } from '../adaptive-cards/staff-requests.ts';
+import { redactedInChannel } from '../domain/audiences.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
@@ -72,7 +73,8 @@ export async function renderClosedOffer(db: Database, offer: OfferForSend, ctx: 
   return asActivity(card, t(ctx.locale, status === 'withdrawn' ? 'offer.withdrawn' : 'offer.taken'));
 }
 
-export async function renderNotification(db: Database, message: NotifyMessage, refId: string, ctx: CardContext, opts: { variant?: string; now: Date; memberId: string; channelId: string }): Promise<OutgoingActivity | null> {
+/** `sharedChannel`: for a centre's staff channel, which a whole team reads (domain/audiences.ts, redactedInChannel). */
+export async function renderNotification(db: Database, message: NotifyMessage, refId: string, ctx: CardContext, opts: { variant?: string; now: Date; memberId: string; channelId: string; sharedChannel?: boolean }): Promise<OutgoingActivity | null> {
   const notice = (titleKey: MessageKey, textKey: MessageKey, params: Record<string, string | number> = {}, tone?: 'success' | 'warning') => {
     const title = t(ctx.locale, titleKey);
     return asActivity(noticeCard(ctx, { title, text: t(ctx.locale, textKey, params), menuButton: true, ...(tone ? { tone } : {}) }), title);
@@ -83,6 +85,34 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
     return (rows[0]?.name ?? '').split(/\s+/)[0] ?? '';
   };
   const describe = async (request: HelpRequest) => ({ what: await groupLabel(db, request, ctx), when: formatDateTime(ctx.locale, request.startsAt) });
+
+  // In the shared channel these say only that it happened; the coordinators have the rest in their own chat.
+  if (opts.sharedChannel && redactedInChannel(message)) {
+    switch (message) {
+      case 'staff.concern': {
+        const c = await getConcern(db, refId);
+        const request = c ? await getRequest(db, c.requestId) : null;
+        return c && request ? notice('notify.concernTitle', 'channel.concern', { name: await firstName(c.reportedBy), ...(await describe(request)) }, 'warning') : null;
+      }
+      case 'staff.unreachable': {
+        const request = await getRequest(db, refId);
+        if (!request || request.status !== 'open') return null;
+        const missed = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM offers WHERE request_id = $1 AND undeliverable', [refId]);
+        const count = missed[0]?.n ?? 0;
+        return count > 0 ? notice('notify.unreachableTitle', 'channel.unreachable', { count, ...(await describe(request)) }, 'warning') : null;
+      }
+      case 'staff.assignmentCancelled': {
+        const a = await getAssignment(db, refId);
+        return a ? notice('notify.volunteerCancelledTitle', 'channel.volunteerCancelled', { name: (await firstName(a.volunteerId)) || t(ctx.locale, 'caregiver.theVolunteer'), ...(await describe(a.request)) }, 'warning') : null;
+      }
+      case 'staff.consentRenewal': {
+        const c = await consentInfo(db, refId);
+        return c ? notice('consentRenewal.summaryShared', 'channel.consentRenewal', { date: formatDateWithYear(ctx.locale, c.validUntil) }, 'warning') : null;
+      }
+      default:
+        return null;
+    }
+  }
 
   switch (message) {
     case 'caregiver.seriesTaken':

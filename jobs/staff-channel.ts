@@ -54,7 +54,7 @@ export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promi
   const activity =
     job.message === 'channel.digest'
       ? await renderDigest(deps.db, job.centreId, now)
-      : await renderNotification(deps.db, job.message, job.refId, CHANNEL_CARD, { now, memberId: '', channelId: 'msteams' });
+      : await renderNotification(deps.db, job.message, job.refId, CHANNEL_CARD, { now, memberId: '', channelId: 'msteams', sharedChannel: true });
   if (!activity) return 'skipped';
   await pace(deps, channel.conversationId);
   try {

@@ -1,7 +1,8 @@
 // Issue 13, over HTTP and the fake connector: who is told what (domain/audiences.ts). For a request a
 // caregiver asked for and for one a case system posted through the API, the staff-only notices —
 // unreachable volunteers, escalation, taken, concern, not confirmed, a cancel with its reason — reach
-// the centre's coordinator (and its staff channel) and never the caregiver; the caregiver gets plain
+// the centre's coordinator (and its staff channel, which a whole team reads: there a concern, phones
+// and a reason are only said to exist) and never the caregiver; the caregiver gets plain
 // notices of their own, is told both takes when A takes, cancels and B takes, and nothing they receive
 // in the whole scenario names a volunteer's surname or phone, a concern or a cancel reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,9 @@ describe("a caregiver's request", () => {
       [requestId],
     );
     expect(textIn(since(before), conv(COORDINATOR))).toContain(never!.phone);
+    // The channel, which a whole team reads, is told that it happened; the names and phones stay with the coordinator.
+    expect(channelText(since(before))).not.toContain(never!.phone);
+    expect(channelText(since(before))).not.toContain(never!.name);
     await sleep(300);
     expect(textIn(since(before), conv(CG))).not.toContain('kunne ikke nås');
     for (const s of OTHER_STAFF) expect(textIn(since(before), conv(s))).not.toContain('kunne ikke nås');
@@ -130,8 +134,9 @@ describe("a caregiver's request", () => {
     const before = connector.captured.length;
     await chat.submit(a.userId, { action: 'concern.report', assignmentId: await assignmentOf(requestId), concern: CONCERN });
     await connector.waitFor(() => textIn(since(before), conv(COORDINATOR)).includes(CONCERN));
-    await connector.waitFor(() => channelText(since(before)).includes(CONCERN));
+    await connector.waitFor(() => channelText(since(before)).includes('har meldt en bekymring'));
     await sleep(300);
+    expect(channelText(since(before))).not.toContain(CONCERN);
     expect(textIn(since(before), conv(CG))).not.toContain(CONCERN);
   });
 
@@ -206,6 +211,9 @@ describe('a request a case system posted through the API', () => {
   let requestId: string;
   let a: Awaited<ReturnType<typeof offered>>;
   const staffSaw = (cs: Captured[], text: string) => textIn(cs, conv(COORDINATOR)).includes(text) && channelText(cs).includes(text);
+  /** The coordinator has the full notice; the shared channel only that it happened (`inChannel`), never `secret`. */
+  const staffSawPrivately = (cs: Captured[], secret: string, inChannel: string) =>
+    textIn(cs, conv(COORDINATOR)).includes(secret) && channelText(cs).includes(inChannel) && !channelText(cs).includes(secret);
 
   it('reports unreachable volunteers and escalates to the coordinator and the staff channel', async () => {
     const before = connector.captured.length;
@@ -221,6 +229,8 @@ describe('a request a case system posted through the API', () => {
     expect(res.status).toBe(201);
     requestId = ((await res.json()) as { id: string }).id;
     await connector.waitFor(() => staffSaw(since(before), 'Noen frivillige kunne ikke nås'));
+    const [never] = await app.db.query<{ phone: string }>(`SELECT m.phone FROM offers o JOIN members m ON m.id = o.volunteer_id WHERE o.request_id = $1 AND o.undeliverable LIMIT 1`, [requestId]);
+    await connector.waitFor(() => staffSawPrivately(since(before), never!.phone, 'fikk ikke tilbudet'));
     const escalation = await timer(`escalate-${requestId}-`);
     const at = connector.captured.length;
     await escalation!.promote();
@@ -237,7 +247,7 @@ describe('a request a case system posted through the API', () => {
 
     before = connector.captured.length;
     await chat.submit(a.userId, { action: 'concern.report', assignmentId: await assignmentOf(requestId), concern: API_CONCERN });
-    await connector.waitFor(() => staffSaw(since(before), API_CONCERN));
+    await connector.waitFor(() => staffSawPrivately(since(before), API_CONCERN, 'har meldt en bekymring'));
 
     before = connector.captured.length;
     await (await timer(`confirm-${await assignmentOf(requestId)}-`))!.promote();
@@ -245,7 +255,7 @@ describe('a request a case system posted through the API', () => {
 
     before = connector.captured.length;
     await chat.submit(a.userId, { action: 'assignment.cancel.submit', assignmentId: await assignmentOf(requestId), reason: API_REASON });
-    await connector.waitFor(() => staffSaw(since(before), API_REASON));
+    await connector.waitFor(() => staffSawPrivately(since(before), API_REASON, `${first} har avlyst oppdraget`));
   });
 
   it('leaves nothing silently unreachable: no notice was ever addressed to the case system, which nobody chats as', async () => {
