@@ -17,6 +17,8 @@ import { sendSeriesList } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import { submitRequest } from './request-submit.ts';
+import { pushOffered } from './push-commands.ts';
+import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';
 import type { Turn } from './turn.ts';
 
 const signupFields = z.object({
@@ -53,6 +55,8 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       if (!centreId) return turn.say('error.unexpected');
       await registerCaregiver(db, { account: turn.account, name: parsed.data.name, phone: parsed.data.phone, centreId, locale: turn.locale });
       await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.welcome', { name: parsed.data.name.split(/\s+/)[0] ?? '' }), tone: 'success' }));
+      // «Varsle meg»: told on the phone when someone takes the request, even with the chat closed.
+      if (pushOffered(deps, turn)) await turn.send(pushSettingsCard(turn.card, { devices: 0 }));
       await turn.send(personFormCard(turn.card, { today: todayInOslo(turn.now), values: { consentDate: todayInOslo(turn.now) }, audience: 'caregiver' }));
     },
 

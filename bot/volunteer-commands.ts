@@ -18,6 +18,7 @@ import type { Locale } from '../domain/types.ts';
 import type { Queryable } from '../infra/db.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
+import { pushDevicesFor } from './push-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
 
@@ -50,8 +51,13 @@ export function noOfferReasons(v: VolunteerProfile, now: Date): NoOfferReason[] 
 export function volunteerCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
 
-  const showStatus = async (turn: Turn, v: VolunteerProfile) =>
-    turn.send(volunteerStatusCard(turn.card, { volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone, channelChoice: await channelChoiceOf(db, turn.member!.id) }));
+  const showStatus = async (turn: Turn, v: VolunteerProfile) => {
+    const pushDevices = await pushDevicesFor(deps, turn);
+    return turn.send(volunteerStatusCard(turn.card, {
+      volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone,
+      channelChoice: await channelChoiceOf(db, turn.member!.id), ...(pushDevices !== undefined ? { pushDevices } : {}),
+    }));
+  };
 
   const volunteerOf = async (turn: Turn) => (turn.member ? getVolunteer(db, turn.member.id) : null);
 
