@@ -8,11 +8,11 @@ import { pushPayload, type PushPayload } from '../adaptive-cards/push-notice.ts'
 import { getAssignment } from '../infra/assignments.ts';
 import { getMember } from '../infra/identities.ts';
 import { getRequest, privateDetails } from '../infra/requests.ts';
-import { getSeries } from '../infra/series.ts';
+import { getSeries, seriesOfferForSend } from '../infra/series.ts';
 import type { Database } from '../infra/db.ts';
-import type { OfferForSend } from '../infra/offers.ts';
+import { offerForSend, type OfferForSend } from '../infra/offers.ts';
 import { groupLabel } from './messages.ts';
-import type { NotifyMessage } from './queues.ts';
+import type { NotifyMessage, SendJob } from './queues.ts';
 
 /** A push ready to go, with what the guard checks it against. */
 export interface PushPlan {
@@ -102,4 +102,23 @@ export async function notifyPush(db: Database, message: NotifyMessage, refId: st
     names = [rows[0]?.name ?? ''];
   }
   return plan(db, kind, request, locale, { tag: `${message}-${refId}`, url: '/', names });
+}
+
+/**
+ * The push that goes with a send job, whichever path delivers it (one entry for a channel order to call).
+ * Series offers name their anchor visit; null when the job's subject is gone.
+ */
+export async function pushFor(db: Database, job: Extract<SendJob, { kind: 'offer' | 'series.offer' | 'notify' }>, locale: Locale, now: Date): Promise<PushPlan | null> {
+  switch (job.kind) {
+    case 'offer': {
+      const offer = await offerForSend(db, job.offerId);
+      return offer ? offerPush(db, offer, locale) : null;
+    }
+    case 'series.offer': {
+      const offer = await seriesOfferForSend(db, job.seriesOfferId, now);
+      return offer ? seriesOfferPush(db, job.seriesOfferId, offer.series.anchor, locale) : null;
+    }
+    case 'notify':
+      return notifyPush(db, job.message, job.refId, locale, now);
+  }
 }

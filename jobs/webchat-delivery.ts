@@ -5,7 +5,8 @@
 // good is.
 //
 // deliverToWebChat is the one entry for the web chat channel; a per-person channel order (Teams, web
-// chat with push, SMS) can call it and treat `reached` as this channel having got through.
+// chat with push, SMS) can call it — with pushFor(job) from push-notices.ts as the push — and treat
+// `reached` as this channel having got through (`shown` null and `pushed` 0: kept for the next visit only).
 import type { OutgoingActivity } from '../infra/connector.ts';
 import { SendError } from '../infra/connector.ts';
 import type { ConversationRef } from '../infra/identities.ts';

@@ -205,6 +205,14 @@ describe('a web chat volunteer whose page has been closed for three days', { tim
     expect(pushService.rejected).toEqual([]);
   });
 
+  it('offers a caregiver «Varsler» in the menu', async () => {
+    const c = await startConversation(app.url, 'demo-parorende-1');
+    await until(async () => textOf(await history(app.url, c)).includes('Varsler'), 'the caregiver menu');
+    await call(app.url, 'POST', `/v3/directline/conversations/${c.conversationId}/activities`, { token: c.token, body: { type: 'message', value: { action: 'push.status' } } });
+    await until(async () => textOf(await history(app.url, c)).includes('Varsler på telefonen'), 'the notification settings');
+    expect(JSON.stringify(cardsIn(await history(app.url, c)).at(-1)!.attachments)).toContain('"action":"push.enable"');
+  });
+
   it('«Slå av varsler» forgets every device of the person', async () => {
     const c = await startConversation(app.url, OTHER);
     await call(app.url, 'POST', `/v3/directline/conversations/${c.conversationId}/activities`, { token: c.token, body: { type: 'message', value: { action: 'push.disable' } } });
