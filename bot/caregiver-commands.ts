@@ -95,19 +95,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
     },
 
     'caregiver.requests.list': async (turn) => {
-      const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
-      const requests = (await requestsOfCaregiver(db, turn.member!.id)).map((r) => ({
-        requestId: r.request.id,
-        groupLabel: groups.find((g) => g.key === r.request.group)?.label ?? r.request.group,
-        personFirstName: r.personFirstName,
-        startsAt: r.request.startsAt,
-        durationMinutes: r.request.durationMinutes,
-        status: r.request.status,
-        volunteerFirstName: r.volunteerFirstName,
-        volunteerPhone: r.volunteerPhone,
-        awaitingVerification: r.awaitingVerification,
-      }));
-      await turn.send(caregiverRequestsCard(turn.card, { requests }));
+      await sendCaregiverRequests(deps, turn);
       await sendSeriesList(deps, turn, 'caregiver');
     },
 
@@ -129,6 +117,30 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       await turn.send(noticeCard(turn.card, { text: contact ? turn.t('caregiver.formalRespiteContact', { contact }) : turn.t('caregiver.formalRespite'), menuButton: true }));
     },
   };
+}
+
+/**
+ * «Mine forespørsler»: the caregiver's requests with where each stands. `onlyIfUpcoming`: send nothing
+ * unless one is still to come (a returning caregiver's web chat, bot/open-items.ts). True if sent.
+ */
+export async function sendCaregiverRequests(deps: BotDeps, turn: Turn, onlyIfUpcoming = false): Promise<boolean> {
+  const { db } = deps;
+  const own = await requestsOfCaregiver(db, turn.member!.id);
+  if (onlyIfUpcoming && !own.some((r) => ['open', 'taken', 'waiting_consent'].includes(r.request.status) && r.request.startsAt > turn.now)) return false;
+  const groups = await groupOptions(db, [turn.member!.centreIds[0] ?? ''], turn.locale);
+  const requests = own.map((r) => ({
+    requestId: r.request.id,
+    groupLabel: groups.find((g) => g.key === r.request.group)?.label ?? r.request.group,
+    personFirstName: r.personFirstName,
+    startsAt: r.request.startsAt,
+    durationMinutes: r.request.durationMinutes,
+    status: r.request.status,
+    volunteerFirstName: r.volunteerFirstName,
+    volunteerPhone: r.volunteerPhone,
+    awaitingVerification: r.awaitingVerification,
+  }));
+  await turn.send(caregiverRequestsCard(turn.card, { requests }));
+  return true;
 }
 
 export { showMenu };

@@ -1,7 +1,8 @@
 // The web chat's conversation ends when its page has been closed a while (bot/directline-store.ts);
 // the person's does not. Whoever opens the chat again — after an hour or a month — gets, under the
 // menu, what is open for them now, rebuilt from the database: offers they can still take (live
-// buttons), their tasks still to come, and follow-ups they have not answered. A tapped notification
+// buttons), their tasks still to come, and follow-ups they have not answered (a caregiver: their
+// requests, while one is still to come). A tapped notification
 // names one offer; it is shown last, where the chat scrolls to, whatever became of it.
 import { CardFactory, type Activity } from 'botbuilder';
 import { offerCard } from '../adaptive-cards/offer.ts';
@@ -19,6 +20,7 @@ import { recordSeriesOfferDelivery, seriesOfferForSend } from '../infra/series.t
 import { seriesPublicView } from '../jobs/series.ts';
 import { OPEN_TARGET } from './directline.ts';
 import { groupLabel } from './offer-commands.ts';
+import { sendCaregiverRequests } from './caregiver-commands.ts';
 import type { BotDeps } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
 
@@ -31,11 +33,16 @@ export function openTargetOf(activity: Partial<Activity>): string | null {
 }
 
 /** Only our own web chat loses its conversations; Teams keeps the person's chat for good. */
-function rebuildsHere(turn: Turn): boolean {
-  return turn.account.channelId === 'webchat' && turn.member?.role === 'volunteer';
+function rebuildsHere(turn: Turn, role: 'volunteer' | 'caregiver' = 'volunteer'): boolean {
+  return turn.account.channelId === 'webchat' && turn.member?.role === role;
 }
 
 export async function showOpenItems(deps: BotDeps, turn: Turn, focus: string | null): Promise<void> {
+  // A caregiver coming back sees where their requests stand, when one is still to come.
+  if (rebuildsHere(turn, 'caregiver')) {
+    await sendCaregiverRequests(deps, turn, true);
+    return;
+  }
   if (!rebuildsHere(turn)) return;
   const { db } = deps;
   const me = turn.member!;

@@ -128,6 +128,8 @@ describe('a web chat volunteer whose page has been closed for three days', { tim
     await pushService.waitFor((r) => ['phone', 'tablet', 'other'].every((d) => r.some((p) => p.deviceId === devices[d]!.id && p.json.title === 'Nytt oppdrag')));
     const offers = pushService.received.filter((p) => p.json.title === 'Nytt oppdrag');
     expect(offers).toHaveLength(3);
+    // The worker records the delivery once the pushes are out: the push service hears of it first.
+    await until(async () => (await offerOf(AWAY)).pushed_at !== null, 'the offer recorded as pushed');
     const away = await offerOf(AWAY);
     for (const push of offers) {
       expect(push.vapidKey).toBe(vapid.publicKey);
