@@ -205,6 +205,17 @@ describe('a web chat volunteer whose page has been closed for three days', { tim
     // The winner's own devices got no «taken» notice about their own task.
     expect(pushService.received.filter((p) => [devices.phone!.id, devices.tablet!.id].includes(p.deviceId) && p.json.title === 'Oppdraget er tatt — takk!')).toEqual([]);
     expect(pushService.rejected).toEqual([]);
+
+    // The day-before reminder carries the details in the chat, but its push says only what and when.
+    const [assignment] = await app.db.query<{ id: string; volunteer_id: string }>(`SELECT id, volunteer_id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]);
+    const reminder = { kind: 'notify' as const, memberId: assignment!.volunteer_id, message: 'volunteer.reminder' as const, refId: assignment!.id, variant: '1440' };
+    await app.queues.send.add('notify', reminder, { jobId: `test-reminder-${assignment!.id}` });
+    await pushService.waitFor((r) => r.filter((p) => [devices.phone!.id, devices.tablet!.id].includes(p.deviceId) && p.json.title === 'Påminnelse').length === 2);
+    for (const push of pushService.received.filter((p) => p.json.title === 'Påminnelse')) {
+      expect(push.json.body).toMatch(/^Handlehjelp i Sentrum, /);
+      expect(findPersonalData(push.text, (await privateDetails(app.db, requestId))!)).toEqual([]);
+      expect(push.text).not.toContain(NOTE);
+    }
   });
 
   it('offers a caregiver «Varsler» in the menu', async () => {
