@@ -835,7 +835,6 @@ const nbMessages = {
   'open.task': '{what}, {when}, {district}',
   'open.tasksHint': 'Trykk «Mine oppdrag» for navn, adresse og telefon.',
   'open.followUps': 'Vi vil gjerne høre hvordan det gikk:',
-  'open.gone': 'Dette oppdraget er ikke ledig lenger.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof nbMessages;
@@ -1653,7 +1652,6 @@ const enMessages: Catalog = {
   'open.task': '{what}, {when}, {district}',
   'open.tasksHint': 'Tap "My tasks" for name, address and phone.',
   'open.followUps': 'We would like to hear how it went:',
-  'open.gone': 'This task is no longer available.',
 };
 
 const catalogs: Readonly<Record<Locale, Catalog>> = { nb: nbMessages, en: enMessages };

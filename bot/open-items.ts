@@ -91,11 +91,8 @@ async function showOffer(deps: BotDeps, turn: Turn, offerId: string): Promise<vo
   await dropEarlierCopy(turn, offer.conversationId, offer.activityId);
   const card = offerCard(turn.card, { offerId, request: publicView(offer.request), groupLabel: label, status });
   const activityId = await turn.send(card);
-  if (!live) {
-    if (status !== 'accepted') await turn.say('open.gone');
-    return;
-  }
-  if (!activityId) return;
+  // Closed: the card itself says what became of it («Oppdraget er tatt — takk!»).
+  if (!live || !activityId) return;
   const conversationId = turn.context.activity.conversation.id;
   const after = await recordOfferDelivered(db, { offerId, channelId: turn.account.channelId, conversationId, activityId, at: turn.now });
   // Taken while it was being shown: the card says so at once.
