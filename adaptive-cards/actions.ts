@@ -5,6 +5,10 @@
 import { z } from 'zod';
 
 const id = z.string().min(1).max(64);
+
+/** What the web page found when it tried to turn push notifications on for a device (push-settings.ts). */
+export const PUSH_ENABLE_RESULTS = ['on', 'denied', 'install', 'unsupported', 'failed'] as const;
+export type PushEnableResult = (typeof PUSH_ENABLE_RESULTS)[number];
 /** Adaptive Card inputs arrive as strings; an untouched optional input may be missing or "". */
 const optionalText = (max: number) =>
   z
@@ -198,6 +202,11 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.channel.show') }),
   z.object({ action: z.literal('staff.channel.link') }),
   z.object({ action: z.literal('staff.channel.unlink') }),
+  // --- web chat push notifications (issue 15) ---
+  // «Varsle meg»: the page registers this device first and adds what came of it (`result`).
+  z.object({ action: z.literal('push.enable'), result: z.enum(PUSH_ENABLE_RESULTS).optional() }),
+  z.object({ action: z.literal('push.disable') }),
+  z.object({ action: z.literal('push.status') }),
 ]);
 export type CardAction = z.output<typeof cardAction>;
 export type ActionVerb = CardAction['action'];

@@ -10,7 +10,8 @@ export type MenuUser =
   | { role: null }
   | { role: 'volunteer'; name?: string | null; paused: boolean; declarationSigned: boolean }
   | { role: 'staff' | 'coordinator' | 'admin'; name?: string | null }
-  | { role: 'caregiver'; name?: string | null };
+  /** `push`: the web chat can send them notifications (a «Varsler» button). */
+  | { role: 'caregiver'; name?: string | null; push?: boolean };
 
 /** Pause lengths offered from the menu, in days (volunteer.pause accepts 1–365). */
 export const PAUSE_CHOICES = [
@@ -92,6 +93,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'caregiver.myRequests'), { action: 'caregiver.requests.list' }),
         button(t(locale, 'caregiver.registerPerson'), { action: 'caregiver.person.new' }),
         button(t(locale, 'caregiver.formalRespiteButton'), { action: 'caregiver.formalRespite' }),
+        ...(user.push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
         aboutButton,
       );
       break;

@@ -3,6 +3,7 @@
 import type { Volunteer } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import { channelChoiceElements } from './channel-choice.ts';
+import { pushSettingsElements } from './push-settings.ts';
 import type { ChannelChoice } from '../domain/types.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
 import { adaptiveCard, heading, stackedButtons, subheading, text } from './card.ts';
@@ -41,6 +42,8 @@ export interface VolunteerStatusInput {
   sharePhone?: boolean;
   /** Centres (by name) they joined that have not approved them yet, while another one has. */
   pendingAt?: readonly string[];
+  /** Devices that get push notifications, where the web chat offers them (absent otherwise). */
+  pushDevices?: number;
 }
 
 export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInput): AdaptiveCard {
@@ -86,6 +89,7 @@ export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInpu
   }
 
   if (input.channelChoice) body.push(...channelChoiceElements(ctx, input.channelChoice));
+  if (input.pushDevices !== undefined) body.push(...pushSettingsElements(ctx, input.pushDevices));
 
   const buttons: CardActionJson[] = [];
   if (!signed) buttons.push(actionButton(channel, t(locale, 'menu.signDeclaration'), { action: 'declaration.show' }, { style: 'positive' }));

@@ -22,6 +22,8 @@ import { linkEntraSignIn } from '../infra/identities.ts';
 import { randomBytes } from 'node:crypto';
 import { directLineConnectorKey } from '../infra/connector.ts';
 import { z } from 'zod';
+import { resolveVapidKeys } from '../infra/web-push.ts';
+import { registerPushRoutes } from './push-routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -79,7 +81,9 @@ export function createApp(deps: AppDeps): App {
   const channelAuth = createChannelAuthentication(config, deps.outboundCredentials);
   const gate = createChannelGate(config, channelAuth);
   const adapter = createAdapter(channelAuth, log);
-  const bot = new DugnadBot({ ...deps, isRedisReady: () => deps.redis.status === 'ready' });
+  // Web Push: the page needs the public key to subscribe; the workers sign with the private one.
+  const vapid = config.WEB_CHAT_ENABLED ? resolveVapidKeys(config) : null;
+  const bot = new DugnadBot({ ...deps, isRedisReady: () => deps.redis.status === 'ready', pushPublicKey: vapid?.publicKey ?? null });
   if (!config.anonymous && config.ALLOWED_TENANT_IDS.length === 0) {
     log.warn('ALLOWED_TENANT_IDS is empty: Teams users of any tenant can reach the bot');
   }
@@ -200,6 +204,16 @@ export function createApp(deps: AppDeps): App {
       addressLimiter: limiter('directline', config.RATE_LIMIT_DIRECTLINE_PER_MINUTE),
       trustProxy,
     });
+    if (vapid) {
+      registerPushRoutes(server, {
+        db: deps.db,
+        tokenSecret,
+        allowedHosts: config.dev ? null : config.PUSH_SERVICE_HOSTS,
+        limiter: limiter('push', config.RATE_LIMIT_SIGNIN_PER_MINUTE),
+        trustProxy,
+        now: deps.now,
+      });
+    }
   }
   registerTab(server, {
     ...deps,
@@ -212,6 +226,7 @@ export function createApp(deps: AppDeps): App {
     allowIdentityPicker: webChat && config.dev && !signIn,
     signInProviders: signIn ? config.oidcProviders.map((p) => p.id) : [],
     directLineDomain: '/v3/directline',
+    pushPublicKey: webChat ? (vapid?.publicKey ?? null) : null,
   });
 
   return {

@@ -17,6 +17,8 @@ import { sendSeriesList } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import { submitRequest } from './request-submit.ts';
+import { pushOffered } from './push-commands.ts';
+import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';
 import type { Turn } from './turn.ts';
 
 const signupFields = z.object({
@@ -53,6 +55,8 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       if (!centreId) return turn.say('error.unexpected');
       await registerCaregiver(db, { account: turn.account, name: parsed.data.name, phone: parsed.data.phone, centreId, locale: turn.locale });
       await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.welcome', { name: parsed.data.name.split(/\s+/)[0] ?? '' }), tone: 'success' }));
+      // «Varsle meg»: told on the phone when someone takes the request, even with the chat closed.
+      if (pushOffered(deps, turn)) await turn.send(pushSettingsCard(turn.card, { devices: 0 }));
       await turn.send(personFormCard(turn.card, { today: todayInOslo(turn.now), values: { consentDate: todayInOslo(turn.now) }, audience: 'caregiver' }));
     },
 
@@ -91,20 +95,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
     },
 
     'caregiver.requests.list': async (turn) => {
-      const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
-      const requests = (await requestsOfCaregiver(db, turn.member!.id)).map((r) => ({
-        requestId: r.request.id,
-        groupLabel: groups.find((g) => g.key === r.request.group)?.label ?? r.request.group,
-        personFirstName: r.personFirstName,
-        startsAt: r.request.startsAt,
-        durationMinutes: r.request.durationMinutes,
-        status: r.request.status,
-        volunteerFirstName: r.volunteerFirstName,
-        volunteerPhone: r.volunteerPhone,
-        awaitingVerification: r.awaitingVerification,
-        notDone: r.notDone,
-      }));
-      await turn.send(caregiverRequestsCard(turn.card, { requests }));
+      await sendCaregiverRequests(deps, turn);
       await sendSeriesList(deps, turn, 'caregiver');
     },
 
@@ -126,6 +117,31 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       await turn.send(noticeCard(turn.card, { text: contact ? turn.t('caregiver.formalRespiteContact', { contact }) : turn.t('caregiver.formalRespite'), menuButton: true }));
     },
   };
+}
+
+/**
+ * «Mine forespørsler»: the caregiver's requests with where each stands. `onlyIfUpcoming`: send nothing
+ * unless one is still to come (a returning caregiver's web chat, bot/open-items.ts). True if sent.
+ */
+export async function sendCaregiverRequests(deps: BotDeps, turn: Turn, onlyIfUpcoming = false): Promise<boolean> {
+  const { db } = deps;
+  const own = await requestsOfCaregiver(db, turn.member!.id);
+  if (onlyIfUpcoming && !own.some((r) => ['open', 'taken', 'waiting_consent'].includes(r.request.status) && r.request.startsAt > turn.now)) return false;
+  const groups = await groupOptions(db, [turn.member!.centreIds[0] ?? ''], turn.locale);
+  const requests = own.map((r) => ({
+    requestId: r.request.id,
+    groupLabel: groups.find((g) => g.key === r.request.group)?.label ?? r.request.group,
+    personFirstName: r.personFirstName,
+    startsAt: r.request.startsAt,
+    durationMinutes: r.request.durationMinutes,
+    status: r.request.status,
+    volunteerFirstName: r.volunteerFirstName,
+    volunteerPhone: r.volunteerPhone,
+    awaitingVerification: r.awaitingVerification,
+    notDone: r.notDone,
+  }));
+  await turn.send(caregiverRequestsCard(turn.card, { requests }));
+  return true;
 }
 
 export { showMenu };

@@ -202,8 +202,11 @@ const GenerateBody = z.object({
   conversationId: z.string().max(128).optional(),
 });
 
+/** What a tapped push notification asks the new conversation to show first: `offer.<id>` or `series.<id>`. */
+export const OPEN_TARGET = /^(offer|series)\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const StartConversationBody = z
-  .object({ locale: Locale.optional() })
+  .object({ locale: Locale.optional(), open: z.string().regex(OPEN_TARGET).optional() })
   .optional();
 
 /**
@@ -510,6 +513,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
         recipient: { id: DIRECT_LINE_BOT_ID, name: BOT_NAME, role: 'bot' },
         membersAdded: [{ id: claims.sub, name: claims.name }],
         ...(body?.locale ? { locale: body.locale } : {}),
+        ...(body?.open ? { channelData: { 'dugnad:open': body.open } } : {}),
       };
       options.deliverToBot(update).catch((error: unknown) => {
         options.log?.warn({ err: error, conversationId: conversation.id }, 'directline: bot refused conversationUpdate');

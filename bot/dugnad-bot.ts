@@ -18,11 +18,15 @@ import { seriesCommands } from './series-commands.ts';
 import { feedbackCommands } from './feedback-commands.ts';
 import { mayRecordTurn } from './auth.ts';
 import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, forgetTeam, isSharedConversation, removedFromTeam, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
+import { pushCommands } from './push-commands.ts';
+import { openTargetOf, showFocused, showOpenItems } from './open-items.ts';
 import { NEW_REQUEST_COMMAND_ID } from '../infra/teams/manifest.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 
 export interface BotDeps extends AppDeps {
   isRedisReady(): boolean;
+  /** The VAPID public key when the web chat can send push notifications; null when it cannot. */
+  pushPublicKey: string | null;
 }
 
 export type CommandHandler<A extends CardAction = CardAction> = (turn: Turn, action: A, raw: Record<string, unknown>) => Promise<void>;
@@ -61,21 +65,23 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'staff.groups.list', 'caregiver.signup.start', 'caregiver.person.new', 'caregiver.request.new', 'caregiver.requests.list', 'caregiver.formalRespite',
   'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
-  'offer.details', 'staff.channel.show', 'series.details',
+  'offer.details', 'staff.channel.show', 'series.details', 'push.status',
 ]);
 
 export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...staffChannelCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
   }
 
   async run(context: TurnContext): Promise<void> {
     const a = context.activity;
     const isInvoke = a.type === 'invoke' && a.name === 'adaptiveCard/action';
     const isDialog = a.type === 'invoke' && MESSAGE_EXTENSION_INVOKES.has(a.name ?? '');
-    if (a.type !== 'message' && a.type !== 'conversationUpdate' && a.type !== 'installationUpdate' && !isInvoke && !isDialog) return;
+    // The web chat page asks to see the offer a tapped notification was for.
+    const isOpen = a.type === 'event' && a.name === 'dugnad.open';
+    if (a.type !== 'message' && a.type !== 'conversationUpdate' && a.type !== 'installationUpdate' && !isInvoke && !isDialog && !isOpen) return;
     if (removedFromTeam(a)) {
       // Only a turn a channel token vouched for may change what we store.
       if (mayRecordTurn(context, this.deps.config) && (await forgetTeam(this.deps, a)) > 0) await kickPendingOutbox(this.deps);
@@ -108,7 +114,17 @@ export class DugnadBot {
     const turn = new Turn(context, account, member, { locale: cardLocale, channel: channelOfActivity(a) }, this.deps.now());
 
     if (welcome) return welcomeTeam(this.deps, turn);
-    if (a.type !== 'message' && !isInvoke) return showMenu(this.deps, turn);
+    if (isOpen) {
+      const target = openTargetOf(a);
+      if (target) await showFocused(this.deps, turn, target);
+      return;
+    }
+    if (a.type !== 'message' && !isInvoke) {
+      await showMenu(this.deps, turn);
+      // A new web chat conversation: what is open for them now, from the database (the old conversation is gone).
+      if (a.type === 'conversationUpdate') await showOpenItems(this.deps, turn, openTargetOf(a));
+      return;
+    }
 
     const raw = cardData(isInvoke ? invokeData(a) : a.value);
     if (raw) {

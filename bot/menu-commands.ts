@@ -4,6 +4,7 @@ import { getVolunteer } from '../infra/volunteers.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import type { Turn } from './turn.ts';
 import type { BotDeps } from './dugnad-bot.ts';
+import { pushOffered } from './push-commands.ts';
 
 export async function showMenu(deps: BotDeps, turn: Turn): Promise<void> {
   await turn.send(menuCard(turn.card, await menuUser(deps, turn)));
@@ -23,7 +24,7 @@ async function menuUser(deps: BotDeps, turn: Turn): Promise<MenuUser> {
       };
     }
     case 'caregiver':
-      return { role: 'caregiver', name: m.firstName };
+      return { role: 'caregiver', name: m.firstName, push: pushOffered(deps, turn) };
     default:
       return { role: m.role, name: m.firstName };
   }

@@ -20,7 +20,7 @@ import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
 
-async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): Promise<string> {
+export async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): Promise<string> {
   return (await groupOptions(db, [request.centreId], locale)).find((g) => g.key === request.group)?.label ?? request.group;
 }
 

@@ -72,8 +72,11 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** The document head both pages use (phone-sized, no favicon request), with the page's own stylesheet. */
-export function htmlHead(stylesheet: string, lang: 'nb' | 'en' = 'nb'): string {
+/**
+ * The document head both pages use (phone-sized, no favicon request), with the page's own stylesheet.
+ * `extra`: more head elements (the web chat's app manifest and icons, bot/web-app.ts).
+ */
+export function htmlHead(stylesheet: string, lang: 'nb' | 'en' = 'nb', extra = ''): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -81,8 +84,8 @@ export function htmlHead(stylesheet: string, lang: 'nb' | 'en' = 'nb'): string {
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="color-scheme" content="light">
 <title>Dugnad</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${stylesheet}">
+${extra ? '<link rel="icon" href="/icons/dugnad-192.png">' : '<link rel="icon" href="data:,">'}
+<link rel="stylesheet" href="${stylesheet}">${extra ? `\n${extra}` : ''}
 </head>`;
 }
 

@@ -19,6 +19,7 @@ import type { Queryable } from '../infra/db.ts';
 import { joinList } from '../adaptive-cards/choices.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
+import { pushDevicesFor } from './push-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
 
@@ -54,7 +55,11 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
   const showStatus = async (turn: Turn, v: VolunteerProfile) => {
     const waiting = v.standing.filter((s) => s.status === 'pending').map((s) => s.centreId);
     const pendingAt = waiting.length ? (await listCentres(db)).filter((c) => waiting.includes(c.id)).map((c) => c.name) : [];
-    await turn.send(volunteerStatusCard(turn.card, { volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone, channelChoice: await channelChoiceOf(db, turn.member!.id), pendingAt }));
+    const pushDevices = await pushDevicesFor(deps, turn);
+    return turn.send(volunteerStatusCard(turn.card, {
+      volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone,
+      channelChoice: await channelChoiceOf(db, turn.member!.id), pendingAt, ...(pushDevices !== undefined ? { pushDevices } : {}),
+    }));
   };
 
   const volunteerOf = async (turn: Turn) => (turn.member ? getVolunteer(db, turn.member.id) : null);

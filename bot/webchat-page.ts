@@ -7,6 +7,7 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { DemoIdentity } from './directline.ts';
 import { t } from '../adaptive-cards/texts.ts';
+import { registerWebApp, webAppHead } from './web-app.ts';
 import { escapeHtml, htmlHead, jsonForScript, ownAsset, sendAsset, sendPage, vendorBundle } from './page-assets.ts';
 
 export interface WebChatPageOptions {
@@ -16,6 +17,8 @@ export interface WebChatPageOptions {
   signInProviders?: ('idporten' | 'entra')[];
   /** Where DirectLineJS finds the Direct Line API, e.g. '/v3/directline' or an absolute URL. */
   directLineDomain: string;
+  /** VAPID public key when «Varsle meg» can work (bot/push-routes.ts); null or absent = no push. */
+  pushPublicKey?: string | null;
 }
 
 const IdentitiesSchema = z
@@ -97,7 +100,17 @@ ${options}
 <h2 id="chat-heading" class="visually-hidden">Samtale</h2>
 <div id="chat" class="chat"></div>
 </section>
+${offlineHtml()}
 </main>`;
+}
+
+/** «Ingen nett»: shown by the page when it cannot reach the server (the shell itself came from the service worker). */
+function offlineHtml(): string {
+  return `<section id="offline" class="offline" role="status" aria-labelledby="offline-title" hidden>
+<h2 id="offline-title">${escapeHtml(t('nb', 'app.offlineTitle'))}</h2>
+<p id="offline-text">${escapeHtml(t('nb', 'app.offline'))}</p>
+<button type="button" id="offline-retry" class="primary">${escapeHtml(t('nb', 'app.retry'))}</button>
+</section>`;
 }
 
 function pageHtml(options: WebChatPageOptions, webChatUrl: string): string {
@@ -108,6 +121,11 @@ function pageHtml(options: WebChatPageOptions, webChatUrl: string): string {
     identities: options.identities,
     directLineDomain: options.directLineDomain.replace(/\/+$/, ''),
     chatFailed: t('nb', 'webSignIn.chatFailed'),
+    pushPublicKey: options.pushPublicKey ?? null,
+    // The page's own words for the app states, in both languages (the chat's language decides).
+    texts: Object.fromEntries(
+      (['nb', 'en'] as const).map((l) => [l, { offlineTitle: t(l, 'app.offlineTitle'), offline: t(l, 'app.offline'), retry: t(l, 'app.retry') }]),
+    ),
   };
   const scripts = `<script type="application/json" id="dugnad-config">${jsonForScript(config)}</script>
 <script src="${webChatUrl}" defer></script>
@@ -129,6 +147,7 @@ ${pickerHtml(options.identities)}
 <h2 id="chat-heading" class="visually-hidden">Samtale</h2>
 <div id="chat" class="chat"></div>
 </section>
+${offlineHtml()}
 </main>
 ${scripts}`
     : `<header class="topbar"><h1>Dugnad</h1></header>
@@ -139,7 +158,7 @@ ${scripts}`
 </div>
 </main>`;
 
-  return `${htmlHead('/webchat/app.css')}
+  return `${htmlHead('/webchat/app.css', 'nb', mode === 'off' ? '' : webAppHead())}
 <body>
 ${body}
 </body>
@@ -164,6 +183,9 @@ function contentSecurityPolicy(directLineDomain: string): string {
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
+    // The installable app: its service worker and manifest are our own files.
+    "worker-src 'self'",
+    "manifest-src 'self'",
   ].join('; ');
 }
 
@@ -183,4 +205,13 @@ export function registerWebChatPage(server: Server, options: WebChatPageOptions)
   server.get(webChatUrl, async (req: Request, res: Response) => sendAsset(req, res, webChatJs));
   server.get('/webchat/app.js', async (req: Request, res: Response) => sendAsset(req, res, appJs));
   server.get('/webchat/app.css', async (req: Request, res: Response) => sendAsset(req, res, appCss));
+  // The installable app: manifest, icons, and the service worker keeping this page's shell offline.
+  registerWebApp(server, {
+    shell: [
+      { url: '/', body: html },
+      { url: webChatUrl, body: Buffer.from(webChat.version) },
+      { url: '/webchat/app.js', body: appJs.body },
+      { url: '/webchat/app.css', body: appCss.body },
+    ],
+  });
 }

@@ -14,6 +14,8 @@ const CAREGIVER: readonly Actor[] = ['caregiver'];
  * commands check that). Not admins: running the system is no reason to read about a person.
  */
 const PRIVACY: readonly Actor[] = ['staff', 'coordinator'];
+/** Push notifications: every member (the commands only ever touch the person's own devices). */
+const PUSH: readonly Actor[] = ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin'];
 
 export const PERMISSIONS = {
   'menu.show': EVERYONE,
@@ -100,6 +102,10 @@ export const PERMISSIONS = {
   'staff.channel.show': STAFF,
   'staff.channel.link': STAFF,
   'staff.channel.unlink': STAFF,
+  // --- web chat push notifications (issue 15): anyone with a role may be told on their phone ---
+  'push.enable': PUSH,
+  'push.disable': PUSH,
+  'push.status': PUSH,
 } as const satisfies Record<string, readonly Actor[]>;
 
 /** Every command a person can give; the card actions (adaptive-cards/actions.ts) are these verbs. */

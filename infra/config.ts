@@ -123,6 +123,21 @@ const schema = z
     RATE_LIMIT_DIRECTLINE_PER_MINUTE: z.coerce.number().int().min(0).default(3000),
     // Behind a reverse proxy the client's address is the last X-Forwarded-For entry, not the socket's.
     TRUST_PROXY: bool.default(false),
+    // Web Push for the web chat (infra/web-push.ts). Both keys or neither; unset in development =
+    // generated once into DATA_DIR/vapid.json; unset in production = no «Varsle meg».
+    VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, { message: 'must be the base64url public key web-push generate-vapid-keys prints' }).optional(),
+    VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { message: 'must be the base64url private key web-push generate-vapid-keys prints' }).optional(),
+    VAPID_SUBJECT: z
+      .string()
+      .default('mailto:personvern@dugnad.invalid')
+      .refine((v) => URL.canParse(v) && ['mailto:', 'https:'].includes(new URL(v).protocol), { message: 'must be a mailto: or https: URL' }),
+    // Hosts a browser's push subscription may name in production; '.example.com' also allows its subdomains.
+    PUSH_SERVICE_HOSTS: z
+      .string()
+      .default('fcm.googleapis.com,updates.push.services.mozilla.com,.push.apple.com,.notify.windows.com')
+      .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+    // A device nothing was pushed to for this many days is forgotten (daily upkeep).
+    PUSH_UNUSED_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   })
   .superRefine((env, ctx) => {
     // Half a provider is a typo, not a choice: say which part is missing, in any environment.
@@ -133,6 +148,9 @@ const schema = z
         const missing = parts.find((k) => env[k] === undefined)!;
         ctx.addIssue({ code: 'custom', path: [missing], message: `is required when ${given[0]} is set` });
       }
+    }
+    if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {
+      ctx.addIssue({ code: 'custom', path: [env.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'], message: `is required when ${env.VAPID_PUBLIC_KEY ? 'VAPID_PUBLIC_KEY' : 'VAPID_PRIVATE_KEY'} is set` });
     }
     if (env.NODE_ENV !== 'production') return;
     if (!env.MicrosoftAppId || (!env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI')) {
@@ -222,7 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    const got = cleaned[name] !== undefined && !/PASSWORD|SECRET|TOKEN/i.test(name) ? ` (got "${cleaned[name]}")` : '';
+    const got = cleaned[name] !== undefined && !/PASSWORD|SECRET|TOKEN|PRIVATE/i.test(name) ? ` (got "${cleaned[name]}")` : '';
     throw new ConfigError(`Configuration error: ${name} ${issue.message}${got}`);
   }
   return resolve(parsed.data);

@@ -107,6 +107,15 @@ export async function getMember(db: Queryable, memberId: string): Promise<Member
   return rows[0] ? toMember(rows[0]) : null;
 }
 
+/** The member behind a chat account, if any (and still with us). */
+export async function memberIdOfAccount(db: Queryable, channelId: string, userId: string): Promise<string | null> {
+  const rows = await db.query<{ member_id: string }>(
+    `SELECT c.member_id FROM chat_identities c JOIN members m ON m.id = c.member_id AND m.left_at IS NULL WHERE c.channel_id = $1 AND c.user_id = $2`,
+    [channelId, userId],
+  );
+  return rows[0]?.member_id ?? null;
+}
+
 export async function linkAccount(db: Queryable, account: ChatAccount, memberId: string): Promise<void> {
   await db.query(
     `INSERT INTO chat_identities (channel_id, user_id, tenant_id, member_id, last_seen_at)

@@ -134,11 +134,13 @@ export interface OfferForSend {
   activityId: string | null;
   conversationId: string | null;
   channelId: string | null;
+  /** When it was announced by push (web chat, no chat open): a take or cancel then replaces that notification. */
+  pushedAt: Date | null;
   request: HelpRequest;
 }
 
-const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id';
-type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null };
+const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id, o.pushed_at';
+type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null; pushed_at: Date | null };
 
 function toOfferForSend(r: OfferForSendRow): OfferForSend {
   return {
@@ -148,6 +150,7 @@ function toOfferForSend(r: OfferForSendRow): OfferForSend {
     activityId: r.activity_id,
     conversationId: r.conversation_id,
     channelId: r.channel_id,
+    pushedAt: r.pushed_at,
     request: toHelpRequest(r),
   };
 }
@@ -200,8 +203,11 @@ export async function unsentOffers(db: Queryable, requestId: string): Promise<st
   return rows.map((r) => r.id);
 }
 
-/** SQL on offers `o`: its card is on someone's screen and not yet closed (the rule below). */
-export const OFFER_CARD_TO_CLOSE = `o.activity_id IS NOT NULL AND o.closed_card_sent_at IS NULL
+/**
+ * SQL on offers `o`: its card is on someone's screen, or its push notification on their phone, and
+ * not yet closed (the rule below).
+ */
+export const OFFER_CARD_TO_CLOSE = `(o.activity_id IS NOT NULL OR o.pushed_at IS NOT NULL) AND o.closed_card_sent_at IS NULL
         AND (o.status IN ('taken', 'withdrawn', 'pending') OR (o.status = 'accepted' AND o.channel_id = 'msteams'))`;
 
 /**
@@ -246,7 +252,12 @@ const NO_FLUSH_WAIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS
  */
 export async function recordOfferDelivered(
   db: Queryable,
-  d: { offerId: string; channelId: string; conversationId: string; activityId: string; at: Date },
+  /**
+   * conversationId/activityId null: the web chat had no open conversation — the offer is kept for the
+   * person's next visit (bot/open-items.ts shows it then). `pushed`: announced by push as well.
+   * A card shown again on that visit is recorded here too; sent_at keeps the first delivery.
+   */
+  d: { offerId: string; channelId: string; conversationId: string | null; activityId: string | null; at: Date; pushed?: boolean },
 ): Promise<{ offerStatus: OfferStatus; requestStatus: RequestStatus } | null> {
   // The request row is locked before the offer row, the order an accept or a cancel takes them in
   // (request, then its offers): locking the offer first deadlocked with a concurrent accept.
@@ -254,11 +265,12 @@ export async function recordOfferDelivered(
     `WITH r AS MATERIALIZED (
        SELECT r.status FROM help_requests r WHERE r.id = (SELECT request_id FROM offers WHERE id = $1) FOR SHARE
      )
-     UPDATE offers o SET sent_at = $2, channel_id = $3, conversation_id = $4, activity_id = $5
+     UPDATE offers o SET sent_at = COALESCE(o.sent_at, $2), channel_id = $3, conversation_id = $4, activity_id = $5,
+            pushed_at = CASE WHEN $6::boolean THEN $2 ELSE o.pushed_at END
        FROM r, ${NO_FLUSH_WAIT}
       WHERE o.id = $1
       RETURNING o.status AS offer_status, r.status AS request_status`,
-    [d.offerId, d.at, d.channelId, d.conversationId, d.activityId],
+    [d.offerId, d.at, d.channelId, d.conversationId, d.activityId, d.pushed ?? false],
   );
   const r = rows[0];
   return r ? { offerStatus: r.offer_status, requestStatus: r.request_status } : null;

@@ -554,12 +554,13 @@ export async function seriesOffersToClose(db: Queryable, seriesId: string): Prom
 export async function recordSeriesOfferDelivery(
   db: Queryable,
   seriesOfferId: string,
-  d: { channelId: string; conversationId: string; activityId: string; at: Date } | 'undeliverable' | { closedAt: Date },
+  /** conversationId/activityId null: no web chat was open — kept for the volunteer's next visit (bot/open-items.ts). */
+  d: { channelId: string; conversationId: string | null; activityId: string | null; at: Date } | 'undeliverable' | { closedAt: Date },
 ): Promise<void> {
   if (d === 'undeliverable') await db.query('UPDATE series_offers SET undeliverable = true WHERE id = $1', [seriesOfferId]);
   else if ('closedAt' in d) await db.query('UPDATE series_offers SET closed_card_sent_at = $2 WHERE id = $1', [seriesOfferId, d.closedAt]);
   else {
-    await db.query('UPDATE series_offers SET sent_at = $2, channel_id = $3, conversation_id = $4, activity_id = $5 WHERE id = $1', [
+    await db.query('UPDATE series_offers SET sent_at = COALESCE(sent_at, $2), channel_id = $3, conversation_id = $4, activity_id = $5 WHERE id = $1', [
       seriesOfferId, d.at, d.channelId, d.conversationId, d.activityId,
     ]);
   }

@@ -2,6 +2,7 @@
 import type { Database, Queryable } from './db.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
+import { removeSubscriptionsOf } from './push-subscriptions.ts';
 import { audit } from './audit.ts';
 import { CENTRE_STANDING } from './centre-standing.ts';
 import { addOutbox } from './outbox.ts';
@@ -287,6 +288,7 @@ export async function leave(db: Database, memberId: string, at: Date, matching: 
     await tx.query('DELETE FROM volunteers WHERE member_id = $1', [memberId]);
     await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1', [memberId]);
     await tx.query('DELETE FROM chat_identities WHERE member_id = $1', [memberId]);
+    await removeSubscriptionsOf(tx, memberId);
     await tx.query('UPDATE members SET name = NULL, phone = NULL, email = NULL, left_at = $2 WHERE id = $1', [memberId, at]);
     await audit(tx, { actorId: memberId, action: 'volunteer.leave', at });
     return { reopenedRequestIds: released };

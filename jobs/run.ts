@@ -6,6 +6,8 @@ import type { Config } from '../infra/config.ts';
 import { createQueues, type Queues } from './queues.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 import { jobSettings } from './settings.ts';
+import { createPushSender, resolveVapidKeys } from '../infra/web-push.ts';
+import type { PushDeps } from './webchat-delivery.ts';
 
 export async function createMessengerFor(rt: Runtime): Promise<Messenger> {
   const c = rt.config;
@@ -28,11 +30,22 @@ export function messengerRouting(c: Config): Pick<MessengerOptions, 'allowedHost
   return { allowedHosts: c.dev ? null : c.SERVICE_URL_HOSTS, ownConnector };
 }
 
-export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenger?: Messenger } = {}): Promise<RunningWorkers & { queues: Queues }> {
+/** Web Push for the workers: the VAPID keys (configured, or development's generated pair) and quiet hours. */
+export function pushFor(c: Config, opts: { allowAnyHost?: boolean } = {}): PushDeps | undefined {
+  const vapid = c.WEB_CHAT_ENABLED ? resolveVapidKeys(c) : null;
+  if (!vapid) return undefined;
+  return {
+    sender: createPushSender({ vapid, allowedHosts: c.dev || opts.allowAnyHost ? null : c.PUSH_SERVICE_HOSTS }),
+    quiet: { quietStart: c.QUIET_HOURS_START, quietEnd: c.QUIET_HOURS_END, timeZone: 'Europe/Oslo' },
+  };
+}
+
+export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenger?: Messenger; push?: PushDeps | null } = {}): Promise<RunningWorkers & { queues: Queues }> {
   const connection = workerConnection(rt.redis.url);
   connection.on('error', () => undefined);
   const queues = createQueues(connection, rt.config.QUEUE_PREFIX);
   const messenger = opts.messenger ?? (await createMessengerFor(rt));
+  const push = opts.push === null ? undefined : (opts.push ?? pushFor(rt.config));
   const workers = await startWorkers({
     db: rt.db,
     queues,
@@ -45,6 +58,7 @@ export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenge
     sendRatePerSecond: rt.config.SEND_RATE_PER_SECOND,
     pacePerConversationMs: rt.config.PACE_PER_CONVERSATION_MS,
     settings: jobSettings(rt.config),
+    ...(push ? { push } : {}),
   });
   return {
     queues,
@@ -52,6 +66,7 @@ export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenge
       await workers.close();
       await queues.close();
       messenger.close();
+      push?.sender.close();
       connection.disconnect();
     },
   };

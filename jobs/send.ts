@@ -14,6 +14,8 @@ import { sendToStaffChannel } from './staff-channel.ts';
 import { tell } from './recipients.ts';
 import { mayReceive } from '../domain/audiences.ts';
 import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
+import { deliverToWebChat, isWebChat, pushToMember, type PushDeps } from './webchat-delivery.ts';
+import { notifyPush, offerClosedPush, offerPush } from './push-notices.ts';
 
 export interface SendDeps {
   db: Database;
@@ -25,6 +27,8 @@ export interface SendDeps {
   redis?: Redis;
   prefix?: string;
   paceMs?: number;
+  /** Web Push for the web chat; absent = no push (not configured). */
+  push?: PushDeps;
 }
 
 /** This conversation had a message a moment ago; wait `waitMs` before sending the next. */
@@ -75,20 +79,33 @@ async function sendOffer(deps: SendDeps, offerId: string) {
     return 'unreachable' as const;
   }
   const activity = await renderOffer(deps.db, offer, { locale: to.locale, channel: channelOf(to.channelId) });
-  await pace(deps, to.conversationRef.conversation.id);
-  const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), offerId);
-  if (!sent) {
-    await recordOfferUndeliverable(deps.db, offerId);
-    await reportUnreachable(deps, offer);
-    return 'unreachable' as const;
+  let shown: { conversationId: string; activityId: string } | null;
+  let pushed = false;
+  if (isWebChat(to.channelId)) {
+    // No open chat is no failure: pushed if they asked for that, and shown when they next open it.
+    const d = await deliverToWebChat(deps, to, activity, await offerPush(deps.db, offer, to.locale), offerId);
+    shown = d.refused ? null : d.shown;
+    pushed = d.pushed > 0;
+    if (d.refused && !pushed) return undeliverable(deps, offer);
+  } else {
+    await pace(deps, to.conversationRef.conversation.id);
+    const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), offerId);
+    if (!sent) return undeliverable(deps, offer);
+    shown = { conversationId: to.conversationRef.conversation.id, activityId: sent.id };
   }
-  const after = await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: to.conversationRef.conversation.id, activityId: sent.id, at: deps.now() });
-  // Taken while this card was on its way: close it now rather than leave a live button behind.
-  if (after && (after.offerStatus !== 'pending' || after.requestStatus !== 'open')) {
+  const after = await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: shown?.conversationId ?? null, activityId: shown?.activityId ?? null, at: deps.now(), pushed });
+  // Taken while this card (or push) was on its way: close it now rather than leave a live button behind.
+  if ((shown || pushed) && after && (after.offerStatus !== 'pending' || after.requestStatus !== 'open')) {
     const close: SendJob = { kind: 'offer.close', offerId };
     await deps.queues.send.add('offer.close', close, { jobId: sendJobId(close) });
   }
   return 'sent' as const;
+}
+
+async function undeliverable(deps: SendDeps, offer: OfferForSend) {
+  await recordOfferUndeliverable(deps.db, offer.offerId);
+  await reportUnreachable(deps, offer);
+  return 'unreachable' as const;
 }
 
 /**
@@ -127,12 +144,20 @@ export async function redrawCard(
 
 async function closeOffer(deps: SendDeps, offerId: string) {
   const offer = await offerForSend(deps.db, offerId);
-  if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped' as const;
+  if (!offer || !offer.channelId || (!offer.activityId && !offer.pushedAt)) return 'skipped' as const;
   // Web Chat's winner had their card replaced with the details in the turn; only Teams' is closed here.
   if (offer.status === 'accepted' && channelOf(offer.channelId) !== 'teams') return 'skipped' as const;
-  const card = { volunteerId: offer.volunteerId, channelId: offer.channelId, conversationId: offer.conversationId, activityId: offer.activityId };
-  // The winner's Teams user id (MRI) goes on the public card: their client alone asks for the details.
-  const result = await redrawCard(deps, card, (ctx, ref) => renderClosedOffer(deps.db, offer, ctx, offer.status === 'accepted' ? [ref.user.id] : []));
+  let result: 'sent' | 'gone' = 'gone';
+  if (offer.activityId && offer.conversationId) {
+    const card = { volunteerId: offer.volunteerId, channelId: offer.channelId, conversationId: offer.conversationId, activityId: offer.activityId };
+    // The winner's Teams user id (MRI) goes on the public card: their client alone asks for the details.
+    result = await redrawCard(deps, card, (ctx, ref) => renderClosedOffer(deps.db, offer, ctx, offer.status === 'accepted' ? [ref.user.id] : []));
+  }
+  // The notification still on their phone says «Oppdraget er tatt» instead of inviting a tap.
+  if (offer.pushedAt && offer.status !== 'declined') {
+    const member = await getMember(deps.db, offer.volunteerId);
+    if (member && (await pushToMember(deps, offer.volunteerId, await offerClosedPush(deps.db, offer, member.locale))) > 0) result = 'sent';
+  }
   await recordOfferClosedCard(deps.db, offerId, deps.now());
   return result === 'sent' ? ('sent' as const) : ('skipped' as const);
 }
@@ -167,6 +192,10 @@ async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>)
     channelId: to.channelId,
   });
   if (!activity) return 'skipped' as const;
+  if (isWebChat(to.channelId)) {
+    const d = await deliverToWebChat(deps, to, activity, await notifyPush(deps.db, job.message, job.refId, member.locale, deps.now()), job.refId);
+    return d.refused && !d.reached ? ('unreachable' as const) : ('sent' as const);
+  }
   await pace(deps, to.conversationRef.conversation.id);
   const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), job.refId);
   return sent ? ('sent' as const) : ('unreachable' as const);

@@ -25,6 +25,8 @@ import { noticeJobs, noticeTo, type TimedJob } from './recipients.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { asActivity, channelOf, groupLabel } from './messages.ts';
 import { deliver, pace, redrawCard, type SendDeps } from './send.ts';
+import { deliverToWebChat, isWebChat } from './webchat-delivery.ts';
+import { seriesOfferPush } from './push-notices.ts';
 
 /** The public face of a series for cards: its next visit (redacted) and the rule. */
 export function seriesPublicView(s: SeriesView): SeriesPublicView {
@@ -123,18 +125,28 @@ export async function sendSeriesOffer(deps: SendDeps, seriesOfferId: string): Pr
   if (!offer || offer.activityId || offer.status !== 'pending' || offer.series.status !== 'open') return 'skipped';
   const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
   const to = reach.get(offer.volunteerId);
-  let sent: { id: string } | null = null;
+  let shown: { conversationId: string; activityId: string } | null = null;
+  let kept = false;
   if (to && member) {
     const activity = await renderSeriesOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
-    await pace(deps, to.conversationRef.conversation.id);
-    sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), seriesOfferId);
+    if (isWebChat(to.channelId)) {
+      // No open chat: pushed if they asked for that, and shown when they next open it (bot/open-items.ts).
+      const d = await deliverToWebChat(deps, to, activity, await seriesOfferPush(deps.db, seriesOfferId, offer.series.anchor, member.locale), seriesOfferId);
+      shown = d.refused ? null : d.shown;
+      kept = !d.refused || d.reached;
+    } else {
+      await pace(deps, to.conversationRef.conversation.id);
+      const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), seriesOfferId);
+      if (sent) shown = { conversationId: to.conversationRef.conversation.id, activityId: sent.id };
+    }
   }
-  if (!sent || !to) {
+  if (!to || (!shown && !kept)) {
     // Never chatted, or blocked: the series is still offered to the rest, and the visits go out one by one if nobody takes it.
     await recordSeriesOfferDelivery(deps.db, seriesOfferId, 'undeliverable');
     return 'unreachable';
   }
-  await recordSeriesOfferDelivery(deps.db, seriesOfferId, { channelId: to.channelId, conversationId: to.conversationRef.conversation.id, activityId: sent.id, at: deps.now() });
+  await recordSeriesOfferDelivery(deps.db, seriesOfferId, { channelId: to.channelId, conversationId: shown?.conversationId ?? null, activityId: shown?.activityId ?? null, at: deps.now() });
+  if (!shown) return 'sent';
   // Taken or released while this card was on its way: close it now rather than leave a live button behind.
   const after = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
   if (after && (after.status !== 'pending' || after.series.status !== 'open')) {

@@ -16,6 +16,8 @@ export interface JobSettings {
   quietEnd: string;
   dailyUpkeepAt: string;
   staffChannelDigestAt: string;
+  /** A push device nothing reached for this many days is forgotten. */
+  pushUnusedDays: number;
 }
 
 export function jobSettings(c: Config): JobSettings {
@@ -32,5 +34,6 @@ export function jobSettings(c: Config): JobSettings {
     quietEnd: c.QUIET_HOURS_END,
     dailyUpkeepAt: c.DAILY_UPKEEP_AT,
     staffChannelDigestAt: c.STAFF_CHANNEL_DIGEST_AT,
+    pushUnusedDays: c.PUSH_UNUSED_DAYS,
   };
 }

@@ -4,6 +4,7 @@ import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import { pendingOutbox } from '../infra/outbox.ts';
 import { applyRetention, consentsToRenew } from '../infra/upkeep.ts';
+import { purgeSubscriptions } from '../infra/push-subscriptions.ts';
 import { coordinatorsOf } from '../infra/digest.ts';
 import { getISOWeek, getISOWeekYear } from 'date-fns';
 import { kickOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
@@ -51,6 +52,7 @@ export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number;
   for (const r of renewals) jobs.push(...(await noticeJobs(deps.db, 'staff.consentRenewal', r.consentId, { at, variant: r.expired ? 'expired' : 'expiring' })));
   await queueJobs(deps.queues, jobs, now);
   const erased = await applyRetention(deps.db, now, deps.settings.retentionDays);
-  deps.log.info({ renewals: renewals.length, erased }, 'daily upkeep');
+  const pushDevicesForgotten = await purgeSubscriptions(deps.db, now, deps.settings.pushUnusedDays);
+  deps.log.info({ renewals: renewals.length, erased, pushDevicesForgotten }, 'daily upkeep');
   return { renewals: renewals.length, erased };
 }

@@ -65,6 +65,10 @@
   const mode = config.mode || 'picker';
   const SIGNED_IN_KEY = 'dugnad.webchat.signin.v1';
   const signin = document.getElementById('signin');
+  const pushPublicKey = config.pushPublicKey || null;
+  const appTexts = config.texts || {};
+  const offline = document.getElementById('offline');
+  const offlineRetry = document.getElementById('offline-retry');
 
   const picker = document.getElementById('picker');
   const pickerError = document.getElementById('picker-error');
@@ -77,6 +81,139 @@
   const chatElement = document.getElementById('chat');
 
   let directLine;
+  let store;
+  let chatOnline = false;
+
+  // ---- the installable app: service worker, «Ingen nett», notifications ----------------------
+
+  // What a tapped notification asks the chat to show: ?open=offer.<id> or ?open=series.<id>.
+  const OPEN_TARGET = /^(offer|series)\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  function targetFromUrl(href) {
+    try {
+      const value = new URL(href, location.href).searchParams.get('open');
+      return value && OPEN_TARGET.test(value) ? value : null;
+    } catch {
+      return null;
+    }
+  }
+  let pendingOpen = targetFromUrl(location.href);
+  // The address bar (and a reload) should not open the same offer again.
+  if (location.search) history.replaceState(null, '', location.pathname);
+
+  /** Shows the offer in the running conversation (the bot puts it at the bottom, buttons live). */
+  function openTarget(target) {
+    if (!target) return;
+    if (!store || !chatOnline) {
+      pendingOpen = target;
+      return;
+    }
+    store.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'dugnad.open', value: { open: target } } });
+  }
+
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('service worker not registered', error));
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      const data = event.data || {};
+      if (data.type === 'dugnad.open' && typeof data.url === 'string') openTarget(targetFromUrl(data.url));
+    });
+  }
+
+  let restartWhenOnline = false;
+  function showOffline(on) {
+    const words = appTexts[document.documentElement.lang === 'en' ? 'en' : 'nb'];
+    if (words) {
+      document.getElementById('offline-title').textContent = words.offlineTitle;
+      document.getElementById('offline-text').textContent = words.offline;
+      offlineRetry.textContent = words.retry;
+    }
+    offline.hidden = !on;
+    main.classList.toggle('offline-now', on);
+  }
+  /** A fetch that never reached a server (no network, server gone), as opposed to a refusal. */
+  function isNetworkFailure(error) {
+    return !navigator.onLine || error instanceof TypeError;
+  }
+  function wentOffline() {
+    restartWhenOnline = true;
+    showOffline(true);
+    offlineRetry.focus();
+  }
+  window.addEventListener('offline', () => showOffline(true));
+  window.addEventListener('online', () => {
+    if (restartWhenOnline) location.reload();
+    else showOffline(false);
+  });
+  offlineRetry.addEventListener('click', () => location.reload());
+
+  function isIos() {
+    return /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+  }
+  function isStandalone() {
+    return window.matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
+  }
+  function keyBytes(base64url) {
+    const text = atob(base64url.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(text, (c) => c.charCodeAt(0));
+  }
+  function pushHeaders() {
+    return { 'Content-Type': 'application/json', Authorization: `Bearer ${directLine.token}` };
+  }
+
+  /**
+   * «Varsle meg» on this device: the browser's permission (asked within the tap, as iOS requires), a
+   * push subscription, and the server told. Resolves to what came of it, for the bot to answer.
+   */
+  function enablePush() {
+    if (!pushPublicKey || !('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
+      return Promise.resolve(isIos() && !isStandalone() ? 'install' : 'unsupported');
+    }
+    const asked = Notification.permission === 'granted' ? Promise.resolve('granted') : Notification.requestPermission();
+    return asked
+      .then(async (permission) => {
+        if (permission !== 'granted') return 'denied';
+        const registration = await navigator.serviceWorker.ready;
+        const subscription =
+          (await registration.pushManager.getSubscription()) ||
+          (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(pushPublicKey) }));
+        const response = await fetch('/webchat/push/subscriptions', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: pushHeaders(),
+          body: JSON.stringify({ subscription: subscription.toJSON() }),
+        });
+        return response.ok ? 'on' : 'failed';
+      })
+      .catch((error) => {
+        console.warn('push not enabled', error);
+        return 'failed';
+      });
+  }
+
+  /** «Slå av varsler»: this browser forgets its subscription too (the bot removes every device's). */
+  function disablePushHere() {
+    if (!('serviceWorker' in navigator) || !('PushManager' in window)) return;
+    navigator.serviceWorker.ready
+      .then((registration) => registration.pushManager.getSubscription())
+      .then((subscription) => {
+        if (!subscription) return undefined;
+        return fetch('/webchat/push/unsubscribe', { method: 'POST', headers: pushHeaders(), body: JSON.stringify({ endpoint: subscription.endpoint }) })
+          .catch(() => undefined)
+          .then(() => subscription.unsubscribe());
+      })
+      .catch(() => undefined);
+  }
+
+  // The notification buttons are ordinary card submits; the permission prompt must come from the tap.
+  const cardActionMiddleware = () => (next) => (...args) => {
+    const cardAction = args[0] && args[0].cardAction;
+    const value = cardAction && cardAction.type === 'postBack' ? cardAction.value : null;
+    if (value && typeof value === 'object' && value.action === 'push.enable' && !value.result) {
+      enablePush().then((result) => next({ ...args[0], cardAction: { ...cardAction, value: { ...value, result } } }));
+      return undefined;
+    }
+    if (value && typeof value === 'object' && value.action === 'push.disable') disablePushHere();
+    return next(...args);
+  };
 
   function loadChoice() {
     try {
@@ -213,9 +350,25 @@
       ...(choice.conversationId ? { conversationId: choice.conversationId } : {}),
     });
     if (!response.ok) throw new Error(`token request failed: ${response.status}`);
-    openChat(await response.json(), choice.locale, { id: identity.id, name: identity.name }, (conversationId) =>
+    openChat(await withConversation(await response.json(), choice.locale), choice.locale, { id: identity.id, name: identity.name }, (conversationId) =>
       saveChoice({ ...choice, conversationId }),
     );
+  }
+
+  /**
+   * A token for a live conversation is used as it is (the page was reloaded). Otherwise the page starts
+   * the conversation itself, so the bot's greeting can already show the offer a notification was for.
+   */
+  async function withConversation(body, locale) {
+    if (body.conversationId) return body;
+    const response = await fetch(`${domain}/conversations`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${body.token}` },
+      body: JSON.stringify({ locale, ...(pendingOpen ? { open: pendingOpen } : {}) }),
+    });
+    if (!response.ok) throw new Error(`conversation start failed: ${response.status}`);
+    pendingOpen = null;
+    return response.json();
   }
 
   function requestToken(body) {
@@ -239,16 +392,24 @@
       pollingInterval: 500,
       conversationStartProperties: { locale },
     });
+    store = window.WebChat.createStore({}, storeMiddleware);
     directLine.connectionStatus$.subscribe({
       next(status) {
+        chatOnline = status === ONLINE;
         if (status === ONLINE && directLine.conversationId) remember(directLine.conversationId);
+        if (status === ONLINE && pendingOpen) {
+          const target = pendingOpen;
+          pendingOpen = null;
+          openTarget(target);
+        }
       },
     });
 
     window.WebChat.renderWebChat(
       {
         directLine,
-        store: window.WebChat.createStore({}, storeMiddleware),
+        store,
+        cardActionMiddleware,
         userID: user.id,
         username: user.name,
         locale,
@@ -287,7 +448,7 @@
     main.classList.add('chat-open');
     // The user id is the server's (bound into the token); Web Chat needs it to tell our messages apart.
     const userId = tokenClaims(body.token).sub;
-    openChat(body, 'nb-NO', { id: userId, name: '' }, (conversationId) => {
+    openChat(await withConversation(body, 'nb-NO'), 'nb-NO', { id: userId, name: '' }, (conversationId) => {
       try {
         sessionStorage.setItem(SIGNED_IN_KEY, JSON.stringify({ conversationId }));
       } catch {
@@ -307,6 +468,7 @@
       if (directLine) directLine.end();
     });
     startSignedIn().catch((error) => {
+      if (isNetworkFailure(error)) return wentOffline();
       console.error(error);
       showSignIn(config.chatFailed);
     });
@@ -329,6 +491,8 @@
   function start(choice) {
     startChat(choice).catch((error) => {
       if (leaving) return;
+      // No network: keep who was picked, say so, and start again when the network is back.
+      if (isNetworkFailure(error)) return wentOffline();
       console.error(error);
       clearChoice();
       showPicker(TEXT['nb-NO'].startFailed);

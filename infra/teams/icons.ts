@@ -1,4 +1,4 @@
-// The two icons Teams requires, drawn in code so the package builds from the repository alone and
+// The two icons Teams requires (and the web app's, bot/web-app.ts), drawn in code so the package builds from the repository alone and
 // the accent colour has one source. The mark is a heart: Dugnad is people helping people.
 //
 // Teams' rules (app package docs): color.png is 192×192, full colour, and Teams draws it as is;
@@ -42,12 +42,14 @@ export function parseHexColor(hex: string): [number, number, number] {
   return [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16)];
 }
 
-/** A white heart on a full square of the accent colour. Every pixel is opaque. */
-export function drawColorIcon(accentColor: string): RgbaImage {
-  const size = COLOR_ICON_SIZE;
+/**
+ * A white heart on a full square of the accent colour. Every pixel is opaque. `heartShare`: the heart's
+ * width as a share of the side — Teams crops the colour icon to a rounded square and ~104 of 192 px keeps
+ * the mark clear of the corners; the web app's maskable icon wants it inside the central 80 % circle.
+ */
+export function drawColorIcon(accentColor: string, size = COLOR_ICON_SIZE, heartShare = 104 / 192): RgbaImage {
   const [r, g, b] = parseHexColor(accentColor);
-  // Teams crops the colour icon to a rounded square; ~100 px keeps the mark clear of the corners.
-  const inside = heartAt(size, 104);
+  const inside = heartAt(size, size * heartShare);
   const image = createImage(size, size);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -87,8 +89,8 @@ export function drawOutlineIcon(): RgbaImage {
   return image;
 }
 
-export function colorIconPng(accentColor: string): Buffer {
-  return encodePng(drawColorIcon(accentColor));
+export function colorIconPng(accentColor: string, size = COLOR_ICON_SIZE, heartShare?: number): Buffer {
+  return encodePng(drawColorIcon(accentColor, size, heartShare));
 }
 
 export function outlineIconPng(): Buffer {

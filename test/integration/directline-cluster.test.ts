@@ -11,57 +11,14 @@ import { startPrivateRedis, type PrivateRedis } from '../support/private-service
 import { issueDirectLineToken } from '../../bot/directline.ts';
 import { anonymousTokens, createMessenger, type Messenger } from '../../infra/connector.ts';
 import type { ConversationRef } from '../../infra/identities.ts';
+import { call, history, poll, read, startConversation, type DlActivity } from '../support/directline-client.ts';
 
 const SECRET = 'cluster-test-secret-0123456789abcdef01';
 const IDLE_MS = 10 * 60 * 1000;
 const HISTORY = 8;
 const MAX_CONVERSATIONS = 6;
 
-type Activity = { id: string; type: string; text?: string; timestamp: string; replyToId?: string; from: { id: string; role?: string } };
-interface ActivitySet {
-  activities: Activity[];
-  watermark: string;
-}
-
-async function call(baseUrl: string, method: string, path: string, o: { token?: string; body?: unknown } = {}) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) },
-    ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
-
-async function startConversation(baseUrl: string, userId: string) {
-  const generated = await call(baseUrl, 'POST', '/v3/directline/tokens/generate', { body: { user: { id: userId, name: userId } } });
-  expect(generated.status).toBe(200);
-  const started = await call(baseUrl, 'POST', '/v3/directline/conversations', { token: generated.body.token as string, body: { locale: 'nb-NO' } });
-  expect(started.status).toBe(201);
-  return { userId, conversationId: started.body.conversationId as string, token: started.body.token as string };
-}
-
-async function poll(baseUrl: string, c: { conversationId: string; token: string }, watermark = '') {
-  return call(baseUrl, 'GET', `/v3/directline/conversations/${c.conversationId}/activities?watermark=${watermark}`, { token: c.token });
-}
-
-async function read(baseUrl: string, c: { conversationId: string; token: string }, watermark = ''): Promise<ActivitySet> {
-  const res = await poll(baseUrl, c, watermark);
-  expect(res.status, res.text).toBe(200);
-  return res.body as unknown as ActivitySet;
-}
-
-/** Every activity from the start, paging on with the watermark. */
-async function history(baseUrl: string, c: { conversationId: string; token: string }): Promise<Activity[]> {
-  const all: Activity[] = [];
-  let watermark = '';
-  for (;;) {
-    const set = await read(baseUrl, c, watermark);
-    all.push(...set.activities);
-    if (set.activities.length === 0) return all;
-    watermark = set.watermark;
-  }
-}
+type Activity = DlActivity;
 
 function refTo(serverUrl: string, c: { conversationId: string; userId: string }): ConversationRef {
   return { serviceUrl: serverUrl, channelId: 'webchat', conversation: { id: c.conversationId }, bot: { id: 'dugnad-bot', name: 'Dugnad' }, user: { id: c.userId } };

@@ -226,7 +226,7 @@ function payload(verb: string, ids: Ids): Record<string, unknown> {
     else {
       // Fields of verbs added later: the first plausible value the field's own schema accepts.
       const schema = schemaOf(verb)[field]!;
-      out[field] = ['Test Testesen', 'true', true, 2, '2026-01-15', '91234567', 'besoksvenn'].find((v) => schema.safeParse(v).success) ?? 'Test Testesen';
+      out[field] = ['Test Testesen', 'true', true, 2, '2026-01-15', '91234567', 'besoksvenn', 'on'].find((v) => schema.safeParse(v).success) ?? 'Test Testesen';
     }
   }
   const parsed = cardAction.safeParse(out);
