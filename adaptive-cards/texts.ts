@@ -297,6 +297,7 @@ const nbMessages = {
   'notify.concern': '{name} er bekymret etter oppdraget {what} {when}: «{concern}». Bare ansatte ser dette.',
   'notify.expiredTitle': 'Oppdraget fikk ingen frivillig',
   'notify.expired': 'Ingen tok oppdraget før det skulle starte: {what} {when}. Forespørselen er lukket.',
+  'notify.expiredUnsent': 'Forespørselen ble aldri sendt til frivillige før den skulle starte: {what} {when}. Den ventet på samtykke eller på at pårørende ble bekreftet, eller ingen frivillige passet. Forespørselen er lukket.',
   'notify.approved': 'Frivilligsentralen har godkjent deg som frivillig. Når du har signert taushetserklæringen, får du tilbud om oppdrag som passer deg.',
 
   // --- volunteer status ----------------------------------------------------------------------
@@ -498,6 +499,7 @@ const nbMessages = {
   'consentRenewal.renewedTitle': 'Samtykket er fornyet',
   'consentRenewal.withdrawnTitle': 'Samtykket er trukket tilbake',
   'followUp.alreadyAnswered': 'Dette oppdraget er allerede registrert. Takk!',
+  'followUp.tooEarly': 'Oppdraget er ikke ferdig ennå. Svar på dette når det er gjort – vi spør deg igjen etterpå. Kan du ikke komme likevel? Trykk «Avlys» under «Mine oppdrag».',
   'consentRenewal.withdrawn': 'Samtykket er trukket tilbake. Åpne forespørsler for personen er avlyst, og opplysningene om personen er slettet.',
   // --- privacy: innsyn and erasure (issue 7) ---------------------------------------------------
   'privacy.title': 'Personvern',
@@ -1084,6 +1086,7 @@ const enMessages: Catalog = {
   'notify.concern': '{name} is worried after the task {what} {when}: “{concern}”. Only staff see this.',
   'notify.expiredTitle': 'The task found no volunteer',
   'notify.expired': 'Nobody took the task before it was due to start: {what} {when}. The request is closed.',
+  'notify.expiredUnsent': 'The request never went out to volunteers before it was due to start: {what} {when}. It was waiting for consent or for the caregiver to be confirmed, or no volunteer suited it. The request is closed.',
   'notify.approved': 'The volunteer centre has approved you as a volunteer. Once you have signed the confidentiality declaration, you will get offers of tasks that suit you.',
 
   'status.title': 'My status',
@@ -1277,6 +1280,7 @@ const enMessages: Catalog = {
   'consentRenewal.renewedTitle': 'Consent renewed',
   'consentRenewal.withdrawnTitle': 'Consent withdrawn',
   'followUp.alreadyAnswered': 'This task has already been recorded. Thank you!',
+  'followUp.tooEarly': 'The task is not over yet. Answer this once it is done – we will ask you again afterwards. Can\'t make it after all? Press "Cancel" under "My tasks".',
   'consentRenewal.withdrawn': "The consent has been withdrawn. Open requests for the person are cancelled, and the person's details are erased.",
   // --- privacy: innsyn and erasure (issue 7) ---------------------------------------------------
   'privacy.title': 'Privacy',

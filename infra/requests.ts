@@ -138,7 +138,10 @@ export async function insertRequestRow(
       f.contactName, f.contactPhone, f.language, f.policeCertificate, f.firstTimeFriendly, f.staffAlong, f.urgent, f.personId,
       input.createdBy, input.source, input.externalRef ?? null, row.status, input.now, row.seriesId ?? null, row.occurrence ?? null],
   );
-  return rows[0]!.id;
+  const requestId = rows[0]!.id;
+  // Held until consent (or staff's word on a caregiver's link) comes: it still ends at its start.
+  if (row.status === 'waiting_consent') await addOutbox(tx, 'request.held', requestId);
+  return requestId;
 }
 
 /**
@@ -181,6 +184,7 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
     await tx.query(`UPDATE help_requests SET status = 'waiting_consent', updated_at = $2 WHERE id = $1`, [requestId, now]);
     await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [requestId]);
     await addOutbox(tx, 'request.cancelled', requestId);
+    await addOutbox(tx, 'request.held', requestId);
     return 0;
   }
   const { ranked, excluded } = await rankCandidates(tx, request, now, matching, { anyArea: row.area_relaxed === true });

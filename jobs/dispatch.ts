@@ -11,7 +11,7 @@ import { staffOfCentre } from '../infra/caregivers.ts';
 import { volunteersToResign } from '../infra/volunteers.ts';
 import { sendJobId, type NotifyMessage, type Queues, type SendJob } from './queues.ts';
 import { dispatchSeries } from './series.ts';
-import { releaseTime, scheduleAssignmentTimers, scheduleRequestTimers } from './schedule.ts';
+import { releaseTime, scheduleAssignmentTimers, scheduleExpiry, scheduleRequestTimers } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
 
 export interface DispatchDeps {
@@ -58,6 +58,11 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
         [row.refId],
       );
       for (const a of assigned) notify(a.volunteer_id, 'volunteer.requestCancelled', row.refId);
+      break;
+    }
+    case 'request.held': {
+      const request = await getRequest(db, row.refId);
+      if (request?.status === 'waiting_consent') await scheduleExpiry(queues, request, now);
       break;
     }
     case 'request.expired': {

@@ -11,7 +11,7 @@ import { interestGroups, listCentres } from '../infra/centres.ts';
 import { isStaffChannelUnreachable } from '../infra/staff-channels.ts';
 import { getRequest } from '../infra/requests.ts';
 import { assignmentInfo, type OfferForSend } from '../infra/offers.ts';
-import { getAssignment, getConcern } from '../infra/assignments.ts';
+import { getAssignment, getConcern, markConfirmAsked } from '../infra/assignments.ts';
 import { privateDetails } from '../infra/requests.ts';
 import { consentInfo } from '../infra/persons.ts';
 import { audit } from '../infra/audit.ts';
@@ -194,10 +194,14 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
         if (!details) return null;
         // The reminder shows the person's details again: that is a reveal and is recorded.
         await audit(db, { actorId: a.volunteerId, action: 'reveal', requestId: a.request.id, personId: a.request.personId, fields: [...REVEALED_FIELDS], channelId: opts.channelId, at: opts.now });
-        const offset = Number(opts.variant ?? '0');
+        // «<offset>» or «<offset>-confirm»: the reminder that asks «Jeg kommer» (jobs/schedule.ts decides which).
+        const [offsetText = '0', ask] = (opts.variant ?? '0').split('-');
+        const offset = Number(offsetText);
+        const askConfirmation = ask === 'confirm';
+        if (askConfirmation) await markConfirmAsked(db, a.id, opts.now);
         const card = reminderCard(ctx, {
           assignmentId: a.id, request: publicView(a.request), details, groupLabel: label, hoursBefore: offset / 60,
-          askConfirmation: offset === Math.max(offset, 12 * 60), confirmed: a.confirmedAt !== null,
+          askConfirmation, confirmed: a.confirmedAt !== null,
         });
         return asActivity(card, t(ctx.locale, 'reminder.summary', { what: label, when: formatDateTime(ctx.locale, a.request.startsAt) }));
       }
@@ -227,7 +231,8 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
         return asActivity(card, t(ctx.locale, 'escalation.summary', await describe(request)));
       }
       const d = await describe(request);
-      if (message === 'staff.expired') return notice('notify.expiredTitle', 'notify.expired', d, 'warning');
+      // Wave 0: it never went out (held for consent or a caregiver link, or nobody fitted).
+      if (message === 'staff.expired') return notice('notify.expiredTitle', request.wave === 0 ? 'notify.expiredUnsent' : 'notify.expired', d, 'warning');
       if (message === 'volunteer.requestCancelled') return notice('notify.requestCancelledTitle', 'notify.requestCancelled', d);
       const rows = await db.query<{ assigned_volunteer_id: string | null }>('SELECT assigned_volunteer_id FROM help_requests WHERE id = $1', [request.id]);
       return notice('notify.takenTitle', 'notify.taken', { name: await firstName(rows[0]?.assigned_volunteer_id ?? null), ...d }, 'success');

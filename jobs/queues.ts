@@ -32,7 +32,7 @@ export type NotifyMessage =
   | 'volunteer.requestCancelled' // ref: request
   | 'volunteer.approved' // ref: member
   | 'volunteer.declarationUpdate' // ref: declaration version
-  | 'volunteer.reminder' // ref: assignment; `variant` holds the offset in minutes
+  | 'volunteer.reminder' // ref: assignment; `variant` holds the offset in minutes, `<offset>-confirm` when it asks «Jeg kommer»
   | 'volunteer.followUp' // ref: assignment
   | 'caregiver.seriesTaken' // ref: series — who is the regular volunteer
   | 'caregiver.seriesLeft' // ref: series — the regular volunteer stepped back
@@ -86,7 +86,8 @@ export type TimerJob =
   | { kind: 'escalate'; requestId: string; startsAtMs?: number }
   | { kind: 'series.release'; seriesId: string }
   | { kind: 'start'; requestId: string; startsAtMs: number }
-  | { kind: 'remind'; assignmentId: string; offsetMinutes: number; startsAtMs: number }
+  // confirm: this reminder asks «Jeg kommer» (the first before the confirmation deadline, domain/waves.ts).
+  | { kind: 'remind'; assignmentId: string; offsetMinutes: number; startsAtMs: number; confirm?: boolean }
   | { kind: 'confirm-check'; assignmentId: string; startsAtMs: number }
   | { kind: 'follow-up'; assignmentId: string; startsAtMs: number };
 

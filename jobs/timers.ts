@@ -8,7 +8,7 @@ import { releaseSeries } from '../infra/series.ts';
 import { kickPendingOutbox, sendJobId, type NotifyMessage, type Queues, type SendJob, type TimerJob } from './queues.ts';
 import { queueForStaffChannel } from './staff-channel.ts';
 import type { JobSettings } from './settings.ts';
-import { asksConfirmation, releaseTime } from './schedule.ts';
+import { isFirstReminder, releaseTime } from './schedule.ts';
 import { addHours } from 'date-fns';
 
 /** Hours after the volunteer's follow-up question that a caregiver is asked for feedback if the volunteer has not answered. */
@@ -86,9 +86,9 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
       // Cancelled, reassigned or moved since the timer was set: say nothing.
       if (!a || a.status !== 'active' || a.request.startsAt.getTime() !== job.startsAtMs || a.request.status !== 'taken') return 'stale';
       if (job.kind === 'remind') {
-        await send(deps, a.volunteerId, 'volunteer.reminder', a.id, String(job.offsetMinutes));
+        await send(deps, a.volunteerId, 'volunteer.reminder', a.id, job.confirm ? `${job.offsetMinutes}-confirm` : String(job.offsetMinutes));
         // The caregiver who asked hears the day before who is coming (staff follow their own list).
-        if (asksConfirmation(job.offsetMinutes, deps.settings) && (await isCaregiver(deps.db, a.request.createdBy))) {
+        if (isFirstReminder(job.offsetMinutes, deps.settings) && (await isCaregiver(deps.db, a.request.createdBy))) {
           await send(deps, a.request.createdBy, 'caregiver.reminder', a.id);
         }
       }
@@ -102,8 +102,10 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
           await deps.queues.send.add(late.kind, late, { jobId: sendJobId(late), delay: Math.max(0, at.getTime() - now.getTime()) });
         }
       }
-      else if (!a.confirmedAt) await send(deps, a.request.createdBy, 'staff.notConfirmed', a.id);
-      else return 'confirmed';
+      else if (a.confirmedAt) return 'confirmed';
+      // Only a volunteer who was asked «Jeg kommer» can be late with the answer.
+      else if (!a.confirmAskedAt) return 'not asked';
+      else await send(deps, a.request.createdBy, 'staff.notConfirmed', a.id);
       return 'sent';
     }
   }

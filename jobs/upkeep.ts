@@ -1,9 +1,9 @@
-// Periodic upkeep: re-queue outbox rows a crash left behind; once a day, consent renewal notices
-// and retention.
+// Periodic upkeep: re-queue outbox rows a crash left behind; once a day, consent renewal notices,
+// ending tasks nobody reported, and retention.
 import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import { pendingOutbox } from '../infra/outbox.ts';
-import { applyRetention, consentsToRenew } from '../infra/upkeep.ts';
+import { applyRetention, closeUnreportedTasks, consentsToRenew, type RetentionResult } from '../infra/upkeep.ts';
 import { coordinatorsOf } from '../infra/digest.ts';
 import { getISOWeek, getISOWeekYear } from 'date-fns';
 import { kickOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
@@ -40,7 +40,7 @@ export async function weeklyDigests(deps: UpkeepDeps): Promise<number> {
   return coordinators.length;
 }
 
-export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number; erased: { requests: number; persons: number; concerns: number } }> {
+export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number; unreported: number; erased: RetentionResult }> {
   const now = deps.now();
   const renewals = await consentsToRenew(deps.db, now, deps.settings.consentRenewNoticeDays);
   const at = releaseTime(now, false, deps.settings);
@@ -52,7 +52,9 @@ export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number;
       }),
     );
   }
+  // Tasks nobody reported end first, so retention sees them as over.
+  const unreported = await closeUnreportedTasks(deps.db, now, { followUpDelayMinutes: deps.settings.followUpDelayMinutes, answerDays: deps.settings.followUpAnswerDays });
   const erased = await applyRetention(deps.db, now, deps.settings.retentionDays);
-  deps.log.info({ renewals: renewals.length, erased }, 'daily upkeep');
-  return { renewals: renewals.length, erased };
+  deps.log.info({ renewals: renewals.length, unreported, erased }, 'daily upkeep');
+  return { renewals: renewals.length, unreported, erased };
 }
