@@ -138,6 +138,8 @@ const nbMessages = {
   // --- validation (keys used in actions.ts) -------------------------------------------------
   'error.required': 'Dette må fylles ut.',
   'error.tooLong': 'Teksten er for lang. Gjør den litt kortere.',
+  'error.invalidCharacters': 'Teksten har tegn som ikke kan lagres (kontrolltegn). Skriv den inn på nytt.',
+  'error.formalRespite': 'Dette høres ut som avlastning fra kommunen (vedtak), som frivillige ikke kan gi – se meldingen under. Vil du heller ha besøk av en frivillig, skriv hva besøket skal være.',
   'error.phone': 'Skriv et telefonnummer med minst 8 siffer, for eksempel 912 34 567.',
   'error.email': 'Sjekk e-postadressen. Den skal se slik ut: navn@eksempel.no',
   'error.postcode': 'Postnummeret skal ha 4 siffer, for eksempel 2317.',
@@ -932,6 +934,8 @@ const enMessages: Catalog = {
 
   'error.required': 'Please fill this in.',
   'error.tooLong': 'The text is too long. Please make it a little shorter.',
+  'error.invalidCharacters': 'The text has characters that cannot be stored (control characters). Please type it again.',
+  'error.formalRespite': 'This sounds like respite from the municipality (a formal decision), which volunteers cannot give – see the message below. If you would rather have a visit from a volunteer, describe the visit.',
   'error.phone': 'Please write a phone number with at least 8 digits, for example 912 34 567.',
   'error.email': 'Please check the email address. It should look like this: name@example.com',
   'error.postcode': 'The postcode has 4 digits, for example 2317.',

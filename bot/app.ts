@@ -18,9 +18,10 @@ import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
 import { createLimiter, sendTooManyRequests } from './rate-limit.ts';
 import { accountOf } from './turn-context.ts';
 import { linkEntraSignIn } from '../infra/identities.ts';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { directLineConnectorKey } from '../infra/connector.ts';
 import { z } from 'zod';
+import { isStorable, isStorableDeep } from '../domain/text.ts';
 
 export interface AppDeps {
   config: Config;
@@ -245,17 +246,10 @@ export function createApp(deps: AppDeps): App {
 // without a type, and its turn code (and ours) throws on a `from`, `conversation` or `locale` of the
 // wrong shape. Every channel sends these fields, so a body without them is the client's fault: 400.
 
-/** PostgreSQL text and jsonb hold neither NUL nor a lone surrogate; these strings end up in both. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const storable = (max: number) => z.string().max(max).refine((s) => !UNSTORABLE.test(s), { message: 'contains characters that cannot be stored' });
-
-/** Every string anywhere in `v` is storable; false past `depth` levels, which no channel sends. */
-function storableDeep(v: unknown, depth = 8): boolean {
-  if (typeof v === 'string') return !UNSTORABLE.test(v);
-  if (v === null || typeof v !== 'object') return true;
-  if (depth === 0) return false;
-  return Object.entries(v).every(([k, x]) => !UNSTORABLE.test(k) && storableDeep(x, depth - 1));
-}
+/** These strings end up in PostgreSQL text and jsonb (domain/text.ts says what those can hold). */
+const storable = (max: number) => z.string().max(max).refine(isStorable, { message: 'contains characters that cannot be stored' });
+/** No channel nests the envelope's accounts deeper than this. */
+const ENVELOPE_DEPTH = 8;
 
 const channelAccount = z.looseObject({
   id: storable(512),
@@ -293,7 +287,7 @@ const activityEnvelope = z.looseObject({
   membersRemoved: z.array(channelAccount).nullish(),
   channelData: z.looseObject({ tenant: z.looseObject({ id: storable(128).nullish() }).nullish() }).nullish(),
 })
-  .refine((a) => storableDeep([a.from, a.recipient, a.conversation]), { message: 'contains characters that cannot be stored' })
+  .refine((a) => isStorableDeep([a.from, a.recipient, a.conversation], ENVELOPE_DEPTH), { message: 'contains characters that cannot be stored' })
   .refine((a) => (a.entities ?? []).every((e) => e.type.toLowerCase() !== 'mention' || e.mentioned !== undefined), { message: 'a mention must say who is mentioned', path: ['entities'] })
   // An invoke names its operation; one without a name is malformed (with an unknown name it is 501, by the protocol).
   .refine((a) => a.type !== 'invoke' || (typeof a.name === 'string' && a.name !== ''), { message: 'an invoke needs a name', path: ['name'] });

@@ -12,6 +12,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { isStorable, isStorableDeep } from '../domain/text.ts';
 import { redisDirectLineStore, StoreUnavailableError, type ConversationUser, type Refusal, type StoredActivity } from './directline-store.ts';
 import type { Limiter } from './rate-limit.ts';
 import { clientAddress, sendTooManyRequests } from './rate-limit.ts';
@@ -157,8 +158,7 @@ function verifyToken(token: string, secret: string, nowSeconds: number): SignedC
 // ---------------------------------------------------------------------------------------------
 // Request bodies
 
-/** The bot stores user ids, locales and tenant ids in PostgreSQL, which holds neither NUL nor a lone surrogate. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** The bot stores user ids, locales and tenant ids in PostgreSQL (domain/text.ts says what it can hold). */
 const storable = { message: 'contains characters that cannot be stored' };
 
 /**
@@ -173,16 +173,9 @@ function withinDepth(value: unknown, depth = MAX_DEPTH): boolean {
 }
 const nesting = { message: `nested deeper than ${MAX_DEPTH} levels` };
 
-function storableDeep(value: unknown, depth = MAX_DEPTH): boolean {
-  if (typeof value === 'string') return !UNSTORABLE.test(value);
-  if (value === null || typeof value !== 'object') return true;
-  if (depth === 0) return false;
-  return Object.entries(value).every(([k, v]) => !UNSTORABLE.test(k) && storableDeep(v, depth - 1));
-}
-
 const UserSchema = z.object({
-  id: z.string().trim().min(1).max(128).refine((s) => !UNSTORABLE.test(s), storable),
-  name: z.string().trim().max(128).refine((s) => !UNSTORABLE.test(s), storable).optional(),
+  id: z.string().trim().min(1).max(128).refine(isStorable, storable),
+  name: z.string().trim().max(128).refine(isStorable, storable).optional(),
 });
 
 /** BCP 47 in shape (nb-NO, en, zh-Hant-TW); the bot only looks at the language. */
@@ -216,7 +209,7 @@ const ClientActivityBody = z.object({
   channelData: z
     .record(z.string(), z.unknown())
     .refine((v) => withinDepth(v), nesting)
-    .refine((v) => storableDeep(v), storable)
+    .refine((v) => isStorableDeep(v, MAX_DEPTH), storable)
     // The tenant is the channel's to say, like from and recipient: a web page cannot claim one.
     .transform(({ tenant: _tenant, ...rest }) => rest)
     .optional(),

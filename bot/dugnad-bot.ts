@@ -5,6 +5,7 @@ import { TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import { cardAction, type CardAction } from '../adaptive-cards/actions.ts';
 import { touchAccount } from '../infra/identities.ts';
 import { mayPerform } from '../domain/permissions.ts';
+import { toStorable } from '../domain/text.ts';
 import { accountOf, channelOfActivity, localeOf } from './turn-context.ts';
 import { Turn } from './turn.ts';
 import type { AppDeps } from './app.ts';
@@ -185,18 +186,16 @@ function idsAreUuids(action: CardAction): boolean {
   return UUID_FIELDS.every((key) => typeof fields[key] !== 'string' || fields[key] === '' || UUID.test(fields[key]));
 }
 
-/** PostgreSQL text and jsonb hold neither NUL nor a lone surrogate; a card input never means one. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** Card data is flat; deeper than this is nobody's form, and stopping keeps recursion bounded. */
 const MAX_CARD_DATA_DEPTH = 8;
 
 function storableCopy(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return value.replace(UNSTORABLE, '\ufffd');
+  if (typeof value === 'string') return toStorable(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_CARD_DATA_DEPTH) return undefined;
   if (Array.isArray(value)) return value.map((v) => storableCopy(v, depth + 1));
   // fromEntries defines own properties, so a "__proto__" key stays data and never becomes a prototype.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(UNSTORABLE, '\ufffd'), storableCopy(v, depth + 1)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [toStorable(k), storableCopy(v, depth + 1)]));
 }
 
 /** The submitted card data with storable strings, or undefined when there is none (a typed message). */
