@@ -6,6 +6,7 @@ import { cardAction, type CardAction } from '../adaptive-cards/actions.ts';
 import { touchAccount } from '../infra/identities.ts';
 import { mayPerform } from '../domain/permissions.ts';
 import { toStorable } from '../domain/text.ts';
+import { asksForFormalRespite } from '../domain/formal-respite.ts';
 import { accountOf, channelOfActivity, localeOf } from './turn-context.ts';
 import { Turn } from './turn.ts';
 import type { AppDeps } from './app.ts';
@@ -134,8 +135,11 @@ export class DugnadBot {
   private async handleText(turn: Turn, text: string): Promise<void> {
     if (GREETINGS.has(text) || text === '') return showMenu(this.deps, turn);
     // Own keys only: «constructor» or «__proto__» typed in chat must not find Object's members.
-    const command = Object.hasOwn(TEXT_COMMANDS, text) ? TEXT_COMMANDS[text] : undefined;
-    if (command && mayPerform(turn.member?.role ?? null, command.action)) return this.dispatch(turn, command, {});
+    const choices = Object.hasOwn(TEXT_COMMANDS, text) ? [TEXT_COMMANDS[text]!].flat() : [];
+    const command = choices.find((c) => mayPerform(turn.member?.role ?? null, c.action));
+    if (command) return this.dispatch(turn, command, {});
+    // A question about formal respite, in the caregiver's own words: the allocation office's contact.
+    if (asksForFormalRespite(text) && mayPerform(turn.member?.role ?? null, 'caregiver.formalRespite')) return this.dispatch(turn, { action: 'caregiver.formalRespite' }, {});
     await turn.say('error.notUnderstood');
     return showMenu(this.deps, turn);
   }
