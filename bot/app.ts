@@ -48,6 +48,9 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Marks a web chat turn the Direct Line endpoint forwarded after counting it (anonymous mode). */
+const COUNTED_HEADER = 'x-dugnad-counted';
+
 /** How long in-flight requests may take to finish when the server closes. */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -86,6 +89,19 @@ export function createApp(deps: AppDeps): App {
   const limiter = (name: string, perMinute: number) => createLimiter({ redis: deps.redis, keyPrefix: config.QUEUE_PREFIX, name, perMinute });
   const messageLimiter = limiter('messages', config.RATE_LIMIT_MESSAGES_PER_MINUTE);
 
+  // One secret for the web chat's tokens, the sign-in's cookies (keys derived from it) and the tab's
+  // development fallback. Production requires it to be configured (every process must share it).
+  const tokenSecret = config.DIRECTLINE_TOKEN_SECRET ?? (config.dev ? randomBytes(32).toString('hex') : null);
+  // Anonymous mode: the web chat's turns come back through /api/messages, already counted against the
+  // person's message limit by the Direct Line endpoint; this header (a key only this server knows)
+  // says so, so they are not counted twice.
+  const countedKey = tokenSecret ? createHmac('sha256', tokenSecret).update('dugnad:directline-counted').digest('base64url') : null;
+  const counted = countedKey ? Buffer.from(countedKey) : null;
+  const alreadyCounted = (req: restify.Request) => {
+    const given = Buffer.from(req.header(COUNTED_HEADER) ?? '');
+    return counted !== null && given.length === counted.length && timingSafeEqual(given, counted);
+  };
+
   server.post('/api/messages', async (req, res) => {
     const started = Date.now();
     const refusal = refuseActivity(req);
@@ -103,7 +119,7 @@ export function createApp(deps: AppDeps): App {
       return;
     }
     // Per channel user, counted only once the sender is authenticated: an unproven id must not use up someone else's share.
-    const quota = await messageLimiter.consume(`${activity.channelId}:${accountOf(activity).userId}`);
+    const quota = alreadyCounted(req) ? { ok: true as const } : await messageLimiter.consume(`${activity.channelId}:${accountOf(activity).userId}`);
     if (!quota.ok) {
       sendTooManyRequests(res, quota.retryAfterSeconds);
       log.warn({ route: 'messages', status: 429, channelId: activity.channelId, ms: Date.now() - started }, 'refused');
@@ -136,9 +152,6 @@ export function createApp(deps: AppDeps): App {
 
   registerApi(server, deps);
 
-  // One secret for the web chat's tokens, the sign-in's cookies (keys derived from it) and the tab's
-  // development fallback. Production requires it to be configured (every process must share it).
-  const tokenSecret = config.DIRECTLINE_TOKEN_SECRET ?? (config.dev ? randomBytes(32).toString('hex') : null);
   const devTokenSecret = config.dev ? tokenSecret : null;
 
   // Web chat: in development with the demo picker; in production only behind the web sign-in.
@@ -185,7 +198,7 @@ export function createApp(deps: AppDeps): App {
         : async (activity) => {
             const res = await fetch(`${config.PUBLIC_BASE_URL}/api/messages`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json' },
+              headers: { 'content-type': 'application/json', ...(countedKey ? { [COUNTED_HEADER]: countedKey } : {}) },
               body: JSON.stringify(activity),
             });
             if (!res.ok && res.status !== 202) throw new Error(`bot answered ${res.status}`);
@@ -193,7 +206,10 @@ export function createApp(deps: AppDeps): App {
       log,
       ...(signIn ? { identify: signIn.identify } : {}),
       allowClientChosenIds: config.dev,
-      ...(inProcess ? { connectorToken, userLimiter: messageLimiter } : {}),
+      // The per-user message limit (the same count as /api/messages) is checked before anything is
+      // stored, in both modes: over it the web chat answers 429 with Retry-After.
+      userLimiter: messageLimiter,
+      ...(inProcess ? { connectorToken } : {}),
       addressLimiter: limiter('directline', config.RATE_LIMIT_DIRECTLINE_PER_MINUTE),
       trustProxy,
     });

@@ -47,7 +47,7 @@ export interface DirectLineOptions {
   connectorToken?: string;
   /** Per client address on the client-facing routes. */
   addressLimiter?: Limiter;
-  /** Per user on posted activities. */
+  /** Per user on posted activities, before anything is stored (the bot's own message limit). */
   userLimiter?: Limiter;
   trustProxy?: boolean;
 }
@@ -71,6 +71,13 @@ export interface DirectLineLimits {
   idleMs: number;
   /** Upper bound on conversations held (all servers together), so a loop of POST /conversations cannot fill Redis. */
   maxConversations: number;
+  /**
+   * Conversations one user holds at once (tabs, devices); a new one drops that user's least recently
+   * used, so one user starting conversations in a loop only ever evicts their own.
+   */
+  maxConversationsPerUser: number;
+  /** Largest activity a client may post (its JSON, text and card data included): 413 above, nothing stored. */
+  maxActivityBytes: number;
   tokenLifetimeSeconds: number;
 }
 
@@ -79,8 +86,12 @@ const DEFAULT_LIMITS: DirectLineLimits = {
   pageSize: 100,
   idleMs: 2 * 60 * 60 * 1000,
   maxConversations: 1000,
+  maxConversationsPerUser: 5,
+  // The largest form (a request with its hand-over note) is a few KB even in emoji; 256 KB is the body limit.
+  maxActivityBytes: 16 * 1024,
   tokenLifetimeSeconds: 30 * 60,
 };
+
 
 export const DIRECT_LINE_BOT_ID = 'dugnad-bot';
 const BOT_NAME = 'Dugnad';
@@ -198,7 +209,8 @@ const StartConversationBody = z
  */
 const ClientActivityBody = z.object({
   type: z.enum(['message', 'event', 'typing']),
-  text: z.string().max(10_000).optional(),
+  // Its size is bounded with the rest of the activity (maxActivityBytes, 413).
+  text: z.string().optional(),
   textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
   value: z.unknown().refine((v) => withinDepth(v), nesting).optional(),
   name: z.string().max(256).optional(),
@@ -326,6 +338,25 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     if (typeof found === 'string') throw refused(found);
     const done = await store.replace(conversationId, build(found.activity, { id: conversationId, user: found.user }));
     if (done !== true) throw refused(done);
+  }
+
+  /**
+   * Web Chat has no "delete" in Direct Line. A message with no text and no attachments under the same
+   * id replaces the old one and Web Chat renders nothing for it, so it vanishes in place.
+   */
+  function blanked(old: StoredActivity, conversationId: string): StoredActivity {
+    return {
+      type: 'message',
+      id: old.id,
+      timestamp: old.timestamp,
+      channelId: CHANNEL_ID,
+      serviceUrl,
+      conversation: { id: conversationId },
+      from: old.from,
+      recipient: old.recipient,
+      ...(typeof old.replyToId === 'string' ? { replyToId: old.replyToId } : {}),
+      channelData: { 'dugnad:deleted': true },
+    };
   }
 
   function timestamp(): string {
@@ -503,6 +534,9 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     handle(async (req, res) => {
       const claims = claimsOf(req);
       const conversation = await conversationFor(req, claims);
+      if (Buffer.byteLength(JSON.stringify(req.body ?? null), 'utf8') > limits.maxActivityBytes) {
+        throw new HttpError(413, 'PayloadTooLarge', `An activity may be at most ${limits.maxActivityBytes} bytes`);
+      }
       const body = parseBody(ClientActivityBody, req.body);
       if (options.userLimiter) {
         const verdict = await options.userLimiter.consume(`${CHANNEL_ID}:${claims.sub}`);
@@ -611,20 +645,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     handle(async (req, res) => {
       const conversationId = param(req, 'conversationId');
       const activityId = param(req, 'activityId');
-      // Web Chat has no "delete" in Direct Line. A message with no text and no attachments under the
-      // same id replaces the old one and Web Chat renders nothing for it, so it vanishes in place.
-      await replace(conversationId, activityId, (old) => ({
-        type: 'message',
-        id: old.id,
-        timestamp: old.timestamp,
-        channelId: CHANNEL_ID,
-        serviceUrl,
-        conversation: { id: conversationId },
-        from: old.from,
-        recipient: old.recipient,
-        ...(typeof old.replyToId === 'string' ? { replyToId: old.replyToId } : {}),
-        channelData: { 'dugnad:deleted': true },
-      }));
+      await replace(conversationId, activityId, (old) => blanked(old, conversationId));
       sendJson(res, 200, {});
     }),
   );

@@ -17,7 +17,7 @@ import { consentInfo } from '../infra/persons.ts';
 import { audit } from '../infra/audit.ts';
 import { reminderCard } from '../adaptive-cards/reminder.ts';
 import { followUpCard } from '../adaptive-cards/follow-up.ts';
-import { escalationCard } from '../adaptive-cards/escalation.ts';
+import { CALL_LIST_MAX, escalationCard } from '../adaptive-cards/escalation.ts';
 import { consentRenewalCard } from '../adaptive-cards/consent-renewal.ts';
 import { declarationCard } from '../adaptive-cards/declaration.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
@@ -115,13 +115,17 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       const request = await getRequest(db, refId);
       if (!request || request.status !== 'open') return null;
       // Names and phones: staff may ring them (the manual fallback); they are the centre's own volunteers.
-      const missed = await db.query<{ name: string | null; phone: string | null }>(
-        `SELECT m.name, m.phone FROM offers o JOIN members m ON m.id = o.volunteer_id WHERE o.request_id = $1 AND o.undeliverable ORDER BY m.name`,
-        [refId],
+      // Bounded like the call list: a widened request can miss hundreds, and a card must stay small.
+      const missed = await db.query<{ name: string | null; phone: string | null; total: number }>(
+        `SELECT m.name, m.phone, count(*) OVER ()::int AS total FROM offers o JOIN members m ON m.id = o.volunteer_id
+          WHERE o.request_id = $1 AND o.undeliverable ORDER BY m.name LIMIT $2`,
+        [refId, CALL_LIST_MAX],
       );
       if (missed.length === 0) return null;
-      const list = missed.map((m) => `${m.name ?? ''} (${m.phone ?? ''})`).join(', ');
-      return notice('notify.unreachableTitle', 'notify.unreachable', { count: missed.length, list, ...(await describe(request)) }, 'warning');
+      const total = missed[0]!.total;
+      const more = total > missed.length ? t(ctx.locale, 'notify.unreachableMore', { count: total - missed.length }) : '';
+      const list = missed.map((m) => `${m.name ?? ''} (${m.phone ?? ''})`).join(', ') + more;
+      return notice('notify.unreachableTitle', 'notify.unreachable', { count: total, list, ...(await describe(request)) }, 'warning');
     }
     case 'staff.concern': {
       const c = await getConcern(db, refId);
