@@ -116,6 +116,7 @@ export type HelpRequestFields = z.output<typeof helpRequestFields>;
 
 export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('menu.show') }),
+  z.object({ action: z.literal('privacy.mine') }),
   z.object({ action: z.literal('volunteer.signup.start') }),
   z.object({ action: z.literal('volunteer.signup.submit') }).passthrough(),
   z.object({ action: z.literal('declaration.show') }),

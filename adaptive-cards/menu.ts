@@ -64,6 +64,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
               ),
             ]),
         button(t(locale, 'menu.editProfile'), { action: 'volunteer.signup.start' }),
+        button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
         button(t(locale, 'menu.leave'), { action: 'volunteer.leave' }),
       );
       break;
@@ -92,6 +93,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'caregiver.myRequests'), { action: 'caregiver.requests.list' }),
         button(t(locale, 'caregiver.registerPerson'), { action: 'caregiver.person.new' }),
         button(t(locale, 'caregiver.formalRespiteButton'), { action: 'caregiver.formalRespite' }),
+        button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
         aboutButton,
       );
       break;

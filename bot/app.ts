@@ -14,6 +14,7 @@ import { registerDirectLine, type DemoIdentity, type DirectLineLimits } from './
 import { registerWebChatPage } from './webchat-page.ts';
 import { registerTab } from './tab.ts';
 import { registerApi } from './api.ts';
+import { registerOwnDataDownload } from './own-data-download.ts';
 import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
 import { createLimiter, sendTooManyRequests } from './rate-limit.ts';
 import { accountOf } from './turn-context.ts';
@@ -82,7 +83,8 @@ export function createApp(deps: AppDeps): App {
   const channelAuth = createChannelAuthentication(config, deps.outboundCredentials);
   const gate = createChannelGate(config, channelAuth);
   const adapter = createAdapter(channelAuth, log);
-  const bot = new DugnadBot({ ...deps, isRedisReady: () => deps.redis.status === 'ready' });
+  const ownDataLinks = registerOwnDataDownload(server, { db: deps.db, redis: deps.redis, keyPrefix: config.QUEUE_PREFIX, publicBaseUrl: config.PUBLIC_BASE_URL, log, now: deps.now });
+  const bot = new DugnadBot({ ...deps, isRedisReady: () => deps.redis.status === 'ready', ownDataLinks });
   if (!config.anonymous && config.ALLOWED_TENANT_IDS.length === 0) {
     log.warn('ALLOWED_TENANT_IDS is empty: Teams users of any tenant can reach the bot');
   }

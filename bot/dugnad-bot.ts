@@ -22,16 +22,20 @@ import { mayRecordTurn } from './auth.ts';
 import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, forgetTeam, isSharedConversation, removedFromTeam, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
 import { NEW_REQUEST_COMMAND_ID } from '../infra/teams/manifest.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
+import type { OwnDataLinks } from './own-data-download.ts';
 
 export interface BotDeps extends AppDeps {
   isRedisReady(): boolean;
+  /** Links to one's own data file, where a file cannot be attached (Teams). */
+  ownDataLinks?: OwnDataLinks;
 }
 
 export type CommandHandler<A extends CardAction = CardAction> = (turn: Turn, action: A, raw: Record<string, unknown>) => Promise<void>;
 export type CommandTable = { [V in CardAction['action']]?: CommandHandler<Extract<CardAction, { action: V }>> };
 
 const GREETINGS = new Set(['hei', 'hallo', 'hei hei', 'hi', 'hello', 'hjelp', 'help', 'meny', 'menu', 'start', '/start']);
-const TEXT_COMMANDS: Record<string, CardAction> = {
+/** A typed word and what it does; a list: the first the speaker may use. */
+const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'mine oppdrag': { action: 'tasks.mine' },
   'my tasks': { action: 'tasks.mine' },
   oppdrag: { action: 'tasks.mine' },
@@ -44,8 +48,12 @@ const TEXT_COMMANDS: Record<string, CardAction> = {
   'mine forespørsler': { action: 'caregiver.requests.list' },
   'faste besøk': { action: 'series.list' },
   'regular visits': { action: 'series.list' },
-  personvern: { action: 'staff.privacy.persons' },
-  privacy: { action: 'staff.privacy.persons' },
+  // Staff get the centre's people (with their own data a button away); everyone else their own data.
+  personvern: [{ action: 'staff.privacy.persons' }, { action: 'privacy.mine' }],
+  privacy: [{ action: 'staff.privacy.persons' }, { action: 'privacy.mine' }],
+  innsyn: [{ action: 'staff.privacy.persons' }, { action: 'privacy.mine' }],
+  'mine data': { action: 'privacy.mine' },
+  'my data': { action: 'privacy.mine' },
   kanal: { action: 'staff.channel.show' },
   channel: { action: 'staff.channel.show' },
   'koble til kanal': { action: 'staff.channel.link' },
@@ -63,7 +71,7 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'staff.groups.list', 'caregiver.signup.start', 'caregiver.person.new', 'caregiver.request.new', 'caregiver.requests.list', 'caregiver.formalRespite',
   'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
-  'offer.details', 'staff.channel.show', 'series.details',
+  'offer.details', 'staff.channel.show', 'series.details', 'privacy.mine',
 ]);
 
 export class DugnadBot {
