@@ -76,7 +76,7 @@ export interface DirectLineLimits {
    * used, so one user starting conversations in a loop only ever evicts their own.
    */
   maxConversationsPerUser: number;
-  /** Largest activity a client may post (its JSON, text and card data included): 413 above, nothing stored. */
+  /** Largest activity a client may post (its JSON as sent, text and card data included): 413 above, nothing stored. */
   maxActivityBytes: number;
   tokenLifetimeSeconds: number;
 }
@@ -534,7 +534,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     handle(async (req, res) => {
       const claims = claimsOf(req);
       const conversation = await conversationFor(req, claims);
-      if (Buffer.byteLength(JSON.stringify(req.body ?? null), 'utf8') > limits.maxActivityBytes) {
+      if (postedBytes(req) > limits.maxActivityBytes) {
         throw new HttpError(413, 'PayloadTooLarge', `An activity may be at most ${limits.maxActivityBytes} bytes`);
       }
       const body = parseBody(ClientActivityBody, req.body);
@@ -654,6 +654,13 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     // Nothing to release: the conversations outlive this server in Redis, and the connection is the app's.
     close() {},
   };
+}
+
+/** The size of the body as it came over the wire (restify keeps it beside the parsed JSON). */
+function postedBytes(req: Request): number {
+  const raw = (req as Request & { rawBody?: unknown }).rawBody;
+  if (typeof raw === 'string') return Buffer.byteLength(raw, 'utf8');
+  return Buffer.isBuffer(raw) ? raw.length : 0;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
