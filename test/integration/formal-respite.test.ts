@@ -29,7 +29,7 @@ beforeAll(async () => {
     consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()),
   });
   personId = (await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Olav Berg'`))[0]!.id;
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await app?.close();
   await connector?.close();

@@ -59,7 +59,7 @@ beforeAll(async () => {
   await chat.submit(volunteer, { action: 'offer.accept', offerId: offer!.id });
   assignmentId = (await app.db.query<{ id: string }>(`SELECT a.id FROM assignments a JOIN help_requests r ON r.id = a.request_id WHERE r.person_id = $1`, [personId]))[0]!.id;
   await chat.submit(volunteer, { action: 'concern.report', assignmentId, concern: CONCERN });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await app?.close();
   await connector?.close();
