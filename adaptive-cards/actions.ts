@@ -3,6 +3,7 @@
 // (Action.Execute) and Web Chat (Action.Submit) both end here, so the bot validates one shape.
 // Error messages are message keys (see texts.ts), translated in one place by the bot.
 import { z } from 'zod';
+import { isPlainText } from '../domain/text.ts';
 
 const id = z.string().min(1).max(64);
 
@@ -10,15 +11,18 @@ const id = z.string().min(1).max(64);
 export const PUSH_ENABLE_RESULTS = ['on', 'denied', 'install', 'unsupported', 'failed'] as const;
 export type PushEnableResult = (typeof PUSH_ENABLE_RESULTS)[number];
 /** Adaptive Card inputs arrive as strings; an untouched optional input may be missing or "". */
+/** Typed text holds no control characters but tab and line breaks (domain/text.ts). */
+const plain = { message: 'error.invalidCharacters' };
 const optionalText = (max: number) =>
   z
     .string()
     .trim()
     .max(max, { message: 'error.tooLong' })
+    .refine(isPlainText, plain)
     .optional()
     .transform((v) => (v ? v : null));
 const requiredText = (max: number) =>
-  z.string({ message: 'error.required' }).trim().min(1, { message: 'error.required' }).max(max, { message: 'error.tooLong' });
+  z.string({ message: 'error.required' }).trim().min(1, { message: 'error.required' }).max(max, { message: 'error.tooLong' }).refine(isPlainText, plain);
 /** Input.ChoiceSet with isMultiSelect gives "a,b,c". */
 const multiChoice = z
   .union([z.string(), z.array(z.string())])
@@ -116,6 +120,7 @@ export type HelpRequestFields = z.output<typeof helpRequestFields>;
 
 export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('menu.show') }),
+  z.object({ action: z.literal('privacy.mine') }),
   z.object({ action: z.literal('volunteer.signup.start') }),
   z.object({ action: z.literal('volunteer.signup.submit') }).passthrough(),
   z.object({ action: z.literal('declaration.show') }),

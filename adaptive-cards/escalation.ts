@@ -92,8 +92,10 @@ export interface CallListVolunteer {
 export interface CallListCardInput {
   request: PublicRequestView;
   groupLabel: string;
-  /** In the order staff should call them. */
+  /** In the order staff should call them: at most CALL_LIST_MAX are shown. */
   volunteers: readonly CallListVolunteer[];
+  /** How many fit in all (the list may hold only the first of them); default: as many as given. */
+  total?: number;
 }
 
 /** How many volunteers the call list shows (a card must stay readable and within Teams' size limit). */
@@ -113,7 +115,7 @@ export function callListCard(ctx: CardContext, input: CallListCardInput): Adapti
     container([text(t(locale, 'callList.staffOnly'), { weight: 'bolder' })], { style: 'warning', spacing: 'medium' }),
   ];
 
-  const total = input.volunteers.length;
+  const total = Math.max(input.total ?? 0, input.volunteers.length);
   if (total === 0) {
     body.push(text(t(locale, 'callList.empty'), { spacing: 'medium' }));
     return adaptiveCard(ctx, body, { fallbackText: t(locale, 'callList.title') });
@@ -135,5 +137,7 @@ export function callListCard(ctx: CardContext, input: CallListCardInput): Adapti
       ),
     );
   });
+  // A card holds the first ones only (Teams' message size limit); the rest are named by number.
+  if (total > shown.length) body.push(text(t(locale, 'callList.more', { count: total - shown.length }), { weight: 'bolder', spacing: 'medium' }));
   return adaptiveCard(ctx, body, { fallbackText: t(locale, 'callList.title') });
 }

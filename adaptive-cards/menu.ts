@@ -65,6 +65,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
               ),
             ]),
         button(t(locale, 'menu.editProfile'), { action: 'volunteer.signup.start' }),
+        button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
         button(t(locale, 'menu.leave'), { action: 'volunteer.leave' }),
       );
       break;
@@ -94,6 +95,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'caregiver.registerPerson'), { action: 'caregiver.person.new' }),
         button(t(locale, 'caregiver.formalRespiteButton'), { action: 'caregiver.formalRespite' }),
         ...(user.push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
+        button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
         aboutButton,
       );
       break;

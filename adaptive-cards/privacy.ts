@@ -1,5 +1,6 @@
-// Privacy cards for staff: the centre's people with «Innsyn» and «Slett», the readable innsyn
-// summary (the full JSON travels beside it as a file), and the erase confirmation. Plain data in.
+// Privacy cards: for staff, the centre's people with «Innsyn» and «Slett», the readable innsyn
+// summary (the full JSON travels beside it as a file) and the erase confirmation; for everyone who
+// chats with Dugnad, the summary of their own data («Mine data»). Plain data in.
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
 import { actionSet, adaptiveCard, container, facts, heading, stackedButtons, subheading, text } from './card.ts';
@@ -37,7 +38,10 @@ export function privacyPersonsCard(ctx: CardContext, input: PrivacyListInput): A
     );
   }
   if (input.total > input.persons.length) body.push(text(t(locale, 'common.showing', { shown: input.persons.length, total: input.total }), { isSubtle: true }));
-  body.push(actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'medium' }));
+  body.push(
+    actionSet([actionButton(channel, t(locale, 'ownData.button'), { action: 'privacy.mine' })], { spacing: 'medium' }),
+    actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'small' }),
+  );
   return adaptiveCard(ctx, body, { fallbackText: t(locale, 'privacy.title') });
 }
 
@@ -169,4 +173,104 @@ export function eraseConfirmCard(ctx: CardContext, input: { personId: string; na
     ],
     { fallbackText: t(locale, 'privacy.eraseTitle', { name }) },
   );
+}
+
+/** The part of one's own data the readable summary shows (structurally infra's OwnDataExport). */
+export interface OwnDataView {
+  you: { role: Role; name: string | null; phone: string | null; email: string | null; centres: ReadonlyArray<{ name: string }>; createdAt: string };
+  chatAccounts: ReadonlyArray<{ channel: string; lastSeenAt: string | null }>;
+  volunteer: null | {
+    status: string;
+    district: string;
+    groups: readonly string[];
+    weeklyCap: number;
+    policeCertificateCheckedOn: string | null;
+    sharePhoneWithCaregivers: boolean;
+    declarationsSigned: ReadonlyArray<{ version: number; signedAt: string }>;
+  };
+  offers: readonly unknown[];
+  tasks: ReadonlyArray<{ outcome: string | null; hours: number | null }>;
+  concernsReported: readonly unknown[];
+  requestsAsked: readonly unknown[];
+  personsRegistered: number;
+  feedbackGiven: readonly unknown[];
+  yourActions: ReadonlyArray<{ action: string }>;
+}
+
+export interface OwnDataCardInput {
+  data: OwnDataView;
+  groupLabel(key: string): string;
+  /** Where the complete file is: attached beside the card (Web Chat), a short-lived link (Teams), or neither. */
+  file: { kind: 'attached'; name: string } | { kind: 'link'; url: string; minutes: number } | null;
+}
+
+/** «Mine data»: what Dugnad holds about the person reading it, in plain words; the JSON has all of it. */
+export function ownDataCard(ctx: CardContext, input: OwnDataCardInput): AdaptiveCard {
+  const { locale, channel } = ctx;
+  const { you, volunteer } = input.data;
+  const none = t(locale, 'privacy.empty');
+  const day = (iso: string) => formatDateWithYear(locale, new Date(iso));
+  const body: CardElement[] = [
+    heading(t(locale, 'ownData.title')),
+    text(t(locale, 'ownData.intro')),
+    facts([
+      { title: t(locale, 'ownData.name'), value: you.name ?? none },
+      { title: t(locale, 'ownData.phone'), value: you.phone ?? none },
+      { title: t(locale, 'ownData.email'), value: you.email ?? none },
+      { title: t(locale, 'ownData.role'), value: t(locale, `privacy.role.${you.role}`) },
+      { title: t(locale, 'ownData.centres'), value: you.centres.map((c) => c.name).join(t(locale, 'common.listSeparator')) || none },
+      { title: t(locale, 'ownData.since'), value: day(you.createdAt) },
+      {
+        title: t(locale, 'ownData.chat'),
+        value: input.data.chatAccounts.map((a) => (a.channel === 'msteams' ? 'Teams' : t(locale, 'ownData.webChat'))).join(t(locale, 'common.listSeparator')) || none,
+      },
+    ]),
+  ];
+  if (volunteer) {
+    const signed = volunteer.declarationsSigned.at(-1);
+    body.push(
+      subheading(t(locale, 'ownData.volunteer')),
+      facts([
+        { title: t(locale, 'ownData.status'), value: t(locale, `ownData.status.${volunteer.status === 'approved' || volunteer.status === 'paused' || volunteer.status === 'removed' ? volunteer.status : 'pending'}`) },
+        { title: t(locale, 'ownData.district'), value: volunteer.district },
+        { title: t(locale, 'ownData.groups'), value: volunteer.groups.map((g) => input.groupLabel(g)).join(t(locale, 'common.listSeparator')) || none },
+        { title: t(locale, 'ownData.weeklyCap'), value: String(volunteer.weeklyCap) },
+        { title: t(locale, 'ownData.police'), value: volunteer.policeCertificateCheckedOn ? day(volunteer.policeCertificateCheckedOn) : none },
+        { title: t(locale, 'ownData.declaration'), value: signed ? t(locale, 'ownData.declarationSigned', { version: signed.version, date: day(signed.signedAt) }) : none },
+        { title: t(locale, 'ownData.sharePhone'), value: t(locale, volunteer.sharePhoneWithCaregivers ? 'common.yes' : 'common.no') },
+      ]),
+    );
+  }
+  const done = input.data.tasks.filter((a) => a.outcome === 'done');
+  const hours = done.reduce((sum, a) => sum + (a.hours ?? 0), 0);
+  const counts: Array<[string, number]> = [
+    [t(locale, 'ownData.offers'), input.data.offers.length],
+    [t(locale, 'ownData.tasks', { done: done.length, hours: String(Math.round(hours * 100) / 100).replace('.', locale === 'nb' ? ',' : '.') }), input.data.tasks.length],
+    [t(locale, 'ownData.concerns'), input.data.concernsReported.length],
+    [t(locale, 'ownData.requests'), input.data.requestsAsked.length],
+    [t(locale, 'ownData.persons'), input.data.personsRegistered],
+    [t(locale, 'ownData.feedback'), input.data.feedbackGiven.length],
+    [t(locale, 'ownData.reveals'), input.data.yourActions.filter((a) => a.action === 'reveal').length],
+  ];
+  body.push(
+    subheading(t(locale, 'ownData.activity')),
+    facts(counts.filter(([, n]) => n > 0).map(([title, n]) => ({ title, value: String(n) }))),
+  );
+  if (counts.every(([, n]) => n === 0)) body.push(text(t(locale, 'ownData.noActivity'), { spacing: 'small' }));
+  const file = input.file;
+  body.push(
+    text(
+      file?.kind === 'attached' ? t(locale, 'ownData.fileAttached', { file: file.name })
+        : file?.kind === 'link' ? t(locale, 'ownData.fileLink', { minutes: file.minutes })
+          : t(locale, 'ownData.fileMissing'),
+      { spacing: 'medium', weight: 'bolder' },
+    ),
+  );
+  if (file?.kind === 'link') body.push(actionSet([{ type: 'Action.OpenUrl', title: t(locale, 'ownData.download'), url: file.url }], { spacing: 'small' }));
+  body.push(
+    text(t(locale, you.role === 'volunteer' ? 'ownData.eraseVolunteer' : 'ownData.eraseOther'), { isSubtle: true, spacing: 'medium' }),
+    text(t(locale, 'privacy.chatHistory'), { isSubtle: true }),
+    actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'medium' }),
+  );
+  return adaptiveCard(ctx, body, { fallbackText: t(locale, 'ownData.title') });
 }

@@ -20,21 +20,25 @@ import type { Database, Queryable, Transaction } from '../infra/db.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 import { consentErrors } from './forms.ts';
 import type { Locale } from '../domain/types.ts';
+import { isPlainText } from '../domain/text.ts';
 
 const PREFIX = '/api/v1/';
 
 /** Missing and wrong-typed get different messages: "fill this in" is no help for a number sent as an array. */
 const presence = (iss: { input?: unknown }) => (iss.input === undefined ? 'error.required' : 'error.invalid');
 
+/** The same rule as the chat form's text fields (domain/text.ts): no NUL, no control characters. */
+const plain = { message: 'error.invalidCharacters' };
+
 const postBody = z.object({
-  centreId: z.string({ error: presence }).trim().min(1, { message: 'error.required' }).max(64, { message: 'error.tooLong' }),
+  centreId: z.string({ error: presence }).trim().min(1, { message: 'error.required' }).max(64, { message: 'error.tooLong' }).refine(isPlainText, plain),
   // The case system's own reference. Control characters would end up in logs and reports.
   externalRef: z
     .string({ error: 'error.invalid' })
     .trim()
     .min(1, { message: 'error.required' })
     .max(100, { message: 'error.tooLong' })
-    .regex(/^[^\p{Cc}]+$/u, { message: 'error.invalid' })
+    .refine((v) => isPlainText(v) && !/[\t\r\n]/.test(v), plain)
     .nullish(),
   person: z.record(z.string(), z.unknown(), { error: presence }),
   request: z.record(z.string(), z.unknown(), { error: presence }),

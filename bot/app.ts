@@ -14,16 +14,18 @@ import { registerDirectLine, type DemoIdentity, type DirectLineLimits } from './
 import { registerWebChatPage } from './webchat-page.ts';
 import { registerTab } from './tab.ts';
 import { registerApi } from './api.ts';
+import { registerOwnDataDownload } from './own-data-download.ts';
 import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
 import { redisSessionEnds } from './web-sessions.ts';
 import { createLimiter, sendTooManyRequests } from './rate-limit.ts';
 import { accountOf } from './turn-context.ts';
 import { linkEntraSignIn } from '../infra/identities.ts';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { directLineConnectorKey } from '../infra/connector.ts';
 import { z } from 'zod';
 import { resolveVapidKeys } from '../infra/web-push.ts';
 import { registerPushRoutes } from './push-routes.ts';
+import { isStorable, isStorableDeep } from '../domain/text.ts';
 
 export interface AppDeps {
   config: Config;
@@ -49,6 +51,9 @@ export interface App {
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
+
+/** Marks a web chat turn the Direct Line endpoint forwarded after counting it (anonymous mode). */
+const COUNTED_HEADER = 'x-dugnad-counted';
 
 /** How long in-flight requests may take to finish when the server closes. */
 const CLOSE_GRACE_MS = 5_000;
@@ -83,12 +88,26 @@ export function createApp(deps: AppDeps): App {
   const adapter = createAdapter(channelAuth, log);
   // Web Push: the page needs the public key to subscribe; the workers sign with the private one.
   const vapid = config.WEB_CHAT_ENABLED ? resolveVapidKeys(config) : null;
-  const bot = new DugnadBot({ ...deps, isRedisReady: () => deps.redis.status === 'ready', pushPublicKey: vapid?.publicKey ?? null });
+  const ownDataLinks = registerOwnDataDownload(server, { db: deps.db, redis: deps.redis, keyPrefix: config.QUEUE_PREFIX, publicBaseUrl: config.PUBLIC_BASE_URL, log, now: deps.now });
+  const bot = new DugnadBot({ ...deps, isRedisReady: () => deps.redis.status === 'ready', pushPublicKey: vapid?.publicKey ?? null, ownDataLinks });
   if (!config.anonymous && config.ALLOWED_TENANT_IDS.length === 0) {
     log.warn('ALLOWED_TENANT_IDS is empty: Teams users of any tenant can reach the bot');
   }
   const limiter = (name: string, perMinute: number) => createLimiter({ redis: deps.redis, keyPrefix: config.QUEUE_PREFIX, name, perMinute });
   const messageLimiter = limiter('messages', config.RATE_LIMIT_MESSAGES_PER_MINUTE);
+
+  // One secret for the web chat's tokens, the sign-in's cookies (keys derived from it) and the tab's
+  // development fallback. Production requires it to be configured (every process must share it).
+  const tokenSecret = config.DIRECTLINE_TOKEN_SECRET ?? (config.dev ? randomBytes(32).toString('hex') : null);
+  // Anonymous mode: the web chat's turns come back through /api/messages, already counted against the
+  // person's message limit by the Direct Line endpoint; this header (a key only this server knows)
+  // says so, so they are not counted twice.
+  const countedKey = tokenSecret ? createHmac('sha256', tokenSecret).update('dugnad:directline-counted').digest('base64url') : null;
+  const counted = countedKey ? Buffer.from(countedKey) : null;
+  const alreadyCounted = (req: restify.Request) => {
+    const given = Buffer.from(req.header(COUNTED_HEADER) ?? '');
+    return counted !== null && given.length === counted.length && timingSafeEqual(given, counted);
+  };
 
   server.post('/api/messages', async (req, res) => {
     const started = Date.now();
@@ -107,7 +126,7 @@ export function createApp(deps: AppDeps): App {
       return;
     }
     // Per channel user, counted only once the sender is authenticated: an unproven id must not use up someone else's share.
-    const quota = await messageLimiter.consume(`${activity.channelId}:${accountOf(activity).userId}`);
+    const quota = alreadyCounted(req) ? { ok: true as const } : await messageLimiter.consume(`${activity.channelId}:${accountOf(activity).userId}`);
     if (!quota.ok) {
       sendTooManyRequests(res, quota.retryAfterSeconds);
       log.warn({ route: 'messages', status: 429, channelId: activity.channelId, ms: Date.now() - started }, 'refused');
@@ -140,9 +159,6 @@ export function createApp(deps: AppDeps): App {
 
   registerApi(server, deps);
 
-  // One secret for the web chat's tokens, the sign-in's cookies (keys derived from it) and the tab's
-  // development fallback. Production requires it to be configured (every process must share it).
-  const tokenSecret = config.DIRECTLINE_TOKEN_SECRET ?? (config.dev ? randomBytes(32).toString('hex') : null);
   const devTokenSecret = config.dev ? tokenSecret : null;
 
   // Web chat: in development with the demo picker; in production only behind the web sign-in.
@@ -192,7 +208,7 @@ export function createApp(deps: AppDeps): App {
         : async (activity) => {
             const res = await fetch(`${config.PUBLIC_BASE_URL}/api/messages`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json' },
+              headers: { 'content-type': 'application/json', ...(countedKey ? { [COUNTED_HEADER]: countedKey } : {}) },
               body: JSON.stringify(activity),
             });
             if (!res.ok && res.status !== 202) throw new Error(`bot answered ${res.status}`);
@@ -200,7 +216,10 @@ export function createApp(deps: AppDeps): App {
       log,
       ...(signIn ? { identify: signIn.identify, sessionEnds } : {}),
       allowClientChosenIds: config.dev,
-      ...(inProcess ? { connectorToken, userLimiter: messageLimiter } : {}),
+      // The per-user message limit (the same count as /api/messages) is checked before anything is
+      // stored, in both modes: over it the web chat answers 429 with Retry-After.
+      userLimiter: messageLimiter,
+      ...(inProcess ? { connectorToken } : {}),
       addressLimiter: limiter('directline', config.RATE_LIMIT_DIRECTLINE_PER_MINUTE),
       trustProxy,
     });
@@ -264,17 +283,10 @@ export function createApp(deps: AppDeps): App {
 // without a type, and its turn code (and ours) throws on a `from`, `conversation` or `locale` of the
 // wrong shape. Every channel sends these fields, so a body without them is the client's fault: 400.
 
-/** PostgreSQL text and jsonb hold neither NUL nor a lone surrogate; these strings end up in both. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const storable = (max: number) => z.string().max(max).refine((s) => !UNSTORABLE.test(s), { message: 'contains characters that cannot be stored' });
-
-/** Every string anywhere in `v` is storable; false past `depth` levels, which no channel sends. */
-function storableDeep(v: unknown, depth = 8): boolean {
-  if (typeof v === 'string') return !UNSTORABLE.test(v);
-  if (v === null || typeof v !== 'object') return true;
-  if (depth === 0) return false;
-  return Object.entries(v).every(([k, x]) => !UNSTORABLE.test(k) && storableDeep(x, depth - 1));
-}
+/** These strings end up in PostgreSQL text and jsonb (domain/text.ts says what those can hold). */
+const storable = (max: number) => z.string().max(max).refine(isStorable, { message: 'contains characters that cannot be stored' });
+/** No channel nests the envelope's accounts deeper than this. */
+const ENVELOPE_DEPTH = 8;
 
 const channelAccount = z.looseObject({
   id: storable(512),
@@ -312,7 +324,7 @@ const activityEnvelope = z.looseObject({
   membersRemoved: z.array(channelAccount).nullish(),
   channelData: z.looseObject({ tenant: z.looseObject({ id: storable(128).nullish() }).nullish() }).nullish(),
 })
-  .refine((a) => storableDeep([a.from, a.recipient, a.conversation]), { message: 'contains characters that cannot be stored' })
+  .refine((a) => isStorableDeep([a.from, a.recipient, a.conversation], ENVELOPE_DEPTH), { message: 'contains characters that cannot be stored' })
   .refine((a) => (a.entities ?? []).every((e) => e.type.toLowerCase() !== 'mention' || e.mentioned !== undefined), { message: 'a mention must say who is mentioned', path: ['entities'] })
   // An invoke names its operation; one without a name is malformed (with an unknown name it is 501, by the protocol).
   .refine((a) => a.type !== 'invoke' || (typeof a.name === 'string' && a.name !== ''), { message: 'an invoke needs a name', path: ['name'] });

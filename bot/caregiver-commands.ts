@@ -12,6 +12,7 @@ import { registerPerson } from '../infra/persons.ts';
 import { cancelRequest, matchingSettings } from '../infra/requests.ts';
 import { caregiverContact, caregiverNoteFor, confirmVisitByCaregiver, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
+import { asksForFormalRespite } from '../domain/formal-respite.ts';
 import { showMenu } from './menu-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
@@ -36,6 +37,11 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
     const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
     // Respite first: it is what most caregivers come for.
     return requestFormCard(turn.card, { persons, groups, values: { group: 'avlastning', ...values }, errors, today: todayInOslo(turn.now), audience: 'caregiver' });
+  };
+  /** Formal respite is a municipal decision (vedtak): never sent to volunteers, always to the office. */
+  const formalRespite = async (turn: Turn) => {
+    const contact = deps.config.ALLOCATION_OFFICE_CONTACT;
+    await turn.send(noticeCard(turn.card, { text: contact ? turn.t('caregiver.formalRespiteContact', { contact }) : turn.t('caregiver.formalRespite'), menuButton: true }));
   };
   /** A fresh request form; for one person, with what the caregiver wrote for volunteers as the note. */
   const newRequestForm = async (turn: Turn, personId: string | undefined) => {
@@ -81,6 +87,13 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
     },
 
     'caregiver.request.submit': async (turn, _action, raw) => {
+      // Formal respite is the allocation office's decision (vedtak), never a volunteer's task: such a
+      // request is not saved or offered. The form comes back, so they may ask for a visit instead.
+      const formal = (['summary', 'handoverNote'] as const).filter((f) => typeof raw[f] === 'string' && asksForFormalRespite(raw[f]));
+      if (formal.length > 0) {
+        await turn.replace(await requestForm(turn, submittedValues(raw), Object.fromEntries(formal.map((f) => [f, 'error.formalRespite']))));
+        return formalRespite(turn);
+      }
       const contact = await caregiverContact(db, turn.member!.id);
       await submitRequest(deps, turn, {
         // Who the volunteer calls during the visit: the caregiver, unless they name someone else.
@@ -111,11 +124,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.cancelled'), tone: 'success', menuButton: true }));
     },
 
-    'caregiver.formalRespite': async (turn) => {
-      // Formal respite is a municipal decision (vedtak): never sent to volunteers, always to the office.
-      const contact = deps.config.ALLOCATION_OFFICE_CONTACT;
-      await turn.send(noticeCard(turn.card, { text: contact ? turn.t('caregiver.formalRespiteContact', { contact }) : turn.t('caregiver.formalRespite'), menuButton: true }));
-    },
+    'caregiver.formalRespite': (turn) => formalRespite(turn),
   };
 }
 

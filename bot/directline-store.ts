@@ -7,6 +7,7 @@
  *   conv:<id>:log   zset   activity id → seq; the watermark is the highest seq a client has seen
  *   conv:<id>:act   hash   activity id → activity JSON (stored without its id, which is the field)
  *   user:<uid>      string the user's most recently used conversation (proactive createConversation)
+ *   uconv:<uid>     zset   the user's conversation ids → last use: the per-user cap's order
  *   all             zset   conversation id → last use: the global cap's least-recently-used order
  * Every key expires `idleMs` after the conversation's last use, so nothing outlives an idle chat.
  *
@@ -28,6 +29,7 @@ export interface StoreLimits {
   pageSize: number;
   idleMs: number;
   maxConversations: number;
+  maxConversationsPerUser: number;
 }
 
 /** Redis could not be reached (or answered an error): the endpoint answers 503. */
@@ -52,25 +54,39 @@ local function touch(uid)
   redis.call('ZADD', base .. ':all', now, id)
   redis.call('PEXPIRE', base .. ':all', idle)
   redis.call('SET', base .. ':user:' .. uid, id, 'PX', idle)
+  redis.call('ZADD', base .. ':uconv:' .. uid, now, id)
+  redis.call('PEXPIRE', base .. ':uconv:' .. uid, idle)
 end
 `;
 
 const SCRIPTS = {
-  /** ARGV: base, id, now, idle, uid, uname, max. Drops idle entries, then the least recently used while full. */
+  /**
+   * ARGV: base, id, now, idle, uid, uname, max, maxPerUser. Drops idle entries; then, while the user
+   * holds their cap, that user's least recently used (one user never evicts anyone else's); then,
+   * while all together are at the global cap, the least recently used of all.
+   */
   dugnadDlCreate: `${LIVE_AND_TOUCH}
 local all = base .. ':all'
+local mine = base .. ':uconv:' .. ARGV[5]
 local function drop(victim)
   local k = base .. ':conv:' .. victim
+  local owner = redis.call('HGET', k, 'uid')
+  if owner then redis.call('ZREM', base .. ':uconv:' .. owner, victim) end
   redis.call('DEL', k, k .. ':log', k .. ':act')
+  redis.call('ZREM', all, victim)
 end
 for _, victim in ipairs(redis.call('ZRANGEBYSCORE', all, '-inf', '(' .. (now - idle))) do drop(victim) end
 redis.call('ZREMRANGEBYSCORE', all, '-inf', '(' .. (now - idle))
-local max = tonumber(ARGV[7])
-while redis.call('ZCARD', all) >= max do
-  local oldest = redis.call('ZPOPMIN', all)
-  if not oldest[1] then break end
-  drop(oldest[1])
+redis.call('ZREMRANGEBYSCORE', mine, '-inf', '(' .. (now - idle))
+local function makeRoom(set, cap)
+  while redis.call('ZCARD', set) >= cap do
+    local oldest = redis.call('ZPOPMIN', set)
+    if not oldest[1] then break end
+    drop(oldest[1])
+  end
 end
+makeRoom(mine, tonumber(ARGV[8]))
+makeRoom(all, tonumber(ARGV[7]))
 redis.call('HSET', conv, 'uid', ARGV[5], 'uname', ARGV[6], 'seq', 0, 'last', now)
 touch(ARGV[5])
 return 1`,
@@ -180,7 +196,7 @@ export function redisDirectLineStore(opts: { redis: Redis; keyPrefix: string; li
 
   return {
     async create(id, user) {
-      await run('dugnadDlCreate', id, user.id, user.name, limits.maxConversations);
+      await run('dugnadDlCreate', id, user.id, user.name, limits.maxConversations, limits.maxConversationsPerUser);
     },
     async load(id, expectUserId = '') {
       const reply = await run('dugnadDlLoad', id, expectUserId);

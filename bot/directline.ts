@@ -12,6 +12,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { isStorable, isStorableDeep } from '../domain/text.ts';
 import { redisDirectLineStore, StoreUnavailableError, type ConversationUser, type Refusal, type StoredActivity } from './directline-store.ts';
 import type { Limiter } from './rate-limit.ts';
 import type { SessionEnds } from './web-sessions.ts';
@@ -49,7 +50,7 @@ export interface DirectLineOptions {
   connectorToken?: string;
   /** Per client address on the client-facing routes. */
   addressLimiter?: Limiter;
-  /** Per user on posted activities. */
+  /** Per user on posted activities, before anything is stored (the bot's own message limit). */
   userLimiter?: Limiter;
   trustProxy?: boolean;
 }
@@ -75,6 +76,13 @@ export interface DirectLineLimits {
   idleMs: number;
   /** Upper bound on conversations held (all servers together), so a loop of POST /conversations cannot fill Redis. */
   maxConversations: number;
+  /**
+   * Conversations one user holds at once (tabs, devices); a new one drops that user's least recently
+   * used, so one user starting conversations in a loop only ever evicts their own.
+   */
+  maxConversationsPerUser: number;
+  /** Largest activity a client may post (its JSON as sent, text and card data included): 413 above, nothing stored. */
+  maxActivityBytes: number;
   tokenLifetimeSeconds: number;
 }
 
@@ -83,8 +91,12 @@ const DEFAULT_LIMITS: DirectLineLimits = {
   pageSize: 100,
   idleMs: 2 * 60 * 60 * 1000,
   maxConversations: 1000,
+  maxConversationsPerUser: 5,
+  // The largest form (a request with its hand-over note) is a few KB even in emoji; 256 KB is the body limit.
+  maxActivityBytes: 16 * 1024,
   tokenLifetimeSeconds: 30 * 60,
 };
+
 
 export const DIRECT_LINE_BOT_ID = 'dugnad-bot';
 const BOT_NAME = 'Dugnad';
@@ -164,8 +176,7 @@ function verifyToken(token: string, secret: string, nowSeconds: number): SignedC
 // ---------------------------------------------------------------------------------------------
 // Request bodies
 
-/** The bot stores user ids, locales and tenant ids in PostgreSQL, which holds neither NUL nor a lone surrogate. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** The bot stores user ids, locales and tenant ids in PostgreSQL (domain/text.ts says what it can hold). */
 const storable = { message: 'contains characters that cannot be stored' };
 
 /**
@@ -180,16 +191,9 @@ function withinDepth(value: unknown, depth = MAX_DEPTH): boolean {
 }
 const nesting = { message: `nested deeper than ${MAX_DEPTH} levels` };
 
-function storableDeep(value: unknown, depth = MAX_DEPTH): boolean {
-  if (typeof value === 'string') return !UNSTORABLE.test(value);
-  if (value === null || typeof value !== 'object') return true;
-  if (depth === 0) return false;
-  return Object.entries(value).every(([k, v]) => !UNSTORABLE.test(k) && storableDeep(v, depth - 1));
-}
-
 const UserSchema = z.object({
-  id: z.string().trim().min(1).max(128).refine((s) => !UNSTORABLE.test(s), storable),
-  name: z.string().trim().max(128).refine((s) => !UNSTORABLE.test(s), storable).optional(),
+  id: z.string().trim().min(1).max(128).refine(isStorable, storable),
+  name: z.string().trim().max(128).refine(isStorable, storable).optional(),
 });
 
 /** BCP 47 in shape (nb-NO, en, zh-Hant-TW); the bot only looks at the language. */
@@ -215,7 +219,8 @@ const StartConversationBody = z
  */
 const ClientActivityBody = z.object({
   type: z.enum(['message', 'event', 'typing']),
-  text: z.string().max(10_000).optional(),
+  // Its size is bounded with the rest of the activity (maxActivityBytes, 413).
+  text: z.string().optional(),
   textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
   value: z.unknown().refine((v) => withinDepth(v), nesting).optional(),
   name: z.string().max(256).optional(),
@@ -226,7 +231,7 @@ const ClientActivityBody = z.object({
   channelData: z
     .record(z.string(), z.unknown())
     .refine((v) => withinDepth(v), nesting)
-    .refine((v) => storableDeep(v), storable)
+    .refine((v) => isStorableDeep(v, MAX_DEPTH), storable)
     // The tenant is the channel's to say, like from and recipient: a web page cannot claim one.
     .transform(({ tenant: _tenant, ...rest }) => rest)
     .optional(),
@@ -343,6 +348,25 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     if (typeof found === 'string') throw refused(found);
     const done = await store.replace(conversationId, build(found.activity, { id: conversationId, user: found.user }));
     if (done !== true) throw refused(done);
+  }
+
+  /**
+   * Web Chat has no "delete" in Direct Line. A message with no text and no attachments under the same
+   * id replaces the old one and Web Chat renders nothing for it, so it vanishes in place.
+   */
+  function blanked(old: StoredActivity, conversationId: string): StoredActivity {
+    return {
+      type: 'message',
+      id: old.id,
+      timestamp: old.timestamp,
+      channelId: CHANNEL_ID,
+      serviceUrl,
+      conversation: { id: conversationId },
+      from: old.from,
+      recipient: old.recipient,
+      ...(typeof old.replyToId === 'string' ? { replyToId: old.replyToId } : {}),
+      channelData: { 'dugnad:deleted': true },
+    };
   }
 
   function timestamp(): string {
@@ -536,6 +560,9 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     handle(async (req, res) => {
       const claims = await claimsOf(req);
       const conversation = await conversationFor(req, claims);
+      if (postedBytes(req) > limits.maxActivityBytes) {
+        throw new HttpError(413, 'PayloadTooLarge', `An activity may be at most ${limits.maxActivityBytes} bytes`);
+      }
       const body = parseBody(ClientActivityBody, req.body);
       if (options.userLimiter) {
         const verdict = await options.userLimiter.consume(`${CHANNEL_ID}:${claims.sub}`);
@@ -644,20 +671,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     handle(async (req, res) => {
       const conversationId = param(req, 'conversationId');
       const activityId = param(req, 'activityId');
-      // Web Chat has no "delete" in Direct Line. A message with no text and no attachments under the
-      // same id replaces the old one and Web Chat renders nothing for it, so it vanishes in place.
-      await replace(conversationId, activityId, (old) => ({
-        type: 'message',
-        id: old.id,
-        timestamp: old.timestamp,
-        channelId: CHANNEL_ID,
-        serviceUrl,
-        conversation: { id: conversationId },
-        from: old.from,
-        recipient: old.recipient,
-        ...(typeof old.replyToId === 'string' ? { replyToId: old.replyToId } : {}),
-        channelData: { 'dugnad:deleted': true },
-      }));
+      await replace(conversationId, activityId, (old) => blanked(old, conversationId));
       sendJson(res, 200, {});
     }),
   );
@@ -666,6 +680,13 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     // Nothing to release: the conversations outlive this server in Redis, and the connection is the app's.
     close() {},
   };
+}
+
+/** The size of the body as it came over the wire (restify keeps it beside the parsed JSON). */
+function postedBytes(req: Request): number {
+  const raw = (req as Request & { rawBody?: unknown }).rawBody;
+  if (typeof raw === 'string') return Buffer.byteLength(raw, 'utf8');
+  return Buffer.isBuffer(raw) ? raw.length : 0;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -5,6 +5,8 @@ import { TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import { cardAction, type CardAction } from '../adaptive-cards/actions.ts';
 import { touchAccount } from '../infra/identities.ts';
 import { mayPerform } from '../domain/permissions.ts';
+import { toStorable } from '../domain/text.ts';
+import { asksForFormalRespite } from '../domain/formal-respite.ts';
 import { accountOf, channelOfActivity, localeOf } from './turn-context.ts';
 import { Turn } from './turn.ts';
 import type { AppDeps } from './app.ts';
@@ -22,18 +24,22 @@ import { pushCommands } from './push-commands.ts';
 import { openTargetOf, showFocused, showOpenItems } from './open-items.ts';
 import { NEW_REQUEST_COMMAND_ID } from '../infra/teams/manifest.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
+import type { OwnDataLinks } from './own-data-download.ts';
 
 export interface BotDeps extends AppDeps {
   isRedisReady(): boolean;
   /** The VAPID public key when the web chat can send push notifications; null when it cannot. */
   pushPublicKey: string | null;
+  /** Links to one's own data file, where a file cannot be attached (Teams). */
+  ownDataLinks?: OwnDataLinks;
 }
 
 export type CommandHandler<A extends CardAction = CardAction> = (turn: Turn, action: A, raw: Record<string, unknown>) => Promise<void>;
 export type CommandTable = { [V in CardAction['action']]?: CommandHandler<Extract<CardAction, { action: V }>> };
 
 const GREETINGS = new Set(['hei', 'hallo', 'hei hei', 'hi', 'hello', 'hjelp', 'help', 'meny', 'menu', 'start', '/start']);
-const TEXT_COMMANDS: Record<string, CardAction> = {
+/** A typed word and what it does; a list: the first the speaker may use. */
+const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'mine oppdrag': { action: 'tasks.mine' },
   'my tasks': { action: 'tasks.mine' },
   oppdrag: { action: 'tasks.mine' },
@@ -46,8 +52,12 @@ const TEXT_COMMANDS: Record<string, CardAction> = {
   'mine forespørsler': { action: 'caregiver.requests.list' },
   'faste besøk': { action: 'series.list' },
   'regular visits': { action: 'series.list' },
-  personvern: { action: 'staff.privacy.persons' },
-  privacy: { action: 'staff.privacy.persons' },
+  // Staff get the centre's people (with their own data a button away); everyone else their own data.
+  personvern: [{ action: 'staff.privacy.persons' }, { action: 'privacy.mine' }],
+  privacy: [{ action: 'staff.privacy.persons' }, { action: 'privacy.mine' }],
+  innsyn: [{ action: 'staff.privacy.persons' }, { action: 'privacy.mine' }],
+  'mine data': { action: 'privacy.mine' },
+  'my data': { action: 'privacy.mine' },
   kanal: { action: 'staff.channel.show' },
   channel: { action: 'staff.channel.show' },
   'koble til kanal': { action: 'staff.channel.link' },
@@ -65,7 +75,7 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'staff.groups.list', 'caregiver.signup.start', 'caregiver.person.new', 'caregiver.request.new', 'caregiver.requests.list', 'caregiver.formalRespite',
   'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
-  'offer.details', 'staff.channel.show', 'series.details', 'push.status',
+  'offer.details', 'staff.channel.show', 'series.details', 'push.status', 'privacy.mine',
 ]);
 
 export class DugnadBot {
@@ -149,8 +159,11 @@ export class DugnadBot {
   private async handleText(turn: Turn, text: string): Promise<void> {
     if (GREETINGS.has(text) || text === '') return showMenu(this.deps, turn);
     // Own keys only: «constructor» or «__proto__» typed in chat must not find Object's members.
-    const command = Object.hasOwn(TEXT_COMMANDS, text) ? TEXT_COMMANDS[text] : undefined;
-    if (command && mayPerform(turn.member?.role ?? null, command.action)) return this.dispatch(turn, command, {});
+    const choices = Object.hasOwn(TEXT_COMMANDS, text) ? [TEXT_COMMANDS[text]!].flat() : [];
+    const command = choices.find((c) => mayPerform(turn.member?.role ?? null, c.action));
+    if (command) return this.dispatch(turn, command, {});
+    // A question about formal respite, in the caregiver's own words: the allocation office's contact.
+    if (asksForFormalRespite(text) && mayPerform(turn.member?.role ?? null, 'caregiver.formalRespite')) return this.dispatch(turn, { action: 'caregiver.formalRespite' }, {});
     await turn.say('error.notUnderstood');
     return showMenu(this.deps, turn);
   }
@@ -201,18 +214,16 @@ function idsAreUuids(action: CardAction): boolean {
   return UUID_FIELDS.every((key) => typeof fields[key] !== 'string' || fields[key] === '' || UUID.test(fields[key]));
 }
 
-/** PostgreSQL text and jsonb hold neither NUL nor a lone surrogate; a card input never means one. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** Card data is flat; deeper than this is nobody's form, and stopping keeps recursion bounded. */
 const MAX_CARD_DATA_DEPTH = 8;
 
 function storableCopy(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return value.replace(UNSTORABLE, '\ufffd');
+  if (typeof value === 'string') return toStorable(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_CARD_DATA_DEPTH) return undefined;
   if (Array.isArray(value)) return value.map((v) => storableCopy(v, depth + 1));
   // fromEntries defines own properties, so a "__proto__" key stays data and never becomes a prototype.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(UNSTORABLE, '\ufffd'), storableCopy(v, depth + 1)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [toStorable(k), storableCopy(v, depth + 1)]));
 }
 
 /** The submitted card data with storable strings, or undefined when there is none (a typed message). */

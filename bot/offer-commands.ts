@@ -29,7 +29,9 @@ export function offerCommands(deps: BotDeps): CommandTable {
   const matching = () => matchingSettings(deps.config);
 
   /** Someone else's task is "not found", not "already recorded": the answer must not suggest it is theirs. */
-  const outcomeRefused = async (turn: Turn, assignmentId: string) => {
+  const outcomeRefused = async (turn: Turn, assignmentId: string, result: 'too_early' | 'closed') => {
+    // Before the task is over there is nothing to report yet; the card stays so it can be answered afterwards.
+    if (result === 'too_early') return turn.say('followUp.tooEarly');
     const mine = await db.query('SELECT 1 FROM assignments WHERE id = $1 AND volunteer_id = $2', [assignmentId, turn.member!.id]);
     return turn.say(mine.length > 0 ? 'followUp.alreadyAnswered' : 'cancel.notFound');
   };
@@ -121,8 +123,8 @@ export function offerCommands(deps: BotDeps): CommandTable {
     },
 
     'assignment.done': async (turn, action) => {
-      const ok = await recordOutcome(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, outcome: 'done', hours: action.hours, reason: null, at: turn.now });
-      if (!ok) return outcomeRefused(turn, action.assignmentId);
+      const result = await recordOutcome(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, outcome: 'done', hours: action.hours, reason: null, at: turn.now });
+      if (result !== 'recorded') return outcomeRefused(turn, action.assignmentId, result);
       await turn.replace(followUpDoneCard(turn.card, { outcome: 'done', hours: action.hours }));
       const c = await contributionOf(db, turn.member!.id, turn.now);
       const milestone = deps.config.MILESTONE_MESSAGES && c.milestoneMessages ? milestoneReached(c.tasksInAll) : null;
@@ -140,8 +142,8 @@ export function offerCommands(deps: BotDeps): CommandTable {
     },
 
     'assignment.notDone': async (turn, action) => {
-      const ok = await recordOutcome(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, outcome: 'not_done', hours: null, reason: action.reason, at: turn.now });
-      if (!ok) return outcomeRefused(turn, action.assignmentId);
+      const result = await recordOutcome(db, { assignmentId: action.assignmentId, volunteerId: turn.member!.id, outcome: 'not_done', hours: null, reason: action.reason, at: turn.now });
+      if (result !== 'recorded') return outcomeRefused(turn, action.assignmentId, result);
       await turn.replace(followUpDoneCard(turn.card, { outcome: 'not_done' }));
     },
 

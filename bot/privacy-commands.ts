@@ -1,9 +1,12 @@
-// Privacy in chat, for staff of the person's centre: the list of people, innsyn (a readable card plus
-// the complete JSON as a file) and erasure with a confirm step. The data access is infra/privacy.ts.
+// Privacy in chat. For staff of the person's centre: the list of people, innsyn (a readable card plus
+// the complete JSON as a file) and erasure with a confirm step (infra/privacy.ts). For everyone who
+// chats with Dugnad: their own data, the same way (infra/own-data.ts).
 import { CardFactory, type Attachment } from 'botbuilder';
-import { eraseConfirmCard, personExportCard, privacyPersonsCard, PRIVACY_LIST_LIMIT } from '../adaptive-cards/privacy.ts';
+import { eraseConfirmCard, ownDataCard, personExportCard, privacyPersonsCard, PRIVACY_LIST_LIMIT, type OwnDataCardInput } from '../adaptive-cards/privacy.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { erasePerson, exportPerson, privacyPerson, privacyPersons } from '../infra/privacy.ts';
+import { exportOwnData } from '../infra/own-data.ts';
+import { OWN_DATA_LINK_MINUTES } from './own-data-download.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
 import type { Turn } from './turn.ts';
@@ -28,6 +31,27 @@ export function privacyCommands(deps: BotDeps): CommandTable {
       const card = personExportCard(turn.card, { export: data, groupLabel: (key) => groups.find((g) => g.key === key)?.label ?? key, fileName });
       const attachments: Attachment[] = [CardFactory.adaptiveCard(card)];
       if (fileName) {
+        const json = Buffer.from(JSON.stringify(data, null, 2), 'utf8').toString('base64');
+        attachments.push({ contentType: 'application/json', name: fileName, contentUrl: `data:application/json;base64,${json}` });
+      }
+      await turn.context.sendActivity({ type: 'message', attachments });
+    },
+
+    'privacy.mine': async (turn) => {
+      const data = await exportOwnData(db, { memberId: turn.member!.id, channelId: turn.account.channelId, at: turn.now });
+      if (!data) return turn.say('error.invalidAction');
+      const centreIds = data.you.centres.map((c) => c.id);
+      const groups = centreIds.length ? await groupOptions(db, centreIds, turn.locale) : [];
+      // Web Chat shows a data: URL with a name as a download link; Teams takes no file from a bot
+      // inline, so there the card links to the file for a few minutes (bot/own-data-download.ts).
+      const fileName = 'mine-data.json';
+      const file: OwnDataCardInput['file'] =
+        turn.card.channel !== 'teams' ? { kind: 'attached', name: fileName }
+          : deps.ownDataLinks ? { kind: 'link', url: await deps.ownDataLinks.issue(turn.member!.id), minutes: OWN_DATA_LINK_MINUTES }
+            : null;
+      const card = ownDataCard(turn.card, { data, groupLabel: (key) => groups.find((g) => g.key === key)?.label ?? key, file });
+      const attachments: Attachment[] = [CardFactory.adaptiveCard(card)];
+      if (file?.kind === 'attached') {
         const json = Buffer.from(JSON.stringify(data, null, 2), 'utf8').toString('base64');
         attachments.push({ contentType: 'application/json', name: fileName, contentUrl: `data:application/json;base64,${json}` });
       }

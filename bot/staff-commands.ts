@@ -12,7 +12,7 @@ import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { registerPerson, personsOfCentre } from '../infra/persons.ts';
 import { callList, cancelRequest, requestsForStaff, widenRequest, matchingSettings } from '../infra/requests.ts';
 import { renewConsent, withdrawConsent } from '../infra/consent-lifecycle.ts';
-import { callListCard } from '../adaptive-cards/escalation.ts';
+import { CALL_LIST_MAX, callListCard } from '../adaptive-cards/escalation.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../infra/volunteers.ts';
 import type { VolunteerStatus } from '../domain/types.ts';
@@ -141,10 +141,10 @@ export function staffCommands(deps: BotDeps): CommandTable {
     },
 
     'staff.request.callList': async (turn, action) => {
-      const list = await callList(db, { requestId: action.requestId, centreId: centreOf(turn), now: turn.now, matching: matching() });
+      const list = await callList(db, { requestId: action.requestId, centreId: centreOf(turn), now: turn.now, matching: matching(), limit: CALL_LIST_MAX });
       if (!list) return turn.say('error.invalidAction');
       const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
-      await turn.send(callListCard(turn.card, { request: publicView(list.request), groupLabel: groups.find((g) => g.key === list.request.group)?.label ?? list.request.group, volunteers: list.volunteers }));
+      await turn.send(callListCard(turn.card, { request: publicView(list.request), groupLabel: groups.find((g) => g.key === list.request.group)?.label ?? list.request.group, volunteers: list.volunteers, total: list.total }));
     },
 
     'staff.consent.renew': async (turn, action) => {

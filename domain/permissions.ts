@@ -19,6 +19,8 @@ const PUSH: readonly Actor[] = ['volunteer', 'staff', 'coordinator', 'caregiver'
 
 export const PERMISSIONS = {
   'menu.show': EVERYONE,
+  // Everyone we know gets their own data (GDPR art. 15); someone unknown has none to get.
+  'privacy.mine': ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin'],
   'volunteer.signup.start': [null, 'volunteer'],
   'volunteer.signup.submit': [null, 'volunteer'],
   'declaration.show': VOLUNTEER,

@@ -79,3 +79,15 @@ export function reminderTimes(startsAt: Date, offsetsMinutes: readonly number[],
   }
   return times.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
+
+/**
+ * Which reminder asks «Jeg kommer»: the first one that goes out before the confirmation deadline,
+ * whatever the offsets are (a 10-hour first reminder asks when the deadline is 6 hours before).
+ * `reminders` are the send times as scheduled (after quiet hours). Null: none comes in time, so
+ * nobody is asked and staff are not told the volunteer has not confirmed.
+ */
+export function confirmingReminder(reminders: readonly ReminderTime[], deadline: Date): number | null {
+  const inTime = reminders.filter((r) => r.at.getTime() < deadline.getTime());
+  if (inTime.length === 0) return null;
+  return inTime.reduce((first, r) => (r.at.getTime() < first.at.getTime() ? r : first)).offsetMinutes;
+}

@@ -75,6 +75,9 @@ const schema = z
     ESCALATE_HOURS_BEFORE: z.coerce.number().min(0).default(24),
     CONFIRM_DEADLINE_MINUTES: z.coerce.number().min(0).default(360),
     FOLLOW_UP_DELAY_MINUTES: z.coerce.number().min(0).default(30),
+    // Days the volunteer has to answer the follow-up; after that the task ends as not reported. At
+    // least 2: the caregiver is asked how it went a day after the follow-up if the volunteer is silent.
+    FOLLOW_UP_ANSWER_DAYS: z.coerce.number().int().min(2).max(365).default(7),
     CONSENT_RENEW_NOTICE_DAYS: z.coerce.number().int().min(1).default(30),
     DAILY_UPKEEP_AT: hhmm.default('03:00'),
     // Europe/Oslo time of the morning overview in linked Teams staff channels (held through quiet hours).

@@ -20,7 +20,11 @@ export interface Messenger {
   close(): void;
 }
 
-/** A failed send. `final` means retrying cannot help (403 blocked, 404 gone, 400). */
+/**
+ * A failed send. `final` means retrying cannot help this recipient (403 blocked, 404 gone, 400).
+ * A 401 is never final: it says our own credentials were refused (a rotated or expired secret), which
+ * is true of every send at once and is fixed on our side — the recipient is not at fault.
+ */
 export class SendError extends Error {
   constructor(
     readonly status: number,
@@ -29,10 +33,14 @@ export class SendError extends Error {
     super(`connector answered ${status}`);
   }
   get final(): boolean {
-    return this.status === 400 || this.status === 401 || this.status === 403 || this.status === 404;
+    return this.status === 400 || this.status === 403 || this.status === 404;
   }
   get rateLimited(): boolean {
     return this.status === 429;
+  }
+  /** Our authentication failed: the connector refused our token, or no token could be had. */
+  get authFailed(): boolean {
+    return this.status === 401;
   }
 }
 
@@ -89,7 +97,8 @@ export function createMessenger(opts: MessengerOptions): Messenger {
     const own = opts.ownConnector && url.origin === opts.ownConnector.origin ? opts.ownConnector : null;
     // Never post conversation data to a host we don't trust (a forged serviceUrl would leak it).
     if (!own && opts.allowedHosts && !opts.allowedHosts.includes(url.hostname)) throw new SendError(400, null);
-    const token = own ? own.key : await opts.tokens.token();
+    // No token (Entra refused the client secret, or could not be reached) is the same fault as a 401.
+    const token = own ? own.key : await opts.tokens.token().catch(() => Promise.reject(new SendError(401, null)));
     const payload = Buffer.from(JSON.stringify(body));
     return new Promise((ok, fail) => {
       const req = (url.protocol === 'https:' ? https : http).request(

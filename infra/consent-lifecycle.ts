@@ -1,11 +1,13 @@
-// Consent over time: renewal brings waiting requests back; withdrawal stops open requests for the
-// person and erases their details.
-import type { Database } from './db.ts';
+// Consent over time: renewal brings waiting requests back; withdrawal stops what has not started for
+// the person and erases their details.
+import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
 import { addOutbox } from './outbox.ts';
 import { cancelSeriesOfVisits } from './series.ts';
 import { consentsOf, recordConsent } from './persons.ts';
-import { sendNextWave, type MatchingSettings } from './requests.ts';
+import { closeCancelledRequests, sendNextWave, type MatchingSettings } from './requests.ts';
+import { stopsWhenPersonLeaves } from '../domain/lifecycle.ts';
+import type { RequestStatus } from '../domain/types.ts';
 
 /** Staff confirm the consent is renewed: a new record from today; requests that waited go out. */
 export async function renewConsent(
@@ -36,29 +38,39 @@ export async function renewConsent(
 }
 
 /**
- * Consent withdrawn: open requests for the person stop (volunteers are told without details) and the
- * person's details are erased, on the person and on every request about them.
+ * Consent withdrawn or the person erased (infra/privacy.ts): every consent on file ends, and what has
+ * not started stops — one rule for both (domain/lifecycle.ts). A visit already under way stays as it
+ * is, with its volunteer and its hours. The volunteers of what stopped are told without details,
+ * through the outbox; a series' volunteer once for the series. Returns the requests cancelled.
+ */
+export async function stopRequestsOfPerson(tx: Queryable, input: { personId: string; by: string; at: Date }): Promise<string[]> {
+  await tx.query('UPDATE consents SET withdrawn_at = $2 WHERE person_id = $1 AND withdrawn_at IS NULL', [input.personId, input.at]);
+  const candidates = await tx.query<{ id: string; status: RequestStatus; starts_at: Date }>(
+    `SELECT id, status, starts_at FROM help_requests WHERE person_id = $1 AND status IN ('waiting_consent', 'open', 'taken') FOR UPDATE`,
+    [input.personId],
+  );
+  const ids = candidates.filter((r) => stopsWhenPersonLeaves({ status: r.status, startsAt: r.starts_at }, input.at)).map((r) => r.id);
+  if (ids.length === 0) return [];
+  await tx.query(
+    `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2 WHERE id = ANY($1::uuid[])`,
+    [ids, input.at, input.by],
+  );
+  await closeCancelledRequests(tx, ids, input.at);
+  // A series' volunteer hears once for the series, not once per visit.
+  const bySeries = await cancelSeriesOfVisits(tx, ids, input.at);
+  for (const id of ids) if (!bySeries.has(id)) await addOutbox(tx, 'request.cancelled', id);
+  return ids;
+}
+
+/**
+ * Consent withdrawn: what has not started stops (stopRequestsOfPerson) and the person's details are
+ * erased, on the person and on every request about them.
  */
 export async function withdrawConsent(db: Database, input: { personId: string; centreId: string; staffId: string; at: Date }): Promise<{ ok: boolean; cancelled: number }> {
   return db.transaction(async (tx) => {
     const person = await tx.query('SELECT 1 FROM persons WHERE id = $1 AND centre_id = $2 AND erased_at IS NULL', [input.personId, input.centreId]);
     if (person.length === 0) return { ok: false, cancelled: 0 };
-    await tx.query('UPDATE consents SET withdrawn_at = $2 WHERE person_id = $1 AND withdrawn_at IS NULL', [input.personId, input.at]);
-    const cancelled = await tx.query<{ id: string }>(
-      `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2
-        WHERE person_id = $1 AND status IN ('waiting_consent', 'open', 'taken') RETURNING id`,
-      [input.personId, input.at, input.staffId],
-    );
-    for (const r of cancelled) {
-      await tx.query(
-        `UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = $1 AND status = 'active'`,
-        [r.id, input.at],
-      );
-      await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [r.id]);
-    }
-    // A series' volunteer hears once for the series, not once per visit.
-    const bySeries = await cancelSeriesOfVisits(tx, cancelled.map((r) => r.id), input.at);
-    for (const r of cancelled) if (!bySeries.has(r.id)) await addOutbox(tx, 'request.cancelled', r.id);
+    const cancelled = await stopRequestsOfPerson(tx, { personId: input.personId, by: input.staffId, at: input.at });
     await tx.query(
       `UPDATE help_requests SET meeting_place = NULL, handover_note = NULL, contact_name = NULL, contact_phone = NULL, details_erased_at = $2
         WHERE person_id = $1 AND details_erased_at IS NULL`,

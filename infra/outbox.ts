@@ -10,6 +10,7 @@ export type OutboxKind =
   | 'volunteer.approved' // ref: member@centre (approval is per centre; older rows: member id) — tell the volunteer
   | 'concern.reported' // ref: concern id — tell the staff who posted the request
   | 'request.expired' // ref: request id — started unfilled: close offers, tell staff
+  | 'request.held' // ref: request id — saved but held (no consent, caregiver link not confirmed): it still expires at its start
   | 'declaration.published' // ref: version — ask every volunteer to sign again
   | 'series.offers' // ref: series id — send the unsent "be the regular volunteer" offers, set the release timer
   | 'series.taken' // ref: series id — close other series offers, schedule every visit's reminders, tell the caregiver

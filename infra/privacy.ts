@@ -4,8 +4,8 @@
 // why, is described in docs/privacy.md; keep the two in step.
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
-import { addOutbox } from './outbox.ts';
-import { cancelSeriesOfVisits } from './series.ts';
+import { stopRequestsOfPerson } from './consent-lifecycle.ts';
+import { CANCEL_REASON_CODES } from '../domain/lifecycle.ts';
 import type { ConsentBasis, RequestStatus, Role } from '../domain/types.ts';
 
 /** Someone who did something: a member (name null once they have left) or, with id null, Dugnad itself (retention). */
@@ -13,6 +13,18 @@ export interface ActorRef {
   id: string | null;
   role: Role | null;
   name: string | null;
+}
+
+/** An assignment as an export shows it (staff's innsyn about a person, and a volunteer's own data). */
+export interface AssignmentRecord {
+  status: string;
+  assignedAt: string;
+  confirmedAt: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  outcome: string | null;
+  outcomeReason: string | null;
+  hours: number | null;
 }
 
 export interface PersonExport {
@@ -71,18 +83,7 @@ export interface PersonExport {
     detailsErasedAt: string | null;
     /** Volunteers who got the offer: kind of help, area and time only — never who or where. */
     offeredTo: number;
-    assignments: Array<{
-      id: string;
-      volunteer: ActorRef;
-      status: string;
-      assignedAt: string;
-      confirmedAt: string | null;
-      cancelledAt: string | null;
-      cancelReason: string | null;
-      outcome: string | null;
-      outcomeReason: string | null;
-      hours: number | null;
-    }>;
+    assignments: Array<{ id: string; volunteer: ActorRef } & AssignmentRecord>;
     concerns: Array<{ id: string; reportedBy: ActorRef; text: string | null; createdAt: string; erasedAt: string | null }>;
     /** The caregiver's word on the visit (staff only); the comment is erased like concern texts. */
     feedback: Array<{ id: string; givenBy: ActorRef | null; rating: string; comment: string | null; createdAt: string; commentErasedAt: string | null }>;
@@ -290,8 +291,6 @@ export async function exportPerson(
   });
 }
 
-/** What the bot's own reasons look like in assignments.cancel_reason; anything else a person typed. */
-const CANCEL_REASON_CODES = ['request_cancelled', 'volunteer_left'];
 /** Stands in for an erased summary (the column may not be empty of meaning, nor null). */
 export const ERASED_SUMMARY = '—';
 
@@ -319,20 +318,8 @@ export async function erasePerson(
     const found = await tx.query<{ erased_at: Date | null }>('SELECT erased_at FROM persons WHERE id = $1 AND centre_id = $2 FOR UPDATE', [input.personId, input.centreId]);
     if (!found[0]) return { ok: false };
     const at = input.at;
-    await tx.query('UPDATE consents SET withdrawn_at = $2 WHERE person_id = $1 AND withdrawn_at IS NULL', [input.personId, at]);
-    // A task that has already started keeps its status: it happened (or not), and the hours count.
-    const cancelled = await tx.query<{ id: string }>(
-      `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2
-        WHERE person_id = $1 AND (status IN ('waiting_consent', 'open') OR (status = 'taken' AND starts_at > $2)) RETURNING id`,
-      [input.personId, at, input.staffId],
-    );
-    for (const r of cancelled) {
-      await tx.query(`UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = $1 AND status = 'active'`, [r.id, at]);
-      await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [r.id]);
-    }
-    // A series' volunteer hears once for the series, not once per visit.
-    const bySeries = await cancelSeriesOfVisits(tx, cancelled.map((r) => r.id), at);
-    for (const r of cancelled) if (!bySeries.has(r.id)) await addOutbox(tx, 'request.cancelled', r.id);
+    // The same rule as a withdrawn consent: a visit already under way keeps its status and its hours.
+    const cancelled = await stopRequestsOfPerson(tx, { personId: input.personId, by: input.staffId, at });
     const requests = await tx.query<{ id: string }>(
       `UPDATE help_requests SET meeting_place = NULL, handover_note = NULL, contact_name = NULL, contact_phone = NULL, lat = NULL, lon = NULL,
               external_ref = NULL, summary = $3, details_erased_at = COALESCE(details_erased_at, $2), updated_at = $2
@@ -351,7 +338,7 @@ export async function erasePerson(
     await tx.query(
       `UPDATE assignments SET outcome_reason = NULL, cancel_reason = CASE WHEN cancel_reason = ANY($2::text[]) THEN cancel_reason ELSE NULL END
         WHERE request_id = ANY($1::uuid[])`,
-      [requestIds, CANCEL_REASON_CODES],
+      [requestIds, [...CANCEL_REASON_CODES]],
     );
     await tx.query(
       `UPDATE persons SET name = NULL, address = NULL, phone = NULL, notes = NULL, lat = NULL, lon = NULL, erased_at = COALESCE(erased_at, $2) WHERE id = $1`,

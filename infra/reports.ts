@@ -152,7 +152,7 @@ e AS (
 SELECT d.dim, d.key,
   count(*) FILTER (WHERE e.outcome = 'done')::int AS "tasksDone",
   count(*) FILTER (WHERE e.outcome = 'not_done')::int AS "tasksNotDone",
-  count(*) FILTER (WHERE e.a_status = 'active')::int AS "tasksOutcomeNotReported",
+  count(*) FILTER (WHERE e.a_status = 'active' OR e.outcome = 'not_reported')::int AS "tasksOutcomeNotReported",
   count(*) FILTER (WHERE e.a_status = 'cancelled' AND e.cancel_reason IS DISTINCT FROM '${STAFF_CANCEL_REASON}')::int AS "volunteerCancellations",
   count(*) FILTER (WHERE e.a_status = 'cancelled' AND e.cancel_reason = '${LEFT_CANCEL_REASON}')::int AS "volunteerCancellationsLeaving",
   coalesce(sum(e.hours) FILTER (WHERE e.outcome = 'done'), 0)::float8 AS "hoursGiven",
@@ -169,7 +169,7 @@ acts AS (
    WHERE o.responded_at >= $2 AND o.responded_at < $3
   UNION ALL
   SELECT a.volunteer_id, a.request_id, r.starts_at FROM assignments a JOIN help_requests r ON r.id = a.request_id
-   WHERE a.outcome IS NOT NULL AND r.starts_at >= $2 AND r.starts_at < $3),
+   WHERE a.outcome IN ('done', 'not_done') AND r.starts_at >= $2 AND r.starts_at < $3),
 e AS (SELECT req.*, acts.volunteer_id, acts.t FROM acts JOIN req ON req.id = acts.request_id)
 SELECT d.dim, d.key, count(DISTINCT e.volunteer_id)::int AS "activeVolunteers"
 FROM e ${SLICES}

@@ -138,7 +138,10 @@ export async function insertRequestRow(
       f.contactName, f.contactPhone, f.language, f.policeCertificate, f.firstTimeFriendly, f.staffAlong, f.urgent, f.personId,
       input.createdBy, input.source, input.externalRef ?? null, row.status, input.now, row.seriesId ?? null, row.occurrence ?? null],
   );
-  return rows[0]!.id;
+  const requestId = rows[0]!.id;
+  // Held until consent (or staff's word on a caregiver's link) comes: it still ends at its start.
+  if (row.status === 'waiting_consent') await addOutbox(tx, 'request.held', requestId);
+  return requestId;
 }
 
 /**
@@ -181,6 +184,7 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
     await tx.query(`UPDATE help_requests SET status = 'waiting_consent', updated_at = $2 WHERE id = $1`, [requestId, now]);
     await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [requestId]);
     await addOutbox(tx, 'request.cancelled', requestId);
+    await addOutbox(tx, 'request.held', requestId);
     return 0;
   }
   const { ranked, excluded } = await rankCandidates(tx, request, now, matching, { anyArea: row.area_relaxed === true });
@@ -361,19 +365,28 @@ export async function widenRequest(
   });
 }
 
-/** The manual fallback: eligible volunteers with their phones, for staff of the request's centre. */
-export async function callList(db: Queryable, input: { requestId: string; centreId: string; now: Date; matching: MatchingSettings }): Promise<{ request: HelpRequest; volunteers: Array<{ name: string; phone: string; district: string }> } | null> {
+/**
+ * The manual fallback: eligible volunteers with their phones, for staff of the request's centre — the
+ * first `limit` in the order to call them (names and phones are read for those only), and how many
+ * fit in all.
+ */
+export async function callList(
+  db: Queryable,
+  input: { requestId: string; centreId: string; now: Date; matching: MatchingSettings; limit: number },
+): Promise<{ request: HelpRequest; volunteers: Array<{ name: string; phone: string; district: string }>; total: number } | null> {
   const rows = await db.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1 AND centre_id = $2', [input.requestId, input.centreId]);
   const row = rows[0];
   if (!row) return null;
   const request = toHelpRequest(row);
   // Everyone who fits, including those already offered: staff phone whoever may say yes.
   const { ranked } = await rankCandidates(db, request, input.now, input.matching, { anyArea: row.area_relaxed === true, includeExcluded: true });
-  if (ranked.length === 0) return { request, volunteers: [] };
-  const people = await db.query<{ id: string; name: string | null; phone: string | null }>('SELECT id, name, phone FROM members WHERE id = ANY($1::uuid[])', [ranked.map((c) => c.volunteerId)]);
+  const first = ranked.slice(0, Math.max(0, input.limit));
+  if (first.length === 0) return { request, volunteers: [], total: ranked.length };
+  const people = await db.query<{ id: string; name: string | null; phone: string | null }>('SELECT id, name, phone FROM members WHERE id = ANY($1::uuid[])', [first.map((c) => c.volunteerId)]);
   const byId = new Map(people.map((p) => [p.id, p]));
   return {
     request,
-    volunteers: ranked.map((c) => ({ name: byId.get(c.volunteerId)?.name ?? '', phone: byId.get(c.volunteerId)?.phone ?? '', district: c.volunteer.district })),
+    volunteers: first.map((c) => ({ name: byId.get(c.volunteerId)?.name ?? '', phone: byId.get(c.volunteerId)?.phone ?? '', district: c.volunteer.district })),
+    total: ranked.length,
   };
 }

@@ -5,9 +5,23 @@ import { toHelpRequest } from './requests.ts';
 import { OFFER_CARD_TO_CLOSE } from './offers.ts';
 import type { HelpRequest } from '../domain/types.ts';
 
-/** Requests still looking for a volunteer, whose start is ahead. */
+/**
+ * Requests still looking for a volunteer, whose start is ahead. Not the visits of a series that is
+ * still offered whole: they wait for the series' release timer (seriesToRebuild), which sends them out
+ * one by one only if nobody takes the series.
+ */
 export async function openRequestsAhead(db: Queryable, now: Date): Promise<HelpRequest[]> {
-  const rows = await db.query<Parameters<typeof toHelpRequest>[0]>(`SELECT * FROM help_requests WHERE status = 'open' AND starts_at > $1 ORDER BY starts_at`, [now]);
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0]>(
+    `SELECT r.* FROM help_requests r LEFT JOIN series s ON s.id = r.series_id
+      WHERE r.status = 'open' AND r.starts_at > $1 AND (s.id IS NULL OR s.status <> 'open') ORDER BY r.starts_at`,
+    [now],
+  );
+  return rows.map(toHelpRequest);
+}
+
+/** Requests held (no consent, a caregiver link not confirmed) whose start is ahead: they still expire at it. */
+export async function heldRequestsAhead(db: Queryable, now: Date): Promise<HelpRequest[]> {
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0]>(`SELECT * FROM help_requests WHERE status = 'waiting_consent' AND starts_at > $1 ORDER BY starts_at`, [now]);
   return rows.map(toHelpRequest);
 }
 

@@ -3,6 +3,7 @@
 import { addDays, subDays } from 'date-fns';
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
+import { CANCEL_REASON_CODES, followUpClosesAt } from '../domain/lifecycle.ts';
 
 /** Latest consent per person, expiring within `days` or already expired, not yet brought to staff. */
 export async function consentsToRenew(db: Database, now: Date, days: number): Promise<Array<{ consentId: string; staffId: string; expired: boolean }>> {
@@ -30,15 +31,22 @@ export interface RetentionResult {
   persons: number;
   concerns: number;
   feedbackComments: number;
+  /** Assignments whose outcome or cancellation reason (what a volunteer typed) was cleared. */
+  reasons: number;
 }
 
+/**
+ * Data minimisation, once a day. Whatever a request's status — done, cancelled, expired, or left open,
+ * held or taken by a timer that never came — a task that ended more than `retentionDays` ago is over:
+ * its private details go, and so does what volunteers typed about it. People go when they have no
+ * valid consent and nothing that ends later than that. Ids, statuses, times and hours stay.
+ */
 export async function applyRetention(db: Database, now: Date, retentionDays: number): Promise<RetentionResult> {
   const cutoff = subDays(now, retentionDays);
   return db.transaction(async (tx) => {
     const requests = await tx.query<{ id: string }>(
       `UPDATE help_requests SET meeting_place = NULL, handover_note = NULL, contact_name = NULL, contact_phone = NULL, details_erased_at = $1
-        WHERE details_erased_at IS NULL AND status IN ('done', 'cancelled', 'expired', 'taken')
-          AND starts_at + duration_minutes * interval '1 minute' < $2
+        WHERE details_erased_at IS NULL AND ${ends('help_requests')} < $2
         RETURNING id`,
       [now, cutoff],
     );
@@ -52,21 +60,53 @@ export async function applyRetention(db: Database, now: Date, retentionDays: num
       `UPDATE visit_feedback SET comment = NULL, comment_erased_at = $1 WHERE comment IS NOT NULL AND created_at < $2 RETURNING id`,
       [now, cutoff],
     );
-    return { requests: requests.length, persons: persons.length, concerns: concerns.length, feedbackComments: feedbackComments.length };
+    // «Personen var ikke hjemme», «Syk»: typed by a volunteer and may describe the person. Dugnad's own codes stay for the report.
+    const reasons = await tx.query<{ id: string }>(
+      `UPDATE assignments a SET outcome_reason = NULL, cancel_reason = CASE WHEN a.cancel_reason = ANY($2::text[]) THEN a.cancel_reason END
+         FROM help_requests r
+        WHERE r.id = a.request_id AND ${ends('r')} < $1
+          AND (a.outcome_reason IS NOT NULL OR (a.cancel_reason IS NOT NULL AND NOT a.cancel_reason = ANY($2::text[])))
+        RETURNING a.id`,
+      [cutoff, [...CANCEL_REASON_CODES]],
+    );
+    return { requests: requests.length, persons: persons.length, concerns: concerns.length, feedbackComments: feedbackComments.length, reasons: reasons.length };
   });
 }
 
-/** People with no active consent and nothing ahead of them lose their details; ids stay for statistics. */
+/** When a request's task ends, in SQL (`r`: the help_requests alias); domain/lifecycle.ts taskEnd. */
+const ends = (r: string) => `(${r}.starts_at + ${r}.duration_minutes * interval '1 minute')`;
+
+/** People with no active consent and no task ending within the retention period lose their details; ids stay for statistics. */
 async function erasePersons(tx: Queryable, now: Date, cutoff: Date): Promise<string[]> {
   const rows = await tx.query<{ id: string }>(
     `UPDATE persons p SET name = NULL, address = NULL, phone = NULL, notes = NULL, erased_at = $1
       WHERE p.erased_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.withdrawn_at IS NULL AND c.valid_until > $1)
-        AND NOT EXISTS (SELECT 1 FROM help_requests r WHERE r.person_id = p.id
-                         AND (r.status IN ('waiting_consent', 'open', 'taken') OR r.starts_at + r.duration_minutes * interval '1 minute' >= $2))
+        AND NOT EXISTS (SELECT 1 FROM help_requests r WHERE r.person_id = p.id AND ${ends('r')} >= $2)
       RETURNING p.id`,
     [now, cutoff],
   );
   for (const r of rows) await audit(tx, { actorId: null, action: 'person.erase', personId: r.id, at: now });
   return rows.map((r) => r.id);
+}
+
+/**
+ * The volunteer never answered «Ble oppdraget gjennomført?»: once the follow-up window has closed
+ * (domain/lifecycle.ts followUpClosesAt) the task ends as not reported, and the request with it, so
+ * nothing keeps treating it as going on. Answered later, the follow-up is refused as already closed.
+ */
+export async function closeUnreportedTasks(db: Database, now: Date, window: { followUpDelayMinutes: number; answerDays: number }): Promise<number> {
+  return db.transaction(async (tx) => {
+    // Every task still marked going on that has started; the domain decides which of them are past answering.
+    const started = await tx.query<{ id: string; request_id: string; starts_at: Date; duration_minutes: number }>(
+      `SELECT a.id, a.request_id, r.starts_at, r.duration_minutes FROM assignments a JOIN help_requests r ON r.id = a.request_id
+        WHERE a.status = 'active' AND r.status = 'taken' AND r.starts_at < $1 FOR UPDATE OF a, r`,
+      [now],
+    );
+    const closed = started.filter((a) => followUpClosesAt({ startsAt: a.starts_at, durationMinutes: a.duration_minutes }, window.followUpDelayMinutes, window.answerDays) <= now);
+    if (closed.length === 0) return 0;
+    await tx.query(`UPDATE assignments SET status = 'done', outcome = 'not_reported', outcome_at = $2 WHERE id = ANY($1::uuid[]) AND status = 'active'`, [closed.map((a) => a.id), now]);
+    await tx.query(`UPDATE help_requests SET status = 'done', updated_at = $2 WHERE id = ANY($1::uuid[]) AND status = 'taken'`, [closed.map((a) => a.request_id), now]);
+    return closed.length;
+  });
 }

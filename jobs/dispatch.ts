@@ -10,7 +10,7 @@ import type { NoticeKind } from '../domain/audiences.ts';
 import type { Queues } from './queues.ts';
 import { noticeJobs, noticeTo, queueJobs, type NoticeOptions, type TimedJob } from './recipients.ts';
 import { dispatchSeries } from './series.ts';
-import { releaseTime, scheduleAssignmentTimers, scheduleRequestTimers } from './schedule.ts';
+import { releaseTime, scheduleAssignmentTimers, scheduleExpiry, scheduleRequestTimers } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
 
 export interface DispatchDeps {
@@ -66,6 +66,11 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
         [row.refId],
       );
       for (const a of assigned) notify(a.volunteer_id, 'volunteer.requestCancelled', row.refId);
+      break;
+    }
+    case 'request.held': {
+      const request = await getRequest(db, row.refId);
+      if (request?.status === 'waiting_consent') await scheduleExpiry(queues, request, now);
       break;
     }
     case 'request.expired':

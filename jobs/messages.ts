@@ -11,13 +11,13 @@ import { interestGroups, listCentres } from '../infra/centres.ts';
 import { isStaffChannelUnreachable } from '../infra/staff-channels.ts';
 import { getRequest } from '../infra/requests.ts';
 import { assignmentInfo, type OfferForSend } from '../infra/offers.ts';
-import { getAssignment, getConcern } from '../infra/assignments.ts';
+import { getAssignment, getConcern, markConfirmAsked } from '../infra/assignments.ts';
 import { privateDetails } from '../infra/requests.ts';
 import { consentInfo } from '../infra/persons.ts';
 import { audit } from '../infra/audit.ts';
 import { reminderCard } from '../adaptive-cards/reminder.ts';
 import { followUpCard } from '../adaptive-cards/follow-up.ts';
-import { escalationCard } from '../adaptive-cards/escalation.ts';
+import { CALL_LIST_MAX, escalationCard } from '../adaptive-cards/escalation.ts';
 import { consentRenewalCard } from '../adaptive-cards/consent-renewal.ts';
 import { declarationCard } from '../adaptive-cards/declaration.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
@@ -171,13 +171,17 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       const request = await getRequest(db, refId);
       if (!request || request.status !== 'open') return null;
       // Names and phones: staff may ring them (the manual fallback); they are the centre's own volunteers.
-      const missed = await db.query<{ name: string | null; phone: string | null }>(
-        `SELECT m.name, m.phone FROM offers o JOIN members m ON m.id = o.volunteer_id WHERE o.request_id = $1 AND o.undeliverable ORDER BY m.name`,
-        [refId],
+      // Bounded like the call list: a widened request can miss hundreds, and a card must stay small.
+      const missed = await db.query<{ name: string | null; phone: string | null; total: number }>(
+        `SELECT m.name, m.phone, count(*) OVER ()::int AS total FROM offers o JOIN members m ON m.id = o.volunteer_id
+          WHERE o.request_id = $1 AND o.undeliverable ORDER BY m.name LIMIT $2`,
+        [refId, CALL_LIST_MAX],
       );
       if (missed.length === 0) return null;
-      const list = missed.map((m) => `${m.name ?? ''} (${m.phone ?? ''})`).join(', ');
-      return notice('notify.unreachableTitle', 'notify.unreachable', { count: missed.length, list, ...(await describe(request)) }, 'warning');
+      const total = missed[0]!.total;
+      const more = total > missed.length ? t(ctx.locale, 'notify.unreachableMore', { count: total - missed.length }) : '';
+      const list = missed.map((m) => `${m.name ?? ''} (${m.phone ?? ''})`).join(', ') + more;
+      return notice('notify.unreachableTitle', 'notify.unreachable', { count: total, list, ...(await describe(request)) }, 'warning');
     }
     case 'staff.concern': {
       const c = await getConcern(db, refId);
@@ -253,10 +257,14 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
         if (!details) return null;
         // The reminder shows the person's details again: that is a reveal and is recorded.
         await audit(db, { actorId: a.volunteerId, action: 'reveal', requestId: a.request.id, personId: a.request.personId, fields: [...REVEALED_FIELDS], channelId: opts.channelId, at: opts.now });
-        const offset = Number(opts.variant ?? '0');
+        // «<offset>» or «<offset>-confirm»: the reminder that asks «Jeg kommer» (jobs/schedule.ts decides which).
+        const [offsetText = '0', ask] = (opts.variant ?? '0').split('-');
+        const offset = Number(offsetText);
+        const askConfirmation = ask === 'confirm';
+        if (askConfirmation) await markConfirmAsked(db, a.id, opts.now);
         const card = reminderCard(ctx, {
           assignmentId: a.id, request: publicView(a.request), details, groupLabel: label, hoursBefore: offset / 60,
-          askConfirmation: offset === Math.max(offset, 12 * 60), confirmed: a.confirmedAt !== null,
+          askConfirmation, confirmed: a.confirmedAt !== null,
         });
         return asActivity(card, t(ctx.locale, 'reminder.summary', { what: label, when: formatDateTime(ctx.locale, a.request.startsAt) }));
       }
@@ -288,7 +296,8 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
         return asActivity(card, t(ctx.locale, 'escalation.summary', await describe(request)));
       }
       const d = await describe(request);
-      if (message === 'staff.expired') return notice('notify.expiredTitle', 'notify.expired', d, 'warning');
+      // Wave 0: it never went out (held for consent or a caregiver link, or nobody fitted).
+      if (message === 'staff.expired') return notice('notify.expiredTitle', request.wave === 0 ? 'notify.expiredUnsent' : 'notify.expired', d, 'warning');
       return notice('notify.requestCancelledTitle', 'notify.requestCancelled', d);
     }
   }

@@ -66,7 +66,8 @@ export type TimerJob =
   | { kind: 'escalate'; requestId: string; startsAtMs?: number }
   | { kind: 'series.release'; seriesId: string }
   | { kind: 'start'; requestId: string; startsAtMs: number }
-  | { kind: 'remind'; assignmentId: string; offsetMinutes: number; startsAtMs: number }
+  // confirm: this reminder asks «Jeg kommer» (the first before the confirmation deadline, domain/waves.ts).
+  | { kind: 'remind'; assignmentId: string; offsetMinutes: number; startsAtMs: number; confirm?: boolean }
   | { kind: 'confirm-check'; assignmentId: string; startsAtMs: number }
   | { kind: 'follow-up'; assignmentId: string; startsAtMs: number };
 

@@ -1,7 +1,7 @@
 // Redis holds the schedule; PostgreSQL holds the record. If Redis comes back without its data (a
 // restart without persistence, a failover to an empty replica, a flush), the jobs still ahead are
-// rebuilt from the database: request timers, assignment timers, unsent offers and offer cards still
-// to close, series on offer (their offers and release timer) and series cards to close, and the
+// rebuilt from the database: request timers (open ones, and the expiry of held ones), assignment
+// timers, unsent offers and offer cards still to close, series on offer (their offers and release timer) and series cards to close, and the
 // periodic upkeep. Every add uses the deterministic job id, so a rebuild over a
 // schedule that was never lost changes nothing.
 //
@@ -10,12 +10,12 @@
 import type { Redis } from 'ioredis';
 import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
-import { activeAssignmentsAhead, offerCardsToClose, openRequestsAhead, seriesToRebuild, unsentOffersOfOpenRequests } from '../infra/schedule-state.ts';
+import { activeAssignmentsAhead, heldRequestsAhead, offerCardsToClose, openRequestsAhead, seriesToRebuild, unsentOffersOfOpenRequests } from '../infra/schedule-state.ts';
 import { seriesOffersToClose } from '../infra/series.ts';
 import { dispatchSeries } from './series.ts';
 import { getAssignment } from '../infra/assignments.ts';
 import { sendJobId, type Queues, type SendJob } from './queues.ts';
-import { releaseTime, scheduleAssignmentTimers, scheduleRequestTimers } from './schedule.ts';
+import { releaseTime, scheduleAssignmentTimers, scheduleExpiry, scheduleRequestTimers } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
 
 export interface RecoveryDeps {
@@ -39,6 +39,8 @@ export async function rebuildSchedule(deps: RecoveryDeps): Promise<Rebuilt> {
   const now = deps.now();
   const requests = await openRequestsAhead(db, now);
   for (const request of requests) await scheduleRequestTimers(queues, request, now, now, settings);
+  const held = await heldRequestsAhead(db, now);
+  for (const request of held) await scheduleExpiry(queues, request, now);
 
   const assignmentIds = await activeAssignmentsAhead(db, now, settings.followUpDelayMinutes);
   for (const id of assignmentIds) {
@@ -63,7 +65,7 @@ export async function rebuildSchedule(deps: RecoveryDeps): Promise<Rebuilt> {
       sends.slice(i, i + 500).map(({ job, at }) => ({ name: job.kind, data: job, opts: { jobId: sendJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) } })),
     );
   }
-  return { requests: requests.length, assignments: assignmentIds.length, offers: offers.length, closes: closes.length, series: series.open.length + series.closing.length };
+  return { requests: requests.length + held.length, assignments: assignmentIds.length, offers: offers.length, closes: closes.length, series: series.open.length + series.closing.length };
 }
 
 /**

@@ -2,7 +2,7 @@
 // and every timer re-checks the database when it fires, so a cancelled or moved task's timers
 // do nothing.
 import { addMinutes, subMinutes } from 'date-fns';
-import { escalationAt, reminderTimes, waveTimeoutMinutes } from '../domain/waves.ts';
+import { confirmingReminder, escalationAt, reminderTimes, waveTimeoutMinutes } from '../domain/waves.ts';
 import { nextAllowedSendTime } from '../domain/quiet-hours.ts';
 import type { HelpRequest } from '../domain/types.ts';
 import type { AssignmentView } from '../infra/assignments.ts';
@@ -30,28 +30,38 @@ export async function scheduleRequestTimers(queues: Queues, request: HelpRequest
  * start. Both carry the start, so after a move the old ones stay silent and these are new jobs.
  */
 export async function scheduleStartTimers(queues: Queues, request: HelpRequest, now: Date, s: JobSettings): Promise<void> {
-  const startsAtMs = request.startsAt.getTime();
   const escalate = escalationAt(request.startsAt, request.urgent, now, s.escalateHoursBefore);
-  await addTimer(queues, { kind: 'escalate', requestId: request.id, startsAtMs }, releaseTime(escalate, request.urgent, s), now);
-  await addTimer(queues, { kind: 'start', requestId: request.id, startsAtMs }, request.startsAt, now);
+  await addTimer(queues, { kind: 'escalate', requestId: request.id, startsAtMs: request.startsAt.getTime() }, releaseTime(escalate, request.urgent, s), now);
+  await scheduleExpiry(queues, request, now);
+}
+
+/**
+ * A request that was never filled ends at its start, open or held (no consent, a caregiver link not
+ * confirmed): then retention can erase its details. The same job id whichever way it was scheduled.
+ */
+export async function scheduleExpiry(queues: Queues, request: HelpRequest, now: Date): Promise<void> {
+  await addTimer(queues, { kind: 'start', requestId: request.id, startsAtMs: request.startsAt.getTime() }, request.startsAt, now);
 }
 
 /** After an accept: reminders, the confirmation deadline and the follow-up question. */
 export async function scheduleAssignmentTimers(queues: Queues, a: AssignmentView, now: Date, s: JobSettings): Promise<void> {
   const startsAt = a.request.startsAt;
   const startsAtMs = startsAt.getTime();
-  for (const r of reminderTimes(startsAt, s.reminderOffsetsMinutes, now)) {
-    const at = releaseTime(r.at, false, s);
-    if (at.getTime() >= startsAtMs) continue; // held past the start: no use any more
-    await addTimer(queues, { kind: 'remind', assignmentId: a.id, offsetMinutes: r.offsetMinutes, startsAtMs }, at, now);
-  }
+  const reminders = reminderTimes(startsAt, s.reminderOffsetsMinutes, now)
+    .map((r) => ({ offsetMinutes: r.offsetMinutes, at: releaseTime(r.at, false, s) }))
+    // held past the start: no use any more
+    .filter((r) => r.at.getTime() < startsAtMs);
   const deadline = subMinutes(startsAt, s.confirmDeadlineMinutes);
+  const asks = confirmingReminder(reminders, deadline);
+  for (const r of reminders) {
+    await addTimer(queues, { kind: 'remind', assignmentId: a.id, offsetMinutes: r.offsetMinutes, startsAtMs, ...(r.offsetMinutes === asks ? { confirm: true } : {}) }, r.at, now);
+  }
   if (deadline.getTime() > now.getTime()) await addTimer(queues, { kind: 'confirm-check', assignmentId: a.id, startsAtMs }, deadline, now);
   const end = addMinutes(startsAt, a.request.durationMinutes + s.followUpDelayMinutes);
   await addTimer(queues, { kind: 'follow-up', assignmentId: a.id, startsAtMs }, releaseTime(end, false, s), now);
 }
 
-/** The day-before reminder asks the volunteer to confirm. */
-export function asksConfirmation(offsetMinutes: number, s: JobSettings): boolean {
+/** The first reminder (the day before, by default): the caregiver who asked hears then who is coming. */
+export function isFirstReminder(offsetMinutes: number, s: JobSettings): boolean {
   return offsetMinutes === Math.max(...s.reminderOffsetsMinutes);
 }

@@ -10,6 +10,7 @@ export interface JobSettings {
   reminderOffsetsMinutes: number[];
   confirmDeadlineMinutes: number;
   followUpDelayMinutes: number;
+  followUpAnswerDays: number;
   consentRenewNoticeDays: number;
   retentionDays: number;
   quietStart: string;
@@ -28,6 +29,7 @@ export function jobSettings(c: Config): JobSettings {
     reminderOffsetsMinutes: c.REMINDER_OFFSETS_MINUTES,
     confirmDeadlineMinutes: c.CONFIRM_DEADLINE_MINUTES,
     followUpDelayMinutes: c.FOLLOW_UP_DELAY_MINUTES,
+    followUpAnswerDays: c.FOLLOW_UP_ANSWER_DAYS,
     consentRenewNoticeDays: c.CONSENT_RENEW_NOTICE_DAYS,
     retentionDays: c.RETENTION_DAYS,
     quietStart: c.QUIET_HOURS_START,

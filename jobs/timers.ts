@@ -8,7 +8,7 @@ import { releaseSeries } from '../infra/series.ts';
 import { kickPendingOutbox, type Queues, type TimerJob } from './queues.ts';
 import { noticeTo, queueJobs, tell } from './recipients.ts';
 import type { JobSettings } from './settings.ts';
-import { asksConfirmation, releaseTime } from './schedule.ts';
+import { isFirstReminder, releaseTime } from './schedule.ts';
 import { addHours } from 'date-fns';
 
 /** Hours after the volunteer's follow-up question that a caregiver is asked for feedback if the volunteer has not answered. */
@@ -75,9 +75,9 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
       // The timer's own start names the event: after a move, the new timers tell again.
       const event = job.startsAtMs;
       if (job.kind === 'remind') {
-        await queueJobs(deps.queues, [noticeTo(a.volunteerId, 'volunteer.reminder', a.id, { at: now, variant: String(job.offsetMinutes), event })], now);
+        await queueJobs(deps.queues, [noticeTo(a.volunteerId, 'volunteer.reminder', a.id, { at: now, variant: job.confirm ? `${job.offsetMinutes}-confirm` : String(job.offsetMinutes), event })], now);
         // The caregiver who asked hears the day before who is coming (staff follow their own list).
-        if (asksConfirmation(job.offsetMinutes, deps.settings)) await tell(deps, ['caregiver.reminder'], a.id, { at: now, now, event });
+        if (isFirstReminder(job.offsetMinutes, deps.settings)) await tell(deps, ['caregiver.reminder'], a.id, { at: now, now, event });
       }
       else if (job.kind === 'follow-up') {
         await queueJobs(deps.queues, [noticeTo(a.volunteerId, 'volunteer.followUp', a.id, { at: now, event })], now);
@@ -86,8 +86,10 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
         const at = releaseTime(addHours(now, FEEDBACK_ASK_AFTER_FOLLOW_UP_HOURS), false, deps.settings);
         await tell(deps, ['caregiver.feedback'], a.id, { at, now, variant: 'late' });
       }
-      else if (!a.confirmedAt) await tell(deps, ['staff.notConfirmed'], a.id, { at: now, now, event });
-      else return 'confirmed';
+      else if (a.confirmedAt) return 'confirmed';
+      // Only a volunteer who was asked «Jeg kommer» can be late with the answer.
+      else if (!a.confirmAskedAt) return 'not asked';
+      else await tell(deps, ['staff.notConfirmed'], a.id, { at: now, now, event });
       return 'sent';
     }
   }

@@ -1,9 +1,9 @@
-// Periodic upkeep: re-queue outbox rows a crash left behind; once a day, consent renewal notices
-// and retention.
+// Periodic upkeep: re-queue outbox rows a crash left behind; once a day, consent renewal notices,
+// ending tasks nobody reported, and retention.
 import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import { pendingOutbox } from '../infra/outbox.ts';
-import { applyRetention, consentsToRenew } from '../infra/upkeep.ts';
+import { applyRetention, closeUnreportedTasks, consentsToRenew, type RetentionResult } from '../infra/upkeep.ts';
 import { purgeSubscriptions } from '../infra/push-subscriptions.ts';
 import { coordinatorsOf } from '../infra/digest.ts';
 import { getISOWeek, getISOWeekYear } from 'date-fns';
@@ -42,7 +42,7 @@ export async function weeklyDigests(deps: UpkeepDeps): Promise<number> {
   return coordinators.length;
 }
 
-export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number; erased: { requests: number; persons: number; concerns: number } }> {
+export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number; unreported: number; erased: RetentionResult }> {
   const now = deps.now();
   const renewals = await consentsToRenew(deps.db, now, deps.settings.consentRenewNoticeDays);
   const at = releaseTime(now, false, deps.settings);
@@ -51,8 +51,10 @@ export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number;
   const jobs: TimedJob[] = [];
   for (const r of renewals) jobs.push(...(await noticeJobs(deps.db, 'staff.consentRenewal', r.consentId, { at, variant: r.expired ? 'expired' : 'expiring' })));
   await queueJobs(deps.queues, jobs, now);
+  // Tasks nobody reported end first, so retention sees them as over.
+  const unreported = await closeUnreportedTasks(deps.db, now, { followUpDelayMinutes: deps.settings.followUpDelayMinutes, answerDays: deps.settings.followUpAnswerDays });
   const erased = await applyRetention(deps.db, now, deps.settings.retentionDays);
   const pushDevicesForgotten = await purgeSubscriptions(deps.db, now, deps.settings.pushUnusedDays);
-  deps.log.info({ renewals: renewals.length, erased, pushDevicesForgotten }, 'daily upkeep');
-  return { renewals: renewals.length, erased };
+  deps.log.info({ renewals: renewals.length, unreported, erased, pushDevicesForgotten }, 'daily upkeep');
+  return { renewals: renewals.length, unreported, erased };
 }

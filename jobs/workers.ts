@@ -36,6 +36,32 @@ export interface WorkerDeps {
   scheduleCheckMs?: number;
   /** Web Push for the web chat (absent: not configured). */
   push?: PushDeps;
+  /** First pause of the send queue after a 401 from the Bot Connector; doubles up to AUTH_RETRY_MAX_MS. */
+  authRetryMs?: number;
+}
+
+const AUTH_RETRY_MS = 5_000;
+const AUTH_RETRY_MAX_MS = 10 * 60_000;
+
+/**
+ * A wait that doubles with each round of failures until reset (a send went through). Sends failing
+ * together during one wait are one round: they share it, and only the first says so (`fresh`).
+ */
+function backoff(firstMs: number): { next(nowMs: number): { waitMs: number; fresh: boolean }; reset(): void } {
+  let rounds = 0;
+  let until = 0;
+  return {
+    next(nowMs) {
+      if (nowMs < until) return { waitMs: until - nowMs, fresh: false };
+      const waitMs = Math.min(AUTH_RETRY_MAX_MS, firstMs * 2 ** rounds++);
+      until = nowMs + waitMs;
+      return { waitMs, fresh: true };
+    },
+    reset() {
+      rounds = 0;
+      until = 0;
+    },
+  };
 }
 
 export interface RunningWorkers {
@@ -46,6 +72,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const { connection, prefix, log, settings } = deps;
   const common = { db: deps.db, queues: deps.queues, settings, log, now: deps.now };
   const opts = { connection: connection as ConnectionOptions, prefix };
+  const authBackoff = backoff(deps.authRetryMs ?? AUTH_RETRY_MS);
 
   const dispatch = new Worker<DispatchJob>(QUEUE.dispatch, async (job) => dispatchOutbox(common, job.data.outboxId), { ...opts, concurrency: 10 });
   const timers = new Worker<TimerJob>(QUEUE.timers, async (job) => processTimer(common, job.data), { ...opts, concurrency: 10 });
@@ -53,10 +80,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     QUEUE.send,
     async (job: Job<SendJob>, token?: string) => {
       try {
-        return await processSend(
+        const result = await processSend(
           { db: deps.db, messenger: deps.messenger, queues: deps.queues, log, now: deps.now, redis: connection, prefix, paceMs: deps.pacePerConversationMs ?? 1000, ...(deps.push ? { push: deps.push } : {}) },
           job.data,
         );
+        authBackoff.reset();
+        return result;
       } catch (err) {
         if (err instanceof PaceError) {
           // Another message to this conversation went out just now: try again when it is our turn.
@@ -66,6 +95,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         if (err instanceof SendError && err.rateLimited) {
           // Pause the whole queue for as long as the channel asked, then try this job again.
           await send.rateLimit(err.retryAfterMs ?? 1000);
+          throw Worker.RateLimitError();
+        }
+        if (err instanceof SendError && err.authFailed) {
+          // Our credentials were refused: every send would fail alike, and nobody is unreachable. Pause
+          // the queue with a growing wait (the job keeps its attempts) and alert whoever reads the log.
+          const pause = authBackoff.next(Date.now());
+          if (pause.fresh) log.error({ status: err.status, queue: QUEUE.send, jobId: job.id, kind: job.data.kind, retryInMs: pause.waitMs }, 'Bot Connector refused our credentials (401): check MicrosoftAppPassword; sends paused and retried');
+          await send.rateLimit(pause.waitMs);
           throw Worker.RateLimitError();
         }
         throw err;

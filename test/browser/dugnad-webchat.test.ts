@@ -1,7 +1,7 @@
 // The real Dugnad in the local web chat, in headless Chromium at phone size: two volunteers in two
 // tabs get the same offer; the first tap wins and sees the details; the other tab's card turns into
 // "Oppdraget er tatt" in place. Staff post over plain HTTP as a channel would.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { addDays } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -84,6 +84,24 @@ describe('Dugnad in the local web chat', { timeout: 90_000 }, () => {
     mkdirSync('test-results', { recursive: true });
     await astrid.screenshot({ path: 'test-results/dugnad-winner.png' });
     await bjorn.screenshot({ path: 'test-results/dugnad-taken.png' });
+    const violations = await axeCheck(astrid);
+    expect(violations, formatViolations(violations)).toEqual([]);
+  });
+
+  it('gives the volunteer their own data from the menu: a readable card and the JSON file Web Chat offers as a download', async () => {
+    const menus = astrid.locator(TRANSCRIPT).getByRole('button', { name: 'Mine data (innsyn)' });
+    await menus.last().click();
+    await astrid.locator(TRANSCRIPT).getByText('Dine data i Dugnad').first().waitFor({ timeout: 20_000 });
+    // Web Chat shows the attachment by its name; following it downloads the file.
+    const link = astrid.locator(TRANSCRIPT).getByRole('link', { name: /mine-data\.json/ }).first();
+    await link.waitFor({ timeout: 20_000 });
+    const [download] = await Promise.all([astrid.waitForEvent('download'), link.click()]);
+    const data = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { format: string; you: { name: string }; tasks: Array<{ group: string }> };
+    expect(data.format).toBe('dugnad-mine-data/1');
+    expect(data.you.name).toBe(demoVolunteerName(0));
+    expect(data.tasks.map((t) => t.group)).toEqual(['handlehjelp']);
+    // Her own task, by its public facts: the person she helps is not in her file.
+    expect(JSON.stringify(data)).not.toContain('Gerd Solberg');
     const violations = await axeCheck(astrid);
     expect(violations, formatViolations(violations)).toEqual([]);
   });

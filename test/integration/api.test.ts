@@ -12,6 +12,7 @@ import { cardActions, chatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { todayInOslo } from '../../bot/forms.ts';
 import { helpRequestFields, personFields } from '../../adaptive-cards/actions.ts';
+import { t } from '../../adaptive-cards/texts.ts';
 
 const TOKEN_A = 'fagsystem-token-0123456789abcdefghijklmnop';
 const TOKEN_B = 'annet-system-token-zyxwvutsrqponmlkjihgfedcba';
@@ -230,6 +231,28 @@ describe('validation: nothing is stored', () => {
       'person.consentDate': 'Please choose a valid date.',
       'request.time': 'Please choose a valid time.',
     });
+  });
+
+  it('answers NUL and other control characters in any text field with 400 naming each field, as the chat form does', async () => {
+    const bad = t('nb', 'error.invalidCharacters');
+    const envelope = await storesNothing(() => post(body({ centreId: 'hamar\u0000', externalRef: 'sak\u0000-1' })));
+    expect(envelope.status, envelope.text).toBe(400);
+    expect(envelope.json.errors).toEqual({ centreId: bad, externalRef: bad });
+    const r = await storesNothing(() =>
+      post(body({
+        person: { name: 'Gunnhild\u0000 Brenna', address: 'Torggata\u0007 7', notes: 'ok\u001b[31m' },
+        request: { summary: 'Besøk\u0000', handoverNote: 'Ring\u0001', meetingPlace: '\u007f', contactName: 'Ola\u0000' },
+      })),
+    );
+    expect(r.status, r.text).toBe(400);
+    expect(r.json.error).toBe('invalid_body');
+    expect(r.json.errors).toEqual(Object.fromEntries(
+      ['person.name', 'person.address', 'person.notes', 'request.summary', 'request.handoverNote', 'request.meetingPlace', 'request.contactName'].map((f) => [f, bad]),
+    ));
+    // One field alone, and a lone surrogate (which PostgreSQL cannot store either).
+    const one = await storesNothing(() => post(body({ request: { summary: 'Besøk \ud800' } })));
+    expect(one.status).toBe(400);
+    expect(one.json.errors).toEqual({ 'request.summary': bad });
   });
 
   it('keeps the chat form’s rules: a relative’s consent names the relation, consent is not dated ahead', async () => {

@@ -151,6 +151,9 @@ describe('reminders, confirmation and follow-up', () => {
     const requestId = await postRequest({ summary: 'Oppfølging-test', time: '11:00' });
     const { assignmentId, user } = await accept(requestId);
     const before = connector.captured.length;
+    // Staff hear only about a volunteer who was asked: the day-before reminder asks «Jeg kommer».
+    await (await timer(`remind-${assignmentId}-1440-`))!.promote();
+    await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(user) && hasAction(c.activity, 'assignment.confirm')));
     await (await timer(`confirm-${assignmentId}-`))!.promote();
     await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(STAFF) && /ikke bekreftet/.test(visibleText(c.activity))));
 
@@ -158,6 +161,9 @@ describe('reminders, confirmation and follow-up', () => {
     await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(user) && hasAction(c.activity, 'assignment.done')));
     const card = since(before).find((c) => c.conversationId === conv(user) && hasAction(c.activity, 'assignment.done'))!;
     expect(visibleText(card.activity)).not.toContain('Gerd Solberg');
+    // Answered once the task is over (an answer before its end is refused: lifecycle.test.ts).
+    const [task] = await app.db.query<{ starts_at: Date }>('SELECT starts_at FROM help_requests WHERE id = $1', [requestId]);
+    clock.set(addHours(task!.starts_at, 2));
     const thanks = await chat.submit(user, { action: 'assignment.done', assignmentId, hours: '1.5' });
     // Their first task: a thank-you; and «Min innsats» counts it.
     expect(thanks.some((r) => visibleText(r.activity).includes('første oppdrag'))).toBe(true);
@@ -171,6 +177,7 @@ describe('reminders, confirmation and follow-up', () => {
     // Answering twice changes nothing.
     await chat.submit(user, { action: 'assignment.notDone', assignmentId, reason: 'x' });
     expect((await app.db.query<{ outcome: string }>('SELECT outcome FROM assignments WHERE id = $1', [assignmentId]))[0]!.outcome).toBe('done');
+    clock.offsetMs = 0;
   });
 
   it('sends a concern to staff only', async () => {

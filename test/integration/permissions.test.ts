@@ -341,11 +341,14 @@ describe('every role × every verb over HTTP', () => {
     const before = await snapshot();
     const volunteer = actors.find((a) => a.role === 'volunteer')!;
     expect(await turn(volunteer, { action: 'staff.request.new' })).toContain(t('nb', 'error.notAllowed'));
-    const replies = await chat.say(volunteer.userId, 'personvern');
-    expect(replies.map((r) => visibleText(r.activity)).join('\n')).toContain(t('nb', 'error.notUnderstood'));
     const admin = actors.find((a) => a.role === 'admin')!;
     const adminReplies = await chat.say(admin.userId, 'ny forespørsel');
     expect(adminReplies.map((r) => visibleText(r.activity)).join('\n')).toContain(t('nb', 'error.notAllowed'));
     expect(await snapshot()).toEqual(before);
+    // «personvern» typed by a volunteer is their own data (issue 13), never the staff's list of people.
+    const replies = (await chat.say(volunteer.userId, 'personvern')).map((r) => visibleText(r.activity)).join('\n');
+    expect(replies).toContain(t('nb', 'ownData.title'));
+    expect(replies).not.toContain(t('nb', 'privacy.intro'));
+    for (const secret of volunteer.secrets) expect(replies).not.toContain(secret);
   });
 });

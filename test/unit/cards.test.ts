@@ -489,12 +489,12 @@ describe('menus', () => {
     expect(verbs(card)).toEqual(['volunteer.signup.start', 'caregiver.signup.start']);
   });
 
-  it('volunteer: tasks, contribution, status, pause or resume, profile, declaration when unsigned, leave', () => {
+  it('volunteer: tasks, contribution, status, pause or resume, profile, own data, declaration when unsigned, leave', () => {
     const active = menuCard(ctx, { role: 'volunteer', paused: false, declarationSigned: true });
-    expect(verbs(active)).toEqual(['tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.signup.start', 'volunteer.leave']);
+    expect(verbs(active)).toEqual(['tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.signup.start', 'privacy.mine', 'volunteer.leave']);
     expect(titles(active)).toContain('Pause tilbud');
     const paused = menuCard(ctx, { role: 'volunteer', paused: true, declarationSigned: false });
-    expect(verbs(paused)).toEqual(['declaration.show', 'tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.resume', 'volunteer.signup.start', 'volunteer.leave']);
+    expect(verbs(paused)).toEqual(['declaration.show', 'tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.resume', 'volunteer.signup.start', 'privacy.mine', 'volunteer.leave']);
     expect(titles(paused)).toContain('Start tilbud igjen');
   });
 
@@ -506,8 +506,8 @@ describe('menus', () => {
     expect(verbs(menuCard(ctx, { role: 'admin' }))).toEqual([...base, 'staff.groups.list']);
   });
 
-  it('caregiver: ask for respite, follow requests, register the person, formal respite', () => {
-    expect(verbs(menuCard(ctx, { role: 'caregiver' }))).toEqual(['caregiver.request.new', 'caregiver.requests.list', 'caregiver.person.new', 'caregiver.formalRespite']);
+  it('caregiver: ask for respite, follow requests, register the person, formal respite, own data', () => {
+    expect(verbs(menuCard(ctx, { role: 'caregiver' }))).toEqual(['caregiver.request.new', 'caregiver.requests.list', 'caregiver.person.new', 'caregiver.formalRespite', 'privacy.mine']);
   });
 });
 

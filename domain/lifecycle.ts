@@ -1,0 +1,42 @@
+// How a request's life ends, whoever asks: what a lost consent or an erased person stops, when a
+// volunteer may say how a task went, and how long they have to say it. Pure rules: times come in.
+import { addDays, addMinutes } from 'date-fns';
+import type { RequestStatus } from './types.ts';
+
+/**
+ * The reasons Dugnad itself writes into `assignments.cancel_reason`. Anything else there is what a
+ * volunteer typed, which is personal data that retention and erasure clear; these codes stay.
+ */
+export const CANCEL_REASON_CODES = ['request_cancelled', 'volunteer_left', 'series_left'] as const;
+
+/** When a task is over: its start plus its duration. */
+export function taskEnd(r: { startsAt: Date; durationMinutes: number }): Date {
+  return addMinutes(r.startsAt, r.durationMinutes);
+}
+
+/**
+ * When consent is withdrawn or the person erased, what stops: everything still waiting or looking
+ * for a volunteer, and a taken visit that has not started. A visit that has started happened (or
+ * not) with a volunteer already on the way: it stays as it is, and its hours count.
+ */
+export function stopsWhenPersonLeaves(r: { status: RequestStatus; startsAt: Date }, now: Date): boolean {
+  if (r.status === 'waiting_consent' || r.status === 'open') return true;
+  return r.status === 'taken' && r.startsAt.getTime() > now.getTime();
+}
+
+/**
+ * «Ble oppdraget gjennomført?» can be answered once the task is over, not before: hours for a visit
+ * that has not happened yet would be a guess.
+ */
+export function mayReportOutcome(r: { startsAt: Date; durationMinutes: number }, now: Date): boolean {
+  return taskEnd(r).getTime() <= now.getTime();
+}
+
+/**
+ * The volunteer is asked `followUpDelayMinutes` after the task and has `answerDays` to answer; after
+ * that the task ends as not reported, so it no longer holds the person's details as if it were
+ * still going on.
+ */
+export function followUpClosesAt(r: { startsAt: Date; durationMinutes: number }, followUpDelayMinutes: number, answerDays: number): Date {
+  return addDays(addMinutes(taskEnd(r), followUpDelayMinutes), answerDays);
+}
