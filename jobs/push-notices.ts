@@ -13,6 +13,7 @@ import type { Database } from '../infra/db.ts';
 import { offerForSend, type OfferForSend } from '../infra/offers.ts';
 import { groupLabel } from './messages.ts';
 import type { NotifyMessage, SendJob } from './queues.ts';
+import { NOTICES } from '../domain/audiences.ts';
 
 /** A push ready to go, with what the guard checks it against. */
 export interface PushPlan {
@@ -29,39 +30,40 @@ export function openOfferUrl(kind: 'offer' | 'series', id: string): string {
   return `/?open=${kind}.${encodeURIComponent(id)}`;
 }
 
-type Ref = 'request' | 'assignment' | 'series' | null;
-
-/** Each message: its push kind and what its refId names (null: a general notice, no facts). */
-const NOTIFY_PUSH: Record<NotifyMessage, { kind: PushKind; ref: Ref }> = {
-  'volunteer.reminder': { kind: 'reminder', ref: 'assignment' },
-  'volunteer.followUp': { kind: 'followUp', ref: 'assignment' },
-  'volunteer.requestCancelled': { kind: 'cancelled', ref: 'request' },
-  'volunteer.seriesCancelled': { kind: 'cancelled', ref: 'series' },
-  'caregiver.reminder': { kind: 'reminder', ref: 'assignment' },
-  'caregiver.feedback': { kind: 'followUp', ref: 'assignment' },
-  'caregiver.seriesTaken': { kind: 'taken', ref: 'series' },
-  'caregiver.seriesLeft': { kind: 'status', ref: 'series' },
-  'caregiver.taken': { kind: 'taken', ref: 'assignment' },
-  'caregiver.volunteerCancelled': { kind: 'status', ref: 'assignment' },
-  'caregiver.expired': { kind: 'status', ref: 'request' },
-  'staff.requestTaken': { kind: 'taken', ref: 'request' },
-  'staff.seriesTaken': { kind: 'general', ref: null },
-  'staff.seriesLeft': { kind: 'general', ref: null },
-  'staff.assignmentCancelled': { kind: 'status', ref: 'assignment' },
-  'staff.expired': { kind: 'status', ref: 'request' },
-  'volunteer.seriesMoved': { kind: 'general', ref: null },
-  'volunteer.approved': { kind: 'general', ref: null },
-  'volunteer.declarationUpdate': { kind: 'general', ref: null },
-  'caregiver.linkDecided': { kind: 'general', ref: null },
-  'staff.notConfirmed': { kind: 'general', ref: null },
-  'staff.concern': { kind: 'general', ref: null },
-  'staff.escalation': { kind: 'general', ref: null },
-  'staff.consentRenewal': { kind: 'general', ref: null },
-  'staff.unreachable': { kind: 'general', ref: null },
-  'staff.digest': { kind: 'general', ref: null },
-  'staff.feedback': { kind: 'general', ref: null },
-  'staff.channelUnreachable': { kind: 'general', ref: null },
-  'staff.linkVerify': { kind: 'general', ref: null },
+/**
+ * Each message's push kind; what its ref id names comes from the one notice table (domain/audiences.ts).
+ * 'general' says only «Du har en ny melding».
+ */
+const NOTIFY_PUSH: Record<NotifyMessage, PushKind> = {
+  'volunteer.reminder': 'reminder',
+  'volunteer.followUp': 'followUp',
+  'volunteer.requestCancelled': 'cancelled',
+  'volunteer.seriesCancelled': 'cancelled',
+  'caregiver.reminder': 'reminder',
+  'caregiver.feedback': 'followUp',
+  'caregiver.seriesTaken': 'taken',
+  'caregiver.seriesLeft': 'status',
+  'caregiver.taken': 'taken',
+  'caregiver.volunteerCancelled': 'status',
+  'caregiver.expired': 'status',
+  'staff.requestTaken': 'taken',
+  'staff.seriesTaken': 'general',
+  'staff.seriesLeft': 'general',
+  'staff.assignmentCancelled': 'status',
+  'staff.expired': 'status',
+  'volunteer.seriesMoved': 'general',
+  'volunteer.approved': 'general',
+  'volunteer.declarationUpdate': 'general',
+  'caregiver.linkDecided': 'general',
+  'staff.notConfirmed': 'general',
+  'staff.concern': 'general',
+  'staff.escalation': 'general',
+  'staff.consentRenewal': 'general',
+  'staff.unreachable': 'general',
+  'staff.digest': 'general',
+  'staff.feedback': 'general',
+  'staff.channelUnreachable': 'general',
+  'staff.linkVerify': 'general',
 };
 
 async function plan(
@@ -92,7 +94,8 @@ export function seriesOfferPush(db: Database, seriesOfferId: string, anchor: Hel
 }
 
 export async function notifyPush(db: Database, message: NotifyMessage, refId: string, locale: Locale, now: Date): Promise<PushPlan> {
-  const { kind, ref } = NOTIFY_PUSH[message];
+  const kind = NOTIFY_PUSH[message];
+  const ref = kind === 'general' ? null : NOTICES[message].ref;
   let request: HelpRequest | null = null;
   let names: string[] = [];
   if (ref === 'request') request = await getRequest(db, refId);

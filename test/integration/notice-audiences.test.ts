@@ -35,6 +35,13 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 const textIn = (cs: Captured[], conversationId: string) => cs.filter((c) => c.conversationId === conversationId).map((c) => visibleText(c.activity)).join('\n');
 const channelText = (cs: Captured[]) => cs.filter((c) => c.conversationId.startsWith(CHANNEL)).map((c) => visibleText(c.activity)).join('\n');
 
+/** Fires the reminder that asks «Jeg kommer» and waits until the volunteer has it. */
+async function askConfirmation(assignmentId: string, userId: string) {
+  const before = connector.captured.length;
+  await (await timer(`remind-${assignmentId}-1440-`))!.promote();
+  await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(userId) && hasAction(c.activity, 'assignment.confirm')));
+}
+
 async function timer(prefix: string) {
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -141,9 +148,11 @@ describe("a caregiver's request", () => {
   });
 
   it('tells the coordinator, not the caregiver, that the volunteer has not confirmed', async () => {
-    const check = await timer(`confirm-${await assignmentOf(requestId)}-`);
+    const assignmentId = await assignmentOf(requestId);
     const before = connector.captured.length;
-    await check!.promote();
+    // Staff hear only about a volunteer who was asked: the day-before reminder asks «Jeg kommer».
+    await askConfirmation(assignmentId, a.userId);
+    await (await timer(`confirm-${assignmentId}-`))!.promote();
     await connector.waitFor(() => textIn(since(before), conv(COORDINATOR)).includes('har ikke bekreftet'));
     await sleep(300);
     expect(textIn(since(before), conv(CG))).not.toContain('bekreftet');
@@ -250,7 +259,9 @@ describe('a request a case system posted through the API', () => {
     await connector.waitFor(() => staffSawPrivately(since(before), API_CONCERN, 'har meldt en bekymring'));
 
     before = connector.captured.length;
-    await (await timer(`confirm-${await assignmentOf(requestId)}-`))!.promote();
+    const assignmentId = await assignmentOf(requestId);
+    await askConfirmation(assignmentId, a.userId);
+    await (await timer(`confirm-${assignmentId}-`))!.promote();
     await connector.waitFor(() => staffSaw(since(before), 'har ikke bekreftet'));
 
     before = connector.captured.length;
