@@ -39,6 +39,7 @@ import { contributionOf } from '../infra/contribution.ts';
 import { FIGURE_COLUMNS, osloMidnight, reportFile, reportForDays, type Cell, type FigureUnit } from '../infra/reports.ts';
 import { DEV_CHANNEL } from '../infra/identities.ts';
 import { hostNameOf } from '../infra/teams/manifest.ts';
+import { COORDINATOR_PAGE_KEYS, registerCoordinatorRoutes } from './tab-coordinator.ts';
 import { TZDate } from '@date-fns/tz';
 import { differenceInCalendarDays } from 'date-fns';
 
@@ -388,7 +389,7 @@ const PAGE_KEYS = [
 
 function pageTexts(locale: Locale): Record<string, string> {
   const all = catalog(locale);
-  return Object.fromEntries(PAGE_KEYS.map((k) => [k, all[k]]));
+  return Object.fromEntries([...PAGE_KEYS, ...COORDINATOR_PAGE_KEYS].map((k) => [k, all[k]]));
 }
 
 function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string, signInProviders: readonly string[]): string {
@@ -408,6 +409,7 @@ function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string, signInPr
 <script src="${teamsJsUrl}" defer></script>
 <script src="${chartJsUrl}" defer></script>
 <script src="/tab/app.js" defer></script>
+<script src="/tab/coordinator.js" defer></script>
 </body>
 </html>
 `;
@@ -457,7 +459,10 @@ export interface TabDeps extends Pick<AppDeps, 'config' | 'db' | 'log' | 'now'> 
   signInProviders?: readonly string[];
 }
 
-class TabError extends Error {
+/** One route of the tab's API: who asks (already verified), in which language, and when. */
+export type TabHandler = (ctx: { req: Request; member: Member; identity: TabIdentity; locale: Locale; now: Date }) => Promise<unknown>;
+
+export class TabError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -468,7 +473,7 @@ class TabError extends Error {
 }
 
 /** An answer that is a file to save (the report download), not JSON for the page. */
-class TabFile {
+export class TabFile {
   constructor(
     readonly name: string,
     readonly contentType: string,
@@ -546,17 +551,16 @@ export function registerTab(server: Server, deps: TabDeps): void {
   const chartJsUrl = `/tab/chart-js/${encodeURIComponent(chartJs.version)}/chart.umd.min.js`;
   const html = Buffer.from(pageHtml(config.dev, teamsJsUrl, chartJsUrl, deps.webSession ? (deps.signInProviders ?? []) : []), 'utf8');
   const csp = contentSecurityPolicy();
-  const assets = { teamsJs: teamsJs.asset, chartJs: chartJs.asset, appJs: ownAsset('tab.js'), appCss: ownAsset('tab.css') };
+  const assets = { teamsJs: teamsJs.asset, chartJs: chartJs.asset, appJs: ownAsset('tab.js'), coordinatorJs: ownAsset('tab-coordinator.js'), appCss: ownAsset('tab.css') };
 
   server.get('/tab', async (_req: Request, res: Response) => sendPage(res, html, csp));
   server.get(teamsJsUrl, async (req: Request, res: Response) => sendAsset(req, res, assets.teamsJs));
   server.get(chartJsUrl, async (req: Request, res: Response) => sendAsset(req, res, assets.chartJs));
   server.get('/tab/app.js', async (req: Request, res: Response) => sendAsset(req, res, assets.appJs));
+  server.get('/tab/coordinator.js', async (req: Request, res: Response) => sendAsset(req, res, assets.coordinatorJs));
   server.get('/tab/app.css', async (req: Request, res: Response) => sendAsset(req, res, assets.appCss));
 
-  type Handler = (ctx: { req: Request; member: Member; identity: TabIdentity; locale: Locale; now: Date }) => Promise<unknown>;
-
-  function route(name: string, handler: Handler) {
+  function route(name: string, handler: TabHandler) {
     return async (req: Request, res: Response): Promise<void> => {
       const started = Date.now();
       const lang = LangQuery.safeParse((req.query as Record<string, unknown> | undefined)?.lang);
@@ -798,4 +802,7 @@ export function registerTab(server: Server, deps: TabDeps): void {
       return new TabFile(file.name, file.contentType, Buffer.from(file.text, 'utf8'));
     }),
   );
+
+  // Coordinators: import from a spreadsheet, and the invitations that follow (bot/tab-coordinator.ts).
+  registerCoordinatorRoutes(server, deps, route, staffCentre);
 }

@@ -51,6 +51,7 @@ function pickerHtml(identities: DemoIdentity[]): string {
 
   return `<form id="picker" class="picker" novalidate>
 <p class="intro">Dette er en testside for utvikling. Velg hvem du vil være i samtalen.</p>
+<p id="invitation-note" class="notice" hidden></p>
 <fieldset class="who">
 <legend>Hvem er du?</legend>
 ${groups}
@@ -90,6 +91,7 @@ function signInHtml(providers: ('idporten' | 'entra')[]): string {
 <main id="main" class="main">
 <section id="signin" class="picker" aria-labelledby="signin-intro" hidden>
 <p id="signin-intro" class="intro">${escapeHtml(t('nb', 'webSignIn.intro'))}</p>
+<p id="invitation-note" class="notice" hidden></p>
 <p id="picker-error" class="error" role="alert"></p>
 ${options}
 </section>
@@ -108,6 +110,7 @@ function pageHtml(options: WebChatPageOptions, webChatUrl: string): string {
     identities: options.identities,
     directLineDomain: options.directLineDomain.replace(/\/+$/, ''),
     chatFailed: t('nb', 'webSignIn.chatFailed'),
+    invitationNote: t('nb', 'webchat.invitationNote'),
   };
   const scripts = `<script type="application/json" id="dugnad-config">${jsonForScript(config)}</script>
 <script src="${webChatUrl}" defer></script>

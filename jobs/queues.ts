@@ -43,7 +43,9 @@ export type NotifyMessage =
   | 'caregiver.linkDecided' // ref: person — staff confirmed or rejected the caregiver's link
   | 'staff.feedback' // ref: feedback — a caregiver's "not good" or comment, for the centre's staff
   | 'staff.channelUnreachable' // ref: centre; `variant` is the outbox row, so each time the channel is lost is told
-  | 'staff.linkVerify'; // ref: person — confirm or reject a caregiver's new link
+  | 'staff.linkVerify' // ref: person — confirm or reject a caregiver's new link
+  | 'volunteer.policeExpiring' // ref: member; `variant` is the check date it is about (a new check is told afresh)
+  | 'staff.policeExpiring'; // ref: the volunteer's member id; `variant` the check date
 
 export type SendJob =
   | { kind: 'offer'; offerId: string }

@@ -5,6 +5,7 @@ import type { Logger } from '../infra/log.ts';
 import { pendingOutbox } from '../infra/outbox.ts';
 import { applyRetention, consentsToRenew } from '../infra/upkeep.ts';
 import { coordinatorsOf } from '../infra/digest.ts';
+import { policeCertificatesToRenew, volunteerManagers } from '../infra/police-certificates.ts';
 import { getISOWeek, getISOWeekYear } from 'date-fns';
 import { kickOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
 import { releaseTime } from './schedule.ts';
@@ -52,7 +53,24 @@ export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number;
       }),
     );
   }
+  const police = await policeRenewalNotices(deps, now, at);
   const erased = await applyRetention(deps.db, now, deps.settings.retentionDays);
-  deps.log.info({ renewals: renewals.length, erased }, 'daily upkeep');
+  deps.log.info({ renewals: renewals.length, police, erased }, 'daily upkeep');
   return { renewals: renewals.length, erased };
+}
+
+/** Politiattest running out within the notice period: the volunteer and the centre's coordinators are told how to renew. */
+async function policeRenewalNotices(deps: UpkeepDeps, now: Date, at: Date): Promise<number> {
+  const due = await policeCertificatesToRenew(deps.db, now);
+  const jobs: SendJob[] = [];
+  for (const d of due) {
+    jobs.push({ kind: 'notify', memberId: d.memberId, message: 'volunteer.policeExpiring', refId: d.memberId, variant: d.checkedOn });
+    const managers = new Set<string>();
+    for (const centreId of d.centreIds) for (const id of await volunteerManagers(deps.db, centreId)) managers.add(id);
+    for (const staffId of managers) jobs.push({ kind: 'notify', memberId: staffId, message: 'staff.policeExpiring', refId: d.memberId, variant: d.checkedOn });
+  }
+  if (jobs.length) {
+    await deps.queues.send.addBulk(jobs.map((job) => ({ name: job.kind, data: job, opts: { jobId: sendJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) } })));
+  }
+  return due.length;
 }
