@@ -779,7 +779,7 @@ const nbMessages = {
   'invitation.sheet.valid': 'Invitasjonen er personlig, kan brukes én gang og gjelder til og med {date}.',
   'invitation.sms': 'Hei, {name}! {centre} inviterer deg til Dugnad. Åpne lenken for å komme i gang: {link} (gjelder til og med {date})',
   'invitation.welcomeTitle': 'Velkommen til Dugnad, {name}!',
-  'invitation.welcome': '{centre} har registrert deg som frivillig. Se over opplysningene, velg hva du vil hjelpe med og når det passer deg, og trykk «Lagre endringer».',
+  'invitation.welcome': '{centre} har registrert deg som frivillig. Se over opplysningene, velg hva du vil hjelpe med og når det passer deg, og trykk «Lagre endringene».',
   'invitation.invalid': 'Denne invitasjonen virker ikke. Den kan være brukt allerede, eller den har gått ut. Be frivilligsentralen om en ny.',
   'invitation.otherProfile': 'Denne chatten hører allerede til en annen profil i Dugnad, så invitasjonen er ikke brukt. Åpne den i en annen chat, eller kontakt frivilligsentralen.',
   'invitation.howTo': 'Skriv koden fra invitasjonen, for eksempel: invitasjon K7QM-4XPD-9ARB',
