@@ -825,6 +825,10 @@ const nbMessages = {
   'calendar.status.cancelled': 'avlyst',
   'calendar.status.expired': 'fikk ingen frivillig',
   'request.recordConsent': 'Samtykke er gitt',
+  'tab.report.police': 'Politiattest blant dagens frivillige',
+  'tab.report.police.valid': 'Gjelder',
+  'tab.report.police.expiring': 'Går ut innen 60 dager',
+  'tab.report.police.expired': 'Utløpt',
   'webchat.invitationNote': 'Du har åpnet en invitasjon fra frivilligsentralen. Start samtalen, så kobles du til profilen din.',
   // --- web sign-in (issue 7) ---
   'webSignIn.intro': 'Logg inn for å bruke Dugnad.',
@@ -1744,6 +1748,10 @@ const enMessages: Catalog = {
   'calendar.status.cancelled': 'cancelled',
   'calendar.status.expired': 'found no volunteer',
   'request.recordConsent': 'Consent has been given',
+  'tab.report.police': "Police certificates among today's volunteers",
+  'tab.report.police.valid': 'Valid',
+  'tab.report.police.expiring': 'Running out within 60 days',
+  'tab.report.police.expired': 'Run out',
   'webchat.invitationNote': 'You have opened an invitation from the volunteer centre. Start the conversation, and you will be connected to your profile.',
   // --- web sign-in (issue 7) ---
   'webSignIn.intro': 'Sign in to use Dugnad.',

@@ -36,7 +36,8 @@ import { interestGroups } from '../infra/centres.ts';
 import { myTasks } from '../infra/offers.ts';
 import { centreFigures, centreName, centreOverview, memberIdForChannelUser, memberIdForTeamsUser, periodOf, volunteerHistory, type DayPeriod } from '../infra/overview.ts';
 import { contributionOf } from '../infra/contribution.ts';
-import { FIGURE_COLUMNS, osloMidnight, reportFile, reportForDays, type Cell, type FigureUnit } from '../infra/reports.ts';
+import { FIGURE_COLUMNS, osloMidnight, reportFile, reportForDays, smallCount, type Cell, type FigureUnit } from '../infra/reports.ts';
+import { policeCertificateCountsOf } from '../infra/police-certificates.ts';
 import { DEV_CHANNEL } from '../infra/identities.ts';
 import { hostNameOf } from '../infra/teams/manifest.ts';
 import { COORDINATOR_PAGE_KEYS, registerCoordinatorRoutes } from './tab-coordinator.ts';
@@ -385,6 +386,7 @@ const PAGE_KEYS = [
   'tab.report.downloadCsv',
   'tab.report.downloadJson',
   'tab.report.downloadFailed',
+  'tab.report.police',
 ] as const satisfies readonly MessageKey[];
 
 function pageTexts(locale: Locale): Record<string, string> {
@@ -756,9 +758,13 @@ export function registerTab(server: Server, deps: TabDeps): void {
       const [figures, name] = await Promise.all([centreFigures(db, { centreId, ...period }), centreName(db, centreId)]);
       const label = await groupLabels([centreId], locale);
       const duration = (m: number | null) => (m === null ? null : formatDuration(locale, m));
+      // The politiattest of today's volunteers, on the period's last day (or today): a snapshot, not a figure of the period.
+      const policeAt = new Date(Math.min(osloMidnight(figures.period.to)!.getTime() + 86_399_000, now.getTime()));
+      const police = await policeCertificateCountsOf(db, centreId, policeAt);
       return {
         centre: name,
         centreId,
+        police: (['valid', 'expiring', 'expired'] as const).map((state) => ({ state, label: t(locale, `tab.report.police.${state}`), text: String(smallCount(police[state])) })),
         period: {
           choice: q.data.period,
           from: figures.period.from,

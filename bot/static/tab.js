@@ -613,6 +613,7 @@
       el('h3', { id: 'report-totals', text: text('tab.report.totals') }),
       dataTable(text('tab.report.totals'), [text('tab.report.figure'), text('tab.report.value')], report.totals.map((f) => [f.label, f.text])),
       el('p', { className: 'subtle', text: text('tab.report.small') }),
+      ...(report.police ? [dataTable(text('tab.report.police'), [text('tab.report.police'), text('tab.report.value')], report.police.map((p) => [p.label, p.text]))] : []),
     ]);
     const csv = el('button', { type: 'button', className: 'secondary', text: text('tab.report.downloadCsv') });
     const json = el('button', { type: 'button', className: 'secondary', text: text('tab.report.downloadJson') });
