@@ -11,7 +11,10 @@ export function registerCalendarFeed(server: Server, deps: Pick<AppDeps, 'config
   const { config, db, log } = deps;
   server.get('/kalender/:feed/:secret', async (req: Request, res: Response) => {
     const verdict = await deps.limiter.consume(clientAddress(req, config.TRUST_PROXY));
-    if (!verdict.ok) return sendTooManyRequests(res, verdict.retryAfterSeconds);
+    if (!verdict.ok) {
+      sendTooManyRequests(res, verdict.retryAfterSeconds);
+      return;
+    }
     const params = req.params as Record<string, unknown>;
     const secret = String(params.secret ?? '').replace(/\.ics$/, '');
     const now = deps.now();
@@ -19,7 +22,8 @@ export function registerCalendarFeed(server: Server, deps: Pick<AppDeps, 'config
       const feed = await openFeed(db, String(params.feed ?? ''), secret, now);
       if (!feed) {
         res.header('Cache-Control', 'no-store');
-        return res.send(404, { error: { code: 'NotFound', message: 'No such calendar' } });
+        res.send(404, { error: { code: 'NotFound', message: 'No such calendar' } });
+        return;
       }
       const ics = await feedIcs(db, feed, { now, publicBaseUrl: config.PUBLIC_BASE_URL, centreName: feed.centreId ? await centreName(db, feed.centreId) : null });
       const body = Buffer.from(ics, 'utf8');

@@ -91,7 +91,7 @@ export async function openFeed(db: Queryable, feedId: string, secret: string, no
   // The hash is compared even when the owner may no longer read, so both take the same time.
   const matches = secretMatches(`dugnad-calendar:${secret}`, row?.secret_hash ?? '0'.repeat(64));
   if (!row || !matches || !row.ok) return null;
-  await db.query(`UPDATE calendar_feeds SET last_read_at = $2 WHERE id = $1 AND (last_read_at IS NULL OR last_read_at < $2 - interval '5 minutes')`, [feedId, now]);
+  await db.query(`UPDATE calendar_feeds SET last_read_at = $2 WHERE id = $1 AND (last_read_at IS NULL OR last_read_at < $2::timestamptz - interval '5 minutes')`, [feedId, now]);
   return { kind: row.kind, memberId: row.member_id, centreId: row.centre_id, locale: row.locale === 'en' ? 'en' : 'nb' };
 }
 
