@@ -9,6 +9,7 @@
 
   function render() {
     const { el, text, section } = window.dugnadTab;
+    let invitationsEl = null;
     const wrapper = el('div', { className: 'coordinator' });
     wrapper.append(importSection(), invitationsSection());
     return wrapper;
@@ -139,8 +140,6 @@
     }
 
     // ---- invitations --------------------------------------------------------------------------
-
-    let invitationsEl = null;
 
     function invitationsSection() {
       invitationsEl = el('div', { className: 'invitations' });
