@@ -93,6 +93,7 @@
         children.push(
           el('h3', { text: text('tab.import.problems') }),
           table(
+            text('tab.import.problems'),
             [text('import.column.line'), text('import.column.name'), text('import.column.field'), text('import.column.problem'), text('import.column.outcome')],
             report.lines.map((l) => ({ cells: [String(l.line), l.name, l.column, l.problem, l.outcome], className: l.error ? 'error' : 'warning' })),
           ),
@@ -101,7 +102,7 @@
         children.push(el('p', { className: 'subtle', text: text('tab.import.noProblems') }));
       }
       if (report.rows.length) {
-        const all = el('details', {}, [el('summary', { text: text('tab.import.allRows') }), table([text('import.column.line'), text('import.column.name'), text('import.column.outcome')], report.rows.map((r) => ({ cells: [String(r.line), r.name, r.action] })))]);
+        const all = el('details', {}, [el('summary', { text: text('tab.import.allRows') }), table(text('tab.import.allRows'), [text('import.column.line'), text('import.column.name'), text('import.column.outcome')], report.rows.map((r) => ({ cells: [String(r.line), r.name, r.action] })))]);
         children.push(all);
       }
       if (!body.applied && report.fileProblems.length === 0 && body.counts.create + body.counts.update > 0) {
@@ -121,9 +122,11 @@
       if (body.applied && kind === 'volunteers') loadInvitations();
     }
 
-    function table(headings, rows) {
-      return el('div', { className: 'table-wrap' }, [
+    // Focusable, like the report's tables, so a keyboard can scroll a wide one on a phone.
+    function table(caption, headings, rows) {
+      return el('div', { className: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, [
         el('table', {}, [
+          el('caption', { text: caption }),
           el('thead', {}, [el('tr', {}, headings.map((h) => el('th', { scope: 'col', text: h })))]),
           el('tbody', {}, rows.map((r) => el('tr', r.className ? { className: r.className } : {}, r.cells.map((c) => el('td', { text: c }))))),
         ]),
@@ -161,6 +164,7 @@
           children.push(
             el('div', { className: 'actions' }, [makeAll]),
             table(
+              text('tab.invitations.title'),
               [text('import.column.name'), text('tab.invitations.status')],
               data.items.map((i) => ({ cells: [`${i.name} (${i.district})`, i.stateText], className: `invitation-${i.state}` })),
             ),
@@ -186,6 +190,7 @@
           el('p', { className: 'message', text: text('tab.invitations.onlyNow') }),
           el('div', { className: 'actions' }, [print]),
           table(
+            text('tab.invitations.madeTitle'),
             [text('import.column.name'), text('tab.invitations.code'), text('tab.invitations.link')],
             data.items.map((i) => ({ cells: [i.name, i.code, i.sentVia === 'sms' ? text('tab.invitations.sms') : i.link] })),
           ),
