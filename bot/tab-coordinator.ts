@@ -30,7 +30,7 @@ export const COORDINATOR_PAGE_KEYS = [
   'import.column.field', 'import.column.problem', 'import.column.outcome',
   'tab.invitations.title', 'tab.invitations.empty', 'tab.invitations.status', 'tab.invitations.makeAll', 'tab.invitations.makeOne',
   'tab.invitations.madeTitle', 'tab.invitations.onlyNow', 'tab.invitations.print', 'tab.invitations.link', 'tab.invitations.code',
-  'tab.invitations.teams', 'tab.invitations.sms',
+  'tab.invitations.teams', 'tab.invitations.sms', 'tab.invitations.again',
 ] as const satisfies readonly MessageKey[];
 
 const Kind = z.enum(['volunteers', 'persons']);

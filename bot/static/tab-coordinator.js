@@ -128,7 +128,8 @@
         el('table', {}, [
           el('caption', { text: caption }),
           el('thead', {}, [el('tr', {}, headings.map((h) => el('th', { scope: 'col', text: h })))]),
-          el('tbody', {}, rows.map((r) => el('tr', r.className ? { className: r.className } : {}, r.cells.map((c) => el('td', { text: c }))))),
+          // A cell is text, or a node (a button).
+          el('tbody', {}, rows.map((r) => el('tr', r.className ? { className: r.className } : {}, r.cells.map((c) => (typeof c === 'string' ? el('td', { text: c }) : el('td', {}, [c])))))),
         ]),
       ]);
     }
@@ -165,8 +166,8 @@
             el('div', { className: 'actions' }, [makeAll]),
             table(
               text('tab.invitations.title'),
-              [text('import.column.name'), text('tab.invitations.status')],
-              data.items.map((i) => ({ cells: [`${i.name} (${i.district})`, i.stateText], className: `invitation-${i.state}` })),
+              [text('import.column.name'), text('tab.invitations.status'), text('tab.invitations.again')],
+              data.items.map((i) => ({ cells: [`${i.name} (${i.district})`, i.stateText, i.state === 'accepted' ? '' : makeOneButton(i)], className: `invitation-${i.state}` })),
             ),
           );
         }
@@ -177,6 +178,12 @@
       } finally {
         invitationsEl.removeAttribute('aria-busy');
       }
+    }
+
+    function makeOneButton(item) {
+      const button = el('button', { type: 'button', className: 'secondary', text: text('tab.invitations.makeOne'), 'aria-label': `${text('tab.invitations.makeOne')}: ${item.name}` });
+      button.addEventListener('click', () => make({ memberIds: [item.memberId] }, button));
+      return button;
     }
 
     async function make(body, button) {

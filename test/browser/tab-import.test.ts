@@ -69,6 +69,11 @@ describe('the coordinator’s import in the tab', { timeout: 120_000 }, () => {
     const html = readFileSync(saved!, 'utf8');
     expect(html.match(/class="invitation"/g)).toHaveLength(4);
     expect(html).toContain('data:image/svg+xml;base64,');
+    // One lost hers: a new one for her alone, which replaces the old.
+    const [first] = await app.db.query<{ name: string }>(`SELECT m.name FROM volunteer_imports vi JOIN members m ON m.id = vi.member_id ORDER BY m.name LIMIT 1`);
+    await invitations.getByRole('button', { name: `Lag ny invitasjon: ${first!.name}` }).click();
+    await expect.poll(async () => (await app.db.query(`SELECT 1 FROM invitations WHERE replaced_at IS NOT NULL`)).length).toBe(1);
+    await expect.poll(() => invitations.getByRole('region', { name: 'Nye invitasjoner' }).getByRole('row').count()).toBe(2);
     const violations = await axeCheck(page);
     expect(violations, formatViolations(violations)).toEqual([]);
     await page.screenshot({ path: 'test-results/tab-import.png', fullPage: true });
