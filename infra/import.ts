@@ -18,6 +18,7 @@ import {
   type FileProblem, type HeaderMap, type ImportColumn, type ImportContext, type ImportKind, type PersonRecord, type RowProblem, type RowResult, type VolunteerRecord,
 } from '../domain/import.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
+import { DEFAULT_WEEKLY_CAP } from '../adaptive-cards/volunteer-signup.ts';
 import type { ConsentBasis } from '../domain/types.ts';
 
 export type RowAction = 'create' | 'update' | 'unchanged' | 'skip';
@@ -400,8 +401,8 @@ async function writeVolunteer(tx: Transaction, w: WriteInput<VolunteerRecord, St
     memberId = m[0]!.id;
     await tx.query(
       `INSERT INTO volunteers (member_id, status, district, postcode, groups, languages, availability, weekly_cap, comfort, approved_at, approved_by, police_certificate_checked_on)
-       VALUES ($1, 'approved', $2, $3, $4, $5, '[]'::jsonb, 2, 'any', $6, $7, $8)`,
-      [memberId, r.district, r.postcode, r.groups, r.languages.length ? r.languages : ['nb'], w.now, w.actor.memberId, r.policeCheckedOn],
+       VALUES ($1, 'approved', $2, $3, $4, $5, '[]'::jsonb, $6, 'any', $7, $8, $9)`,
+      [memberId, r.district, r.postcode, r.groups, r.languages.length ? r.languages : ['nb'], DEFAULT_WEEKLY_CAP, w.now, w.actor.memberId, r.policeCheckedOn],
     );
     await tx.query('INSERT INTO volunteer_centres (member_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [memberId, w.centreId]);
     if (r.declaration) await recordImportedSignature(tx, memberId, r.declaration, w.importId);
