@@ -18,6 +18,7 @@ interface FieldsFromInputs {
   'assignment.notDone': 'reason';
   'concern.report': 'concern';
   'caregiver.feedback': 'comment';
+  'staff.police.save': 'validityYears' | 'requiredGroups';
 }
 
 type ActionOf<V extends ActionVerb> = Extract<CardAction, { action: V }>;
@@ -44,6 +45,7 @@ const VERBS_WITH_INPUTS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
   'caregiver.feedback',
   'caregiver.series.edit.submit',
   'staff.series.edit.submit',
+  'staff.police.save',
 ]);
 
 export function verbTakesInputs(verb: ActionVerb): boolean {

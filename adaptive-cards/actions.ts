@@ -212,6 +212,17 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('push.enable'), result: z.enum(PUSH_ENABLE_RESULTS).optional() }),
   z.object({ action: z.literal('push.disable') }),
   z.object({ action: z.literal('push.status') }),
+  // --- issue 18: invitations, calendar feeds, politiattest settings ---
+  // The code from an invitation link (the web chat page posts it) or typed to the bot.
+  z.object({ action: z.literal('invitation.accept'), code: z.string().trim().min(1).max(40) }),
+  z.object({ action: z.literal('calendar.show') }),
+  z.object({ action: z.literal('calendar.create') }),
+  z.object({ action: z.literal('staff.police.settings') }),
+  z.object({
+    action: z.literal('staff.police.save'),
+    validityYears: z.coerce.number({ message: 'error.invalid' }).int({ message: 'error.invalid' }).min(1, { message: 'error.invalid' }).max(10, { message: 'error.invalid' }),
+    requiredGroups: multiChoice,
+  }),
 ]);
 export type CardAction = z.output<typeof cardAction>;
 export type ActionVerb = CardAction['action'];

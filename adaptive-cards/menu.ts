@@ -66,6 +66,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
             ]),
         button(t(locale, 'menu.editProfile'), { action: 'volunteer.signup.start' }),
         button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
+        button(t(locale, 'menu.calendar'), { action: 'calendar.show' }),
         button(t(locale, 'menu.leave'), { action: 'volunteer.leave' }),
       );
       break;
@@ -83,6 +84,8 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         ...(user.role === 'admin' ? [] : [button(t(locale, 'menu.privacy'), { action: 'staff.privacy.persons' })]),
         ...(user.role === 'staff' ? [] : [button(t(locale, 'menu.interestGroups'), { action: 'staff.groups.list' })]),
         ...(user.role === 'coordinator' ? [button(t(locale, 'menu.linkSettings'), { action: 'staff.link.settings' })] : []),
+        ...(user.role === 'coordinator' ? [button(t(locale, 'menu.policeSettings'), { action: 'staff.police.settings' })] : []),
+        ...(user.role === 'admin' ? [] : [button(t(locale, 'menu.calendar'), { action: 'calendar.show' })]),
       );
       break;
 

@@ -16,6 +16,8 @@ export interface NoticeInput {
   action?: { title: string; data: ActionData };
   /** More than one (e.g. confirm or cancel the visit), side by side where they fit. */
   actions?: ReadonlyArray<{ title: string; data: ActionData }>;
+  /** A page elsewhere the notice sends people to (e.g. the police's application for a politiattest). */
+  link?: { title: string; url: string };
 }
 
 export function noticeCard(ctx: CardContext, input: NoticeInput): AdaptiveCard {
@@ -28,6 +30,7 @@ export function noticeCard(ctx: CardContext, input: NoticeInput): AdaptiveCard {
   const body: CardElement[] = style ? [container(inner, { style })] : inner;
   if (input.action) body.push(actionSet([actionButton(channel, input.action.title, input.action.data)], { spacing: 'medium' }));
   if (input.actions?.length) body.push(actionSet(input.actions.map((a) => actionButton(channel, a.title, a.data)), { spacing: 'medium' }));
+  if (input.link) body.push(actionSet([{ type: 'Action.OpenUrl', title: input.link.title, url: input.link.url }], { spacing: 'medium' }));
   if (input.menuButton) body.push(actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'medium' }));
   return adaptiveCard(ctx, body, { fallbackText: input.title ?? paragraphs[0] ?? '' });
 }

@@ -9,6 +9,7 @@ import { joinList } from './choices.ts';
 import { formatDateWithYear } from './format.ts';
 import { formKit } from './form.ts';
 import { t } from './texts.ts';
+import type { PoliceCertificateStatus } from '../domain/police-certificate.ts';
 
 export interface VolunteerAdminItem {
   volunteerId: string;
@@ -17,6 +18,8 @@ export interface VolunteerAdminItem {
   status: VolunteerStatus;
   declarationSigned: boolean;
   policeCertificateCheckedAt: Date | null;
+  /** Whether the check still counts at the centre; absent: only the date is shown. */
+  policeCertificate?: PoliceCertificateStatus;
   /** Interest group labels in the card's language, if known. */
   groupLabels?: readonly string[];
 }
@@ -60,9 +63,7 @@ export function volunteerAdminCard(ctx: CardContext, input: VolunteerAdminInput)
       { title: t(locale, 'admin.declaration'), value: t(locale, v.declarationSigned ? 'admin.declarationSigned' : 'admin.declarationMissing') },
       {
         title: t(locale, 'admin.police'),
-        value: v.policeCertificateCheckedAt
-          ? t(locale, 'admin.policeChecked', { date: formatDateWithYear(locale, v.policeCertificateCheckedAt) })
-          : t(locale, 'admin.policeMissing'),
+        value: policeValue(locale, v),
       },
     ];
     if (v.groupLabels && v.groupLabels.length > 0) list.push({ title: t(locale, 'admin.groups'), value: joinList(locale, v.groupLabels) });
@@ -90,4 +91,14 @@ export function volunteerAdminCard(ctx: CardContext, input: VolunteerAdminInput)
     fullWidth: true,
     actions: [actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })],
   });
+}
+
+function policeValue(locale: Locale, v: { policeCertificateCheckedAt: Date | null; policeCertificate?: PoliceCertificateStatus }): string {
+  if (!v.policeCertificateCheckedAt) return t(locale, 'admin.policeMissing');
+  const s = v.policeCertificate;
+  // The last day it counts: the day before it stops.
+  const until = s?.expiresAt ? formatDateWithYear(locale, new Date(s.expiresAt.getTime() - 1)) : '';
+  if (s?.state === 'expired') return t(locale, 'admin.policeExpired', { date: until });
+  if (s?.state === 'expiring') return t(locale, 'admin.policeExpiring', { date: until });
+  return t(locale, 'admin.policeChecked', { date: formatDateWithYear(locale, v.policeCertificateCheckedAt) });
 }

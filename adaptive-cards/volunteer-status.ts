@@ -1,6 +1,7 @@
 // "Min status": approved / waiting for approval / paused / declaration missing, and, plainly, why
 // the volunteer gets no offers right now.
 import type { Volunteer } from '../domain/types.ts';
+import { POLICE_CERTIFICATE_APPLY_URL, type PoliceCertificateStatus } from '../domain/police-certificate.ts';
 import { actionButton } from './action.ts';
 import { channelChoiceElements } from './channel-choice.ts';
 import { pushSettingsElements } from './push-settings.ts';
@@ -22,6 +23,7 @@ export const NO_OFFER_REASONS = [
   'no_availability',
   'weekly_cap_reached',
   'police_certificate_missing',
+  'police_certificate_expired',
   'no_matching_requests',
 ] as const;
 export type NoOfferReason = (typeof NO_OFFER_REASONS)[number];
@@ -44,6 +46,8 @@ export interface VolunteerStatusInput {
   pendingAt?: readonly string[];
   /** Devices that get push notifications, where the web chat offers them (absent otherwise). */
   pushDevices?: number;
+  /** The politiattest as the centre counts it (validity); absent: only the check date is shown. */
+  policeCertificate?: PoliceCertificateStatus;
 }
 
 export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInput): AdaptiveCard {
@@ -69,12 +73,7 @@ export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInpu
     text(t(locale, signed ? 'status.declarationSigned' : outdated ? 'status.declarationOutdated' : 'status.declarationMissing'), {
       color: signed ? 'default' : 'attention',
     }),
-    text(
-      v.policeCertificateCheckedAt
-        ? t(locale, 'status.policeChecked', { date: formatDateWithYear(locale, v.policeCertificateCheckedAt) })
-        : t(locale, 'status.policeMissing'),
-      { isSubtle: true },
-    ),
+    policeLine(ctx, v.policeCertificateCheckedAt, input.policeCertificate),
     text(t(locale, 'status.weekly', { count: v.weeklyCap }), { isSubtle: true }),
   );
   if (input.sharePhone !== undefined) body.push(text(t(locale, input.sharePhone ? 'status.sharePhoneOn' : 'status.sharePhoneOff'), { isSubtle: true }));
@@ -100,7 +99,21 @@ export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInpu
   if (input.sharePhone !== undefined) {
     buttons.push(actionButton(channel, t(locale, input.sharePhone ? 'status.sharePhoneTurnOff' : 'status.sharePhoneTurnOn'), { action: 'volunteer.sharePhone', on: !input.sharePhone }));
   }
+  const police = input.policeCertificate?.state;
+  if (police === 'expiring' || police === 'expired') buttons.push({ type: 'Action.OpenUrl', title: t(locale, 'police.apply'), url: POLICE_CERTIFICATE_APPLY_URL });
   buttons.push(actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' }));
   body.push(...stackedButtons(buttons));
   return adaptiveCard(ctx, body, { fallbackText: t(locale, 'status.title') });
+}
+
+function policeLine(ctx: CardContext, checkedAt: Date | null, status: PoliceCertificateStatus | undefined): CardElement {
+  const { locale } = ctx;
+  if (!checkedAt || !status || status.state === 'missing' || !status.expiresAt) {
+    return text(checkedAt ? t(locale, 'status.policeChecked', { date: formatDateWithYear(locale, checkedAt) }) : t(locale, 'status.policeMissing'), { isSubtle: true });
+  }
+  // The last day it counts, as people say it ("gjelder til 9. mai 2029"), is the day before it stops.
+  const until = formatDateWithYear(locale, new Date(status.expiresAt.getTime() - 1));
+  if (status.state === 'expired') return text(t(locale, 'status.policeExpired', { until }), { color: 'attention' });
+  if (status.state === 'expiring') return text(t(locale, 'status.policeExpiring', { until }), { color: 'warning' });
+  return text(t(locale, 'status.policeValid', { date: formatDateWithYear(locale, checkedAt), until }), { isSubtle: true });
 }

@@ -13,6 +13,7 @@ import { DugnadBot } from './dugnad-bot.ts';
 import { registerDirectLine, type DemoIdentity, type DirectLineLimits } from './directline.ts';
 import { registerWebChatPage } from './webchat-page.ts';
 import { registerTab } from './tab.ts';
+import { registerCalendarFeed } from './calendar-feed.ts';
 import { registerApi } from './api.ts';
 import { registerOwnDataDownload } from './own-data-download.ts';
 import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
@@ -234,6 +235,7 @@ export function createApp(deps: AppDeps): App {
       });
     }
   }
+  registerCalendarFeed(server, { ...deps, limiter: limiter('calendar', config.RATE_LIMIT_CALENDAR_PER_MINUTE) });
   registerTab(server, {
     ...deps,
     devTokenSecret,

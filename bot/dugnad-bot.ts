@@ -18,6 +18,10 @@ import { caregiverCommands } from './caregiver-commands.ts';
 import { privacyCommands } from './privacy-commands.ts';
 import { seriesCommands } from './series-commands.ts';
 import { feedbackCommands } from './feedback-commands.ts';
+import { invitationCommands } from './invitation-commands.ts';
+import { calendarCommands } from './calendar-commands.ts';
+import { policeCommands } from './police-commands.ts';
+import { invitationCodeIn, mentionsInvitation } from '../infra/invitations.ts';
 import { mayRecordTurn } from './auth.ts';
 import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, forgetTeam, isSharedConversation, removedFromTeam, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
 import { pushCommands } from './push-commands.ts';
@@ -66,6 +70,10 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'unlink channel': { action: 'staff.channel.unlink' },
   'bekreft pårørende': { action: 'staff.link.settings' },
   'verify caregivers': { action: 'staff.link.settings' },
+  kalender: { action: 'calendar.show' },
+  calendar: { action: 'calendar.show' },
+  politiattest: { action: 'staff.police.settings' },
+  'police certificate': { action: 'staff.police.settings' },
 };
 
 /** Commands that show something and change nothing. */
@@ -76,13 +84,14 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
   'offer.details', 'staff.channel.show', 'series.details', 'push.status', 'privacy.mine',
+  'calendar.show', 'staff.police.settings',
 ]);
 
 export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), ...invitationCommands(deps), ...calendarCommands(deps), ...policeCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
   }
 
   async run(context: TurnContext): Promise<void> {
@@ -158,6 +167,10 @@ export class DugnadBot {
 
   private async handleText(turn: Turn, text: string): Promise<void> {
     if (GREETINGS.has(text) || text === '') return showMenu(this.deps, turn);
+    // A code from an invitation, typed (Teams) rather than opened as a link.
+    const code = invitationCodeIn(text);
+    if (code) return this.dispatch(turn, { action: 'invitation.accept', code }, {});
+    if (mentionsInvitation(text)) return turn.say('invitation.howTo');
     // Own keys only: «constructor» or «__proto__» typed in chat must not find Object's members.
     const choices = Object.hasOwn(TEXT_COMMANDS, text) ? [TEXT_COMMANDS[text]!].flat() : [];
     const command = choices.find((c) => mayPerform(turn.member?.role ?? null, c.action));

@@ -63,9 +63,7 @@ export async function sendAsset(req: Request, res: Response, asset: StaticAsset)
   res.end(body);
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml } from '../adaptive-cards/html.ts';
 
 /** JSON inside a <script> data block: `<` escaped so no "</script>" can end it early. */
 export function jsonForScript(value: unknown): string {

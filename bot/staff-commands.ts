@@ -7,7 +7,8 @@ import { staffRequestsCard } from '../adaptive-cards/staff-requests.ts';
 import { volunteerAdminCard } from '../adaptive-cards/volunteer-admin.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { interestGroupsCard, NEW_GROUP } from '../adaptive-cards/interest-groups.ts';
-import { interestGroups, saveInterestGroup } from '../infra/centres.ts';
+import { interestGroups, policeValidityMonths, saveInterestGroup } from '../infra/centres.ts';
+import { policeCertificateStatus } from '../domain/police-certificate.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { registerPerson, personsOfCentre } from '../infra/persons.ts';
 import { callList, cancelRequest, requestsForStaff, widenRequest, matchingSettings } from '../infra/requests.ts';
@@ -37,6 +38,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
   };
 
   const volunteerList = async (turn: Turn) => {
+    const months = await policeValidityMonths(db, [centreOf(turn)]);
     const volunteers = (await listVolunteers(db, centreOf(turn), CURRENT_DECLARATION_VERSION)).map((v) => ({
       volunteerId: v.id,
       name: v.name,
@@ -44,6 +46,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
       status: v.status,
       declarationSigned: v.signed,
       policeCertificateCheckedAt: v.policeCertificateCheckedOn ? new Date(`${v.policeCertificateCheckedOn}T12:00:00Z`) : null,
+      policeCertificate: policeCertificateStatus(v.policeCertificateCheckedOn, months, turn.now),
     }));
     return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now) });
   };
@@ -95,8 +98,14 @@ export function staffCommands(deps: BotDeps): CommandTable {
         form: (values, errors) => requestForm(turn, values, errors),
         saved: async (result) => {
           const key = result.heldFor === 'link' ? 'request.awaitingLink' : result.heldFor === 'consent' ? 'request.waitingConsent' : result.offered > 0 ? 'request.sent' : 'request.noneEligible';
+          // A person waiting for consent (imported without one, or it ran out): staff record it here and the request goes out.
+          const personId = typeof raw.personId === 'string' ? raw.personId : null;
+          const recordConsent = result.heldFor === 'consent' && personId ? { title: turn.t('request.recordConsent'), data: { action: 'staff.consent.renew' as const, personId } } : undefined;
           await turn.replace(
-            noticeCard(turn.card, { title: turn.t('request.savedTitle'), text: turn.t(key, { count: result.offered }), tone: result.status === 'open' && result.offered > 0 ? 'success' : 'warning', menuButton: true }),
+            noticeCard(turn.card, {
+              title: turn.t('request.savedTitle'), text: turn.t(key, { count: result.offered }), tone: result.status === 'open' && result.offered > 0 ? 'success' : 'warning', menuButton: true,
+              ...(recordConsent ? { action: recordConsent } : {}),
+            }),
           );
         },
       });

@@ -36,9 +36,11 @@ import { interestGroups } from '../infra/centres.ts';
 import { myTasks } from '../infra/offers.ts';
 import { centreFigures, centreName, centreOverview, memberIdForChannelUser, memberIdForTeamsUser, periodOf, volunteerHistory, type DayPeriod } from '../infra/overview.ts';
 import { contributionOf } from '../infra/contribution.ts';
-import { FIGURE_COLUMNS, osloMidnight, reportFile, reportForDays, type Cell, type FigureUnit } from '../infra/reports.ts';
+import { FIGURE_COLUMNS, osloMidnight, reportFile, reportForDays, smallCount, type Cell, type FigureUnit } from '../infra/reports.ts';
+import { policeCertificateCountsOf } from '../infra/police-certificates.ts';
 import { DEV_CHANNEL } from '../infra/identities.ts';
 import { hostNameOf } from '../infra/teams/manifest.ts';
+import { COORDINATOR_PAGE_KEYS, registerCoordinatorRoutes } from './tab-coordinator.ts';
 import { TZDate } from '@date-fns/tz';
 import { differenceInCalendarDays } from 'date-fns';
 
@@ -384,11 +386,12 @@ const PAGE_KEYS = [
   'tab.report.downloadCsv',
   'tab.report.downloadJson',
   'tab.report.downloadFailed',
+  'tab.report.police',
 ] as const satisfies readonly MessageKey[];
 
 function pageTexts(locale: Locale): Record<string, string> {
   const all = catalog(locale);
-  return Object.fromEntries(PAGE_KEYS.map((k) => [k, all[k]]));
+  return Object.fromEntries([...PAGE_KEYS, ...COORDINATOR_PAGE_KEYS].map((k) => [k, all[k]]));
 }
 
 function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string, signInProviders: readonly string[]): string {
@@ -408,6 +411,7 @@ function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string, signInPr
 <script src="${teamsJsUrl}" defer></script>
 <script src="${chartJsUrl}" defer></script>
 <script src="/tab/app.js" defer></script>
+<script src="/tab/coordinator.js" defer></script>
 </body>
 </html>
 `;
@@ -457,7 +461,10 @@ export interface TabDeps extends Pick<AppDeps, 'config' | 'db' | 'log' | 'now'> 
   signInProviders?: readonly string[];
 }
 
-class TabError extends Error {
+/** One route of the tab's API: who asks (already verified), in which language, and when. */
+export type TabHandler = (ctx: { req: Request; member: Member; identity: TabIdentity; locale: Locale; now: Date }) => Promise<unknown>;
+
+export class TabError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -468,7 +475,7 @@ class TabError extends Error {
 }
 
 /** An answer that is a file to save (the report download), not JSON for the page. */
-class TabFile {
+export class TabFile {
   constructor(
     readonly name: string,
     readonly contentType: string,
@@ -546,17 +553,16 @@ export function registerTab(server: Server, deps: TabDeps): void {
   const chartJsUrl = `/tab/chart-js/${encodeURIComponent(chartJs.version)}/chart.umd.min.js`;
   const html = Buffer.from(pageHtml(config.dev, teamsJsUrl, chartJsUrl, deps.webSession ? (deps.signInProviders ?? []) : []), 'utf8');
   const csp = contentSecurityPolicy();
-  const assets = { teamsJs: teamsJs.asset, chartJs: chartJs.asset, appJs: ownAsset('tab.js'), appCss: ownAsset('tab.css') };
+  const assets = { teamsJs: teamsJs.asset, chartJs: chartJs.asset, appJs: ownAsset('tab.js'), coordinatorJs: ownAsset('tab-coordinator.js'), appCss: ownAsset('tab.css') };
 
   server.get('/tab', async (_req: Request, res: Response) => sendPage(res, html, csp));
   server.get(teamsJsUrl, async (req: Request, res: Response) => sendAsset(req, res, assets.teamsJs));
   server.get(chartJsUrl, async (req: Request, res: Response) => sendAsset(req, res, assets.chartJs));
   server.get('/tab/app.js', async (req: Request, res: Response) => sendAsset(req, res, assets.appJs));
+  server.get('/tab/coordinator.js', async (req: Request, res: Response) => sendAsset(req, res, assets.coordinatorJs));
   server.get('/tab/app.css', async (req: Request, res: Response) => sendAsset(req, res, assets.appCss));
 
-  type Handler = (ctx: { req: Request; member: Member; identity: TabIdentity; locale: Locale; now: Date }) => Promise<unknown>;
-
-  function route(name: string, handler: Handler) {
+  function route(name: string, handler: TabHandler) {
     return async (req: Request, res: Response): Promise<void> => {
       const started = Date.now();
       const lang = LangQuery.safeParse((req.query as Record<string, unknown> | undefined)?.lang);
@@ -752,9 +758,13 @@ export function registerTab(server: Server, deps: TabDeps): void {
       const [figures, name] = await Promise.all([centreFigures(db, { centreId, ...period }), centreName(db, centreId)]);
       const label = await groupLabels([centreId], locale);
       const duration = (m: number | null) => (m === null ? null : formatDuration(locale, m));
+      // The politiattest of today's volunteers, on the period's last day (or today): a snapshot, not a figure of the period.
+      const policeAt = new Date(Math.min(osloMidnight(figures.period.to)!.getTime() + 86_399_000, now.getTime()));
+      const police = await policeCertificateCountsOf(db, centreId, policeAt);
       return {
         centre: name,
         centreId,
+        police: (['valid', 'expiring', 'expired'] as const).map((state) => ({ state, label: t(locale, `tab.report.police.${state}`), text: String(smallCount(police[state])) })),
         period: {
           choice: q.data.period,
           from: figures.period.from,
@@ -798,4 +808,7 @@ export function registerTab(server: Server, deps: TabDeps): void {
       return new TabFile(file.name, file.contentType, Buffer.from(file.text, 'utf8'));
     }),
   );
+
+  // Coordinators: import from a spreadsheet, and the invitations that follow (bot/tab-coordinator.ts).
+  registerCoordinatorRoutes(server, deps, route, staffCentre);
 }

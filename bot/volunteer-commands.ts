@@ -11,7 +11,8 @@ import { noticeCard } from '../adaptive-cards/notice.ts';
 import { keysFromWindows } from '../domain/availability.ts';
 import { accountIneligibilityReasons } from '../domain/matching.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { interestGroups, listCentres } from '../infra/centres.ts';
+import { interestGroups, listCentres, policeValidityMonths } from '../infra/centres.ts';
+import { policeCertificateStatus, type PoliceCertificateStatus } from '../domain/police-certificate.ts';
 import { channelChoiceOf } from '../infra/identities.ts';
 import { getVolunteer, leave, pauseVolunteer, saveVolunteerProfile, signDeclaration, type VolunteerProfile } from '../infra/volunteers.ts';
 import type { Locale } from '../domain/types.ts';
@@ -37,7 +38,7 @@ function chosenCentres(all: ReadonlyArray<{ id: string }>, ticked: readonly stri
   return known.length ? known : [...current];
 }
 
-export function noOfferReasons(v: VolunteerProfile, now: Date): NoOfferReason[] {
+export function noOfferReasons(v: VolunteerProfile, now: Date, police?: PoliceCertificateStatus): NoOfferReason[] {
   const reasons: NoOfferReason[] = [];
   if (v.status === 'removed') return ['removed'];
   for (const r of accountIneligibilityReasons(v, { now, currentDeclarationVersion: CURRENT_DECLARATION_VERSION })) {
@@ -46,7 +47,20 @@ export function noOfferReasons(v: VolunteerProfile, now: Date): NoOfferReason[] 
   }
   if (v.groups.length === 0) reasons.push('no_groups');
   if (v.availability.length === 0) reasons.push('no_availability');
+  // Not "no offers at all", but the offers that need one: the status says why they stopped.
+  if (police?.state === 'expired') reasons.push('police_certificate_expired');
   return reasons;
+}
+
+/** The sign-up form, or for a volunteer on record their profile to check and change. */
+export async function profileForm(db: Queryable, turn: Turn, v: VolunteerProfile | null) {
+  const centres = await listCentres(db);
+  const centreIds = v?.centreIds.length ? v.centreIds : centres.map((c) => c.id);
+  const groups = await groupOptions(db, centreIds, turn.locale);
+  const values = v
+    ? { name: v.name, phone: v.phone, email: v.email, district: v.district, postcode: v.postcode, groups: v.groups, languages: v.languages, availability: keysFromWindows(v.availability), weeklyCap: v.weeklyCap, comfort: v.comfort, centres: v.centreIds }
+    : { languages: [turn.locale === 'en' ? 'en' : 'nb'] };
+  return volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values });
 }
 
 export function volunteerCommands(deps: BotDeps): CommandTable {
@@ -56,9 +70,10 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
     const waiting = v.standing.filter((s) => s.status === 'pending').map((s) => s.centreId);
     const pendingAt = waiting.length ? (await listCentres(db)).filter((c) => waiting.includes(c.id)).map((c) => c.name) : [];
     const pushDevices = await pushDevicesFor(deps, turn);
+    const police = policeCertificateStatus(v.policeCertificateCheckedAt, await policeValidityMonths(db, v.centreIds), turn.now);
     return turn.send(volunteerStatusCard(turn.card, {
-      volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone,
-      channelChoice: await channelChoiceOf(db, turn.member!.id), pendingAt, ...(pushDevices !== undefined ? { pushDevices } : {}),
+      volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now, police), sharePhone: v.sharePhone,
+      channelChoice: await channelChoiceOf(db, turn.member!.id), pendingAt, policeCertificate: police, ...(pushDevices !== undefined ? { pushDevices } : {}),
     }));
   };
 
@@ -66,14 +81,7 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
 
   return {
     'volunteer.signup.start': async (turn) => {
-      const v = await volunteerOf(turn);
-      const centres = await listCentres(db);
-      const centreIds = v?.centreIds.length ? v.centreIds : centres.map((c) => c.id);
-      const groups = await groupOptions(db, centreIds, turn.locale);
-      const values = v
-        ? { name: v.name, phone: v.phone, email: v.email, district: v.district, postcode: v.postcode, groups: v.groups, languages: v.languages, availability: keysFromWindows(v.availability), weeklyCap: v.weeklyCap, comfort: v.comfort, centres: v.centreIds }
-        : { languages: [turn.locale === 'en' ? 'en' : 'nb'] };
-      await turn.send(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values }));
+      await turn.send(await profileForm(db, turn, await volunteerOf(turn)));
     },
 
     'volunteer.signup.submit': async (turn, _action, raw) => {
@@ -103,7 +111,10 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
       // Joined another centre from the profile: say that it waits for that centre's staff.
       const waiting = saved.created ? [] : centres.filter((c) => saved.joined.includes(c.id) && c.requireApproval).map((c) => c.name);
       if (waiting.length > 0) await turn.say('signup.joinedPending', { centres: joinList(turn.locale, waiting) });
-      if (saved.created) await turn.send(declarationCard(turn.card, { signedVersion: null }));
+      // A new volunteer signs next; so does one whose signature is older than the current text (an
+      // imported volunteer confirming their details after the invitation, say).
+      const signed = saved.created ? null : (v?.signedDeclarationVersion ?? null);
+      if (signed !== CURRENT_DECLARATION_VERSION) await turn.send(declarationCard(turn.card, { signedVersion: signed }));
     },
 
     'declaration.show': async (turn) => {

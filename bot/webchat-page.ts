@@ -54,6 +54,7 @@ function pickerHtml(identities: DemoIdentity[]): string {
 
   return `<form id="picker" class="picker" novalidate>
 <p class="intro">Dette er en testside for utvikling. Velg hvem du vil være i samtalen.</p>
+<p id="invitation-note" class="notice" hidden></p>
 <fieldset class="who">
 <legend>Hvem er du?</legend>
 ${groups}
@@ -93,6 +94,7 @@ function signInHtml(providers: ('idporten' | 'entra')[]): string {
 <main id="main" class="main">
 <section id="signin" class="picker" aria-labelledby="signin-intro" hidden>
 <p id="signin-intro" class="intro">${escapeHtml(t('nb', 'webSignIn.intro'))}</p>
+<p id="invitation-note" class="notice" hidden></p>
 <p id="picker-error" class="error" role="alert"></p>
 ${options}
 </section>
@@ -126,6 +128,7 @@ function pageHtml(options: WebChatPageOptions, webChatUrl: string): string {
     texts: Object.fromEntries(
       (['nb', 'en'] as const).map((l) => [l, { offlineTitle: t(l, 'app.offlineTitle'), offline: t(l, 'app.offline'), retry: t(l, 'app.retry') }]),
     ),
+    invitationNote: t('nb', 'webchat.invitationNote'),
   };
   const scripts = `<script type="application/json" id="dugnad-config">${jsonForScript(config)}</script>
 <script src="${webChatUrl}" defer></script>

@@ -53,9 +53,12 @@ export const NOTICES = {
   'staff.linkVerify': { audience: 'staff', ref: 'person', scope: 'centre' },
   'staff.channelUnreachable': { audience: 'staff', ref: 'centre', scope: 'centre' },
   'staff.digest': { audience: 'staff', ref: 'centre', scope: 'coordinators' },
+  // ref: the volunteer whose politiattest runs out; to their centres' coordinators (jobs/upkeep.ts).
+  'staff.policeExpiring': { audience: 'staff', ref: 'member', scope: 'coordinators' },
   'volunteer.requestCancelled': { audience: 'volunteer', ref: 'request' },
   'volunteer.approved': { audience: 'volunteer', ref: 'member' },
   'volunteer.declarationUpdate': { audience: 'volunteer', ref: 'declaration' },
+  'volunteer.policeExpiring': { audience: 'volunteer', ref: 'member' },
   'volunteer.reminder': { audience: 'volunteer', ref: 'assignment' },
   'volunteer.followUp': { audience: 'volunteer', ref: 'assignment' },
   'volunteer.seriesCancelled': { audience: 'volunteer', ref: 'series' },

@@ -4,6 +4,8 @@ export interface InterestGroup {
   key: string;
   nameNb: string;
   nameEn: string;
+  /** Every task of this group requires a politiattest (e.g. work with children). */
+  requiresPoliceCertificate?: boolean;
 }
 
 export const DEFAULT_INTEREST_GROUPS: readonly InterestGroup[] = [

@@ -2,6 +2,7 @@
 // ranking (short-circuiting, for 100 000 volunteers) and the explanation a volunteer can ask for.
 
 import { localSpans, windowsCover, windowsOverlap } from './availability.ts';
+import { DEFAULT_POLICE_CERTIFICATE_VALIDITY_MONTHS, policeCertificateCounts, policeCertificateStatus } from './police-certificate.ts';
 import type { AvailabilityWindow, HelpRequest, Volunteer } from './types.ts';
 
 export interface MatchContext {
@@ -19,6 +20,8 @@ export interface MatchContext {
   timeZone: string;
   /** Staff relaxed the request's area: any district of the centre will do. */
   anyArea?: boolean;
+  /** How long a politiattest counts at the request's centre (default three years). */
+  policeCertificateValidityMonths?: number;
 }
 
 export interface RankedCandidate {
@@ -57,11 +60,13 @@ interface Probe {
   hasLocation: boolean;
   language: string | null;
   policeCertificate: boolean;
+  policeValidityMonths: number;
   firstTimeFriendly: boolean;
   staffAlong: boolean;
   /** Fixed requests need every span covered; flexible ones need any overlap. */
   spans: AvailabilityWindow[];
   flexible: boolean;
+  now: Date;
   nowMs: number;
   declarationVersion: number;
   maxDistanceKm: number;
@@ -85,10 +90,12 @@ function prepare(request: HelpRequest, ctx: MatchContext): Probe {
     hasLocation: request.location !== null,
     language: request.requirements.language?.toLowerCase() ?? null,
     policeCertificate: request.requirements.policeCertificate,
+    policeValidityMonths: ctx.policeCertificateValidityMonths ?? DEFAULT_POLICE_CERTIFICATE_VALIDITY_MONTHS,
     firstTimeFriendly: request.requirements.firstTimeFriendly,
     staffAlong: request.requirements.staffAlong,
     spans: localSpans(start, end, ctx.timeZone),
     flexible,
+    now: ctx.now,
     nowMs: ctx.now.getTime(),
     declarationVersion: ctx.currentDeclarationVersion,
     maxDistanceKm: ctx.maxDistanceKm,
@@ -133,7 +140,8 @@ function comfortRespected(v: Volunteer, p: Probe): boolean {
 }
 
 function policeCertificateOk(v: Volunteer, p: Probe): boolean {
-  return !p.policeCertificate || (v.policeCertificateCheckedAt !== null && v.policeCertificateCheckedAt.getTime() <= p.nowMs);
+  if (!p.policeCertificate) return true;
+  return policeCertificateCounts(policeCertificateStatus(v.policeCertificateCheckedAt, p.policeValidityMonths, p.now));
 }
 
 function speaksLanguage(v: Volunteer, p: Probe): boolean {

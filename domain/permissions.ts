@@ -108,6 +108,15 @@ export const PERMISSIONS = {
   'push.enable': PUSH,
   'push.disable': PUSH,
   'push.status': PUSH,
+  // --- issue 18 ---
+  // Anyone may use an invitation: it is what makes an imported volunteer's chat account theirs.
+  'invitation.accept': EVERYONE,
+  // A volunteer's own tasks, or for staff their centre's requests, as a calendar feed.
+  'calendar.show': ['volunteer', 'staff', 'coordinator'],
+  'calendar.create': ['volunteer', 'staff', 'coordinator'],
+  // How long a politiattest counts and which groups require one: the coordinator's call.
+  'staff.police.settings': ['coordinator'],
+  'staff.police.save': ['coordinator'],
 } as const satisfies Record<string, readonly Actor[]>;
 
 /** Every command a person can give; the card actions (adaptive-cards/actions.ts) are these verbs. */
@@ -115,4 +124,17 @@ export type Command = keyof typeof PERMISSIONS;
 
 export function mayPerform(actor: Actor, command: Command): boolean {
   return (PERMISSIONS[command] as readonly Actor[]).includes(actor);
+}
+
+/**
+ * What the Teams tab offers beyond the chat's commands. Importing a spreadsheet and handing out
+ * invitations shape who the centre's volunteers are: the coordinator's work, like interest groups.
+ */
+export const TAB_PERMISSIONS = {
+  import: ['coordinator'],
+  invitations: ['coordinator'],
+} as const satisfies Record<string, readonly Actor[]>;
+
+export function mayUseTab(actor: Actor, what: keyof typeof TAB_PERMISSIONS): boolean {
+  return (TAB_PERMISSIONS[what] as readonly Actor[]).includes(actor);
 }

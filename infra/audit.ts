@@ -1,15 +1,23 @@
 // The append-only record of who saw or changed whose personal data.
 import type { Queryable } from './db.ts';
 
-export type AuditAction = 'reveal' | 'person.create' | 'consent.record' | 'person.erase' | 'volunteer.leave' | 'request.create' | 'link.confirm' | 'link.reject' | 'member.export';
+export type AuditAction =
+  | 'reveal' | 'person.create' | 'consent.record' | 'person.erase' | 'volunteer.leave' | 'request.create' | 'link.confirm' | 'link.reject' | 'member.export'
+  // Issue 18: a record created or changed by an import (fields = what changed), invitations made and taken.
+  | 'import.create' | 'import.update' | 'invitation.create' | 'invitation.accept';
 
 export async function audit(
   tx: Queryable,
-  entry: { actorId: string | null; action: AuditAction; requestId?: string | null; personId?: string | null; fields?: string[]; channelId?: string | null; at: Date },
+  entry: {
+    actorId: string | null; action: AuditAction; requestId?: string | null; personId?: string | null; fields?: string[]; channelId?: string | null; at: Date;
+    /** The volunteer the entry is about (imports, invitations). */
+    memberId?: string | null;
+    importId?: string | null;
+  },
 ): Promise<void> {
   await tx.query(
-    'INSERT INTO audit_log (at, actor_id, action, request_id, person_id, fields, channel_id) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-    [entry.at, entry.actorId, entry.action, entry.requestId ?? null, entry.personId ?? null, entry.fields ?? null, entry.channelId ?? null],
+    'INSERT INTO audit_log (at, actor_id, action, request_id, person_id, fields, channel_id, member_id, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    [entry.at, entry.actorId, entry.action, entry.requestId ?? null, entry.personId ?? null, entry.fields ?? null, entry.channelId ?? null, entry.memberId ?? null, entry.importId ?? null],
   );
 }
 

@@ -3,6 +3,7 @@ import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
 import { DEFAULT_INTEREST_GROUPS, type InterestGroup } from '../domain/interest-groups.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
+import { DEFAULT_POLICE_CERTIFICATE_VALIDITY_MONTHS } from '../domain/police-certificate.ts';
 
 export async function ensureCentre(db: Queryable, centre: { id: string; name: string; requireApproval: boolean }): Promise<void> {
   await db.query(
@@ -36,11 +37,59 @@ export async function ensureDeclaration(db: Database, version = CURRENT_DECLARAT
 }
 
 export async function interestGroups(db: Queryable, centreIds: string[]): Promise<InterestGroup[]> {
-  const rows = await db.query<{ key: string; name_nb: string; name_en: string }>(
-    `SELECT DISTINCT ON (key) key, name_nb, name_en, sort_order FROM interest_groups WHERE centre_id = ANY($1::text[]) ORDER BY key, sort_order`,
+  const rows = await db.query<{ key: string; name_nb: string; name_en: string; police: boolean }>(
+    `SELECT DISTINCT ON (key) key, name_nb, name_en, sort_order, requires_police_certificate AS police
+       FROM interest_groups WHERE centre_id = ANY($1::text[]) ORDER BY key, sort_order`,
     [centreIds],
   );
-  return rows.map((r) => ({ key: r.key, nameNb: r.name_nb, nameEn: r.name_en }));
+  return rows.map((r) => ({ key: r.key, nameNb: r.name_nb, nameEn: r.name_en, requiresPoliceCertificate: r.police }));
+}
+
+/** The group's own politiattest rule, as domain/police-certificate's requiresPoliceCertificate reads it; null for an unknown group. */
+export async function groupPoliceRequirement(db: Queryable, centreId: string, key: string): Promise<{ requiresPoliceCertificate: boolean } | null> {
+  const rows = await db.query<{ police: boolean }>('SELECT requires_police_certificate AS police FROM interest_groups WHERE centre_id = $1 AND key = $2', [centreId, key]);
+  return rows[0] ? { requiresPoliceCertificate: rows[0].police } : null;
+}
+
+/**
+ * How long a volunteer's politiattest counts: at their centres, the shortest (the strictest centre
+ * decides what the volunteer is told); the default without a centre.
+ */
+export async function policeValidityMonths(db: Queryable, centreIds: readonly string[]): Promise<number> {
+  const rows = await db.query<{ months: number | null }>('SELECT min(police_certificate_validity_months) AS months FROM centres WHERE id = ANY($1::text[])', [[...centreIds]]);
+  return rows[0]?.months ?? DEFAULT_POLICE_CERTIFICATE_VALIDITY_MONTHS;
+}
+
+export interface PoliceCertificateSettings {
+  validityMonths: number;
+  /** Keys of the groups whose every task requires a politiattest. */
+  requiredGroups: string[];
+}
+
+export async function policeCertificateSettings(db: Queryable, centreId: string): Promise<PoliceCertificateSettings | null> {
+  const rows = await db.query<{ months: number; groups: string[] | null }>(
+    `SELECT c.police_certificate_validity_months AS months,
+            (SELECT array_agg(g.key ORDER BY g.sort_order, g.key) FROM interest_groups g WHERE g.centre_id = c.id AND g.requires_police_certificate) AS groups
+       FROM centres c WHERE c.id = $1`,
+    [centreId],
+  );
+  return rows[0] ? { validityMonths: rows[0].months, requiredGroups: rows[0].groups ?? [] } : null;
+}
+
+/**
+ * The coordinator's politiattest settings. A group that now requires one also requires it of its
+ * requests still looking for a volunteer: the rule is about the work, not about when it was asked for.
+ */
+export async function savePoliceCertificateSettings(db: Database, centreId: string, settings: PoliceCertificateSettings, at: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('UPDATE centres SET police_certificate_validity_months = $2 WHERE id = $1', [centreId, settings.validityMonths]);
+    await tx.query('UPDATE interest_groups SET requires_police_certificate = (key = ANY($2::text[])) WHERE centre_id = $1', [centreId, settings.requiredGroups]);
+    await tx.query(
+      `UPDATE help_requests SET police_certificate = true, updated_at = $3
+        WHERE centre_id = $1 AND group_key = ANY($2::text[]) AND status IN ('open', 'waiting_consent') AND NOT police_certificate`,
+      [centreId, settings.requiredGroups, at],
+    );
+  });
 }
 
 export async function listCentres(db: Queryable): Promise<Array<{ id: string; name: string; requireApproval: boolean }>> {

@@ -88,6 +88,8 @@ const schema = z
       .transform((v) => v.split(',').map((s) => Number(s.trim())))
       .pipe(z.array(z.number().positive({ message: 'must be a list of minutes like 1440,120' }))),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    // How long an imported volunteer's invitation link works (issue 18).
+    INVITATION_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     SERVICE_URL_HOSTS: z
       .string()
       .default('smba.trafficmanager.net')
@@ -124,6 +126,8 @@ const schema = z
     RATE_LIMIT_SIGNIN_PER_MINUTE: z.coerce.number().int().min(0).default(30),
     // An open chat polls twice a second (120 a minute); several people may share an address.
     RATE_LIMIT_DIRECTLINE_PER_MINUTE: z.coerce.number().int().min(0).default(3000),
+    // Calendar feeds per client address; a calendar service fetches many people's feeds from few addresses.
+    RATE_LIMIT_CALENDAR_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     // Behind a reverse proxy the client's address is the last X-Forwarded-For entry, not the socket's.
     TRUST_PROXY: bool.default(false),
     // Web Push for the web chat (infra/web-push.ts). Both keys or neither; unset in development =

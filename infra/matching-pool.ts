@@ -15,11 +15,14 @@ export async function loadMatchingPool(
   recentTasks: Map<string, number>;
   helpedBefore: Set<string>;
   excluded: Set<string>;
+  /** How long a politiattest counts at this centre (undefined when nobody is in the pool). */
+  policeCertificateValidityMonths: number | undefined;
 }> {
-  const rows = await db.query<VolunteerRow & { week_load: number; recent_offers: number; recent_tasks: number; helped: boolean; excluded: boolean }>(
+  const rows = await db.query<VolunteerRow & { week_load: number; recent_offers: number; recent_tasks: number; helped: boolean; excluded: boolean; police_validity: number }>(
     `SELECT v.member_id, ${CENTRE_STANDING} AS status, v.district, v.postcode, v.lat, v.lon, v.groups, v.languages, v.availability, v.weekly_cap,
             v.comfort, v.police_certificate_checked_on, v.paused_until, NULL AS name, NULL AS phone, NULL AS email,
             ARRAY[$1::text] AS centres,
+            (SELECT c.police_certificate_validity_months FROM centres c WHERE c.id = $1) AS police_validity,
             (SELECT max(version) FROM declaration_signatures s WHERE s.member_id = v.member_id) AS signed_version,
             (SELECT count(*)::int FROM assignments a JOIN help_requests r ON r.id = a.request_id
               WHERE a.volunteer_id = v.member_id AND a.status <> 'cancelled' AND r.starts_at >= $4 AND r.starts_at < $5) AS week_load,
@@ -41,6 +44,7 @@ export async function loadMatchingPool(
     recentTasks: new Map<string, number>(),
     helpedBefore: new Set<string>(),
     excluded: new Set<string>(),
+    policeCertificateValidityMonths: rows[0]?.police_validity,
   };
   for (const r of rows) {
     pool.volunteers.push(toVolunteer(r));

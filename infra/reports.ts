@@ -5,6 +5,7 @@ import { addDays, format, startOfDay } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import type { Queryable } from './db.ts';
 import { TIME_ZONE } from './requests.ts';
+import { policeCertificateCountsOf } from './police-certificates.ts';
 
 export const REPORT_DIMENSIONS = ['month', 'week', 'group', 'district', 'poster'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
@@ -66,6 +67,12 @@ export interface CentreReport {
   dimensions: ReportDimension[];
   rows: ReportRow[];
   notAvailable: Array<{ figure: string; reason: string }>;
+  /**
+   * The centre's volunteers by the state of their politiattest on `at` (the period's last day, or
+   * today if it ends later). A snapshot of today's volunteers, not a figure of the period: those who
+   * left took their dates with them.
+   */
+  policeCertificates?: { at: string; valid: number; expiring: number; expired: number };
 }
 
 export class ReportError extends Error {}
@@ -228,6 +235,8 @@ export interface CentreReportInput {
   to: Date;
   /** Breakdowns besides the total; all of them when left out. */
   groupBy?: readonly ReportDimension[];
+  /** Today, for the politiattest snapshot (default: the clock). */
+  now?: Date;
 }
 
 export async function centreReport(db: Queryable, input: CentreReportInput): Promise<CentreReport> {
@@ -297,6 +306,8 @@ export async function centreReport(db: Queryable, input: CentreReportInput): Pro
     return a.key.localeCompare(b.key, 'nb');
   });
 
+  const snapshotAt = new Date(Math.min(input.to.getTime() - 1, (input.now ?? new Date()).getTime()));
+  const police = await policeCertificateCountsOf(db, centre.id, snapshotAt);
   return {
     centre,
     from: input.from,
@@ -304,6 +315,7 @@ export async function centreReport(db: Queryable, input: CentreReportInput): Pro
     timeZone: TIME_ZONE,
     dimensions,
     rows: sorted,
+    policeCertificates: { at: format(new TZDate(snapshotAt.getTime(), TIME_ZONE), 'yyyy-MM-dd'), ...police },
     notAvailable: [{ figure: 'feedback', reason: 'Dugnad records caregivers\' feedback (feedbackGood, feedbackNotGood) but none yet from people helped themselves.' }],
   };
 }
@@ -335,6 +347,11 @@ export const HIDDEN = ':';
 
 export type Cell = number | null | typeof SMALL | typeof HIDDEN;
 
+/** A count of people as it may leave the system: 1–4 as "<5". */
+export function smallCount(v: number): Cell {
+  return v > 0 && v < SUPPRESSION_THRESHOLD ? SMALL : v;
+}
+
 export interface PresentedRow {
   dimension: ReportRow['dimension'];
   key: string;
@@ -348,6 +365,8 @@ export interface PresentedReport {
   suppression: string;
   notAvailable: CentreReport['notAvailable'];
   rows: PresentedRow[];
+  /** Counts of volunteers, so small ones are shown as "<5" like the other people figures. */
+  policeCertificates?: { at: string; valid: Cell; expiring: Cell; expired: Cell };
 }
 
 export const SUPPRESSION_RULE =
@@ -416,7 +435,10 @@ export function presentReport(report: CentreReport): PresentedReport {
   }
 
   const lastDay = new TZDate(report.to.getTime() - 1, report.timeZone);
+  const small = smallCount;
+  const pc = report.policeCertificates;
   return {
+    ...(pc ? { policeCertificates: { at: pc.at, valid: small(pc.valid), expiring: small(pc.expiring), expired: small(pc.expired) } } : {}),
     centre: report.centre,
     period: { from: format(new TZDate(report.from.getTime(), report.timeZone), 'yyyy-MM-dd'), to: format(lastDay, 'yyyy-MM-dd'), timeZone: report.timeZone },
     suppression: SUPPRESSION_RULE,
@@ -525,6 +547,7 @@ export function reportJson(p: PresentedReport): string {
       suppression: p.suppression,
       definitions: 'docs/reporting.md',
       notAvailable: p.notAvailable,
+      policeCertificates: p.policeCertificates,
       columns: FIGURE_COLUMNS,
       rows: p.rows.map((r) => ({ dimension: r.dimension, key: r.key, label: rowLabelNb(r), figures: { ...r.figures, feedback: null } })),
     },

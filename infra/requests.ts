@@ -12,6 +12,8 @@ import { eligibleVolunteers, takeWave } from '../domain/matching.ts';
 import type { BroadcastHold } from '../domain/consent.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { osloWallClock } from '../domain/series.ts';
+import { requiresPoliceCertificate } from '../domain/police-certificate.ts';
+import { groupPoliceRequirement } from './centres.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { HelpRequest, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
 
@@ -128,6 +130,7 @@ export async function insertRequestRow(
   row: { startsAt: Date; flexibleUntil: Date | null; status: 'open' | 'waiting_consent'; seriesId?: string; occurrence?: number },
 ): Promise<string> {
   const f = input.fields;
+  const police = requiresPoliceCertificate(f, await groupPoliceRequirement(tx, input.centreId, f.group));
   const rows = await tx.query<{ id: string }>(
     `INSERT INTO help_requests (centre_id, group_key, district, starts_at, duration_minutes, flexible_until, summary, meeting_place,
        handover_note, contact_name, contact_phone, language, police_certificate, first_time_friendly, staff_along, urgent,
@@ -135,7 +138,7 @@ export async function insertRequestRow(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24)
      RETURNING id`,
     [input.centreId, f.group, f.district, row.startsAt, f.durationMinutes, row.flexibleUntil, f.summary, f.meetingPlace, f.handoverNote,
-      f.contactName, f.contactPhone, f.language, f.policeCertificate, f.firstTimeFriendly, f.staffAlong, f.urgent, f.personId,
+      f.contactName, f.contactPhone, f.language, police, f.firstTimeFriendly, f.staffAlong, f.urgent, f.personId,
       input.createdBy, input.source, input.externalRef ?? null, row.status, input.now, row.seriesId ?? null, row.occurrence ?? null],
   );
   const requestId = rows[0]!.id;
@@ -164,6 +167,7 @@ export async function rankCandidates(
     now, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, maxDistanceKm: matching.maxDistanceKm,
     weeklyLoad: pool.weeklyLoad, recentOffers: pool.recentOffers, recentTasks: pool.recentTasks, helpedBefore: pool.helpedBefore,
     excluded: opts.includeExcluded ? new Set() : pool.excluded, timeZone: TIME_ZONE, anyArea: opts.anyArea,
+    ...(pool.policeCertificateValidityMonths !== undefined ? { policeCertificateValidityMonths: pool.policeCertificateValidityMonths } : {}),
   });
   return { ranked, excluded: pool.excluded };
 }

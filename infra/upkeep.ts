@@ -82,6 +82,9 @@ async function erasePersons(tx: Queryable, now: Date, cutoff: Date): Promise<str
     `UPDATE persons p SET name = NULL, address = NULL, phone = NULL, notes = NULL, erased_at = $1
       WHERE p.erased_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.withdrawn_at IS NULL AND c.valid_until > $1)
+        -- Registered without a consent yet (an import: «venter på samtykke»): staff have the retention
+        -- period from registration to record it.
+        AND (EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id) OR p.created_at < $2)
         AND NOT EXISTS (SELECT 1 FROM help_requests r WHERE r.person_id = p.id AND ${ends('r')} >= $2)
       RETURNING p.id`,
     [now, cutoff],

@@ -289,6 +289,9 @@ export async function leave(db: Database, memberId: string, at: Date, matching: 
     await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1', [memberId]);
     await tx.query('DELETE FROM chat_identities WHERE member_id = $1', [memberId]);
     await removeSubscriptionsOf(tx, memberId);
+    // Their calendar feed stops, and an invitation not yet used can no longer be.
+    await tx.query('DELETE FROM calendar_feeds WHERE member_id = $1', [memberId]);
+    await tx.query('UPDATE invitations SET replaced_at = $2 WHERE member_id = $1 AND accepted_at IS NULL AND replaced_at IS NULL', [memberId, at]);
     await tx.query('UPDATE members SET name = NULL, phone = NULL, email = NULL, left_at = $2 WHERE id = $1', [memberId, at]);
     await audit(tx, { actorId: memberId, action: 'volunteer.leave', at });
     return { reopenedRequestIds: released };

@@ -6,6 +6,8 @@ import { noticeCard } from '../adaptive-cards/notice.ts';
 import type { AdaptiveCard, CardContext, Channel } from '../adaptive-cards/card.ts';
 import { t } from '../adaptive-cards/texts.ts';
 import { formatDateTime, formatDateWithYear } from '../adaptive-cards/format.ts';
+import { policeCertificateOf } from '../infra/police-certificates.ts';
+import { POLICE_CERTIFICATE_APPLY_URL, policeCertificateExpiry } from '../domain/police-certificate.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { interestGroups, listCentres } from '../infra/centres.ts';
 import { isStaffChannelUnreachable } from '../infra/staff-channels.ts';
@@ -240,6 +242,18 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       return link.status === 'confirmed'
         ? notice('caregiver.linkConfirmedTitle', 'caregiver.linkConfirmed', { person }, 'success')
         : notice('caregiver.linkRejectedTitle', 'caregiver.linkRejected', { person }, 'warning');
+    }
+    case 'volunteer.policeExpiring':
+    case 'staff.policeExpiring': {
+      const v = await policeCertificateOf(db, refId);
+      // Renewed (a new check date) or gone since: nothing to tell.
+      if (!v || !v.checkedOn || v.checkedOn !== opts.variant) return null;
+      const expiresAt = policeCertificateExpiry(v.checkedOn, v.months);
+      const date = formatDateWithYear(ctx.locale, new Date(expiresAt.getTime() - 1));
+      const volunteer = message === 'volunteer.policeExpiring';
+      const title = t(ctx.locale, volunteer ? 'police.expiringTitle' : 'police.expiringStaffTitle');
+      const text = volunteer ? t(ctx.locale, 'police.expiringVolunteer', { date }) : t(ctx.locale, 'police.expiringStaff', { date, name: v.name });
+      return asActivity(noticeCard(ctx, { title, text, tone: 'warning', menuButton: true, link: { title: t(ctx.locale, 'police.apply'), url: POLICE_CERTIFICATE_APPLY_URL } }), title);
     }
     case 'volunteer.reminder':
     case 'volunteer.followUp':

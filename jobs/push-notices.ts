@@ -64,6 +64,8 @@ const NOTIFY_PUSH: Record<NotifyMessage, PushKind> = {
   'staff.feedback': 'general',
   'staff.channelUnreachable': 'general',
   'staff.linkVerify': 'general',
+  'staff.policeExpiring': 'general',
+  'volunteer.policeExpiring': 'general',
 };
 
 async function plan(

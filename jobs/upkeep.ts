@@ -6,9 +6,10 @@ import { pendingOutbox } from '../infra/outbox.ts';
 import { applyRetention, closeUnreportedTasks, consentsToRenew, type RetentionResult } from '../infra/upkeep.ts';
 import { purgeSubscriptions } from '../infra/push-subscriptions.ts';
 import { coordinatorsOf } from '../infra/digest.ts';
+import { policeCertificatesToRenew, volunteerManagers } from '../infra/police-certificates.ts';
 import { getISOWeek, getISOWeekYear } from 'date-fns';
 import { kickOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
-import { noticeJobs, queueJobs, type TimedJob } from './recipients.ts';
+import { noticeJobs, noticeTo, queueJobs, type TimedJob } from './recipients.ts';
 import { releaseTime } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
 
@@ -51,10 +52,25 @@ export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number;
   const jobs: TimedJob[] = [];
   for (const r of renewals) jobs.push(...(await noticeJobs(deps.db, 'staff.consentRenewal', r.consentId, { at, variant: r.expired ? 'expired' : 'expiring' })));
   await queueJobs(deps.queues, jobs, now);
+  const police = await policeRenewalNotices(deps, now, at);
   // Tasks nobody reported end first, so retention sees them as over.
   const unreported = await closeUnreportedTasks(deps.db, now, { followUpDelayMinutes: deps.settings.followUpDelayMinutes, answerDays: deps.settings.followUpAnswerDays });
   const erased = await applyRetention(deps.db, now, deps.settings.retentionDays);
   const pushDevicesForgotten = await purgeSubscriptions(deps.db, now, deps.settings.pushUnusedDays);
-  deps.log.info({ renewals: renewals.length, unreported, erased, pushDevicesForgotten }, 'daily upkeep');
+  deps.log.info({ renewals: renewals.length, police, unreported, erased, pushDevicesForgotten }, 'daily upkeep');
   return { renewals: renewals.length, unreported, erased };
+}
+
+/** Politiattest running out within the notice period: the volunteer and the centre's coordinators are told how to renew. */
+async function policeRenewalNotices(deps: UpkeepDeps, now: Date, at: Date): Promise<number> {
+  const due = await policeCertificatesToRenew(deps.db, now);
+  const jobs: TimedJob[] = [];
+  for (const d of due) {
+    jobs.push(noticeTo(d.memberId, 'volunteer.policeExpiring', d.memberId, { at, variant: d.checkedOn }));
+    const managers = new Set<string>();
+    for (const centreId of d.centreIds) for (const id of await volunteerManagers(deps.db, centreId)) managers.add(id);
+    for (const staffId of managers) jobs.push(noticeTo(staffId, 'staff.policeExpiring', d.memberId, { at, variant: d.checkedOn }));
+  }
+  await queueJobs(deps.queues, jobs, now);
+  return due.length;
 }

@@ -195,7 +195,7 @@
     }
   }
 
-  async function apiResponse(path, retried) {
+  async function apiResponse(path, retried, init) {
     let token;
     try {
       token = await auth.token();
@@ -204,21 +204,25 @@
       console.error(error);
       throw new ApiError(401, 'sign_in', text('tab.error.signIn'));
     }
+    const headers = { Accept: 'application/json', ...((init && init.headers) || {}) };
+    if (token) headers.Authorization = `Bearer ${token}`;
     const response = await fetch(`${config.api}${path}${path.includes('?') ? '&' : '?'}lang=${locale}`, {
-      headers: token ? { Authorization: `Bearer ${token}`, Accept: 'application/json' } : { Accept: 'application/json' },
+      method: (init && init.method) || 'GET',
+      body: init && init.body,
+      headers,
       cache: 'no-store',
       credentials: 'same-origin',
     });
     if (response.status === 401 && auth.web) throw new ApiError(401, 'sign_in', text('webSignIn.intro'));
     if (response.status === 401 && !retried) {
       auth.renew();
-      return apiResponse(path, true);
+      return apiResponse(path, true, init);
     }
     return response;
   }
 
-  async function api(path) {
-    const response = await apiResponse(path);
+  async function api(path, init) {
+    const response = await apiResponse(path, false, init);
     let body = null;
     try {
       body = await response.json();
@@ -361,8 +365,17 @@
       figures,
       el('p', { className: 'subtle', text: text('tab.updatedAt', { time: data.updatedAt }) }),
       reportEl,
+      // Coordinators: import from a spreadsheet and invitations (tab-coordinator.js).
+      ...(me && me.role === 'coordinator' ? [coordinatorSlot()] : []),
       refreshButton(),
     );
+  }
+
+  // Filled by tab-coordinator.js now, or when it has loaded.
+  function coordinatorSlot() {
+    const slot = el('div', { id: 'coordinator-slot' });
+    if (window.dugnadCoordinator) slot.append(window.dugnadCoordinator.render());
+    return slot;
   }
 
   // ---- staff: the centre's figures for a period (charts, tables, download) ----------------------
@@ -600,6 +613,7 @@
       el('h3', { id: 'report-totals', text: text('tab.report.totals') }),
       dataTable(text('tab.report.totals'), [text('tab.report.figure'), text('tab.report.value')], report.totals.map((f) => [f.label, f.text])),
       el('p', { className: 'subtle', text: text('tab.report.small') }),
+      ...(report.police ? [dataTable(text('tab.report.police'), [text('tab.report.police'), text('tab.report.value')], report.police.map((p) => [p.label, p.text]))] : []),
     ]);
     const csv = el('button', { type: 'button', className: 'secondary', text: text('tab.report.downloadCsv') });
     const json = el('button', { type: 'button', className: 'secondary', text: text('tab.report.downloadJson') });
@@ -691,6 +705,9 @@
     if (!auth) return showMessage(text('tab.signIn.title'), text('tab.signIn.text'));
     return load();
   }
+
+  // What the coordinator's part of the page (tab-coordinator.js, loaded after this) builds with.
+  window.dugnadTab = { el, text, section, api, apiResponse, ApiError, setStatus };
 
   start();
 })();

@@ -215,6 +215,63 @@
     return next(...args);
   };
 
+  // ---- what a link asks the chat to do -------------------------------------------------------
+  // An invitation (#invitasjon=CODE) or a calendar event's link (#vis=oppdrag). The fragment never
+  // reaches a server; it is kept for this tab (sign-in leaves the page and comes back) and taken off
+  // the address, so a reload or a bookmark does not use it again.
+  const PENDING_KEY = 'dugnad.webchat.pending.v1';
+  const SHOW_ACTIONS = { oppdrag: 'tasks.mine', foresporsler: 'staff.requests.list' };
+
+  function takeLinkRequest() {
+    const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+    let pending = null;
+    const code = hash.get('invitasjon');
+    const show = hash.get('vis');
+    if (code && /^[0-9A-Za-z-]{12,20}$/.test(code)) pending = { action: 'invitation.accept', code };
+    else if (show && SHOW_ACTIONS[show]) pending = { action: SHOW_ACTIONS[show] };
+    if (!pending) return;
+    try {
+      sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
+    } catch {
+      // private mode: the request is lost with the page, and the person can open the link again
+    }
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+
+  function pendingRequest() {
+    try {
+      return JSON.parse(sessionStorage.getItem(PENDING_KEY) || 'null');
+    } catch {
+      return null;
+    }
+  }
+
+  function showInvitationNote() {
+    const note = document.getElementById('invitation-note');
+    const pending = pendingRequest();
+    if (note && pending && pending.action === 'invitation.accept') {
+      note.textContent = config.invitationNote;
+      note.hidden = false;
+    }
+  }
+
+  /** Once the chat is online, says to the bot what the link asked for — once. */
+  function sendPendingRequest(user) {
+    const pending = pendingRequest();
+    if (!pending || !directLine) return;
+    try {
+      sessionStorage.removeItem(PENDING_KEY);
+    } catch {
+      // see takeLinkRequest
+    }
+    directLine
+      .postActivity({ type: 'message', from: { id: user.id, name: user.name }, value: pending, channelData: { postBack: true } })
+      .subscribe({ error: (error) => console.error(error) });
+  }
+
+  takeLinkRequest();
+  showInvitationNote();
+
   function loadChoice() {
     try {
       const choice = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
@@ -393,10 +450,16 @@
       conversationStartProperties: { locale },
     });
     store = window.WebChat.createStore({}, storeMiddleware);
+    let online = false;
     directLine.connectionStatus$.subscribe({
       next(status) {
         chatOnline = status === ONLINE;
         if (status === ONLINE && directLine.conversationId) remember(directLine.conversationId);
+        if (status === ONLINE && !online) {
+          online = true;
+          // An invitation link's code, posted once the conversation is up.
+          sendPendingRequest(user);
+        }
         if (status === ONLINE && pendingOpen) {
           const target = pendingOpen;
           pendingOpen = null;

@@ -489,19 +489,20 @@ describe('menus', () => {
     expect(verbs(card)).toEqual(['volunteer.signup.start', 'caregiver.signup.start']);
   });
 
-  it('volunteer: tasks, contribution, status, pause or resume, profile, own data, declaration when unsigned, leave', () => {
+  it('volunteer: tasks, contribution, status, pause or resume, profile, own data, calendar, declaration when unsigned, leave', () => {
     const active = menuCard(ctx, { role: 'volunteer', paused: false, declarationSigned: true });
-    expect(verbs(active)).toEqual(['tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.signup.start', 'privacy.mine', 'volunteer.leave']);
+    expect(verbs(active)).toEqual(['tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'volunteer.leave']);
     expect(titles(active)).toContain('Pause tilbud');
+    expect(titles(active)).toContain('Kalender');
     const paused = menuCard(ctx, { role: 'volunteer', paused: true, declarationSigned: false });
-    expect(verbs(paused)).toEqual(['declaration.show', 'tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.resume', 'volunteer.signup.start', 'privacy.mine', 'volunteer.leave']);
+    expect(verbs(paused)).toEqual(['declaration.show', 'tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.resume', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'volunteer.leave']);
     expect(titles(paused)).toContain('Start tilbud igjen');
   });
 
-  it('staff and coordinator: requests, persons, volunteers; interest groups and caregiver verification for the coordinator', () => {
+  it('staff and coordinator: requests, persons, volunteers, calendar; interest groups, caregiver verification and politiattest for the coordinator', () => {
     const base = ['staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.volunteers.list'];
-    expect(verbs(menuCard(ctx, { role: 'staff' }))).toEqual([...base, 'staff.privacy.persons']);
-    expect(verbs(menuCard(ctx, { role: 'coordinator' }))).toEqual([...base, 'staff.privacy.persons', 'staff.groups.list', 'staff.link.settings']);
+    expect(verbs(menuCard(ctx, { role: 'staff' }))).toEqual([...base, 'staff.privacy.persons', 'calendar.show']);
+    expect(verbs(menuCard(ctx, { role: 'coordinator' }))).toEqual([...base, 'staff.privacy.persons', 'staff.groups.list', 'staff.link.settings', 'staff.police.settings', 'calendar.show']);
     // Admins have no centre of their own, so no one's personal data to look into.
     expect(verbs(menuCard(ctx, { role: 'admin' }))).toEqual([...base, 'staff.groups.list']);
   });
