@@ -44,6 +44,8 @@ const VERBS_WITH_INPUTS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
   'caregiver.feedback',
   'caregiver.series.edit.submit',
   'staff.series.edit.submit',
+  'self.signup.submit',
+  'self.request.submit',
 ]);
 
 export function verbTakesInputs(verb: ActionVerb): boolean {

@@ -18,6 +18,7 @@ import { caregiverCommands } from './caregiver-commands.ts';
 import { privacyCommands } from './privacy-commands.ts';
 import { seriesCommands } from './series-commands.ts';
 import { feedbackCommands } from './feedback-commands.ts';
+import { selfCommands } from './self-commands.ts';
 import { mayRecordTurn } from './auth.ts';
 import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, forgetTeam, isSharedConversation, removedFromTeam, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
 import { pushCommands } from './push-commands.ts';
@@ -66,6 +67,12 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'unlink channel': { action: 'staff.channel.unlink' },
   'bekreft pårørende': { action: 'staff.link.settings' },
   'verify caregivers': { action: 'staff.link.settings' },
+  'bekreft brukere': { action: 'staff.link.settings' },
+  // A person helped asks; someone new starts by saying who they are.
+  'jeg trenger hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
+  'trenger hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
+  'be om hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
+  'i need help': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
 };
 
 /** Commands that show something and change nothing. */
@@ -76,13 +83,14 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
   'offer.details', 'staff.channel.show', 'series.details', 'push.status', 'privacy.mine',
+  'self.signup.start', 'self.request.new',
 ]);
 
 export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...selfCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
   }
 
   async run(context: TurnContext): Promise<void> {
