@@ -280,6 +280,19 @@ describe('a person helped among the centre\'s people', () => {
     expect(last).toBeGreaterThan(window.from.getTime() + 24 * 3_600_000);
   });
 
+  it('staff get the escalation and the call list for it, as for any request; the person never does', async () => {
+    const [r] = await app.db.query<{ id: string }>(`SELECT r.id FROM help_requests r JOIN members m ON m.id = r.created_by WHERE m.name = 'Torstein Vik'`);
+    const escalation = await timer(`escalate-${r!.id}-`);
+    const before = connector.captured.length;
+    await escalation!.promote();
+    await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(COORDINATOR) && hasAction(c.activity, 'staff.request.callList')));
+    const list = allText(await chat.submit(COORDINATOR, { action: 'staff.request.callList', requestId: r!.id }));
+    const [someone] = await app.db.query<{ phone: string }>(`SELECT m.phone FROM offers o JOIN members m ON m.id = o.volunteer_id WHERE o.request_id = $1 LIMIT 1`, [r!.id]);
+    expect(list).toContain(someone!.phone);
+    await sleep(300);
+    expect(since(before).some((c) => c.conversationId === conv(TORSTEIN))).toBe(false);
+  });
+
   it('sees only their own requests and cannot act on anyone else\'s', async () => {
     const list = allText(await chat.submit(TORSTEIN, { action: 'caregiver.requests.list' }));
     expect(list).toContain('Besøksvenn');
