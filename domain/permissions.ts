@@ -66,7 +66,8 @@ export const PERMISSIONS = {
   'caregiver.requests.list': ASKER,
   'caregiver.request.cancel': ASKER,
   'caregiver.visit.confirm': ASKER,
-  'caregiver.formalRespite': CAREGIVER,
+  // Formal respite and short stays are the allocation office's decision, whoever asks about them.
+  'caregiver.formalRespite': ASKER,
   'staff.group.save': ['coordinator', 'admin'],
   'assignment.confirm': VOLUNTEER,
   'assignment.done': VOLUNTEER,

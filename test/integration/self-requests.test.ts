@@ -293,6 +293,10 @@ describe('a person helped among the centre\'s people', () => {
     expect(since(before).some((c) => c.conversationId === conv(TORSTEIN))).toBe(false);
   });
 
+  it('a typed question about a short stay or a vedtak gets the municipality\'s answer, as a caregiver\'s does', async () => {
+    expect(allText(await chat.say(SIGRUN, 'kan jeg få korttidsopphold?'))).toContain(t('nb', 'caregiver.formalRespite'));
+  });
+
   it('sees only their own requests and cannot act on anyone else\'s', async () => {
     const list = allText(await chat.submit(TORSTEIN, { action: 'caregiver.requests.list' }));
     expect(list).toContain('Besøksvenn');

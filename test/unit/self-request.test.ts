@@ -79,7 +79,7 @@ describe('when a person helped asks', () => {
 
 describe('who a person helped is to the rules', () => {
   it('may ask for themselves and follow it, never for anyone else', () => {
-    for (const verb of ['self.request.new', 'self.request.submit', 'caregiver.requests.list', 'caregiver.request.cancel', 'caregiver.visit.confirm', 'caregiver.feedback', 'privacy.mine'] as const) {
+    for (const verb of ['self.request.new', 'self.request.submit', 'caregiver.requests.list', 'caregiver.request.cancel', 'caregiver.visit.confirm', 'caregiver.feedback', 'caregiver.formalRespite', 'privacy.mine'] as const) {
       expect(mayPerform('person', verb), verb).toBe(true);
     }
     for (const verb of ['caregiver.person.new', 'caregiver.person.submit', 'caregiver.request.new', 'caregiver.request.submit', 'staff.request.submit', 'staff.person.submit', 'self.signup.submit', 'offer.accept'] as const) {
