@@ -215,7 +215,11 @@ async function askerParts(tx: Queryable, memberId: string): Promise<Pick<OwnData
        FROM help_requests WHERE created_by = $1 ORDER BY starts_at, id`,
     [memberId],
   );
-  const persons = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM persons WHERE created_by = $1', [memberId]);
+  // Someone who signed up themselves registered their own person: that is `personHelped`, not someone they registered.
+  const persons = await tx.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM persons p WHERE p.created_by = $1 AND NOT EXISTS (SELECT 1 FROM members m WHERE m.id = $1 AND m.person_id = p.id)',
+    [memberId],
+  );
   const feedback = await tx.query<{ request_id: string; rating: string; comment: string | null; created_at: Date }>(
     'SELECT request_id, rating, comment, created_at FROM visit_feedback WHERE given_by = $1 ORDER BY created_at, id',
     [memberId],

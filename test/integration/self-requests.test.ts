@@ -314,7 +314,8 @@ describe('a person helped among the centre\'s people', () => {
     for (const words of [PERSON.address, t('nb', 'ownData.consent'), t('nb', 'privacy.role.person')]) expect(card).toContain(words);
     const file = (reply!.activity.attachments as Array<{ contentType: string; contentUrl?: string }>).find((a) => a.contentType === 'application/json')!;
     const json = Buffer.from(file.contentUrl!.split(',')[1]!, 'base64').toString('utf8');
-    const data = JSON.parse(json) as { personHelped: { notesToVolunteers: Array<{ note: string }>; consents: Array<{ basis: string }> } };
+    const data = JSON.parse(json) as { personsRegistered: number; personHelped: { notesToVolunteers: Array<{ note: string }>; consents: Array<{ basis: string }> } };
+    expect(data.personsRegistered).toBe(0);
     expect(data.personHelped.notesToVolunteers.map((n) => n.note)).toContain(NOTE);
     expect(data.personHelped.consents.map((c) => c.basis)).toEqual(['self']);
     expect(json).not.toContain(winner.phone);
