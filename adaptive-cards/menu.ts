@@ -32,6 +32,13 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
   const greet = (name: string | null | undefined, key: 'greeting.volunteer' | 'greeting.staff' | 'greeting.caregiver' | 'greeting.person') =>
     name ? t(locale, key, { name }) : t(locale, 'greeting.hello');
 
+  /** What every asker's menu ends with: notifications (where the web chat can send them), their own data, what Dugnad is. */
+  const askerTail = (push: boolean | undefined) => [
+    ...(push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
+    button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
+    aboutButton,
+  ];
+
   const body: CardElement[] = [];
   switch (user.role) {
     case null:
@@ -97,9 +104,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'caregiver.myRequests'), { action: 'caregiver.requests.list' }),
         button(t(locale, 'caregiver.registerPerson'), { action: 'caregiver.person.new' }),
         button(t(locale, 'caregiver.formalRespiteButton'), { action: 'caregiver.formalRespite' }),
-        ...(user.push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
-        button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
-        aboutButton,
+        ...askerTail(user.push),
       );
       break;
 
@@ -109,9 +114,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         text(t(locale, 'self.intro')),
         button(t(locale, 'self.ask'), { action: 'self.request.new' }, { style: 'positive' }),
         button(t(locale, 'caregiver.myRequests'), { action: 'caregiver.requests.list' }),
-        ...(user.push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
-        button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
-        aboutButton,
+        ...askerTail(user.push),
       );
       break;
   }
