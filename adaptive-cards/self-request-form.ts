@@ -1,7 +1,8 @@
 // The person helped's own short form (issue 19): what, in plain words; which day — or «når som helst
 // denne uka»; the part of the day; and «Er det noe den frivillige bør vite?», the private note to the
 // volunteer. Radio buttons and one large «Send»: no number input and no hidden required input, so Web
-// Chat's renderer never holds the submit back without saying why (docs in shared engineering notes).
+// Chat's renderer (4.18) never holds the submit back without saying why, as it does for an empty
+// Input.Number with min/max.
 // `selfRequestFields` turns what the card sends into the domain's SelfRequest, the same shape the SMS
 // dialogue will hand to askForHelp.
 import { z } from 'zod';
