@@ -46,6 +46,8 @@ const VERBS_WITH_INPUTS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
   'caregiver.series.edit.submit',
   'staff.series.edit.submit',
   'staff.police.save',
+  'self.signup.submit',
+  'self.request.submit',
 ]);
 
 export function verbTakesInputs(verb: ActionVerb): boolean {

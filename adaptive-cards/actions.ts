@@ -13,7 +13,7 @@ export type PushEnableResult = (typeof PUSH_ENABLE_RESULTS)[number];
 /** Adaptive Card inputs arrive as strings; an untouched optional input may be missing or "". */
 /** Typed text holds no control characters but tab and line breaks (domain/text.ts). */
 const plain = { message: 'error.invalidCharacters' };
-const optionalText = (max: number) =>
+export const optionalText = (max: number) =>
   z
     .string()
     .trim()
@@ -21,7 +21,7 @@ const optionalText = (max: number) =>
     .refine(isPlainText, plain)
     .optional()
     .transform((v) => (v ? v : null));
-const requiredText = (max: number) =>
+export const requiredText = (max: number) =>
   z.string({ message: 'error.required' }).trim().min(1, { message: 'error.required' }).max(max, { message: 'error.tooLong' }).refine(isPlainText, plain);
 /** Input.ChoiceSet with isMultiSelect gives "a,b,c". */
 const multiChoice = z
@@ -32,7 +32,7 @@ const toggle = z
   .union([z.boolean(), z.enum(['true', 'false'])])
   .optional()
   .transform((v) => v === true || v === 'true');
-const phone = z
+export const phone = z
   .string({ message: 'error.required' })
   .trim()
   .transform((v) => v.replace(/[\s-]/g, ''))
@@ -223,6 +223,12 @@ export const cardAction = z.discriminatedUnion('action', [
     validityYears: z.coerce.number({ message: 'error.invalid' }).int({ message: 'error.invalid' }).min(1, { message: 'error.invalid' }).max(10, { message: 'error.invalid' }),
     requiredGroups: multiChoice,
   }),
+  // --- people helped who ask for themselves (issue 19): self-signup.ts and self-request-form.ts check the inputs ---
+  z.object({ action: z.literal('self.signup.start') }),
+  z.object({ action: z.literal('self.signup.submit') }).passthrough(),
+  z.object({ action: z.literal('self.request.new') }),
+  z.object({ action: z.literal('self.request.submit') }).passthrough(),
+  z.object({ action: z.literal('staff.self.setting'), on: toggle }),
 ]);
 export type CardAction = z.output<typeof cardAction>;
 export type ActionVerb = CardAction['action'];

@@ -4,7 +4,7 @@ import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
 import { actionSet, adaptiveCard, container, heading, text } from './card.ts';
 import { formKit, PHONE_PATTERN, type FormErrors, type FormValues } from './form.ts';
-import { formatDateTime, formatDuration } from './format.ts';
+import { formatDuration, formatWhen } from './format.ts';
 import { t } from './texts.ts';
 import type { RequestStatus } from '../domain/types.ts';
 
@@ -37,6 +37,8 @@ export interface CaregiverRequestItem {
   groupLabel: string;
   personFirstName: string;
   startsAt: Date;
+  /** «Når som helst denne uka»: the end of the window (issue 19). */
+  flexibleUntil?: Date | null;
   durationMinutes: number;
   status: RequestStatus;
   volunteerFirstName: string | null;
@@ -49,7 +51,7 @@ export interface CaregiverRequestItem {
 }
 
 export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): string {
-  const when = formatDateTime(ctx.locale, r.startsAt);
+  const when = formatWhen(ctx.locale, r.startsAt, r.flexibleUntil ?? null);
   if (r.status === 'taken') {
     const name = r.volunteerFirstName ?? '';
     return r.volunteerPhone ? t(ctx.locale, 'caregiver.status.takenPhone', { name, when, phone: r.volunteerPhone }) : t(ctx.locale, 'caregiver.status.taken', { name, when });
@@ -64,8 +66,8 @@ export function caregiverRequestsCard(ctx: CardContext, input: { requests: reado
   if (input.requests.length === 0) body.push(text(t(locale, 'caregiver.requestsEmpty')));
   for (const r of input.requests) {
     const items: CardElement[] = [
-      text(`${r.groupLabel} · ${r.personFirstName}`, { weight: 'bolder' }),
-      text(`${formatDateTime(locale, r.startsAt)} (${formatDuration(locale, r.durationMinutes)})`, { spacing: 'none' }),
+      text(r.personFirstName ? `${r.groupLabel} · ${r.personFirstName}` : r.groupLabel, { weight: 'bolder' }),
+      text(`${formatWhen(locale, r.startsAt, r.flexibleUntil ?? null)} (${formatDuration(locale, r.durationMinutes)})`, { spacing: 'none' }),
       text(caregiverStatusText(ctx, r), { spacing: 'small' }),
     ];
     if (r.status === 'open' || r.status === 'taken' || r.status === 'waiting_consent') {

@@ -52,6 +52,18 @@ export function formatDuration(locale: Locale, minutes: number): string {
 }
 
 /**
+ * When a task is, in a sentence: "fredag 14. mars kl. 13:00" — or for a flexible window "fredag 14.
+ * mars mellom kl. 10:00 og 12:00", "mellom tirsdag 11. mars kl. 10:00 og søndag 16. mars kl. 18:00".
+ */
+export function formatWhen(locale: Locale, from: Date, until: Date | null): string {
+  if (!until || until.getTime() <= from.getTime()) return formatDateTime(locale, from);
+  if (isSameDay(from, until, { in: inOslo })) {
+    return t(locale, 'format.whenSameDay', { date: formatDate(locale, from), from: formatTime(from), until: formatTime(until) });
+  }
+  return t(locale, 'format.whenDays', { from: formatDateTime(locale, from), until: formatDateTime(locale, until) });
+}
+
+/**
  * The flexible window of a task: "Når som helst mellom kl. 14:00 og 17:00" on one day, otherwise
  * with both dates.
  */

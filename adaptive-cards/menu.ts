@@ -11,7 +11,9 @@ export type MenuUser =
   | { role: 'volunteer'; name?: string | null; paused: boolean; declarationSigned: boolean }
   | { role: 'staff' | 'coordinator' | 'admin'; name?: string | null }
   /** `push`: the web chat can send them notifications (a «Varsler» button). */
-  | { role: 'caregiver'; name?: string | null; push?: boolean };
+  | { role: 'caregiver'; name?: string | null; push?: boolean }
+  /** A person helped who asks for themselves (issue 19). */
+  | { role: 'person'; name?: string | null; push?: boolean };
 
 /** Pause lengths offered from the menu, in days (volunteer.pause accepts 1–365). */
 export const PAUSE_CHOICES = [
@@ -27,8 +29,15 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
   const aboutButton = actionSet([
     showCard(t(locale, 'menu.about'), [text(t(locale, 'about.text')), text(t(locale, 'about.privacy'), { isSubtle: true })]),
   ]);
-  const greet = (name: string | null | undefined, key: 'greeting.volunteer' | 'greeting.staff' | 'greeting.caregiver') =>
+  const greet = (name: string | null | undefined, key: 'greeting.volunteer' | 'greeting.staff' | 'greeting.caregiver' | 'greeting.person') =>
     name ? t(locale, key, { name }) : t(locale, 'greeting.hello');
+
+  /** What every asker's menu ends with: notifications (where the web chat can send them), their own data, what Dugnad is. */
+  const askerTail = (push: boolean | undefined) => [
+    ...(push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
+    button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
+    aboutButton,
+  ];
 
   const body: CardElement[] = [];
   switch (user.role) {
@@ -37,6 +46,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         heading(t(locale, 'greeting.unknown'), { size: 'medium' }),
         button(t(locale, 'menu.becomeVolunteer'), { action: 'volunteer.signup.start' }, { style: 'positive' }),
         button(t(locale, 'caregiver.becomeCaregiver'), { action: 'caregiver.signup.start' }),
+        button(t(locale, 'self.becomePerson'), { action: 'self.signup.start' }),
         aboutButton,
       );
       break;
@@ -97,9 +107,17 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'caregiver.myRequests'), { action: 'caregiver.requests.list' }),
         button(t(locale, 'caregiver.registerPerson'), { action: 'caregiver.person.new' }),
         button(t(locale, 'caregiver.formalRespiteButton'), { action: 'caregiver.formalRespite' }),
-        ...(user.push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
-        button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
-        aboutButton,
+        ...askerTail(user.push),
+      );
+      break;
+
+    case 'person':
+      body.push(
+        heading(greet(user.name, 'greeting.person'), { size: 'medium' }),
+        text(t(locale, 'self.intro')),
+        button(t(locale, 'self.ask'), { action: 'self.request.new' }, { style: 'positive' }),
+        button(t(locale, 'caregiver.myRequests'), { action: 'caregiver.requests.list' }),
+        ...askerTail(user.push),
       );
       break;
   }

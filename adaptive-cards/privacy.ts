@@ -195,6 +195,11 @@ export interface OwnDataView {
   personsRegistered: number;
   feedbackGiven: readonly unknown[];
   yourActions: ReadonlyArray<{ action: string }>;
+  personHelped?: null | {
+    address: string | null;
+    district: string;
+    consents: ReadonlyArray<{ givenAt: string; validUntil: string; withdrawnAt: string | null }>;
+  };
 }
 
 export interface OwnDataCardInput {
@@ -238,6 +243,23 @@ export function ownDataCard(ctx: CardContext, input: OwnDataCardInput): Adaptive
         { title: t(locale, 'ownData.police'), value: volunteer.policeCertificateCheckedOn ? day(volunteer.policeCertificateCheckedOn) : none },
         { title: t(locale, 'ownData.declaration'), value: signed ? t(locale, 'ownData.declarationSigned', { version: signed.version, date: day(signed.signedAt) }) : none },
         { title: t(locale, 'ownData.sharePhone'), value: t(locale, volunteer.sharePhoneWithCaregivers ? 'common.yes' : 'common.no') },
+      ]),
+    );
+  }
+  const helped = input.data.personHelped;
+  if (helped) {
+    const consent = helped.consents.at(-1);
+    body.push(
+      subheading(t(locale, 'ownData.personHelped')),
+      facts([
+        { title: t(locale, 'ownData.address'), value: helped.address ?? none },
+        { title: t(locale, 'ownData.district'), value: helped.district },
+        {
+          title: t(locale, 'ownData.consent'),
+          value: !consent ? none
+            : consent.withdrawnAt ? t(locale, 'ownData.consentWithdrawn', { date: day(consent.withdrawnAt) })
+              : t(locale, 'ownData.consentUntil', { given: day(consent.givenAt), until: day(consent.validUntil) }),
+        },
       ]),
     );
   }

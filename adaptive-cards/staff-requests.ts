@@ -24,6 +24,8 @@ export interface StaffRequestItem {
   summary?: string | null;
   /** Ended without the visit happening, with the reason in words when there is one. */
   notDone?: { reason: string | null } | null;
+  /** Asked for by the person helped themselves: «Bestilt selv» (issue 19). */
+  selfOrdered?: boolean;
 }
 
 export interface StaffRequestsInput {
@@ -77,6 +79,7 @@ export function staffRequestsCard(ctx: CardContext, input: StaffRequestsInput): 
       facts(list, { spacing: 'small' }),
     ];
     if (r.summary) items.push(text(r.summary, { isSubtle: true, spacing: 'small' }));
+    if (r.selfOrdered) items.push(text(t(locale, 'staffRequests.selfOrdered'), { weight: 'bolder', spacing: 'small' }));
     if (CANCELLABLE.has(r.status)) {
       items.push(
         actionSet([

@@ -109,7 +109,8 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
 
     'caregiver.requests.list': async (turn) => {
       await sendCaregiverRequests(deps, turn);
-      await sendSeriesList(deps, turn, 'caregiver');
+      // A person asking for themselves has no series (their short form asks for one visit).
+      if (turn.member!.role === 'caregiver') await sendSeriesList(deps, turn, 'caregiver');
     },
 
     'caregiver.visit.confirm': async (turn, action) => {
@@ -140,8 +141,10 @@ export async function sendCaregiverRequests(deps: BotDeps, turn: Turn, onlyIfUpc
   const requests = own.map((r) => ({
     requestId: r.request.id,
     groupLabel: groups.find((g) => g.key === r.request.group)?.label ?? r.request.group,
-    personFirstName: r.personFirstName,
+    // A person helped's list is about themselves: no name beside each request.
+    personFirstName: turn.member!.role === 'person' ? '' : r.personFirstName,
     startsAt: r.request.startsAt,
+    flexibleUntil: r.request.flexibleUntil,
     durationMinutes: r.request.durationMinutes,
     status: r.request.status,
     volunteerFirstName: r.volunteerFirstName,

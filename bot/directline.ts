@@ -21,7 +21,7 @@ import { clientAddress, sendTooManyRequests } from './rate-limit.ts';
 export interface DemoIdentity {
   id: string;
   name: string;
-  role: 'volunteer' | 'staff' | 'caregiver' | 'new';
+  role: 'volunteer' | 'staff' | 'caregiver' | 'person' | 'new';
 }
 
 export interface DirectLineOptions {

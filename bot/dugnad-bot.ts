@@ -22,6 +22,7 @@ import { invitationCommands } from './invitation-commands.ts';
 import { calendarCommands } from './calendar-commands.ts';
 import { policeCommands } from './police-commands.ts';
 import { invitationCodeIn, mentionsInvitation } from '../infra/invitations.ts';
+import { selfCommands } from './self-commands.ts';
 import { mayRecordTurn } from './auth.ts';
 import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, forgetTeam, isSharedConversation, removedFromTeam, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
 import { pushCommands } from './push-commands.ts';
@@ -74,6 +75,12 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   calendar: { action: 'calendar.show' },
   politiattest: { action: 'staff.police.settings' },
   'police certificate': { action: 'staff.police.settings' },
+  'bekreft brukere': { action: 'staff.link.settings' },
+  // A person helped asks; someone new starts by saying who they are.
+  'jeg trenger hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
+  'trenger hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
+  'be om hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
+  'i need help': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
 };
 
 /** Commands that show something and change nothing. */
@@ -85,13 +92,14 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
   'offer.details', 'staff.channel.show', 'series.details', 'push.status', 'privacy.mine',
   'calendar.show', 'staff.police.settings',
+  'self.signup.start', 'self.request.new',
 ]);
 
 export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), ...invitationCommands(deps), ...calendarCommands(deps), ...policeCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...selfCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), ...invitationCommands(deps), ...calendarCommands(deps), ...policeCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
   }
 
   async run(context: TurnContext): Promise<void> {

@@ -7,10 +7,11 @@ import { noticeCard } from '../adaptive-cards/notice.ts';
 import { volunteerStatusCard } from '../adaptive-cards/volunteer-status.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { giveFeedback } from '../infra/feedback.ts';
-import { decideLink, linkForStaff, setVerifyCaregiverLinks, verifiesCaregiverLinks } from '../infra/caregiver-links.ts';
+import { decideLink, linkForStaff, setVerifyLinks, verifiesLinks, type LinkKind } from '../infra/caregiver-links.ts';
 import { getVolunteer, setSharePhone } from '../infra/volunteers.ts';
 import { noOfferReasons } from './volunteer-commands.ts';
 import type { BotDeps, CommandHandler, CommandTable } from './dugnad-bot.ts';
+import type { Turn } from './turn.ts';
 
 export function feedbackCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
@@ -26,6 +27,14 @@ export function feedbackCommands(deps: BotDeps): CommandTable {
     await turn.replace(noticeCard(turn.card, { text: turn.t(confirm ? 'link.confirmed' : 'link.rejected', params), tone: 'success', menuButton: true }));
   };
 
+  const settings = async (centreId: string, card: Parameters<typeof linkSettingsCard>[0]) =>
+    linkSettingsCard(card, { on: await verifiesLinks(db, centreId, 'caregiver'), selfOn: await verifiesLinks(db, centreId, 'self') });
+  const setting = async (turn: Turn, kind: LinkKind, on: boolean) => {
+    const centreId = turn.member!.centreIds[0]!;
+    await setVerifyLinks(db, centreId, kind, on);
+    await turn.replace(await settings(centreId, turn.card));
+  };
+
   return {
     'caregiver.feedback': async (turn, action) => {
       const result = await giveFeedback(db, { assignmentId: action.assignmentId, caregiverId: turn.member!.id, rating: action.rating, comment: action.comment, at: turn.now });
@@ -38,14 +47,11 @@ export function feedbackCommands(deps: BotDeps): CommandTable {
     'staff.link.reject': decide(false),
 
     'staff.link.settings': async (turn) => {
-      await turn.send(linkSettingsCard(turn.card, { on: await verifiesCaregiverLinks(db, turn.member!.centreIds[0]!) }));
+      await turn.send(await settings(turn.member!.centreIds[0]!, turn.card));
     },
 
-    'staff.link.setting': async (turn, action) => {
-      const centreId = turn.member!.centreIds[0]!;
-      await setVerifyCaregiverLinks(db, centreId, action.on);
-      await turn.replace(linkSettingsCard(turn.card, { on: await verifiesCaregiverLinks(db, centreId) }));
-    },
+    'staff.link.setting': (turn, action) => setting(turn, 'caregiver', action.on),
+    'staff.self.setting': (turn, action) => setting(turn, 'self', action.on),
 
     'volunteer.sharePhone': async (turn, action) => {
       await setSharePhone(db, turn.member!.id, action.on);

@@ -24,7 +24,8 @@ async function menuUser(deps: BotDeps, turn: Turn): Promise<MenuUser> {
       };
     }
     case 'caregiver':
-      return { role: 'caregiver', name: m.firstName, push: pushOffered(deps, turn) };
+    case 'person':
+      return { role: m.role, name: m.firstName, push: pushOffered(deps, turn) };
     default:
       return { role: m.role, name: m.firstName };
   }

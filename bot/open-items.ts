@@ -33,13 +33,13 @@ export function openTargetOf(activity: Partial<Activity>): string | null {
 }
 
 /** Only our own web chat loses its conversations; Teams keeps the person's chat for good. */
-function rebuildsHere(turn: Turn, role: 'volunteer' | 'caregiver' = 'volunteer'): boolean {
-  return turn.account.channelId === 'webchat' && turn.member?.role === role;
+function rebuildsHere(turn: Turn, roles: readonly string[] = ['volunteer']): boolean {
+  return turn.account.channelId === 'webchat' && roles.includes(turn.member?.role ?? '');
 }
 
 export async function showOpenItems(deps: BotDeps, turn: Turn, focus: string | null): Promise<void> {
-  // A caregiver coming back sees where their requests stand, when one is still to come.
-  if (rebuildsHere(turn, 'caregiver')) {
+  // A caregiver (or a person helped asking for themselves) coming back sees where their requests stand, when one is still to come.
+  if (rebuildsHere(turn, ['caregiver', 'person'])) {
     await sendCaregiverRequests(deps, turn, true);
     return;
   }

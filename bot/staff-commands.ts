@@ -124,6 +124,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
         offeredCount: i.offered,
         takenByFirstName: i.takenByFirstName,
         notDone: i.notDone,
+        selfOrdered: i.selfOrdered,
       }));
       await turn.send(staffRequestsCard(turn.card, { requests }));
       // Not where a whole team reads along: the series list names the people helped.

@@ -26,7 +26,7 @@ const IdentitiesSchema = z
     z.object({
       id: z.string().min(1).max(128),
       name: z.string().min(1).max(128),
-      role: z.enum(['volunteer', 'staff', 'caregiver', 'new']),
+      role: z.enum(['volunteer', 'staff', 'caregiver', 'person', 'new']),
     }),
   )
   .refine((list) => new Set(list.map((i) => i.id)).size === list.length, 'identity ids must be unique');
@@ -35,6 +35,7 @@ const ROLE_GROUPS: { role: DemoIdentity['role']; label: string }[] = [
   { role: 'volunteer', label: 'Frivillig' },
   { role: 'staff', label: 'Ansatt' },
   { role: 'caregiver', label: 'Pårørende' },
+  { role: 'person', label: 'Trenger hjelp (bruker)' },
   { role: 'new', label: 'Ny bruker' },
 ];
 

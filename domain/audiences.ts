@@ -2,11 +2,14 @@
 // members (and staff channel) a notice goes to; jobs/send.ts refuses a notice to anyone whose role is
 // outside its audience. Staff-only notices carry what only a centre's staff may know — a volunteer's
 // concern about a person, names and phones of volunteers who could not be reached, a typed cancel
-// reason, a call list — so they never reach a caregiver or a volunteer. Caregivers get their own
-// notices in plain words (a volunteer's first name, never a reason, surname or phone unless shared).
+// reason, a call list — so they never reach a caregiver, a person helped or a volunteer. Whoever asked
+// for a visit and is not staff — a caregiver, or the person helped asking for themselves (issue 19) —
+// gets their own notices in plain words (a volunteer's first name, never a reason, surname or phone
+// unless shared).
 import type { Role } from './types.ts';
 
-export type Audience = 'staff' | 'volunteer' | 'caregiver';
+/** 'asker': who asked for the visit and is not staff — a caregiver, or the person helped themselves. */
+export type Audience = 'staff' | 'volunteer' | 'asker';
 
 /**
  * Which staff hear a staff notice:
@@ -63,14 +66,14 @@ export const NOTICES = {
   'volunteer.followUp': { audience: 'volunteer', ref: 'assignment' },
   'volunteer.seriesCancelled': { audience: 'volunteer', ref: 'series' },
   'volunteer.seriesMoved': { audience: 'volunteer', ref: 'series' },
-  'caregiver.taken': { audience: 'caregiver', ref: 'assignment' },
-  'caregiver.volunteerCancelled': { audience: 'caregiver', ref: 'assignment' },
-  'caregiver.expired': { audience: 'caregiver', ref: 'request' },
-  'caregiver.reminder': { audience: 'caregiver', ref: 'assignment' },
-  'caregiver.feedback': { audience: 'caregiver', ref: 'assignment' },
-  'caregiver.linkDecided': { audience: 'caregiver', ref: 'person' },
-  'caregiver.seriesTaken': { audience: 'caregiver', ref: 'series' },
-  'caregiver.seriesLeft': { audience: 'caregiver', ref: 'series' },
+  'caregiver.taken': { audience: 'asker', ref: 'assignment' },
+  'caregiver.volunteerCancelled': { audience: 'asker', ref: 'assignment' },
+  'caregiver.expired': { audience: 'asker', ref: 'request' },
+  'caregiver.reminder': { audience: 'asker', ref: 'assignment' },
+  'caregiver.feedback': { audience: 'asker', ref: 'assignment' },
+  'caregiver.linkDecided': { audience: 'asker', ref: 'person' },
+  'caregiver.seriesTaken': { audience: 'asker', ref: 'series' },
+  'caregiver.seriesLeft': { audience: 'asker', ref: 'series' },
 } as const satisfies Record<string, NoticeRule>;
 
 export type NoticeKind = keyof typeof NOTICES;
@@ -93,12 +96,16 @@ export function redactedInChannel(kind: NoticeKind): boolean {
   return rule.redactedInChannel === true;
 }
 
-const STAFF_ROLES: readonly Role[] = ['staff', 'coordinator'];
+/** The roles each audience is: the one table mayReceive reads. */
+export const AUDIENCE_ROLES: Readonly<Record<Audience, readonly Role[]>> = {
+  staff: ['staff', 'coordinator'],
+  volunteer: ['volunteer'],
+  asker: ['caregiver', 'person'],
+};
 
 /** The last check before a notice is rendered: may someone in this role receive it at all? */
 export function mayReceive(kind: NoticeKind, role: Role): boolean {
-  const audience = audienceOf(kind);
-  return audience === 'staff' ? STAFF_ROLES.includes(role) : role === audience;
+  return AUDIENCE_ROLES[audienceOf(kind)].includes(role);
 }
 
 /** The party a notice's subject belongs to: who posted the request, recorded the consent, made the link, has the task. */
@@ -124,9 +131,9 @@ export interface Recipients {
 }
 
 /**
- * Who a notice about a subject of `centreId` goes to. Caregiver and volunteer notices go to the party
+ * Who a notice about a subject of `centreId` goes to. Askers' and volunteer notices go to the party
  * only, and only when the party has that role: a staff member who posted for a caregiver who phoned
- * gets no caregiver wording, a caregiver never a staff notice.
+ * gets no caregiver wording, a caregiver or a person helped never a staff notice.
  */
 export function recipientsOf(kind: NoticeKind, subject: { centreId: string; party: Party | null }, centre: CentreStaff): Recipients {
   const rule: NoticeRule = NOTICES[kind];

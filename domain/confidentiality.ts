@@ -62,7 +62,7 @@ export interface RevealSubject {
 
 /**
  * The assigned volunteer while in good standing at the request's centre; staff and coordinators of
- * the request's centre; the caregiver who asked. Nobody else — admins included: running the system is
+ * the request's centre; the caregiver or person helped who asked. Nobody else — admins included: running the system is
  * no reason to read about a person. Production code asks this before it renders a person's details
  * (reveal on accept, «Mine oppdrag», reminders, the tab, Teams' refresh, series).
  */
@@ -74,7 +74,8 @@ export function mayReveal(viewer: Viewer, request: RevealSubject): boolean {
     return viewer.role !== 'volunteer' || viewer.centreIds.includes(request.centreId);
   }
   if (viewer.role === 'staff' || viewer.role === 'coordinator') return viewer.centreIds.includes(request.centreId);
-  if (viewer.role === 'caregiver') return request.createdBy === me;
+  // Whoever asked for it, for someone they care for or for themselves.
+  if (viewer.role === 'caregiver' || viewer.role === 'person') return request.createdBy === me;
   return false;
 }
 

@@ -9,9 +9,32 @@ import type { RequestStatus } from './types.ts';
  */
 export const CANCEL_REASON_CODES = ['request_cancelled', 'volunteer_left', 'series_left'] as const;
 
-/** When a task is over: its start plus its duration. */
-export function taskEnd(r: { startsAt: Date; durationMinutes: number }): Date {
-  return addMinutes(r.startsAt, r.durationMinutes);
+/** A request's time: its start and duration, and for a flexible one the end of the window it may take place in. */
+export interface TaskTime {
+  startsAt: Date;
+  durationMinutes: number;
+  /** The volunteer may come any time between startsAt and this («når som helst denne uka»). */
+  flexibleUntil?: Date | null;
+}
+
+/**
+ * When a task is over: its start plus its duration — or, in a flexible window, the window's end (the
+ * volunteer and the person agree the day between them; until the window closes it may not have happened).
+ */
+export function taskEnd(r: TaskTime): Date {
+  const fixed = addMinutes(r.startsAt, r.durationMinutes);
+  return r.flexibleUntil && r.flexibleUntil.getTime() > fixed.getTime() ? r.flexibleUntil : fixed;
+}
+
+/**
+ * The last moment a volunteer can still start: the start — or, in a flexible window, its end less the
+ * task's duration. An unfilled request expires then (and staff are warned before it), not at the
+ * window's opening.
+ */
+export function latestStart(r: TaskTime): Date {
+  if (!r.flexibleUntil) return r.startsAt;
+  const last = addMinutes(r.flexibleUntil, -r.durationMinutes);
+  return last.getTime() > r.startsAt.getTime() ? last : r.startsAt;
 }
 
 /**
@@ -28,7 +51,7 @@ export function stopsWhenPersonLeaves(r: { status: RequestStatus; startsAt: Date
  * «Ble oppdraget gjennomført?» can be answered once the task is over, not before: hours for a visit
  * that has not happened yet would be a guess.
  */
-export function mayReportOutcome(r: { startsAt: Date; durationMinutes: number }, now: Date): boolean {
+export function mayReportOutcome(r: TaskTime, now: Date): boolean {
   return taskEnd(r).getTime() <= now.getTime();
 }
 
@@ -37,6 +60,6 @@ export function mayReportOutcome(r: { startsAt: Date; durationMinutes: number },
  * that the task ends as not reported, so it no longer holds the person's details as if it were
  * still going on.
  */
-export function followUpClosesAt(r: { startsAt: Date; durationMinutes: number }, followUpDelayMinutes: number, answerDays: number): Date {
+export function followUpClosesAt(r: TaskTime, followUpDelayMinutes: number, answerDays: number): Date {
   return addDays(addMinutes(taskEnd(r), followUpDelayMinutes), answerDays);
 }

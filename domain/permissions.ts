@@ -5,22 +5,29 @@ import type { Role } from './types.ts';
 /** null = someone we don't know yet (may only see the menu and sign up). */
 export type Actor = Role | null;
 
-const EVERYONE: readonly Actor[] = [null, 'volunteer', 'staff', 'coordinator', 'caregiver', 'admin'];
+const EVERYONE: readonly Actor[] = [null, 'volunteer', 'staff', 'coordinator', 'caregiver', 'admin', 'person'];
 const VOLUNTEER: readonly Actor[] = ['volunteer'];
 const STAFF: readonly Actor[] = ['staff', 'coordinator', 'admin'];
 const CAREGIVER: readonly Actor[] = ['caregiver'];
+/**
+ * Who asked for a visit and follows it: a caregiver for someone they care for, or a person helped for
+ * themselves (issue 19). Each only ever sees and acts on the requests they made (the queries check).
+ */
+const ASKER: readonly Actor[] = ['caregiver', 'person'];
+/** A person helped who signed up themselves: they ask for themselves only, never for anyone else. */
+const PERSON: readonly Actor[] = ['person'];
 /**
  * Innsyn and erasure of a person helped: staff and coordinators (of the person's centre — the
  * commands check that). Not admins: running the system is no reason to read about a person.
  */
 const PRIVACY: readonly Actor[] = ['staff', 'coordinator'];
 /** Push notifications: every member (the commands only ever touch the person's own devices). */
-const PUSH: readonly Actor[] = ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin'];
+const PUSH: readonly Actor[] = ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin', 'person'];
 
 export const PERMISSIONS = {
   'menu.show': EVERYONE,
   // Everyone we know gets their own data (GDPR art. 15); someone unknown has none to get.
-  'privacy.mine': ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin'],
+  'privacy.mine': ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin', 'person'],
   'volunteer.signup.start': [null, 'volunteer'],
   'volunteer.signup.submit': [null, 'volunteer'],
   'declaration.show': VOLUNTEER,
@@ -56,10 +63,11 @@ export const PERMISSIONS = {
   'caregiver.person.submit': CAREGIVER,
   'caregiver.request.new': CAREGIVER,
   'caregiver.request.submit': CAREGIVER,
-  'caregiver.requests.list': CAREGIVER,
-  'caregiver.request.cancel': CAREGIVER,
-  'caregiver.visit.confirm': CAREGIVER,
-  'caregiver.formalRespite': CAREGIVER,
+  'caregiver.requests.list': ASKER,
+  'caregiver.request.cancel': ASKER,
+  'caregiver.visit.confirm': ASKER,
+  // Formal respite and short stays are the allocation office's decision, whoever asks about them.
+  'caregiver.formalRespite': ASKER,
   'staff.group.save': ['coordinator', 'admin'],
   'assignment.confirm': VOLUNTEER,
   'assignment.done': VOLUNTEER,
@@ -90,7 +98,7 @@ export const PERMISSIONS = {
   'caregiver.series.edit.start': CAREGIVER,
   'caregiver.series.edit.submit': CAREGIVER,
   // --- caregiver feedback, link verification, phone sharing (issue 5) ---
-  'caregiver.feedback': CAREGIVER,
+  'caregiver.feedback': ASKER,
   // A link is judged by the centre's staff; the caregiver who made it never can (the query checks too).
   'staff.link.confirm': ['staff', 'coordinator'],
   'staff.link.reject': ['staff', 'coordinator'],
@@ -117,6 +125,13 @@ export const PERMISSIONS = {
   // How long a politiattest counts and which groups require one: the coordinator's call.
   'staff.police.settings': ['coordinator'],
   'staff.police.save': ['coordinator'],
+  // --- people helped who ask for themselves (issue 19) ---
+  'self.signup.start': [null],
+  'self.signup.submit': [null],
+  'self.request.new': PERSON,
+  'self.request.submit': PERSON,
+  // Whether the centre confirms people who sign up themselves: the coordinator's call, like caregivers' links.
+  'staff.self.setting': ['coordinator'],
 } as const satisfies Record<string, readonly Actor[]>;
 
 /** Every command a person can give; the card actions (adaptive-cards/actions.ts) are these verbs. */

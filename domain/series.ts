@@ -42,7 +42,14 @@ export function osloWallClock(date: string, time: string): Date {
   return new Date(new TZDate(y, m - 1, d, hh, mm, 0, SERIES_TIME_ZONE).getTime());
 }
 
-function addDaysToDate(date: string, days: number): string {
+/** The Oslo calendar date of an instant, YYYY-MM-DD. */
+export function osloDate(at: Date): string {
+  const d = new TZDate(at.getTime(), SERIES_TIME_ZONE);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** A calendar date `days` later (or earlier), YYYY-MM-DD. */
+export function addDaysToDate(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);

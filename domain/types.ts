@@ -2,7 +2,8 @@
 
 export type Locale = 'nb' | 'en';
 
-export type Role = 'volunteer' | 'staff' | 'coordinator' | 'caregiver' | 'admin';
+/** 'person': a person helped who asks for themselves (their own row in persons, members.person_id). */
+export type Role = 'volunteer' | 'staff' | 'coordinator' | 'caregiver' | 'admin' | 'person';
 
 /** Weekday 1 = Monday … 7 = Sunday (ISO), times as minutes after local midnight (Europe/Oslo). */
 export interface AvailabilityWindow {

@@ -56,14 +56,14 @@ export async function recordOutcome(
   input: { assignmentId: string; volunteerId: string; outcome: 'done' | 'not_done'; hours: number | null; reason: string | null; at: Date },
 ): Promise<'recorded' | 'too_early' | 'closed'> {
   return db.transaction(async (tx) => {
-    const found = await tx.query<{ request_id: string; starts_at: Date; duration_minutes: number }>(
-      `SELECT a.request_id, r.starts_at, r.duration_minutes FROM assignments a JOIN help_requests r ON r.id = a.request_id
+    const found = await tx.query<{ request_id: string; starts_at: Date; duration_minutes: number; flexible_until: Date | null }>(
+      `SELECT a.request_id, r.starts_at, r.duration_minutes, r.flexible_until FROM assignments a JOIN help_requests r ON r.id = a.request_id
         WHERE a.id = $1 AND a.volunteer_id = $2 AND a.status = 'active' FOR UPDATE OF a`,
       [input.assignmentId, input.volunteerId],
     );
     const a = found[0];
     if (!a) return 'closed';
-    if (!mayReportOutcome({ startsAt: a.starts_at, durationMinutes: a.duration_minutes }, input.at)) return 'too_early';
+    if (!mayReportOutcome({ startsAt: a.starts_at, durationMinutes: a.duration_minutes, flexibleUntil: a.flexible_until }, input.at)) return 'too_early';
     await tx.query(
       `UPDATE assignments SET status = 'done', outcome = $2, hours = $3, outcome_reason = $4, outcome_at = $5 WHERE id = $1`,
       [input.assignmentId, input.outcome, input.hours, input.reason, input.at],

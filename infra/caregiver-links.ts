@@ -1,12 +1,13 @@
-// Staff verification of a caregiver–person link (centre setting `verify_caregiver_links`). While a
-// link waits, requests about the person are stored but never offered: the one broadcast gate
-// (requests.ts, sendNextWave and createRequest; series.ts) asks `broadcastHoldOf`.
+// Staff verification of a caregiver–person link (centre setting `verify_caregiver_links`), and of a
+// person who signed up themselves (`verify_self_registrations`, issue 19): the same wait on the
+// person's link_status. While it waits, requests about the person are stored but never offered: the
+// one broadcast gate (requests.ts, sendNextWave and createRequest; series.ts) asks `broadcastHoldOf`.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
 import { consentsOf } from './persons.ts';
 import { broadcastHold, consentState, type BroadcastHold } from '../domain/consent.ts';
 import { audit } from './audit.ts';
-import { sendNextWave, type MatchingSettings } from './requests.ts';
+import { latestStartSql, sendNextWave, type MatchingSettings } from './requests.ts';
 
 export type LinkStatus = 'pending' | 'confirmed' | 'rejected';
 
@@ -19,21 +20,26 @@ export async function broadcastHoldOf(db: Queryable, personId: string, now: Date
   return broadcastHold(consentState(await consentsOf(db, personId), now), rows[0]?.link_status ?? null);
 }
 
-export async function verifiesCaregiverLinks(db: Queryable, centreId: string): Promise<boolean> {
-  const rows = await db.query<{ verify_caregiver_links: boolean }>('SELECT verify_caregiver_links FROM centres WHERE id = $1', [centreId]);
-  return rows[0]?.verify_caregiver_links === true;
+/** Who registered the person: a caregiver (their link), or the person themselves (issue 19). Each has its centre setting. */
+export type LinkKind = 'caregiver' | 'self';
+const SETTING: Readonly<Record<LinkKind, string>> = { caregiver: 'verify_caregiver_links', self: 'verify_self_registrations' };
+
+export async function verifiesLinks(db: Queryable, centreId: string, kind: LinkKind): Promise<boolean> {
+  const rows = await db.query<{ on: boolean }>(`SELECT ${SETTING[kind]} AS on FROM centres WHERE id = $1`, [centreId]);
+  return rows[0]?.on === true;
 }
 
-export async function setVerifyCaregiverLinks(db: Queryable, centreId: string, on: boolean): Promise<void> {
-  await db.query('UPDATE centres SET verify_caregiver_links = $2 WHERE id = $1', [centreId, on]);
+export async function setVerifyLinks(db: Queryable, centreId: string, kind: LinkKind, on: boolean): Promise<void> {
+  await db.query(`UPDATE centres SET ${SETTING[kind]} = $2 WHERE id = $1`, [centreId, on]);
 }
 
 /**
- * A caregiver just registered this person (same transaction): where the centre verifies links, the
- * link waits and the centre's staff are asked. Returns whether it waits.
+ * A caregiver just registered this person, or the person signed up themselves (same transaction):
+ * where the centre verifies such people, the person waits and the centre's staff are asked. Returns
+ * whether they wait.
  */
-export async function holdNewCaregiverLink(tx: Queryable, personId: string, centreId: string): Promise<boolean> {
-  if (!(await verifiesCaregiverLinks(tx, centreId))) return false;
+export async function holdNewLink(tx: Queryable, personId: string, centreId: string, kind: LinkKind): Promise<boolean> {
+  if (!(await verifiesLinks(tx, centreId, kind))) return false;
   await tx.query(`UPDATE persons SET link_status = 'pending' WHERE id = $1`, [personId]);
   await addOutbox(tx, 'link.pending', personId);
   return true;
@@ -49,15 +55,18 @@ export interface LinkForStaff {
   caregiverId: string | null;
   caregiverName: string;
   caregiverPhone: string;
+  /** The person signed up themselves: «caregiver» above is then the person's own account. */
+  selfRegistered: boolean;
 }
 
 /** What staff need to judge a link (and phone the caregiver): for the centre's staff only. */
 export async function linkForStaff(db: Queryable, personId: string): Promise<LinkForStaff | null> {
   const rows = await db.query<{
     id: string; centre_id: string; link_status: LinkStatus | null; name: string | null; district: string; relation: string | null;
-    created_by: string | null; cg_name: string | null; cg_phone: string | null;
+    created_by: string | null; cg_name: string | null; cg_phone: string | null; self_registered: boolean;
   }>(
     `SELECT p.id, p.centre_id, p.link_status, p.name, p.district, p.created_by, m.name AS cg_name, m.phone AS cg_phone,
+            (m.role = 'person' AND m.person_id = p.id) IS TRUE AS self_registered,
             (SELECT c.relation FROM consents c WHERE c.person_id = p.id ORDER BY c.given_at DESC LIMIT 1) AS relation
        FROM persons p LEFT JOIN members m ON m.id = p.created_by WHERE p.id = $1 AND p.erased_at IS NULL`,
     [personId],
@@ -66,7 +75,7 @@ export async function linkForStaff(db: Queryable, personId: string): Promise<Lin
   if (!r) return null;
   return {
     personId: r.id, centreId: r.centre_id, status: r.link_status, personName: r.name ?? '', district: r.district, relation: r.relation,
-    caregiverId: r.created_by, caregiverName: r.cg_name ?? '', caregiverPhone: r.cg_phone ?? '',
+    caregiverId: r.created_by, caregiverName: r.cg_name ?? '', caregiverPhone: r.cg_phone ?? '', selfRegistered: r.self_registered,
   };
 }
 
@@ -96,7 +105,7 @@ export async function decideLink(
     if (input.confirm) {
       // Held requests wait as 'waiting_consent' (not offered); the gate re-checks consent on the way out.
       const waiting = await tx.query<{ id: string }>(
-        `UPDATE help_requests SET status = 'open', updated_at = $2 WHERE person_id = $1 AND status = 'waiting_consent' AND starts_at > $2 RETURNING id`,
+        `UPDATE help_requests SET status = 'open', updated_at = $2 WHERE person_id = $1 AND status = 'waiting_consent' AND ${latestStartSql('help_requests')} > $2 RETURNING id`,
         [input.personId, input.now],
       );
       for (const r of waiting) released += await sendNextWave(tx, r.id, input.now, input.matching);

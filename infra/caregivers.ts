@@ -3,7 +3,7 @@ import type { Database, Queryable } from './db.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
 import { NOT_DONE, toHelpRequest } from './requests.ts';
-import type { HelpRequest } from '../domain/types.ts';
+import type { HelpRequest, Role } from '../domain/types.ts';
 
 export async function registerCaregiver(db: Database, input: { account: ChatAccount; name: string; phone: string; centreId: string; locale: string }): Promise<string> {
   return db.transaction(async (tx) => {
@@ -16,9 +16,10 @@ export async function registerCaregiver(db: Database, input: { account: ChatAcco
   });
 }
 
-export async function caregiverContact(db: Queryable, memberId: string): Promise<{ name: string; phone: string } | null> {
-  const rows = await db.query<{ name: string | null; phone: string | null }>('SELECT name, phone FROM members WHERE id = $1', [memberId]);
-  return rows[0] ? { name: rows[0].name ?? '', phone: rows[0].phone ?? '' } : null;
+/** Who asked (a caregiver, or a person helped for themselves): name and phone, for staff to call, and the role. */
+export async function caregiverContact(db: Queryable, memberId: string): Promise<{ name: string; phone: string; role: Role } | null> {
+  const rows = await db.query<{ name: string | null; phone: string | null; role: Role }>('SELECT name, phone, role FROM members WHERE id = $1', [memberId]);
+  return rows[0] ? { name: rows[0].name ?? '', phone: rows[0].phone ?? '', role: rows[0].role } : null;
 }
 
 /** The people this caregiver registered: the only ones they may ask for. */

@@ -4,8 +4,8 @@ import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
 import { addOutbox } from './outbox.ts';
 import { cancelSeriesOfVisits } from './series.ts';
-import { consentsOf, recordConsent } from './persons.ts';
-import { closeCancelledRequests, sendNextWave, type MatchingSettings } from './requests.ts';
+import { consentsOf, endOwnAccounts, recordConsent } from './persons.ts';
+import { closeCancelledRequests, latestStartSql, sendNextWave, type MatchingSettings } from './requests.ts';
 import { stopsWhenPersonLeaves } from '../domain/lifecycle.ts';
 import type { RequestStatus } from '../domain/types.ts';
 
@@ -28,7 +28,7 @@ export async function renewConsent(
       at: input.at,
     });
     const waiting = await tx.query<{ id: string }>(
-      `UPDATE help_requests SET status = 'open', updated_at = $2 WHERE person_id = $1 AND status = 'waiting_consent' AND starts_at > $2 RETURNING id`,
+      `UPDATE help_requests SET status = 'open', updated_at = $2 WHERE person_id = $1 AND status = 'waiting_consent' AND ${latestStartSql('help_requests')} > $2 RETURNING id`,
       [input.personId, input.at],
     );
     let released = 0;
@@ -77,6 +77,7 @@ export async function withdrawConsent(db: Database, input: { personId: string; c
       [input.personId, input.at],
     );
     await tx.query('UPDATE persons SET name = NULL, address = NULL, phone = NULL, notes = NULL, erased_at = $2 WHERE id = $1', [input.personId, input.at]);
+    await endOwnAccounts(tx, [input.personId], input.at);
     await audit(tx, { actorId: input.staffId, action: 'person.erase', personId: input.personId, at: input.at });
     return { ok: true, cancelled: cancelled.length };
   });

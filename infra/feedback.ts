@@ -1,10 +1,11 @@
-// A caregiver's feedback after a visit they asked for: good / not good and an optional comment, to
-// the centre's staff only (never the volunteer). When the caregiver is asked: see docs/reporting.md
+// A caregiver's (or a person helped's own) feedback after a visit they asked for: good / not good and
+// an optional comment, to the centre's staff only (never the volunteer). When the caregiver is asked: see docs/reporting.md
 // ("Feedback") and jobs/timers.ts.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
 import { getAssignment, type AssignmentView } from './assignments.ts';
 import { getMember } from './identities.ts';
+import { mayReceive } from '../domain/audiences.ts';
 
 export type FeedbackRating = 'good' | 'not_good';
 /** How the caregiver came to be asked: the volunteer reported the visit done, or time passed without a word. */
@@ -19,7 +20,9 @@ export async function claimFeedbackAsk(db: Queryable, assignmentId: string, via:
   const a = await getAssignment(db, assignmentId);
   if (!a) return null;
   const happened = via === 'done' ? a.outcome === 'done' : (a.status === 'active' && a.request.status === 'taken') || a.outcome === 'done';
-  if (!happened || (await getMember(db, a.request.createdBy))?.role !== 'caregiver') return null;
+  // Asked of whoever asked for the visit and is no staff member: a caregiver, or the person helped themselves.
+  const asker = await getMember(db, a.request.createdBy);
+  if (!happened || !asker || !mayReceive('caregiver.feedback', asker.role)) return null;
   const rows = await db.query(
     `UPDATE assignments SET feedback_asked_at = COALESCE(feedback_asked_at, $3), feedback_asked_via = $2
       WHERE id = $1 AND (feedback_asked_via IS NULL OR feedback_asked_via = $2)

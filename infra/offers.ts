@@ -4,7 +4,7 @@ import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
 import { REACH_PREFERENCE, REACHABLE_ACCOUNT, type ConversationRef, type Reachable } from './identities.ts';
 import { audit, auditReveals } from './audit.ts';
-import { detailsFromRow, privateDetails, reopenRequest, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { detailsFromRow, privateDetails, reopenRequest, taskEndSql, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { mayReveal, REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import { CENTRE_STANDING } from './centre-standing.ts';
@@ -303,7 +303,7 @@ export async function myTasks(db: Database, input: { volunteerId: string; channe
     const rows = await tx.query<Row>(
       `SELECT r.*, a.id AS assignment_id, p.name AS p_name, p.address AS p_address, p.phone AS p_phone
          FROM assignments a JOIN help_requests r ON r.id = a.request_id LEFT JOIN persons p ON p.id = r.person_id
-        WHERE a.volunteer_id = $1 AND a.status = 'active' AND r.starts_at + r.duration_minutes * interval '1 minute' > $2
+        WHERE a.volunteer_id = $1 AND a.status = 'active' AND ${taskEndSql('r')} > $2
         ORDER BY r.starts_at`,
       [input.volunteerId, input.now],
     );

@@ -3,7 +3,7 @@
 // reveals a person's details; the tasks' details stay behind «Mine oppdrag», which records the reveal.
 import type { Queryable } from './db.ts';
 import { volunteerMayAccept } from './offers.ts';
-import { toHelpRequest } from './requests.ts';
+import { taskEndSql, toHelpRequest } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import type { HelpRequest } from '../domain/types.ts';
 
@@ -41,14 +41,14 @@ export async function openForVolunteer(db: Queryable, volunteerId: string, now: 
   );
   const tasks = await db.query<Row>(
     `SELECT r.*, a.id AS ref_id FROM assignments a JOIN help_requests r ON r.id = a.request_id
-      WHERE a.volunteer_id = $1 AND a.status = 'active' AND r.starts_at + r.duration_minutes * interval '1 minute' > $2
+      WHERE a.volunteer_id = $1 AND a.status = 'active' AND ${taskEndSql('r')} > $2
       ORDER BY r.starts_at LIMIT ${LIMIT.tasks}`,
     [volunteerId, now],
   );
   const followUps = await db.query<{ id: string }>(
     `SELECT a.id FROM assignments a JOIN help_requests r ON r.id = a.request_id
       WHERE a.volunteer_id = $1 AND a.status = 'active' AND a.outcome IS NULL
-        AND r.starts_at + (r.duration_minutes + $3) * interval '1 minute' <= $2
+        AND ${taskEndSql('r')} + $3::int * interval '1 minute' <= $2
         AND r.starts_at > $2 - interval '${FOLLOW_UP_WINDOW_DAYS} days'
       ORDER BY r.starts_at DESC LIMIT ${LIMIT.followUps}`,
     [volunteerId, now, followUpDelayMinutes],

@@ -1,6 +1,8 @@
-// A person's own data (GDPR art. 15) for everyone who chats with Dugnad — volunteer, caregiver, staff:
-// what we hold about them, and nothing of anyone else's. No person helped is named (their details are
-// theirs, through staff's innsyn, infra/privacy.ts), no volunteer or staff member but themselves; a
+// A person's own data (GDPR art. 15) for everyone who chats with Dugnad — volunteer, caregiver, staff,
+// and a person helped who asks for themselves (whose record as a person helped is theirs, so it is
+// here: details, consents, their notes to volunteers): what we hold about them, and nothing of anyone
+// else's. No other person helped is named (their details are theirs, through staff's innsyn,
+// infra/privacy.ts), no volunteer or staff member but themselves; a
 // task or request appears by its public facts (kind of help, area, time), as an offer shows it. What
 // they wrote themselves (a reason, a concern, a comment on a visit) is theirs and is included. The
 // export is itself written to the audit log, and shows up in its own access log. docs/privacy.md.
@@ -62,8 +64,22 @@ export interface OwnDataExport {
   requestsAsked: Array<PublicTaskFacts & { status: string; summary: string; askedAt: string }>;
   /** How many people you registered (their details are theirs, not in this file). */
   personsRegistered: number;
-  /** What you said about visits (caregivers). */
+  /** What you said about visits (caregivers, people helped). */
   feedbackGiven: Array<{ requestId: string; rating: string; comment: string | null; givenAt: string }>;
+  /** A person helped who signed up themselves (issue 19): their own record as a person helped. */
+  personHelped: null | {
+    personId: string;
+    name: string | null;
+    address: string | null;
+    phone: string | null;
+    district: string;
+    /** Staff confirm people who sign up themselves where the centre asks for it: pending, confirmed, rejected. */
+    confirmation: string | null;
+    createdAt: string;
+    consents: Array<{ basis: string; givenAt: string; validUntil: string; withdrawnAt: string | null }>;
+    /** What you wrote to the volunteer on each request («Er det noe den frivillige bør vite?»). */
+    notesToVolunteers: Array<{ requestId: string; note: string }>;
+  };
   /** What you did with other people's details: every audit entry with you as the actor, oldest first. */
   yourActions: Array<{ at: string; action: string; requestId: string | null; fields: string[]; channel: string | null }>;
 }
@@ -108,6 +124,7 @@ export async function exportOwnData(db: Database, input: { memberId: string; cha
       volunteer: await volunteerPart(tx, me.id),
       ...(await taskParts(tx, me.id)),
       ...(await askerParts(tx, me.id)),
+      personHelped: await personHelpedPart(tx, me.id),
       yourActions: (await tx.query<{ at: Date; action: string; request_id: string | null; fields: string[] | null; channel_id: string | null }>(
         `SELECT at, action, request_id, fields, channel_id FROM audit_log WHERE actor_id = $1 ORDER BY at, id`,
         [me.id],
@@ -170,13 +187,39 @@ async function taskParts(tx: Queryable, memberId: string): Promise<Pick<OwnDataE
   };
 }
 
+async function personHelpedPart(tx: Queryable, memberId: string): Promise<OwnDataExport['personHelped']> {
+  const p = (await tx.query<{ id: string; name: string | null; address: string | null; phone: string | null; district: string; link_status: string | null; created_at: Date }>(
+    `SELECT p.id, p.name, p.address, p.phone, p.district, p.link_status, p.created_at FROM members m JOIN persons p ON p.id = m.person_id
+      WHERE m.id = $1 AND m.role = 'person'`,
+    [memberId],
+  ))[0];
+  if (!p) return null;
+  const consents = await tx.query<{ basis: string; given_at: Date; valid_until: Date; withdrawn_at: Date | null }>(
+    'SELECT basis, given_at, valid_until, withdrawn_at FROM consents WHERE person_id = $1 ORDER BY given_at, id',
+    [p.id],
+  );
+  const notes = await tx.query<{ id: string; handover_note: string }>(
+    'SELECT id, handover_note FROM help_requests WHERE person_id = $1 AND created_by = $2 AND handover_note IS NOT NULL ORDER BY starts_at, id',
+    [p.id, memberId],
+  );
+  return {
+    personId: p.id, name: p.name, address: p.address, phone: p.phone, district: p.district, confirmation: p.link_status, createdAt: iso(p.created_at)!,
+    consents: consents.map((c) => ({ basis: c.basis, givenAt: iso(c.given_at)!, validUntil: iso(c.valid_until)!, withdrawnAt: iso(c.withdrawn_at) })),
+    notesToVolunteers: notes.map((n) => ({ requestId: n.id, note: n.handover_note })),
+  };
+}
+
 async function askerParts(tx: Queryable, memberId: string): Promise<Pick<OwnDataExport, 'requestsAsked' | 'personsRegistered' | 'feedbackGiven'>> {
   const requests = await tx.query<FactsRow & { status: string; summary: string; created_at: Date }>(
     `SELECT id AS request_id, group_key, district, starts_at, duration_minutes, status, summary, created_at
        FROM help_requests WHERE created_by = $1 ORDER BY starts_at, id`,
     [memberId],
   );
-  const persons = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM persons WHERE created_by = $1', [memberId]);
+  // Someone who signed up themselves registered their own person: that is `personHelped`, not someone they registered.
+  const persons = await tx.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM persons p WHERE p.created_by = $1 AND NOT EXISTS (SELECT 1 FROM members m WHERE m.id = $1 AND m.person_id = p.id)',
+    [memberId],
+  );
   const feedback = await tx.query<{ request_id: string; rating: string; comment: string | null; created_at: Date }>(
     'SELECT request_id, rating, comment, created_at FROM visit_feedback WHERE given_by = $1 ORDER BY created_at, id',
     [memberId],

@@ -1,7 +1,7 @@
 // People helped (brukere) and their consent records.
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
-import { holdNewCaregiverLink } from './caregiver-links.ts';
+import { holdNewLink } from './caregiver-links.ts';
 import type { ConsentBasis, ConsentRecord } from '../domain/types.ts';
 import type { PersonFields } from '../adaptive-cards/actions.ts';
 import { addMonths } from 'date-fns';
@@ -22,27 +22,59 @@ export async function registerPerson(
     caregiverLink?: boolean;
   },
 ): Promise<{ personId: string; held: boolean }> {
-  const f = input.fields;
   return db.transaction(async (tx) => {
-    const rows = await tx.query<{ id: string }>(
-      `INSERT INTO persons (centre_id, name, address, phone, district, notes, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [input.centreId, f.name, f.address, f.phone, f.district, f.notes, input.staffId],
-    );
-    const personId = rows[0]!.id;
-    await recordConsent(tx, {
-      personId,
-      basis: f.consentBasis,
-      relation: f.consentRelation,
-      recordedBy: input.staffId,
-      // A consent dated today counts from now, not from some hour later in the day.
-      givenAt: new Date(Math.min(input.at.getTime(), osloInstant(f.consentDate, '00:00').getTime())),
-      validityMonths: input.consentValidityMonths,
-      at: input.at,
-    });
-    await audit(tx, { actorId: input.staffId, action: 'person.create', personId, at: input.at });
-    const held = input.caregiverLink === true && (await holdNewCaregiverLink(tx, personId, input.centreId));
+    const personId = await insertPerson(tx, input);
+    const held = input.caregiverLink === true && (await holdNewLink(tx, personId, input.centreId, 'caregiver'));
     return { personId, held };
   });
+}
+
+/**
+ * A person helped with their consent on file, and the audit entry: one way in, whoever registers them
+ * — staff, a caregiver, or the person themselves (infra/self-requests.ts, `staffId` = their own member).
+ */
+export async function insertPerson(
+  tx: Queryable,
+  input: { centreId: string; staffId: string; fields: PersonFields; at: Date; consentValidityMonths: number },
+): Promise<string> {
+  const f = input.fields;
+  const rows = await tx.query<{ id: string }>(
+    `INSERT INTO persons (centre_id, name, address, phone, district, notes, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [input.centreId, f.name, f.address, f.phone, f.district, f.notes, input.staffId],
+  );
+  const personId = rows[0]!.id;
+  await recordConsent(tx, {
+    personId,
+    basis: f.consentBasis,
+    relation: f.consentRelation,
+    recordedBy: input.staffId,
+    // A consent dated today counts from now, not from some hour later in the day.
+    givenAt: new Date(Math.min(input.at.getTime(), osloInstant(f.consentDate, '00:00').getTime())),
+    validityMonths: input.consentValidityMonths,
+    at: input.at,
+  });
+  await audit(tx, { actorId: input.staffId, action: 'person.create', personId, at: input.at });
+  return personId;
+}
+
+/**
+ * People helped whose details were just erased (on request, consent withdrawn, or by retention): the
+ * chat account of any of them who signed up themselves (issue 19) goes with them — its name and phone,
+ * the chat identities it is reached at and its push devices — so nothing of theirs stays behind and
+ * the account can no longer ask. Someone who chats again afterwards is a new user. Returns the ids.
+ */
+export async function endOwnAccounts(tx: Queryable, personIds: readonly string[], at: Date): Promise<string[]> {
+  if (personIds.length === 0) return [];
+  const ended = await tx.query<{ id: string }>(
+    `UPDATE members SET name = NULL, phone = NULL, email = NULL, left_at = COALESCE(left_at, $2)
+      WHERE role = 'person' AND person_id = ANY($1::uuid[]) RETURNING id`,
+    [personIds, at],
+  );
+  const ids = ended.map((m) => m.id);
+  if (ids.length === 0) return [];
+  await tx.query('DELETE FROM chat_identities WHERE member_id = ANY($1::uuid[])', [ids]);
+  await tx.query('DELETE FROM push_subscriptions WHERE member_id = ANY($1::uuid[])', [ids]);
+  return ids;
 }
 
 export async function recordConsent(

@@ -5,6 +5,7 @@
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
 import { stopRequestsOfPerson } from './consent-lifecycle.ts';
+import { endOwnAccounts } from './persons.ts';
 import { CANCEL_REASON_CODES } from '../domain/lifecycle.ts';
 import type { ConsentBasis, RequestStatus, Role } from '../domain/types.ts';
 
@@ -344,6 +345,8 @@ export async function erasePerson(
       `UPDATE persons SET name = NULL, address = NULL, phone = NULL, notes = NULL, lat = NULL, lon = NULL, erased_at = COALESCE(erased_at, $2) WHERE id = $1`,
       [input.personId, at],
     );
+    // A person who asked for themselves: their own chat account goes too.
+    await endOwnAccounts(tx, [input.personId], at);
     await audit(tx, { actorId: input.staffId, action: 'person.erase', personId: input.personId, channelId: input.channelId, at });
     return { ok: true, alreadyErased: found[0].erased_at !== null, cancelledRequests: cancelled.length, erasedRequests: requests.length, erasedConcerns: concerns.length, erasedFeedback: feedback.length };
   });

@@ -316,7 +316,7 @@ export async function centreReport(db: Queryable, input: CentreReportInput): Pro
     dimensions,
     rows: sorted,
     policeCertificates: { at: format(new TZDate(snapshotAt.getTime(), TIME_ZONE), 'yyyy-MM-dd'), ...police },
-    notAvailable: [{ figure: 'feedback', reason: 'Dugnad records caregivers\' feedback (feedbackGood, feedbackNotGood) but none yet from people helped themselves.' }],
+    notAvailable: [{ figure: 'feedback', reason: 'Dugnad asks whoever asked for a visit — a caregiver, or the person helped who asked themselves (poster «Bestilt selv») — how it went (feedbackGood, feedbackNotGood), but not the person helped when staff or a case system asked for them.' }],
   };
 }
 
@@ -475,8 +475,8 @@ export const FIGURE_COLUMNS: ReadonlyArray<{ key: FigureKey; heading: string; un
   { key: 'newVolunteers', heading: 'Nye frivillige', unit: 'count' },
   { key: 'volunteersLeft', heading: 'Frivillige som sluttet', unit: 'count' },
   { key: 'concernsRaised', heading: 'Bekymringsmeldinger', unit: 'count' },
-  { key: 'feedbackGood', heading: 'Tilbakemeldinger fra pårørende: bra', unit: 'count' },
-  { key: 'feedbackNotGood', heading: 'Tilbakemeldinger fra pårørende: ikke bra', unit: 'count' },
+  { key: 'feedbackGood', heading: 'Tilbakemeldinger fra pårørende og brukere: bra', unit: 'count' },
+  { key: 'feedbackNotGood', heading: 'Tilbakemeldinger fra pårørende og brukere: ikke bra', unit: 'count' },
 ];
 
 const DIMENSION_HEADINGS: Record<ReportRow['dimension'], string> = {
@@ -485,6 +485,8 @@ const DIMENSION_HEADINGS: Record<ReportRow['dimension'], string> = {
 
 const ROLE_LABELS: Record<string, string> = {
   staff: 'Ansatt', coordinator: 'Koordinator', caregiver: 'Pårørende', admin: 'Administrator', volunteer: 'Frivillig', unknown: 'Ukjent',
+  // A person helped who asked for themselves (issue 19).
+  person: 'Bestilt selv',
 };
 
 const MONTHS_NB = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'];
@@ -513,7 +515,7 @@ export function rowLabelNb(row: Pick<PresentedRow, 'dimension' | 'key' | 'label'
   }
 }
 
-const FEEDBACK_HEADING = 'Tilbakemeldinger fra brukere';
+const FEEDBACK_HEADING = 'Tilbakemeldinger fra brukere som ansatte ba for';
 const NOT_AVAILABLE_NB = 'ikke tilgjengelig';
 
 function csvField(v: string): string {

@@ -82,6 +82,21 @@ export async function getRequest(db: Queryable, requestId: string): Promise<Help
   return rows[0] ? toHelpRequest(rows[0]) : null;
 }
 
+/**
+ * SQL over a help_requests alias: when its task is over — start plus duration, or the end of a flexible
+ * window (domain/lifecycle.ts taskEnd, the same rule).
+ */
+export const taskEndSql = (r: string) =>
+  `GREATEST(${r}.starts_at + ${r}.duration_minutes * interval '1 minute', COALESCE(${r}.flexible_until, ${r}.starts_at))`;
+
+/**
+ * SQL over a help_requests alias: the last moment a volunteer can still start — the start, or for a
+ * flexible window its end less the duration (domain/lifecycle.ts latestStart, the same rule). Until
+ * then a held request may still be released and an open one still taken.
+ */
+export const latestStartSql = (r: string) =>
+  `GREATEST(${r}.starts_at, COALESCE(${r}.flexible_until - ${r}.duration_minutes * interval '1 minute', ${r}.starts_at))`;
+
 /** A date and time typed by a person in Norway, as an instant. */
 export function osloInstant(date: string, time: string): Date {
   return osloWallClock(date, time);
@@ -102,12 +117,14 @@ export async function createRequest(
     externalRef?: string | null;
     now: Date;
     matching: MatchingSettings;
+    /** A window over several days («når som helst denne uka», issue 19) instead of the fields' date, time and «fleksibel til». */
+    window?: { startsAt: Date; flexibleUntil: Date | null };
   },
 ): Promise<CreateRequestResult> {
   const f = input.fields;
-  const startsAt = osloInstant(f.date, f.time);
+  const startsAt = input.window?.startsAt ?? osloInstant(f.date, f.time);
   if (startsAt.getTime() <= input.now.getTime()) return { ok: false, errors: { date: 'error.past' } };
-  const flexibleUntil = f.flexibleUntilTime ? osloInstant(f.date, f.flexibleUntilTime) : null;
+  const flexibleUntil = input.window ? input.window.flexibleUntil : f.flexibleUntilTime ? osloInstant(f.date, f.flexibleUntilTime) : null;
   if (flexibleUntil && flexibleUntil.getTime() <= startsAt.getTime()) return { ok: false, errors: { flexibleUntilTime: 'error.flexibleBeforeStart' } };
   const person = await getPersonCentre(db, f.personId);
   if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
@@ -282,11 +299,14 @@ export interface StaffRequestItem {
   takenByFirstName: string | null;
   /** Ended without the visit happening, with the reason when one was given (staff may read it). */
   notDone: { reason: string | null } | null;
+  /** Asked for by the person helped themselves (issue 19): «bestilt selv». */
+  selfOrdered: boolean;
 }
 
 export async function requestsForStaff(db: Queryable, centreId: string, limit = 20): Promise<StaffRequestItem[]> {
-  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null }>(
+  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null; self_ordered: boolean }>(
     `SELECT r.*, (SELECT count(*)::int FROM offers o WHERE o.request_id = r.id) AS offered, m.name AS taken_by, ${NOT_DONE} AS not_done,
+            EXISTS (SELECT 1 FROM members asker WHERE asker.id = r.created_by AND asker.role = 'person') AS self_ordered,
             (SELECT a.outcome_reason FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'not_done' ORDER BY a.outcome_at DESC NULLS LAST LIMIT 1) AS not_done_reason
        FROM help_requests r LEFT JOIN members m ON m.id = r.assigned_volunteer_id
       WHERE r.centre_id = $1
@@ -298,6 +318,7 @@ export async function requestsForStaff(db: Queryable, centreId: string, limit = 
     offered: r.offered,
     takenByFirstName: r.taken_by ? (r.taken_by.split(/\s+/)[0] ?? null) : null,
     notDone: r.not_done ? { reason: r.not_done_reason } : null,
+    selfOrdered: r.self_ordered,
   }));
 }
 

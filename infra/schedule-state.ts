@@ -1,7 +1,7 @@
 // What the job schedule in Redis should hold, read from the record in PostgreSQL: used to rebuild the
 // schedule when Redis comes back without its data (jobs/recovery.ts). Ids only.
 import type { Queryable } from './db.ts';
-import { toHelpRequest } from './requests.ts';
+import { latestStartSql, toHelpRequest } from './requests.ts';
 import { OFFER_CARD_TO_CLOSE } from './offers.ts';
 import type { HelpRequest } from '../domain/types.ts';
 
@@ -13,7 +13,7 @@ import type { HelpRequest } from '../domain/types.ts';
 export async function openRequestsAhead(db: Queryable, now: Date): Promise<HelpRequest[]> {
   const rows = await db.query<Parameters<typeof toHelpRequest>[0]>(
     `SELECT r.* FROM help_requests r LEFT JOIN series s ON s.id = r.series_id
-      WHERE r.status = 'open' AND r.starts_at > $1 AND (s.id IS NULL OR s.status <> 'open') ORDER BY r.starts_at`,
+      WHERE r.status = 'open' AND ${latestStartSql('r')} > $1 AND (s.id IS NULL OR s.status <> 'open') ORDER BY r.starts_at`,
     [now],
   );
   return rows.map(toHelpRequest);
@@ -21,7 +21,7 @@ export async function openRequestsAhead(db: Queryable, now: Date): Promise<HelpR
 
 /** Requests held (no consent, a caregiver link not confirmed) whose start is ahead: they still expire at it. */
 export async function heldRequestsAhead(db: Queryable, now: Date): Promise<HelpRequest[]> {
-  const rows = await db.query<Parameters<typeof toHelpRequest>[0]>(`SELECT * FROM help_requests WHERE status = 'waiting_consent' AND starts_at > $1 ORDER BY starts_at`, [now]);
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0]>(`SELECT * FROM help_requests WHERE status = 'waiting_consent' AND ${latestStartSql('help_requests')} > $1 ORDER BY starts_at`, [now]);
   return rows.map(toHelpRequest);
 }
 

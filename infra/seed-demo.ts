@@ -1,6 +1,7 @@
 // A demo centre with realistic data (the brief's numbers): interest groups, 60 approved volunteers
 // with signed declarations spread over groups and districts, 3 staff, 2 caregivers, 5 people helped
-// with consent — and, for trying several centres, the neighbouring municipality's centre with its own
+// with consent, one person helped who asks for themselves in chat — and, for trying several centres,
+// the neighbouring municipality's centre with its own
 // staff, volunteers and people. Idempotent: running it again changes nothing.
 import type { Database, Queryable } from './db.ts';
 import { ensureCentre } from './centres.ts';
@@ -14,7 +15,7 @@ export const DEMO_CENTRE = { id: 'hamar', name: 'Hamar frivilligsentral', requir
 export interface DemoIdentity {
   id: string;
   name: string;
-  role: 'volunteer' | 'staff' | 'caregiver' | 'new';
+  role: 'volunteer' | 'staff' | 'caregiver' | 'person' | 'new';
 }
 
 const FIRST = ['Astrid', 'Bjørn', 'Solveig', 'Arne', 'Ingrid', 'Knut', 'Randi', 'Per', 'Liv', 'Odd', 'Berit', 'Svein', 'Turid', 'Jan', 'Gunn', 'Terje', 'Anne', 'Rolf', 'Marit', 'Nils'];
@@ -45,6 +46,11 @@ export const DEMO_CAREGIVERS: DemoIdentity[] = [
   { id: 'demo-parorende-2', name: 'Tor Moen', role: 'caregiver' },
 ];
 
+/** A person helped who signed up themselves and asks for help in chat (issue 19). */
+export const DEMO_PERSONS_HELPED: Array<DemoIdentity & { address: string; phone: string; district: string }> = [
+  { id: 'demo-bruker-1', name: 'Marit Bakke', role: 'person', address: 'Torggata 5, 2317 Hamar', phone: '62510010', district: 'Sentrum' },
+];
+
 export function demoVolunteerName(i: number): string {
   return `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`;
 }
@@ -56,7 +62,8 @@ export function demoVolunteerId(i: number): string {
 /** The identities the local web chat offers (a selection; every seeded demo id works). */
 export function demoIdentities(): DemoIdentity[] {
   const volunteers = Array.from({ length: 5 }, (_, i) => ({ id: demoVolunteerId(i), name: demoVolunteerName(i), role: 'volunteer' as const }));
-  return [...volunteers, ...DEMO_STAFF, ...DEMO_CAREGIVERS, ...NEIGHBOUR_STAFF, { id: 'demo-ny-1', name: 'Ny bruker', role: 'new' }];
+  const helped = DEMO_PERSONS_HELPED.map(({ id, name, role }) => ({ id, name, role }));
+  return [...volunteers, ...DEMO_STAFF, ...DEMO_CAREGIVERS, ...helped, ...NEIGHBOUR_STAFF, { id: 'demo-ny-1', name: 'Ny bruker', role: 'new' }];
 }
 
 function everyDay(): AvailabilityWindow[] {
@@ -104,7 +111,7 @@ async function addDemoVolunteer(
 async function addDemoPerson(
   tx: Queryable,
   p: { centreId: string; name: string; address: string; phone: string; district: string; basis: string; relation: string | null; staffId: string; now: Date },
-): Promise<void> {
+): Promise<string> {
   const rows = await tx.query<{ id: string }>(
     'INSERT INTO persons (centre_id, name, address, phone, district, notes, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
     [p.centreId, p.name, p.address, p.phone, p.district, 'Liker kaffe og en god prat.', p.staffId],
@@ -113,6 +120,7 @@ async function addDemoPerson(
     `INSERT INTO consents (person_id, basis, relation, recorded_by, given_at, valid_until) VALUES ($1, $2, $3, $4, $5, $5::timestamptz + interval '12 months')`,
     [rows[0]!.id, p.basis, p.relation, p.staffId, p.now],
   );
+  return rows[0]!.id;
 }
 
 async function seedNeighbour(db: Database, now: Date): Promise<boolean> {
@@ -175,6 +183,12 @@ async function seedHome(db: Database, now: Date): Promise<boolean> {
       { name: 'Kirsten Dahl', address: 'Strandvegen 101, 2316 Hamar', phone: '62510005', district: 'Sentrum', basis: 'proxy', relation: 'sønn' },
     ];
     for (const [i, p] of persons.entries()) await addDemoPerson(tx, { ...p, centreId: DEMO_CENTRE.id, staffId: staffIds[i % staffIds.length]!, now });
+    // Someone who asks for themselves: their own member (role 'person'), their own person row, their own consent.
+    for (const p of DEMO_PERSONS_HELPED) {
+      const memberId = await addMember('person', p.name, p.phone, p.id, DEMO_CENTRE.id);
+      const personId = await addDemoPerson(tx, { centreId: DEMO_CENTRE.id, name: p.name, address: p.address, phone: p.phone, district: p.district, basis: 'self', relation: null, staffId: memberId, now });
+      await tx.query('UPDATE members SET person_id = $2 WHERE id = $1', [memberId, personId]);
+    }
     return true;
   });
 }

@@ -4,6 +4,8 @@ import { addDays, subDays } from 'date-fns';
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
 import { CANCEL_REASON_CODES, followUpClosesAt } from '../domain/lifecycle.ts';
+import { taskEndSql as ends } from './requests.ts';
+import { endOwnAccounts } from './persons.ts';
 
 /** Latest consent per person, expiring within `days` or already expired, not yet brought to staff. */
 export async function consentsToRenew(db: Database, now: Date, days: number): Promise<Array<{ consentId: string; staffId: string; expired: boolean }>> {
@@ -73,8 +75,6 @@ export async function applyRetention(db: Database, now: Date, retentionDays: num
   });
 }
 
-/** When a request's task ends, in SQL (`r`: the help_requests alias); domain/lifecycle.ts taskEnd. */
-const ends = (r: string) => `(${r}.starts_at + ${r}.duration_minutes * interval '1 minute')`;
 
 /** People with no active consent and no task ending within the retention period lose their details; ids stay for statistics. */
 async function erasePersons(tx: Queryable, now: Date, cutoff: Date): Promise<string[]> {
@@ -90,6 +90,7 @@ async function erasePersons(tx: Queryable, now: Date, cutoff: Date): Promise<str
     [now, cutoff],
   );
   for (const r of rows) await audit(tx, { actorId: null, action: 'person.erase', personId: r.id, at: now });
+  await endOwnAccounts(tx, rows.map((r) => r.id), now);
   return rows.map((r) => r.id);
 }
 
@@ -101,12 +102,12 @@ async function erasePersons(tx: Queryable, now: Date, cutoff: Date): Promise<str
 export async function closeUnreportedTasks(db: Database, now: Date, window: { followUpDelayMinutes: number; answerDays: number }): Promise<number> {
   return db.transaction(async (tx) => {
     // Every task still marked going on that has started; the domain decides which of them are past answering.
-    const started = await tx.query<{ id: string; request_id: string; starts_at: Date; duration_minutes: number }>(
-      `SELECT a.id, a.request_id, r.starts_at, r.duration_minutes FROM assignments a JOIN help_requests r ON r.id = a.request_id
+    const started = await tx.query<{ id: string; request_id: string; starts_at: Date; duration_minutes: number; flexible_until: Date | null }>(
+      `SELECT a.id, a.request_id, r.starts_at, r.duration_minutes, r.flexible_until FROM assignments a JOIN help_requests r ON r.id = a.request_id
         WHERE a.status = 'active' AND r.status = 'taken' AND r.starts_at < $1 FOR UPDATE OF a, r`,
       [now],
     );
-    const closed = started.filter((a) => followUpClosesAt({ startsAt: a.starts_at, durationMinutes: a.duration_minutes }, window.followUpDelayMinutes, window.answerDays) <= now);
+    const closed = started.filter((a) => followUpClosesAt({ startsAt: a.starts_at, durationMinutes: a.duration_minutes, flexibleUntil: a.flexible_until }, window.followUpDelayMinutes, window.answerDays) <= now);
     if (closed.length === 0) return 0;
     await tx.query(`UPDATE assignments SET status = 'done', outcome = 'not_reported', outcome_at = $2 WHERE id = ANY($1::uuid[]) AND status = 'active'`, [closed.map((a) => a.id), now]);
     await tx.query(`UPDATE help_requests SET status = 'done', updated_at = $2 WHERE id = ANY($1::uuid[]) AND status = 'taken'`, [closed.map((a) => a.request_id), now]);

@@ -6,7 +6,7 @@ import { removeSubscriptionsOf } from './push-subscriptions.ts';
 import { audit } from './audit.ts';
 import { CENTRE_STANDING } from './centre-standing.ts';
 import { addOutbox } from './outbox.ts';
-import { reopenRequest, type MatchingSettings } from './requests.ts';
+import { reopenRequest, taskEndSql, type MatchingSettings } from './requests.ts';
 import { leaveSeriesIn, seriesHeldBy } from './series.ts';
 import { windowsFromKeys } from '../domain/availability.ts';
 import { mayReveal, type CancelReasonCode, type RevealSubject, type Viewer } from '../domain/confidentiality.ts';
@@ -242,7 +242,7 @@ async function releaseWork(tx: Queryable, input: { memberId: string; centreId: s
     `UPDATE assignments a SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4
        FROM help_requests r
       WHERE a.request_id = r.id AND a.volunteer_id = $1 AND a.status = 'active' AND ($2::text IS NULL OR r.centre_id = $2)
-        AND r.starts_at + r.duration_minutes * interval '1 minute' > $3
+        AND ${taskEndSql('r')} > $3
       RETURNING a.id, a.request_id`,
     [memberId, centreId, at, input.reason],
   );

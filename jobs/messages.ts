@@ -5,7 +5,7 @@ import { offerCard } from '../adaptive-cards/offer.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import type { AdaptiveCard, CardContext, Channel } from '../adaptive-cards/card.ts';
 import { t } from '../adaptive-cards/texts.ts';
-import { formatDateTime, formatDateWithYear } from '../adaptive-cards/format.ts';
+import { formatDateTime, formatDateWithYear, formatWhen } from '../adaptive-cards/format.ts';
 import { policeCertificateOf } from '../infra/police-certificates.ts';
 import { POLICE_CERTIFICATE_APPLY_URL, policeCertificateExpiry } from '../domain/police-certificate.ts';
 import { publicView } from '../domain/confidentiality.ts';
@@ -86,7 +86,8 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
     const rows = await db.query<{ name: string | null }>('SELECT name FROM members WHERE id = $1', [memberId]);
     return (rows[0]?.name ?? '').split(/\s+/)[0] ?? '';
   };
-  const describe = async (request: HelpRequest) => ({ what: await groupLabel(db, request, ctx), when: formatDateTime(ctx.locale, request.startsAt) });
+  // A flexible window («når som helst denne uka») is said as the window, not as its first hour.
+  const describe = async (request: HelpRequest) => ({ what: await groupLabel(db, request, ctx), when: formatWhen(ctx.locale, request.startsAt, request.flexibleUntil) });
 
   // In the shared channel these say only that it happened; the coordinators have the rest in their own chat.
   if (opts.sharedChannel && redactedInChannel(message)) {
@@ -197,7 +198,7 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       const title = t(ctx.locale, 'caregiver.reminderTitle');
       const card = noticeCard(ctx, {
         title,
-        text: t(ctx.locale, 'caregiver.reminder', { name: await firstName(a.volunteerId), what: await groupLabel(db, a.request, ctx), when: formatDateTime(ctx.locale, a.request.startsAt) }),
+        text: t(ctx.locale, 'caregiver.reminder', { name: await firstName(a.volunteerId), ...(await describe(a.request)) }),
         menuButton: true,
         actions: [
           { title: t(ctx.locale, 'caregiver.confirmVisit'), data: { action: 'caregiver.visit.confirm', assignmentId: a.id } },
@@ -220,7 +221,7 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       const lines = [t(ctx.locale, f.rating === 'good' ? 'feedback.staffGood' : 'feedback.staffNotGood', params)];
       if (f.comment) lines.push(t(ctx.locale, 'feedback.staffComment', { comment: f.comment }));
       lines.push(t(ctx.locale, 'feedback.staffOnly'));
-      const title = t(ctx.locale, 'feedback.staffTitle');
+      const title = t(ctx.locale, who?.role === 'person' ? 'feedback.staffTitleSelf' : 'feedback.staffTitle');
       return asActivity(noticeCard(ctx, { title, text: lines, tone: f.rating === 'good' ? 'info' : 'warning', menuButton: true }), title);
     }
     case 'staff.channelUnreachable': {
@@ -232,12 +233,16 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
     case 'staff.linkVerify': {
       const link = await linkForStaff(db, refId);
       if (!link || link.status !== 'pending') return null;
-      const card = linkVerifyCard(ctx, { personId: link.personId, caregiverName: link.caregiverName, caregiverPhone: link.caregiverPhone, personName: link.personName, district: link.district, relation: link.relation });
-      return asActivity(card, t(ctx.locale, 'link.staffTitle'));
+      const card = linkVerifyCard(ctx, { personId: link.personId, caregiverName: link.caregiverName, caregiverPhone: link.caregiverPhone, personName: link.personName, district: link.district, relation: link.relation, selfRegistered: link.selfRegistered });
+      return asActivity(card, t(ctx.locale, link.selfRegistered ? 'self.staffTitle' : 'link.staffTitle'));
     }
     case 'caregiver.linkDecided': {
       const link = await linkForStaff(db, refId);
       if (!link || (link.status !== 'confirmed' && link.status !== 'rejected')) return null;
+      // The person who signed up themselves hears it about themselves.
+      if (link.selfRegistered) {
+        return link.status === 'confirmed' ? notice('self.linkConfirmedTitle', 'self.linkConfirmed', {}, 'success') : notice('self.linkRejectedTitle', 'self.linkRejected', {}, 'warning');
+      }
       const person = link.personName.split(/\s+/)[0] ?? '';
       return link.status === 'confirmed'
         ? notice('caregiver.linkConfirmedTitle', 'caregiver.linkConfirmed', { person }, 'success')

@@ -4,6 +4,7 @@
 import { addMinutes, subMinutes } from 'date-fns';
 import { confirmingReminder, escalationAt, reminderTimes, waveTimeoutMinutes } from '../domain/waves.ts';
 import { nextAllowedSendTime } from '../domain/quiet-hours.ts';
+import { latestStart, taskEnd } from '../domain/lifecycle.ts';
 import type { HelpRequest } from '../domain/types.ts';
 import type { AssignmentView } from '../infra/assignments.ts';
 import { timerJobId, type Queues, type TimerJob } from './queues.ts';
@@ -30,17 +31,19 @@ export async function scheduleRequestTimers(queues: Queues, request: HelpRequest
  * start. Both carry the start, so after a move the old ones stay silent and these are new jobs.
  */
 export async function scheduleStartTimers(queues: Queues, request: HelpRequest, now: Date, s: JobSettings): Promise<void> {
-  const escalate = escalationAt(request.startsAt, request.urgent, now, s.escalateHoursBefore);
+  // A flexible window («når som helst denne uka») can be filled until its last start, so staff hear before that.
+  const escalate = escalationAt(latestStart(request), request.urgent, now, s.escalateHoursBefore);
   await addTimer(queues, { kind: 'escalate', requestId: request.id, startsAtMs: request.startsAt.getTime() }, releaseTime(escalate, request.urgent, s), now);
   await scheduleExpiry(queues, request, now);
 }
 
 /**
- * A request that was never filled ends at its start, open or held (no consent, a caregiver link not
- * confirmed): then retention can erase its details. The same job id whichever way it was scheduled.
+ * A request that was never filled ends at its start (in a flexible window: its last start), open or
+ * held (no consent, a caregiver link not confirmed): then retention can erase its details. The same
+ * job id whichever way it was scheduled; the job names the start, so a move makes it stale.
  */
 export async function scheduleExpiry(queues: Queues, request: HelpRequest, now: Date): Promise<void> {
-  await addTimer(queues, { kind: 'start', requestId: request.id, startsAtMs: request.startsAt.getTime() }, request.startsAt, now);
+  await addTimer(queues, { kind: 'start', requestId: request.id, startsAtMs: request.startsAt.getTime() }, latestStart(request), now);
 }
 
 /** After an accept: reminders, the confirmation deadline and the follow-up question. */
@@ -57,7 +60,8 @@ export async function scheduleAssignmentTimers(queues: Queues, a: AssignmentView
     await addTimer(queues, { kind: 'remind', assignmentId: a.id, offsetMinutes: r.offsetMinutes, startsAtMs, ...(r.offsetMinutes === asks ? { confirm: true } : {}) }, r.at, now);
   }
   if (deadline.getTime() > now.getTime()) await addTimer(queues, { kind: 'confirm-check', assignmentId: a.id, startsAtMs }, deadline, now);
-  const end = addMinutes(startsAt, a.request.durationMinutes + s.followUpDelayMinutes);
+  // In a flexible window the visit may come on its last day: asked how it went after the window.
+  const end = addMinutes(taskEnd(a.request), s.followUpDelayMinutes);
   await addTimer(queues, { kind: 'follow-up', assignmentId: a.id, startsAtMs }, releaseTime(end, false, s), now);
 }
 

@@ -197,7 +197,7 @@ describe('after a visit a caregiver asked for', () => {
     expect(total.figures.feedbackGood).toBe(1);
     const presented = presentReport(report);
     expect(presented.rows.find((r) => r.dimension === 'total')!.figures.feedbackNotGood).toBe(SMALL);
-    expect(reportCsv(presented)).toContain('Tilbakemeldinger fra pårørende: ikke bra');
+    expect(reportCsv(presented)).toContain('Tilbakemeldinger fra pårørende og brukere: ikke bra');
   });
 
   it('innsyn shows the comment; erasure and retention clear it; the ratings and the report stay', async () => {

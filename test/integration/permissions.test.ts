@@ -170,6 +170,8 @@ beforeAll(async () => {
     { label: 'staff (A)', userId: 'demo-ansatt-2', role: 'staff', own: ownA, others: [centreB, centreBTaken], secrets: secretsB },
     { label: 'coordinator (A)', userId: 'demo-ansatt-1', role: 'coordinator', own: ownA, others: [centreB, centreBTaken], secrets: secretsB },
     { label: 'caregiver (A)', userId: 'demo-parorende-1', role: 'caregiver', own: ownA, others: [otherVolunteerA, centreB], secrets: [...secretsB, ...secretsHiddenA] },
+    // A person helped who asks for themselves (issue 19): their own requests only, and no one else's details.
+    { label: 'person helped (A)', userId: 'demo-bruker-1', role: 'person', own: ownA, others: [otherVolunteerA, centreB], secrets: [...secretsB, ...secretsA] },
     { label: 'admin (no centre)', userId: 'perm-admin', role: 'admin', own: ownA, others: [centreA, centreB], secrets: [...secretsB, ...secretsA] },
     { label: 'staff (B)', userId: 'perm-staff-b', role: 'staff', own: centreB, others: [centreA, otherVolunteerA], secrets: secretsA },
   ];
@@ -291,7 +293,8 @@ describe('every role × every verb over HTTP', () => {
       }
     }
     // The data-scoping cases the brief names.
-    for (const must of ['volunteer (A) offer.accept', 'volunteer (A) assignment.cancel.submit', 'volunteer (A) series.accept', 'volunteer (A) series.leave.confirm', 'caregiver (A) caregiver.series.cancel.confirm', 'caregiver (A) caregiver.series.edit.submit', 'staff (A) staff.request.cancel', 'staff (A) staff.volunteer.approve', 'staff (B) staff.request.cancel', 'staff (A) staff.person.erase.confirm']) {
+    for (const must of ['volunteer (A) offer.accept', 'volunteer (A) assignment.cancel.submit', 'volunteer (A) series.accept', 'volunteer (A) series.leave.confirm', 'caregiver (A) caregiver.series.cancel.confirm', 'caregiver (A) caregiver.series.edit.submit',
+      'person helped (A) caregiver.request.cancel', 'person helped (A) caregiver.visit.confirm', 'person helped (A) caregiver.feedback', 'staff (A) staff.request.cancel', 'staff (A) staff.volunteer.approve', 'staff (B) staff.request.cancel', 'staff (A) staff.person.erase.confirm']) {
       expect(probed).toContain(must);
     }
   });

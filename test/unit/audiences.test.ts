@@ -8,11 +8,11 @@ const party = (memberId: string, role: Role, o: Partial<Party> = {}): Party => (
 const to = (kind: Parameters<typeof recipientsOf>[0], p: Party | null, staff = centre) => recipientsOf(kind, { centreId: 'hamar', party: p }, staff);
 
 describe('mayReceive', () => {
-  it('gives staff notices to staff and coordinators only, caregiver notices to caregivers, volunteer notices to volunteers', () => {
+  it('gives staff notices to staff and coordinators only, askers\' notices to caregivers and people helped who asked themselves, volunteer notices to volunteers', () => {
     for (const kind of NOTICE_KINDS) {
       const audience = audienceOf(kind);
-      for (const role of ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin'] as const) {
-        const expected = audience === 'staff' ? role === 'staff' || role === 'coordinator' : role === audience;
+      for (const role of ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin', 'person'] as const) {
+        const expected = audience === 'staff' ? role === 'staff' || role === 'coordinator' : audience === 'asker' ? role === 'caregiver' || role === 'person' : role === audience;
         expect(mayReceive(kind, role), `${kind} → ${role}`).toBe(expected);
       }
     }
@@ -44,6 +44,14 @@ describe('recipientsOf', () => {
     expect(to('staff.concern', party('api-1', 'staff', { reachable: false }))).toEqual({ members: ['k-1'], staffChannel: true });
     expect(to('staff.concern', null)).toEqual({ members: ['k-1'], staffChannel: true });
     expect(to('staff.concern', party('s-9', 'staff', { centreIds: ['stange'] }))).toEqual({ members: ['k-1'], staffChannel: true });
+  });
+
+  it('tells a person helped who asked for themselves their own notices, and their staff-only ones to the coordinators and channel (issue 19)', () => {
+    expect(to('caregiver.taken', party('p-1', 'person'))).toEqual({ members: ['p-1'], staffChannel: false });
+    expect(to('caregiver.reminder', party('p-1', 'person'))).toEqual({ members: ['p-1'], staffChannel: false });
+    for (const kind of ['staff.concern', 'staff.unreachable', 'staff.assignmentCancelled', 'staff.notConfirmed', 'staff.escalation', 'staff.requestTaken', 'staff.consentRenewal'] as const) {
+      expect(to(kind, party('p-1', 'person'))).toEqual({ members: ['k-1'], staffChannel: true });
+    }
   });
 
   it('falls back to every staff member when the centre has no coordinator', () => {

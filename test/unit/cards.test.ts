@@ -483,10 +483,10 @@ describe('menus', () => {
   const verbs = (card: AdaptiveCard) => buttonsOf(card).map((b) => (b.data as Json).action);
   const titles = (card: AdaptiveCard) => actionsOf(card).map((a) => a.title);
 
-  it('unknown user: sign up as a volunteer or a caregiver, and what is Dugnad', () => {
+  it('unknown user: sign up as a volunteer, a caregiver or someone who needs help (issue 19), and what is Dugnad', () => {
     const card = menuCard(ctx, { role: null });
-    expect(titles(card)).toEqual(['Bli frivillig', 'Jeg er pårørende', 'Hva er Dugnad?']);
-    expect(verbs(card)).toEqual(['volunteer.signup.start', 'caregiver.signup.start']);
+    expect(titles(card)).toEqual(['Bli frivillig', 'Jeg er pårørende', 'Jeg trenger hjelp', 'Hva er Dugnad?']);
+    expect(verbs(card)).toEqual(['volunteer.signup.start', 'caregiver.signup.start', 'self.signup.start']);
   });
 
   it('volunteer: tasks, contribution, status, pause or resume, profile, own data, calendar, declaration when unsigned, leave', () => {
