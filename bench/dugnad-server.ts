@@ -97,7 +97,7 @@ export async function startDugnadBot(o: DugnadOptions): Promise<BenchServer & { 
   const config = benchConfig(o, port);
   const log = createLogger(config.LOG_LEVEL, 'dugnad-bot');
   const { db, stats } = counting(await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
-  const redis = producerConnection(o.redisUrl);
+  const redis = producerConnection({ kind: 'server', url: o.redisUrl });
   redis.on('error', () => undefined);
   await new Promise<void>((ok) => (redis.status === 'ready' ? ok() : redis.once('ready', () => ok())));
   const queues = createQueues(redis, config.QUEUE_PREFIX);
@@ -120,7 +120,7 @@ export async function startDugnadWorkers(o: DugnadOptions): Promise<{ stats(): D
   const config = benchConfig(o, 0);
   const log = createLogger(config.LOG_LEVEL, 'dugnad-worker');
   const { db, stats } = counting(await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
-  const workers = await runWorkers({ config, log, db, redis: { url: o.redisUrl, stop: async () => undefined } });
+  const workers = await runWorkers({ config, log, db, redis: { kind: 'server', url: o.redisUrl, stop: async () => undefined } });
   return {
     stats,
     async close() {

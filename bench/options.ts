@@ -17,8 +17,8 @@ export interface Options {
   /** Also time the pool as loadMatchingPool returns it (SQL-filtered). */
   matchingPrefiltered: boolean;
   reminders: number;
-  /** Reminders per run on the private listpack what-if Redis. */
-  whatIfReminders: number;
+  /** Reminders per run on the reference redis-server left at its defaults. */
+  remindersAtDefaults: number;
   latenessJobs: number;
   /** Lateness jobs fall due uniformly between these many ms from now. */
   latenessWindowMs: [number, number];
@@ -39,9 +39,9 @@ export function options(quick: boolean): Options {
         matchingWorstCalls: 4,
         matchingPrefiltered: false,
         reminders: 10_000,
-        whatIfReminders: 5000,
-        latenessJobs: 1000,
-        latenessWindowMs: [1500, 3000],
+        remindersAtDefaults: 10_000,
+        latenessJobs: 10_000,
+        latenessWindowMs: [5000, 65_000],
       }
     : {
         quick,
@@ -56,8 +56,8 @@ export function options(quick: boolean): Options {
         matchingWorstCalls: 20,
         matchingPrefiltered: true,
         reminders: 100_000,
-        whatIfReminders: 20_000,
+        remindersAtDefaults: 20_000,
         latenessJobs: 10_000,
-        latenessWindowMs: [30_000, 60_000],
+        latenessWindowMs: [5000, 65_000],
       };
 }

@@ -127,7 +127,7 @@ export function renderMarkdown(r: Partial<Results>): string {
   }
   if (r.reminders) {
     const m = r.reminders;
-    L.push(`| 5 | Redis memory per reminder: used_memory Δ ÷ N (Σ MEMORY USAGE of its keys ÷ N) | ${u(m.usedMemoryPerReminder, 4)} (${u(m.keyMemoryPerReminder, 4)}) | with hash-max-listpack-value 512: ${u(m.listpackWhatIf.usedMemoryPerReminder, 4)} | | ≤ 1 KB | ${ok(m.goals[0]?.met)} |`);
+    L.push(`| 5 | Redis memory per reminder on Redis as Dugnad configures it: used_memory Δ ÷ N (Σ MEMORY USAGE of its keys ÷ N) | ${u(m.usedMemoryPerReminder, 4)} (${u(m.keyMemoryPerReminder, 4)}) | redis-server at its defaults: ${u(m.atDefaults.usedMemoryPerReminder, 4)} | | ≤ 1 KB | ${ok(m.goals[0]?.met)} |`);
     L.push(`| 5 | lateness p99, ${fmt(m.lateness.jobs)} due within ${(m.lateness.windowMs[1] - m.lateness.windowMs[0]) / 1000} s | ${u(m.lateness.p99)} | | | < 2 s | ${ok(m.goals[1]?.met)} |`);
   }
   L.push('');
@@ -233,7 +233,8 @@ export function renderMarkdown(r: Partial<Results>): string {
     L.push('');
     L.push(meta(m.meta));
     L.push('');
-    L.push(`${fmt(m.reminders)} reminders (${fmt(m.reminders / 2)} assignments × 24 h and 2 h) through the product's \`addTimer\`: the \`timers\` queue from \`createQueues\` (its default job options), \`TimerJob {kind:'remind', assignmentId, offsetMinutes, startsAtMs}\`, \`jobId\` from \`timerJobId()\`, 50 calls in flight. Memory is measured two ways: \`INFO memory\` used_memory before/after (whole server — other users of the shared Redis show up in it) and the sum of \`MEMORY USAGE\` over this run's keys (only ours). The what-if runs the same jobs (${fmt(m.listpackWhatIf.reminders)} per run) on a private throw-away \`redis-server --hash-max-listpack-value 512\`. Lateness: ${fmt(m.lateness.jobs)} reminders due evenly ${m.lateness.windowMs[0] / 1000}–${m.lateness.windowMs[1] / 1000} s ahead, a worker with the product's timer concurrency (10) records \`Date.now() − (job.timestamp + job.opts.delay)\` (BullMQ 6 sets \`job.delay\` to 0 when it promotes a delayed job, so \`job.delay\` itself cannot be used).`);
+    const settings = Object.entries(m.redisSettings).map(([k, v]) => `\`${k} ${v}\``).join(', ');
+    L.push(`${fmt(m.reminders)} reminders (${fmt(m.reminders / 2)} assignments × 24 h and 2 h) through the product's \`addTimer\`: the \`timers\` queue from \`createQueues\`, \`jobId\` from \`timerJobId()\`, 50 calls in flight. They go to the Redis a user gets: the \`redis-server\` Dugnad starts itself when \`REDIS_URL\` is unset (\`provideRedis\`, infra/redis.ts), which README documents for production too (${settings}). Memory is measured two ways: \`INFO memory\` used_memory before/after and the sum of \`MEMORY USAGE\` over this run's keys. For reference the same jobs (${fmt(m.atDefaults.reminders)} per run) go to a throw-away \`redis-server\` left at its defaults (\`hash-max-listpack-value 64\`). Lateness, on Dugnad's Redis: ${fmt(m.lateness.jobs)} reminders due evenly ${m.lateness.windowMs[0] / 1000}–${m.lateness.windowMs[1] / 1000} s ahead, a worker with the product's timer concurrency (10) records \`Date.now() − (job.timestamp + job.opts.delay)\` (BullMQ 6 sets \`job.delay\` to 0 when it promotes a delayed job, so \`job.delay\` itself cannot be used).`);
     L.push('');
     L.push('| what | figure |');
     L.push('|---|---|');
@@ -241,7 +242,7 @@ export function renderMarkdown(r: Partial<Results>): string {
     L.push(`| used_memory Δ ÷ N | ${u(m.usedMemoryPerReminder, 4)} |`);
     L.push(`| Σ MEMORY USAGE ÷ N | ${u(m.keyMemoryPerReminder, 4)} |`);
     L.push(`| a job hash | ${m.jobHash.encoding}; field bytes ${Object.entries(m.jobHash.fields).map(([k, v]) => `${k} ${v}`).join(', ')} |`);
-    L.push(`| what-if hash-max-listpack-value 512: used_memory Δ ÷ N | ${u(m.listpackWhatIf.usedMemoryPerReminder, 4)} (hash ${m.listpackWhatIf.jobHash.encoding}) |`);
+    L.push(`| redis-server at its defaults: used_memory Δ ÷ N (Σ MEMORY USAGE ÷ N) | ${u(m.atDefaults.usedMemoryPerReminder, 4)} (${u(m.atDefaults.keyMemoryPerReminder, 4)}); hash ${m.atDefaults.jobHash.encoding} |`);
     L.push(`| lateness p50 / p99 / max | ${u(m.lateness.p50)} / ${u(m.lateness.p99)} / ${u(m.lateness.max)} |`);
     L.push('');
   }

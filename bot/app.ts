@@ -1,7 +1,7 @@
 // The bot server: restify with the Bot Framework endpoint, health checks, the integration API and,
 // in development, the local web chat. Composition only: behaviour lives in the modules it wires.
 import restify from 'restify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis.ts';
 import type { Activity } from 'botbuilder';
 import type { Config } from '../infra/config.ts';
 import type { Database } from '../infra/db.ts';
@@ -32,7 +32,7 @@ export interface AppDeps {
   config: Config;
   db: Database;
   /** Producer connection: fails fast while Redis is down. */
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   log: Logger;
   now: () => Date;

@@ -9,7 +9,7 @@
  * finds on the request (the web sign-in session), and the connector side requires `connectorToken`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis.ts';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { isStorable, isStorableDeep } from '../domain/text.ts';
@@ -32,7 +32,7 @@ export interface DirectLineOptions {
   /** HMAC secret for the tokens this endpoint issues. */
   tokenSecret: string;
   /** Holds the conversations, shared by every bot server (bot/directline-store.ts). */
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix (QUEUE_PREFIX); every server of one deployment must use the same. */
   keyPrefix: string;
   /** Receives failures that have no HTTP caller to report to (e.g. the greeting turn); a pino logger fits. */

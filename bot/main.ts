@@ -18,7 +18,7 @@ if (config.SEED_DEMO) {
   if (created) log.info('demo centre seeded');
 }
 
-const redis = producerConnection(rt.redis.url);
+const redis = producerConnection(rt.redis);
 redis.on('error', () => undefined);
 const queues = createQueues(redis, config.QUEUE_PREFIX);
 const workers = config.RUN_WORKERS ? await runWorkers(rt) : null;

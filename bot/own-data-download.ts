@@ -4,7 +4,7 @@
 // export is audited like any other). Anyone holding the link within its minutes can open it, so the
 // card says not to share it; it expires on its own.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis.ts';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Database } from '../infra/db.ts';
@@ -25,7 +25,7 @@ const TOKEN = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
 
 export function registerOwnDataDownload(
   server: Server,
-  deps: { db: Database; redis: Redis; keyPrefix: string; publicBaseUrl: string; log: Logger; now: () => Date },
+  deps: { db: Database; redis: RedisClient; keyPrefix: string; publicBaseUrl: string; log: Logger; now: () => Date },
 ): OwnDataLinks {
   server.get(`${PATH}/:token`, async (req: Request, res: Response) => {
     res.header('Cache-Control', 'no-store');

@@ -2,7 +2,7 @@
 // the sign-in and Direct Line endpoints. Counters live in Redis so every bot process shares them; when
 // Redis is down each process falls back to its own in-memory counter, so a Redis outage loosens the
 // limit a little instead of refusing every request.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis.ts';
 import type { Request, Response } from 'restify';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -15,7 +15,7 @@ export interface Limiter {
 const OPEN: Limiter = { consume: async () => ({ ok: true }) };
 
 /** `perMinute` 0 switches the limit off. */
-export function createLimiter(opts: { redis: Redis; keyPrefix: string; name: string; perMinute: number }): Limiter {
+export function createLimiter(opts: { redis: RedisClient; keyPrefix: string; name: string; perMinute: number }): Limiter {
   if (opts.perMinute <= 0) return OPEN;
   const shape = { points: opts.perMinute, duration: 60 };
   const limiter = new RateLimiterRedis({

@@ -1,7 +1,7 @@
 // Web sign-in sessions that were ended before their time (logout). The session cookie and the chat
 // tokens issued under it are signed, stateless values; what ends them early is this record, shared by
 // every bot server through Redis and kept only as long as the session would have lasted.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis.ts';
 import { StoreUnavailableError } from './directline-store.ts';
 
 export interface SessionEnds {
@@ -10,7 +10,7 @@ export interface SessionEnds {
   isEnded(sessionId: string): Promise<boolean>;
 }
 
-export function redisSessionEnds(redis: Redis, keyPrefix: string, now: () => number): SessionEnds {
+export function redisSessionEnds(redis: RedisClient, keyPrefix: string, now: () => number): SessionEnds {
   const key = (sessionId: string) => `${keyPrefix}:web-session-ended:${sessionId}`;
   const unavailable = (cause: unknown) => new StoreUnavailableError('web sessions: redis failed', { cause });
   return {

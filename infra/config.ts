@@ -15,6 +15,16 @@ const url = (protocols: string[]) =>
     }
   }, { message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` });
 
+/** What a cluster node's URL says about how to connect, beside host and port. */
+const nodeAccess = (v: string) => {
+  try {
+    const u = new URL(v);
+    return `${u.protocol}//${u.username}:${u.password}`;
+  } catch {
+    return v; // not a URL: the URL check names that
+  }
+};
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'must be development, test or production' }).default('development'),
@@ -24,8 +34,19 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    // Connections each process keeps to PostgreSQL; servers + workers together must stay under max_connections.
+    DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a whole number' }).int({ message: 'must be a whole number' }).min(1).max(200).default(10),
     DATA_DIR: z.string().min(1).default('.data'),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    // A Redis Cluster instead (Valkey or Redis, cluster mode): some of its nodes, comma-separated.
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(url(['redis:', 'rediss:'])).min(1, { message: 'must name at least one node' }))
+      .refine((nodes) => new Set(nodes.map(nodeAccess)).size === 1, {
+        message: 'must give every node the same scheme, user and password (redis:// or rediss://)',
+      })
+      .optional(),
     QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/, { message: 'may hold letters, digits, - and _ only' }).default('dugnad'),
     RUN_WORKERS: bool.optional(),
     SEED_DEMO: bool.optional(),
@@ -147,6 +168,9 @@ const schema = z
     PUSH_UNUSED_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   })
   .superRefine((env, ctx) => {
+    if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'and REDIS_URL are alternatives: set one of them' });
+    }
     // Half a provider is a typo, not a choice: say which part is missing, in any environment.
     for (const id of ['IDPORTEN', 'ENTRA'] as const) {
       const parts = [`OIDC_${id}_ISSUER`, `OIDC_${id}_CLIENT_ID`, `OIDC_${id}_CLIENT_SECRET`] as const;
@@ -163,7 +187,7 @@ const schema = z
     if (!env.MicrosoftAppId || (!env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI')) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'and MicrosoftAppPassword are required in production: the bot never runs anonymously there' });
     }
-    if (!env.REDIS_URL) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required in production' });
+    if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required in production (or REDIS_CLUSTER_NODES for a Redis Cluster)' });
     if (!env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
     if (!env.PUBLIC_BASE_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required in production' });
     // Whoever serves that document could sign channel tokens for any user.
@@ -247,7 +271,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    const got = cleaned[name] !== undefined && !/PASSWORD|SECRET|TOKEN|PRIVATE/i.test(name) ? ` (got "${cleaned[name]}")` : '';
+    // Never echo a secret: by the variable's name, or a password inside a URL (user:password@host).
+    const value = cleaned[name];
+    const got = value !== undefined && !/PASSWORD|SECRET|TOKEN|PRIVATE/i.test(name) && !/:\/\/[^/]*@/.test(value) ? ` (got "${value}")` : '';
     throw new ConfigError(`Configuration error: ${name} ${issue.message}${got}`);
   }
   return resolve(parsed.data);

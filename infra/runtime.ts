@@ -3,7 +3,7 @@
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './db.ts';
 import { migrate } from './migrate.ts';
-import { provideRedis, RedisUnavailableError, type RedisEndpoint } from './redis.ts';
+import { configuredRedis, provideRedis, RedisUnavailableError, type RedisEndpoint } from './redis.ts';
 import { ensureDeclaration } from './centres.ts';
 import { createLogger, type Logger } from './log.ts';
 
@@ -30,7 +30,7 @@ export async function openRuntime(config: Config, name: string): Promise<Runtime
   const log = createLogger(config.LOG_LEVEL, name);
   let redis: RedisEndpoint;
   try {
-    redis = await provideRedis({ redisUrl: config.REDIS_URL, dataDir: config.DATA_DIR });
+    redis = await provideRedis({ target: configuredRedis(config), dataDir: config.DATA_DIR });
   } catch (err) {
     if (err instanceof RedisUnavailableError) {
       process.stderr.write(err.message + '\n');
@@ -38,10 +38,10 @@ export async function openRuntime(config: Config, name: string): Promise<Runtime
     }
     throw err;
   }
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   const applied = await migrate(db);
   await ensureDeclaration(db);
-  log.info({ database: db.kind, migrations: applied, redis: config.REDIS_URL ? 'external' : 'private' }, 'runtime ready');
+  log.info({ database: db.kind, migrations: applied, redis: redis.kind === 'cluster' ? 'cluster' : config.REDIS_URL ? 'external' : 'private' }, 'runtime ready');
   return { config, log, db, redis };
 }
 

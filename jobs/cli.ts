@@ -2,7 +2,7 @@
 // each queue's failed set). Commands: failed [queue], retry-failed [queue], counts.
 import { z } from 'zod';
 import { configOrExit } from '../infra/runtime.ts';
-import { producerConnection } from '../infra/redis.ts';
+import { configuredRedis, producerConnection } from '../infra/redis.ts';
 import { QUEUE, createQueues, type Queues } from './queues.ts';
 
 const args = z
@@ -14,11 +14,12 @@ if (!args.success) {
 }
 const [command, only] = args.data;
 const config = configOrExit();
-if (!config.REDIS_URL) {
-  process.stderr.write('Set REDIS_URL to the Redis the workers use.\n');
+const target = configuredRedis(config);
+if (!target) {
+  process.stderr.write('Set REDIS_URL (or REDIS_CLUSTER_NODES) to the Redis the workers use.\n');
   process.exit(1);
 }
-const redis = producerConnection(config.REDIS_URL);
+const redis = producerConnection(target);
 redis.on('error', () => undefined);
 await new Promise<void>((ok) => (redis.status === 'ready' ? ok() : redis.once('ready', () => ok())));
 const queues: Queues = createQueues(redis, config.QUEUE_PREFIX);

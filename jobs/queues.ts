@@ -1,9 +1,11 @@
 // Queue names, job shapes and job ids. Job data holds ids only — never names, addresses or notes —
 // because Redis stores it in clear text. Ids are deterministic so a repeated add is a no-op.
 import { Queue, type ConnectionOptions } from 'bullmq';
+import { z } from 'zod';
 import { pendingOutbox } from '../infra/outbox.ts';
 import type { Queryable } from '../infra/db.ts';
 import type { NoticeKind, StaffNoticeKind } from '../domain/audiences.ts';
+import { isCluster, type RedisClient } from '../infra/redis.ts';
 
 export const QUEUE = {
   /** Outbox events: one committed change → the sends it leads to. */
@@ -59,17 +61,26 @@ export function sendJobId(job: SendJob): string {
   }
 }
 
-/** Timers carry the start time they were computed for: a moved task's old timers recognise themselves. */
-export type TimerJob =
-  | { kind: 'wave'; requestId: string; wave: number }
+const entityId = z.string().min(1).max(200);
+const epochMs = z.number().int();
+
+/**
+ * Timers carry the start time they were computed for: a moved task's old timers recognise themselves.
+ * The schema also reads timers back from Redis (timerFromJob), so a field is added here, once.
+ */
+const TimerJobSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('wave'), requestId: entityId, wave: z.number().int().min(0) }),
   // startsAtMs: absent on timers queued before requests could move; those escalate as before.
-  | { kind: 'escalate'; requestId: string; startsAtMs?: number }
-  | { kind: 'series.release'; seriesId: string }
-  | { kind: 'start'; requestId: string; startsAtMs: number }
+  z.object({ kind: z.literal('escalate'), requestId: entityId, startsAtMs: epochMs.optional() }),
+  z.object({ kind: z.literal('series.release'), seriesId: entityId }),
+  z.object({ kind: z.literal('start'), requestId: entityId, startsAtMs: epochMs }),
   // confirm: this reminder asks «Jeg kommer» (the first before the confirmation deadline, domain/waves.ts).
-  | { kind: 'remind'; assignmentId: string; offsetMinutes: number; startsAtMs: number; confirm?: boolean }
-  | { kind: 'confirm-check'; assignmentId: string; startsAtMs: number }
-  | { kind: 'follow-up'; assignmentId: string; startsAtMs: number };
+  z.object({ kind: z.literal('remind'), assignmentId: entityId, offsetMinutes: z.number().positive(), startsAtMs: epochMs, confirm: z.boolean().optional() }),
+  z.object({ kind: z.literal('confirm-check'), assignmentId: entityId, startsAtMs: epochMs }),
+  z.object({ kind: z.literal('follow-up'), assignmentId: entityId, startsAtMs: epochMs }),
+]);
+
+export type TimerJob = z.infer<typeof TimerJobSchema>;
 
 export function timerJobId(job: TimerJob): string {
   switch (job.kind) {
@@ -92,27 +103,110 @@ export function timerJobId(job: TimerJob): string {
 
 export const dispatchJobId = (outboxId: number) => `outbox-${outboxId}`;
 
-/** Kept long enough that a re-add of the same id (poller, retry) is recognised as a duplicate. */
-export const defaultJobOptions = {
-  attempts: 8,
-  backoff: { type: 'exponential' as const, delay: 1000, jitter: 0.5 },
+/**
+ * A timer as Redis stores it: the job's name is its kind; the data holds the id the kind is about and,
+ * where the timer has them, the start (s), the wave (w), the reminder's offset in minutes (o) and
+ * whether it asks «Jeg kommer» (c). One-letter keys keep each delayed job's hash small
+ * (bench/reminders.ts); the long names live in code.
+ */
+export interface TimerData {
+  id: string;
+  s?: number;
+  w?: number;
+  o?: number;
+  c?: boolean;
+}
+
+type FieldsOf<K extends TimerJob['kind']> = Exclude<keyof Extract<TimerJob, { kind: K }>, 'kind'>;
+
+// Every field of every timer has its short key: a field added to TimerJob without one does not compile.
+const SHORT_KEYS: { [K in TimerJob['kind']]: Record<FieldsOf<K>, keyof TimerData> } = {
+  wave: { requestId: 'id', wave: 'w' },
+  escalate: { requestId: 'id', startsAtMs: 's' },
+  'series.release': { seriesId: 'id' },
+  start: { requestId: 'id', startsAtMs: 's' },
+  remind: { assignmentId: 'id', offsetMinutes: 'o', startsAtMs: 's', confirm: 'c' },
+  'confirm-check': { assignmentId: 'id', startsAtMs: 's' },
+  'follow-up': { assignmentId: 'id', startsAtMs: 's' },
+};
+
+const isKind = (name: string): name is TimerJob['kind'] => Object.hasOwn(SHORT_KEYS, name);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function timerData(job: TimerJob): TimerData {
+  const data: Record<string, unknown> = {};
+  for (const [long, short] of Object.entries(SHORT_KEYS[job.kind])) {
+    const value = (job as Record<string, unknown>)[long];
+    if (value !== undefined) data[short] = value;
+  }
+  return data as unknown as TimerData;
+}
+
+/**
+ * The timer a stored job stands for; null when the data is not a timer (it can never run). Timers
+ * queued before the data was shortened carry their kind and long names, and a running Redis holds them
+ * until they fire (reminders weeks ahead): they are read as they were written.
+ */
+export function timerFromJob(name: string, data: unknown): TimerJob | null {
+  if (!isRecord(data)) return null;
+  let long: Record<string, unknown> = data;
+  if (!('kind' in data)) {
+    if (!isKind(name)) return null;
+    long = { kind: name };
+    for (const [field, short] of Object.entries(SHORT_KEYS[name])) if (data[short] !== undefined) long[field] = data[short];
+  }
+  const parsed = TimerJobSchema.safeParse(long);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Finished jobs are kept long enough that a re-add of the same id (poller, retry) is recognised as a duplicate. */
+export const keepFinished = {
   removeOnComplete: { age: 24 * 3600, count: 100_000 },
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 
+const retries = { attempts: 8, backoff: { type: 'exponential' as const, delay: 1000, jitter: 0.5 } };
+
+export const defaultJobOptions = { ...retries, ...keepFinished };
+
+/**
+ * Timers wait in Redis for days, so every byte of a delayed job counts: the same retries as sends, while
+ * how long finished ones are kept is set once on the timer worker (timerWorkerOptions), not in each job.
+ */
+export const timerJobOptions = retries;
+
+export const timerWorkerOptions = { concurrency: 10, ...keepFinished };
+
+/**
+ * BullMQ logs every job's events in a stream per queue (10 000 entries by default) for QueueEvents
+ * listeners. Nothing listens to the timers', so a short one saves ~1 MB.
+ */
+const TIMER_EVENTS_KEPT = 1000;
+
 export interface Queues {
   dispatch: Queue<DispatchJob>;
   send: Queue<SendJob>;
-  timers: Queue<TimerJob>;
+  timers: Queue<TimerData>;
   upkeep: Queue;
   close(): Promise<void>;
 }
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const dispatch = new Queue<DispatchJob>(QUEUE.dispatch, { connection, prefix, defaultJobOptions });
-  const send = new Queue<SendJob>(QUEUE.send, { connection, prefix, defaultJobOptions });
-  const timers = new Queue<TimerJob>(QUEUE.timers, { connection, prefix, defaultJobOptions });
-  const upkeep = new Queue(QUEUE.upkeep, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 } });
+/**
+ * The BullMQ prefix of one queue. On a Redis Cluster every key a BullMQ script touches must be in one
+ * slot: a hash tag per queue (`{dugnad-send}`) does that and spreads the queues over the nodes. On a
+ * single Redis the names stay as they always were, so an upgrade finds the jobs already waiting.
+ */
+export function queuePrefix(prefix: string, queue: string, connection: RedisClient): string {
+  return isCluster(connection) ? `{${prefix}-${queue}}` : prefix;
+}
+
+export function createQueues(client: RedisClient, prefix: string): Queues {
+  const connection = client as ConnectionOptions;
+  const at = (queue: string) => ({ connection, prefix: queuePrefix(prefix, queue, client) });
+  const dispatch = new Queue<DispatchJob>(QUEUE.dispatch, { ...at(QUEUE.dispatch), defaultJobOptions });
+  const send = new Queue<SendJob>(QUEUE.send, { ...at(QUEUE.send), defaultJobOptions });
+  const timers = new Queue<TimerData>(QUEUE.timers, { ...at(QUEUE.timers), defaultJobOptions: timerJobOptions, streams: { events: { maxLen: TIMER_EVENTS_KEPT } } });
+  const upkeep = new Queue(QUEUE.upkeep, { ...at(QUEUE.upkeep), defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 } });
   for (const q of [dispatch, send, timers, upkeep]) q.on('error', () => undefined);
   return {
     dispatch,

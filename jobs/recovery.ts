@@ -7,14 +7,14 @@
 //
 // The bound: a reminder or notice whose moment passed while Redis was empty is not sent late (we
 // cannot tell whether it already went), and an offer on the wire at the loss may arrive twice.
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../infra/redis.ts';
 import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import { activeAssignmentsAhead, heldRequestsAhead, offerCardsToClose, openRequestsAhead, seriesToRebuild, unsentOffersOfOpenRequests } from '../infra/schedule-state.ts';
 import { seriesOffersToClose } from '../infra/series.ts';
 import { dispatchSeries } from './series.ts';
 import { getAssignment } from '../infra/assignments.ts';
-import { sendJobId, type Queues, type SendJob } from './queues.ts';
+import { QUEUE, queuePrefix, sendJobId, type Queues, type SendJob } from './queues.ts';
 import { releaseTime, scheduleAssignmentTimers, scheduleExpiry, scheduleRequestTimers } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
 
@@ -69,12 +69,14 @@ export async function rebuildSchedule(deps: RecoveryDeps): Promise<Rebuilt> {
 }
 
 /**
- * A key that lives as long as Redis keeps its data. Missing at start or after a reconnect means the
- * schedule may be gone: rebuild it, then set the key. Two workers finding it missing both rebuild,
- * which is harmless (deterministic ids).
+ * Keys that live as long as Redis keeps its data. One missing at start or after a reconnect means the
+ * schedule may be gone: rebuild it, then set them. Two workers finding one missing both rebuild,
+ * which is harmless (deterministic ids). On a Redis Cluster a master can lose its data alone, so
+ * there is one beside each queue, in that queue's slot.
  */
-export function scheduleMarkerKey(prefix: string): string {
-  return `${prefix}:dugnad:schedule-intact`;
+export function scheduleMarkerKeys(prefix: string, connection: RedisClient): string[] {
+  if (!isCluster(connection)) return [`${prefix}:dugnad:schedule-intact`];
+  return Object.values(QUEUE).map((queue) => `${queuePrefix(prefix, queue, connection)}:dugnad:schedule-intact`);
 }
 
 export interface ScheduleGuard {
@@ -84,7 +86,7 @@ export interface ScheduleGuard {
 }
 
 export function guardSchedule(
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   deps: RecoveryDeps,
   /** Re-creates what lives only in Redis and is not derived from the record (the upkeep schedulers). */
@@ -92,15 +94,17 @@ export function guardSchedule(
   /** Also look this often: a flush without a reconnect leaves the key missing too. */
   intervalMs = 10_000,
 ): ScheduleGuard {
-  const key = scheduleMarkerKey(prefix);
+  const keys = scheduleMarkerKeys(prefix, connection);
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
   const check = async (): Promise<void> => {
-    if (stopped || (await connection.exists(key)) === 1) return;
+    // One key per call: on a cluster they are in different slots.
+    if (stopped || (await Promise.all(keys.map((key) => connection.exists(key)))).every((n) => n === 1)) return;
     await restoreUpkeep();
     const rebuilt = await rebuildSchedule(deps);
-    await connection.set(key, new Date().toISOString());
+    const at = new Date().toISOString();
+    for (const key of keys) await connection.set(key, at);
     deps.log.warn({ ...rebuilt }, 'job schedule rebuilt from the database (Redis had no schedule marker)');
   };
   const trigger = () => {

@@ -1,6 +1,6 @@
 // Wires the workers to a runtime: used by `npm run worker` and, in development, by the bot process.
 import type { Runtime } from '../infra/runtime.ts';
-import { workerConnection } from '../infra/redis.ts';
+import { settingsAgainstAdvice, workerConnection } from '../infra/redis.ts';
 import { anonymousTokens, appTokenProvider, createMessenger, directLineConnectorKey, type Messenger, type MessengerOptions } from '../infra/connector.ts';
 import type { Config } from '../infra/config.ts';
 import { createQueues, type Queues } from './queues.ts';
@@ -41,7 +41,7 @@ export function pushFor(c: Config, opts: { allowAnyHost?: boolean } = {}): PushD
 }
 
 export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenger?: Messenger; push?: PushDeps | null } = {}): Promise<RunningWorkers & { queues: Queues }> {
-  const connection = workerConnection(rt.redis.url);
+  const connection = workerConnection(rt.redis);
   connection.on('error', () => undefined);
   const queues = createQueues(connection, rt.config.QUEUE_PREFIX);
   const messenger = opts.messenger ?? (await createMessengerFor(rt));
@@ -59,6 +59,10 @@ export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenge
     pacePerConversationMs: rt.config.PACE_PER_CONVERSATION_MS,
     settings: jobSettings(rt.config),
     ...(push ? { push } : {}),
+  });
+  // The memory and durability the schedule counts on (README, «Running in production»); said once, not enforced.
+  void settingsAgainstAdvice(connection).then((differing) => {
+    if (differing.length) rt.log.warn({ redis: differing }, 'Redis settings differ from what Dugnad advises (README, Running in production)');
   });
   return {
     queues,

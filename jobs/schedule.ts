@@ -7,7 +7,7 @@ import { nextAllowedSendTime } from '../domain/quiet-hours.ts';
 import { latestStart, taskEnd } from '../domain/lifecycle.ts';
 import type { HelpRequest } from '../domain/types.ts';
 import type { AssignmentView } from '../infra/assignments.ts';
-import { timerJobId, type Queues, type TimerJob } from './queues.ts';
+import { timerData, timerJobId, type Queues, type TimerJob } from './queues.ts';
 import type { JobSettings } from './settings.ts';
 
 /** When a message that is not urgent may go out: held through quiet hours (Europe/Oslo). */
@@ -16,7 +16,7 @@ export function releaseTime(at: Date, urgent: boolean, s: JobSettings): Date {
 }
 
 export async function addTimer(queues: Queues, job: TimerJob, at: Date, now: Date): Promise<void> {
-  await queues.timers.add(job.kind, job, { jobId: timerJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) });
+  await queues.timers.add(job.kind, timerData(job), { jobId: timerJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) });
 }
 
 /** After a wave's offers are queued: the next wave, the escalation point and the start. */

@@ -7,7 +7,7 @@ import { offerForSend, offerToSend, recordOfferClosedCard, recordOfferDelivered,
 import { SendError, type Messenger, type OutgoingActivity } from '../infra/connector.ts';
 import type { CardContext } from '../adaptive-cards/card.ts';
 import type { Logger } from '../infra/log.ts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis.ts';
 import { renderClosedOffer, renderNotification, renderOffer, channelOf } from './messages.ts';
 import { sendJobId, type Queues, type SendJob } from './queues.ts';
 import { sendToStaffChannel } from './staff-channel.ts';
@@ -24,7 +24,7 @@ export interface SendDeps {
   log: Logger;
   now: () => Date;
   /** For per-conversation pacing across all workers. */
-  redis?: Redis;
+  redis?: RedisClient;
   prefix?: string;
   paceMs?: number;
   /** Web Push for the web chat; absent = no push (not configured). */

@@ -1,13 +1,13 @@
 // The BullMQ workers: outbox dispatch, timers, sends (rate-limited, paced per conversation, honouring
 // Retry-After) and upkeep. Run inside the bot process in development, or alone with `npm run worker`
 // (N servers + M workers against one Redis and one database).
-import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { RedisClient } from '../infra/redis.ts';
 import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import type { Messenger } from '../infra/connector.ts';
 import { SendError } from '../infra/connector.ts';
-import { QUEUE, type DispatchJob, type Queues, type SendJob, type TimerJob } from './queues.ts';
+import { QUEUE, queuePrefix, timerFromJob, timerWorkerOptions, type DispatchJob, type Queues, type SendJob, type TimerData } from './queues.ts';
 import { dispatchOutbox } from './dispatch.ts';
 import { processSend, PaceError } from './send.ts';
 import { processTimer } from './timers.ts';
@@ -20,7 +20,8 @@ import type { PushDeps } from './webchat-delivery.ts';
 export interface WorkerDeps {
   db: Database;
   queues: Queues;
-  connection: Redis;
+  connection: RedisClient;
+  /** QUEUE_PREFIX: queues derive theirs from it (queuePrefix), the other keys sit under it. */
   prefix: string;
   messenger: Messenger;
   log: Logger;
@@ -71,11 +72,20 @@ export interface RunningWorkers {
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const { connection, prefix, log, settings } = deps;
   const common = { db: deps.db, queues: deps.queues, settings, log, now: deps.now };
-  const opts = { connection: connection as ConnectionOptions, prefix };
+  const at = (queue: string) => ({ connection: connection as ConnectionOptions, prefix: queuePrefix(prefix, queue, connection) });
   const authBackoff = backoff(deps.authRetryMs ?? AUTH_RETRY_MS);
 
-  const dispatch = new Worker<DispatchJob>(QUEUE.dispatch, async (job) => dispatchOutbox(common, job.data.outboxId), { ...opts, concurrency: 10 });
-  const timers = new Worker<TimerJob>(QUEUE.timers, async (job) => processTimer(common, job.data), { ...opts, concurrency: 10 });
+  const dispatch = new Worker<DispatchJob>(QUEUE.dispatch, async (job) => dispatchOutbox(common, job.data.outboxId), { ...at(QUEUE.dispatch), concurrency: 10 });
+  const timers = new Worker<TimerData>(
+    QUEUE.timers,
+    async (job) => {
+      const timer = timerFromJob(job.name, job.data);
+      // Retrying cannot make it readable: straight to the failed set, where `npm run jobs -- failed` shows it.
+      if (!timer) throw new UnrecoverableError('unreadable timer data');
+      return processTimer(common, timer);
+    },
+    { ...at(QUEUE.timers), ...timerWorkerOptions },
+  );
   const send: Worker<SendJob> = new Worker<SendJob>(
     QUEUE.send,
     async (job: Job<SendJob>, token?: string) => {
@@ -109,7 +119,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       }
     },
     {
-      ...opts,
+      ...at(QUEUE.send),
       concurrency: deps.concurrency ?? 50,
       // BullMQ honours a manual rateLimit() only on a worker that has a limiter; "off" is a very high one.
       limiter: { max: deps.sendRatePerSecond > 0 ? deps.sendRatePerSecond : 1_000_000, duration: 1000 },
@@ -129,7 +139,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       if (job.name === 'channel-digest') return staffChannelDigests(upkeepDeps);
       return null;
     },
-    { ...opts, concurrency: 1 },
+    { ...at(QUEUE.upkeep), concurrency: 1 },
   );
   const upkeepSchedulers = async () => {
     await deps.queues.upkeep.upsertJobScheduler('outbox-poll', { every: deps.outboxPollMs }, { name: 'outbox-poll' });

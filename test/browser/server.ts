@@ -5,8 +5,7 @@ import restify from 'restify';
 import { registerDirectLine, type DemoIdentity, type DirectLineOptions } from '../../bot/directline.ts';
 import { registerWebChatPage } from '../../bot/webchat-page.ts';
 import { postToBot, registerFakeBot } from '../support/fake-bot.ts';
-import { obliterate, REDIS_URL } from '../support/app.ts';
-import { producerConnection } from '../../infra/redis.ts';
+import { obliterate, testRedisClient } from '../support/redis.ts';
 
 export const TEST_IDENTITIES: DemoIdentity[] = [
   { id: 'demo-frivillig-kari', name: 'Kari Nordmann', role: 'volunteer' },
@@ -33,9 +32,7 @@ export async function startTestServer(
 
   // The conversations live in the real Redis, under a prefix of this server's own.
   const prefix = `dugnad-dltest-${randomBytes(4).toString('hex')}`;
-  const redis = producerConnection(REDIS_URL);
-  redis.on('error', () => undefined);
-  await new Promise<void>((ok) => (redis.status === 'ready' ? ok() : redis.once('ready', () => ok())));
+  const redis = await testRedisClient();
 
   // Routes after listen: the serviceUrl has to name the port the OS picked.
   registerFakeBot(server);

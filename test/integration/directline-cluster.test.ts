@@ -3,9 +3,9 @@
 // proactive send or update) may land on either of them. Also: caps and idle expiry hold across both,
 // and a poll while Redis is down is a plain 503, not a crash.
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { obliterate, REDIS_URL, startTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { obliterate, scanKeys, testRedisClient } from '../support/redis.ts';
 import { createMigratedDatabase, type TestDatabase } from '../support/db.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-services.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
@@ -120,9 +120,9 @@ describe('two bot servers share the web chat', () => {
   }, 30_000);
 
   it('every key it keeps expires with the idle time, and an idle conversation is gone on both servers', async () => {
-    const redis = new Redis(REDIS_URL);
+    const redis = await testRedisClient();
     try {
-      const keys = await redis.keys(`${prefix}:dl:*`);
+      const keys = await scanKeys(redis, `${prefix}:dl:*`);
       expect(keys.length).toBeGreaterThan(0);
       for (const key of keys) {
         const ttl = await redis.pttl(key);

@@ -11,6 +11,7 @@ import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { osloInstant } from '../../infra/requests.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
 import { todayInOslo } from '../../bot/forms.ts';
+import type { TimerData } from '../../jobs/queues.ts';
 
 const clock = new VirtualClock();
 let app: TestApp;
@@ -145,6 +146,18 @@ describe('reminders, confirmation and follow-up', () => {
     expect(r!.status).toBe('open');
     await connector.waitFor(() => since(afterCancel).some((c) => c.conversationId === conv(STAFF) && /avlyst/.test(visibleText(c.activity))));
     clock.offsetMs = 0;
+  });
+
+  it('still reminds from a timer queued before its data was shortened (the long form a running Redis holds)', async () => {
+    const startsAt = osloInstant(todayInOslo(addDays(new Date(), 2)), '14:00');
+    const requestId = await postRequest({ date: todayInOslo(startsAt), time: '14:00', summary: 'Gammel påminnelse' });
+    const { assignmentId, user } = await accept(requestId);
+    const before = connector.captured.length;
+    const longForm = { kind: 'remind', assignmentId, offsetMinutes: 1440, startsAtMs: startsAt.getTime(), confirm: true };
+    await app.queues.timers.add('remind', longForm as unknown as TimerData, { jobId: `longform-${assignmentId}` });
+    await connector.waitFor(() => since(before).some((c) => c.conversationId === conv(user) && hasAction(c.activity, 'assignment.confirm')), 15_000);
+    const reminder = since(before).find((c) => c.conversationId === conv(user) && hasAction(c.activity, 'assignment.confirm'))!;
+    expect(visibleText(reminder.activity)).toContain('Gerd Solberg');
   });
 
   it('tells staff when a volunteer has not confirmed, and asks the volunteer afterwards what happened', async () => {

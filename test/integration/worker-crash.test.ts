@@ -8,7 +8,8 @@ import { spawnEntry } from '../support/processes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from 'date-fns';
 import { createPostgresDatabase, type TestDatabase } from '../support/db.ts';
-import { REDIS_URL, startTestApp, userActivity, type TestApp } from '../support/app.ts';
+import { startTestApp, userActivity, type TestApp } from '../support/app.ts';
+import { redisEnv } from '../support/redis.ts';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.ts';
 import { hasAction } from '../support/chat.ts';
 import { migrate } from '../../infra/migrate.ts';
@@ -28,7 +29,7 @@ describe.runIf(dbUrl)('a worker killed mid-broadcast', () => {
 
   function startWorker(): ChildProcess {
     const child = spawnEntry('jobs/main.ts', {
-      ...process.env, NODE_ENV: 'development', DATABASE_URL: tdb.url, REDIS_URL, QUEUE_PREFIX: app.prefix, LOG_LEVEL: 'silent',
+      ...process.env, NODE_ENV: 'development', DATABASE_URL: tdb.url, ...redisEnv(), QUEUE_PREFIX: app.prefix, LOG_LEVEL: 'silent',
       SEND_RATE_PER_SECOND: '0', PACE_PER_CONVERSATION_MS: '0', OUTBOX_POLL_MS: '500', QUIET_HOURS_START: '00:00', QUIET_HOURS_END: '00:00',
       WAVE_SIZE: '1000', WAVE_TIMEOUT_MINUTES: '60',
     });

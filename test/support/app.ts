@@ -1,11 +1,10 @@
 // Runs the real Dugnad server and workers for a test: real HTTP, real Redis (unique queue prefix per
 // app), a fresh real database (PostgreSQL when DATABASE_URL is set, else PGlite).
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../infra/config.ts';
 import { createLogger } from '../../infra/log.ts';
 import { createMessenger, anonymousTokens } from '../../infra/connector.ts';
-import { producerConnection } from '../../infra/redis.ts';
+import { TEST_REDIS, obliterate, redisEnv, targetOf, testRedisClient } from './redis.ts';
 import { seedDemo, demoIdentities } from '../../infra/seed-demo.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
 import { createQueues, type Queues } from '../../jobs/queues.ts';
@@ -14,7 +13,7 @@ import { createApp, type App, type AppDeps } from '../../bot/app.ts';
 import { createMigratedDatabase, type TestDatabase } from './db.ts';
 import type { Database } from '../../infra/db.ts';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { REDIS_URL, obliterate } from './redis.ts';
 
 export interface TestApp {
   url: string;
@@ -35,7 +34,9 @@ export async function startTestApp(
   opts: {
     env?: Record<string, string>; seed?: boolean; workers?: boolean;
     /** Seed the neighbouring demo centre (Stange) too, as npm start does. */
-    neighbourCentre?: boolean; now?: () => Date; database?: TestDatabase; redisUrl?: string;
+    neighbourCentre?: boolean; now?: () => Date; database?: TestDatabase;
+    /** A Redis of the test's own (default: the tests' Redis, test/support/redis.ts). */
+    redisUrl?: string;
     /** Signs the bot's in-turn replies when app credentials are set (no token from Entra ID in tests). */
     outboundCredentials?: AppDeps['outboundCredentials'];
     /** The web chat's limits and clock (AppDeps.directLine). */
@@ -44,14 +45,14 @@ export async function startTestApp(
     log?: { level: string; destination: { write(line: string): void } };
   } = {},
 ): Promise<TestApp> {
-  const redisUrl = opts.redisUrl ?? REDIS_URL;
+  const redisTarget = opts.redisUrl ? targetOf(opts.redisUrl) : TEST_REDIS;
   // A test that must know the URL before the app exists (an OIDC redirect URI) passes PORT itself.
   const port = opts.env?.PORT ? Number(opts.env.PORT) : await freePort();
   const prefix = `dugnad-test-${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
     NODE_ENV: 'development',
     PORT: String(port),
-    REDIS_URL: redisUrl,
+    ...redisEnv(redisTarget),
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTBOX_POLL_MS: '500',
@@ -71,11 +72,9 @@ export async function startTestApp(
   if (opts.seed !== false) await seedDemo(tdb.db, new Date(), { neighbour: opts.neighbourCentre === true });
   const log = opts.log ? createLogger(opts.log.level, 'dugnad', opts.log.destination) : createLogger(config.LOG_LEVEL);
   const now = opts.now ?? (() => new Date());
-  const redis = producerConnection(redisUrl);
-  redis.on('error', () => undefined);
-  await new Promise<void>((ok) => (redis.status === 'ready' ? ok() : redis.once('ready', () => ok())));
+  const redis = await testRedisClient(redisTarget);
   const queues = createQueues(redis, prefix);
-  const rt = { config, log, db: tdb.db, redis: { url: redisUrl, stop: async () => undefined } };
+  const rt = { config, log, db: tdb.db, redis: { ...redisTarget, stop: async () => undefined } };
   const workers = opts.workers === false ? null : await runWorkers(rt, { now, messenger: createMessenger({ tokens: anonymousTokens, allowedHosts: null }) });
   const app = createApp({ config, db: tdb.db, redis, queues, log, now, demoIdentities: demoIdentities(), outboundCredentials: opts.outboundCredentials, ...(opts.directLine ? { directLine: opts.directLine } : {}) });
   const url = await app.listen(port, '127.0.0.1');
@@ -93,25 +92,10 @@ export async function startTestApp(
       await workers?.close();
       await queues.close();
       redis.disconnect();
-      await obliterate(prefix, redisUrl).catch(() => undefined);
+      await obliterate(prefix, redisTarget).catch(() => undefined);
       if (!opts.database) await tdb.close();
     },
   };
-}
-
-/** Removes every key of a test's queue prefix. */
-export async function obliterate(prefix: string, url = REDIS_URL): Promise<void> {
-  const r = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
 }
 
 let seq = 0;

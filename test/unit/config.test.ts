@@ -68,6 +68,26 @@ describe('config', () => {
     expect(c.ALLOWED_TENANT_IDS).toEqual([]);
   });
 
+  it('takes a Redis Cluster by its nodes instead of REDIS_URL, in production too', () => {
+    const c = loadConfig({ REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000, redis://10.0.0.2:7001,' });
+    expect(c.REDIS_CLUSTER_NODES).toEqual(['redis://10.0.0.1:7000', 'redis://10.0.0.2:7001']);
+    expect(loadConfig({}).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(fail({ REDIS_CLUSTER_NODES: '10.0.0.1:7000' })).toMatch(/^Configuration error: REDIS_CLUSTER_NODES must be a URL starting with redis:\/\/ or rediss:\/\//);
+    expect(fail({ REDIS_CLUSTER_NODES: ',' })).toMatch(/REDIS_CLUSTER_NODES must name at least one node/);
+    expect(fail({ REDIS_CLUSTER_NODES: 'rediss://10.0.0.1:7000,redis://10.0.0.2:7001' })).toMatch(/REDIS_CLUSTER_NODES must give every node the same scheme, user and password/);
+    expect(fail({ REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000', REDIS_URL: 'redis://r:6379' })).toMatch(/REDIS_CLUSTER_NODES and REDIS_URL are alternatives/);
+    const production = { NODE_ENV: 'production', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', DATABASE_URL: 'postgres://db/x', PUBLIC_BASE_URL: 'https://dugnad.example', ALLOWED_TENANT_IDS: '*', WEB_CHAT_ENABLED: 'false' };
+    expect(fail(production)).toMatch(/REDIS_URL is required in production \(or REDIS_CLUSTER_NODES for a Redis Cluster\)/);
+    expect(loadConfig({ ...production, REDIS_CLUSTER_NODES: 'rediss://:pw@cache-1.example:6380' }).REDIS_CLUSTER_NODES).toEqual(['rediss://:pw@cache-1.example:6380']);
+  });
+
+  it('never echoes a password given inside a URL', () => {
+    const msg = fail({ REDIS_CLUSTER_NODES: 'rediss://:hemmelig@a:6380,rediss://:annet@b:6380' });
+    expect(msg).toMatch(/REDIS_CLUSTER_NODES must give every node the same/);
+    expect(msg).not.toContain('hemmelig');
+    expect(fail({ DATABASE_URL: 'mysql://dugnad:hemmelig@db/x' })).not.toContain('hemmelig');
+  });
+
   it('refuses production without a tenant allow-list, or a web chat without sign-in', () => {
     const base = { NODE_ENV: 'production', MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://db/x', PUBLIC_BASE_URL: 'https://dugnad.example' };
     expect(fail(base)).toMatch(/^Configuration error: ALLOWED_TENANT_IDS is required in production/);
