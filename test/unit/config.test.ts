@@ -81,6 +81,13 @@ describe('config', () => {
     expect(loadConfig({ ...production, REDIS_CLUSTER_NODES: 'rediss://:pw@cache-1.example:6380' }).REDIS_CLUSTER_NODES).toEqual(['rediss://:pw@cache-1.example:6380']);
   });
 
+  it('sizes the PostgreSQL pool per process', () => {
+    expect(loadConfig({}).DATABASE_POOL_SIZE).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '4' }).DATABASE_POOL_SIZE).toBe(4);
+    expect(fail({ DATABASE_POOL_SIZE: '0' })).toMatch(/^Configuration error: DATABASE_POOL_SIZE/);
+    expect(fail({ DATABASE_POOL_SIZE: 'many' })).toMatch(/DATABASE_POOL_SIZE must be a whole number/);
+  });
+
   it('never echoes a password given inside a URL', () => {
     const msg = fail({ REDIS_CLUSTER_NODES: 'rediss://:hemmelig@a:6380,rediss://:annet@b:6380' });
     expect(msg).toMatch(/REDIS_CLUSTER_NODES must give every node the same/);
