@@ -2,8 +2,7 @@
 // the volunteer gets no offers right now.
 import type { Volunteer } from '../domain/types.ts';
 import { actionButton } from './action.ts';
-import { channelChoiceElements } from './channel-choice.ts';
-import type { ChannelChoice } from '../domain/types.ts';
+import { channelChoiceElements, hasChannelChoice, type ChannelChoiceInput } from './channel-choice.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
 import { adaptiveCard, heading, stackedButtons, subheading, text } from './card.ts';
 import { formatDate, formatDateWithYear } from './format.ts';
@@ -34,8 +33,8 @@ export interface VolunteerStatusInput {
   currentDeclarationVersion: number;
   /** Empty when the volunteer can receive offers. */
   reasons: readonly NoOfferReason[];
-  /** Where offers go, for someone reachable in both Teams and web chat (absent otherwise). */
-  channelChoice?: ChannelChoice | null;
+  /** Where offers go first and whether SMS is on (absent or null: nothing to choose). */
+  channelChoice?: ChannelChoiceInput | null;
   /** Whether caregivers who asked for the task see the volunteer's phone (off unless they chose it). */
   sharePhone?: boolean;
 }
@@ -81,7 +80,7 @@ export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInpu
     body.push(text(t(locale, 'status.allGood'), { spacing: 'medium', color: 'good' }));
   }
 
-  if (input.channelChoice) body.push(...channelChoiceElements(ctx, input.channelChoice));
+  if (input.channelChoice && hasChannelChoice(input.channelChoice)) body.push(...channelChoiceElements(ctx, input.channelChoice));
 
   const buttons: CardActionJson[] = [];
   if (!signed) buttons.push(actionButton(channel, t(locale, 'menu.signDeclaration'), { action: 'declaration.show' }, { style: 'positive' }));

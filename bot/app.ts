@@ -17,6 +17,11 @@ import { registerApi } from './api.ts';
 import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
 import { createLimiter, sendTooManyRequests } from './rate-limit.ts';
 import { accountOf } from './turn-context.ts';
+import { textChannelMiddleware } from './text-channel.ts';
+import { registerSmsWebhook } from './sms-webhook.ts';
+import { registerDevSms } from './dev-sms.ts';
+import { registerTaskLinks } from './task-link.ts';
+import type { FakeSveve } from '../infra/sms/fake-sveve.ts';
 import { linkEntraSignIn } from '../infra/identities.ts';
 import { randomBytes } from 'node:crypto';
 import { directLineConnectorKey } from '../infra/connector.ts';
@@ -43,6 +48,8 @@ export interface AppDeps {
 export interface App {
   server: restify.Server;
   bot: DugnadBot;
+  /** Development only: the fake SMS gateway behind /dev/sms (null otherwise). */
+  devSms: FakeSveve | null;
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -78,6 +85,8 @@ export function createApp(deps: AppDeps): App {
   const channelAuth = createChannelAuthentication(config, deps.outboundCredentials);
   const gate = createChannelGate(config, channelAuth);
   const adapter = createAdapter(channelAuth, log);
+  // Channels without cards get every card as its text (bot/text-channel.ts).
+  adapter.use(textChannelMiddleware({ db: deps.db, config, now: deps.now }));
   const bot = new DugnadBot({ ...deps, isRedisReady: () => deps.redis.status === 'ready' });
   if (!config.anonymous && config.ALLOWED_TENANT_IDS.length === 0) {
     log.warn('ALLOWED_TENANT_IDS is empty: Teams users of any tenant can reach the bot');
@@ -134,6 +143,9 @@ export function createApp(deps: AppDeps): App {
   });
 
   registerApi(server, deps);
+  // SMS: the gateway's callbacks (replies, delivery reports) and, in development, the fake gateway with /dev/sms.
+  registerSmsWebhook(server, { ...deps, adapter, bot, limiter: messageLimiter });
+  const devSms = registerDevSms(server, deps);
 
   // One secret for the web chat's tokens, the sign-in's cookies (keys derived from it) and the tab's
   // development fallback. Production requires it to be configured (every process must share it).
@@ -197,6 +209,7 @@ export function createApp(deps: AppDeps): App {
       trustProxy,
     });
   }
+  registerTaskLinks(server, { db: deps.db, now: deps.now, signIn, signInProviders: signIn ? config.oidcProviders.map((p) => p.id) : [] });
   registerTab(server, {
     ...deps,
     devTokenSecret,
@@ -213,6 +226,7 @@ export function createApp(deps: AppDeps): App {
   return {
     server,
     bot,
+    devSms,
     listen(port = config.PORT, host = config.HOST) {
       return new Promise((ok, fail) => {
         server.once('error', fail);

@@ -16,6 +16,9 @@ import { caregiverCommands } from './caregiver-commands.ts';
 import { privacyCommands } from './privacy-commands.ts';
 import { seriesCommands } from './series-commands.ts';
 import { feedbackCommands } from './feedback-commands.ts';
+import { channelCommands } from './channel-commands.ts';
+import { readTextAnswer, showsCards } from './text-channel.ts';
+import { showOpenedTask } from './task-link.ts';
 import { mayRecordTurn } from './auth.ts';
 import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, forgetTeam, isSharedConversation, removedFromTeam, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
 import { NEW_REQUEST_COMMAND_ID } from '../infra/teams/manifest.ts';
@@ -52,6 +55,8 @@ const TEXT_COMMANDS: Record<string, CardAction> = {
   'unlink channel': { action: 'staff.channel.unlink' },
   'bekreft pårørende': { action: 'staff.link.settings' },
   'verify caregivers': { action: 'staff.link.settings' },
+  'sms-detaljer': { action: 'staff.smsDetails.show' },
+  'sms details': { action: 'staff.smsDetails.show' },
 };
 
 /** Commands that show something and change nothing. */
@@ -61,14 +66,14 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'staff.groups.list', 'caregiver.signup.start', 'caregiver.person.new', 'caregiver.request.new', 'caregiver.requests.list', 'caregiver.formalRespite',
   'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
-  'offer.details', 'staff.channel.show', 'series.details',
+  'offer.details', 'staff.channel.show', 'series.details', 'staff.smsDetails.show',
 ]);
 
 export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...staffChannelCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...staffChannelCommands(deps), ...channelCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
   }
 
   async run(context: TurnContext): Promise<void> {
@@ -108,11 +113,17 @@ export class DugnadBot {
     const turn = new Turn(context, account, member, { locale: cardLocale, channel: channelOfActivity(a) }, this.deps.now());
 
     if (welcome) return welcomeTeam(this.deps, turn);
-    if (a.type !== 'message' && !isInvoke) return showMenu(this.deps, turn);
+    // Someone who just opened a task from an SMS link sees that task first (bot/task-link.ts).
+    if (a.type !== 'message' && !isInvoke) return (await showOpenedTask(this.deps, turn)) ? undefined : showMenu(this.deps, turn);
 
     const raw = cardData(isInvoke ? invokeData(a) : a.value);
+    // A text-only channel answers with words: «JA 4821», «2», STOPP (bot/text-channel.ts).
+    const answer = raw || showsCards(a) ? null : await readTextAnswer(this.deps.db, account, member, (a.text ?? '').trim(), turn.now);
     if (raw) {
       await this.handleAction(turn, raw);
+    } else if (answer) {
+      if ('reply' in answer) await turn.say(answer.reply, answer.params);
+      else await this.handleAction(turn, answer.action);
     } else {
       // In Teams channels and group chats the text starts with "<at>Dugnad</at>".
       // botbuilder's helper reads recipient.id and rewrites text unguarded; without them there is no mention to strip.

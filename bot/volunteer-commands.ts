@@ -12,7 +12,7 @@ import { keysFromWindows } from '../domain/availability.ts';
 import { accountIneligibilityReasons } from '../domain/matching.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { interestGroups, listCentres } from '../infra/centres.ts';
-import { channelChoiceOf } from '../infra/identities.ts';
+import { channelChoiceFor, channelOnForm, smsAfterProfileSaved } from './channel-commands.ts';
 import { getVolunteer, leave, pauseVolunteer, saveVolunteerProfile, signDeclaration, type VolunteerProfile } from '../infra/volunteers.ts';
 import type { Locale } from '../domain/types.ts';
 import type { Queryable } from '../infra/db.ts';
@@ -51,7 +51,7 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
 
   const showStatus = async (turn: Turn, v: VolunteerProfile) =>
-    turn.send(volunteerStatusCard(turn.card, { volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone, channelChoice: await channelChoiceOf(db, turn.member!.id) }));
+    turn.send(volunteerStatusCard(turn.card, { volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now), sharePhone: v.sharePhone, channelChoice: await channelChoiceFor(deps, turn.member!.id) }));
 
   const volunteerOf = async (turn: Turn) => (turn.member ? getVolunteer(db, turn.member.id) : null);
 
@@ -62,9 +62,9 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
       const centreIds = v?.centreIds.length ? v.centreIds : centres.map((c) => c.id);
       const groups = await groupOptions(db, centreIds, turn.locale);
       const values = v
-        ? { name: v.name, phone: v.phone, email: v.email, district: v.district, postcode: v.postcode, groups: v.groups, languages: v.languages, availability: keysFromWindows(v.availability), weeklyCap: v.weeklyCap, comfort: v.comfort, centres: v.centreIds }
+        ? { name: v.name, phone: v.phone, email: v.email, district: v.district, postcode: v.postcode, groups: v.groups, languages: v.languages, availability: keysFromWindows(v.availability), weeklyCap: v.weeklyCap, comfort: v.comfort, centres: v.centreIds, channel: await channelOnForm(deps, v.id) }
         : { languages: [turn.locale === 'en' ? 'en' : 'nb'] };
-      await turn.send(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values }));
+      await turn.send(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values, smsOffered: deps.config.sms !== null }));
     },
 
     'volunteer.signup.submit': async (turn, _action, raw) => {
@@ -78,7 +78,7 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
       if (parsed.success && centreIds.length === 0) errors.centres = 'error.chooseCentre';
       if (parsed.success && parsed.data.groups.some((g) => !groups.some((o) => o.key === g))) errors.groups = 'error.chooseGroup';
       if (!parsed.success || Object.keys(errors).length) {
-        return turn.replace(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values: submittedValues(raw), errors }));
+        return turn.replace(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values: submittedValues(raw), errors, smsOffered: deps.config.sms !== null }));
       }
       // Approval is the strictest of the chosen centres' settings.
       const requireApproval = centres.some((c) => centreIds.includes(c.id) && c.requireApproval);
@@ -91,6 +91,8 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
         locale: turn.locale,
       });
       await turn.replace(noticeCard(turn.card, { title: turn.t(saved.created ? 'signup.thanksTitle' : 'signup.updatedTitle'), text: turn.t(saved.created ? 'signup.thanks' : 'signup.updated'), tone: 'success' }));
+      // SMS chosen on the form, or a changed number for someone who has SMS on.
+      await smsAfterProfileSaved(deps, turn, saved.memberId, parsed.data.channel);
       if (saved.created) await turn.send(declarationCard(turn.card, { signedVersion: null }));
     },
 

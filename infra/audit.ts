@@ -1,7 +1,9 @@
 // The append-only record of who saw or changed whose personal data.
 import type { Queryable } from './db.ts';
 
-export type AuditAction = 'reveal' | 'person.create' | 'consent.record' | 'person.erase' | 'volunteer.leave' | 'request.create' | 'link.confirm' | 'link.reject';
+export type AuditAction = 'reveal' | 'person.create' | 'consent.record' | 'person.erase' | 'volunteer.leave' | 'request.create' | 'link.confirm' | 'link.reject'
+  // A centre's choice to send (fields) or not send (no fields) the name and address by SMS.
+  | 'centre.smsDetails';
 
 export async function audit(
   tx: Queryable,

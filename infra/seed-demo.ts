@@ -4,6 +4,7 @@
 import type { Database } from './db.ts';
 import { ensureCentre } from './centres.ts';
 import { DEV_CHANNEL } from './identities.ts';
+import { enableSms } from './channels.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { DEFAULT_INTEREST_GROUPS } from '../domain/interest-groups.ts';
 import type { AvailabilityWindow } from '../domain/types.ts';
@@ -111,4 +112,19 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<{ 
     }
     return { created: true };
   });
+}
+
+/** The demo volunteers who get offers by SMS (development with the fake gateway): their phones are on /dev/sms. */
+export const DEMO_SMS_VOLUNTEERS = [5, 6, 7].map(demoVolunteerId);
+
+/** SMS first for the demo SMS volunteers; idempotent, and leaves alone someone whose SMS is already set up. */
+export async function seedDemoSms(db: Database): Promise<void> {
+  for (const userId of DEMO_SMS_VOLUNTEERS) {
+    const rows = await db.query<{ member_id: string; has_sms: boolean }>(
+      `SELECT d.member_id, EXISTS (SELECT 1 FROM chat_identities s WHERE s.member_id = d.member_id AND s.channel_id = 'sms') AS has_sms
+         FROM chat_identities d WHERE d.channel_id = $1 AND d.user_id = $2 AND d.member_id IS NOT NULL`,
+      [DEV_CHANNEL, userId],
+    );
+    if (rows[0] && !rows[0].has_sms) await enableSms(db, rows[0].member_id, { prefer: true });
+  }
 }

@@ -1,5 +1,6 @@
 // Volunteers: sign-up, declaration, status, pause, approval, leaving — and the pool matching reads.
 import type { Database, Queryable } from './db.ts';
+import { forgetChannelsOf } from './channels.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
 import { audit } from './audit.ts';
@@ -201,6 +202,7 @@ export async function leave(db: Database, memberId: string, at: Date, matching: 
     for (const a of reopened) await reopenRequest(tx, a.request_id, a.id, at, matching);
     await tx.query('DELETE FROM volunteers WHERE member_id = $1', [memberId]);
     await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1', [memberId]);
+    await forgetChannelsOf(tx, memberId);
     await tx.query('DELETE FROM chat_identities WHERE member_id = $1', [memberId]);
     await tx.query('UPDATE members SET name = NULL, phone = NULL, email = NULL, left_at = $2 WHERE id = $1', [memberId, at]);
     await audit(tx, { actorId: memberId, action: 'volunteer.leave', at });

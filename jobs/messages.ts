@@ -33,6 +33,8 @@ import type { Database } from '../infra/db.ts';
 import type { HelpRequest, OfferStatus } from '../domain/types.ts';
 import type { NotifyMessage } from './queues.ts';
 import { renderSeriesNotice } from './series.ts';
+import { channelsTriedForOffers } from '../infra/channels.ts';
+import { channelChoiceLabel } from '../adaptive-cards/channel-choice.ts';
 
 export function channelOf(channelId: string): Channel {
   return channelId === 'msteams' ? 'teams' : 'webchat';
@@ -115,12 +117,20 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       const request = await getRequest(db, refId);
       if (!request || request.status !== 'open') return null;
       // Names and phones: staff may ring them (the manual fallback); they are the centre's own volunteers.
-      const missed = await db.query<{ name: string | null; phone: string | null }>(
-        `SELECT m.name, m.phone FROM offers o JOIN members m ON m.id = o.volunteer_id WHERE o.request_id = $1 AND o.undeliverable ORDER BY m.name`,
+      const missed = await db.query<{ id: string; name: string | null; phone: string | null }>(
+        `SELECT o.id, m.name, m.phone FROM offers o JOIN members m ON m.id = o.volunteer_id WHERE o.request_id = $1 AND o.undeliverable ORDER BY m.name`,
         [refId],
       );
       if (missed.length === 0) return null;
-      const list = missed.map((m) => `${m.name ?? ''} (${m.phone ?? ''})`).join(', ');
+      // With the channels tried for each: staff know it was not for want of trying.
+      const tried = await channelsTriedForOffers(db, missed.map((m) => m.id));
+      const list = missed
+        .map((m) => {
+          const channels = (tried.get(m.id) ?? []).map((c) => channelChoiceLabel(ctx, c));
+          const who = { name: m.name ?? '', phone: m.phone ?? '' };
+          return channels.length ? t(ctx.locale, 'notify.unreachableTried', { ...who, channels: channels.join(', ') }) : t(ctx.locale, 'notify.unreachableNoChannel', who);
+        })
+        .join('; ');
       return notice('notify.unreachableTitle', 'notify.unreachable', { count: missed.length, list, ...(await describe(request)) }, 'warning');
     }
     case 'staff.concern': {

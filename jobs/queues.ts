@@ -45,20 +45,28 @@ export type NotifyMessage =
   | 'staff.channelUnreachable' // ref: centre; `variant` is the outbox row, so each time the channel is lost is told
   | 'staff.linkVerify'; // ref: person — confirm or reject a caregiver's new link
 
+/** `attempt`: run again after its SMS was reported undelivered, to try the person's next channel (jobs/reach.ts). */
 export type SendJob =
-  | { kind: 'offer'; offerId: string }
+  | { kind: 'offer'; offerId: string; attempt?: number }
   | { kind: 'offer.close'; offerId: string }
-  | { kind: 'series.offer'; seriesOfferId: string }
+  | { kind: 'series.offer'; seriesOfferId: string; attempt?: number }
   | { kind: 'series.close'; seriesOfferId: string }
   // A card still on someone's screen, drawn again after its visit(s) moved (`move`: the outbox event) to
   // start at `startsAtMs` (for a series, its next visit's start). A later move finds another start and skips.
   | { kind: 'offer.refresh'; offerId: string; startsAtMs: number; move: number }
   | { kind: 'series.refresh'; seriesOfferId: string; startsAtMs: number; move: number }
-  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string }
+  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string; attempt?: number }
+  // An SMS reply written during a turn (sms_messages row), sent by the queue.
+  | { kind: 'sms'; smsId: string }
   // To a centre's Teams staff channel: an escalation (ref: request) or the morning overview (ref: centre, variant: date).
   | { kind: 'channel'; centreId: string; message: 'staff.escalation' | 'channel.digest'; refId: string; variant?: string };
 
 export function sendJobId(job: SendJob): string {
+  const again = 'attempt' in job && job.attempt ? `-a${job.attempt}` : '';
+  return sendJobIdOnce(job) + again;
+}
+
+function sendJobIdOnce(job: SendJob): string {
   switch (job.kind) {
     case 'offer':
       return `offer-${job.offerId}`;
@@ -76,6 +84,8 @@ export function sendJobId(job: SendJob): string {
       return `notify-${job.message}-${job.refId}-${job.memberId}${job.variant ? `-${job.variant}` : ''}`;
     case 'channel':
       return `channel-${job.message}-${job.refId}-${job.centreId}${job.variant ? `-${job.variant}` : ''}`;
+    case 'sms':
+      return `sms-${job.smsId}`;
   }
 }
 

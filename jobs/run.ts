@@ -6,6 +6,8 @@ import type { Config } from '../infra/config.ts';
 import { createQueues, type Queues } from './queues.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 import { jobSettings } from './settings.ts';
+import { channelDeps } from './reach.ts';
+import type { SmsGateway } from '../infra/sms/gateway.ts';
 
 export async function createMessengerFor(rt: Runtime): Promise<Messenger> {
   const c = rt.config;
@@ -28,7 +30,7 @@ export function messengerRouting(c: Config): Pick<MessengerOptions, 'allowedHost
   return { allowedHosts: c.dev ? null : c.SERVICE_URL_HOSTS, ownConnector };
 }
 
-export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenger?: Messenger } = {}): Promise<RunningWorkers & { queues: Queues }> {
+export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenger?: Messenger; smsGateway?: SmsGateway | null } = {}): Promise<RunningWorkers & { queues: Queues }> {
   const connection = workerConnection(rt.redis.url);
   connection.on('error', () => undefined);
   const queues = createQueues(connection, rt.config.QUEUE_PREFIX);
@@ -45,6 +47,7 @@ export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenge
     sendRatePerSecond: rt.config.SEND_RATE_PER_SECOND,
     pacePerConversationMs: rt.config.PACE_PER_CONVERSATION_MS,
     settings: jobSettings(rt.config),
+    channels: channelDeps(rt.config, opts.smsGateway),
   });
   return {
     queues,

@@ -1,6 +1,7 @@
 // Periodic upkeep: re-queue outbox rows a crash left behind; once a day, consent renewal notices
 // and retention.
 import type { Database } from '../infra/db.ts';
+import { purgeTextAnswers } from '../infra/text-answers.ts';
 import type { Logger } from '../infra/log.ts';
 import { pendingOutbox } from '../infra/outbox.ts';
 import { applyRetention, consentsToRenew } from '../infra/upkeep.ts';
@@ -53,6 +54,8 @@ export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number;
     );
   }
   const erased = await applyRetention(deps.db, now, deps.settings.retentionDays);
+  // SMS answer codes and one-time links past their time hold phone numbers and nothing else of use.
+  await purgeTextAnswers(deps.db, now);
   deps.log.info({ renewals: renewals.length, erased }, 'daily upkeep');
   return { renewals: renewals.length, erased };
 }

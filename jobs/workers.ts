@@ -15,6 +15,7 @@ import { dailyUpkeep, pollOutbox, weeklyDigests } from './upkeep.ts';
 import { staffChannelDigests } from './staff-channel.ts';
 import type { JobSettings } from './settings.ts';
 import { guardSchedule } from './recovery.ts';
+import type { ChannelDeps } from './reach.ts';
 
 export interface WorkerDeps {
   db: Database;
@@ -33,6 +34,8 @@ export interface WorkerDeps {
   concurrency?: number;
   /** How often to look whether Redis still holds the schedule (besides every reconnect). */
   scheduleCheckMs?: number;
+  /** SMS and the settings around it; without it, nobody is reached by SMS. */
+  channels?: ChannelDeps;
 }
 
 export interface RunningWorkers {
@@ -51,7 +54,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     async (job: Job<SendJob>, token?: string) => {
       try {
         return await processSend(
-          { db: deps.db, messenger: deps.messenger, queues: deps.queues, log, now: deps.now, redis: connection, prefix, paceMs: deps.pacePerConversationMs ?? 1000 },
+          { db: deps.db, messenger: deps.messenger, queues: deps.queues, log, now: deps.now, redis: connection, prefix, paceMs: deps.pacePerConversationMs ?? 1000, ...(deps.channels ? { channels: deps.channels } : {}) },
           job.data,
         );
       } catch (err) {

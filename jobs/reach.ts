@@ -1,0 +1,215 @@
+// Reaching a person: their channels in the order they chose (domain/channels.ts), each tried once per
+// message. A channel that cannot deliver (403/404/410, conversation gone, SMS refused or reported
+// undelivered) is recorded for that message, and the message moves on to the next; only when every
+// channel has failed is the person unreachable (the caller tells staff, naming the channels tried).
+//
+// Chats get the card (Teams, web chat) or its text (Bot Framework's sms/email channels); our SMS
+// gateway gets the text with answer codes, held through quiet hours, paced per number, counted per
+// centre. Web chat here is the Direct Line conversation; the web chat that does not expire (issue 15
+// section 1) plugs in at sendToChat as one channel in the same order.
+import type { CardContext } from '../adaptive-cards/card.ts';
+import { channelOrder, rendersCards, type ChannelKind } from '../domain/channels.ts';
+import { nextAllowedSendTime } from '../domain/quiet-hours.ts';
+import { toGsmFriendly } from '../domain/sms.ts';
+import { failedChannels, isGatewaySms, offerMessageKey, reachOf, recordDeliveryFailure, seriesOfferMessageKey, type Address, type Reach } from '../infra/channels.ts';
+import type { Config } from '../infra/config.ts';
+import { SendError, type OutgoingActivity } from '../infra/connector.ts';
+import { createSmsGateway, SmsSendError, type SmsGateway } from '../infra/sms/gateway.ts';
+import { lastSmsTo, markSmsNotSent, markSmsSent, queuedSms, recordSmsReport, startSms } from '../infra/sms-log.ts';
+import { DetailLeakError, renderAsText } from '../infra/text-render.ts';
+import { forgetOfferDelivery } from '../infra/offers.ts';
+import { forgetSeriesOfferDelivery } from '../infra/series.ts';
+import { channelOf } from './messages.ts';
+import { sendJobId, type SendJob } from './queues.ts';
+import { deliver, pace, PaceError, type SendDeps } from './send.ts';
+
+/** What sending needs beyond the Bot Connector: the SMS gateway and the settings around it. */
+export interface ChannelDeps {
+  sms: SmsGateway | null;
+  smsProvider: string;
+  publicBaseUrl: string;
+  linkMinutes: number;
+  smsPaceMs: number;
+  quietStart: string;
+  quietEnd: string;
+}
+
+export function channelDeps(config: Config, gateway?: SmsGateway | null): ChannelDeps {
+  return {
+    sms: gateway !== undefined ? gateway : config.sms ? createSmsGateway(config.sms) : null,
+    smsProvider: config.sms?.provider ?? 'none',
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    linkMinutes: config.sms?.linkMinutes ?? 60,
+    smsPaceMs: config.sms?.paceMs ?? 0,
+    quietStart: config.QUIET_HOURS_START,
+    quietEnd: config.QUIET_HOURS_END,
+  };
+}
+
+export interface Delivered {
+  channel: ChannelKind;
+  channelId: string;
+  conversationId: string;
+  activityId: string;
+}
+
+export type Reached = { sent: Delivered } | { unreachable: ChannelKind[] } | { skipped: true };
+
+/** Jobs that deliver to a person and may be run again, on the next channel, when SMS reports a failure. */
+export type ReachingJob = Extract<SendJob, { kind: 'offer' | 'series.offer' | 'notify' }>;
+
+/** The message a job delivers, whichever time it runs: what its channel failures are recorded under. */
+export function messageKeyOf(job: ReachingJob): string {
+  switch (job.kind) {
+    case 'offer':
+      return offerMessageKey(job.offerId);
+    case 'series.offer':
+      return seriesOfferMessageKey(job.seriesOfferId);
+    case 'notify': {
+      const { attempt: _attempt, ...first } = job;
+      return sendJobId(first);
+    }
+  }
+}
+
+type Outcome = { sent: Delivered } | { failed: true } | { skipped: true };
+
+/**
+ * Delivers `render`'s message to a member on the first channel that takes it, in their order, skipping
+ * channels this message already failed on. `render` gets the card context of the channel tried (and its
+ * channel id, for the audit of a reveal) and may answer null: nothing to send any more.
+ */
+export async function deliverToMember(
+  deps: SendDeps,
+  input: { memberId: string; job: ReachingJob; render: (ctx: CardContext, channelId: string) => Promise<OutgoingActivity | null> },
+): Promise<Reached> {
+  const key = messageKeyOf(input.job);
+  const [reach, failed] = await Promise.all([reachOf(deps.db, input.memberId), failedChannels(deps.db, key)]);
+  if (!reach) return { unreachable: [...failed] };
+  const usable = reach.addresses.filter((a) => !isGatewaySms(a.ref) || deps.channels?.sms);
+  const tried = [...failed];
+  // Rendered once per kind of card, whichever channels are tried: rendering may claim a one-time ask.
+  const rendered = new Map<string, Promise<OutgoingActivity | null>>();
+  const once = { ...input, render: (ctx: CardContext, channelId: string) => {
+    const key = `${ctx.locale}|${ctx.channel}`;
+    if (!rendered.has(key)) rendered.set(key, input.render(ctx, channelId));
+    return rendered.get(key)!;
+  } };
+  for (const address of channelOrder(reach.preferred, usable, failed)) {
+    const outcome = isGatewaySms(address.ref) ? await sendSms(deps, address, reach, once) : await sendToChat(deps, address, reach, once);
+    if ('sent' in outcome || 'skipped' in outcome) return outcome;
+    tried.push(address.kind);
+    await recordDeliveryFailure(deps.db, { messageKey: key, channel: address.kind, memberId: input.memberId, at: deps.now() });
+  }
+  return { unreachable: tried };
+}
+
+/** Teams, web chat, or a Bot Framework channel that shows only text. */
+async function sendToChat(deps: SendDeps, address: Address, reach: Reach, input: Parameters<typeof deliverToMember>[1]): Promise<Outcome> {
+  const card = await input.render({ locale: reach.locale, channel: channelOf(address.channelId) }, address.channelId);
+  if (!card) return { skipped: true };
+  let activity = card;
+  if (!rendersCards(address.channelId)) {
+    const text = await asText(deps, card, address, reach);
+    if (!text) return { failed: true };
+    activity = { type: 'message', text: text.text };
+  }
+  await pace(deps, address.ref.conversation.id);
+  const sent = await deliver(deps, address.ref, () => deps.messenger.send(address.ref, activity), input.job.kind);
+  if (!sent) return { failed: true };
+  return { sent: { channel: address.kind, channelId: address.channelId, conversationId: address.ref.conversation.id, activityId: sent.id } };
+}
+
+async function asText(deps: SendDeps, activity: OutgoingActivity, address: Address, reach: Reach) {
+  const c = deps.channels;
+  try {
+    return await renderAsText(
+      deps.db,
+      activity,
+      { channelId: address.channelId, userId: address.userId, memberId: reach.memberId, kind: address.kind, locale: reach.locale },
+      { now: deps.now(), publicBaseUrl: c?.publicBaseUrl ?? '', linkMinutes: c?.linkMinutes ?? 60 },
+    );
+  } catch (err) {
+    if (!(err instanceof DetailLeakError)) throw err;
+    // A bug, never a person's doing: the message stays behind (another channel may carry it) and we hear of it.
+    deps.log.error({ fields: err.fields, channelId: address.channelId }, 'text message withheld: it would carry details its channel may not');
+    return null;
+  }
+}
+
+/** Our SMS gateway: quiet hours first, then the text with its answer code, paced per number and logged. */
+async function sendSms(deps: SendDeps, address: Address, reach: Reach, input: Parameters<typeof deliverToMember>[1]): Promise<Outcome> {
+  const c = deps.channels!;
+  const gateway = c.sms!;
+  const now = deps.now();
+  // A phone beeps at night whatever the message: SMS waits for the morning (the job is delayed, not lost).
+  const allowed = nextAllowedSendTime(now, { urgent: false, quietStart: c.quietStart, quietEnd: c.quietEnd, timeZone: 'Europe/Oslo' });
+  if (allowed.getTime() > now.getTime()) throw new PaceError(allowed.getTime() - now.getTime());
+
+  const card = await input.render({ locale: reach.locale, channel: 'webchat' }, address.channelId);
+  if (!card) return { skipped: true };
+  const text = await asText(deps, card, address, reach);
+  if (!text) return { failed: true };
+  const msisdn = address.userId;
+  await pace(deps, `sms:${msisdn}`, c.smsPaceMs);
+  const id = await startSms(deps.db, { memberId: reach.memberId, centreId: text.centreId, origin: input.job, provider: gateway.name, at: now });
+  const sent = await sendThroughGateway(deps, id, { to: msisdn, text: text.text, memberId: reach.memberId });
+  if (!sent) return { failed: true };
+  return { sent: { channel: 'sms', channelId: 'sms', conversationId: address.ref.conversation.id, activityId: `sms-${id}` } };
+}
+
+/** One SMS through the gateway: logged as sent, or as failed when the number cannot take it (false). */
+async function sendThroughGateway(deps: SendDeps, id: string, sms: { to: string; text: string; memberId: string | null }): Promise<boolean> {
+  const gateway = deps.channels!.sms!;
+  try {
+    // Quotes and dashes outside the GSM alphabet would make every part hold 70 characters instead of 160.
+    const sent = await gateway.send({ to: sms.to, text: toGsmFriendly(sms.text), ref: id, replyTo: await lastSmsTo(deps.db, sms.memberId) });
+    await markSmsSent(deps.db, id, { providerId: sent.providerId, parts: sent.parts, at: deps.now() });
+    return true;
+  } catch (err) {
+    if (!(err instanceof SmsSendError)) throw err;
+    if (err.final) {
+      deps.log.warn({ smsId: id }, 'sms refused for this number');
+      await markSmsNotSent(deps.db, id, { status: 'failed', error: err.message, at: deps.now() });
+      return false;
+    }
+    await markSmsNotSent(deps.db, id, { status: 'dropped', error: err.message, at: deps.now() });
+    // The gateway is busy or down: the whole queue waits as for a channel's 429, then this job runs again.
+    throw new SendError(err.retryAfterMs !== null ? 429 : 503, err.retryAfterMs);
+  }
+}
+
+/** A reply written during a turn (bot/sms-webhook.ts), sent by the queue: paced per number, no quiet hours (they just wrote). */
+export async function sendQueuedSms(deps: SendDeps, smsId: string): Promise<'sent' | 'skipped' | 'unreachable'> {
+  const c = deps.channels;
+  const sms = await queuedSms(deps.db, smsId);
+  if (!c?.sms || !sms || sms.status !== 'queued') return 'skipped';
+  await pace(deps, `sms:${sms.msisdn}`, c.smsPaceMs);
+  return (await sendThroughGateway(deps, smsId, { to: sms.msisdn, text: sms.body, memberId: sms.memberId })) ? 'sent' : 'unreachable';
+}
+
+/**
+ * A delivery report. An SMS that did not arrive counts as that channel failing for its message, which
+ * then runs again and goes to the person's next channel (once: SMS is not tried again for it).
+ */
+export async function onSmsReport(deps: Pick<SendDeps, 'db' | 'queues' | 'now'>, report: { provider: string; providerId: string; delivered: boolean; error: string | null }): Promise<void> {
+  const failed = await recordSmsReport(deps.db, { ...report, at: deps.now() });
+  if (!failed || !failed.memberId || !isReachingJob(failed.origin)) return;
+  const job = failed.origin;
+  await recordDeliveryFailure(deps.db, { messageKey: messageKeyOf(job), channel: 'sms', memberId: failed.memberId, at: deps.now() });
+  // The offer (or series offer) no longer counts as delivered, so the job sends it again elsewhere.
+  if (job.kind === 'offer') await forgetOfferDelivery(deps.db, job.offerId, `sms-${failed.id}`);
+  else if (job.kind === 'series.offer') await forgetSeriesOfferDelivery(deps.db, job.seriesOfferId, `sms-${failed.id}`);
+  const again: ReachingJob = { ...job, attempt: (job.attempt ?? 0) + 1 };
+  await deps.queues.send.add(again.kind, again, { jobId: sendJobId(again) });
+}
+
+function isReachingJob(v: unknown): v is ReachingJob {
+  if (!v || typeof v !== 'object') return false;
+  const j = v as Record<string, unknown>;
+  return (
+    (j.kind === 'offer' && typeof j.offerId === 'string') ||
+    (j.kind === 'series.offer' && typeof j.seriesOfferId === 'string') ||
+    (j.kind === 'notify' && typeof j.memberId === 'string' && typeof j.message === 'string' && typeof j.refId === 'string')
+  );
+}
