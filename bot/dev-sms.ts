@@ -46,13 +46,19 @@ export function registerDevSms(server: Server, deps: { config: Config; db: Datab
   server.post('/dev/sms/reply', async (req: Request, res: Response) => {
     const body = Reply.safeParse(req.body);
     const number = body.success ? normalizeMsisdn(body.data.number) : null;
-    if (!body.success || !number) return res.send(400, { error: 'number and text, please' });
+    if (!body.success || !number) {
+      res.send(400, { error: 'number and text, please' });
+      return;
+    }
     res.send(200, { webhook: await fake.reply(number, body.data.text) });
   });
 
   server.post('/dev/sms/unreachable', async (req: Request, res: Response) => {
     const body = Unreachable.safeParse(req.body);
-    if (!body.success) return res.send(400, { error: 'number and unreachable, please' });
+    if (!body.success) {
+      res.send(400, { error: 'number and unreachable, please' });
+      return;
+    }
     fake.setUnreachable(body.data.number, body.data.unreachable);
     res.send(200, { ok: true });
   });

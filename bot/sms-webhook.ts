@@ -59,7 +59,12 @@ export function registerSmsWebhook(server: Server, deps: SmsWebhookDeps): { gate
     }
     try {
       if (callback.kind === 'report') {
-        await onSmsReport({ db: deps.db, queues: deps.queues, now: deps.now }, { provider, providerId: callback.providerId, delivered: callback.delivered, error: callback.error });
+        const early = await onSmsReport({ db: deps.db, queues: deps.queues, now: deps.now }, { provider, providerId: callback.providerId, ref: callback.ref, delivered: callback.delivered, error: callback.error });
+        // Its send is not recorded yet: the gateway tries again shortly (Sveve retries until a 2xx).
+        if (early === 'early') {
+          res.send(503, { error: 'try_again' });
+          return;
+        }
       } else {
         // A number that writes too fast is answered no further (200: the gateway must not send it again).
         if ((await deps.limiter.consume(`sms:${callback.from}`)).ok) await runSmsTurn(deps, auth, provider, callback.from, callback.text);

@@ -60,9 +60,10 @@ export function parseTextAnswer(text: string): TextAnswer {
   const words = text
     .trim()
     .replace(/^([A-Za-zÆØÅæøå]+)(\d{4})(?!\d)/, '$1 $2')
-    .split(/[\s,;:]+/)
-    .map((w, i) => (i < 2 ? w.replace(/[.!?]+$/, '') : w))
-    .filter(Boolean);
+    .split(/\s+/)
+    .filter(Boolean)
+    // «Ja, 4821.»: the key and the code lose their punctuation; what follows keeps its own («2,5»).
+    .map((w, i) => (i < 2 ? w.replace(/[.,;:!?]+$/, '') : w));
   const isCode = (w: string | undefined) => w !== undefined && ANSWER_CODE.test(w);
   if (words.length === 0) return { key: null, code: null, rest: '' };
   if (isCode(words[0])) {

@@ -265,11 +265,6 @@ export async function recordOfferDelivered(
   return r ? { offerStatus: r.offer_status, requestStatus: r.request_status } : null;
 }
 
-/** A delivery later reported failed (an SMS that did not arrive): the offer reads as unsent again, to go out on another channel. */
-export async function forgetOfferDelivery(db: Queryable, offerId: string, activityId: string): Promise<void> {
-  await db.query('UPDATE offers SET sent_at = NULL, channel_id = NULL, conversation_id = NULL, activity_id = NULL WHERE id = $1 AND activity_id = $2', [offerId, activityId]);
-}
-
 export async function recordOfferUndeliverable(db: Queryable, offerId: string): Promise<void> {
   await db.query('UPDATE offers SET undeliverable = true WHERE id = $1', [offerId]);
 }

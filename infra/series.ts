@@ -564,11 +564,6 @@ export async function recordSeriesOfferDelivery(
   }
 }
 
-/** A delivery later reported failed (an SMS that did not arrive): the series offer reads as unsent again. */
-export async function forgetSeriesOfferDelivery(db: Queryable, seriesOfferId: string, activityId: string): Promise<void> {
-  await db.query('UPDATE series_offers SET sent_at = NULL, channel_id = NULL, conversation_id = NULL, activity_id = NULL WHERE id = $1 AND activity_id = $2', [seriesOfferId, activityId]);
-}
-
 /** Who had visits when the series was cancelled: told once, not once per visit. */
 export async function volunteersCancelledWithSeries(db: Queryable, seriesId: string): Promise<string[]> {
   const rows = await db.query<{ volunteer_id: string }>(

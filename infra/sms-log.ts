@@ -42,7 +42,7 @@ export async function startSms(db: Queryable, m: { memberId: string | null; cent
 /** Sent: the gateway's id and the parts it cost; the number and text are no longer needed. */
 export async function markSmsSent(db: Queryable, id: string, s: { providerId: string; parts: number; at: Date }): Promise<void> {
   await db.query(
-    `UPDATE sms_messages SET status = 'sent', provider_id = $2, parts = $3, sent_at = $4, status_at = $4, msisdn = NULL, body = NULL WHERE id = $1`,
+    `UPDATE sms_messages SET status = 'sent', provider_id = $2, parts = $3, sent_at = $4, status_at = $4, msisdn = NULL, body = NULL WHERE id = $1 AND status = 'queued'`,
     [id, s.providerId, s.parts, s.at],
   );
 }
@@ -53,21 +53,28 @@ export async function markSmsNotSent(db: Queryable, id: string, s: { status: 'fa
 }
 
 /**
- * A delivery report. Returns the message's origin and member the first time it turns to failed (a
- * repeated report, or one after success, returns null): that is when the next channel is tried.
+ * A delivery report, found by the gateway's id or by our reference. 'early' when the send that made it
+ * is not yet recorded (the gateway is asked to try again); the failed message's origin and member the
+ * first time it turns to failed (a repeated report, or one after success, gives null): that is when the
+ * next channel is tried.
  */
 export async function recordSmsReport(
   db: Queryable,
-  r: { provider: string; providerId: string; delivered: boolean; error: string | null; at: Date },
-): Promise<{ origin: unknown; memberId: string | null; id: string } | null> {
-  const rows = await db.query<{ id: string; origin: unknown; member_id: string | null }>(
-    `UPDATE sms_messages SET status = $3, error = $4, status_at = $5
-      WHERE provider = $1 AND provider_id = $2 AND direction = 'out' AND status = 'sent'
-      RETURNING id::text AS id, origin, member_id`,
-    [r.provider, r.providerId, r.delivered ? 'delivered' : 'failed', r.error, r.at],
+  r: { provider: string; providerId: string; ref: string | null; delivered: boolean; error: string | null; at: Date },
+): Promise<{ origin: unknown; memberId: string | null; id: string } | 'early' | null> {
+  const ref = r.ref && /^\d{1,18}$/.test(r.ref) ? r.ref : null;
+  const rows = await db.query<{ id: string; origin: unknown; member_id: string | null; status: SmsStatus; was: SmsStatus }>(
+    `WITH m AS (SELECT id, status FROM sms_messages WHERE direction = 'out' AND provider = $1 AND (provider_id = $2 OR ($3::bigint IS NOT NULL AND id = $3::bigint AND provider_id IS NULL)) LIMIT 1 FOR UPDATE)
+     UPDATE sms_messages s SET status = CASE WHEN m.status = 'sent' THEN $4 ELSE s.status END,
+                               error = CASE WHEN m.status = 'sent' THEN $5 ELSE s.error END,
+                               status_at = CASE WHEN m.status = 'sent' THEN $6::timestamptz ELSE s.status_at END
+       FROM m WHERE s.id = m.id
+      RETURNING s.id::text AS id, s.origin, s.member_id, s.status, m.status AS was`,
+    [r.provider, r.providerId, ref, r.delivered ? 'delivered' : 'failed', r.error, r.at],
   );
   const row = rows[0];
-  return row && !r.delivered ? { id: row.id, origin: row.origin, memberId: row.member_id } : null;
+  if (row?.was === 'queued') return 'early';
+  return row && row.was === 'sent' && !r.delivered ? { id: row.id, origin: row.origin, memberId: row.member_id } : null;
 }
 
 export async function recordSmsIn(db: Queryable, m: { memberId: string | null; provider: string; at: Date }): Promise<void> {

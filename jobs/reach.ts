@@ -8,7 +8,7 @@
 // centre. Web chat here is the Direct Line conversation; the web chat that does not expire (issue 15
 // section 1) plugs in at sendToChat as one channel in the same order.
 import type { CardContext } from '../adaptive-cards/card.ts';
-import { channelOrder, rendersCards, type ChannelKind } from '../domain/channels.ts';
+import { channelKindOf, channelOrder, rendersCards, type ChannelKind } from '../domain/channels.ts';
 import { nextAllowedSendTime } from '../domain/quiet-hours.ts';
 import { toGsmFriendly } from '../domain/sms.ts';
 import { failedChannels, isGatewaySms, offerMessageKey, reachOf, recordDeliveryFailure, seriesOfferMessageKey, type Address, type Reach } from '../infra/channels.ts';
@@ -17,8 +17,6 @@ import { SendError, type OutgoingActivity } from '../infra/connector.ts';
 import { createSmsGateway, SmsSendError, type SmsGateway } from '../infra/sms/gateway.ts';
 import { lastSmsTo, markSmsNotSent, markSmsSent, queuedSms, recordSmsReport, startSms } from '../infra/sms-log.ts';
 import { DetailLeakError, renderAsText } from '../infra/text-render.ts';
-import { forgetOfferDelivery } from '../infra/offers.ts';
-import { forgetSeriesOfferDelivery } from '../infra/series.ts';
 import { channelOf } from './messages.ts';
 import { sendJobId, type SendJob } from './queues.ts';
 import { deliver, pace, PaceError, type SendDeps } from './send.ts';
@@ -191,17 +189,28 @@ export async function sendQueuedSms(deps: SendDeps, smsId: string): Promise<'sen
 /**
  * A delivery report. An SMS that did not arrive counts as that channel failing for its message, which
  * then runs again and goes to the person's next channel (once: SMS is not tried again for it).
+ * 'early': the report came before its send was recorded; the gateway should try again in a moment.
  */
-export async function onSmsReport(deps: Pick<SendDeps, 'db' | 'queues' | 'now'>, report: { provider: string; providerId: string; delivered: boolean; error: string | null }): Promise<void> {
+export async function onSmsReport(
+  deps: Pick<SendDeps, 'db' | 'queues' | 'now'>,
+  report: { provider: string; providerId: string; ref: string | null; delivered: boolean; error: string | null },
+): Promise<'early' | void> {
   const failed = await recordSmsReport(deps.db, { ...report, at: deps.now() });
+  if (failed === 'early') return 'early';
   if (!failed || !failed.memberId || !isReachingJob(failed.origin)) return;
   const job = failed.origin;
   await recordDeliveryFailure(deps.db, { messageKey: messageKeyOf(job), channel: 'sms', memberId: failed.memberId, at: deps.now() });
-  // The offer (or series offer) no longer counts as delivered, so the job sends it again elsewhere.
-  if (job.kind === 'offer') await forgetOfferDelivery(deps.db, job.offerId, `sms-${failed.id}`);
-  else if (job.kind === 'series.offer') await forgetSeriesOfferDelivery(deps.db, job.seriesOfferId, `sms-${failed.id}`);
   const again: ReachingJob = { ...job, attempt: (job.attempt ?? 0) + 1 };
   await deps.queues.send.add(again.kind, again, { jobId: sendJobId(again) });
+}
+
+/**
+ * Whether a message that went out on `channelId` still counts as delivered: not when that channel has
+ * since failed for it (an SMS reported undelivered), so the job runs again on the next channel.
+ */
+export async function stillDelivered(deps: Pick<SendDeps, 'db'>, job: ReachingJob, channelId: string | null): Promise<boolean> {
+  if (!channelId) return false;
+  return !(await failedChannels(deps.db, messageKeyOf(job))).has(channelKindOf(channelId));
 }
 
 function isReachingJob(v: unknown): v is ReachingJob {

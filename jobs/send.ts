@@ -12,7 +12,7 @@ import { renderClosedOffer, renderNotification, renderOffer, channelOf } from '.
 import { sendJobId, type Queues, type SendJob } from './queues.ts';
 import { sendToStaffChannel } from './staff-channel.ts';
 import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
-import { deliverToMember, sendQueuedSms, type ChannelDeps } from './reach.ts';
+import { deliverToMember, sendQueuedSms, stillDelivered, type ChannelDeps } from './reach.ts';
 import { rendersCards } from '../domain/channels.ts';
 
 export interface SendDeps {
@@ -72,7 +72,8 @@ export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' 
 async function sendOffer(deps: SendDeps, job: Extract<SendJob, { kind: 'offer' }>) {
   const offerId = job.offerId;
   const offer = await offerForSend(deps.db, offerId);
-  if (!offer || offer.activityId || offer.status !== 'pending' || offer.request.status !== 'open') return 'skipped' as const;
+  if (!offer || offer.status !== 'pending' || offer.request.status !== 'open') return 'skipped' as const;
+  if (offer.activityId && (await stillDelivered(deps, job, offer.channelId))) return 'skipped' as const;
   // Each of the volunteer's channels in their order, until one takes it (jobs/reach.ts).
   const reached = await deliverToMember(deps, { memberId: offer.volunteerId, job, render: (ctx) => renderOffer(deps.db, offer, ctx) });
   if ('skipped' in reached) return 'skipped' as const;

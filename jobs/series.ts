@@ -23,7 +23,7 @@ import type { NotifyMessage, SendJob } from './queues.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { asActivity, channelOf, groupLabel } from './messages.ts';
 import { redrawCard, type SendDeps } from './send.ts';
-import { deliverToMember } from './reach.ts';
+import { deliverToMember, stillDelivered } from './reach.ts';
 
 /** The public face of a series for cards: its next visit (redacted) and the rule. */
 export function seriesPublicView(s: SeriesView): SeriesPublicView {
@@ -114,7 +114,8 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
 export async function sendSeriesOffer(deps: SendDeps, job: Extract<SendJob, { kind: 'series.offer' }>): Promise<'sent' | 'skipped' | 'unreachable'> {
   const seriesOfferId = job.seriesOfferId;
   const offer = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
-  if (!offer || offer.activityId || offer.status !== 'pending' || offer.series.status !== 'open') return 'skipped';
+  if (!offer || offer.status !== 'pending' || offer.series.status !== 'open') return 'skipped';
+  if (offer.activityId && (await stillDelivered(deps, job, offer.channelId))) return 'skipped';
   const reached = await deliverToMember(deps, { memberId: offer.volunteerId, job, render: (ctx) => renderSeriesOffer(deps.db, offer, ctx) });
   if ('skipped' in reached) return 'skipped';
   if ('unreachable' in reached) {

@@ -27,7 +27,7 @@ export interface FakeSveveOptions {
 export interface FakeSveve {
   /** Sveve's send endpoint: the parsed JSON body in, Sveve's answer and status out. */
   handleSend(body: unknown): { status: number; body: unknown };
-  /** A phone answers (as Sveve passes an answer on to our webhook). Resolves with our webhook's status. */
+  /** A phone answers (as Sveve passes an answer on to our webhook). Resolves with our webhook's last status. */
   reply(number: string, text: string): Promise<number>;
   /** Delivery reports to this number say «not delivered» from now on (a phone that is off), or again delivered. */
   setUnreachable(number: string, unreachable: boolean): void;
@@ -48,15 +48,21 @@ export function createFakeSveve(opts: FakeSveveOptions): FakeSveve {
   const inFlight = new Set<Promise<unknown>>();
   let nextId = 40_000_001;
 
+  // Like Sveve, tries again (sooner: 0.1 s, 0.3 s, 1 s …) until the webhook answers 2xx.
   const callback = (params: Record<string, string>) => {
-    const p = fetch(opts.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(params).toString(),
-    })
-      .then((r) => r.status)
-      .catch(() => 0)
-      .finally(() => inFlight.delete(p));
+    const post = () =>
+      fetch(opts.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() })
+        .then((r) => r.status)
+        .catch(() => 0);
+    const p = (async () => {
+      let status = await post();
+      for (const wait of [100, 300, 1000, 2000]) {
+        if (status >= 200 && status < 300) break;
+        await new Promise((ok) => setTimeout(ok, wait));
+        status = await post();
+      }
+      return status;
+    })().finally(() => inFlight.delete(p));
     inFlight.add(p);
     return p;
   };
