@@ -24,7 +24,7 @@ const redis = producerConnection(rt.redis.url);
 redis.on('error', () => undefined);
 const queues = createQueues(redis, config.QUEUE_PREFIX);
 const workers = config.RUN_WORKERS ? await runWorkers(rt) : null;
-const app = createApp({ config, db: rt.db, redis, queues, log, now: () => new Date(), demoIdentities: config.dev ? demoIdentities() : [] });
+const app = createApp({ config, db: rt.db, redis, queues, log, now: () => new Date(), demoIdentities: config.dev ? demoIdentities(config.sms?.provider === 'fake') : [] });
 const url = await app.listen();
 log.info({ url, workers: Boolean(workers) }, 'Dugnad is listening');
 if (config.dev) process.stdout.write(`\n  Dugnad kjører: åpne ${config.PUBLIC_BASE_URL} i nettleseren.${config.sms?.provider === 'fake' ? `\n  SMS-telefonene (uten ekte SMS): ${config.PUBLIC_BASE_URL}/dev/sms` : ''}\n\n`);

@@ -7,15 +7,19 @@ export type ChannelKind = 'teams' | 'webchat' | 'sms';
 /** The order fallbacks are tried in when nothing else decides. */
 export const CHANNEL_KINDS: readonly ChannelKind[] = ['teams', 'webchat', 'sms'];
 
+/** Bot Framework's SMS channels; our own SMS gateway speaks as `sms` too. */
+const SMS_CHANNELS: ReadonlySet<string> = new Set(['sms', 'twilio-sms']);
+
 /**
- * Bot Framework channel ids that show only text: its SMS and e-mail channels. Our own SMS gateway
- * speaks as `sms` too. Any other channel is a chat that renders cards.
+ * Bot Framework channels that report no Adaptive Card support (its channels reference: SMS, e-mail,
+ * and the messengers that show a card as a picture at best, its buttons dead). Everything goes to them
+ * as text. Any other channel (Teams, Web Chat, Direct Line, the Emulator) renders cards.
  */
-const TEXT_ONLY_CHANNELS: ReadonlySet<string> = new Set(['sms', 'email']);
+const TEXT_ONLY_CHANNELS: ReadonlySet<string> = new Set([...SMS_CHANNELS, 'email', 'facebook', 'groupme', 'kik', 'line', 'slack', 'telegram', 'skypeforbusiness', 'console']);
 
 export function channelKindOf(channelId: string): ChannelKind {
   if (channelId === 'msteams') return 'teams';
-  if (channelId === 'sms') return 'sms';
+  if (SMS_CHANNELS.has(channelId)) return 'sms';
   return 'webchat';
 }
 

@@ -32,6 +32,9 @@ export const DEMO_CAREGIVERS: DemoIdentity[] = [
   { id: 'demo-parorende-2', name: 'Tor Moen', role: 'caregiver' },
 ];
 
+/** The demo volunteers who get offers by SMS (development with the fake gateway): their phones are on /dev/sms. */
+const DEMO_SMS_INDEXES = [6, 7, 8];
+
 export function demoVolunteerName(i: number): string {
   return `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`;
 }
@@ -40,9 +43,13 @@ export function demoVolunteerId(i: number): string {
   return `demo-frivillig-${String(i + 1).padStart(2, '0')}`;
 }
 
-/** The identities the local web chat offers (a selection; every seeded demo id works). */
-export function demoIdentities(): DemoIdentity[] {
+/**
+ * The identities the local web chat offers (a selection; every seeded demo id works). With `sms`, also
+ * the SMS volunteers, so a one-time link from /dev/sms can be opened as them.
+ */
+export function demoIdentities(sms = false): DemoIdentity[] {
   const volunteers = Array.from({ length: 5 }, (_, i) => ({ id: demoVolunteerId(i), name: demoVolunteerName(i), role: 'volunteer' as const }));
+  if (sms) volunteers.push(...DEMO_SMS_INDEXES.map((i) => ({ id: demoVolunteerId(i), name: `${demoVolunteerName(i)} (SMS)`, role: 'volunteer' as const })));
   return [...volunteers, ...DEMO_STAFF, ...DEMO_CAREGIVERS, { id: 'demo-ny-1', name: 'Ny bruker', role: 'new' }];
 }
 
@@ -114,8 +121,7 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<{ 
   });
 }
 
-/** The demo volunteers who get offers by SMS (development with the fake gateway): their phones are on /dev/sms. */
-export const DEMO_SMS_VOLUNTEERS = [5, 6, 7].map(demoVolunteerId);
+export const DEMO_SMS_VOLUNTEERS = DEMO_SMS_INDEXES.map(demoVolunteerId);
 
 /** SMS first for the demo SMS volunteers; idempotent, and leaves alone someone whose SMS is already set up. */
 export async function seedDemoSms(db: Database): Promise<void> {
