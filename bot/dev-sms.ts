@@ -65,7 +65,7 @@ export function registerDevSms(server: Server, deps: { config: Config; db: Datab
 
   server.get('/dev/sms', async (_req: Request, res: Response) => {
     const nonce = randomBytes(16).toString('base64');
-    sendPage(res, Buffer.from(pageHtml(nonce)), `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`);
+    sendPage(res, Buffer.from(pageHtml(nonce)), `default-src 'self'; img-src data:; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`);
   });
   return fake;
 }
@@ -92,7 +92,7 @@ main{display:flex;flex-wrap:wrap;gap:16px;padding:16px}
 .thread{flex:1;overflow-y:auto;padding:8px;display:flex;flex-direction:column;gap:6px}
 .msg{max-width:85%;padding:8px 10px;border-radius:14px;white-space:pre-wrap;word-wrap:break-word;font-size:.95rem;line-height:1.3}
 .out{background:#e5e5ea;align-self:flex-start}.in{background:#0b84ff;color:#fff;align-self:flex-end}
-.failed{outline:2px solid #c00}.meta{font-size:.75rem;color:#666;align-self:flex-start}
+.failed{outline:2px solid #c00}.msg a{color:inherit;word-break:break-all}.meta{font-size:.75rem;color:#666;align-self:flex-start}
 form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}form input[type=text]{flex:1;font-size:1rem;padding:8px}
 button{font-size:1rem;padding:8px 12px}label.off{display:block;padding:0 12px 8px;font-size:.85rem}
 `;
@@ -111,7 +111,9 @@ async function load() {
 }
 function el(tag, props, ...children) { const e = Object.assign(document.createElement(tag), props); e.append(...children); return e; }
 function render(p) {
-  const thread = el('div', { className: 'thread' }, ...p.messages.map((m) => el('div', { className: 'msg ' + m.direction + (m.delivered === false ? ' failed' : ''), title: m.at }, m.text)));
+  // Links (the one-time link to a task) can be opened as on a phone.
+  const linked = (text) => text.split(/(https?:\\/\\/\\S+)/).map((part, i) => (i % 2 ? el('a', { href: part, target: '_blank' }, part) : part));
+  const thread = el('div', { className: 'thread' }, ...p.messages.map((m) => el('div', { className: 'msg ' + m.direction + (m.delivered === false ? ' failed' : ''), title: m.at }, ...linked(m.text))));
   const input = el('input', { type: 'text', value: drafts[p.number] || '', placeholder: 'Svar …', ariaLabel: 'Svar som ' + (p.name || p.display) });
   input.dataset.number = p.number;
   input.addEventListener('input', () => { drafts[p.number] = input.value; });

@@ -70,7 +70,12 @@ export function messageKeyOf(job: ReachingJob): string {
   }
 }
 
-type Outcome = { sent: Delivered } | { failed: true } | { skipped: true };
+/**
+ * What one channel did with a message. `kept`: it reached no one now but will be shown on their next
+ * visit (the web chat that does not expire): the next channel is tried, and if none gets through the
+ * message counts as delivered there.
+ */
+type Outcome = { sent: Delivered } | { kept: Delivered } | { failed: true } | { skipped: true };
 
 /**
  * Delivers `render`'s message to a member on the first channel that takes it, in their order, skipping
@@ -93,13 +98,25 @@ export async function deliverToMember(
     if (!rendered.has(key)) rendered.set(key, input.render(ctx, channelId));
     return rendered.get(key)!;
   } };
+  let kept: Delivered | null = null;
   for (const address of channelOrder(reach.preferred, usable, failed)) {
-    const outcome = isGatewaySms(address.ref) ? await sendSms(deps, address, reach, once) : await sendToChat(deps, address, reach, once);
+    const outcome = isGatewaySms(address.ref) ? await sendSms(deps, address, reach, once) : address.kind === 'webchat' ? await sendToWebChat(deps, address, reach, once) : await sendToChat(deps, address, reach, once);
     if ('sent' in outcome || 'skipped' in outcome) return outcome;
+    if ('kept' in outcome) kept ??= outcome.kept;
     tried.push(address.kind);
     await recordDeliveryFailure(deps.db, { messageKey: key, channel: address.kind, memberId: input.memberId, at: deps.now() });
   }
-  return { unreachable: tried };
+  return kept ? { sent: kept } : { unreachable: tried };
+}
+
+/**
+ * The web chat: one channel in the order. Here, the person's Direct Line conversation (a closed page's
+ * has expired: that fails, and the next channel is tried). The web chat that does not expire (issue 15
+ * section 1, jobs/webchat-delivery.ts deliverToWebChat with push-notices.ts pushFor(job)) takes this
+ * place: `refused` → failed, `reached` (shown or pushed) → sent, neither → kept for the next visit.
+ */
+async function sendToWebChat(deps: SendDeps, address: Address, reach: Reach, input: Parameters<typeof deliverToMember>[1]): Promise<Outcome> {
+  return sendToChat(deps, address, reach, input);
 }
 
 /** Teams, web chat, or a Bot Framework channel that shows only text. */

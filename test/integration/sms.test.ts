@@ -246,6 +246,15 @@ describe('a centre that sends name and address by SMS', () => {
       expect(text).toContain(details.address);
       expect(text).toMatch(/\/t\//);
       await leakScan(requestId, ['personName', 'address']);
+
+      // «AVLYS 4821» asks why; «AVLYS 4821 <grunn>» cancels, and the request goes out again.
+      await fake.reply(numberOf(7), `avlys ${code}`);
+      await waitFor(() => Boolean(lastOut(7, new RegExp(`AVLYS ${code} og grunnen`))), 'the question why');
+      await fake.reply(numberOf(7), `AVLYS ${code} jeg er syk`);
+      await waitFor(() => Boolean(lastOut(7, /Oppdraget er avlyst/)), 'the cancel confirmation');
+      const [a] = await app.db.query<{ status: string; cancel_reason: string }>(`SELECT status, cancel_reason FROM assignments WHERE request_id = $1`, [requestId]);
+      expect(a).toEqual({ status: 'cancelled', cancel_reason: 'jeg er syk' });
+      expect((await app.db.query<{ status: string }>('SELECT status FROM help_requests WHERE id = $1', [requestId]))[0]!.status).toBe('open');
     } finally {
       await chat.submit(STAFF, { action: 'staff.smsDetails.set', on: false });
     }
