@@ -161,12 +161,13 @@ async function sendSms(deps: SendDeps, address: Address, reach: Reach, input: Pa
   const allowed = nextAllowedSendTime(now, { urgent: false, quietStart: c.quietStart, quietEnd: c.quietEnd, timeZone: 'Europe/Oslo' });
   if (allowed.getTime() > now.getTime()) throw new PaceError(allowed.getTime() - now.getTime());
 
+  // Paced before anything is prepared: a paced job runs again, and would make its link twice.
+  const msisdn = address.userId;
+  await pace(deps, `sms:${msisdn}`, c.smsPaceMs);
   const card = await input.render({ locale: reach.locale, channel: 'webchat' }, address.channelId);
   if (!card) return { skipped: true };
   const text = await asText(deps, card, address, reach);
   if (!text) return { failed: true };
-  const msisdn = address.userId;
-  await pace(deps, `sms:${msisdn}`, c.smsPaceMs);
   const id = await startSms(deps.db, { memberId: reach.memberId, centreId: text.centreId, origin: input.job, provider: gateway.name, at: now });
   const sent = await sendThroughGateway(deps, id, { to: msisdn, text: text.text, memberId: reach.memberId });
   if (!sent) return { failed: true };
