@@ -101,13 +101,15 @@ describe('SMS offers and answers', () => {
       expect(code, text).toBeDefined();
       codes.set(i, code!);
     }
-    // Delivered: the fake reported it to the webhook, and the offer records where it went.
-    const offers = await app.db.query<{ channel_id: string; activity_id: string }>(
+    // Delivered: the fake reported it to the webhook, and each offer records where it went (just
+    // after the gateway took it: wait for the records, not only the phones).
+    const offers = () => app.db.query<{ channel_id: string | null; activity_id: string | null }>(
       `SELECT o.channel_id, o.activity_id FROM offers o WHERE o.request_id = $1 AND o.volunteer_id = ANY($2::uuid[])`,
       [requestId, SMS_VOLUNTEERS.map((i) => volunteer.get(i)!.memberId)],
     );
-    expect(offers).toHaveLength(20);
-    expect(offers.every((o) => o.channel_id === 'sms' && o.activity_id.startsWith('sms-'))).toBe(true);
+    await waitFor(async () => (await offers()).every((o) => o.channel_id !== null), 'the offers recorded as sent');
+    expect(await offers()).toHaveLength(20);
+    expect((await offers()).every((o) => o.channel_id === 'sms' && o.activity_id!.startsWith('sms-'))).toBe(true);
     await waitFor(async () => (await app.db.query(`SELECT 1 FROM sms_messages WHERE status = 'delivered'`)).length >= 20, 'the delivery reports');
     await leakScan(requestId);
   });
