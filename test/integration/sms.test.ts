@@ -184,6 +184,41 @@ describe('SMS offers and answers', () => {
   });
 });
 
+describe('choosing SMS', () => {
+  it('at sign-up, in «Min status», or by staff for someone who phones in; staff see where each volunteer can be reached', async () => {
+    // Sign-up: a new volunteer chooses SMS on the form.
+    await chat.submit('sms-signup-1', {
+      action: 'volunteer.signup.submit', name: 'Sigrid SMS', phone: '934 56 789', district: 'Vang', groups: 'turvenn', languages: 'nb',
+      availability: '1:morning', weeklyCap: '2', comfort: 'any', channel: 'sms',
+    });
+    const [signed] = await app.db.query<{ preferred_channel: string; user_id: string }>(
+      `SELECT m.preferred_channel, c.user_id FROM members m JOIN chat_identities c ON c.member_id = m.id AND c.channel_id = 'sms' WHERE m.name = 'Sigrid SMS'`,
+    );
+    expect(signed).toEqual({ preferred_channel: 'sms', user_id: '+4793456789' });
+
+    // «Min status»: a web chat volunteer sees SMS among the choices, chooses it, and back again.
+    const user = demoVolunteerId(30);
+    const status = await chat.say(user, 'min status');
+    expect(cardActions(status.at(-1)!.activity).filter((d) => d.action === 'volunteer.channel').map((d) => d.preferredChannel)).toContain('sms');
+    const chosen = await chat.submit(user, { action: 'volunteer.channel', preferredChannel: 'sms' });
+    expect(visibleText(chosen.at(-1)!.activity)).toContain('Nye oppdrag kommer her: SMS');
+    const [m30] = await app.db.query<{ id: string; preferred_channel: string }>(`SELECT m.id, m.preferred_channel FROM chat_identities c JOIN members m ON m.id = c.member_id WHERE c.channel_id = 'dev' AND c.user_id = $1`, [user]);
+    expect(m30!.preferred_channel).toBe('sms');
+    await chat.submit(user, { action: 'volunteer.sms', on: false });
+    expect(await app.db.query(`SELECT 1 FROM chat_identities WHERE member_id = $1 AND channel_id = 'sms'`, [m30!.id])).toHaveLength(0);
+
+    // Staff, for someone who phones in: SMS on from the volunteer list, which shows the channels.
+    const [m31] = await app.db.query<{ id: string; name: string }>(`SELECT m.id, m.name FROM chat_identities c JOIN members m ON m.id = c.member_id WHERE c.channel_id = 'dev' AND c.user_id = $1`, [demoVolunteerId(31)]);
+    const set = await chat.submit(STAFF, { action: 'staff.volunteer.sms', volunteerId: m31!.id, on: true });
+    expect(visibleText(set.at(-1)!.activity)).toContain(`${m31!.name} får nå oppdrag på SMS`);
+    const list = visibleText((await chat.submit(STAFF, { action: 'staff.volunteers.list' })).at(-1)!.activity);
+    // SMS volunteers show SMS; those who never started a chat show none (staff may ring them).
+    expect(list).toMatch(/Kan nås på\nSMS\n/);
+    expect(list).toMatch(/Kan nås på\nIngen kanal ennå: ring\n/);
+    await chat.submit(STAFF, { action: 'staff.volunteer.sms', volunteerId: m31!.id, on: false });
+  });
+});
+
 describe('the webhook', () => {
   it('takes nothing without the gateway\'s secret, and refuses what is not a gateway callback', async () => {
     const inBefore = (await app.db.query(`SELECT 1 FROM sms_messages WHERE direction = 'in'`)).length;
