@@ -1,6 +1,6 @@
 // Who is talking: a chat account (channel + user id) maps to a member with a role.
 import type { Queryable } from './db.ts';
-import type { ChannelChoice, Locale, Role } from '../domain/types.ts';
+import type { Locale, Role } from '../domain/types.ts';
 
 export interface Member {
   id: string;
@@ -141,8 +141,8 @@ export interface ConversationRef {
   locale?: string;
 }
 
-/** SQL over `chat_identities c`: an account we may send to. */
-export const REACHABLE_ACCOUNT = 'c.conversation_ref IS NOT NULL AND c.unreachable_at IS NULL';
+/** SQL over `chat_identities c`: a chat account a card may be sent to (SMS goes through jobs/reach.ts, as text). */
+export const REACHABLE_ACCOUNT = "c.conversation_ref IS NOT NULL AND c.unreachable_at IS NULL AND c.channel_id <> 'sms'";
 /** SQL ORDER BY over `chat_identities c` and `members m`: the channel they chose (Teams or web chat) first, then the one used last. */
 export const REACH_PREFERENCE = `(m.preferred_channel IS NOT NULL AND (c.channel_id = 'msteams') = (m.preferred_channel = 'teams')) DESC, c.last_seen_at DESC NULLS LAST`;
 
@@ -157,25 +157,6 @@ export async function reachableAt(db: Queryable, memberIds: string[]): Promise<M
     [memberIds],
   );
   return new Map(rows.map((r) => [r.member_id, { memberId: r.member_id, channelId: r.channel_id, conversationRef: r.conversation_ref }]));
-}
-
-/**
- * The member's choice of where offers go, or null when there is nothing to choose: they can be
- * reached in Teams or in web chat, not both.
- */
-export async function channelChoiceOf(db: Queryable, memberId: string): Promise<ChannelChoice | null> {
-  const rows = await db.query<{ teams: boolean; other: boolean; preferred: 'teams' | 'webchat' | null }>(
-    `SELECT bool_or(c.channel_id = 'msteams') AS teams, bool_or(c.channel_id <> 'msteams') AS other, m.preferred_channel AS preferred
-       FROM members m JOIN chat_identities c ON c.member_id = m.id AND c.conversation_ref IS NOT NULL AND c.unreachable_at IS NULL
-      WHERE m.id = $1 GROUP BY m.preferred_channel`,
-    [memberId],
-  );
-  const r = rows[0];
-  return r?.teams && r.other ? (r.preferred ?? 'last') : null;
-}
-
-export async function setChannelChoice(db: Queryable, memberId: string, choice: ChannelChoice): Promise<void> {
-  await db.query('UPDATE members SET preferred_channel = $2 WHERE id = $1', [memberId, choice === 'last' ? null : choice]);
 }
 
 /** The conversation a member has with us in one channel (where an offer card of theirs lives). */

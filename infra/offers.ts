@@ -102,19 +102,30 @@ export async function revealAssignedTask(
   db: Database,
   input: { offerId: string; volunteerId: string; channelId: string; now: Date },
 ): Promise<{ request: HelpRequest; details: PrivateRequestDetails; assignmentId: string } | null> {
+  const rows = await db.query<{ assignment_id: string }>(
+    `SELECT a.id AS assignment_id
+       FROM offers o JOIN assignments a ON a.request_id = o.request_id AND a.volunteer_id = o.volunteer_id AND a.status = 'active'
+      WHERE o.id = $1 AND o.volunteer_id = $2 AND o.status = 'accepted'`,
+    [input.offerId, input.volunteerId],
+  );
+  return rows[0] ? revealOwnAssignment(db, { ...input, assignmentId: rows[0].assignment_id }) : null;
+}
+
+/** An assignment of the volunteer's own shown to them again (opened from a one-time link): a recorded reveal. */
+export async function revealOwnAssignment(
+  db: Database,
+  input: { assignmentId: string; volunteerId: string; channelId: string; now: Date },
+): Promise<{ request: HelpRequest; details: PrivateRequestDetails; assignmentId: string } | null> {
   return db.transaction(async (tx) => {
-    const rows = await tx.query<{ request_id: string; assignment_id: string }>(
-      `SELECT a.request_id, a.id AS assignment_id
-         FROM offers o
-         JOIN assignments a ON a.request_id = o.request_id AND a.volunteer_id = o.volunteer_id AND a.status = 'active'
-         JOIN help_requests r ON r.id = o.request_id AND r.details_erased_at IS NULL
+    const rows = await tx.query<{ request_id: string }>(
+      `SELECT a.request_id FROM assignments a
+         JOIN help_requests r ON r.id = a.request_id AND r.details_erased_at IS NULL
          JOIN persons p ON p.id = r.person_id AND p.erased_at IS NULL
-        WHERE o.id = $1 AND o.volunteer_id = $2 AND o.status = 'accepted'`,
-      [input.offerId, input.volunteerId],
+        WHERE a.id = $1 AND a.volunteer_id = $2 AND a.status = 'active'`,
+      [input.assignmentId, input.volunteerId],
     );
-    const row = rows[0];
-    if (!row) return null;
-    const shown = await reveal(tx, row.request_id, row.assignment_id, input, 'already_yours');
+    if (!rows[0]) return null;
+    const shown = await reveal(tx, rows[0].request_id, input.assignmentId, input, 'already_yours');
     return shown.outcome === 'already_yours' ? shown : null;
   });
 }
