@@ -6,8 +6,8 @@
 // answers 403) moves the message to the person's next channel. Bot Framework's own sms and email
 // channels get every card as text through the same renderer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from 'date-fns';
-import { startTestApp, userActivity, type TestApp } from '../support/app.ts';
+import { addDays, addHours } from 'date-fns';
+import { startTestApp, userActivity, VirtualClock, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
@@ -27,6 +27,8 @@ let app: TestApp;
 let connector: FakeConnector;
 let chat: ChatDriver;
 let fake: FakeSveve;
+/** Real time, moved only to answer a follow-up after its task has ended. */
+const clock = new VirtualClock();
 const STAFF = 'demo-ansatt-1';
 /** Twenty volunteers of Sentrum, free every day, get offers by SMS only (5 and 16 take first-time-friendly tasks only). */
 const SMS_VOLUNTEERS = Array.from({ length: 22 }, (_, i) => i).filter((i) => i !== 5 && i !== 16);
@@ -59,7 +61,7 @@ async function postRequest(summary: string, opts: { time?: string; urgent?: bool
 
 beforeAll(async () => {
   connector = await startFakeConnector();
-  app = await startTestApp({ env: { SMS_PACE_PER_NUMBER_MS: '0' } });
+  app = await startTestApp({ env: { SMS_PACE_PER_NUMBER_MS: '0' }, now: clock.now });
   chat = chatDriver(app, connector);
   fake = app.app.devSms!;
   await chat.say(STAFF, 'hei');
@@ -156,7 +158,8 @@ describe('SMS offers and answers', () => {
     const [a] = await app.db.query<{ volunteer_id: string; id: string }>(`SELECT id, volunteer_id FROM assignments WHERE request_id = $1`, [requestId]);
     const winner = [...volunteer.entries()].find(([, v]) => v.memberId === a!.volunteer_id)![0];
     const code = codes.get(winner)!;
-    await app.queues.send.add('notify', { kind: 'notify', memberId: a!.volunteer_id, message: 'volunteer.reminder', refId: a!.id, variant: '1440' }, { jobId: `test-reminder-${a!.id}` });
+    // The reminder that asks «Jeg kommer» (issue 13: the first one before the confirmation deadline, variant «<offset>-confirm»).
+    await app.queues.send.add('notify', { kind: 'notify', memberId: a!.volunteer_id, message: 'volunteer.reminder', refId: a!.id, variant: '1440-confirm' }, { jobId: `test-reminder-${a!.id}` });
     await waitFor(() => Boolean(lastOut(winner, /Påminnelse/)), 'the reminder');
     const reminder = lastOut(winner, /Påminnelse/)!.text;
     expect(reminder).toContain(`Svar JA ${code} hvis du kommer.`);
@@ -168,10 +171,17 @@ describe('SMS offers and answers', () => {
     await app.queues.send.add('notify', { kind: 'notify', memberId: a!.volunteer_id, message: 'volunteer.followUp', refId: a!.id }, { jobId: `test-followup-${a!.id}` });
     await waitFor(() => Boolean(lastOut(winner, /TIMER \d{4}/)), 'the follow-up');
     expect(lastOut(winner, /TIMER \d{4}/)!.text).toContain(`TIMER ${code}`);
-    await fake.reply(numberOf(winner), `TIMER ${code} 2,5`);
-    const done = (await app.db.query<{ outcome: string; hours: string }>('SELECT outcome, hours FROM assignments WHERE id = $1', [a!.id]))[0]!;
-    expect(done).toEqual({ outcome: 'done', hours: '2.5' });
-    await waitFor(() => Boolean(lastOut(winner, /registrert 2,5 timer/)), 'the thanks for the hours');
+    // Answered once the task is over (issue 13: an answer before its end is refused).
+    const [task] = await app.db.query<{ starts_at: Date }>('SELECT starts_at FROM help_requests WHERE id = $1', [requestId]);
+    clock.set(addHours(task!.starts_at, 2));
+    try {
+      await fake.reply(numberOf(winner), `TIMER ${code} 2,5`);
+      const done = (await app.db.query<{ outcome: string; hours: string }>('SELECT outcome, hours FROM assignments WHERE id = $1', [a!.id]))[0]!;
+      expect(done).toEqual({ outcome: 'done', hours: '2.5' });
+      await waitFor(() => Boolean(lastOut(winner, /registrert 2,5 timer/)), 'the thanks for the hours');
+    } finally {
+      clock.offsetMs = 0;
+    }
     await leakScan(requestId);
   });
 
