@@ -85,7 +85,7 @@ async function sendOffer(deps: SendDeps, job: Extract<SendJob, { kind: 'offer' }
   if ('skipped' in reached) return 'skipped' as const;
   if ('unreachable' in reached) {
     await recordOfferUndeliverable(deps.db, offerId);
-    await reportUnreachable(deps, offer);
+    await reportUnreachable(deps, offer, job.attempt ?? 0);
     return 'unreachable' as const;
   }
   const to = reached.sent;
@@ -103,10 +103,18 @@ async function sendOffer(deps: SendDeps, job: Extract<SendJob, { kind: 'offer' }
  * A volunteer we could not reach on any channel (never chatted, app not installed, blocked or removed
  * the bot, SMS refused): staff hear of it instead of the offer silently vanishing — once per wave,
  * listing everyone missed, a little after the wave so the list is complete.
+ *
+ * An SMS the gateway reports undelivered later (the job runs again, `attempt` > 0) may fail the last
+ * channel long after the wave's notice was told. Those late failures are told too, batched the same
+ * way: one notice per few seconds in which any happened, sent when that window is over so it names
+ * every one of them (and, like every such notice, whoever else of the request is still missed).
  */
-async function reportUnreachable(deps: SendDeps, offer: OfferForSend): Promise<void> {
+async function reportUnreachable(deps: SendDeps, offer: OfferForSend, attempt: number): Promise<void> {
   const now = deps.now();
-  await tell(deps, ['staff.unreachable'], offer.request.id, { at: new Date(now.getTime() + UNREACHABLE_REPORT_DELAY_MS), now, variant: `w${offer.request.wave}` });
+  const variant = `w${offer.request.wave}`;
+  if (!attempt) return tell(deps, ['staff.unreachable'], offer.request.id, { at: new Date(now.getTime() + UNREACHABLE_REPORT_DELAY_MS), now, variant });
+  const window = Math.floor(now.getTime() / UNREACHABLE_REPORT_DELAY_MS);
+  await tell(deps, ['staff.unreachable'], offer.request.id, { at: new Date((window + 2) * UNREACHABLE_REPORT_DELAY_MS), now, variant, event: `late${window}` });
 }
 
 export const UNREACHABLE_REPORT_DELAY_MS = 5000;

@@ -314,8 +314,16 @@ describe('fallback to the next channel', () => {
     // Volunteer 0 prefers SMS but also uses the web chat; their phone is off.
     await chat.say(demoVolunteerId(0), 'hei');
     await setPreferredChannel(app.db, volunteer.get(0)!.memberId, 'sms');
+    // One with SMS and nothing else: not the winner of a task above, whose one-time link gave them a web chat.
+    const [lonely] = await app.db.query<{ member_id: string }>(
+      `SELECT c.member_id FROM chat_identities c WHERE c.channel_id = 'sms' AND c.member_id = ANY($1::uuid[])
+          AND NOT EXISTS (SELECT 1 FROM chat_identities o WHERE o.member_id = c.member_id AND o.channel_id <> 'sms' AND o.conversation_ref IS NOT NULL)
+        ORDER BY c.user_id LIMIT 1`,
+      [SMS_VOLUNTEERS.filter((i) => i !== 0).map((i) => volunteer.get(i)!.memberId)],
+    );
+    const v1 = [...volunteer.entries()].find(([, v]) => v.memberId === lonely!.member_id)![0];
     fake.setUnreachable(numberOf(0), true);
-    fake.setUnreachable(numberOf(1), true);
+    fake.setUnreachable(numberOf(v1), true);
     try {
       const requestId = await postRequest('Fallback etter SMS');
       await connector.waitFor((cs) => cs.some((c) => c.conversationId === `conv-${demoVolunteerId(0)}` && visibleText(c.activity).includes('Fallback etter SMS')), 20_000);
@@ -325,16 +333,47 @@ describe('fallback to the next channel', () => {
       await waitFor(async () => (await offerOf0()).channel_id === 'webchat', 'the offer recorded on the web chat');
       const offer = await offerOf0();
       expect(await app.db.query(`SELECT channel FROM delivery_failures WHERE message_key = $1`, [`offer:${offer!.id}`])).toEqual([{ channel: 'sms' }]);
-      // Volunteer 1 has nothing after SMS: staff are told, with the channel tried.
-      const [v1] = await app.db.query<{ name: string }>('SELECT name FROM members WHERE id = $1', [volunteer.get(1)!.memberId]);
-      await connector.waitFor((cs) => cs.some((c) => c.conversationId === `conv-${STAFF}` && visibleText(c.activity).includes(`prøvde SMS`) && visibleText(c.activity).includes(v1!.name)), 20_000);
+      // That volunteer has nothing after SMS: staff are told, with the channel tried.
+      const [missed] = await app.db.query<{ name: string }>('SELECT name FROM members WHERE id = $1', [volunteer.get(v1)!.memberId]);
+      await connector.waitFor((cs) => cs.some((c) => c.conversationId === `conv-${STAFF}` && visibleText(c.activity).includes(`prøvde SMS`) && visibleText(c.activity).includes(missed!.name)), 20_000);
       // The card went to the chat once, and the SMS is not tried again for this offer.
       expect(connector.captured.filter((c) => c.conversationId === `conv-${demoVolunteerId(0)}` && c.method === 'POST' && visibleText(c.activity).includes('Fallback etter SMS'))).toHaveLength(1);
       expect(thread(0).filter((m) => m.direction === 'out' && /Fallback etter SMS/.test(m.text))).toHaveLength(1);
     } finally {
       fake.setUnreachable(numberOf(0), false);
-      fake.setUnreachable(numberOf(1), false);
+      fake.setUnreachable(numberOf(v1), false);
     }
+  });
+
+  it('tells staff of a volunteer whose SMS is reported undelivered after the wave\'s notice went out', async () => {
+    // An SMS volunteer with no other channel; their offer goes out and is delivered as far as anyone knows.
+    const [lonely] = await app.db.query<{ member_id: string; name: string }>(
+      `SELECT c.member_id, m.name FROM chat_identities c JOIN members m ON m.id = c.member_id
+        WHERE c.channel_id = 'sms' AND c.member_id = ANY($1::uuid[])
+          AND NOT EXISTS (SELECT 1 FROM chat_identities o WHERE o.member_id = c.member_id AND o.channel_id <> 'sms' AND o.conversation_ref IS NOT NULL)
+        ORDER BY c.user_id DESC LIMIT 1`,
+      [SMS_VOLUNTEERS.map((i) => volunteer.get(i)!.memberId)],
+    );
+    const who = [...volunteer.entries()].find(([, v]) => v.memberId === lonely!.member_id)![0];
+    const before = connector.captured.length;
+    const requestId = await postRequest('Sen leveringsrapport');
+    await waitFor(() => Boolean(lastOut(who, /Sen leveringsrapport/)), 'the SMS offer');
+    // The wave's notice about those with no channel at all comes first, without them.
+    const staffNotices = () => connector.captured.slice(before).filter((c) => c.conversationId === `conv-${STAFF}` && /kunne ikke nås/.test(visibleText(c.activity)));
+    await connector.waitFor(() => staffNotices().length > 0 && /Sen leveringsrapport|Handlehjelp/.test(visibleText(staffNotices()[0]!.activity)), 20_000);
+    expect(visibleText(staffNotices()[0]!.activity)).not.toContain(lonely!.name);
+    // Minutes later the operator reports the SMS undelivered (the report the fake sent at once is undone first).
+    const [sms] = await app.db.query<{ id: string; provider_id: string }>(
+      `SELECT s.id::text, s.provider_id FROM sms_messages s WHERE s.member_id = $1 AND s.direction = 'out' AND s.origin->>'kind' = 'offer' ORDER BY s.id DESC LIMIT 1`,
+      [lonely!.member_id],
+    );
+    await app.db.query(`UPDATE sms_messages SET status = 'sent', status_at = NULL WHERE id = $1`, [sms!.id]);
+    const secret = app.config.sms!.webhookSecret;
+    const report = new URLSearchParams({ number: numberOf(who), status: 'false', id: sms!.provider_id, ref: sms!.id, errorCode: '3', errorDesc: 'Mottaker ikke tilgjengelig' });
+    expect((await fetch(`${app.url}/sms/sveve/${secret}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: report.toString() })).status).toBeLessThan(300);
+    // Nothing else reaches them: staff hear of them now, with the channel tried.
+    await connector.waitFor(() => staffNotices().some((c) => visibleText(c.activity).includes(`${lonely!.name} (`) && visibleText(c.activity).includes('prøvde SMS')), 20_000);
+    expect((await app.db.query<{ undeliverable: boolean }>('SELECT undeliverable FROM offers WHERE request_id = $1 AND volunteer_id = $2', [requestId, lonely!.member_id]))[0]!.undeliverable).toBe(true);
   });
 
   it('sends the offer by SMS when the chat answers 403', async () => {
