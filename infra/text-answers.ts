@@ -114,7 +114,7 @@ export async function codesTaking(db: Queryable, account: TextAccount, keys: rea
 /** Codes and numbered answers past their time, and used or old task links: nothing to keep them for. */
 export async function purgeTextAnswers(db: Queryable, now: Date): Promise<void> {
   await db.query('DELETE FROM text_answers WHERE expires_at <= $1', [now]);
-  await db.query(`DELETE FROM task_links WHERE expires_at <= $1 - interval '1 day'`, [now]);
+  await db.query(`DELETE FROM task_links WHERE expires_at <= $1::timestamptz - interval '1 day'`, [now]);
 }
 
 // ---- one-time links to a task ---------------------------------------------------------------

@@ -454,3 +454,21 @@ describe('quiet hours', () => {
     }
   });
 });
+
+describe('forgetting', () => {
+  it('forgets answer codes and one-time links once their time is past, in the daily upkeep', async () => {
+    expect((await app.db.query('SELECT 1 FROM text_answers')).length).toBeGreaterThan(0);
+    expect((await app.db.query('SELECT 1 FROM task_links')).length).toBeGreaterThan(0);
+    clock.set(addDays(new Date(), 40));
+    try {
+      const job = await app.queues.upkeep.add('daily', {}, { jobId: `daily-sms-${Date.now()}` });
+      // Upkeep jobs are removed once completed.
+      await waitFor(async () => ['completed', 'unknown', 'failed'].includes(await job.getState()), 'the daily upkeep', 60_000);
+      expect(await job.getState(), (await app.queues.upkeep.getJob(job.id!))?.failedReason).not.toBe('failed');
+      expect(await app.db.query('SELECT 1 FROM text_answers')).toEqual([]);
+      expect(await app.db.query('SELECT 1 FROM task_links')).toEqual([]);
+    } finally {
+      clock.offsetMs = 0;
+    }
+  });
+});
