@@ -101,20 +101,20 @@ async function sendOffer(deps: SendDeps, job: Extract<SendJob, { kind: 'offer' }
 
 /**
  * A volunteer we could not reach on any channel (never chatted, app not installed, blocked or removed
- * the bot, SMS refused): staff hear of it instead of the offer silently vanishing — once per wave,
- * listing everyone missed, a little after the wave so the list is complete.
- *
- * An SMS the gateway reports undelivered later (the job runs again, `attempt` > 0) may fail the last
- * channel long after the wave's notice was told. Those late failures are told too, batched the same
- * way: one notice per few seconds in which any happened, sent when that window is over so it names
- * every one of them (and, like every such notice, whoever else of the request is still missed).
+ * the bot, SMS refused or reported undelivered): staff hear of it instead of the offer silently
+ * vanishing — gathered per wave, a little after the last of its volunteers was found unreachable, so
+ * the list is complete however long the wave's sends take. One found later (an SMS the gateway reports
+ * undelivered after the notice went: the job runs again with `attempt`) makes a new notice.
  */
 async function reportUnreachable(deps: SendDeps, offer: OfferForSend, attempt: number): Promise<void> {
   const now = deps.now();
-  const variant = `w${offer.request.wave}`;
-  if (!attempt) return tell(deps, ['staff.unreachable'], offer.request.id, { at: new Date(now.getTime() + UNREACHABLE_REPORT_DELAY_MS), now, variant });
-  const window = Math.floor(now.getTime() / UNREACHABLE_REPORT_DELAY_MS);
-  await tell(deps, ['staff.unreachable'], offer.request.id, { at: new Date((window + 2) * UNREACHABLE_REPORT_DELAY_MS), now, variant, event: `late${window}` });
+  await tell(deps, ['staff.unreachable'], offer.request.id, {
+    at: new Date(now.getTime() + UNREACHABLE_REPORT_DELAY_MS),
+    now,
+    variant: `w${offer.request.wave}`,
+    event: `o${offer.offerId}${attempt ? `a${attempt}` : ''}`,
+    gather: true,
+  });
 }
 
 export const UNREACHABLE_REPORT_DELAY_MS = 5000;
