@@ -120,9 +120,12 @@ export function cardToText(card: AdaptiveCard, opts: TextRenderOptions): Rendere
     if (style === 'sms' && SMS_SKIPPED.has(verb)) return;
     let input: TextInput | undefined;
     if (verbTakesInputs(verb as ActionVerb)) {
-      // One field (or one required among optional ones) can follow the key; a longer form cannot.
+      // One field (or one required among optional ones) can follow the key; a longer form cannot. Nor
+      // can one whose other fields show a value already (settings as they stand): a text answer would
+      // send them empty, changing what the person never saw.
       const required = inputs.filter((i) => i.isRequired);
-      const chosen = inputs.length === 1 ? inputs[0] : required.length === 1 ? required[0] : undefined;
+      const othersEmpty = required.length === 1 && inputs.every((i) => i === required[0] || !carriesValue(i));
+      const chosen = inputs.length === 1 ? inputs[0] : othersEmpty ? required[0] : undefined;
       if (!chosen && inputs.length > 0) {
         formLeftOut = true;
         return;
@@ -235,6 +238,12 @@ export function cardToText(card: AdaptiveCard, opts: TextRenderOptions): Rendere
     withheld: [...withheld],
     shown: [...shown.entries()].map(([ref, fields]) => ({ ref, fields: [...fields] })),
   };
+}
+
+/** Whether a form field starts with something in it: submitted without it, the form would say otherwise. */
+function carriesValue(i: CardInput): boolean {
+  if (i.type === 'Input.Toggle') return i.value === i.valueOn;
+  return i.value !== undefined && String(i.value) !== '';
 }
 
 function describeInput(i: CardInput): TextInput {

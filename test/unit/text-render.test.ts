@@ -24,7 +24,10 @@ import { myTasksCard } from '../../adaptive-cards/my-tasks.ts';
 import { noticeCard } from '../../adaptive-cards/notice.ts';
 import { offerCard } from '../../adaptive-cards/offer.ts';
 import { personFormCard } from '../../adaptive-cards/person-form.ts';
-import { eraseConfirmCard, personExportCard, privacyPersonsCard } from '../../adaptive-cards/privacy.ts';
+import { eraseConfirmCard, ownDataCard, personExportCard, privacyPersonsCard } from '../../adaptive-cards/privacy.ts';
+import { calendarCard } from '../../adaptive-cards/calendar.ts';
+import { policeSettingsCard } from '../../adaptive-cards/police-settings.ts';
+import { pushSettingsCard } from '../../adaptive-cards/push-settings.ts';
 import { reminderCard } from '../../adaptive-cards/reminder.ts';
 import { requestFormCard } from '../../adaptive-cards/request-form.ts';
 import { seriesLeaveCard, seriesOfferCard, seriesTaskCard } from '../../adaptive-cards/series-offer.ts';
@@ -99,6 +102,22 @@ function builders(ctx: CardContext): Record<string, AdaptiveCard[]> {
       export: { person: { id: ID(6), name: 'Gerd Solberg', address: null, phone: null, district: 'Sentrum', notes: null, createdAt: STARTS.toISOString(), createdBy: null, erasedAt: null }, consents: [], requests: [], accessLog: [] },
       groupLabel: (k) => k, fileName: null,
     })],
+    // Issues 13, 15 and 18 (merged after the renderer): own data, push settings, politiattest, calendar.
+    ownDataCard: [ownDataCard(ctx, {
+      data: {
+        you: { role: 'volunteer', name: 'Astrid Berg', phone: '91000685', email: null, centres: [{ name: 'Hamar frivilligsentral' }], createdAt: STARTS.toISOString() },
+        chatAccounts: [{ channel: 'webchat', lastSeenAt: STARTS.toISOString() }],
+        volunteer: { status: 'approved', district: 'Sentrum', groups: ['handlehjelp'], weeklyCap: 2, policeCertificateCheckedOn: null, sharePhoneWithCaregivers: false, declarationsSigned: [{ version: 1, signedAt: STARTS.toISOString() }] },
+        offers: [], tasks: [{ outcome: 'done', hours: 2 }], concernsReported: [], requestsAsked: [], personsRegistered: 0, feedbackGiven: [], yourActions: [],
+      },
+      groupLabel: (k) => k, file: { kind: 'link', url: 'https://dugnad.example/mine-data/token', minutes: 10 },
+    })],
+    pushSettingsCard: [pushSettingsCard(ctx, { devices: 0 }), pushSettingsCard(ctx, { devices: 2, result: 'on' })],
+    policeSettingsCard: [policeSettingsCard(ctx, { validityMonths: 36, groups: [{ key: 'besoksvenn', label: 'Besøksvenn', required: true }, { key: 'handlehjelp', label: 'Handlehjelp', required: false }] })],
+    calendarCard: [
+      calendarCard(ctx, { kind: 'volunteer', existingSince: null }),
+      calendarCard(ctx, { kind: 'centre', existingSince: STARTS, url: { https: 'https://dugnad.example/kalender/f/s.ics', webcal: 'webcal://dugnad.example/kalender/f/s.ics' } }),
+    ],
   };
 }
 
@@ -186,6 +205,14 @@ describe('text answers', () => {
     expect(answerData(hours, '')).toEqual({ error: 'text.valueMissing' });
     expect(answerData(hours, 'mange')).toEqual({ error: 'text.valueNumber' });
     expect(r.text).toContain('Svar TIMER 4821 og timene du brukte');
+  });
+
+  it('leaves a form to the app when its other fields show values already (a text answer would send them empty)', () => {
+    const settings = policeSettingsCard(ctx, { validityMonths: 36, groups: [{ key: 'besoksvenn', label: 'Besøksvenn', required: true }, { key: 'handlehjelp', label: 'Handlehjelp', required: false }] });
+    const r = cardToText(settings, { locale: 'nb', style: 'numbered', allowedFields: () => [] });
+    // «1 3» would have saved 3 years and no group requiring a politiattest.
+    expect(r.options.some((o) => o.data.action === 'staff.police.save')).toBe(false);
+    expect(r.text).toContain(t('nb', 'text.formInApp'));
   });
 
   it('words an SMS offer as the issue asks: what, where, when, and «Svar JA 4821 for å ta det.»', () => {
