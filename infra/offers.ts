@@ -2,7 +2,7 @@
 // bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
-import { REACH_PREFERENCE, REACHABLE_ACCOUNT, type ConversationRef, type Reachable } from './identities.ts';
+import type { ConversationRef } from './identities.ts';
 import { audit, auditReveals } from './audit.ts';
 import { detailsFromRow, privateDetails, reopenRequest, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
@@ -169,32 +169,6 @@ function toOfferForSend(r: OfferForSendRow): OfferForSend {
 export async function offerForSend(db: Queryable, offerId: string): Promise<OfferForSend | null> {
   const rows = await db.query<OfferForSendRow>(`SELECT ${OFFER_FOR_SEND_COLUMNS} FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1`, [offerId]);
   return rows[0] ? toOfferForSend(rows[0]) : null;
-}
-
-export interface OfferToSend extends OfferForSend {
-  /** Where and in which language the volunteer reads it; null when they cannot be reached or have left. */
-  to: (Reachable & { locale: Locale }) | null;
-}
-
-/** An offer about to go out, with where to send it: one round trip per card in a fan-out. */
-export async function offerToSend(db: Queryable, offerId: string): Promise<OfferToSend | null> {
-  const rows = await db.query<OfferForSendRow & { volunteer_locale: Locale | null; reach_channel_id: string | null; reach_ref: ConversationRef | null }>(
-    `SELECT ${OFFER_FOR_SEND_COLUMNS}, m.locale AS volunteer_locale, reach.channel_id AS reach_channel_id, reach.conversation_ref AS reach_ref
-       FROM offers o JOIN help_requests r ON r.id = o.request_id
-       LEFT JOIN members m ON m.id = o.volunteer_id AND m.left_at IS NULL
-       LEFT JOIN LATERAL (SELECT c.channel_id, c.conversation_ref FROM chat_identities c
-                           WHERE c.member_id = m.id AND ${REACHABLE_ACCOUNT} ORDER BY ${REACH_PREFERENCE} LIMIT 1) reach ON true
-      WHERE o.id = $1`,
-    [offerId],
-  );
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    ...toOfferForSend(r),
-    to: r.volunteer_locale && r.reach_channel_id && r.reach_ref
-      ? { memberId: r.volunteer_id, channelId: r.reach_channel_id, conversationRef: r.reach_ref, locale: r.volunteer_locale }
-      : null,
-  };
 }
 
 /** Offers still open whose card is on the volunteer's screen (sent, not closed): drawn again when the visit moves. */
