@@ -73,6 +73,8 @@ export const volunteerSignupFields = z.object({
   comfort: z.enum(['any', 'first_time_friendly_only', 'staff_along_only'], { message: 'error.required' }),
   /** The centres the volunteer joins; asked only where a deployment serves several. */
   centres: multiChoice,
+  /** Where offers should come first: here in the chat, or by SMS (asked only where SMS is on). */
+  channel: z.string().optional().transform((v): 'chat' | 'sms' => (v === 'sms' ? 'sms' : 'chat')),
 });
 export type VolunteerSignupFields = z.output<typeof volunteerSignupFields>;
 
@@ -203,7 +205,12 @@ export const cardAction = z.discriminatedUnion('action', [
   // --- Teams staff channel and per-user views (issue 6) ---
   // The assignee's own view of a taken offer (Teams refresh, or its button): details after a check.
   z.object({ action: z.literal('offer.details'), offerId: id }),
-  z.object({ action: z.literal('volunteer.channel'), preferredChannel: z.enum(['teams', 'webchat', 'last']) }),
+  z.object({ action: z.literal('volunteer.channel'), preferredChannel: z.enum(['teams', 'webchat', 'sms', 'last']) }),
+  // --- SMS and each person's channels (issue 15) ---
+  z.object({ action: z.literal('volunteer.sms'), on: toggle }),
+  z.object({ action: z.literal('staff.volunteer.sms'), volunteerId: id, on: toggle }),
+  z.object({ action: z.literal('staff.smsDetails.show') }),
+  z.object({ action: z.literal('staff.smsDetails.set'), on: toggle }),
   z.object({ action: z.literal('staff.channel.show') }),
   z.object({ action: z.literal('staff.channel.link') }),
   z.object({ action: z.literal('staff.channel.unlink') }),

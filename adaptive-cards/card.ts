@@ -38,6 +38,7 @@ export interface Fact {
 export interface FactSet {
   type: 'FactSet';
   facts: Fact[];
+  id?: string;
   spacing?: Spacing;
   separator?: boolean;
 }
@@ -240,6 +241,25 @@ export function showCard(title: string, body: CardElement[], actions: CardAction
   const action: ShowCardAction = { type: 'Action.ShowCard', title, card };
   if (style) action.style = style;
   return action;
+}
+
+/**
+ * An element of a card that holds a person's details (rule 3), marked by its id so that a renderer for
+ * a channel that may not carry them (SMS: adaptive-cards/text.ts) can hold it back. `ref` is the
+ * assignment the details belong to: whoever holds a part back offers a one-time link to that task.
+ * 'facts' lists the details, 'note' is the hand-over note, 'title' a heading that names the person.
+ * `n` tells apart several elements of one part (ids stay unique in a card).
+ */
+export type PrivatePart = 'facts' | 'note' | 'title';
+
+export function markPrivate<E extends TextBlock | FactSet>(part: PrivatePart, ref: string, element: E, n = 1): E {
+  return { ...element, id: `private-${part}-${ref}${n > 1 ? `~${n}` : ''}` };
+}
+
+/** The part and assignment a markPrivate id names; null for any other id. */
+export function privatePartOf(id: string | undefined): { part: PrivatePart; ref: string } | null {
+  const m = id ? /^private-(facts|note|title)-([^~]+)(?:~\d+)?$/.exec(id) : null;
+  return m ? { part: m[1] as PrivatePart, ref: m[2]! } : null;
 }
 
 /** `tel:` URL from a phone number as typed ("912 34 567" → "tel:91234567"). */

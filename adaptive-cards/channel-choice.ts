@@ -1,27 +1,54 @@
-// «Send meg oppdrag i: Teams / nettchat / der jeg sist var» — for someone we can reach in both
-// Teams and web chat, shown on their status card.
+// «Send meg oppdrag i: Teams / nettchat / SMS / der jeg sist var», and whether SMS is on as a fallback,
+// on the volunteer's status card. The other channels are tried in order when the first fails.
 import type { ChannelChoice } from '../domain/types.ts';
+import type { ChannelKind } from '../domain/channels.ts';
 import { actionButton } from './action.ts';
 import type { CardContext, CardElement } from './card.ts';
 import { actionSet, subheading, text } from './card.ts';
 import { t, type MessageKey } from './texts.ts';
 
-const LABEL: Record<ChannelChoice, MessageKey> = { teams: 'channelChoice.teams', webchat: 'channelChoice.webchat', last: 'channelChoice.last' };
+const LABEL: Record<ChannelChoice, MessageKey> = { teams: 'channelChoice.teams', webchat: 'channelChoice.webchat', sms: 'channelChoice.sms', last: 'channelChoice.last' };
 
-export function channelChoiceLabel(ctx: CardContext, choice: ChannelChoice): string {
+export function channelChoiceLabel(ctx: Pick<CardContext, 'locale'>, choice: ChannelChoice): string {
   return t(ctx.locale, LABEL[choice]);
 }
 
-export function channelChoiceElements(ctx: CardContext, current: ChannelChoice): CardElement[] {
-  const choices: ChannelChoice[] = ['teams', 'webchat', 'last'];
-  return [
+export interface ChannelChoiceInput {
+  current: ChannelChoice;
+  /** The chats (Teams, web chat) they can be reached in now. */
+  chats: readonly ChannelKind[];
+  /** SMS to their number: on, off, stopped by STOPP, or no mobile number; null when this server sends no SMS. */
+  sms: 'on' | 'off' | 'stopped' | 'noPhone' | null;
+  /** Their number as people write it, for the SMS line. */
+  phone: string | null;
+}
+
+/** Whether there is anything to choose: two chats, or SMS besides a chat. */
+export function hasChannelChoice(input: ChannelChoiceInput): boolean {
+  return input.chats.length > 1 || input.sms !== null;
+}
+
+export function channelChoiceElements(ctx: CardContext, input: ChannelChoiceInput): CardElement[] {
+  const smsPossible = input.sms !== null && input.sms !== 'noPhone';
+  const choices = (['teams', 'webchat', 'sms', 'last'] as const).filter((c) =>
+    c === 'sms' ? smsPossible : c === 'last' ? input.chats.length + (smsPossible ? 1 : 0) > 1 : input.chats.includes(c),
+  );
+  const elements: CardElement[] = [
     subheading(t(ctx.locale, 'channelChoice.heading')),
-    text(t(ctx.locale, 'channelChoice.current', { choice: channelChoiceLabel(ctx, current) }), { spacing: 'small' }),
-    actionSet(
-      choices
-        .filter((c) => c !== current)
-        .map((c) => actionButton(ctx.channel, channelChoiceLabel(ctx, c), { action: 'volunteer.channel', preferredChannel: c })),
-      { spacing: 'small' },
-    ),
+    text(t(ctx.locale, 'channelChoice.current', { choice: channelChoiceLabel(ctx, input.current) }), { spacing: 'small' }),
   ];
+  const buttons = choices.filter((c) => c !== input.current).map((c) => actionButton(ctx.channel, channelChoiceLabel(ctx, c), { action: 'volunteer.channel', preferredChannel: c }));
+  if (input.sms !== null) {
+    const phone = input.phone ?? '';
+    const line: MessageKey =
+      input.sms === 'on' ? (input.current === 'sms' ? 'channelChoice.smsOnPreferred' : 'channelChoice.smsOnFallback')
+        : input.sms === 'stopped' ? 'channelChoice.smsStopped'
+          : input.sms === 'noPhone' ? 'channelChoice.noPhone'
+            : 'channelChoice.smsOff';
+    elements.push(text(t(ctx.locale, line, { phone }), { spacing: 'small' }));
+    if (input.sms === 'on') buttons.push(actionButton(ctx.channel, t(ctx.locale, 'channelChoice.smsTurnOff'), { action: 'volunteer.sms', on: false }));
+    else if (input.sms === 'off' && input.current !== 'sms') buttons.push(actionButton(ctx.channel, t(ctx.locale, 'channelChoice.smsTurnOn'), { action: 'volunteer.sms', on: true }));
+  }
+  if (buttons.length) elements.push(actionSet(buttons, { spacing: 'small' }));
+  return elements;
 }

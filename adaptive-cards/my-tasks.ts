@@ -4,10 +4,10 @@
 import type { PrivateRequestDetails, PublicRequestView } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement, Fact } from './card.ts';
-import { actionSet, adaptiveCard, container, facts, heading, stackedButtons, subheading, text } from './card.ts';
+import { actionSet, adaptiveCard, container, facts, heading, markPrivate, stackedButtons, subheading, text } from './card.ts';
 import { formatDateTime, formatDuration, formatWindow } from './format.ts';
 import { FLAG_SEPARATOR, requestFlags } from './request-view.ts';
-import { callActions } from './task-details.ts';
+import { callActions, privateFacts } from './task-details.ts';
 import { t } from './texts.ts';
 
 export interface MyTaskItem {
@@ -34,20 +34,11 @@ export function myTasksCard(ctx: CardContext, input: MyTasksInput): AdaptiveCard
       { title: t(locale, 'offer.duration'), value: formatDuration(locale, request.durationMinutes) },
     ];
     if (request.flexibleUntil) list.push({ title: t(locale, 'offer.flexible'), value: formatWindow(locale, request.startsAt, request.flexibleUntil) });
-    list.push(
-      { title: t(locale, 'task.person'), value: details.personName },
-      { title: t(locale, 'task.address'), value: details.address },
-      { title: t(locale, 'task.phone'), value: details.phone },
-    );
-    if (details.meetingPlace) list.push({ title: t(locale, 'task.meetingPlace'), value: details.meetingPlace });
-    if (details.contactName || details.contactPhone) {
-      list.push({ title: t(locale, 'task.contact'), value: [details.contactName, details.contactPhone].filter(Boolean).join(', ') });
-    }
     const items: CardElement[] = [subheading(task.groupLabel, { spacing: 'none' })];
     const flags = requestFlags(locale, request);
     if (flags.length > 0) items.push(text(flags.join(FLAG_SEPARATOR), { weight: 'bolder', spacing: 'small' }));
-    items.push(facts(list), text(request.summary, { spacing: 'small' }));
-    if (details.handoverNote) items.push(text(`${t(locale, 'task.handoverNote')}: ${details.handoverNote}`, { spacing: 'small', isSubtle: true }));
+    items.push(facts(list), markPrivate('facts', task.assignmentId, facts(privateFacts(locale, details), { spacing: 'none' })), text(request.summary, { spacing: 'small' }));
+    if (details.handoverNote) items.push(markPrivate('note', task.assignmentId, text(`${t(locale, 'task.handoverNote')}: ${details.handoverNote}`, { spacing: 'small', isSubtle: true })));
     items.push(
       ...stackedButtons([
         ...callActions(locale, details).slice(0, 1),

@@ -28,6 +28,8 @@ export interface OfferCardInput {
    * answer to that refresh, after it has checked who asks.
    */
   detailsFor?: readonly string[];
+  /** The card of someone who just tried to take it and was too late: told so, kindly. */
+  tooLate?: boolean;
 }
 
 const CLOSED: Record<Exclude<OfferStatus, 'pending'>, { key: MessageKey; color: TextBlock['color'] }> = {
@@ -65,8 +67,9 @@ export function offerCard(ctx: CardContext, input: OfferCardInput): AdaptiveCard
   } else {
     // The closed card leads with what happened, in words (colour only repeats it).
     const closed = CLOSED[input.status];
+    const key = input.status === 'taken' && input.tooLate ? 'offer.takenByOther' : closed.key;
     body.push(
-      container([heading(t(locale, closed.key), { size: 'medium', color: closed.color })], {
+      container([heading(t(locale, key), { size: 'medium', color: closed.color })], {
         style: input.status === 'accepted' ? 'good' : 'emphasis',
       }),
     );

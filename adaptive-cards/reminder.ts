@@ -6,7 +6,7 @@ import { differenceInCalendarDays } from 'date-fns';
 import type { Locale, PrivateRequestDetails, PublicRequestView } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
-import { adaptiveCard, heading, stackedButtons, text } from './card.ts';
+import { adaptiveCard, heading, markPrivate, stackedButtons, text } from './card.ts';
 import { formatDateTime, formatTime, TIME_ZONE } from './format.ts';
 import { callActions, taskBody } from './task-details.ts';
 import { t } from './texts.ts';
@@ -46,8 +46,9 @@ export function reminderCard(ctx: CardContext, input: ReminderCardInput): Adapti
   const when = reminderWhen(locale, request.startsAt, input.hoursBefore);
 
   const body: CardElement[] = [
-    heading(t(locale, 'reminder.title', { when, what: input.groupLabel, name: details.personName })),
-    ...taskBody(locale, request, details, input.groupLabel),
+    // The heading names the person: marked, so a channel that may not carry names shows the summary instead.
+    markPrivate('title', input.assignmentId, heading(t(locale, 'reminder.title', { when, what: input.groupLabel, name: details.personName }))),
+    ...taskBody(locale, request, details, input.groupLabel, input.assignmentId),
   ];
 
   const ask = input.askConfirmation && !input.confirmed;

@@ -12,7 +12,7 @@ import { actionSet, adaptiveCard, container, facts, heading, stackedButtons, sub
 import { formatDate, formatDateTime, formatDuration, formatTime } from './format.ts';
 import type { OfferRequestView } from './offer.ts';
 import { FLAG_SEPARATOR, requestFlags } from './request-view.ts';
-import { callActions, privateFacts } from './task-details.ts';
+import { callActions, privateBody } from './task-details.ts';
 import { t } from './texts.ts';
 
 /** The public side of a series: its first visit still to come (redacted) and the rule. */
@@ -115,10 +115,10 @@ export function seriesTaskCard(ctx: CardContext, input: SeriesTaskInput): Adapti
   body.push(
     heading(t(locale, 'series.taskTitle')),
     facts(seriesFacts(locale, input.view, input.groupLabel)),
-    facts(privateFacts(locale, input.details), { separator: true }),
-    text(input.view.request.summary, { spacing: 'medium' }),
   );
-  if (input.details.handoverNote) body.push(subheading(t(locale, 'task.handoverNote')), text(input.details.handoverNote, { spacing: 'small' }));
+  // The details belong to every visit; a link held out for them opens the first.
+  const own = privateBody(locale, input.details, input.visits[0]?.assignmentId ?? input.seriesId);
+  body.push(own.facts, text(input.view.request.summary, { spacing: 'medium' }), ...own.note);
   body.push(subheading(t(locale, 'series.visitsTitle')));
   for (const v of input.visits) {
     body.push(

@@ -3,9 +3,10 @@
 import type { Locale, PrivateRequestDetails, PublicRequestView } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement, Fact } from './card.ts';
-import { adaptiveCard, facts, stackedButtons, heading, subheading, telUrl, text } from './card.ts';
+import { adaptiveCard, facts, markPrivate, stackedButtons, heading, subheading, telUrl, text } from './card.ts';
 import { FLAG_SEPARATOR, publicFacts, requestFlags } from './request-view.ts';
-import { t } from './texts.ts';
+import { t, type MessageKey } from './texts.ts';
+import type { PrivateField } from '../domain/confidentiality.ts';
 
 export interface TaskDetailsInput {
   assignmentId: string;
@@ -15,6 +16,16 @@ export interface TaskDetailsInput {
   /** Right after "Ta oppdraget" won: start with "Oppdraget er ditt! …". */
   justAccepted?: boolean;
 }
+
+/** The title each private fact is listed under: how a renderer tells the fields of privateFacts apart. */
+export const PRIVATE_FACT_TITLES: Readonly<Record<Exclude<PrivateField, 'handoverNote'>, MessageKey>> = {
+  personName: 'task.person',
+  address: 'task.address',
+  phone: 'task.phone',
+  meetingPlace: 'task.meetingPlace',
+  contactName: 'task.contact',
+  contactPhone: 'task.contact',
+};
 
 /** The private facts: who, address, phone, meeting place, contact person. */
 export function privateFacts(locale: Locale, d: PrivateRequestDetails): Fact[] {
@@ -44,17 +55,23 @@ export function callActions(locale: Locale, d: PrivateRequestDetails): CardActio
   return list;
 }
 
+/** The details and the hand-over note, marked private for `ref` (the assignment). */
+export function privateBody(locale: Locale, details: PrivateRequestDetails, ref: string): { facts: CardElement; note: CardElement[] } {
+  return {
+    facts: markPrivate('facts', ref, facts(privateFacts(locale, details), { separator: true })),
+    note: details.handoverNote
+      ? [markPrivate('note', ref, subheading(t(locale, 'task.handoverNote'))), markPrivate('note', ref, text(details.handoverNote, { spacing: 'small' }), 2)]
+      : [],
+  };
+}
+
 /** The whole task as the assigned volunteer sees it: flags, what/where/when, who, summary, hand-over note. */
-export function taskBody(locale: Locale, request: PublicRequestView, details: PrivateRequestDetails, groupLabel: string): CardElement[] {
+export function taskBody(locale: Locale, request: PublicRequestView, details: PrivateRequestDetails, groupLabel: string, assignmentId: string): CardElement[] {
   const body: CardElement[] = [];
   const flags = requestFlags(locale, request);
   if (flags.length > 0) body.push(text(flags.join(FLAG_SEPARATOR), { weight: 'bolder' }));
-  body.push(
-    facts(publicFacts(locale, request, groupLabel)),
-    facts(privateFacts(locale, details), { separator: true }),
-    text(request.summary, { spacing: 'medium' }),
-  );
-  if (details.handoverNote) body.push(subheading(t(locale, 'task.handoverNote')), text(details.handoverNote, { spacing: 'small' }));
+  const own = privateBody(locale, details, assignmentId);
+  body.push(facts(publicFacts(locale, request, groupLabel)), own.facts, text(request.summary, { spacing: 'medium' }), ...own.note);
   return body;
 }
 
@@ -63,7 +80,7 @@ export function taskDetailsCard(ctx: CardContext, input: TaskDetailsInput): Adap
   const { request, details } = input;
   const body: CardElement[] = [];
   if (input.justAccepted) body.push(text(t(locale, 'offer.accepted'), { color: 'good', weight: 'bolder', size: 'medium' }));
-  body.push(heading(t(locale, 'task.title')), ...taskBody(locale, request, details, input.groupLabel));
+  body.push(heading(t(locale, 'task.title')), ...taskBody(locale, request, details, input.groupLabel, input.assignmentId));
   body.push(
     text(t(locale, 'task.confidential'), { weight: 'bolder', spacing: 'medium' }),
     text(t(locale, 'task.concern'), { isSubtle: true, spacing: 'small' }),

@@ -10,6 +10,8 @@ import { formatDateWithYear } from './format.ts';
 import { formKit } from './form.ts';
 import { t } from './texts.ts';
 import type { PoliceCertificateStatus } from '../domain/police-certificate.ts';
+import { channelChoiceLabel } from './channel-choice.ts';
+import type { ChannelKind } from '../domain/channels.ts';
 
 export interface VolunteerAdminItem {
   volunteerId: string;
@@ -22,6 +24,8 @@ export interface VolunteerAdminItem {
   policeCertificate?: PoliceCertificateStatus;
   /** Interest group labels in the card's language, if known. */
   groupLabels?: readonly string[];
+  /** The channels they can be reached on now (Teams, web chat, SMS), and their SMS; absent: not shown. */
+  channels?: { kinds: readonly ChannelKind[]; sms: 'on' | 'off' | 'stopped' | 'noPhone' | null };
 }
 
 export interface VolunteerAdminInput {
@@ -67,11 +71,19 @@ export function volunteerAdminCard(ctx: CardContext, input: VolunteerAdminInput)
       },
     ];
     if (v.groupLabels && v.groupLabels.length > 0) list.push({ title: t(locale, 'admin.groups'), value: joinList(locale, v.groupLabels) });
+    if (v.channels) {
+      const kinds = v.channels.kinds.map((k) => channelChoiceLabel(ctx, k));
+      list.push({ title: t(locale, 'admin.channels'), value: kinds.length ? joinList(locale, kinds) : t(locale, 'admin.channelsNone') });
+    }
 
     const ids = { volunteerId: v.volunteerId };
     const buttons: CardActionJson[] = [];
     if (v.status !== 'approved') buttons.push(actionButton(channel, t(locale, 'admin.approve'), { action: 'staff.volunteer.approve', ...ids }, { style: 'positive' }));
     if (v.status === 'approved') buttons.push(actionButton(channel, t(locale, 'admin.pause'), { action: 'staff.volunteer.pause', ...ids }));
+    // For someone who phones in: SMS on (and first) or off.
+    const sms = v.channels?.sms;
+    if (v.status !== 'removed' && sms === 'off') buttons.push(actionButton(channel, t(locale, 'admin.useSms'), { action: 'staff.volunteer.sms', ...ids, on: true }));
+    if (sms === 'on' || sms === 'stopped') buttons.push(actionButton(channel, t(locale, 'admin.stopSms'), { action: 'staff.volunteer.sms', ...ids, on: false }));
     if (v.status !== 'removed') {
       buttons.push(
         actionButton(channel, t(locale, 'admin.policeButton'), { action: 'staff.volunteer.police', ...ids }),

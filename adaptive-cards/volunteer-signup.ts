@@ -21,6 +21,8 @@ export interface VolunteerSignupInput {
   centres?: ReadonlyArray<{ id: string; name: string }>;
   /** 'edit' changes the heading and the button; the verb is the same. */
   mode?: 'signup' | 'edit';
+  /** This server sends SMS: the volunteer may choose to get offers that way. */
+  smsOffered?: boolean;
   values?: FormValues<VolunteerSignupField>;
   errors?: FormErrors<VolunteerSignupField>;
 }
@@ -69,6 +71,12 @@ export function volunteerSignupCard(ctx: CardContext, input: VolunteerSignupInpu
     }),
     ...f.number('weeklyCap', t(locale, 'signup.weeklyCap'), { required: true, min: 1, max: 14, defaultValue: DEFAULT_WEEKLY_CAP, invalidKey: 'error.weeklyCap' }),
     ...f.choice('comfort', t(locale, 'signup.comfort'), comfortChoices(locale), { expanded: true, required: true, defaultValue: 'any' }),
+    ...(input.smsOffered
+      ? f.choice('channel', t(locale, 'signup.channel'), [
+          { title: t(locale, 'signup.channelChat'), value: 'chat' },
+          { title: t(locale, 'signup.channelSms'), value: 'sms' },
+        ], { expanded: true, defaultValue: 'chat' })
+      : []),
   ];
 
   const body: CardElement[] = [

@@ -3,9 +3,8 @@
 import type { Volunteer } from '../domain/types.ts';
 import { POLICE_CERTIFICATE_APPLY_URL, type PoliceCertificateStatus } from '../domain/police-certificate.ts';
 import { actionButton } from './action.ts';
-import { channelChoiceElements } from './channel-choice.ts';
+import { channelChoiceElements, hasChannelChoice, type ChannelChoiceInput } from './channel-choice.ts';
 import { pushSettingsElements } from './push-settings.ts';
-import type { ChannelChoice } from '../domain/types.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
 import { adaptiveCard, heading, stackedButtons, subheading, text } from './card.ts';
 import { formatDate, formatDateWithYear } from './format.ts';
@@ -38,8 +37,8 @@ export interface VolunteerStatusInput {
   currentDeclarationVersion: number;
   /** Empty when the volunteer can receive offers. */
   reasons: readonly NoOfferReason[];
-  /** Where offers go, for someone reachable in both Teams and web chat (absent otherwise). */
-  channelChoice?: ChannelChoice | null;
+  /** Where offers go first and whether SMS is on (absent or null: nothing to choose). */
+  channelChoice?: ChannelChoiceInput | null;
   /** Whether caregivers who asked for the task see the volunteer's phone (off unless they chose it). */
   sharePhone?: boolean;
   /** Centres (by name) they joined that have not approved them yet, while another one has. */
@@ -87,7 +86,7 @@ export function volunteerStatusCard(ctx: CardContext, input: VolunteerStatusInpu
     body.push(text(t(locale, 'status.allGood'), { spacing: 'medium', color: 'good' }));
   }
 
-  if (input.channelChoice) body.push(...channelChoiceElements(ctx, input.channelChoice));
+  if (input.channelChoice && hasChannelChoice(input.channelChoice)) body.push(...channelChoiceElements(ctx, input.channelChoice));
   if (input.pushDevices !== undefined) body.push(...pushSettingsElements(ctx, input.pushDevices));
 
   const buttons: CardActionJson[] = [];

@@ -20,6 +20,11 @@ import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
 import { redisSessionEnds } from './web-sessions.ts';
 import { createLimiter, sendTooManyRequests } from './rate-limit.ts';
 import { accountOf } from './turn-context.ts';
+import { textChannelMiddleware } from './text-channel.ts';
+import { registerSmsWebhook } from './sms-webhook.ts';
+import { registerDevSms } from './dev-sms.ts';
+import { registerTaskLinks } from './task-link.ts';
+import type { FakeSveve } from '../infra/sms/fake-sveve.ts';
 import { linkEntraSignIn } from '../infra/identities.ts';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { directLineConnectorKey } from '../infra/connector.ts';
@@ -49,6 +54,8 @@ export interface AppDeps {
 export interface App {
   server: restify.Server;
   bot: DugnadBot;
+  /** Development only: the fake SMS gateway behind /dev/sms (null otherwise). */
+  devSms: FakeSveve | null;
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -87,6 +94,8 @@ export function createApp(deps: AppDeps): App {
   const channelAuth = createChannelAuthentication(config, deps.outboundCredentials);
   const gate = createChannelGate(config, channelAuth);
   const adapter = createAdapter(channelAuth, log);
+  // Channels without cards get every card as its text (bot/text-channel.ts).
+  adapter.use(textChannelMiddleware({ db: deps.db, config, now: deps.now }));
   // Web Push: the page needs the public key to subscribe; the workers sign with the private one.
   const vapid = config.WEB_CHAT_ENABLED ? resolveVapidKeys(config) : null;
   const ownDataLinks = registerOwnDataDownload(server, { db: deps.db, redis: deps.redis, keyPrefix: config.QUEUE_PREFIX, publicBaseUrl: config.PUBLIC_BASE_URL, log, now: deps.now });
@@ -159,6 +168,9 @@ export function createApp(deps: AppDeps): App {
   });
 
   registerApi(server, deps);
+  // SMS: the gateway's callbacks (replies, delivery reports) and, in development, the fake gateway with /dev/sms.
+  registerSmsWebhook(server, { ...deps, adapter, bot, limiter: messageLimiter });
+  const devSms = registerDevSms(server, deps);
 
   const devTokenSecret = config.dev ? tokenSecret : null;
 
@@ -236,6 +248,7 @@ export function createApp(deps: AppDeps): App {
     }
   }
   registerCalendarFeed(server, { ...deps, limiter: limiter('calendar', config.RATE_LIMIT_CALENDAR_PER_MINUTE) });
+  registerTaskLinks(server, { db: deps.db, now: deps.now, signIn, signInProviders: signIn ? config.oidcProviders.map((p) => p.id) : [] });
   registerTab(server, {
     ...deps,
     devTokenSecret,
@@ -253,6 +266,7 @@ export function createApp(deps: AppDeps): App {
   return {
     server,
     bot,
+    devSms,
     listen(port = config.PORT, host = config.HOST) {
       return new Promise((ok, fail) => {
         server.once('error', fail);

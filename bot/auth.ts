@@ -161,9 +161,20 @@ export const DIRECT_LINE_ISSUER = 'urn:dugnad:directline';
  * `connectorToken`, which that endpoint requires.
  */
 export function directLineTurnAuth(config: Pick<Config, 'MicrosoftAppId'>, connectorToken: string): AuthenticateRequestResult {
+  return inProcessTurnAuth(config, DIRECT_LINE_ISSUER, connectorToken);
+}
+
+/** The issuer our SMS webhook vouches with, once the gateway's callback carried our secret (bot/sms-webhook.ts). */
+export const SMS_ISSUER = 'urn:dugnad:sms';
+
+/**
+ * A turn one of our own endpoints has authenticated and runs in-process under `issuer`. Replies, if any
+ * reach a connector, are signed with `connectorToken` (the SMS webhook catches its replies before that).
+ */
+export function inProcessTurnAuth(config: Pick<Config, 'MicrosoftAppId'>, issuer: string, connectorToken: string): AuthenticateRequestResult {
   const claimsIdentity = new ClaimsIdentity(
     [
-      { type: 'iss', value: DIRECT_LINE_ISSUER },
+      { type: 'iss', value: issuer },
       // botbuilder reads the bot's own app id from these to build its token client.
       { type: 'aud', value: config.MicrosoftAppId },
       { type: 'appid', value: config.MicrosoftAppId },
@@ -177,8 +188,8 @@ export function directLineTurnAuth(config: Pick<Config, 'MicrosoftAppId'>, conne
     },
   };
   return {
-    audience: DIRECT_LINE_ISSUER,
-    callerId: DIRECT_LINE_ISSUER,
+    audience: issuer,
+    callerId: issuer,
     claimsIdentity,
     connectorFactory: {
       create: async (serviceUrl: string) => new ConnectorClient(credentials as unknown as ConstructorParameters<typeof ConnectorClient>[0], { baseUri: serviceUrl }),

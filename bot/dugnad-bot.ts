@@ -23,6 +23,9 @@ import { calendarCommands } from './calendar-commands.ts';
 import { policeCommands } from './police-commands.ts';
 import { invitationCodeIn, mentionsInvitation } from '../infra/invitations.ts';
 import { selfCommands } from './self-commands.ts';
+import { channelCommands } from './channel-commands.ts';
+import { readTextAnswer, showsCards } from './text-channel.ts';
+import { showOpenedTask } from './task-link.ts';
 import { mayRecordTurn } from './auth.ts';
 import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, forgetTeam, isSharedConversation, removedFromTeam, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
 import { pushCommands } from './push-commands.ts';
@@ -81,6 +84,8 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'trenger hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
   'be om hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
   'i need help': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
+  'sms-detaljer': { action: 'staff.smsDetails.show' },
+  'sms details': { action: 'staff.smsDetails.show' },
 };
 
 /** Commands that show something and change nothing. */
@@ -91,7 +96,7 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
   'offer.details', 'staff.channel.show', 'series.details', 'push.status', 'privacy.mine',
-  'calendar.show', 'staff.police.settings',
+  'calendar.show', 'staff.police.settings', 'staff.smsDetails.show',
   'self.signup.start', 'self.request.new',
 ]);
 
@@ -99,7 +104,7 @@ export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...selfCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), ...invitationCommands(deps), ...calendarCommands(deps), ...policeCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...selfCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), ...invitationCommands(deps), ...calendarCommands(deps), ...policeCommands(deps), ...channelCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
   }
 
   async run(context: TurnContext): Promise<void> {
@@ -147,15 +152,21 @@ export class DugnadBot {
       return;
     }
     if (a.type !== 'message' && !isInvoke) {
-      await showMenu(this.deps, turn);
+      // Someone who just opened a task from an SMS link sees that task first (bot/task-link.ts), else the menu.
+      if (!(await showOpenedTask(this.deps, turn))) await showMenu(this.deps, turn);
       // A new web chat conversation: what is open for them now, from the database (the old conversation is gone).
       if (a.type === 'conversationUpdate') await showOpenItems(this.deps, turn, openTargetOf(a));
       return;
     }
 
     const raw = cardData(isInvoke ? invokeData(a) : a.value);
+    // A text-only channel answers with words: «JA 4821», «2», STOPP (bot/text-channel.ts).
+    const answer = raw || showsCards(a) ? null : await readTextAnswer(this.deps.db, account, member, (a.text ?? '').trim(), turn.now);
     if (raw) {
       await this.handleAction(turn, raw);
+    } else if (answer) {
+      if ('reply' in answer) await turn.say(answer.reply, answer.params);
+      else await this.handleAction(turn, answer.action);
     } else {
       // In Teams channels and group chats the text starts with "<at>Dugnad</at>".
       // botbuilder's helper reads recipient.id and rewrites text unguarded; without them there is no mention to strip.

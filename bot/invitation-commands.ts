@@ -19,7 +19,7 @@ export function invitationCommands(deps: BotDeps): CommandTable {
       const name = volunteer.name.split(/\s+/)[0] ?? '';
       const centre = (await centreName(db, result.centreId)) ?? '';
       await turn.send(noticeCard(turn.card, { title: turn.t('invitation.welcomeTitle', { name }), text: turn.t('invitation.welcome', { centre }), tone: 'success' }));
-      await turn.send(await profileForm(db, turn, volunteer));
+      await turn.send(await profileForm(deps, turn, volunteer));
     },
   };
 }

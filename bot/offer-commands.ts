@@ -12,8 +12,6 @@ import { milestoneReached } from '../domain/milestones.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { acceptOffer, cancelAssignment, declineOffer, myTasks, offerForSend, revealAssignedTask } from '../infra/offers.ts';
 import { getRequest, matchingSettings } from '../infra/requests.ts';
-import { setChannelChoice } from '../infra/identities.ts';
-import { channelChoiceLabel } from '../adaptive-cards/channel-choice.ts';
 import type { Queryable } from '../infra/db.ts';
 import type { HelpRequest, Locale, OfferStatus } from '../domain/types.ts';
 import { groupOptions } from './volunteer-commands.ts';
@@ -37,10 +35,10 @@ export function offerCommands(deps: BotDeps): CommandTable {
   };
 
   /** The pressed offer card, closed in the given state (a stale button changes nothing else). `known`: its request, when already read. */
-  const closeOfferCard = async (turn: Turn, offerId: string, status: Exclude<OfferStatus, 'pending'>, known?: HelpRequest) => {
+  const closeOfferCard = async (turn: Turn, offerId: string, status: Exclude<OfferStatus, 'pending'>, known?: HelpRequest, tooLate = false) => {
     const request = known ?? (await offerForSend(db, offerId))?.request;
     if (!request) return turn.say('error.invalidAction');
-    await turn.replace(offerCard(turn.card, { offerId, request: publicView(request), groupLabel: await groupLabel(db, request, turn.locale), status }));
+    await turn.replace(offerCard(turn.card, { offerId, request: publicView(request), groupLabel: await groupLabel(db, request, turn.locale), status, tooLate }));
   };
 
   return {
@@ -59,7 +57,7 @@ export function offerCommands(deps: BotDeps): CommandTable {
             }),
           );
         case 'taken':
-          return closeOfferCard(turn, action.offerId, 'taken', result.request);
+          return closeOfferCard(turn, action.offerId, 'taken', result.request, true);
         case 'cancelled':
         case 'closed':
           return closeOfferCard(turn, action.offerId, 'withdrawn', result.request);
@@ -88,11 +86,6 @@ export function offerCommands(deps: BotDeps): CommandTable {
       if (!offer || turn.context.activity.type !== 'invoke') return turn.say('error.invalidAction');
       const status: Exclude<OfferStatus, 'pending'> = offer.request.status === 'cancelled' ? 'withdrawn' : 'taken';
       await turn.replace(offerCard(turn.card, { offerId: offer.offerId, request: publicView(offer.request), groupLabel: await groupLabel(db, offer.request, turn.locale), status }));
-    },
-
-    'volunteer.channel': async (turn, action) => {
-      await setChannelChoice(db, turn.member!.id, action.preferredChannel);
-      await turn.replace(noticeCard(turn.card, { title: turn.t('status.title'), text: turn.t('channelChoice.saved', { choice: channelChoiceLabel(turn.card, action.preferredChannel) }), tone: 'success', menuButton: true }));
     },
 
     'offer.decline': async (turn, action) => {

@@ -16,6 +16,7 @@ import { renewConsent, withdrawConsent } from '../infra/consent-lifecycle.ts';
 import { CALL_LIST_MAX, callListCard } from '../adaptive-cards/escalation.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../infra/volunteers.ts';
+import { channelsOverview } from '../infra/channels.ts';
 import type { VolunteerStatus } from '../domain/types.ts';
 import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
@@ -39,7 +40,10 @@ export function staffCommands(deps: BotDeps): CommandTable {
 
   const volunteerList = async (turn: Turn) => {
     const months = await policeValidityMonths(db, [centreOf(turn)]);
-    const volunteers = (await listVolunteers(db, centreOf(turn), CURRENT_DECLARATION_VERSION)).map((v) => ({
+    const list = await listVolunteers(db, centreOf(turn), CURRENT_DECLARATION_VERSION);
+    // Where each can be reached now: staff know whom to ring, and can turn SMS on for someone who phones in.
+    const channels = await channelsOverview(db, list.map((v) => v.id));
+    const volunteers = list.map((v) => ({
       volunteerId: v.id,
       name: v.name,
       district: v.district,
@@ -47,6 +51,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
       declarationSigned: v.signed,
       policeCertificateCheckedAt: v.policeCertificateCheckedOn ? new Date(`${v.policeCertificateCheckedOn}T12:00:00Z`) : null,
       policeCertificate: policeCertificateStatus(v.policeCertificateCheckedOn, months, turn.now),
+      channels: { kinds: channels.get(v.id)?.kinds ?? [], sms: deps.config.sms ? (channels.get(v.id)?.sms ?? 'noPhone') : null },
     }));
     return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now) });
   };

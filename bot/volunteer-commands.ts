@@ -13,7 +13,7 @@ import { accountIneligibilityReasons } from '../domain/matching.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { interestGroups, listCentres, policeValidityMonths } from '../infra/centres.ts';
 import { policeCertificateStatus, type PoliceCertificateStatus } from '../domain/police-certificate.ts';
-import { channelChoiceOf } from '../infra/identities.ts';
+import { channelChoiceFor, channelOnForm, smsAfterProfileSaved } from './channel-commands.ts';
 import { getVolunteer, leave, pauseVolunteer, saveVolunteerProfile, signDeclaration, type VolunteerProfile } from '../infra/volunteers.ts';
 import type { Locale } from '../domain/types.ts';
 import type { Queryable } from '../infra/db.ts';
@@ -52,15 +52,16 @@ export function noOfferReasons(v: VolunteerProfile, now: Date, police?: PoliceCe
   return reasons;
 }
 
-/** The sign-up form, or for a volunteer on record their profile to check and change. */
-export async function profileForm(db: Queryable, turn: Turn, v: VolunteerProfile | null) {
+/** The sign-up form, or for a volunteer on record their profile to check and change (with where offers go first). */
+export async function profileForm(deps: Pick<BotDeps, 'db' | 'config'>, turn: Turn, v: VolunteerProfile | null) {
+  const { db } = deps;
   const centres = await listCentres(db);
   const centreIds = v?.centreIds.length ? v.centreIds : centres.map((c) => c.id);
   const groups = await groupOptions(db, centreIds, turn.locale);
   const values = v
-    ? { name: v.name, phone: v.phone, email: v.email, district: v.district, postcode: v.postcode, groups: v.groups, languages: v.languages, availability: keysFromWindows(v.availability), weeklyCap: v.weeklyCap, comfort: v.comfort, centres: v.centreIds }
+    ? { name: v.name, phone: v.phone, email: v.email, district: v.district, postcode: v.postcode, groups: v.groups, languages: v.languages, availability: keysFromWindows(v.availability), weeklyCap: v.weeklyCap, comfort: v.comfort, centres: v.centreIds, channel: await channelOnForm(deps, v.id) }
     : { languages: [turn.locale === 'en' ? 'en' : 'nb'] };
-  return volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values });
+  return volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values, smsOffered: deps.config.sms !== null });
 }
 
 export function volunteerCommands(deps: BotDeps): CommandTable {
@@ -73,7 +74,7 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
     const police = policeCertificateStatus(v.policeCertificateCheckedAt, await policeValidityMonths(db, v.centreIds), turn.now);
     return turn.send(volunteerStatusCard(turn.card, {
       volunteer: v, currentDeclarationVersion: CURRENT_DECLARATION_VERSION, reasons: noOfferReasons(v, turn.now, police), sharePhone: v.sharePhone,
-      channelChoice: await channelChoiceOf(db, turn.member!.id), pendingAt, policeCertificate: police, ...(pushDevices !== undefined ? { pushDevices } : {}),
+      channelChoice: await channelChoiceFor(deps, turn.member!.id), pendingAt, policeCertificate: police, ...(pushDevices !== undefined ? { pushDevices } : {}),
     }));
   };
 
@@ -81,7 +82,7 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
 
   return {
     'volunteer.signup.start': async (turn) => {
-      await turn.send(await profileForm(db, turn, await volunteerOf(turn)));
+      await turn.send(await profileForm(deps, turn, await volunteerOf(turn)));
     },
 
     'volunteer.signup.submit': async (turn, _action, raw) => {
@@ -95,7 +96,7 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
       if (parsed.success && centreIds.length === 0) errors.centres = 'error.chooseCentre';
       if (parsed.success && parsed.data.groups.some((g) => !groups.some((o) => o.key === g))) errors.groups = 'error.chooseGroup';
       if (!parsed.success || Object.keys(errors).length) {
-        return turn.replace(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values: submittedValues(raw), errors }));
+        return turn.replace(volunteerSignupCard(turn.card, { groups, centres, mode: v ? 'edit' : 'signup', values: submittedValues(raw), errors, smsOffered: deps.config.sms !== null }));
       }
       // Approval is per centre: each centre they join decides for itself.
       const saved = await saveVolunteerProfile(db, {
@@ -108,6 +109,8 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
         matching: matchingSettings(deps.config),
       });
       await turn.replace(noticeCard(turn.card, { title: turn.t(saved.created ? 'signup.thanksTitle' : 'signup.updatedTitle'), text: turn.t(saved.created ? 'signup.thanks' : 'signup.updated'), tone: 'success' }));
+      // SMS chosen on the form, or a changed number for someone who has SMS on.
+      await smsAfterProfileSaved(deps, turn, saved.memberId, parsed.data.channel);
       // Joined another centre from the profile: say that it waits for that centre's staff.
       const waiting = saved.created ? [] : centres.filter((c) => saved.joined.includes(c.id) && c.requireApproval).map((c) => c.name);
       if (waiting.length > 0) await turn.say('signup.joinedPending', { centres: joinList(turn.locale, waiting) });

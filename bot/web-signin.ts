@@ -66,7 +66,8 @@ const LOGIN_SECONDS = 10 * 60;
 const SessionSchema = z.object({ uid: z.string().min(1).max(128), p: z.enum(['idporten', 'entra']), sid: z.string().min(16).max(64), exp: z.number().int() });
 /** Where a sign-in may return to: our own pages only, never a URL the request names (open redirect). */
 export const SIGN_IN_RETURNS = ['/', '/tab'] as const;
-const ReturnTo = z.enum(SIGN_IN_RETURNS);
+// Or a one-time link to a task (bot/task-link.ts), which needs the person signed in before it opens.
+const ReturnTo = z.union([z.enum(SIGN_IN_RETURNS), z.string().regex(/^\/t\/[A-Za-z0-9_-]{16,64}$/)]);
 
 const LoginSchema = z.object({
   p: z.enum(['idporten', 'entra']),

@@ -2,6 +2,7 @@
 // (rule 3: redacted offer, revealed assignment; each reveal recorded).
 
 import type { PrivateRequestDetails, PublicRequestView, Role } from './types.ts';
+import type { ChannelKind } from './channels.ts';
 
 export type PrivateField = keyof PrivateRequestDetails;
 
@@ -18,6 +19,22 @@ export const PRIVATE_FIELDS: readonly PrivateField[] = [
 
 /** What the assigned volunteer is shown on reveal — all of it: that is the point of the hand-over. */
 export const REVEALED_FIELDS: readonly PrivateField[] = PRIVATE_FIELDS;
+
+/**
+ * What a centre may choose to let travel by SMS to the assigned volunteer (with the time, which is
+ * public anyway): the name and the address. Never a phone number, a note or a contact person.
+ */
+export const SMS_DETAIL_FIELDS: readonly PrivateField[] = ['personName', 'address'];
+
+/**
+ * Which of the details a message on `channel` may carry to the assigned volunteer. SMS passes through
+ * operators and sits on a phone's lock screen: by default nothing (the volunteer gets a one-time link
+ * instead), or SMS_DETAIL_FIELDS when their centre has chosen so (recorded in the audit log).
+ */
+export function fieldsCarriedBy(channel: ChannelKind, centreSendsSmsDetails: boolean): readonly PrivateField[] {
+  if (channel !== 'sms') return REVEALED_FIELDS;
+  return centreSendsSmsDetails ? SMS_DETAIL_FIELDS : [];
+}
 
 /**
  * What an offer may show: kind of help, area, when, how long, flags, the public summary.

@@ -132,6 +132,13 @@ export const PERMISSIONS = {
   'self.request.submit': PERSON,
   // Whether the centre confirms people who sign up themselves: the coordinator's call, like caregivers' links.
   'staff.self.setting': ['coordinator'],
+  // --- SMS and each person's channels (issue 15) ---
+  'volunteer.sms': VOLUNTEER,
+  // For a volunteer who phones in: staff of their centre (the command checks the centre).
+  'staff.volunteer.sms': STAFF,
+  // What personal data may leave by SMS is the coordinator's call, like the centre's other settings.
+  'staff.smsDetails.show': ['coordinator'],
+  'staff.smsDetails.set': ['coordinator'],
 } as const satisfies Record<string, readonly Actor[]>;
 
 /** Every command a person can give; the card actions (adaptive-cards/actions.ts) are these verbs. */

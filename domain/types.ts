@@ -110,5 +110,5 @@ export interface Assignment {
   status: 'active' | 'cancelled' | 'done';
 }
 
-/** Where a person reachable in both Teams and web chat wants offers: one of them, or where they were last. */
-export type ChannelChoice = 'teams' | 'webchat' | 'last';
+/** Where a person wants offers first: Teams, web chat, SMS, or where they were last (domain/channels.ts). */
+export type ChannelChoice = 'teams' | 'webchat' | 'sms' | 'last';

@@ -4,7 +4,9 @@ import type { Queryable } from './db.ts';
 export type AuditAction =
   | 'reveal' | 'person.create' | 'consent.record' | 'person.erase' | 'volunteer.leave' | 'request.create' | 'link.confirm' | 'link.reject' | 'member.export'
   // Issue 18: a record created or changed by an import (fields = what changed), invitations made and taken.
-  | 'import.create' | 'import.update' | 'invitation.create' | 'invitation.accept';
+  | 'import.create' | 'import.update' | 'invitation.create' | 'invitation.accept'
+  // A centre's choice to send (fields) or not send (no fields) the name and address by SMS.
+  | 'centre.smsDetails';
 
 export async function audit(
   tx: Queryable,

@@ -1,6 +1,8 @@
 // Volunteer centres and their interest groups. Everything staff see is scoped by centre.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
+import { audit } from './audit.ts';
+import { SMS_DETAIL_FIELDS } from '../domain/confidentiality.ts';
 import { DEFAULT_INTEREST_GROUPS, type InterestGroup } from '../domain/interest-groups.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { DEFAULT_POLICE_CERTIFICATE_VALIDITY_MONTHS } from '../domain/police-certificate.ts';
@@ -135,4 +137,19 @@ export async function saveInterestGroup(
     if (rows[0]) return rows[0];
   }
   return null;
+}
+
+/** Whether the centre sends the assigned volunteer the name and address by SMS (off unless chosen). */
+export async function sendsSmsDetails(db: Queryable, centreId: string): Promise<boolean> {
+  const rows = await db.query<{ sms_details: boolean }>('SELECT sms_details FROM centres WHERE id = $1', [centreId]);
+  return rows[0]?.sms_details === true;
+}
+
+/** The choice, and who made it when: a change of what personal data leaves by SMS is in the audit log. */
+export async function setSmsDetails(db: Database, input: { centreId: string; on: boolean; by: string; at: Date }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const changed = await tx.query('UPDATE centres SET sms_details = $2 WHERE id = $1 AND sms_details IS DISTINCT FROM $2 RETURNING id', [input.centreId, input.on]);
+    if (changed.length === 0) return;
+    await audit(tx, { actorId: input.by, action: 'centre.smsDetails', fields: input.on ? [...SMS_DETAIL_FIELDS] : [], channelId: null, at: input.at });
+  });
 }

@@ -166,6 +166,19 @@ const schema = z
       .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
     // A device nothing was pushed to for this many days is forgotten (daily upkeep).
     PUSH_UNUSED_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    // SMS (infra/sms/): 'sveve' is the real Norwegian gateway; 'fake' (development only) runs one in
+    // this process with /dev/sms as the phones; 'none' switches SMS off. Unset: 'fake' in development.
+    SMS_PROVIDER: z.enum(['none', 'sveve', 'fake'], { message: 'must be none, sveve or fake' }).optional(),
+    SMS_SVEVE_URL: url(['http:', 'https:']).default('https://sveve.no'),
+    SMS_SVEVE_USER: z.string().min(1).optional(),
+    SMS_SVEVE_PASSWORD: z.string().min(1).optional(),
+    // What the phone shows as sender (Sveve: at most 11 characters, letters and digits).
+    SMS_SENDER: z.string().regex(/^[A-Za-z0-9]{3,11}$/, { message: 'must be 3–11 letters or digits' }).default('Dugnad'),
+    // The gateway calls /sms/<provider>/<this secret> with replies and delivery reports (Sveve signs nothing).
+    SMS_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{32,}$/, { message: 'must be at least 32 letters, digits, - or _' }).optional(),
+    // Gap between two SMS to one number, and how long a one-time link to a task works.
+    SMS_PACE_PER_NUMBER_MS: z.coerce.number().int().min(0).default(3000),
+    SMS_TASK_LINK_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(24 * 60),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
@@ -183,7 +196,15 @@ const schema = z
     if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {
       ctx.addIssue({ code: 'custom', path: [env.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'], message: `is required when ${env.VAPID_PUBLIC_KEY ? 'VAPID_PUBLIC_KEY' : 'VAPID_PRIVATE_KEY'} is set` });
     }
+    if (env.SMS_PROVIDER === 'sveve') {
+      for (const k of ['SMS_SVEVE_USER', 'SMS_SVEVE_PASSWORD', 'SMS_WEBHOOK_SECRET'] as const) {
+        if (!env[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'is required when SMS_PROVIDER is sveve' });
+      }
+    }
     if (env.NODE_ENV !== 'production') return;
+    // The fake gateway answers anyone who posts to it and shows every phone's messages on a page.
+    if (env.SMS_PROVIDER === 'fake') ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'fake is for development only' });
+    if (env.SMS_PROVIDER === 'sveve' && !env.SMS_SVEVE_URL.startsWith('https:')) ctx.addIssue({ code: 'custom', path: ['SMS_SVEVE_URL'], message: 'must be an https URL in production' });
     if (!env.MicrosoftAppId || (!env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI')) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'and MicrosoftAppPassword are required in production: the bot never runs anonymously there' });
     }
@@ -242,6 +263,24 @@ function isHttpsOrLoopback(value: string): boolean {
 
 export type Config = ReturnType<typeof resolve>;
 
+/** The SMS gateway as configured; null when SMS is off. The fake lives on this server (bot/dev-sms.ts). */
+export type SmsConfig = { provider: 'sveve' | 'fake'; baseUrl: string; user: string; password: string; sender: string; webhookSecret: string; paceMs: number; linkMinutes: number };
+
+/** The development fake's fixed credentials: nothing real sits behind them. */
+export const FAKE_SMS_CREDENTIALS = { user: 'dugnad-dev', password: 'dev-password', webhookSecret: 'dev-sms-webhook-secret-not-for-production' } as const;
+
+function smsConfig(env: z.output<typeof schema>, publicBaseUrl: string): SmsConfig | null {
+  const provider = env.SMS_PROVIDER ?? (env.NODE_ENV === 'development' ? 'fake' : 'none');
+  const common = { sender: env.SMS_SENDER, paceMs: env.SMS_PACE_PER_NUMBER_MS, linkMinutes: env.SMS_TASK_LINK_MINUTES };
+  if (provider === 'fake') {
+    return { provider, baseUrl: `${publicBaseUrl.replace(/\/+$/, '')}/dev/sms/gateway`, ...FAKE_SMS_CREDENTIALS, ...common };
+  }
+  if (provider === 'sveve' && env.SMS_SVEVE_USER && env.SMS_SVEVE_PASSWORD && env.SMS_WEBHOOK_SECRET) {
+    return { provider, baseUrl: env.SMS_SVEVE_URL, user: env.SMS_SVEVE_USER, password: env.SMS_SVEVE_PASSWORD, webhookSecret: env.SMS_WEBHOOK_SECRET, ...common };
+  }
+  return null;
+}
+
 function resolve(env: z.output<typeof schema>) {
   const dev = env.NODE_ENV !== 'production';
   const host = env.HOST ?? (dev ? '127.0.0.1' : '0.0.0.0');
@@ -258,6 +297,7 @@ function resolve(env: z.output<typeof schema>) {
     ALLOWED_TENANT_IDS: env.ALLOWED_TENANT_IDS.filter((id) => id !== '*'),
     oidcProviders: oidcProviders(env),
     OIDC_REDIRECT_URL: env.OIDC_REDIRECT_URL ?? `${publicBaseUrl.replace(/\/+$/, '')}/auth/callback`,
+    sms: smsConfig(env, publicBaseUrl),
   };
 }
 

@@ -1,6 +1,6 @@
 // Who is talking: a chat account (channel + user id) maps to a member with a role.
 import type { Queryable } from './db.ts';
-import type { ChannelChoice, Locale, Role } from '../domain/types.ts';
+import type { Locale, Role } from '../domain/types.ts';
 
 export interface Member {
   id: string;
@@ -32,7 +32,7 @@ const LAST_SEEN_GRANULARITY = "interval '15 minutes'";
  * The row is written only when something changed: a new reference (the activity id in it aside —
  * it differs every turn and nothing reads it), a tenant, an unreachable mark to clear, last_seen_at
  * older than LAST_SEEN_GRANULARITY, or another account of the member seen since (so "the channel
- * used last", which reachableAt falls back to, stays exact). Otherwise the turn only reads.
+ * used last", which a person's channel order falls back to, stays exact). Otherwise the turn only reads.
  */
 export async function touchAccount(
   db: Queryable,
@@ -125,12 +125,6 @@ export async function linkAccount(db: Queryable, account: ChatAccount, memberId:
   );
 }
 
-export interface Reachable {
-  memberId: string;
-  channelId: string;
-  conversationRef: ConversationRef;
-}
-
 /** The minimum of a Bot Framework ConversationReference we need to send proactively. */
 export interface ConversationRef {
   serviceUrl: string;
@@ -139,43 +133,6 @@ export interface ConversationRef {
   bot: { id: string; name?: string };
   user: { id: string; name?: string; aadObjectId?: string };
   locale?: string;
-}
-
-/** SQL over `chat_identities c`: an account we may send to. */
-export const REACHABLE_ACCOUNT = 'c.conversation_ref IS NOT NULL AND c.unreachable_at IS NULL';
-/** SQL ORDER BY over `chat_identities c` and `members m`: the channel they chose (Teams or web chat) first, then the one used last. */
-export const REACH_PREFERENCE = `(m.preferred_channel IS NOT NULL AND (c.channel_id = 'msteams') = (m.preferred_channel = 'teams')) DESC, c.last_seen_at DESC NULLS LAST`;
-
-/** Where to reach a member: the channel they chose (Teams or web chat) if we can, else the one they used last. */
-export async function reachableAt(db: Queryable, memberIds: string[]): Promise<Map<string, Reachable>> {
-  if (memberIds.length === 0) return new Map();
-  const rows = await db.query<{ member_id: string; channel_id: string; conversation_ref: ConversationRef }>(
-    `SELECT DISTINCT ON (c.member_id) c.member_id, c.channel_id, c.conversation_ref
-       FROM chat_identities c JOIN members m ON m.id = c.member_id
-      WHERE c.member_id = ANY($1::uuid[]) AND ${REACHABLE_ACCOUNT}
-      ORDER BY c.member_id, ${REACH_PREFERENCE}`,
-    [memberIds],
-  );
-  return new Map(rows.map((r) => [r.member_id, { memberId: r.member_id, channelId: r.channel_id, conversationRef: r.conversation_ref }]));
-}
-
-/**
- * The member's choice of where offers go, or null when there is nothing to choose: they can be
- * reached in Teams or in web chat, not both.
- */
-export async function channelChoiceOf(db: Queryable, memberId: string): Promise<ChannelChoice | null> {
-  const rows = await db.query<{ teams: boolean; other: boolean; preferred: 'teams' | 'webchat' | null }>(
-    `SELECT bool_or(c.channel_id = 'msteams') AS teams, bool_or(c.channel_id <> 'msteams') AS other, m.preferred_channel AS preferred
-       FROM members m JOIN chat_identities c ON c.member_id = m.id AND c.conversation_ref IS NOT NULL AND c.unreachable_at IS NULL
-      WHERE m.id = $1 GROUP BY m.preferred_channel`,
-    [memberId],
-  );
-  const r = rows[0];
-  return r?.teams && r.other ? (r.preferred ?? 'last') : null;
-}
-
-export async function setChannelChoice(db: Queryable, memberId: string, choice: ChannelChoice): Promise<void> {
-  await db.query('UPDATE members SET preferred_channel = $2 WHERE id = $1', [memberId, choice === 'last' ? null : choice]);
 }
 
 /** The conversation a member has with us in one channel (where an offer card of theirs lives). */

@@ -1,7 +1,7 @@
 // What a notice is about, read for the recipient rule (domain/audiences.ts): the centre, and the party
 // the subject belongs to (who posted the request, recorded the consent, made the caregiver link).
 import type { Queryable } from './db.ts';
-import { REACHABLE_ACCOUNT } from './identities.ts';
+import { SENDABLE_ACCOUNT } from './channels.ts';
 import type { CentreStaff, NoticeRef, Party } from '../domain/audiences.ts';
 import type { Role } from '../domain/types.ts';
 
@@ -39,7 +39,8 @@ export async function partyOf(db: Queryable, memberId: string): Promise<Party | 
   const rows = await db.query<{ id: string; role: Role; centre_id: string | null; centres: string[] | null; reachable: boolean }>(
     `SELECT m.id, m.role, m.centre_id,
             (SELECT array_agg(vc.centre_id ORDER BY vc.centre_id) FROM volunteer_centres vc WHERE vc.member_id = m.id) AS centres,
-            EXISTS (SELECT 1 FROM chat_identities c WHERE c.member_id = m.id AND ${REACHABLE_ACCOUNT}) AS reachable
+            -- Any channel the sender (jobs/reach.ts) may use counts, SMS among them.
+            EXISTS (SELECT 1 FROM chat_identities c WHERE c.member_id = m.id AND ${SENDABLE_ACCOUNT}) AS reachable
        FROM members m WHERE m.id = $1 AND m.left_at IS NULL`,
     [memberId],
   );

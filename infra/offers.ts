@@ -2,7 +2,7 @@
 // bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
-import { REACH_PREFERENCE, REACHABLE_ACCOUNT, type ConversationRef, type Reachable } from './identities.ts';
+import type { ConversationRef } from './identities.ts';
 import { audit, auditReveals } from './audit.ts';
 import { detailsFromRow, privateDetails, reopenRequest, taskEndSql, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
@@ -102,19 +102,30 @@ export async function revealAssignedTask(
   db: Database,
   input: { offerId: string; volunteerId: string; channelId: string; now: Date },
 ): Promise<{ request: HelpRequest; details: PrivateRequestDetails; assignmentId: string } | null> {
+  const rows = await db.query<{ assignment_id: string }>(
+    `SELECT a.id AS assignment_id
+       FROM offers o JOIN assignments a ON a.request_id = o.request_id AND a.volunteer_id = o.volunteer_id AND a.status = 'active'
+      WHERE o.id = $1 AND o.volunteer_id = $2 AND o.status = 'accepted'`,
+    [input.offerId, input.volunteerId],
+  );
+  return rows[0] ? revealOwnAssignment(db, { ...input, assignmentId: rows[0].assignment_id }) : null;
+}
+
+/** An assignment of the volunteer's own shown to them again (opened from a one-time link): a recorded reveal. */
+export async function revealOwnAssignment(
+  db: Database,
+  input: { assignmentId: string; volunteerId: string; channelId: string; now: Date },
+): Promise<{ request: HelpRequest; details: PrivateRequestDetails; assignmentId: string } | null> {
   return db.transaction(async (tx) => {
-    const rows = await tx.query<{ request_id: string; assignment_id: string }>(
-      `SELECT a.request_id, a.id AS assignment_id
-         FROM offers o
-         JOIN assignments a ON a.request_id = o.request_id AND a.volunteer_id = o.volunteer_id AND a.status = 'active'
-         JOIN help_requests r ON r.id = o.request_id AND r.details_erased_at IS NULL
+    const rows = await tx.query<{ request_id: string }>(
+      `SELECT a.request_id FROM assignments a
+         JOIN help_requests r ON r.id = a.request_id AND r.details_erased_at IS NULL
          JOIN persons p ON p.id = r.person_id AND p.erased_at IS NULL
-        WHERE o.id = $1 AND o.volunteer_id = $2 AND o.status = 'accepted'`,
-      [input.offerId, input.volunteerId],
+        WHERE a.id = $1 AND a.volunteer_id = $2 AND a.status = 'active'`,
+      [input.assignmentId, input.volunteerId],
     );
-    const row = rows[0];
-    if (!row) return null;
-    const shown = await reveal(tx, row.request_id, row.assignment_id, input, 'already_yours');
+    if (!rows[0]) return null;
+    const shown = await reveal(tx, rows[0].request_id, input.assignmentId, input, 'already_yours');
     return shown.outcome === 'already_yours' ? shown : null;
   });
 }
@@ -158,32 +169,6 @@ function toOfferForSend(r: OfferForSendRow): OfferForSend {
 export async function offerForSend(db: Queryable, offerId: string): Promise<OfferForSend | null> {
   const rows = await db.query<OfferForSendRow>(`SELECT ${OFFER_FOR_SEND_COLUMNS} FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1`, [offerId]);
   return rows[0] ? toOfferForSend(rows[0]) : null;
-}
-
-export interface OfferToSend extends OfferForSend {
-  /** Where and in which language the volunteer reads it; null when they cannot be reached or have left. */
-  to: (Reachable & { locale: Locale }) | null;
-}
-
-/** An offer about to go out, with where to send it: one round trip per card in a fan-out. */
-export async function offerToSend(db: Queryable, offerId: string): Promise<OfferToSend | null> {
-  const rows = await db.query<OfferForSendRow & { volunteer_locale: Locale | null; reach_channel_id: string | null; reach_ref: ConversationRef | null }>(
-    `SELECT ${OFFER_FOR_SEND_COLUMNS}, m.locale AS volunteer_locale, reach.channel_id AS reach_channel_id, reach.conversation_ref AS reach_ref
-       FROM offers o JOIN help_requests r ON r.id = o.request_id
-       LEFT JOIN members m ON m.id = o.volunteer_id AND m.left_at IS NULL
-       LEFT JOIN LATERAL (SELECT c.channel_id, c.conversation_ref FROM chat_identities c
-                           WHERE c.member_id = m.id AND ${REACHABLE_ACCOUNT} ORDER BY ${REACH_PREFERENCE} LIMIT 1) reach ON true
-      WHERE o.id = $1`,
-    [offerId],
-  );
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    ...toOfferForSend(r),
-    to: r.volunteer_locale && r.reach_channel_id && r.reach_ref
-      ? { memberId: r.volunteer_id, channelId: r.reach_channel_id, conversationRef: r.reach_ref, locale: r.volunteer_locale }
-      : null,
-  };
 }
 
 /** Offers still open whose card is on the volunteer's screen (sent, not closed): drawn again when the visit moves. */

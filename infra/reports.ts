@@ -45,6 +45,10 @@ export interface ReportFigures {
   // Caregivers' feedback after a visit, counted when given (visit_feedback.created_at).
   feedbackGood: number;
   feedbackNotGood: number;
+  // SMS the centre sent, counted when sent (they cost money); null outside totals, months and weeks.
+  smsSent: number | null;
+  /** What the gateway bills: a long text or one with characters outside the GSM alphabet is several parts. */
+  smsParts: number | null;
 }
 
 export type FigureKey = keyof ReportFigures;
@@ -99,6 +103,7 @@ function emptyFigures(dimension: 'total' | ReportDimension): ReportFigures {
     activeVolunteers: 0, newVolunteers: volunteerSlice ? 0 : null, volunteersLeft: volunteerSlice ? 0 : null,
     concernsRaised: 0,
     feedbackGood: 0, feedbackNotGood: 0,
+    smsSent: volunteerSlice ? 0 : null, smsParts: volunteerSlice ? 0 : null,
   };
 }
 
@@ -227,6 +232,14 @@ SELECT d.dim, d.key, count(*)::int AS "volunteersLeft"
 FROM e ${SLICES}
 GROUP BY d.dim, d.key`;
 
+// SMS sent for the centre (sms_messages: the task's centre, else the member's), counted when sent.
+const SMS_SQL = `WITH e AS (
+  SELECT s.parts, s.sent_at AS t, NULL::text AS group_key, NULL::text AS district, NULL::text AS poster FROM sms_messages s
+   WHERE s.direction = 'out' AND s.centre_id = $1 AND s.sent_at >= $2 AND s.sent_at < $3)
+SELECT d.dim, d.key, count(*)::int AS "smsSent", coalesce(sum(e.parts), 0)::int AS "smsParts"
+FROM e ${SLICES}
+GROUP BY d.dim, d.key`;
+
 export interface CentreReportInput {
   centreId: string;
   /** Start of the period, inclusive. */
@@ -286,6 +299,7 @@ export async function centreReport(db: Queryable, input: CentreReportInput): Pro
   await run(FEEDBACK_SQL, allDims);
   await run(NEW_VOLUNTEERS_SQL, periodDims);
   await run(LEFT_SQL, periodDims);
+  await run(SMS_SQL, periodDims);
 
   for (const row of rows.values()) {
     const f = row.figures;
@@ -477,6 +491,8 @@ export const FIGURE_COLUMNS: ReadonlyArray<{ key: FigureKey; heading: string; un
   { key: 'concernsRaised', heading: 'Bekymringsmeldinger', unit: 'count' },
   { key: 'feedbackGood', heading: 'Tilbakemeldinger fra pårørende og brukere: bra', unit: 'count' },
   { key: 'feedbackNotGood', heading: 'Tilbakemeldinger fra pårørende og brukere: ikke bra', unit: 'count' },
+  { key: 'smsSent', heading: 'SMS sendt', unit: 'count' },
+  { key: 'smsParts', heading: 'SMS-deler fakturert', unit: 'count' },
 ];
 
 const DIMENSION_HEADINGS: Record<ReportRow['dimension'], string> = {

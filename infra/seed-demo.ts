@@ -6,6 +6,7 @@
 import type { Database, Queryable } from './db.ts';
 import { ensureCentre } from './centres.ts';
 import { DEV_CHANNEL } from './identities.ts';
+import { enableSms } from './channels.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { DEFAULT_INTEREST_GROUPS } from '../domain/interest-groups.ts';
 import type { AvailabilityWindow } from '../domain/types.ts';
@@ -50,6 +51,8 @@ export const DEMO_CAREGIVERS: DemoIdentity[] = [
 export const DEMO_PERSONS_HELPED: Array<DemoIdentity & { address: string; phone: string; district: string }> = [
   { id: 'demo-bruker-1', name: 'Marit Bakke', role: 'person', address: 'Torggata 5, 2317 Hamar', phone: '62510010', district: 'Sentrum' },
 ];
+/** The demo volunteers who get offers by SMS (development with the fake gateway): their phones are on /dev/sms. */
+const DEMO_SMS_INDEXES = [6, 7, 8];
 
 export function demoVolunteerName(i: number): string {
   return `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`;
@@ -59,10 +62,14 @@ export function demoVolunteerId(i: number): string {
   return `demo-frivillig-${String(i + 1).padStart(2, '0')}`;
 }
 
-/** The identities the local web chat offers (a selection; every seeded demo id works). */
-export function demoIdentities(): DemoIdentity[] {
+/**
+ * The identities the local web chat offers (a selection; every seeded demo id works). With `sms`, also
+ * the SMS volunteers, so a one-time link from /dev/sms can be opened as them.
+ */
+export function demoIdentities(sms = false): DemoIdentity[] {
   const volunteers = Array.from({ length: 5 }, (_, i) => ({ id: demoVolunteerId(i), name: demoVolunteerName(i), role: 'volunteer' as const }));
   const helped = DEMO_PERSONS_HELPED.map(({ id, name, role }) => ({ id, name, role }));
+  if (sms) volunteers.push(...DEMO_SMS_INDEXES.map((i) => ({ id: demoVolunteerId(i), name: `${demoVolunteerName(i)} (SMS)`, role: 'volunteer' as const })));
   return [...volunteers, ...DEMO_STAFF, ...DEMO_CAREGIVERS, ...helped, ...NEIGHBOUR_STAFF, { id: 'demo-ny-1', name: 'Ny bruker', role: 'new' }];
 }
 
@@ -191,4 +198,18 @@ async function seedHome(db: Database, now: Date): Promise<boolean> {
     }
     return true;
   });
+}
+
+export const DEMO_SMS_VOLUNTEERS = DEMO_SMS_INDEXES.map(demoVolunteerId);
+
+/** SMS first for the demo SMS volunteers; idempotent, and leaves alone someone whose SMS is already set up. */
+export async function seedDemoSms(db: Database): Promise<void> {
+  for (const userId of DEMO_SMS_VOLUNTEERS) {
+    const rows = await db.query<{ member_id: string; has_sms: boolean }>(
+      `SELECT d.member_id, EXISTS (SELECT 1 FROM chat_identities s WHERE s.member_id = d.member_id AND s.channel_id = 'sms') AS has_sms
+         FROM chat_identities d WHERE d.channel_id = $1 AND d.user_id = $2 AND d.member_id IS NOT NULL`,
+      [DEV_CHANNEL, userId],
+    );
+    if (rows[0] && !rows[0].has_sms) await enableSms(db, rows[0].member_id, { prefer: true });
+  }
 }

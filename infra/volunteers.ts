@@ -1,5 +1,6 @@
 // Volunteers: sign-up, declaration, status, pause, approval, leaving — and the pool matching reads.
 import type { Database, Queryable } from './db.ts';
+import { forgetChannelsOf } from './channels.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
 import { removeSubscriptionsOf } from './push-subscriptions.ts';
@@ -287,6 +288,7 @@ export async function leave(db: Database, memberId: string, at: Date, matching: 
     const released = await releaseWork(tx, { memberId, centreId: null, reason: 'volunteer_left', at, matching });
     await tx.query('DELETE FROM volunteers WHERE member_id = $1', [memberId]);
     await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1', [memberId]);
+    await forgetChannelsOf(tx, memberId);
     await tx.query('DELETE FROM chat_identities WHERE member_id = $1', [memberId]);
     await removeSubscriptionsOf(tx, memberId);
     // Their calendar feed stops, and an invitation not yet used can no longer be.

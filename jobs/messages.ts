@@ -38,6 +38,8 @@ import type { Database } from '../infra/db.ts';
 import type { HelpRequest, OfferStatus } from '../domain/types.ts';
 import type { NotifyMessage } from './queues.ts';
 import { renderSeriesNotice } from './series.ts';
+import { channelsTriedForOffers } from '../infra/channels.ts';
+import { channelChoiceLabel } from '../adaptive-cards/channel-choice.ts';
 
 export function channelOf(channelId: string): Channel {
   return channelId === 'msteams' ? 'teams' : 'webchat';
@@ -175,15 +177,24 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       if (!request || request.status !== 'open') return null;
       // Names and phones: staff may ring them (the manual fallback); they are the centre's own volunteers.
       // Bounded like the call list: a widened request can miss hundreds, and a card must stay small.
-      const missed = await db.query<{ name: string | null; phone: string | null; total: number }>(
-        `SELECT m.name, m.phone, count(*) OVER ()::int AS total FROM offers o JOIN members m ON m.id = o.volunteer_id
+      const missed = await db.query<{ id: string; name: string | null; phone: string | null; total: number }>(
+        `SELECT o.id, m.name, m.phone, count(*) OVER ()::int AS total FROM offers o JOIN members m ON m.id = o.volunteer_id
           WHERE o.request_id = $1 AND o.undeliverable ORDER BY m.name LIMIT $2`,
         [refId, CALL_LIST_MAX],
       );
       if (missed.length === 0) return null;
       const total = missed[0]!.total;
+      // With the channels tried for each: staff know it was not for want of trying.
+      const tried = await channelsTriedForOffers(db, missed.map((m) => m.id));
       const more = total > missed.length ? t(ctx.locale, 'notify.unreachableMore', { count: total - missed.length }) : '';
-      const list = missed.map((m) => `${m.name ?? ''} (${m.phone ?? ''})`).join(', ') + more;
+      const list =
+        missed
+          .map((m) => {
+            const channels = (tried.get(m.id) ?? []).map((c) => channelChoiceLabel(ctx, c));
+            const who = { name: m.name ?? '', phone: m.phone ?? '' };
+            return channels.length ? t(ctx.locale, 'notify.unreachableTried', { ...who, channels: channels.join(', ') }) : t(ctx.locale, 'notify.unreachableNoChannel', who);
+          })
+          .join('; ') + more;
       return notice('notify.unreachableTitle', 'notify.unreachable', { count: total, list, ...(await describe(request)) }, 'warning');
     }
     case 'staff.concern': {

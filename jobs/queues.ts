@@ -25,10 +25,11 @@ export interface DispatchJob {
 /** A notice to one person; its audience and what its ref id names are in domain/audiences.ts. */
 export type NotifyMessage = NoticeKind;
 
+/** `attempt`: run again after its SMS was reported undelivered, to try the person's next channel (jobs/reach.ts). */
 export type SendJob =
-  | { kind: 'offer'; offerId: string }
+  | { kind: 'offer'; offerId: string; attempt?: number }
   | { kind: 'offer.close'; offerId: string }
-  | { kind: 'series.offer'; seriesOfferId: string }
+  | { kind: 'series.offer'; seriesOfferId: string; attempt?: number }
   | { kind: 'series.close'; seriesOfferId: string }
   // A card still on someone's screen, drawn again after its visit(s) moved (`move`: the outbox event) to
   // start at `startsAtMs` (for a series, its next visit's start). A later move finds another start and skips.
@@ -36,11 +37,18 @@ export type SendJob =
   | { kind: 'series.refresh'; seriesOfferId: string; startsAtMs: number; move: number }
   // `event`: what happened (an outbox row 'o123', a timer's start): a notice told again for a new
   // event is a new job, while a retried dispatch of the same event adds the same id (a no-op).
-  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string; event?: string }
+  | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string; event?: string; attempt?: number }
+  // An SMS reply written during a turn (sms_messages row), sent by the queue.
+  | { kind: 'sms'; smsId: string }
   // To a centre's Teams staff channel: a staff notice (domain/audiences.ts) or the morning overview (ref: centre, variant: date).
   | { kind: 'channel'; centreId: string; message: StaffNoticeKind | 'channel.digest'; refId: string; variant?: string; event?: string };
 
 export function sendJobId(job: SendJob): string {
+  const again = 'attempt' in job && job.attempt ? `-a${job.attempt}` : '';
+  return sendJobIdOnce(job) + again;
+}
+
+function sendJobIdOnce(job: SendJob): string {
   switch (job.kind) {
     case 'offer':
       return `offer-${job.offerId}`;
@@ -58,6 +66,8 @@ export function sendJobId(job: SendJob): string {
       return `notify-${job.message}-${job.refId}-${job.memberId}${job.variant ? `-${job.variant}` : ''}${job.event ? `-e${job.event}` : ''}`;
     case 'channel':
       return `channel-${job.message}-${job.refId}-${job.centreId}${job.variant ? `-${job.variant}` : ''}${job.event ? `-e${job.event}` : ''}`;
+    case 'sms':
+      return `sms-${job.smsId}`;
   }
 }
 

@@ -14,11 +14,19 @@ export interface NoticeOptions {
   /** The event it tells of (an outbox row id, a timer's start): the same event is never told twice, a new one is. */
   event?: string | number;
   variant?: string;
+  /**
+   * Events gathered into one notice: while it waits, each new event moves it to `at` again (it then
+   * tells all of them), and once it has gone a new event makes another. The notice reads what to say
+   * when it goes (e.g. everyone a wave missed), so nothing gathered is lost.
+   */
+  gather?: boolean;
 }
 
 export interface TimedJob {
   job: SendJob;
   at: Date;
+  /** See NoticeOptions.gather. */
+  gather?: boolean;
 }
 
 /** One addressed notice (a volunteer's own task or offer, a coordinator's figures). */
@@ -26,6 +34,7 @@ export function noticeTo(memberId: string, kind: NoticeKind, refId: string, opts
   return {
     job: { kind: 'notify', memberId, message: kind, refId, ...(opts.variant ? { variant: opts.variant } : {}), ...(opts.event !== undefined ? { event: String(opts.event) } : {}) },
     at: opts.at,
+    ...(opts.gather ? { gather: true } : {}),
   };
 }
 
@@ -40,6 +49,7 @@ export async function noticeJobs(db: Queryable, kind: NoticeKind, refId: string,
     jobs.push({
       job: { kind: 'channel', centreId: subject.centreId, message: kind as StaffNoticeKind, refId, ...(opts.variant ? { variant: opts.variant } : {}), ...(opts.event !== undefined ? { event: String(opts.event) } : {}) },
       at: opts.at,
+      ...(opts.gather ? { gather: true } : {}),
     });
   }
   return jobs;
@@ -49,7 +59,16 @@ export async function noticeJobs(db: Queryable, kind: NoticeKind, refId: string,
 export async function queueJobs(queues: Queues, jobs: readonly TimedJob[], now: Date): Promise<void> {
   if (jobs.length === 0) return;
   await queues.send.addBulk(
-    jobs.map(({ job, at }) => ({ name: job.kind, data: job, opts: { jobId: sendJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) } })),
+    jobs.map(({ job, at, gather }) => ({
+      name: job.kind,
+      data: job,
+      opts: {
+        jobId: sendJobId(job),
+        delay: Math.max(0, at.getTime() - now.getTime()),
+        // The notice without its event names the gathering; BullMQ moves the waiting one to the new delay.
+        ...(gather && 'event' in job ? { deduplication: { id: sendJobId({ ...job, event: undefined }), reschedule: true } } : {}),
+      },
+    })),
   );
 }
 

@@ -8,6 +8,8 @@ import { startWorkers, type RunningWorkers } from './workers.ts';
 import { jobSettings } from './settings.ts';
 import { createPushSender, resolveVapidKeys } from '../infra/web-push.ts';
 import type { PushDeps } from './webchat-delivery.ts';
+import { channelDeps } from './reach.ts';
+import type { SmsGateway } from '../infra/sms/gateway.ts';
 
 export async function createMessengerFor(rt: Runtime): Promise<Messenger> {
   const c = rt.config;
@@ -40,7 +42,10 @@ export function pushFor(c: Config, opts: { allowAnyHost?: boolean } = {}): PushD
   };
 }
 
-export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenger?: Messenger; push?: PushDeps | null } = {}): Promise<RunningWorkers & { queues: Queues }> {
+export async function runWorkers(
+  rt: Runtime,
+  opts: { now?: () => Date; messenger?: Messenger; push?: PushDeps | null; smsGateway?: SmsGateway | null } = {},
+): Promise<RunningWorkers & { queues: Queues }> {
   const connection = workerConnection(rt.redis);
   connection.on('error', () => undefined);
   const queues = createQueues(connection, rt.config.QUEUE_PREFIX);
@@ -59,6 +64,7 @@ export async function runWorkers(rt: Runtime, opts: { now?: () => Date; messenge
     pacePerConversationMs: rt.config.PACE_PER_CONVERSATION_MS,
     settings: jobSettings(rt.config),
     ...(push ? { push } : {}),
+    channels: channelDeps(rt.config, opts.smsGateway),
   });
   // The memory and durability the schedule counts on (README, «Running in production»); said once, not enforced.
   void settingsAgainstAdvice(connection).then((differing) => {

@@ -2,8 +2,8 @@
 // duplicated job never sends twice what already went out.
 import type { Database } from '../infra/db.ts';
 import { getMember } from '../infra/identities.ts';
-import { conversationIn, reachableAt, markUnreachable } from '../infra/identities.ts';
-import { offerForSend, offerToSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
+import { conversationIn, markUnreachable } from '../infra/identities.ts';
+import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
 import { SendError, type Messenger, type OutgoingActivity } from '../infra/connector.ts';
 import type { CardContext } from '../adaptive-cards/card.ts';
 import type { Logger } from '../infra/log.ts';
@@ -14,8 +14,10 @@ import { sendToStaffChannel } from './staff-channel.ts';
 import { tell } from './recipients.ts';
 import { mayReceive } from '../domain/audiences.ts';
 import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
-import { deliverToWebChat, isWebChat, pushToMember, type PushDeps } from './webchat-delivery.ts';
-import { notifyPush, offerClosedPush, offerPush } from './push-notices.ts';
+import { pushToMember, type PushDeps } from './webchat-delivery.ts';
+import { offerClosedPush } from './push-notices.ts';
+import { deliverToMember, sendQueuedSms, stillDelivered, type ChannelDeps } from './reach.ts';
+import { rendersCards } from '../domain/channels.ts';
 
 export interface SendDeps {
   db: Database;
@@ -29,6 +31,8 @@ export interface SendDeps {
   paceMs?: number;
   /** Web Push for the web chat; absent = no push (not configured). */
   push?: PushDeps;
+  /** SMS and the settings around it (jobs/reach.ts); without it, SMS is off. */
+  channels?: ChannelDeps;
 }
 
 /** This conversation had a message a moment ago; wait `waitMs` before sending the next. */
@@ -38,11 +42,11 @@ export class PaceError extends Error {
   }
 }
 
-/** At most one message per conversation per `paceMs`, across every worker process (a Redis key with a TTL). */
-export async function pace(deps: SendDeps, conversationId: string): Promise<void> {
-  if (!deps.redis || !deps.paceMs) return;
+/** At most one message per conversation (or SMS number) per `paceMs`, across every worker process (a Redis key with a TTL). */
+export async function pace(deps: SendDeps, conversationId: string, paceMs = deps.paceMs): Promise<void> {
+  if (!deps.redis || !paceMs) return;
   const key = `${deps.prefix ?? 'dugnad'}:pace:${conversationId}`;
-  const ok = await deps.redis.set(key, '1', 'PX', deps.paceMs, 'NX');
+  const ok = await deps.redis.set(key, '1', 'PX', paceMs, 'NX');
   if (ok === 'OK') return;
   const ttl = await deps.redis.pttl(key);
   throw new PaceError(Math.max(10, ttl));
@@ -51,7 +55,7 @@ export async function pace(deps: SendDeps, conversationId: string): Promise<void
 export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' | 'skipped' | 'unreachable'> {
   switch (job.kind) {
     case 'offer':
-      return sendOffer(deps, job.offerId);
+      return sendOffer(deps, job);
     case 'offer.close':
       return closeOffer(deps, job.offerId);
     case 'notify':
@@ -59,63 +63,58 @@ export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' 
     case 'channel':
       return sendToStaffChannel(deps, job);
     case 'series.offer':
-      return sendSeriesOffer(deps, job.seriesOfferId);
+      return sendSeriesOffer(deps, job);
     case 'series.close':
       return closeSeriesOffer(deps, job.seriesOfferId);
     case 'offer.refresh':
       return refreshOffer(deps, job.offerId, job.startsAtMs);
     case 'series.refresh':
       return refreshSeriesOffer(deps, job.seriesOfferId, job.startsAtMs);
+    case 'sms':
+      return sendQueuedSms(deps, job.smsId);
   }
 }
 
-async function sendOffer(deps: SendDeps, offerId: string) {
-  const offer = await offerToSend(deps.db, offerId);
-  if (!offer || offer.activityId || offer.status !== 'pending' || offer.request.status !== 'open') return 'skipped' as const;
-  const to = offer.to;
-  if (!to) {
+async function sendOffer(deps: SendDeps, job: Extract<SendJob, { kind: 'offer' }>) {
+  const offerId = job.offerId;
+  const offer = await offerForSend(deps.db, offerId);
+  if (!offer || offer.status !== 'pending' || offer.request.status !== 'open') return 'skipped' as const;
+  if ((offer.activityId || offer.pushedAt) && (await stillDelivered(deps, job, offer.channelId))) return 'skipped' as const;
+  // Each of the volunteer's channels in their order, until one takes it (jobs/reach.ts).
+  const reached = await deliverToMember(deps, { memberId: offer.volunteerId, job, render: (ctx) => renderOffer(deps.db, offer, ctx) });
+  if ('skipped' in reached) return 'skipped' as const;
+  if ('unreachable' in reached) {
     await recordOfferUndeliverable(deps.db, offerId);
-    await reportUnreachable(deps, offer);
+    await reportUnreachable(deps, offer, job.attempt ?? 0);
     return 'unreachable' as const;
   }
-  const activity = await renderOffer(deps.db, offer, { locale: to.locale, channel: channelOf(to.channelId) });
-  let shown: { conversationId: string; activityId: string } | null;
-  let pushed = false;
-  if (isWebChat(to.channelId)) {
-    // No open chat is no failure: pushed if they asked for that, and shown when they next open it.
-    const d = await deliverToWebChat(deps, to, activity, await offerPush(deps.db, offer, to.locale), offerId);
-    shown = d.refused ? null : d.shown;
-    pushed = d.pushed > 0;
-    if (d.refused && !pushed) return undeliverable(deps, offer);
-  } else {
-    await pace(deps, to.conversationRef.conversation.id);
-    const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), offerId);
-    if (!sent) return undeliverable(deps, offer);
-    shown = { conversationId: to.conversationRef.conversation.id, activityId: sent.id };
-  }
-  const after = await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: shown?.conversationId ?? null, activityId: shown?.activityId ?? null, at: deps.now(), pushed });
+  const to = reached.sent;
+  const after = await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: to.conversationId, activityId: to.activityId, at: deps.now(), pushed: to.pushed });
   // Taken while this card (or push) was on its way: close it now rather than leave a live button behind.
-  if ((shown || pushed) && after && (after.offerStatus !== 'pending' || after.requestStatus !== 'open')) {
+  // Only kept for their next visit: that visit reads the offer as it then stands (bot/open-items.ts).
+  if ((to.activityId || to.pushed) && after && (after.offerStatus !== 'pending' || after.requestStatus !== 'open')) {
     const close: SendJob = { kind: 'offer.close', offerId };
     await deps.queues.send.add('offer.close', close, { jobId: sendJobId(close) });
   }
   return 'sent' as const;
 }
 
-async function undeliverable(deps: SendDeps, offer: OfferForSend) {
-  await recordOfferUndeliverable(deps.db, offer.offerId);
-  await reportUnreachable(deps, offer);
-  return 'unreachable' as const;
-}
-
 /**
- * A volunteer we could not reach (never chatted, app not installed, blocked or removed the bot):
- * staff hear of it instead of the offer silently vanishing — once per wave, listing everyone missed,
- * a little after the wave so the list is complete.
+ * A volunteer we could not reach on any channel (never chatted, app not installed, blocked or removed
+ * the bot, SMS refused or reported undelivered): staff hear of it instead of the offer silently
+ * vanishing — gathered per wave, a little after the last of its volunteers was found unreachable, so
+ * the list is complete however long the wave's sends take. One found later (an SMS the gateway reports
+ * undelivered after the notice went: the job runs again with `attempt`) makes a new notice.
  */
-async function reportUnreachable(deps: SendDeps, offer: OfferForSend): Promise<void> {
+async function reportUnreachable(deps: SendDeps, offer: OfferForSend, attempt: number): Promise<void> {
   const now = deps.now();
-  await tell(deps, ['staff.unreachable'], offer.request.id, { at: new Date(now.getTime() + UNREACHABLE_REPORT_DELAY_MS), now, variant: `w${offer.request.wave}` });
+  await tell(deps, ['staff.unreachable'], offer.request.id, {
+    at: new Date(now.getTime() + UNREACHABLE_REPORT_DELAY_MS),
+    now,
+    variant: `w${offer.request.wave}`,
+    event: `o${offer.offerId}${attempt ? `a${attempt}` : ''}`,
+    gather: true,
+  });
 }
 
 export const UNREACHABLE_REPORT_DELAY_MS = 5000;
@@ -131,6 +130,8 @@ export async function redrawCard(
   card: { volunteerId: string; channelId: string; conversationId: string; activityId: string },
   render: (ctx: CardContext, ref: ConversationRef) => Promise<OutgoingActivity>,
 ): Promise<'sent' | 'gone'> {
+  // A text (an SMS) cannot be drawn again: whoever answers it late is told then.
+  if (!rendersCards(card.channelId)) return 'gone';
   const [ref, member] = await Promise.all([conversationIn(deps.db, card.volunteerId, card.channelId), getMember(deps.db, card.volunteerId)]);
   if (!ref || !member || ref.conversation.id !== card.conversationId) return 'gone';
   const activity = await render({ locale: member.locale, channel: channelOf(card.channelId) }, ref);
@@ -176,29 +177,23 @@ async function refreshOffer(deps: SendDeps, offerId: string, startsAtMs: number)
 }
 
 async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>) {
-  const [reach, member] = await Promise.all([reachableAt(deps.db, [job.memberId]), getMember(deps.db, job.memberId)]);
-  const to = reach.get(job.memberId);
+  const member = await getMember(deps.db, job.memberId);
   if (!member) return 'unreachable' as const;
-  // The last guard (domain/audiences.ts): whoever queued it, a notice never reaches a role outside its audience.
+  // The last guard (domain/audiences.ts), before anything is rendered for any channel (chat, SMS, push):
+  // whoever queued it, a notice never reaches a role outside its audience.
   if (!mayReceive(job.message, member.role)) {
     deps.log.warn({ message: job.message, refId: job.refId, memberId: job.memberId, role: member.role }, 'notice refused: role outside its audience');
     return 'skipped' as const;
   }
-  if (!to) return 'unreachable' as const;
-  const activity = await renderNotification(deps.db, job.message, job.refId, { locale: member.locale, channel: channelOf(to.channelId) }, {
-    ...(job.variant ? { variant: job.variant } : {}),
-    now: deps.now(),
+  // Each of the member's channels in their order, until one takes it (jobs/reach.ts).
+  const reached = await deliverToMember(deps, {
     memberId: job.memberId,
-    channelId: to.channelId,
+    job,
+    render: (ctx, channelId) =>
+      renderNotification(deps.db, job.message, job.refId, ctx, { ...(job.variant ? { variant: job.variant } : {}), now: deps.now(), memberId: job.memberId, channelId }),
   });
-  if (!activity) return 'skipped' as const;
-  if (isWebChat(to.channelId)) {
-    const d = await deliverToWebChat(deps, to, activity, await notifyPush(deps.db, job.message, job.refId, member.locale, deps.now()), job.refId);
-    return d.refused && !d.reached ? ('unreachable' as const) : ('sent' as const);
-  }
-  await pace(deps, to.conversationRef.conversation.id);
-  const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), job.refId);
-  return sent ? ('sent' as const) : ('unreachable' as const);
+  if ('skipped' in reached) return 'skipped' as const;
+  return 'sent' in reached ? ('sent' as const) : ('unreachable' as const);
 }
 
 /** Sends; a final refusal (blocked, removed) marks the account unreachable instead of retrying forever. */

@@ -4,7 +4,7 @@
 // job ids, and every send re-reads the database first.
 import { addMinutes } from 'date-fns';
 import { getAssignment } from '../infra/assignments.ts';
-import { getMember, reachableAt } from '../infra/identities.ts';
+import { getMember } from '../infra/identities.ts';
 import { offersToClose, openOfferCards } from '../infra/offers.ts';
 import type { OutboxKind } from '../infra/outbox.ts';
 import type { Database } from '../infra/db.ts';
@@ -24,9 +24,8 @@ import type { NoticeKind } from '../domain/audiences.ts';
 import { noticeJobs, noticeTo, type TimedJob } from './recipients.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { asActivity, channelOf, groupLabel } from './messages.ts';
-import { deliver, pace, redrawCard, type SendDeps } from './send.ts';
-import { deliverToWebChat, isWebChat } from './webchat-delivery.ts';
-import { seriesOfferPush } from './push-notices.ts';
+import { redrawCard, type SendDeps } from './send.ts';
+import { deliverToMember, stillDelivered } from './reach.ts';
 
 /** The public face of a series for cards: its next visit (redacted) and the rule. */
 export function seriesPublicView(s: SeriesView): SeriesPublicView {
@@ -120,33 +119,23 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
   return jobs;
 }
 
-export async function sendSeriesOffer(deps: SendDeps, seriesOfferId: string): Promise<'sent' | 'skipped' | 'unreachable'> {
+export async function sendSeriesOffer(deps: SendDeps, job: Extract<SendJob, { kind: 'series.offer' }>): Promise<'sent' | 'skipped' | 'unreachable'> {
+  const seriesOfferId = job.seriesOfferId;
   const offer = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
-  if (!offer || offer.activityId || offer.status !== 'pending' || offer.series.status !== 'open') return 'skipped';
-  const [reach, member] = await Promise.all([reachableAt(deps.db, [offer.volunteerId]), getMember(deps.db, offer.volunteerId)]);
-  const to = reach.get(offer.volunteerId);
-  let shown: { conversationId: string; activityId: string } | null = null;
-  let kept = false;
-  if (to && member) {
-    const activity = await renderSeriesOffer(deps.db, offer, { locale: member.locale, channel: channelOf(to.channelId) });
-    if (isWebChat(to.channelId)) {
-      // No open chat: pushed if they asked for that, and shown when they next open it (bot/open-items.ts).
-      const d = await deliverToWebChat(deps, to, activity, await seriesOfferPush(deps.db, seriesOfferId, offer.series.anchor, member.locale), seriesOfferId);
-      shown = d.refused ? null : d.shown;
-      kept = !d.refused || d.reached;
-    } else {
-      await pace(deps, to.conversationRef.conversation.id);
-      const sent = await deliver(deps, to.conversationRef, () => deps.messenger.send(to.conversationRef, activity), seriesOfferId);
-      if (sent) shown = { conversationId: to.conversationRef.conversation.id, activityId: sent.id };
-    }
-  }
-  if (!to || (!shown && !kept)) {
+  if (!offer || offer.status !== 'pending' || offer.series.status !== 'open') return 'skipped';
+  if (offer.activityId && (await stillDelivered(deps, job, offer.channelId))) return 'skipped';
+  // Each of the volunteer's channels in their order, until one takes it (jobs/reach.ts).
+  const reached = await deliverToMember(deps, { memberId: offer.volunteerId, job, render: (ctx) => renderSeriesOffer(deps.db, offer, ctx) });
+  if ('skipped' in reached) return 'skipped';
+  if ('unreachable' in reached) {
     // Never chatted, or blocked: the series is still offered to the rest, and the visits go out one by one if nobody takes it.
     await recordSeriesOfferDelivery(deps.db, seriesOfferId, 'undeliverable');
     return 'unreachable';
   }
-  await recordSeriesOfferDelivery(deps.db, seriesOfferId, { channelId: to.channelId, conversationId: shown?.conversationId ?? null, activityId: shown?.activityId ?? null, at: deps.now() });
-  if (!shown) return 'sent';
+  const to = reached.sent;
+  await recordSeriesOfferDelivery(deps.db, seriesOfferId, { channelId: to.channelId, conversationId: to.conversationId, activityId: to.activityId, at: deps.now() });
+  // Only kept for their next visit (or pushed): that visit reads the series offer as it then stands (bot/open-items.ts).
+  if (!to.activityId) return 'sent';
   // Taken or released while this card was on its way: close it now rather than leave a live button behind.
   const after = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
   if (after && (after.status !== 'pending' || after.series.status !== 'open')) {

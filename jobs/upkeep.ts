@@ -1,6 +1,7 @@
 // Periodic upkeep: re-queue outbox rows a crash left behind; once a day, consent renewal notices,
 // ending tasks nobody reported, and retention.
 import type { Database } from '../infra/db.ts';
+import { purgeTextAnswers } from '../infra/text-answers.ts';
 import type { Logger } from '../infra/log.ts';
 import { pendingOutbox } from '../infra/outbox.ts';
 import { applyRetention, closeUnreportedTasks, consentsToRenew, type RetentionResult } from '../infra/upkeep.ts';
@@ -57,6 +58,8 @@ export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number;
   const unreported = await closeUnreportedTasks(deps.db, now, { followUpDelayMinutes: deps.settings.followUpDelayMinutes, answerDays: deps.settings.followUpAnswerDays });
   const erased = await applyRetention(deps.db, now, deps.settings.retentionDays);
   const pushDevicesForgotten = await purgeSubscriptions(deps.db, now, deps.settings.pushUnusedDays);
+  // SMS answer codes and one-time links past their time hold phone numbers and nothing else of use.
+  await purgeTextAnswers(deps.db, now);
   deps.log.info({ renewals: renewals.length, police, unreported, erased, pushDevicesForgotten }, 'daily upkeep');
   return { renewals: renewals.length, unreported, erased };
 }

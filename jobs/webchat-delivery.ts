@@ -4,8 +4,8 @@
 // bot/open-items.ts). A closed page is therefore not «unreachable»: only a channel that refuses for
 // good is.
 //
-// deliverToWebChat is the one entry for the web chat channel; a per-person channel order (Teams, web
-// chat with push, SMS) can call it — with pushFor(job) from push-notices.ts as the push — and treat
+// deliverToWebChat is the one entry for the web chat channel: jobs/reach.ts calls it as the web chat's
+// place in each person's channel order (with pushFor(job) from push-notices.ts as the push) and treats
 // `reached` as this channel having got through (`shown` null and `pushed` 0: kept for the next visit only).
 import type { OutgoingActivity } from '../infra/connector.ts';
 import { SendError } from '../infra/connector.ts';

@@ -16,6 +16,7 @@ import { staffChannelDigests } from './staff-channel.ts';
 import type { JobSettings } from './settings.ts';
 import { guardSchedule } from './recovery.ts';
 import type { PushDeps } from './webchat-delivery.ts';
+import type { ChannelDeps } from './reach.ts';
 
 export interface WorkerDeps {
   db: Database;
@@ -37,6 +38,8 @@ export interface WorkerDeps {
   scheduleCheckMs?: number;
   /** Web Push for the web chat (absent: not configured). */
   push?: PushDeps;
+  /** SMS and the settings around it; without it, nobody is reached by SMS. */
+  channels?: ChannelDeps;
   /** First pause of the send queue after a 401 from the Bot Connector; doubles up to AUTH_RETRY_MAX_MS. */
   authRetryMs?: number;
 }
@@ -91,7 +94,18 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     async (job: Job<SendJob>, token?: string) => {
       try {
         const result = await processSend(
-          { db: deps.db, messenger: deps.messenger, queues: deps.queues, log, now: deps.now, redis: connection, prefix, paceMs: deps.pacePerConversationMs ?? 1000, ...(deps.push ? { push: deps.push } : {}) },
+          {
+            db: deps.db,
+            messenger: deps.messenger,
+            queues: deps.queues,
+            log,
+            now: deps.now,
+            redis: connection,
+            prefix,
+            paceMs: deps.pacePerConversationMs ?? 1000,
+            ...(deps.push ? { push: deps.push } : {}),
+            ...(deps.channels ? { channels: deps.channels } : {}),
+          },
           job.data,
         );
         authBackoff.reset();

@@ -1,6 +1,5 @@
 // The statements the hot paths were folded into (docs/benchmarks.md) answer what the separate reads
-// answered: an offer's send read names the same conversation and language as reachableAt + getMember,
-// the delivery record says whether the card is still live, and a turn's account touch returns the
+// answered: where and in which language an offer goes (the person's channels, in their order), the delivery record says whether the card is still live, and a turn's account touch returns the
 // member and writes only when something changed, and a late accept is answered with what its closed
 // card needs. PGlite always, PostgreSQL when DATABASE_URL is set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +10,10 @@ import { migrate } from '../../infra/migrate.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
 import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { cancelRequest, createRequest } from '../../infra/requests.ts';
-import { acceptOffer, offerToSend, recordOfferDelivered } from '../../infra/offers.ts';
-import { getMember, linkAccount, reachableAt, touchAccount } from '../../infra/identities.ts';
+import { acceptOffer, offerForSend, recordOfferDelivered } from '../../infra/offers.ts';
+import { getMember, linkAccount, touchAccount } from '../../infra/identities.ts';
+import { reachOf } from '../../infra/channels.ts';
+import { channelOrder } from '../../domain/channels.ts';
 import { todayInOslo } from '../../bot/forms.ts';
 
 for (const kind of databaseKinds()) {
@@ -46,7 +47,7 @@ for (const kind of databaseKinds()) {
     }
     const offersOf = (requestId: string) => t.db.query<{ id: string; volunteer_id: string }>('SELECT id, volunteer_id FROM offers WHERE request_id = $1 ORDER BY id', [requestId]);
 
-    it('reads an offer with where and in which language to send it, as reachableAt and getMember do', async () => {
+    it('reads where and in which language an offer goes: the channel used last, the volunteer\'s language; nowhere once they left', async () => {
       const requestId = await newRequest('Send-lesing');
       const offers = await offersOf(requestId);
       expect(offers.length).toBeGreaterThanOrEqual(3);
@@ -61,17 +62,17 @@ for (const kind of databaseKinds()) {
       await t.db.query(`UPDATE members SET left_at = now() WHERE id = $1`, [b!.volunteer_id]);
       let reachable = 0;
       for (const o of offers) {
-        const read = await offerToSend(t.db, o.id);
-        const [reach, member] = await Promise.all([reachableAt(t.db, [o.volunteer_id]), getMember(t.db, o.volunteer_id)]);
-        const expected = reach.get(o.volunteer_id);
+        const [read, reach, member] = await Promise.all([offerForSend(t.db, o.id), reachOf(t.db, o.volunteer_id), getMember(t.db, o.volunteer_id)]);
         expect(read?.offerId).toBe(o.id);
         expect(read?.request.id).toBe(requestId);
-        expect(read?.to ?? null).toEqual(expected && member ? { ...expected, locale: member.locale } : null);
-        if (read?.to) reachable++;
+        if (reach && member) expect(reach.locale).toBe(member.locale);
+        if (reach && channelOrder(reach.preferred, reach.addresses).length > 0) reachable++;
       }
       expect(reachable).toBeGreaterThanOrEqual(2);
-      expect((await offerToSend(t.db, a!.id))?.to).toMatchObject({ channelId: 'msteams', locale: 'en', conversationRef: { conversation: { id: 'hot-teams-conv' } } });
-      expect((await offerToSend(t.db, b!.id))?.to).toBeNull();
+      const first = await reachOf(t.db, a!.volunteer_id);
+      expect(first?.locale).toBe('en');
+      expect(channelOrder(first!.preferred, first!.addresses)[0]).toMatchObject({ channelId: 'msteams', ref: { conversation: { id: 'hot-teams-conv' } } });
+      expect(await reachOf(t.db, b!.volunteer_id)).toBeNull();
     });
 
     it('records a delivery and says whether its card is still live', async () => {

@@ -382,7 +382,7 @@ function expectedFigures(w: World, centre: string): Map<string, ReportFigures> {
           requestsExpiredUnfilled: 0, requestsCancelled: 0, requestsCancelledWhileTaken: 0, requestsStillOpen: 0, tasksDone: 0, tasksNotDone: 0,
           tasksOutcomeNotReported: 0, volunteerCancellations: 0, volunteerCancellationsLeaving: 0, hoursGiven: 0, respiteHours: 0, peopleReached: 0,
           activeVolunteers: 0, newVolunteers: periodic ? 0 : null, volunteersLeft: periodic ? 0 : null, concernsRaised: 0,
-          feedbackGood: 0, feedbackNotGood: 0,
+          feedbackGood: 0, feedbackNotGood: 0, smsSent: periodic ? 0 : null, smsParts: periodic ? 0 : null,
         },
         waits: [], people: new Set(), active: new Set(),
       };
@@ -615,7 +615,7 @@ describe('small-count suppression', () => {
     requestsPosted: 0, requestsFilled: 0, requestsConsidered: 0, shareFilled: null, requestsTaken: 0, minutesToTakeMedian: null, minutesToTakeP90: null,
     requestsExpiredUnfilled: 0, requestsCancelled: 0, requestsCancelledWhileTaken: 0, requestsStillOpen: 0, tasksDone: 0, tasksNotDone: 0,
     tasksOutcomeNotReported: 0, volunteerCancellations: 0, volunteerCancellationsLeaving: 0, hoursGiven: 0, respiteHours: 0, peopleReached: 0,
-    activeVolunteers: 0, newVolunteers: null, volunteersLeft: null, concernsRaised: 0, feedbackGood: 0, feedbackNotGood: 0, ...over,
+    activeVolunteers: 0, newVolunteers: null, volunteersLeft: null, concernsRaised: 0, feedbackGood: 0, feedbackNotGood: 0, smsSent: null, smsParts: null, ...over,
   });
   const report = (total: number, cells: number[], k: FigureKey = 'concernsRaised'): CentreReport => ({
     centre: { id: 'x', name: 'X' }, from: FROM, to: TO, timeZone: TZ, dimensions: ['district'], notAvailable: [],

@@ -221,12 +221,14 @@ describe('the channel offers go to', () => {
     return connector.captured.slice(before).filter((c) => visibleText(c.activity).includes(summary) && hasAction(c.activity, 'offer.accept')).map((c) => c.conversationId);
   };
 
-  it('offers the choice on the status card only to someone reachable in both', async () => {
+  // Issue 15 made SMS a channel too: with SMS on (the development fake here), everyone with a mobile
+  // number can choose it; Teams is offered only to someone reachable there.
+  it('offers on the status card the channels the person can be reached on, SMS included', async () => {
     const replies = await chat.say('demo-frivillig-01', 'status');
     expect(visibleText(replies.at(-1)!.activity)).toContain('Send meg oppdrag i:');
-    expect(cardActions(replies.at(-1)!.activity).filter((d) => d.action === 'volunteer.channel').map((d) => d.preferredChannel).sort()).toEqual(['teams', 'webchat']);
+    expect(cardActions(replies.at(-1)!.activity).filter((d) => d.action === 'volunteer.channel').map((d) => d.preferredChannel).sort()).toEqual(['sms', 'teams', 'webchat']);
     const webOnly = await chat.say('demo-frivillig-40', 'status');
-    expect(visibleText(webOnly.at(-1)!.activity)).not.toContain('Send meg oppdrag i:');
+    expect(cardActions(webOnly.at(-1)!.activity).filter((d) => d.action === 'volunteer.channel').map((d) => d.preferredChannel).sort()).toEqual(['sms', 'webchat']);
   });
 
   it('sends offers to the chosen channel even when the other was used last, and back to the last-used on «der jeg sist var»', async () => {

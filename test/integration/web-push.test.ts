@@ -12,6 +12,7 @@ import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { chatDriver, type ChatDriver } from '../support/chat.ts';
 import { call, history, startConversation, type DlActivity, type DlConversation } from '../support/directline-client.ts';
+import { until } from '../support/wait.ts';
 import { startPushService, type PushService, type TestDevice } from '../support/push-service.ts';
 import { demoVolunteerId, demoVolunteerName } from '../../infra/seed-demo.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
@@ -43,13 +44,6 @@ describe('a web chat volunteer whose page has been closed for three days', { tim
   };
   const cardsIn = (activities: DlActivity[]) => activities.filter((a) => (a.attachments ?? []).length > 0);
   const textOf = (activities: DlActivity[]) => activities.map((a) => visibleText(a as unknown as Record<string, unknown>)).join('\n');
-  const until = async (pred: () => Promise<boolean>, what: string, ms = 20_000) => {
-    const end = Date.now() + ms;
-    while (!(await pred())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
 
   beforeAll(async () => {
     connector = await startFakeConnector();

@@ -11,6 +11,9 @@ import { issueDirectLineToken } from '../../bot/directline.ts';
 import { createMessenger, type TokenProvider } from '../../infra/connector.ts';
 import type { ConversationRef } from '../../infra/identities.ts';
 import { messengerRouting } from '../../jobs/run.ts';
+import { createTaskLink, taskLinkUsable } from '../../infra/text-answers.ts';
+import { escapeHtml } from '../../bot/page-assets.ts';
+import { t } from '../../adaptive-cards/texts.ts';
 
 const APP_ID = '00000000-0000-4000-8000-0000000000a7';
 const SECRET = 'web-signin-test-secret-0123456789abcdef';
@@ -305,6 +308,49 @@ describe('chat tokens and the sign-in session (issue 13)', () => {
     const again = await signedIn('citizen-session-3');
     expect((await chatToken(again)).status).toBe(200);
   }, 30_000);
+});
+
+describe('the one-time link an SMS carries (issue 15)', () => {
+  /** A task of a demo volunteer's (an active assignment), and a link to it. */
+  async function linkToTask(volunteer: string): Promise<{ memberId: string; token: string }> {
+    const [m] = await app.db.query<{ member_id: string }>(`SELECT member_id FROM chat_identities WHERE channel_id = 'dev' AND user_id = $1`, [volunteer]);
+    const [r] = await app.db.query<{ id: string }>(
+      `INSERT INTO help_requests (centre_id, group_key, district, starts_at, duration_minutes, summary, person_id, created_by, status, assigned_volunteer_id, taken_at, wave)
+       SELECT p.centre_id, 'handlehjelp', 'Sentrum', now() + interval '2 days', 60, 'Lenketest', p.id, p.created_by, 'taken', $1, now(), 1 FROM persons p WHERE p.name = 'Gerd Solberg'
+       RETURNING id`,
+      [m!.member_id],
+    );
+    const [a] = await app.db.query<{ id: string }>(`INSERT INTO assignments (request_id, volunteer_id, assigned_at) VALUES ($1, $2, now()) RETURNING id`, [r!.id, m!.member_id]);
+    const token = await createTaskLink(app.db, { memberId: m!.member_id, assignmentId: a!.id, now: clock.now(), minutes: 60 });
+    return { memberId: m!.member_id, token: token! };
+  }
+  const page = async (jar: CookieJar | null, token: string, method: 'GET' | 'POST' = 'GET') =>
+    fetch(`${app.url}/t/${token}`, { method, redirect: 'manual', headers: jar ? { cookie: jar.header(app.url) } : {} });
+
+  it('asks for a sign-in first, then makes the signed-in web chat account the volunteer\'s, and refuses someone else\'s', async () => {
+    const { memberId, token } = await linkToTask('demo-frivillig-07');
+    // Not signed in: only the sign-in, which returns to the link; pressing anyway uses nothing.
+    const anonymous = await (await page(null, token)).text();
+    expect(anonymous).toContain(`/auth/login/idporten?return=${encodeURIComponent(`/t/${token}`)}`);
+    expect(anonymous).not.toContain('method="post"');
+    expect(await (await page(null, token, 'POST')).text()).toContain(escapeHtml(t('nb', 'taskLink.signIn')));
+    expect(await taskLinkUsable(app.db, token, clock.now())).not.toBeNull();
+
+    // Signed in: the page offers the button, and the press uses the link and opens the web chat.
+    const jar = new CookieJar();
+    expect((await signInThrough(jar, app.url, 'idporten', 'sms-volunteer-7')).status).toBe(302);
+    expect(await (await page(jar, token)).text()).toContain('method="post"');
+    const used = await page(jar, token, 'POST');
+    expect(used.status).toBe(303);
+    expect(used.headers.get('location')).toBe('/');
+    const [account] = await app.db.query<{ member_id: string }>(`SELECT member_id FROM chat_identities WHERE channel_id = 'webchat' AND user_id = $1`, [webUserId(idp.issuer, 'sms-volunteer-7')]);
+    expect(account!.member_id).toBe(memberId);
+
+    // That account is now that volunteer's: a link of another volunteer's is refused, and stays unused.
+    const other = await linkToTask('demo-frivillig-08');
+    expect(await (await page(jar, other.token, 'POST')).text()).toContain(escapeHtml(t('nb', 'taskLink.notYours')));
+    expect(await taskLinkUsable(app.db, other.token, clock.now())).not.toBeNull();
+  });
 });
 
 describe('a production start', () => {

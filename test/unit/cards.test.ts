@@ -110,7 +110,8 @@ function allCases(ctx: CardContext): Case[] {
     { name: 'menu caregiver', card: menuCard(ctx, { role: 'caregiver', name: 'Liv' }) },
     { name: 'menu caregiver no contact', card: menuCard(ctx, { role: 'caregiver' }) },
 
-    { name: 'signup empty', card: volunteerSignupCard(ctx, { groups, centres }), schema: volunteerSignupFields, complete: true },
+    { name: 'signup empty', card: volunteerSignupCard(ctx, { groups, centres, smsOffered: true }), schema: volunteerSignupFields, complete: true },
+    { name: 'signup without SMS', card: volunteerSignupCard(ctx, { groups, centres }), schema: volunteerSignupFields },
     { name: 'signup one centre', card: volunteerSignupCard(ctx, { groups, centres: centres.slice(0, 1) }), schema: volunteerSignupFields },
     {
       name: 'signup edit',
@@ -118,7 +119,8 @@ function allCases(ctx: CardContext): Case[] {
         groups,
         centres,
         mode: 'edit',
-        values: { name: 'Kari Nordmann', phone: '91234567', email: null, district: 'Ingeberg', postcode: '2317', groups: ['folgehjelp', 'besoksvenn'], languages: ['nb', 'en'], availability: ['1:morning', '3:evening'], weeklyCap: 3, comfort: 'first_time_friendly_only' },
+        smsOffered: true,
+        values: { name: 'Kari Nordmann', phone: '91234567', email: null, district: 'Ingeberg', postcode: '2317', groups: ['folgehjelp', 'besoksvenn'], languages: ['nb', 'en'], availability: ['1:morning', '3:evening'], weeklyCap: 3, comfort: 'first_time_friendly_only', channel: 'sms' },
       }),
       schema: volunteerSignupFields,
       complete: true,
@@ -128,6 +130,7 @@ function allCases(ctx: CardContext): Case[] {
       card: volunteerSignupCard(ctx, {
         groups,
         centres,
+        smsOffered: true,
         values: { name: '', phone: 'abc', email: 'x@', weeklyCap: '99' },
         errors: { name: 'error.required', phone: 'error.phone', email: 'error.email', groups: 'error.chooseGroup', weeklyCap: 'error.weeklyCap' },
       }),

@@ -113,4 +113,17 @@ describe('config', () => {
     expect(c.OIDC_REDIRECT_URL).toBe('https://dugnad.example/auth/callback');
     expect(loadConfig({ ...tenants, WEB_CHAT_ENABLED: 'false' }).oidcProviders).toEqual([]);
   });
+
+  it('chooses the SMS gateway: the fake in development, Sveve with its credentials and webhook secret, never the fake in production', () => {
+    expect(loadConfig({}).sms).toMatchObject({ provider: 'fake', baseUrl: 'http://127.0.0.1:3978/dev/sms/gateway' });
+    expect(loadConfig({ SMS_PROVIDER: 'none' }).sms).toBeNull();
+    expect(loadConfig({ NODE_ENV: 'test' }).sms).toBeNull();
+    const secret = 'a'.repeat(40);
+    expect(loadConfig({ SMS_PROVIDER: 'sveve', SMS_SVEVE_USER: 'u', SMS_SVEVE_PASSWORD: 'p', SMS_WEBHOOK_SECRET: secret }).sms).toMatchObject({ provider: 'sveve', baseUrl: 'https://sveve.no', webhookSecret: secret });
+    expect(fail({ SMS_PROVIDER: 'sveve', SMS_SVEVE_USER: 'u', SMS_SVEVE_PASSWORD: 'p' })).toMatch(/^Configuration error: SMS_WEBHOOK_SECRET is required when SMS_PROVIDER is sveve$/);
+    expect(fail({ SMS_PROVIDER: 'sveve', SMS_SVEVE_USER: 'u', SMS_SVEVE_PASSWORD: 'p', SMS_WEBHOOK_SECRET: 'short' })).toMatch(/^Configuration error: SMS_WEBHOOK_SECRET must be at least 32/);
+    const prod = { NODE_ENV: 'production', MicrosoftAppId: 'x', MicrosoftAppPassword: 'y', REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://d', PUBLIC_BASE_URL: 'https://dugnad.example', ALLOWED_TENANT_IDS: '*', WEB_CHAT_ENABLED: 'false' };
+    expect(loadConfig(prod).sms).toBeNull();
+    expect(fail({ ...prod, SMS_PROVIDER: 'fake' })).toMatch(/^Configuration error: SMS_PROVIDER fake is for development only/);
+  });
 });
