@@ -19,9 +19,11 @@ export type AcceptResult =
 
 /**
  * SQL: volunteer $2 may take work at $3 for the centre `centre` (an SQL expression) — approved there,
- * not paused, current declaration ($4) signed.
+ * not paused, still a member (the same standing `volunteerMaySee` asks, so a won accept is never one that
+ * may not see what it won), current declaration ($4) signed.
  */
 export const volunteerMayAccept = (centre: string) => `EXISTS (SELECT 1 FROM volunteers v JOIN volunteer_centres vc ON vc.member_id = v.member_id AND vc.centre_id = ${centre}
+            JOIN members m ON m.id = v.member_id AND m.left_at IS NULL
             WHERE v.member_id = $2 AND ${CENTRE_STANDING} = 'approved' AND (v.paused_until IS NULL OR v.paused_until <= $3))
           AND EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = $2 AND s.version = $4)`;
 
