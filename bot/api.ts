@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type restify from 'restify';
 import { z } from 'zod';
-import type { AppDeps } from './app.ts';
+import type { AppDeps } from './deps.ts';
 import type { ApiClient } from '../infra/config.ts';
 import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
 import { errorsFromIssues } from '../adaptive-cards/form.ts';

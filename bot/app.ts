@@ -5,6 +5,7 @@ import type { RedisClient } from '../infra/redis.ts';
 import type { Activity } from 'botbuilder';
 import type { Config } from '../infra/config.ts';
 import type { Database } from '../infra/db.ts';
+import type { AppDeps } from './deps.ts';
 import type { Logger } from '../infra/log.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { createAdapter } from './adapter.ts';
@@ -33,23 +34,6 @@ import { resolveVapidKeys } from '../infra/web-push.ts';
 import { registerPushRoutes } from './push-routes.ts';
 import { isStorable, isStorableDeep } from '../domain/text.ts';
 
-export interface AppDeps {
-  config: Config;
-  db: Database;
-  /** Producer connection: fails fast while Redis is down. */
-  redis: RedisClient;
-  queues: Queues;
-  log: Logger;
-  now: () => Date;
-  demoIdentities: DemoIdentity[];
-  /**
-   * Tests only: signs the bot's replies instead of an app token from Entra ID. Inbound tokens are
-   * validated for real either way (auth.ts).
-   */
-  outboundCredentials?: OutboundCredentials;
-  /** Tests only: the web chat's limits and clock, to reach its caps and idle expiry without waiting. */
-  directLine?: { limits?: Partial<DirectLineLimits>; now?: () => number };
-}
 
 export interface App {
   server: restify.Server;

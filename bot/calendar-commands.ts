@@ -1,7 +1,7 @@
 // «Kalender»: a volunteer's own tasks, or for staff their centre's requests, as a calendar feed.
 import { calendarCard } from '../adaptive-cards/calendar.ts';
 import { createFeed, liveFeed, webcalUrl, type FeedKind } from '../infra/calendar.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 export function calendarCommands(deps: BotDeps): CommandTable {

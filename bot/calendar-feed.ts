@@ -2,7 +2,7 @@
 // apps cannot sign in — so the URL is the secret; every refusal is the same 404, and guesses are rate
 // limited per address.
 import type { Request, Response, Server } from 'restify';
-import type { AppDeps } from './app.ts';
+import type { AppDeps } from './deps.ts';
 import { feedIcs, openFeed } from '../infra/calendar.ts';
 import { centreName } from '../infra/overview.ts';
 import { clientAddress, sendTooManyRequests, type Limiter } from './rate-limit.ts';

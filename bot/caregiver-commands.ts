@@ -16,7 +16,7 @@ import { asksForFormalRespite } from '../domain/formal-respite.ts';
 import { showMenu } from './menu-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import { submitRequest } from './request-submit.ts';
 import { pushOffered } from './push-commands.ts';
 import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';

@@ -8,7 +8,7 @@ import { displayMsisdn } from '../domain/sms.ts';
 import { channelChoiceOf, channelSettingsOf, disableSms, enableSms, setPreferredChannel, type EnableSmsResult } from '../infra/channels.ts';
 import { sendsSmsDetails, setSmsDetails } from '../infra/centres.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 /** What the status card shows about a member's channels; null when there is nothing to show. */

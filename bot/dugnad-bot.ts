@@ -9,7 +9,7 @@ import { toStorable } from '../domain/text.ts';
 import { asksForFormalRespite } from '../domain/formal-respite.ts';
 import { accountOf, channelOfActivity, localeOf } from './turn-context.ts';
 import { Turn } from './turn.ts';
-import type { AppDeps } from './app.ts';
+import type { BotDeps, CommandHandler, CommandTable } from './deps.ts';
 import { showMenu } from './menu-commands.ts';
 import { volunteerCommands } from './volunteer-commands.ts';
 import { staffCommands } from './staff-commands.ts';
@@ -34,16 +34,6 @@ import { NEW_REQUEST_COMMAND_ID } from '../infra/teams/manifest.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 import type { OwnDataLinks } from './own-data-download.ts';
 
-export interface BotDeps extends AppDeps {
-  isRedisReady(): boolean;
-  /** The VAPID public key when the web chat can send push notifications; null when it cannot. */
-  pushPublicKey: string | null;
-  /** Links to one's own data file, where a file cannot be attached (Teams). */
-  ownDataLinks?: OwnDataLinks;
-}
-
-export type CommandHandler<A extends CardAction = CardAction> = (turn: Turn, action: A, raw: Record<string, unknown>) => Promise<void>;
-export type CommandTable = { [V in CardAction['action']]?: CommandHandler<Extract<CardAction, { action: V }>> };
 
 const GREETINGS = new Set(['hei', 'hallo', 'hei hei', 'hi', 'hello', 'hjelp', 'help', 'meny', 'menu', 'start', '/start']);
 /** A typed word and what it does; a list: the first the speaker may use. */

@@ -10,7 +10,7 @@ import { giveFeedback } from '../infra/feedback.ts';
 import { decideLink, linkForStaff, setVerifyLinks, verifiesLinks, type LinkKind } from '../infra/caregiver-links.ts';
 import { getVolunteer, setSharePhone } from '../infra/volunteers.ts';
 import { noOfferReasons } from './volunteer-commands.ts';
-import type { BotDeps, CommandHandler, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandHandler, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 export function feedbackCommands(deps: BotDeps): CommandTable {

@@ -6,7 +6,7 @@ import { acceptInvitation } from '../infra/invitations.ts';
 import { getVolunteer } from '../infra/volunteers.ts';
 import { centreName } from '../infra/overview.ts';
 import { profileForm } from './volunteer-commands.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 
 export function invitationCommands(deps: BotDeps): CommandTable {
   const { db } = deps;

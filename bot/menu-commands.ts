@@ -3,7 +3,7 @@ import { menuCard, type MenuUser } from '../adaptive-cards/menu.ts';
 import { getVolunteer } from '../infra/volunteers.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import type { Turn } from './turn.ts';
-import type { BotDeps } from './dugnad-bot.ts';
+import type { BotDeps } from './deps.ts';
 import { pushOffered } from './push-commands.ts';
 
 export async function showMenu(deps: BotDeps, turn: Turn): Promise<void> {

@@ -15,7 +15,7 @@ import { getRequest, matchingSettings } from '../infra/requests.ts';
 import type { Queryable } from '../infra/db.ts';
 import type { HelpRequest, Locale, OfferStatus } from '../domain/types.ts';
 import { groupOptions } from './volunteer-commands.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 export async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): Promise<string> {

@@ -21,7 +21,7 @@ import { seriesPublicView } from '../jobs/series.ts';
 import { OPEN_TARGET } from './directline.ts';
 import { groupLabel } from './offer-commands.ts';
 import { sendCaregiverRequests } from './caregiver-commands.ts';
-import type { BotDeps } from './dugnad-bot.ts';
+import type { BotDeps } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 /** `offer.<id>` or `series.<id>` from a new conversation's start (channelData) or an open event (value). */

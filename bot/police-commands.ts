@@ -2,7 +2,7 @@
 import { policeSettingsCard } from '../adaptive-cards/police-settings.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { interestGroups, policeCertificateSettings, savePoliceCertificateSettings } from '../infra/centres.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 export function policeCommands(deps: BotDeps): CommandTable {

@@ -8,7 +8,7 @@ import { erasePerson, exportPerson, privacyPerson, privacyPersons } from '../inf
 import { exportOwnData } from '../infra/own-data.ts';
 import { OWN_DATA_LINK_MINUTES } from './own-data-download.ts';
 import { groupOptions } from './volunteer-commands.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 export function privacyCommands(deps: BotDeps): CommandTable {

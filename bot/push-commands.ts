@@ -3,7 +3,7 @@
 // it), off for every device, or show where they stand.
 import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';
 import { deviceCount, removeSubscriptionsOf } from '../infra/push-subscriptions.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 /** Push is offered in our own web chat only, and only when it is configured (VAPID keys). */

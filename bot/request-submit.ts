@@ -9,7 +9,7 @@ import { createRequest, matchingSettings, type CreateRequestResult } from '../in
 import { formErrors, submittedValues } from './forms.ts';
 import { asksForSeries, submitSeries } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
-import type { BotDeps } from './dugnad-bot.ts';
+import type { BotDeps } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 export interface RequestSubmit {

@@ -17,7 +17,7 @@ import { osloWallClock } from '../domain/series.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import { pushOffered } from './push-commands.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 export function selfCommands(deps: BotDeps): CommandTable {

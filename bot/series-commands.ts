@@ -17,7 +17,7 @@ import type { HelpRequest, Locale, PrivateRequestDetails } from '../domain/types
 import type { Queryable } from '../infra/db.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): Promise<string> {

@@ -7,7 +7,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { Activity, TurnContext } from 'botbuilder';
-import type { AppDeps } from './app.ts';
+import type { AppDeps } from './deps.ts';
 import type { DugnadAdapter } from './adapter.ts';
 import type { DugnadBot } from './dugnad-bot.ts';
 import type { Limiter } from './rate-limit.ts';

@@ -9,7 +9,7 @@ import { listCentres } from '../infra/centres.ts';
 import type { ConversationRef } from '../infra/identities.ts';
 import { centreOfChannel, channelConversationId, linkStaffChannel, markStaffChannelUnreachable, staffChannelsOfTeam, unlinkStaffChannel } from '../infra/staff-channels.ts';
 import type { MessageKey, MessageParams } from '../adaptive-cards/texts.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import { Turn } from './turn.ts';
 
 /** A Teams team channel or group chat: everyone there reads the bot's answers. */

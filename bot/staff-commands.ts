@@ -22,7 +22,7 @@ import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms
 import { groupOptions } from './volunteer-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { isSharedConversation } from './staff-channel-commands.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import { submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
 

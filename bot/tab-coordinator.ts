@@ -9,8 +9,8 @@
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
 import type { RequestHandler } from 'restify';
-import type { AppDeps } from './app.ts';
-import { TabError, TabFile, type TabHandler } from './tab.ts';
+import type { AppDeps } from './deps.ts';
+import { TabError, TabFile, type TabHandler } from './tab-route.ts';
 import { importReport } from '../adaptive-cards/import-report.ts';
 import { invitationSheetHtml, lastValidDay } from '../adaptive-cards/invitation-sheet.ts';
 import { t, type MessageKey } from '../adaptive-cards/texts.ts';

@@ -21,7 +21,7 @@ import { joinList } from '../adaptive-cards/choices.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { showMenu } from './menu-commands.ts';
 import { pushDevicesFor } from './push-commands.ts';
-import type { BotDeps, CommandTable } from './dugnad-bot.ts';
+import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 export async function groupOptions(db: Queryable, centreIds: string[], locale: Locale) {

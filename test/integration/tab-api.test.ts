@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { b64url, newSigningKey, signJwt as signWithKey, type SigningKey } from '../support/jwt.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
-import { KeysUnavailableError, authenticateTab, createJwksCache, type SigningKeys } from '../../bot/tab.ts';
+import { KeysUnavailableError, authenticateTab, createJwksCache, type SigningKeys } from '../../bot/tab-auth.ts';
 import { DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { reportFile, reportForDays } from '../../infra/reports.ts';
 import { applyRetention } from '../../infra/upkeep.ts';

@@ -9,7 +9,8 @@ import { seedDemo, demoIdentities } from '../../infra/seed-demo.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
 import { createQueues, type Queues } from '../../jobs/queues.ts';
 import { runWorkers } from '../../jobs/run.ts';
-import { createApp, type App, type AppDeps } from '../../bot/app.ts';
+import { createApp, type App } from '../../bot/app.ts';
+import type { AppDeps } from '../../bot/deps.ts';
 import { createMigratedDatabase, type TestDatabase } from './db.ts';
 import type { Database } from '../../infra/db.ts';
 

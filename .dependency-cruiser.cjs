@@ -1,0 +1,51 @@
+// The import rules of Dugnad's layers (docs/architecture.md), checked by test/unit/import-graph.test.ts.
+// Circles still to be broken are listed in .dependency-cruiser-known-violations.json: a new circle or
+// a new import against a layer fails; removing one is done by regenerating that file
+// (npx depcruise-baseline bot infra jobs domain adaptive-cards) so it only ever shrinks.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'A circle makes a module impossible to read or test on its own.', from: {}, to: { circular: true } },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'domain/ decides on plain data: no I/O, no channel, no cards.',
+      from: { path: '^domain/' },
+      to: { path: ['^(bot|infra|jobs|adaptive-cards)/', 'node_modules/(botbuilder|botframework-|restify|pg|@electric-sql|ioredis|bullmq)'] },
+    },
+    {
+      name: 'cards-render-only',
+      severity: 'error',
+      comment: 'adaptive-cards/ turns data into cards and text; it reads no store and knows no transport.',
+      from: { path: '^adaptive-cards/' },
+      to: { path: ['^(bot|infra|jobs)/', 'node_modules/(botbuilder|restify|pg|@electric-sql|ioredis|bullmq)'] },
+    },
+    {
+      name: 'stores-below-entry-points',
+      severity: 'error',
+      comment: 'infra/ is the data access and transports: it never calls up into the bot or the jobs.',
+      from: { path: '^infra/' },
+      to: { path: '^(bot|jobs)/' },
+    },
+    {
+      name: 'jobs-do-not-need-the-bot',
+      severity: 'error',
+      comment: 'Workers run without the bot server; what both need lives in infra/ or adaptive-cards/.',
+      from: { path: '^jobs/' },
+      to: { path: '^bot/' },
+    },
+    {
+      name: 'botbuilder-only-in-bot',
+      severity: 'error',
+      comment: 'The Bot Framework SDK is the bot entry point\'s concern; jobs send through infra/connector.ts.',
+      from: { path: '^(domain|adaptive-cards|jobs)/' },
+      to: { path: 'node_modules/botbuilder($|/)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '(^|/)(test|bench|node_modules)/' },
+  },
+};
