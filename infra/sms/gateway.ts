@@ -1,8 +1,7 @@
 // The small interface an SMS gateway fills: send one message (with a delivery report later), and read
 // the gateway's callbacks — a reply from a phone, or a delivery report. Which gateway runs is
-// configuration (infra/config.ts SMS_PROVIDER); Sveve is the one implemented (sveve.ts).
-import type { SmsConfig } from '../config.ts';
-import { sveveGateway } from './sveve.ts';
+// configuration (infra/config.ts SMS_PROVIDER, configured-gateway.ts); Sveve is the one implemented
+// (sveve.ts).
 
 export interface OutgoingSms {
   /** E.164, «+4791234567». */
@@ -40,11 +39,6 @@ export interface SmsGateway {
   send(sms: OutgoingSms): Promise<SmsSent>;
   /** A callback's parameters (query and body together) as what happened; null when it is neither kind. */
   parseCallback(params: Readonly<Record<string, unknown>>): SmsCallback | null;
-}
-
-/** The configured gateway; the development fake speaks Sveve's API, so it is driven by the same client. */
-export function createSmsGateway(config: SmsConfig): SmsGateway {
-  return sveveGateway({ baseUrl: config.baseUrl, user: config.user, password: config.password, sender: config.sender });
 }
 
 /** The path a gateway calls us on: the secret in it is the gateway's authentication (Sveve signs nothing). */
