@@ -8,7 +8,7 @@ import { addDays } from 'date-fns';
 import { eligibleVolunteers, type MatchContext } from '../domain/matching.ts';
 import { DEFAULT_INTEREST_GROUPS } from '../domain/interest-groups.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { toVolunteer, type VolunteerRow } from '../infra/volunteers.ts';
+import { toVolunteer, type VolunteerRow } from '../infra/volunteer-row.ts';
 import { osloInstant, TIME_ZONE } from '../infra/requests.ts';
 import { todayInOslo } from '../bot/forms.ts';
 import type { AvailabilityWindow, HelpRequest, Volunteer } from '../domain/types.ts';

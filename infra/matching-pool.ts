@@ -1,6 +1,6 @@
 // What matching needs to know about the candidates for one request, read in one round-trip.
 import type { Queryable } from './db.ts';
-import { toVolunteer, type VolunteerRow } from './volunteers.ts';
+import { toVolunteer, type VolunteerRow } from './volunteer-row.ts';
 import { CENTRE_STANDING } from './centre-standing.ts';
 import type { Volunteer } from '../domain/types.ts';
 

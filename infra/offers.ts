@@ -2,30 +2,18 @@
 // bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
-import type { ConversationRef } from './identities.ts';
 import { audit, auditReveals } from './audit.ts';
 import { detailsFromRow, privateDetails, reopenRequest, taskEndSql, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { mayReveal, REVEALED_FIELDS } from '../domain/confidentiality.ts';
-import { CENTRE_STANDING } from './centre-standing.ts';
-import { volunteerViewer, volunteerMaySee } from './volunteers.ts';
-import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
+import { volunteerMayAccept, volunteerViewer, volunteerMaySee } from './volunteer-standing.ts';
+import type { HelpRequest, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
 
 export type AcceptResult =
   | { outcome: 'won' | 'already_yours'; request: HelpRequest; details: PrivateRequestDetails; assignmentId: string }
   /** `request` as this accept read it: what the pressed card needs to show it closed, without another read. */
   | { outcome: 'taken' | 'cancelled' | 'closed'; request: HelpRequest }
   | { outcome: 'not_eligible' | 'not_found' };
-
-/**
- * SQL: volunteer $2 may take work at $3 for the centre `centre` (an SQL expression) — approved there,
- * not paused, still a member (the same standing `volunteerMaySee` asks, so a won accept is never one that
- * may not see what it won), current declaration ($4) signed.
- */
-export const volunteerMayAccept = (centre: string) => `EXISTS (SELECT 1 FROM volunteers v JOIN volunteer_centres vc ON vc.member_id = v.member_id AND vc.centre_id = ${centre}
-            JOIN members m ON m.id = v.member_id AND m.left_at IS NULL
-            WHERE v.member_id = $2 AND ${CENTRE_STANDING} = 'approved' AND (v.paused_until IS NULL OR v.paused_until <= $3))
-          AND EXISTS (SELECT 1 FROM declaration_signatures s WHERE s.member_id = $2 AND s.version = $4)`;
 
 export async function acceptOffer(
   db: Database,

@@ -2,7 +2,7 @@
 // back to it after their conversation has ended (bot/open-items.ts). Public facts only — nothing here
 // reveals a person's details; the tasks' details stay behind «Mine oppdrag», which records the reveal.
 import type { Queryable } from './db.ts';
-import { volunteerMayAccept } from './offers.ts';
+import { volunteerMayAccept } from './volunteer-standing.ts';
 import { taskEndSql, toHelpRequest } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import type { HelpRequest } from '../domain/types.ts';

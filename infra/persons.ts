@@ -1,8 +1,8 @@
 // People helped (brukere) and their consent records.
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
-import { holdNewLink } from './caregiver-links.ts';
-import type { ConsentBasis, ConsentRecord } from '../domain/types.ts';
+import { holdNewLink } from './broadcast-hold.ts';
+import type { ConsentBasis } from '../domain/types.ts';
 import type { PersonFields } from '../adaptive-cards/actions.ts';
 import { addMonths } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
@@ -86,23 +86,6 @@ export async function recordConsent(
     [c.personId, c.basis, c.relation, c.recordedBy, c.givenAt, addMonths(c.givenAt, c.validityMonths)],
   );
   await audit(tx, { actorId: c.recordedBy, action: 'consent.record', personId: c.personId, at: c.at });
-}
-
-export async function consentsOf(db: Queryable, personId: string): Promise<ConsentRecord[]> {
-  const rows = await db.query<{ id: string; person_id: string; basis: ConsentBasis; relation: string | null; recorded_by: string; given_at: Date; valid_until: Date; withdrawn_at: Date | null }>(
-    'SELECT id, person_id, basis, relation, recorded_by, given_at, valid_until, withdrawn_at FROM consents WHERE person_id = $1 ORDER BY given_at',
-    [personId],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    personId: r.person_id,
-    basis: r.basis,
-    relation: r.relation,
-    recordedBy: r.recorded_by,
-    givenAt: r.given_at,
-    validUntil: r.valid_until,
-    withdrawnAt: r.withdrawn_at,
-  }));
 }
 
 export async function personsOfCentre(db: Queryable, centreId: string): Promise<PersonSummary[]> {

@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import { audit } from './audit.ts';
 import { getPersonCentre } from './persons.ts';
 import { loadMatchingPool } from './matching-pool.ts';
-import { broadcastHoldOf } from './caregiver-links.ts';
+import { broadcastHoldOf } from './broadcast-hold.ts';
 import { eligibleVolunteers, takeWave } from '../domain/matching.ts';
 import type { BroadcastHold } from '../domain/consent.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';

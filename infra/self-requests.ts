@@ -9,7 +9,7 @@ import { TZDate } from '@date-fns/tz';
 import type { Database, Queryable } from './db.ts';
 import { linkAccount, type ChatAccount } from './identities.ts';
 import { insertPerson } from './persons.ts';
-import { holdNewLink } from './caregiver-links.ts';
+import { holdNewLink } from './broadcast-hold.ts';
 import { interestGroups } from './centres.ts';
 import { createRequest, TIME_ZONE, type CreateRequestResult, type MatchingSettings } from './requests.ts';
 import { selfRequestSchema, selfRequestTiming, type SelfRequest } from '../domain/self-request.ts';

@@ -1,4 +1,5 @@
-// Volunteers: sign-up, declaration, status, pause, approval, leaving — and the pool matching reads.
+// Volunteers: sign-up, declaration, status, pause, approval, leaving (their row's mapping: volunteer-row.ts;
+// their standing to take or see work: volunteer-standing.ts).
 import type { Database, Queryable } from './db.ts';
 import { forgetChannelsOf } from './channels.ts';
 import type { ChatAccount } from './identities.ts';
@@ -7,84 +8,13 @@ import { removeSubscriptionsOf } from './push-subscriptions.ts';
 import { audit } from './audit.ts';
 import { CENTRE_STANDING } from './centre-standing.ts';
 import { addOutbox } from './outbox.ts';
+import { SELECT_VOLUNTEER, toVolunteer, type VolunteerProfile, type VolunteerRow } from './volunteer-row.ts';
 import { reopenRequest, taskEndSql, type MatchingSettings } from './requests.ts';
 import { leaveSeriesIn, seriesHeldBy } from './series.ts';
 import { windowsFromKeys } from '../domain/availability.ts';
-import { mayReveal, type CancelReasonCode, type RevealSubject, type Viewer } from '../domain/confidentiality.ts';
+import type { CancelReasonCode } from '../domain/confidentiality.ts';
 import type { VolunteerSignupFields } from '../adaptive-cards/actions.ts';
-import type { AvailabilityWindow, TaskComfort, Volunteer, VolunteerStatus } from '../domain/types.ts';
-
-export interface VolunteerProfile extends Volunteer {
-  name: string;
-  phone: string;
-  email: string | null;
-  /** Caregivers who asked for a task this volunteer took may see their phone. */
-  sharePhone: boolean;
-  /** Their standing at each centre they belong to (approval is per centre). */
-  standing: Array<{ centreId: string; status: VolunteerStatus }>;
-}
-
-/** Overall: approved somewhere wins, then waiting, then paused; removed only when removed everywhere. */
-const STATUS_RANK: readonly VolunteerStatus[] = ['approved', 'pending', 'paused', 'removed'];
-function overallStatus(standing: ReadonlyArray<{ status: VolunteerStatus }>, fallback: VolunteerStatus): VolunteerStatus {
-  return STATUS_RANK.find((s) => standing.some((c) => c.status === s)) ?? fallback;
-}
-
-export interface VolunteerRow {
-  member_id: string;
-  status: VolunteerStatus;
-  district: string;
-  postcode: string | null;
-  lat: number | null;
-  lon: number | null;
-  groups: string[];
-  languages: string[];
-  availability: AvailabilityWindow[];
-  weekly_cap: number;
-  comfort: TaskComfort;
-  police_certificate_checked_on: string | null;
-  paused_until: Date | null;
-  centres: string[] | null;
-  signed_version: number | null;
-  name: string | null;
-  phone: string | null;
-  email: string | null;
-  share_phone?: boolean;
-  standing?: Array<{ centre: string; status: VolunteerStatus }> | null;
-}
-
-const SELECT_VOLUNTEER = `
-  SELECT v.*, m.name, m.phone, m.email,
-         (SELECT array_agg(centre_id ORDER BY centre_id) FROM volunteer_centres vc WHERE vc.member_id = v.member_id) AS centres,
-         (SELECT json_agg(json_build_object('centre', vc.centre_id, 'status', ${CENTRE_STANDING}) ORDER BY vc.centre_id)
-            FROM volunteer_centres vc WHERE vc.member_id = v.member_id) AS standing,
-         (SELECT max(version) FROM declaration_signatures s WHERE s.member_id = v.member_id) AS signed_version
-    FROM volunteers v JOIN members m ON m.id = v.member_id`;
-
-export function toVolunteer(r: VolunteerRow): VolunteerProfile {
-  const standing = (r.standing ?? []).map((c) => ({ centreId: c.centre, status: c.status }));
-  return {
-    id: r.member_id,
-    centreIds: r.centres ?? [],
-    status: r.standing ? overallStatus(standing, r.status) : r.status,
-    standing,
-    district: r.district,
-    postcode: r.postcode,
-    location: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : null,
-    groups: r.groups,
-    languages: r.languages,
-    availability: r.availability,
-    weeklyCap: r.weekly_cap,
-    comfort: r.comfort,
-    signedDeclarationVersion: r.signed_version,
-    policeCertificateCheckedAt: r.police_certificate_checked_on ? new Date(`${r.police_certificate_checked_on}T00:00:00Z`) : null,
-    pausedUntil: r.paused_until,
-    name: r.name ?? '',
-    phone: r.phone ?? '',
-    email: r.email,
-    sharePhone: r.share_phone === true,
-  };
-}
+import type { VolunteerStatus } from '../domain/types.ts';
 
 export async function setSharePhone(db: Queryable, memberId: string, on: boolean): Promise<void> {
   await db.query('UPDATE volunteers SET share_phone = $2 WHERE member_id = $1', [memberId, on]);
@@ -298,23 +228,6 @@ export async function leave(db: Database, memberId: string, at: Date, matching: 
     await audit(tx, { actorId: memberId, action: 'volunteer.leave', at });
     return { reopenedRequestIds: released };
   });
-}
-
-/** Whether the confidentiality rule lets this volunteer see the person's details of `subject` now (domain/confidentiality.ts). */
-export async function volunteerMaySee(db: Queryable, volunteerId: string, subject: RevealSubject): Promise<boolean> {
-  const viewer = await volunteerViewer(db, volunteerId);
-  return viewer !== null && mayReveal(viewer, subject);
-}
-
-/** Who a volunteer is to the confidentiality rule: the centres where they are approved (domain/confidentiality.ts, Viewer). */
-export async function volunteerViewer(db: Queryable, memberId: string): Promise<Viewer | null> {
-  const rows = await db.query<{ centres: string[] | null }>(
-    `SELECT array_agg(vc.centre_id ORDER BY vc.centre_id) FILTER (WHERE ${CENTRE_STANDING} = 'approved') AS centres
-       FROM members m JOIN volunteers v ON v.member_id = m.id LEFT JOIN volunteer_centres vc ON vc.member_id = v.member_id
-      WHERE m.id = $1 AND m.left_at IS NULL AND m.role = 'volunteer' GROUP BY m.id`,
-    [memberId],
-  );
-  return rows[0] ? { memberId, role: 'volunteer', centreIds: rows[0].centres ?? [] } : null;
 }
 
 /** Volunteers who have signed an older declaration than `version` and must sign again. */

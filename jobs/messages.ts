@@ -28,7 +28,7 @@ import { feedbackCard, linkVerifyCard } from '../adaptive-cards/feedback.ts';
 import { claimFeedbackAsk, getFeedback } from '../infra/feedback.ts';
 import { linkForStaff } from '../infra/caregiver-links.ts';
 import { caregiverContact, volunteerForCaregiver } from '../infra/caregivers.ts';
-import { volunteerMaySee } from '../infra/volunteers.ts';
+import { volunteerMaySee } from '../infra/volunteer-standing.ts';
 import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import { cancelReasonText } from '../adaptive-cards/staff-requests.ts';
 import { redactedInChannel } from '../domain/audiences.ts';
