@@ -42,6 +42,11 @@ export async function expectFitsPhone(card: Locator): Promise<void> {
   expect(box, 'card is rendered').not.toBeNull();
   expect(box!.x).toBeGreaterThanOrEqual(0);
   expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE_VIEWPORT.width);
+  // Each checkbox and radio row (the label takes the tap too) is a thumb's height.
+  const rows = await card.locator('input[type="checkbox"], input[type="radio"]').evaluateAll((inputs) =>
+    inputs.map((i) => ({ name: i.getAttribute('aria-label') ?? '', height: i.parentElement!.getBoundingClientRect().height })),
+  );
+  for (const row of rows) expect(row.height, `«${row.name}» row`).toBeGreaterThanOrEqual(44);
   for (const b of await card.getByRole('button').all()) {
     const bb = await b.boundingBox();
     if (!bb) continue;
