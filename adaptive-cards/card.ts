@@ -50,6 +50,8 @@ export interface Container {
   style?: ContainerStyle;
   spacing?: Spacing;
   separator?: boolean;
+  /** Hidden until an Action.ToggleVisibility shows it; its inputs are still sent (and validated). */
+  isVisible?: boolean;
 }
 
 export interface ActionSet {
@@ -165,7 +167,16 @@ export interface ShowCardAction {
   style?: ActionStyle;
 }
 
-export type CardActionJson = ExecuteAction | SubmitAction | OpenUrlAction | ShowCardAction;
+/** Shows or hides elements of the card in the client, without a round trip (Teams and Web Chat). */
+export interface ToggleVisibilityAction {
+  type: 'Action.ToggleVisibility';
+  title: string;
+  targetElements: string[];
+  style?: ActionStyle;
+  id?: string;
+}
+
+export type CardActionJson = ExecuteAction | SubmitAction | OpenUrlAction | ShowCardAction | ToggleVisibilityAction;
 
 export interface InlineCard {
   type: 'AdaptiveCard';
@@ -233,6 +244,11 @@ export function container(items: CardElement[], opts: Partial<Omit<Container, 't
 /** One ActionSet per call; several calls stack buttons vertically, one per row (big touch targets). */
 export function actionSet(actions: CardActionJson[], opts: Partial<Omit<ActionSet, 'type' | 'actions'>> = {}): ActionSet {
   return { type: 'ActionSet', actions, ...opts };
+}
+
+/** A button that shows (and hides again) the elements with these ids: optional parts of a form. */
+export function toggleVisibility(title: string, targetElements: string[]): ToggleVisibilityAction {
+  return { type: 'Action.ToggleVisibility', title, targetElements };
 }
 
 export function showCard(title: string, body: CardElement[], actions: CardActionJson[] = [], style?: ActionStyle): ShowCardAction {

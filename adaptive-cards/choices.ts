@@ -40,6 +40,49 @@ export function availabilityChoices(locale: Locale): Choice[] {
   return WEEKDAYS.flatMap((day) => DAY_PARTS.map((part) => ({ title: availabilityLabel(locale, day, part), value: `${day}:${part}` })));
 }
 
+/** The form field holding one weekday's parts of the day (sign-up form, one compact choice per day). */
+export type AvailabilityDayField = `availability${(typeof WEEKDAYS)[number]}`;
+export const AVAILABILITY_DAY_FIELDS: readonly AvailabilityDayField[] = WEEKDAYS.map((d) => `availability${d}` as const);
+
+/** Every non-empty combination of parts of the day, in reading order: what one day's choice offers. */
+const PART_SETS: readonly (readonly DayPart[])[] = [['morning'], ['afternoon'], ['evening'], ['morning', 'afternoon'], ['afternoon', 'evening'], ['morning', 'evening'], ['morning', 'afternoon', 'evening']];
+
+/** One day's choice: «Formiddag», «Ettermiddag og kveld», «Hele dagen»; the value lists the parts ("morning,evening"). */
+export function dayPartChoices(locale: Locale): Choice[] {
+  return PART_SETS.map((parts) => ({
+    title: parts.length === DAY_PARTS.length ? t(locale, 'availability.allDay') : capitalize(parts.map((p) => t(locale, `dayPart.${p}`)).join(t(locale, 'availability.and'))),
+    value: parts.join(','),
+  }));
+}
+
+/** "1:morning"-keys → the per-day values of the form ({ availability1: "morning", … }). */
+export function availabilityByDay(slots: readonly string[]): Partial<Record<AvailabilityDayField, string>> {
+  const out: Partial<Record<AvailabilityDayField, string>> = {};
+  for (const d of WEEKDAYS) {
+    const parts = DAY_PARTS.filter((p) => slots.includes(`${d}:${p}`));
+    if (parts.length > 0) out[`availability${d}`] = parts.join(',');
+  }
+  return out;
+}
+
+/**
+ * The per-day answers of the form as "weekday:part" keys ("1:morning,3:evening"), in the field the
+ * sign-up schema reads; raw data without per-day answers (the API, older clients) is left as it is.
+ */
+export function availabilityFromDays(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!AVAILABILITY_DAY_FIELDS.some((f) => f in raw)) return raw;
+  const out: Record<string, unknown> = { ...raw };
+  const slots: string[] = [];
+  WEEKDAYS.forEach((d) => {
+    const value = out[`availability${d}`];
+    delete out[`availability${d}`];
+    if (typeof value !== 'string') return;
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) slots.push(`${d}:${part}`);
+  });
+  out.availability = slots.join(',');
+  return out;
+}
+
 export function comfortChoices(locale: Locale): Choice[] {
   return COMFORT_OPTIONS.map((c) => ({ title: t(locale, `comfort.${c}`), value: c }));
 }

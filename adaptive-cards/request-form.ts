@@ -36,6 +36,12 @@ export interface RequestFormInput {
   audience?: 'staff' | 'caregiver';
 }
 
+/** The recurrence shows from the start when a repeat was chosen or one of its fields needs fixing. */
+function seriesOpen(input: RequestFormInput): boolean {
+  const repeat = inputString(input.values?.repeat);
+  return repeat === '1' || repeat === '2' || Boolean(input.errors?.repeat || input.errors?.untilDate || input.errors?.visitCount);
+}
+
 export const DURATION_CHOICES = [30, 60, 90, 120, 180, 240] as const;
 export const DEFAULT_DURATION = 60;
 
@@ -67,53 +73,50 @@ export function requestFormCard(ctx: CardContext, input: RequestFormInput): Adap
     durations.push({ title: formatDuration(locale, Number(given)), value: given });
   }
 
-  const fields: CardElement[] = [
-    ...f.choice(
-      'personId',
-      t(locale, 'request.person'),
-      input.persons.map((p) => ({ title: p.label, value: p.id })),
-      { required: true, defaultValue: input.persons.length === 1 ? input.persons[0]?.id : undefined },
-    ),
-    ...(input.groups.length > 0
-      ? f.choice(
-          'group',
-          t(locale, 'request.group'),
-          input.groups.map((g) => ({ title: g.label, value: g.key })),
-          { required: true },
-        )
-      : [text(t(locale, 'signup.noGroups'), { color: 'attention' })]),
+  const personChoice = f.choice(
+    'personId',
+    t(locale, 'request.person'),
+    input.persons.map((p) => ({ title: p.label, value: p.id })),
+    { required: true, defaultValue: input.persons.length === 1 ? input.persons[0]?.id : undefined },
+  );
+  const group = input.groups.length > 0
+    ? f.choice('group', t(locale, 'request.group'), input.groups.map((g) => ({ title: g.label, value: g.key })), { required: true })
+    : [text(t(locale, 'signup.noGroups'), { color: 'attention' })];
+  const when: CardElement[] = [
     ...f.date('date', t(locale, 'request.date'), { required: true, ...(input.today ? { min: input.today } : {}) }),
     ...f.time('time', t(locale, 'request.time'), { required: true }),
-    ...f.choice('durationMinutes', t(locale, 'request.duration'), durations, {
-      required: true,
-      invalidKey: 'error.duration',
-      defaultValue: String(DEFAULT_DURATION),
-    }),
+    ...f.choice('durationMinutes', t(locale, 'request.duration'), durations, { required: true, invalidKey: 'error.duration', defaultValue: String(DEFAULT_DURATION) }),
     // The same time every week or every other week (issue 5): caregivers, and staff acting for one.
-    ...seriesInputs<RequestField>(locale, f, input.today),
-    ...f.time('flexibleUntilTime', t(locale, 'request.flexibleUntil')),
-    text(t(locale, 'request.flexibleHint'), { isSubtle: true, size: 'small', spacing: 'small' }),
+    ...seriesInputs<RequestField>(locale, f, { ...(input.today ? { today: input.today } : {}), open: seriesOpen(input) }),
+  ];
+  const what: CardElement[] = [
     ...f.text('district', t(locale, 'request.district'), { required: true, maxLength: 60 }),
-    ...f.text('summary', t(locale, 'request.summary'), {
-      required: true,
-      multiline: true,
-      maxLength: 300,
-      placeholder: t(locale, 'request.summaryPlaceholder'),
-    }),
+    ...f.text('summary', t(locale, 'request.summary'), { required: true, multiline: true, maxLength: 300, placeholder: t(locale, 'request.summaryPlaceholder') }),
     text(t(locale, 'request.summaryHint'), { weight: 'bolder', size: 'small', spacing: 'small' }),
     ...f.text('meetingPlace', t(locale, 'request.meetingPlace'), { maxLength: 200 }),
     ...f.text('handoverNote', t(locale, 'request.handoverNote'), { multiline: true, maxLength: 1000 }),
     text(t(locale, 'request.handoverHint'), { isSubtle: true, size: 'small', spacing: 'small' }),
-    ...f.text('contactName', t(locale, 'request.contactName'), { maxLength: 100 }),
-    ...f.text('contactPhone', t(locale, 'request.contactPhone'), { style: 'tel', regex: PHONE_PATTERN, invalidKey: 'error.phone' }),
-    subheading(t(locale, 'request.requirements')),
-    ...f.choice('language', t(locale, 'request.language'), languageChoices(locale), { placeholder: t(locale, 'request.languageAny') }),
-    ...f.toggle('firstTimeFriendly', t(locale, 'request.firstTimeFriendly')),
-    ...(caregiver
-      ? []
-      : [...f.toggle('staffAlong', t(locale, 'request.staffAlong')), ...f.toggle('policeCertificate', t(locale, 'request.policeCertificate'))]),
-    ...f.toggle('urgent', t(locale, 'request.urgent')),
   ];
+  // A caregiver's form is short (issue 14): what, when, where and a note. Staff's requirements, the
+  // contact person (the caregiver is it) and the flexible window stay on staff's form.
+  const fields: CardElement[] = caregiver
+    ? [...personChoice, ...group, ...when, ...what]
+    : [
+        ...personChoice,
+        ...group,
+        ...when,
+        ...f.time('flexibleUntilTime', t(locale, 'request.flexibleUntil')),
+        text(t(locale, 'request.flexibleHint'), { isSubtle: true, size: 'small', spacing: 'small' }),
+        ...what,
+        ...f.text('contactName', t(locale, 'request.contactName'), { maxLength: 100 }),
+        ...f.text('contactPhone', t(locale, 'request.contactPhone'), { style: 'tel', regex: PHONE_PATTERN, invalidKey: 'error.phone' }),
+        subheading(t(locale, 'request.requirements')),
+        ...f.choice('language', t(locale, 'request.language'), languageChoices(locale), { placeholder: t(locale, 'request.languageAny') }),
+        ...f.toggle('firstTimeFriendly', t(locale, 'request.firstTimeFriendly')),
+        ...f.toggle('staffAlong', t(locale, 'request.staffAlong')),
+        ...f.toggle('policeCertificate', t(locale, 'request.policeCertificate')),
+        ...f.toggle('urgent', t(locale, 'request.urgent')),
+      ];
 
   const body: CardElement[] = [heading(title), ...f.summary(), ...fields];
   return adaptiveCard(ctx, body, {

@@ -2,12 +2,14 @@
 import { actionButton } from './action.ts';
 import type { volunteerSignupFields } from './actions.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
-import { adaptiveCard, heading, text } from './card.ts';
-import { availabilityChoices, comfortChoices, languageChoices } from './choices.ts';
-import { formKit, PHONE_PATTERN, POSTCODE_PATTERN, type FormErrors, type FormValues } from './form.ts';
+import { adaptiveCard, capitalize, heading, text } from './card.ts';
+import { availabilityByDay, comfortChoices, dayPartChoices, languageChoices, weekdayName, WEEKDAYS, type AvailabilityDayField } from './choices.ts';
+import { formKit, PHONE_PATTERN, POSTCODE_PATTERN, type FormErrors, type FormValue, type FormValues } from './form.ts';
 import { t } from './texts.ts';
 
 export type VolunteerSignupField = keyof (typeof volunteerSignupFields)['shape'];
+/** The inputs of the form: the schema's fields, with availability asked one day at a time. */
+export type VolunteerSignupInputField = Exclude<VolunteerSignupField, 'availability'> | AvailabilityDayField;
 
 export interface InterestGroupOption {
   key: string;
@@ -23,8 +25,17 @@ export interface VolunteerSignupInput {
   mode?: 'signup' | 'edit';
   /** This server sends SMS: the volunteer may choose to get offers that way. */
   smsOffered?: boolean;
-  values?: FormValues<VolunteerSignupField>;
+  /** Stored or submitted values: availability as "weekday:part" keys, or as the form's per-day answers. */
+  values?: FormValues<VolunteerSignupField | AvailabilityDayField>;
   errors?: FormErrors<VolunteerSignupField>;
+}
+
+/** The per-day answers to show: as submitted, or from the stored "weekday:part" keys. */
+function dayValues(values: FormValues<VolunteerSignupField | AvailabilityDayField>): Partial<Record<AvailabilityDayField, FormValue>> {
+  if (WEEKDAYS.some((d) => values[`availability${d}`] !== undefined)) return {};
+  const stored = values.availability;
+  const slots = Array.isArray(stored) ? stored : typeof stored === 'string' ? stored.split(',') : [];
+  return availabilityByDay(slots);
 }
 
 export const DEFAULT_WEEKLY_CAP = 2;
@@ -32,7 +43,10 @@ export const DEFAULT_WEEKLY_CAP = 2;
 export function volunteerSignupCard(ctx: CardContext, input: VolunteerSignupInput): AdaptiveCard {
   const { locale, channel } = ctx;
   const edit = input.mode === 'edit';
-  const f = formKit<VolunteerSignupField>(locale, input.values, input.errors);
+  const values = input.values ?? {};
+  // A missing availability is told at the first day, where the person starts choosing.
+  const { availability: availabilityError, ...errors } = input.errors ?? {};
+  const f = formKit<VolunteerSignupInputField>(locale, { ...values, ...dayValues(values) }, { ...errors, ...(availabilityError ? { availability1: availabilityError } : {}) });
 
   const fields: CardElement[] = [
     ...f.text('name', t(locale, 'signup.name'), { required: true, maxLength: 100 }),
@@ -63,12 +77,11 @@ export function volunteerSignupCard(ctx: CardContext, input: VolunteerSignupInpu
       invalidKey: 'error.chooseLanguage',
       defaultValue: locale,
     }),
-    ...f.choice('availability', t(locale, 'signup.availability'), availabilityChoices(locale), {
-      multi: true,
-      expanded: true,
-      required: true,
-      invalidKey: 'error.chooseAvailability',
-    }),
+    // Seven choices of a phone's own picker instead of 21 small checkboxes (issue 14).
+    text(t(locale, 'signup.availability'), { weight: 'bolder', spacing: 'medium' }),
+    ...WEEKDAYS.flatMap((d) =>
+      f.choice(`availability${d}`, capitalize(weekdayName(locale, d)), dayPartChoices(locale), { placeholder: t(locale, 'availability.dayNone') }),
+    ),
     ...f.number('weeklyCap', t(locale, 'signup.weeklyCap'), { required: true, min: 1, max: 14, defaultValue: DEFAULT_WEEKLY_CAP, invalidKey: 'error.weeklyCap' }),
     ...f.choice('comfort', t(locale, 'signup.comfort'), comfortChoices(locale), { expanded: true, required: true, defaultValue: 'any' }),
     ...(input.smsOffered

@@ -11,7 +11,7 @@ import { listCentres } from '../infra/centres.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { cancelRequest, matchingSettings } from '../infra/requests.ts';
 import { caregiverContact, caregiverNoteFor, confirmVisitByCaregiver, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
-import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
+import { consentErrors, formErrors, submittedValues, todayInOslo, withPersonDefaults } from './forms.ts';
 import { asksForFormalRespite } from '../domain/formal-respite.ts';
 import { showMenu } from './menu-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
@@ -33,10 +33,12 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
   const matching = () => matchingSettings(deps.config);
 
   const requestForm = async (turn: Turn, values: Record<string, unknown> = {}, errors: Partial<Record<RequestField, string>> = {}) => {
-    const persons = (await personsOfCaregiver(db, turn.member!.id)).map((p) => ({ id: p.id, label: p.name }));
+    const own = await personsOfCaregiver(db, turn.member!.id);
+    const persons = own.map((p) => ({ id: p.id, label: p.name }));
     const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
-    // Respite first: it is what most caregivers come for.
-    return requestFormCard(turn.card, { persons, groups, values: { group: 'avlastning', ...values }, errors, today: todayInOslo(turn.now), audience: 'caregiver' });
+    // Respite first: it is what most caregivers come for. Most visits are at the person's home.
+    const home = (p: { name: string }) => turn.t('caregiver.meetingPlaceHome', { name: p.name.split(/\s+/)[0] ?? '' });
+    return requestFormCard(turn.card, { persons, groups, values: withPersonDefaults({ group: 'avlastning', ...values }, own, home), errors, today: todayInOslo(turn.now), audience: 'caregiver' });
   };
   /** Formal respite is a municipal decision (vedtak): never sent to volunteers, always to the office. */
   const formalRespite = async (turn: Turn) => {

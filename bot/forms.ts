@@ -42,3 +42,23 @@ export function consentErrors(
   );
   return Object.fromEntries(problems.map((p) => [`${prefix}${CONSENT_PROBLEM_FIELDS[p][0]}`, CONSENT_PROBLEM_FIELDS[p][1]]));
 }
+
+/**
+ * A fresh request form filled in from the person it is for (the one chosen, or the only one): their
+ * area, and (given `meetingPlace`) where to meet. Only fields not given yet: a form sent back with
+ * errors keeps what the asker wrote, even an emptied field.
+ */
+export function withPersonDefaults<P extends { id: string; district: string; name: string }>(
+  values: Record<string, unknown>,
+  persons: readonly P[],
+  meetingPlace?: (person: P) => string,
+): Record<string, unknown> {
+  const chosen = typeof values.personId === 'string' ? values.personId : persons.length === 1 ? persons[0]!.id : undefined;
+  const person = persons.find((p) => p.id === chosen);
+  if (!person) return values;
+  return {
+    ...(values.district === undefined ? { district: person.district } : {}),
+    ...(meetingPlace && values.meetingPlace === undefined ? { meetingPlace: meetingPlace(person) } : {}),
+    ...values,
+  };
+}

@@ -18,7 +18,7 @@ import { publicView } from '../domain/confidentiality.ts';
 import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../infra/volunteers.ts';
 import { channelsOverview } from '../infra/channels.ts';
 import type { VolunteerStatus } from '../domain/types.ts';
-import { consentErrors, formErrors, submittedValues, todayInOslo } from './forms.ts';
+import { consentErrors, formErrors, submittedValues, todayInOslo, withPersonDefaults } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { isSharedConversation } from './staff-channel-commands.ts';
@@ -33,9 +33,10 @@ export function staffCommands(deps: BotDeps): CommandTable {
 
   const requestForm = async (turn: Turn, values: Record<string, unknown> = {}, errors: Partial<Record<RequestField, string>> = {}) => {
     const centreId = centreOf(turn);
-    const persons = (await personsOfCentre(db, centreId)).map((p) => ({ id: p.id, label: `${p.name}, ${p.district}` }));
+    const own = await personsOfCentre(db, centreId);
+    const persons = own.map((p) => ({ id: p.id, label: `${p.name}, ${p.district}` }));
     const groups = await groupOptions(db, [centreId], turn.locale);
-    return requestFormCard(turn.card, { persons, groups, values, errors, today: todayInOslo(turn.now) });
+    return requestFormCard(turn.card, { persons, groups, values: withPersonDefaults(values, own), errors, today: todayInOslo(turn.now) });
   };
 
   const volunteerList = async (turn: Turn) => {

@@ -3,6 +3,7 @@
 import { matchingSettings } from '../infra/requests.ts';
 import { addDays } from 'date-fns';
 import { volunteerSignupFields } from '../adaptive-cards/actions.ts';
+import { availabilityFromDays } from '../adaptive-cards/choices.ts';
 import { volunteerSignupCard, type VolunteerSignupField } from '../adaptive-cards/volunteer-signup.ts';
 import { declarationCard } from '../adaptive-cards/declaration.ts';
 import { volunteerStatusCard, type NoOfferReason } from '../adaptive-cards/volunteer-status.ts';
@@ -90,7 +91,7 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
       const v = await volunteerOf(turn);
       const centres = await listCentres(db);
       if (centres.length === 0) return turn.say('error.unexpected');
-      const parsed = volunteerSignupFields.safeParse(raw);
+      const parsed = volunteerSignupFields.safeParse(availabilityFromDays(raw));
       const centreIds = chosenCentres(centres, parsed.success ? parsed.data.centres : [], v?.centreIds ?? []);
       const groups = await groupOptions(db, centreIds.length ? centreIds : centres.map((c) => c.id), turn.locale);
       const errors = parsed.success ? {} : formErrors<VolunteerSignupField>(parsed.error);

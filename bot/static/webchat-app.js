@@ -17,6 +17,7 @@
       conversation: 'Samtale',
       chooseIdentity: 'Velg hvem du er.',
       startFailed: 'Kunne ikke starte samtalen. Prøv igjen.',
+      wait: 'Et øyeblikk …',
       roles: { volunteer: 'frivillig', staff: 'ansatt', caregiver: 'pårørende', new: 'ny bruker' },
     },
     'en-US': {
@@ -26,6 +27,7 @@
       conversation: 'Conversation',
       chooseIdentity: 'Choose who you are.',
       startFailed: 'Could not start the conversation. Please try again.',
+      wait: 'One moment …',
       roles: { volunteer: 'volunteer', staff: 'staff', caregiver: 'family caregiver', new: 'new user' },
     },
   };
@@ -203,9 +205,121 @@
       .catch(() => undefined);
   }
 
+  // ---- a tapped button answers at once ------------------------------------------------------
+  // The bot's answer takes a moment (longer on a slow phone line); until it comes, the tapped card's
+  // buttons are disabled and «Et øyeblikk …» says that the tap was taken, so nobody taps twice.
+  const SENDING_ACTIONS = new Set(['postBack', 'messageBack', 'imBack']);
+  const BUSY_GIVE_UP_MS = 20_000;
+  let busy = null;
+
+  function outermostCard(element) {
+    let card = element && element.closest ? element.closest('.ac-adaptiveCard') : null;
+    while (card && card.parentElement && card.parentElement.closest('.ac-adaptiveCard')) card = card.parentElement.closest('.ac-adaptiveCard');
+    return card;
+  }
+
+  function showBusy(target) {
+    const from = target instanceof Element ? target : document.activeElement;
+    const card = outermostCard(from);
+    if (!card) return;
+    clearBusy();
+    const buttons = [...card.querySelectorAll('button')].filter((b) => !b.disabled);
+    for (const b of buttons) {
+      b.disabled = true;
+      b.setAttribute('aria-disabled', 'true');
+    }
+    const note = document.createElement('p');
+    note.className = 'dugnad-wait';
+    note.setAttribute('role', 'status');
+    note.textContent = (TEXT[currentLocale] || TEXT['nb-NO']).wait;
+    card.insertAdjacentElement('afterend', note);
+    busy = { buttons, note, timer: setTimeout(clearBusy, BUSY_GIVE_UP_MS) };
+  }
+
+  function clearBusy() {
+    if (!busy) return;
+    clearTimeout(busy.timer);
+    for (const b of busy.buttons) {
+      b.disabled = false;
+      b.removeAttribute('aria-disabled');
+    }
+    busy.note.remove();
+    busy = null;
+  }
+
+  // ---- 24-hour clock ---------------------------------------------------------------------------
+  // Web Chat formats its own timestamps (visible and screen-reader text) with a 12-hour skeleton
+  // whatever the locale («kl. 4:44 a.m.»); nothing in its options changes that, so its text is
+  // rewritten as it appears. Norwegian (and our English) use the 24-hour clock everywhere.
+  const TWELVE_HOUR = /\b(\d{1,2})([:.])(\d{2})(?:\s|\u00a0|\u202f)?([ap])\.?\s?m\b\.?/gi;
+
+  function to24(text) {
+    return text.replace(TWELVE_HOUR, (_all, h, _sep, m, ap) => {
+      let hour = Number(h) % 12;
+      if (ap.toLowerCase() === 'p') hour += 12;
+      return `${String(hour).padStart(2, '0')}:${m}`;
+    });
+  }
+
+  function fixClock(node) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const fixed = to24(node.nodeValue);
+      if (fixed !== node.nodeValue) node.nodeValue = fixed;
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    for (const name of ['aria-label', 'title']) {
+      const value = node.getAttribute(name);
+      if (value && TWELVE_HOUR.test(value)) node.setAttribute(name, to24(value));
+      TWELVE_HOUR.lastIndex = 0;
+    }
+    for (const child of node.childNodes) fixClock(child);
+  }
+
+  // ---- «Gjenta besøket»: the state belongs on the button ---------------------------------------
+  // Adaptive Cards 3.0 marks the element an Action.ToggleVisibility shows with aria-expanded, which a
+  // plain container may not carry (screen readers ignore it there); the button that controls it
+  // (aria-controls) is where a screen reader looks for «utvidet» / «skjult».
+  function fixToggleState(node) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const targets = node.matches('[aria-expanded]:not(button):not([role])') ? [node] : [];
+    targets.push(...node.querySelectorAll('[aria-expanded]:not(button):not([role])'));
+    for (const target of targets) {
+      const expanded = target.getAttribute('aria-expanded');
+      target.removeAttribute('aria-expanded');
+      if (target.id) for (const b of chatElement.querySelectorAll('button[aria-controls]')) {
+        if (b.getAttribute('aria-controls').split(' ').includes(target.id)) b.setAttribute('aria-expanded', expanded);
+      }
+    }
+    const buttons = node.matches('button[aria-controls]') ? [node] : [...node.querySelectorAll('button[aria-controls]')];
+    for (const b of buttons) {
+      if (b.hasAttribute('aria-expanded')) continue;
+      const target = document.getElementById(b.getAttribute('aria-controls').split(' ')[0]);
+      if (target) b.setAttribute('aria-expanded', String(target.style.display !== 'none'));
+    }
+  }
+
+  function fixNode(node) {
+    fixClock(node);
+    fixToggleState(node);
+  }
+
+  /** Keeps Web Chat's own text on a 24-hour clock and toggle buttons' state where it belongs. */
+  function watchChat(root) {
+    fixNode(root);
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'childList') r.addedNodes.forEach(fixNode);
+        else if (r.type === 'attributes' && r.attributeName === 'aria-expanded') fixToggleState(r.target);
+        else fixClock(r.target);
+      }
+    }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label', 'title', 'aria-expanded'] });
+  }
+
   // The notification buttons are ordinary card submits; the permission prompt must come from the tap.
   const cardActionMiddleware = () => (next) => (...args) => {
     const cardAction = args[0] && args[0].cardAction;
+    if (cardAction && SENDING_ACTIONS.has(cardAction.type)) showBusy(args[0].target);
     const value = cardAction && cardAction.type === 'postBack' ? cardAction.value : null;
     if (value && typeof value === 'object' && value.action === 'push.enable' && !value.result) {
       enablePush().then((result) => next({ ...args[0], cardAction: { ...cardAction, value: { ...value, result } } }));
@@ -353,6 +467,10 @@
   };
 
   const storeMiddleware = () => (next) => (action) => {
+    // The bot answered (or the send failed): the tapped card may be used again.
+    if (action && (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED' || (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && action.payload && action.payload.activity && action.payload.activity.from && action.payload.activity.from.role === 'bot'))) {
+      setTimeout(clearBusy, 0);
+    }
     const activity = action && action.type === 'DIRECT_LINE/POST_ACTIVITY' && action.payload && action.payload.activity;
     const value = activity && activity.value;
     if (value && typeof value === 'object' && typeof value[REPLY_TO_KEY] === 'string') {
@@ -365,8 +483,11 @@
     return next(action);
   };
 
+  let currentLocale = 'nb-NO';
+
   function applyLanguage(locale) {
     const text = TEXT[locale];
+    currentLocale = locale;
     document.documentElement.lang = text.lang;
     if (switchUser) switchUser.textContent = text.switchUser;
     chatHeading.textContent = text.conversation;
@@ -481,6 +602,7 @@
       },
       chatElement,
     );
+    watchChat(chatElement);
     focusSendBox();
   }
 

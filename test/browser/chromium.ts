@@ -30,6 +30,9 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
+    // On Linux chromium ignores --lang: its UI language, which decides how date and time inputs show
+    // («dd.mm.åååå», «14:00»), comes from LANGUAGE — and only with Debian's chromium-l10n installed.
+    env: { ...process.env, LANGUAGE: 'nb_NO' } as Record<string, string>,
     ...options,
   });
 }

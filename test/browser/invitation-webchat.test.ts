@@ -57,7 +57,8 @@ describe('an invitation opened in the local web chat', { timeout: 90_000 }, () =
     await transcript.getByText('Velkommen til Dugnad, Ingebjørg!').first().waitFor({ timeout: 20_000 });
     // The profile form, filled in from the spreadsheet: only when it suits them is left to choose.
     await expect(transcript.getByRole('textbox', { name: /Fullt navn/ }).last().inputValue()).resolves.toBe('Ingebjørg Ødegård');
-    for (const slot of ['Mandag formiddag', 'Onsdag formiddag']) await transcript.getByRole('checkbox', { name: slot }).last().check();
+    // One choice per weekday (issue 14) instead of a checkbox per day and part of the day.
+    for (const day of ['Mandag', 'Onsdag']) await transcript.getByRole('combobox', { name: day, exact: true }).last().selectOption({ label: 'Formiddag' });
     await transcript.getByRole('button', { name: 'Lagre endringene' }).last().click();
     await transcript.getByText('Profilen din er oppdatert.').first().waitFor({ timeout: 20_000 });
     await transcript.getByRole('button', { name: 'Jeg har lest og signerer' }).last().click();

@@ -117,9 +117,12 @@ describe('recurring respite by hand in the local web chat', { timeout: 180_000 }
     await form.getByLabel(/^Dato/).fill(todayInOslo(addDays(new Date(), 3)));
     await form.getByLabel(/^Klokkeslett/).fill('10:00');
     await form.getByLabel('Hvor lenge?').selectOption({ label: '3 timer' });
-    await form.getByLabel('Gjenta').selectOption({ label: 'Hver uke, samme dag og tid' });
-    await form.getByLabel('Eller antall besøk').fill('6');
-    await form.getByLabel(/^Område/).fill('Sentrum');
+    // The repeat is behind its own button (issue 14), so a one-off never meets these fields.
+    await form.getByRole('button', { name: 'Gjenta besøket (fast avtale)' }).click();
+    await form.getByRole('radio', { name: 'Hver uke, samme dag og tid', exact: true }).check();
+    await form.getByLabel('Eller antall besøk').selectOption('6');
+    // Filled in from the person (issue 14).
+    expect(await form.getByLabel(/^Område/).inputValue()).toBe('Sentrum');
     await form.getByLabel(/^Kort beskrivelse/).fill('Selskap hjemme mens jeg er på kor');
     await expectFitsPhone(form);
     await shoot(caregiver, form, 'series-2-request-form');
