@@ -1215,6 +1215,9 @@ const nbMessages = {
   'channelChoice.askerTitle': 'Varsler på SMS',
   'channelChoice.askerHeading': 'Send meg beskjeder i:',
   'channelChoice.askerMenu': 'SMS og varsler',
+  'channelChoice.askerSmsOnPreferred': 'Du får beskjeder på SMS til {phone}.',
+  'channelChoice.askerSaved': 'Greit! Beskjeder fra Dugnad kommer her: {choice}.',
+  'caregiver.channel': 'Hvordan vil du få beskjed når noen tar forespørselen?',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof nbMessages;
@@ -1244,6 +1247,9 @@ const enMessages: Catalog = {
   'channelChoice.askerTitle': 'Messages by SMS',
   'channelChoice.askerHeading': 'Send me messages in:',
   'channelChoice.askerMenu': 'SMS and notifications',
+  'channelChoice.askerSmsOnPreferred': 'You get messages by SMS to {phone}.',
+  'channelChoice.askerSaved': 'All right! Messages from Dugnad now come here: {choice}.',
+  'caregiver.channel': 'How would you like to hear when someone takes your request?',
   'app.name': 'Dugnad',
   'greeting.hello': 'Hi!',
   'greeting.named': 'Hi, {name}!',

@@ -98,7 +98,7 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
   'offer.details', 'staff.channel.show', 'series.details', 'push.status', 'privacy.mine',
   'calendar.show', 'staff.police.settings', 'staff.smsDetails.show',
-  'self.signup.start', 'self.request.new',
+  'self.signup.start', 'self.request.new', 'asker.channels',
 ]);
 
 export class DugnadBot {

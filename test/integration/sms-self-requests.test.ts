@@ -16,10 +16,11 @@ import { scheduledJob } from '../support/jobs.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { until } from '../support/wait.ts';
+import { nextWednesdayMorning } from '../support/week.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { privateDetails } from '../../infra/requests.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
-import { addDaysToDate, isoWeekday, osloDate, osloWallClock } from '../../domain/series.ts';
+import { osloDate, osloWallClock } from '../../domain/series.ts';
 import { t as message } from '../../adaptive-cards/texts.ts';
 import type { FakeSveve } from '../../infra/sms/fake-sveve.ts';
 import { toGsmFriendly } from '../../domain/sms.ts';
@@ -60,11 +61,9 @@ let assignmentId: string;
 let winner: { userId: string; name: string; phone: string };
 
 beforeAll(async () => {
-  // A Wednesday morning: Friday is two days ahead and its day-before reminder still to come.
-  const today = osloDate(new Date());
-  const wednesday = addDaysToDate(today, (3 - isoWeekday(today) + 7) % 7 || 7);
-  clock.set(osloWallClock(wednesday, '09:00'));
-  friday = addDaysToDate(wednesday, 2);
+  const week = nextWednesdayMorning();
+  clock.set(week.at);
+  friday = week.friday;
   connector = await startFakeConnector();
   app = await startTestApp({ env: { WAVE_SIZE: '1000', SMS_PACE_PER_NUMBER_MS: '0', SMS_UNKNOWN_REPLIES_PER_DAY: String(UNKNOWN_PER_DAY) }, now: clock.now });
   chat = chatDriver(app, connector);
@@ -248,5 +247,53 @@ describe('numbers we do not know', () => {
     expect(await app.db.query(`SELECT 1 FROM chat_identities WHERE channel_id = 'sms' AND user_id = '+${number}'`)).toEqual([]);
     // Sigrid, who finished, keeps hers.
     expect(await app.db.query(`SELECT 1 FROM chat_identities WHERE channel_id = 'sms' AND user_id = '+${SIGRID}'`)).toHaveLength(1);
+  });
+});
+
+describe('caregivers choose SMS', () => {
+  const CG = 'sms-caregiver-1';
+  /** Hilde's phone, as Sveve writes it. */
+  const HILDE = '4793456700';
+
+  it('at sign-up: their notices then come by SMS, with the volunteer\'s first name only', async () => {
+    clock.set(new Date());
+    const form = await chat.submit(CG, { action: 'caregiver.signup.start' });
+    expect(JSON.stringify(form.at(-1)!.activity)).toContain(message('nb', 'signup.channelSms'));
+    await chat.submit(CG, { action: 'caregiver.signup.submit', name: 'Hilde Dahl', phone: '934 56 700', channel: 'sms' });
+    const [m] = await app.db.query<{ id: string; preferred_channel: string }>(`SELECT m.id, m.preferred_channel FROM chat_identities c JOIN members m ON m.id = c.member_id WHERE c.user_id = $1`, [CG]);
+    expect(m!.preferred_channel).toBe('sms');
+    expect(await app.db.query(`SELECT 1 FROM chat_identities WHERE channel_id = 'sms' AND user_id = $1 AND member_id = $2`, [`+${HILDE}`, m!.id])).toHaveLength(1);
+
+    await chat.submit(CG, {
+      action: 'caregiver.person.submit', name: 'Olav Dahl', address: 'Parkgata 30, 2317 Hamar', phone: '62511199', district: 'Sentrum',
+      consentBasis: 'proxy', consentRelation: 'datter', consentDate: osloDate(clock.now()),
+    });
+    const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Olav Dahl'`);
+    const date = osloDate(addDays(clock.now(), 4));
+    await chat.submit(CG, { action: 'caregiver.request.submit', personId: p!.id, group: 'avlastning', date, time: '10:00', durationMinutes: '180', district: 'Sentrum', summary: 'Selskap mens jeg trener', handoverNote: 'Nøkkel i postkassen' });
+    const [o] = await app.db.query<{ id: string; user_id: string; name: string; phone: string }>(
+      `SELECT o.id, c.user_id, v.name, v.phone FROM offers o JOIN help_requests r ON r.id = o.request_id JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+         JOIN members v ON v.id = o.volunteer_id WHERE r.person_id = $1 AND o.status = 'pending' ORDER BY c.user_id LIMIT 1`,
+      [p!.id],
+    );
+    await until(async () => (await app.db.query(`SELECT 1 FROM offers WHERE id = $1 AND (activity_id IS NOT NULL OR pushed_at IS NOT NULL)`, [o!.id])).length > 0, 'the offer delivered');
+    await chat.submit(o!.user_id, { action: 'offer.accept', offerId: o!.id });
+    const first = o!.name.split(' ')[0]!;
+    await until(() => outTo(HILDE).some((x) => x.includes(`${first} kommer`)), 'the caregiver\'s «kommer» SMS');
+    const all = outTo(HILDE).join('\n');
+    for (const secret of [o!.name.split(' ').slice(-1)[0]!, o!.phone, 'har tatt oppdraget', 'Bare ansatte']) expect(all, `the caregiver received «${secret}»`).not.toContain(secret);
+  });
+
+  it('in their menu: «SMS og varsler» shows where notices go, and SMS can be turned off and on again', async () => {
+    const menu = await chat.say(CG, 'meny');
+    expect(JSON.stringify(menu.at(-1)!.activity)).toContain('asker.channels');
+    const card = visibleText((await chat.submit(CG, { action: 'asker.channels' })).at(-1)!.activity);
+    expect(card).toContain(message('nb', 'channelChoice.askerHeading'));
+    expect(card).toContain('Du får beskjeder på SMS til 934 56 700');
+    expect(visibleText((await chat.submit(CG, { action: 'volunteer.channel', preferredChannel: 'webchat' })).at(-1)!.activity)).toContain('Beskjeder fra Dugnad kommer her: Nettchat');
+    expect(visibleText((await chat.submit(CG, { action: 'volunteer.sms', on: false })).at(-1)!.activity)).toContain(message('nb', 'channelChoice.smsRemoved'));
+    expect(await app.db.query(`SELECT 1 FROM chat_identities WHERE channel_id = 'sms' AND user_id = $1`, [`+${HILDE}`])).toEqual([]);
+    await chat.submit(CG, { action: 'volunteer.channel', preferredChannel: 'sms' });
+    expect((await app.db.query<{ preferred_channel: string }>(`SELECT m.preferred_channel FROM chat_identities c JOIN members m ON m.id = c.member_id WHERE c.user_id = $1`, [CG]))[0]!.preferred_channel).toBe('sms');
   });
 });
