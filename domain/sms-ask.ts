@@ -44,7 +44,8 @@ export type SmsAskOutcome =
 export type SmsAskProblem = 'name' | 'address' | 'district' | 'choice' | 'consent' | 'what' | 'day' | 'part';
 
 const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
-const words = (s: string) => ` ${s.toLowerCase().replace(/[.,!?;:()«»"]/g, ' ').replace(/\s+/g, ' ')} `;
+/** The message as words between spaces, punctuation gone — but a date's or a time's dots kept («12.12», «14.30»). */
+const words = (s: string) => ` ${s.toLowerCase().replace(/[,!?;:()«»"]/g, ' ').replace(/\.(?!\d)|(?<!\d)\./g, ' ').replace(/\s+/g, ' ')} `;
 
 /** «ENGLISH» / «NORSK» at any point switches the language of the questions. */
 export function languageWord(text: string): Locale | null {
