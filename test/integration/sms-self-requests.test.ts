@@ -20,7 +20,11 @@ import { nextWednesdayMorning } from '../support/week.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { privateDetails } from '../../infra/requests.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
-import { osloDate, osloWallClock } from '../../domain/series.ts';
+import { addDaysToDate, osloDate, osloWallClock } from '../../domain/series.ts';
+import { processSend, PaceError } from '../../jobs/send.ts';
+import { channelDeps } from '../../jobs/reach.ts';
+import { createLogger } from '../../infra/log.ts';
+import { createMessenger, anonymousTokens } from '../../infra/connector.ts';
 import { t as message } from '../../adaptive-cards/texts.ts';
 import type { FakeSveve } from '../../infra/sms/fake-sveve.ts';
 import { toGsmFriendly } from '../../domain/sms.ts';
@@ -196,6 +200,25 @@ describe('a person who needs a hand asks by SMS', () => {
     }
   });
 
+  it('a notice to the person at night waits for the morning; a staff-only notice never reaches them', async () => {
+    const [m] = await app.db.query<{ id: string }>('SELECT id FROM members WHERE person_id = $1', [personId]);
+    const night = osloWallClock(friday, '23:30');
+    const deps = {
+      db: app.db, queues: app.queues, log: createLogger('silent'), now: () => night,
+      messenger: createMessenger({ tokens: anonymousTokens, allowedHosts: null }),
+      // The centre's quiet hours (the test app runs without them, so its other sends are not held).
+      channels: { ...channelDeps(app.config), quietStart: '21:00', quietEnd: '08:00' },
+    };
+    const before = outTo(SIGRID).length;
+    const held = await processSend(deps, { kind: 'notify', memberId: m!.id, message: 'caregiver.linkDecided', refId: personId, event: 'night' }).catch((e: unknown) => e);
+    expect(held).toBeInstanceOf(PaceError);
+    expect(night.getTime() + (held as PaceError).waitMs).toBe(osloWallClock(addDaysToDate(friday, 1), '08:00').getTime());
+    // Addressed to her by mistake, a staff notice is refused before any channel renders it.
+    expect(await processSend({ ...deps, now: () => osloWallClock(friday, '16:00') }, { kind: 'notify', memberId: m!.id, message: 'staff.feedback', refId: assignmentId })).toBe('skipped');
+    await sleep(300);
+    expect(outTo(SIGRID)).toHaveLength(before);
+  });
+
   it('a person helped asks again in one message: what and when understood, no questions', async () => {
     const again = await text(SIGRID, 'Kan noen gå en tur med meg i morgen formiddag?');
     expect(again).toMatch(/Takk, Sigrid! Vi leter etter en frivillig: En tur, /);
@@ -256,7 +279,7 @@ describe('caregivers choose SMS', () => {
   const HILDE = '4793456700';
 
   it('at sign-up: their notices then come by SMS, with the volunteer\'s first name only', async () => {
-    clock.set(new Date());
+    clock.set(osloWallClock(osloDate(new Date()), '10:00'));
     const form = await chat.submit(CG, { action: 'caregiver.signup.start' });
     expect(JSON.stringify(form.at(-1)!.activity)).toContain(message('nb', 'signup.channelSms'));
     await chat.submit(CG, { action: 'caregiver.signup.submit', name: 'Hilde Dahl', phone: '934 56 700', channel: 'sms' });
