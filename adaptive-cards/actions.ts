@@ -47,6 +47,9 @@ const date = z
   }, { message: 'error.date' });
 const time = z.string({ message: 'error.required' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'error.time' });
 
+/** A sign-up form's «here in the chat» or «by SMS» (asked only where SMS is on; absent = the chat). */
+export const formChannel = z.string().optional().transform((v): 'chat' | 'sms' => (v === 'sms' ? 'sms' : 'chat'));
+
 export const volunteerSignupFields = z.object({
   name: requiredText(100),
   phone,
@@ -74,7 +77,7 @@ export const volunteerSignupFields = z.object({
   /** The centres the volunteer joins; asked only where a deployment serves several. */
   centres: multiChoice,
   /** Where offers should come first: here in the chat, or by SMS (asked only where SMS is on). */
-  channel: z.string().optional().transform((v): 'chat' | 'sms' => (v === 'sms' ? 'sms' : 'chat')),
+  channel: formChannel,
 });
 export type VolunteerSignupFields = z.output<typeof volunteerSignupFields>;
 
@@ -208,6 +211,8 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('volunteer.channel'), preferredChannel: z.enum(['teams', 'webchat', 'sms', 'last']) }),
   // --- SMS and each person's channels (issue 15) ---
   z.object({ action: z.literal('volunteer.sms'), on: toggle }),
+  // A caregiver's or person helped's own channels: where their notices go (issue 19).
+  z.object({ action: z.literal('asker.channels') }),
   z.object({ action: z.literal('staff.volunteer.sms'), volunteerId: id, on: toggle }),
   z.object({ action: z.literal('staff.smsDetails.show') }),
   z.object({ action: z.literal('staff.smsDetails.set'), on: toggle }),

@@ -8,9 +8,10 @@ import { formatDuration, formatWhen } from './format.ts';
 import { t } from './texts.ts';
 import type { RequestStatus } from '../domain/types.ts';
 
-export type CaregiverSignupField = 'name' | 'phone';
+export type CaregiverSignupField = 'name' | 'phone' | 'channel';
 
-export function caregiverSignupCard(ctx: CardContext, input: { values?: FormValues<CaregiverSignupField>; errors?: FormErrors<CaregiverSignupField> } = {}): AdaptiveCard {
+/** `smsOffered`: this server sends SMS, so they may choose it for their notices. */
+export function caregiverSignupCard(ctx: CardContext, input: { values?: FormValues<CaregiverSignupField>; errors?: FormErrors<CaregiverSignupField>; smsOffered?: boolean } = {}): AdaptiveCard {
   const { locale, channel } = ctx;
   const f = formKit<CaregiverSignupField>(locale, input.values, input.errors);
   return adaptiveCard(
@@ -21,6 +22,12 @@ export function caregiverSignupCard(ctx: CardContext, input: { values?: FormValu
       ...f.summary(),
       ...f.text('name', t(locale, 'signup.name'), { required: true, maxLength: 100 }),
       ...f.text('phone', t(locale, 'signup.phone'), { required: true, style: 'tel', regex: PHONE_PATTERN, invalidKey: 'error.phone' }),
+      ...(input.smsOffered
+        ? f.choice('channel', t(locale, 'caregiver.channel'), [
+            { title: t(locale, 'signup.channelChat'), value: 'chat' },
+            { title: t(locale, 'signup.channelSms'), value: 'sms' },
+          ], { expanded: true, defaultValue: 'chat' })
+        : []),
     ],
     {
       fallbackText: t(locale, 'caregiver.signupTitle'),

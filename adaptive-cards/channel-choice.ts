@@ -4,7 +4,7 @@ import type { ChannelChoice } from '../domain/types.ts';
 import type { ChannelKind } from '../domain/channels.ts';
 import { actionButton } from './action.ts';
 import type { CardContext, CardElement } from './card.ts';
-import { actionSet, subheading, text } from './card.ts';
+import { actionSet, adaptiveCard, heading, subheading, text, type AdaptiveCard } from './card.ts';
 import { t, type MessageKey } from './texts.ts';
 
 const LABEL: Record<ChannelChoice, MessageKey> = { teams: 'channelChoice.teams', webchat: 'channelChoice.webchat', sms: 'channelChoice.sms', last: 'channelChoice.last' };
@@ -21,6 +21,8 @@ export interface ChannelChoiceInput {
   sms: 'on' | 'off' | 'stopped' | 'noPhone' | null;
   /** Their number as people write it, for the SMS line. */
   phone: string | null;
+  /** A caregiver or a person helped: their notices, not offers of tasks, are what goes there. */
+  asker?: boolean;
 }
 
 /** Whether there is anything to choose: two chats, or SMS besides a chat. */
@@ -34,14 +36,14 @@ export function channelChoiceElements(ctx: CardContext, input: ChannelChoiceInpu
     c === 'sms' ? smsPossible : c === 'last' ? input.chats.length + (smsPossible ? 1 : 0) > 1 : input.chats.includes(c),
   );
   const elements: CardElement[] = [
-    subheading(t(ctx.locale, 'channelChoice.heading')),
+    subheading(t(ctx.locale, input.asker ? 'channelChoice.askerHeading' : 'channelChoice.heading')),
     text(t(ctx.locale, 'channelChoice.current', { choice: channelChoiceLabel(ctx, input.current) }), { spacing: 'small' }),
   ];
   const buttons = choices.filter((c) => c !== input.current).map((c) => actionButton(ctx.channel, channelChoiceLabel(ctx, c), { action: 'volunteer.channel', preferredChannel: c }));
   if (input.sms !== null) {
     const phone = input.phone ?? '';
     const line: MessageKey =
-      input.sms === 'on' ? (input.current === 'sms' ? 'channelChoice.smsOnPreferred' : 'channelChoice.smsOnFallback')
+      input.sms === 'on' ? (input.current === 'sms' ? (input.asker ? 'channelChoice.askerSmsOnPreferred' : 'channelChoice.smsOnPreferred') : 'channelChoice.smsOnFallback')
         : input.sms === 'stopped' ? 'channelChoice.smsStopped'
           : input.sms === 'noPhone' ? 'channelChoice.noPhone'
             : 'channelChoice.smsOff';
@@ -51,4 +53,13 @@ export function channelChoiceElements(ctx: CardContext, input: ChannelChoiceInpu
   }
   if (buttons.length) elements.push(actionSet(buttons, { spacing: 'small' }));
   return elements;
+}
+
+/** A caregiver's or person helped's «SMS og varsler»: where their notices go, and SMS on or off. */
+export function askerChannelsCard(ctx: CardContext, input: ChannelChoiceInput, extra: readonly CardElement[] = []): AdaptiveCard {
+  return adaptiveCard(
+    ctx,
+    [heading(t(ctx.locale, 'channelChoice.askerTitle')), ...channelChoiceElements(ctx, { ...input, asker: true }), ...extra, actionSet([actionButton(ctx.channel, t(ctx.locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'medium' })],
+    { fallbackText: t(ctx.locale, 'channelChoice.askerTitle') },
+  );
 }

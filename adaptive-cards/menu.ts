@@ -10,10 +10,10 @@ export type MenuUser =
   | { role: null }
   | { role: 'volunteer'; name?: string | null; paused: boolean; declarationSigned: boolean }
   | { role: 'staff' | 'coordinator' | 'admin'; name?: string | null }
-  /** `push`: the web chat can send them notifications (a «Varsler» button). */
-  | { role: 'caregiver'; name?: string | null; push?: boolean }
+  /** `push`: the web chat can send them notifications (a «Varsler» button); `sms`: this server sends SMS («SMS og varsler»). */
+  | { role: 'caregiver'; name?: string | null; push?: boolean; sms?: boolean }
   /** A person helped who asks for themselves (issue 19). */
-  | { role: 'person'; name?: string | null; push?: boolean };
+  | { role: 'person'; name?: string | null; push?: boolean; sms?: boolean };
 
 /** Pause lengths offered from the menu, in days (volunteer.pause accepts 1–365). */
 export const PAUSE_CHOICES = [
@@ -33,8 +33,9 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
     name ? t(locale, key, { name }) : t(locale, 'greeting.hello');
 
   /** What every asker's menu ends with: notifications (where the web chat can send them), their own data, what Dugnad is. */
-  const askerTail = (push: boolean | undefined) => [
+  const askerTail = (push: boolean | undefined, sms: boolean | undefined) => [
     ...(push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
+    ...(sms ? [button(t(locale, 'channelChoice.askerMenu'), { action: 'asker.channels' })] : []),
     button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
     aboutButton,
   ];
@@ -107,7 +108,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'caregiver.myRequests'), { action: 'caregiver.requests.list' }),
         button(t(locale, 'caregiver.registerPerson'), { action: 'caregiver.person.new' }),
         button(t(locale, 'caregiver.formalRespiteButton'), { action: 'caregiver.formalRespite' }),
-        ...askerTail(user.push),
+        ...askerTail(user.push, user.sms),
       );
       break;
 
@@ -117,7 +118,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         text(t(locale, 'self.intro')),
         button(t(locale, 'self.ask'), { action: 'self.request.new' }, { style: 'positive' }),
         button(t(locale, 'caregiver.myRequests'), { action: 'caregiver.requests.list' }),
-        ...askerTail(user.push),
+        ...askerTail(user.push, user.sms),
       );
       break;
   }

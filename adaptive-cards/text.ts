@@ -260,13 +260,16 @@ function answerLines(options: readonly TextOption[], opts: TextRenderOptions): s
     const list = options.map((o) => (o.input ? t(locale, 'text.optionWithValue', { key: o.key, title: o.title, label: o.input.label.toLowerCase() }) : t(locale, 'text.option', { key: o.key, title: o.title })));
     return [...list, t(locale, 'text.answerNumbered')];
   }
-  return options.map((o) => {
+  const lines = options.map((o) => {
     const answer = opts.code ? `${o.key} ${opts.code}` : o.key;
     const verb = o.data.action as ActionVerb;
     const phrase = KEYWORDS[verb]?.phrase;
     if (phrase && KEYWORDS[verb]?.[locale] === o.key) return t(locale, phrase, { answer });
-    return o.input ? t(locale, 'text.answerWithValue', { answer, title: o.title, label: o.input.label.toLowerCase() }) : t(locale, 'text.answer', { answer, title: o.title });
+    return o.input?.required ? t(locale, 'text.answerWithValue', { answer, title: o.title, label: o.input.label.toLowerCase() }) : t(locale, 'text.answer', { answer, title: o.title });
   });
+  // A field one may fill or not («Vil du si noe mer? (valgfritt)»): said once, after the answers it goes with.
+  const optional = options.find((o) => o.input && !o.input.required && !(KEYWORDS[o.data.action as ActionVerb]?.[locale] === o.key && KEYWORDS[o.data.action as ActionVerb]?.phrase));
+  return optional ? [...lines, t(locale, 'text.optionalValue', { label: optional.input!.label })] : lines;
 }
 
 /**

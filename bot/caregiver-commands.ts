@@ -17,6 +17,8 @@ import { showMenu } from './menu-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
+import { smsAfterProfileSaved } from './channel-commands.ts';
+import { formChannel } from '../adaptive-cards/actions.ts';
 import { submitRequest } from './request-submit.ts';
 import { pushOffered } from './push-commands.ts';
 import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';
@@ -25,10 +27,12 @@ import type { Turn } from './turn.ts';
 const signupFields = z.object({
   name: z.string({ message: 'error.required' }).trim().min(1, { message: 'error.required' }).max(100, { message: 'error.tooLong' }),
   phone: z.string({ message: 'error.required' }).trim().transform((v) => v.replace(/[\s-]/g, '')).pipe(z.string().regex(/^\+?\d{8,15}$/, { message: 'error.phone' })),
+  channel: formChannel,
 });
 
 export function caregiverCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
+  const smsOffered = deps.config.sms !== null;
   const centreOf = (turn: Turn) => turn.member!.centreIds[0] ?? '';
   const matching = () => matchingSettings(deps.config);
 
@@ -53,15 +57,17 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
 
   return {
     'caregiver.signup.start': async (turn) => {
-      await turn.send(caregiverSignupCard(turn.card));
+      await turn.send(caregiverSignupCard(turn.card, { smsOffered }));
     },
 
     'caregiver.signup.submit': async (turn, _action, raw) => {
       const parsed = signupFields.safeParse(raw);
-      if (!parsed.success) return turn.replace(caregiverSignupCard(turn.card, { values: submittedValues(raw), errors: formErrors<CaregiverSignupField>(parsed.error) }));
+      if (!parsed.success) return turn.replace(caregiverSignupCard(turn.card, { values: submittedValues(raw), errors: formErrors<CaregiverSignupField>(parsed.error), smsOffered }));
       const centreId = (await listCentres(db))[0]?.id;
       if (!centreId) return turn.say('error.unexpected');
-      await registerCaregiver(db, { account: turn.account, name: parsed.data.name, phone: parsed.data.phone, centreId, locale: turn.locale });
+      const memberId = await registerCaregiver(db, { account: turn.account, name: parsed.data.name, phone: parsed.data.phone, centreId, locale: turn.locale });
+      // «På SMS»: their notices (someone comes, the reminder, «Hvordan gikk besøket?») go by SMS first.
+      await smsAfterProfileSaved(deps, turn, memberId, parsed.data.channel);
       await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.welcome', { name: parsed.data.name.split(/\s+/)[0] ?? '' }), tone: 'success' }));
       // «Varsle meg»: told on the phone when someone takes the request, even with the chat closed.
       if (pushOffered(deps, turn)) await turn.send(pushSettingsCard(turn.card, { devices: 0 }));

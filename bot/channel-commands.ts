@@ -1,7 +1,7 @@
 // Each person's channels: where offers go first (Teams, web chat, SMS, or where they were last), SMS
 // on or off as a fallback, staff turning SMS on for a volunteer who phones in, and the coordinator's
 // choice of whether names and addresses may go by SMS.
-import { channelChoiceLabel, type ChannelChoiceInput } from '../adaptive-cards/channel-choice.ts';
+import { askerChannelsCard, channelChoiceLabel, type ChannelChoiceInput } from '../adaptive-cards/channel-choice.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { smsDetailsCard } from '../adaptive-cards/sms-details.ts';
 import { displayMsisdn } from '../domain/sms.ts';
@@ -10,6 +10,7 @@ import { sendsSmsDetails, setSmsDetails } from '../infra/centres.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
+import { mayPerform } from '../domain/permissions.ts';
 
 /** What the status card shows about a member's channels; null when there is nothing to show. */
 export async function channelChoiceFor(deps: Pick<BotDeps, 'db' | 'config'>, memberId: string): Promise<ChannelChoiceInput | null> {
@@ -41,7 +42,10 @@ const REFUSED: Record<Extract<EnableSmsResult, { ok: false }>['reason'], Message
 
 export function channelCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
-  const saved = (turn: Turn, text: string) => turn.replace(noticeCard(turn.card, { title: turn.t('status.title'), text, tone: 'success', menuButton: true }));
+  /** A caregiver or a person helped: their notices are what goes where they choose. */
+  const asker = (turn: Turn) => mayPerform(turn.member?.role ?? null, 'asker.channels');
+  const saved = (turn: Turn, text: string) =>
+    turn.replace(noticeCard(turn.card, { title: turn.t(asker(turn) ? 'channelChoice.askerTitle' : 'status.title'), text, tone: 'success', menuButton: true }));
   const smsOn = async (turn: Turn, memberId: string, prefer: boolean): Promise<EnableSmsResult | null> => {
     if (!deps.config.sms) {
       await turn.say('channelChoice.smsUnavailable');
@@ -61,7 +65,7 @@ export function channelCommands(deps: BotDeps): CommandTable {
       } else {
         await setPreferredChannel(db, me, action.preferredChannel === 'last' ? null : action.preferredChannel);
       }
-      await saved(turn, turn.t('channelChoice.saved', { choice: channelChoiceLabel(turn.card, action.preferredChannel) }));
+      await saved(turn, turn.t(asker(turn) ? 'channelChoice.askerSaved' : 'channelChoice.saved', { choice: channelChoiceLabel(turn.card, action.preferredChannel) }));
     },
 
     'volunteer.sms': async (turn, action) => {
@@ -72,6 +76,12 @@ export function channelCommands(deps: BotDeps): CommandTable {
       }
       const result = await smsOn(turn, me, false);
       if (result?.ok) await saved(turn, turn.t('channelChoice.smsSaved', { phone: displayMsisdn(result.msisdn) }));
+    },
+
+    'asker.channels': async (turn) => {
+      const choice = await channelChoiceFor(deps, turn.member!.id);
+      if (!choice) return turn.say('error.unexpected');
+      await turn.send(askerChannelsCard(turn.card, choice));
     },
 
     // Someone who phones the centre: staff turn SMS on (first) or off for them.

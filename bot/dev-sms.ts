@@ -1,6 +1,7 @@
 // Development only: the fake SMS gateway (infra/sms/fake-sveve.ts) on this server, and /dev/sms, a page
-// that shows each demo person's SMS thread like a phone and lets you answer as them — so the whole SMS
-// loop can be tried without a gateway account. Never registered in production (config refuses 'fake').
+// that shows each demo person's SMS thread like a phone and lets you answer as them — or write from a
+// number Dugnad has never seen, as a person who needs a hand would (issue 19) — so the whole SMS loop
+// can be tried without a gateway account. Never registered in production (config refuses 'fake').
 import { randomBytes } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
@@ -31,7 +32,8 @@ export function registerDevSms(server: Server, deps: { config: Config; db: Datab
       `SELECT c.user_id AS msisdn, m.name FROM chat_identities c JOIN members m ON m.id = c.member_id WHERE c.channel_id = 'sms' AND m.left_at IS NULL ORDER BY m.name`,
     );
     const byNumber = new Map(people.map((p) => [p.msisdn.replace(/^\+/, ''), p.name ?? '']));
-    const numbers = [...new Set([...byNumber.keys(), ...fake.numbers()])];
+    // Numbers that are no one's yet (someone signing up from «Nytt nummer») first, where you are typing.
+    const numbers = [...new Set([...fake.numbers().filter((n) => !byNumber.has(n)), ...byNumber.keys()])];
     res.send(200, {
       phones: numbers.map((n) => ({
         number: n,
@@ -71,11 +73,19 @@ export function registerDevSms(server: Server, deps: { config: Config; db: Datab
 }
 
 function pageHtml(nonce: string): string {
+  // A number in the 479… range the demo's people do not use, so each visit starts someone new.
+  const randomNumber = `479${String(randomBytes(3).readUIntBE(0, 3) % 100_000).padStart(5, '0')}`;
   const head = htmlHead('data:,').replace('<link rel="stylesheet" href="data:,">', `<style nonce="${nonce}">${CSS}</style>`);
   return `${head}
 <body>
 <header class="top"><h1>SMS (utvikling)</h1>
 <p>Hver telefon er en person som får oppdrag på SMS. Svar som dem, for eksempel «JA 4821». Ingen ekte SMS sendes.</p></header>
+<form id="new-phone" class="new-phone" aria-label="Skriv fra et nytt nummer">
+<label>Nytt nummer <input type="tel" name="number" value="${randomNumber}" required></label>
+<label>Melding <input type="text" name="text" value="Jeg trenger handlehjelp på fredag" required></label>
+<button type="submit">Send fra nytt nummer</button>
+<small>Som en som trenger hjelp og aldri har brukt Dugnad.</small>
+</form>
 <main id="phones" aria-live="polite"><p>Henter telefoner …</p></main>
 <script nonce="${nonce}">${SCRIPT}</script>
 </body>
@@ -95,6 +105,7 @@ main{display:flex;flex-wrap:wrap;gap:16px;padding:16px}
 .failed{outline:2px solid #c00}.msg a{color:inherit;word-break:break-all}.meta{font-size:.75rem;color:#666;align-self:flex-start}
 form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}form input[type=text]{flex:1;font-size:1rem;padding:8px}
 button{font-size:1rem;padding:8px 12px}label.off{display:block;padding:0 12px 8px;font-size:.85rem}
+.new-phone{display:flex;flex-wrap:wrap;gap:8px;align-items:end;padding:12px 16px 0}.new-phone label{display:flex;flex-direction:column;font-size:.85rem}.new-phone input{font-size:1rem;padding:8px}.new-phone small{flex-basis:100%;color:#555}
 `;
 
 // Renders the phones, keeping what you are typing; polls twice a second like an open chat would.
@@ -132,6 +143,13 @@ function render(p) {
   requestAnimationFrame(() => { thread.scrollTop = thread.scrollHeight; });
   return section;
 }
+const fresh = document.getElementById('new-phone');
+fresh.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const data = new FormData(fresh);
+  await fetch('/dev/sms/reply', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: data.get('number'), text: data.get('text') }) });
+  load();
+});
 load();
 setInterval(load, 1500);
 `;

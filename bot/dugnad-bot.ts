@@ -25,6 +25,7 @@ import { invitationCodeIn, mentionsInvitation } from '../infra/invitations.ts';
 import { selfCommands } from './self-commands.ts';
 import { channelCommands } from './channel-commands.ts';
 import { readTextAnswer, showsCards } from './text-channel.ts';
+import { askBySms } from './sms-ask.ts';
 import { showOpenedTask } from './task-link.ts';
 import { mayRecordTurn } from './auth.ts';
 import { DialogTurn, MESSAGE_EXTENSION_INVOKES, addedToTeam, dialogAction, dialogAnswer, forgetTeam, isSharedConversation, removedFromTeam, sharedConversationRefusal, staffChannelCommands, welcomeTeam } from './staff-channel-commands.ts';
@@ -87,7 +88,7 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
   'offer.details', 'staff.channel.show', 'series.details', 'push.status', 'privacy.mine',
   'calendar.show', 'staff.police.settings', 'staff.smsDetails.show',
-  'self.signup.start', 'self.request.new',
+  'self.signup.start', 'self.request.new', 'asker.channels',
 ]);
 
 export class DugnadBot {
@@ -150,6 +151,8 @@ export class DugnadBot {
     }
 
     const raw = cardData(isInvoke ? invokeData(a) : a.value);
+    // By SMS, someone unknown or a person helped asks in their own words (bot/sms-ask.ts).
+    if (!raw && !showsCards(a) && (await askBySms(this.deps, turn, (a.text ?? '').trim()))) return;
     // A text-only channel answers with words: «JA 4821», «2», STOPP (bot/text-channel.ts).
     const answer = raw || showsCards(a) ? null : await readTextAnswer(this.deps.db, account, member, (a.text ?? '').trim(), turn.now);
     if (raw) {

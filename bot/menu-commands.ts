@@ -25,7 +25,7 @@ async function menuUser(deps: BotDeps, turn: Turn): Promise<MenuUser> {
     }
     case 'caregiver':
     case 'person':
-      return { role: m.role, name: m.firstName, push: pushOffered(deps, turn) };
+      return { role: m.role, name: m.firstName, push: pushOffered(deps, turn), sms: deps.config.sms !== null };
     default:
       return { role: m.role, name: m.firstName };
   }

@@ -14,10 +14,11 @@ export interface Limiter {
 
 const OPEN: Limiter = { consume: async () => ({ ok: true }) };
 
-/** `perMinute` 0 switches the limit off. */
-export function createLimiter(opts: { redis: RedisClient; keyPrefix: string; name: string; perMinute: number }): Limiter {
-  if (opts.perMinute <= 0) return OPEN;
-  const shape = { points: opts.perMinute, duration: 60 };
+/** `perMinute` 0 switches the limit off; `perDay` counts a day instead of a minute. */
+export function createLimiter(opts: { redis: RedisClient; keyPrefix: string; name: string; perMinute: number } | { redis: RedisClient; keyPrefix: string; name: string; perDay: number }): Limiter {
+  const [points, duration] = 'perDay' in opts ? [opts.perDay, 86_400] : [opts.perMinute, 60];
+  if (points <= 0) return OPEN;
+  const shape = { points, duration };
   const limiter = new RateLimiterRedis({
     ...shape,
     storeClient: opts.redis,

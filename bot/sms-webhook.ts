@@ -4,7 +4,7 @@
 // through the same bot and commands as a tap in a chat; what the turn answers is queued as SMS (the send
 // queue paces it and keeps the global limit). A report of an SMS that did not arrive moves its message
 // on to the person's next channel (jobs/reach.ts).
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { AppDeps } from './deps.ts';
@@ -12,6 +12,7 @@ import type { DugnadAdapter } from './adapter.ts';
 import type { DugnadBot } from './dugnad-bot.ts';
 import type { Limiter } from './rate-limit.ts';
 import { inProcessTurnAuth, SMS_ISSUER } from './auth.ts';
+import { createLimiter } from './rate-limit.ts';
 import type { SmsGateway } from '../infra/sms/gateway.ts';
 import { createSmsGateway } from '../infra/sms/configured-gateway.ts';
 import { SMS_SERVICE_URL } from '../infra/channels.ts';
@@ -46,6 +47,11 @@ export function registerSmsWebhook(server: Server, deps: SmsWebhookDeps): { gate
   const gateway = createSmsGateway(sms);
   const provider = gateway.name;
   const auth = inProcessTurnAuth(deps.config, SMS_ISSUER, randomUUID());
+  // A number that is no one's yet gets a few replies a day (enough to sign up), then silence: every
+  // reply costs the centre money. Counted under a hash, so Redis never holds the number itself.
+  const unknownLimiter = createLimiter({ redis: deps.redis, keyPrefix: deps.config.QUEUE_PREFIX, name: 'sms-unknown', perDay: sms.unknownPerDay });
+  const mayAnswerUnknown = async (msisdn: string) =>
+    sms.unknownPerDay > 0 && (await unknownLimiter.consume(createHash('sha256').update(`sms-unknown:${msisdn}`).digest('base64url'))).ok;
 
   const handler = async (req: Request, res: Response) => {
     const params = (req.params ?? {}) as { provider?: string; secret?: string };
@@ -68,7 +74,10 @@ export function registerSmsWebhook(server: Server, deps: SmsWebhookDeps): { gate
         }
       } else {
         // A number that writes too fast is answered no further (200: the gateway must not send it again).
-        if ((await deps.limiter.consume(`sms:${callback.from}`)).ok) await runSmsTurn(deps, auth, provider, callback.from, callback.text);
+        const known = (await memberOfNumber(deps, callback.from)) !== null;
+        if ((await deps.limiter.consume(`sms:${callback.from}`)).ok && (known || (await mayAnswerUnknown(callback.from)))) {
+          await runSmsTurn(deps, auth, provider, callback.from, callback.text);
+        }
       }
       res.send(200, 'OK');
     } catch (err) {
@@ -80,6 +89,15 @@ export function registerSmsWebhook(server: Server, deps: SmsWebhookDeps): { gate
   server.post('/sms/:provider/:secret', handler);
   server.get('/sms/:provider/:secret', handler);
   return { gateway };
+}
+
+/** The member an SMS number is, if any (someone who left counts as no one). */
+async function memberOfNumber(deps: Pick<SmsWebhookDeps, 'db'>, msisdn: string): Promise<string | null> {
+  const rows = await deps.db.query<{ member_id: string }>(
+    `SELECT c.member_id FROM chat_identities c JOIN members m ON m.id = c.member_id AND m.left_at IS NULL WHERE c.channel_id = 'sms' AND c.user_id = $1`,
+    [msisdn],
+  );
+  return rows[0]?.member_id ?? null;
 }
 
 /** A phone's message as a turn of channel `sms`; its answers leave as queued SMS to that number. */

@@ -108,7 +108,9 @@ export const PERMISSIONS = {
   'volunteer.sharePhone': VOLUNTEER,
   // --- Teams staff channel and per-user views (issue 6) ---
   'offer.details': VOLUNTEER,
-  'volunteer.channel': VOLUNTEER,
+  // Where one's own messages go: a volunteer's offers, an asker's notices (issue 19).
+  'volunteer.channel': [...VOLUNTEER, ...ASKER],
+  'asker.channels': ASKER,
   'staff.channel.show': STAFF,
   'staff.channel.link': STAFF,
   'staff.channel.unlink': STAFF,
@@ -133,7 +135,7 @@ export const PERMISSIONS = {
   // Whether the centre confirms people who sign up themselves: the coordinator's call, like caregivers' links.
   'staff.self.setting': ['coordinator'],
   // --- SMS and each person's channels (issue 15) ---
-  'volunteer.sms': VOLUNTEER,
+  'volunteer.sms': [...VOLUNTEER, ...ASKER],
   // For a volunteer who phones in: staff of their centre (the command checks the centre).
   'staff.volunteer.sms': STAFF,
   // What personal data may leave by SMS is the coordinator's call, like the centre's other settings.

@@ -178,6 +178,9 @@ const schema = z
     SMS_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{32,}$/, { message: 'must be at least 32 letters, digits, - or _' }).optional(),
     // Gap between two SMS to one number, and how long a one-time link to a task works.
     SMS_PACE_PER_NUMBER_MS: z.coerce.number().int().min(0).default(3000),
+    // Replies a day to a number that is no one's yet (someone signing up takes about six): a number
+    // that writes on and on cannot drain the centre's SMS budget. 0 = no replies to unknown numbers.
+    SMS_UNKNOWN_REPLIES_PER_DAY: z.coerce.number().int().min(0).default(10),
     SMS_TASK_LINK_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(24 * 60),
   })
   .superRefine((env, ctx) => {
@@ -264,14 +267,14 @@ function isHttpsOrLoopback(value: string): boolean {
 export type Config = ReturnType<typeof resolve>;
 
 /** The SMS gateway as configured; null when SMS is off. The fake lives on this server (bot/dev-sms.ts). */
-export type SmsConfig = { provider: 'sveve' | 'fake'; baseUrl: string; user: string; password: string; sender: string; webhookSecret: string; paceMs: number; linkMinutes: number };
+export type SmsConfig = { provider: 'sveve' | 'fake'; baseUrl: string; user: string; password: string; sender: string; webhookSecret: string; paceMs: number; linkMinutes: number; unknownPerDay: number };
 
 /** The development fake's fixed credentials: nothing real sits behind them. */
 export const FAKE_SMS_CREDENTIALS = { user: 'dugnad-dev', password: 'dev-password', webhookSecret: 'dev-sms-webhook-secret-not-for-production' } as const;
 
 function smsConfig(env: z.output<typeof schema>, publicBaseUrl: string): SmsConfig | null {
   const provider = env.SMS_PROVIDER ?? (env.NODE_ENV === 'development' ? 'fake' : 'none');
-  const common = { sender: env.SMS_SENDER, paceMs: env.SMS_PACE_PER_NUMBER_MS, linkMinutes: env.SMS_TASK_LINK_MINUTES };
+  const common = { sender: env.SMS_SENDER, paceMs: env.SMS_PACE_PER_NUMBER_MS, linkMinutes: env.SMS_TASK_LINK_MINUTES, unknownPerDay: env.SMS_UNKNOWN_REPLIES_PER_DAY };
   if (provider === 'fake') {
     return { provider, baseUrl: `${publicBaseUrl.replace(/\/+$/, '')}/dev/sms/gateway`, ...FAKE_SMS_CREDENTIALS, ...common };
   }

@@ -2,6 +2,7 @@
 // ending tasks nobody reported, and retention.
 import type { Database } from '../infra/db.ts';
 import { purgeTextAnswers } from '../infra/text-answers.ts';
+import { purgeSmsConversations } from '../infra/sms-conversations.ts';
 import type { Logger } from '../infra/log.ts';
 import { pendingOutbox } from '../infra/outbox.ts';
 import { applyRetention, closeUnreportedTasks, consentsToRenew, type RetentionResult } from '../infra/upkeep.ts';
@@ -60,6 +61,8 @@ export async function dailyUpkeep(deps: UpkeepDeps): Promise<{ renewals: number;
   const pushDevicesForgotten = await purgeSubscriptions(deps.db, now, deps.settings.pushUnusedDays);
   // SMS answer codes and one-time links past their time hold phone numbers and nothing else of use.
   await purgeTextAnswers(deps.db, now);
+  // A number that began signing up by SMS and never finished: what it told us goes after a day.
+  await purgeSmsConversations(deps.db, now);
   deps.log.info({ renewals: renewals.length, police, unreported, erased, pushDevicesForgotten }, 'daily upkeep');
   return { renewals: renewals.length, unreported, erased };
 }

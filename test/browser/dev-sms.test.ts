@@ -1,7 +1,9 @@
 // The SMS demo without a gateway account, as a developer tries it: staff post a request, /dev/sms (in
 // headless Chromium at phone size) shows the SMS volunteers' phones with the redacted offer; answering
 // «JA <code>» as one of them takes the task and brings the one-time link, whose page opens the task in
-// the web chat; the other who answers is told someone else was first.
+// the web chat; the other who answers is told someone else was first. And a number Dugnad has never
+// seen writes «Jeg trenger handlehjelp på fredag» from the page's «Nytt nummer» and signs up by
+// answering the questions on its phone (issue 19).
 import { addDays } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -77,5 +79,27 @@ describe('/dev/sms', { timeout: 90_000 }, () => {
     // Used once: the same link again says so.
     await linkPage.goto(href);
     await expect(linkPage.getByText('Lenken er brukt').isVisible()).resolves.toBe(true);
+  });
+
+  it('a new number asks for help and signs up by answering on its phone', async () => {
+    const fresh = page.getByRole('form', { name: 'Skriv fra et nytt nummer' });
+    await fresh.getByLabel('Nytt nummer').fill('98700001');
+    await fresh.getByLabel('Melding').fill('Jeg trenger handlehjelp på fredag');
+    await fresh.getByRole('button', { name: 'Send fra nytt nummer' }).click();
+    const phone = page.locator('.phone', { hasText: '987 00 001' });
+    const answer = async (text: string, expected: string) => {
+      // Enter sends, as on a phone's keyboard (the page redraws the phones while you type).
+      await phone.getByRole('textbox').fill(text);
+      await phone.getByRole('textbox').press('Enter');
+      await phone.locator('.msg.out', { hasText: expected }).waitFor({ timeout: 30_000 });
+    };
+    await phone.locator('.msg.out', { hasText: 'Hva heter du?' }).waitFor({ timeout: 30_000 });
+    await answer('Ruth Nilsen', 'Hvilken adresse');
+    await answer('Løkkevegen 4, 2316 Hamar', 'Hvilket område');
+    await answer('Vang', 'Svar JA hvis det er greit');
+    await answer('ja', 'Når på dagen?');
+    await answer('1', 'Vi leter etter en frivillig');
+    // Now one of the centre's people: the phone carries her name.
+    await page.locator('.phone h2', { hasText: 'Ruth Nilsen' }).waitFor({ timeout: 30_000 });
   });
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMinutes } from 'date-fns';
 import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { scheduledJob } from '../support/jobs.ts';
+import { nextWednesdayMorning } from '../support/week.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
@@ -18,7 +19,7 @@ import { privateDetails } from '../../infra/requests.ts';
 import { centreReport, rowLabelNb } from '../../infra/reports.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
 import { latestStart } from '../../domain/lifecycle.ts';
-import { addDaysToDate, isoWeekday, osloDate, osloWallClock } from '../../domain/series.ts';
+import { addDaysToDate, osloWallClock } from '../../domain/series.ts';
 import { selfRequestDays, weekWindow } from '../../domain/self-request.ts';
 import { t } from '../../adaptive-cards/texts.ts';
 
@@ -53,11 +54,9 @@ let personId: string;
 let winner: { userId: string; memberId: string; name: string; phone: string; offerId: string };
 
 beforeAll(async () => {
-  // The test lives on a Wednesday morning, so Friday is two days ahead and its day-before reminder still to come.
-  const today = osloDate(new Date());
-  const wednesday = addDaysToDate(today, (3 - isoWeekday(today) + 7) % 7 || 7);
-  clock.set(osloWallClock(wednesday, '09:00'));
-  friday = addDaysToDate(wednesday, 2);
+  const week = nextWednesdayMorning();
+  clock.set(week.at);
+  friday = week.friday;
   connector = await startFakeConnector();
   app = await startTestApp({ env: { WAVE_SIZE: '1000' }, now: clock.now });
   chat = chatDriver(app, connector);

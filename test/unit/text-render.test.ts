@@ -11,6 +11,7 @@ import { verbTakesInputs } from '../../adaptive-cards/action.ts';
 import type { AdaptiveCard, CardContext } from '../../adaptive-cards/card.ts';
 import { answerData, cardToText, privateRefs, type TextStyle } from '../../adaptive-cards/text.ts';
 import { cancelAssignmentCard } from '../../adaptive-cards/cancel-assignment.ts';
+import { askerChannelsCard } from '../../adaptive-cards/channel-choice.ts';
 import { caregiverRequestsCard, caregiverSignupCard } from '../../adaptive-cards/caregiver.ts';
 import { consentRenewalCard } from '../../adaptive-cards/consent-renewal.ts';
 import { contributionCard } from '../../adaptive-cards/contribution.ts';
@@ -93,7 +94,8 @@ function builders(ctx: CardContext): Record<string, AdaptiveCard[]> {
     interestGroupsCard: [interestGroupsCard(ctx, { groups: [{ key: 'turvenn', nameNb: 'Turvenn', nameEn: 'Walking friend' }] })],
     staffChannelCard: [staffChannelCard(ctx, { linkedCentreName: null, digestAt: '07:30' })],
     staffChannelWelcomeCard: [staffChannelWelcomeCard(ctx)],
-    caregiverSignupCard: [caregiverSignupCard(ctx)],
+    caregiverSignupCard: [caregiverSignupCard(ctx), caregiverSignupCard(ctx, { smsOffered: true })],
+    askerChannelsCard: [askerChannelsCard(ctx, { current: 'sms', chats: ['webchat'], sms: 'on', phone: '934 12 345' })],
     caregiverRequestsCard: [caregiverRequestsCard(ctx, { requests: [{ requestId: ID(4), groupLabel: 'Avlastning', personFirstName: 'Olav', startsAt: STARTS, durationMinutes: 120, status: 'taken', volunteerFirstName: 'Astrid' }] })],
     feedbackCard: [feedbackCard(ctx, { assignmentId: A1, volunteerFirstName: 'Astrid', what: 'Avlastning', when: 'tirsdag' })],
     linkVerifyCard: [linkVerifyCard(ctx, { personId: ID(6), caregiverName: 'Eva Lund', caregiverPhone: '90000200', personName: 'Olav Lund', district: 'Vang', relation: 'datter' })],
