@@ -49,13 +49,13 @@ export async function acceptOffer(
     let status: RequestStatus | undefined = request.status;
     if (status === 'open') {
       // The one conditional statement that decides the race: only one transaction finds status 'open'.
-      const won = await tx.query<{ id: string }>(
+      const won = await tx.query<RequestRow>(
         `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
           WHERE id = $1 AND status = 'open' AND ${volunteerMayAccept('help_requests.centre_id')}
-          RETURNING id`,
+          RETURNING *`,
         [offer.request_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
       );
-      if (won.length > 0) return win(tx, offer.request_id, input);
+      if (won[0]) return win(tx, won[0], input);
       status = (await tx.query<{ status: RequestStatus }>('SELECT status FROM help_requests WHERE id = $1', [offer.request_id]))[0]?.status;
     }
     if (offer.status === 'pending' && status !== 'open') {
@@ -67,7 +67,8 @@ export async function acceptOffer(
 }
 
 /** The accept that found the request open: its assignment, the other offers closed, the details revealed. */
-async function win(tx: Queryable, requestId: string, input: { offerId: string; volunteerId: string; channelId: string; now: Date }): Promise<AcceptResult> {
+async function win(tx: Queryable, row: RequestRow, input: { offerId: string; volunteerId: string; channelId: string; now: Date }): Promise<AcceptResult> {
+  const requestId = row.id;
   const assignment = await tx.query<{ id: string }>(
     'INSERT INTO assignments (request_id, volunteer_id, assigned_at) VALUES ($1, $2, $3) RETURNING id',
     [requestId, input.volunteerId, input.now],
@@ -75,8 +76,11 @@ async function win(tx: Queryable, requestId: string, input: { offerId: string; v
   await tx.query(`UPDATE offers SET status = 'accepted', responded_at = $2 WHERE id = $1`, [input.offerId, input.now]);
   await tx.query(`UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $2 AND status = 'pending'`, [requestId, input.offerId]);
   await addOutbox(tx, 'request.taken', requestId);
-  return reveal(tx, requestId, assignment[0]!.id, input, 'won');
+  // The row as the deciding UPDATE left it: no second read of it.
+  return reveal(tx, requestId, assignment[0]!.id, input, 'won', row);
 }
+
+type RequestRow = Parameters<typeof toHelpRequest>[0] & { id: string; assigned_volunteer_id: string | null };
 
 async function reveal(
   tx: Queryable,
@@ -84,11 +88,12 @@ async function reveal(
   assignmentId: string,
   input: { volunteerId: string; channelId: string; now: Date },
   outcome: 'won' | 'already_yours',
+  known?: RequestRow,
 ): Promise<AcceptResult> {
-  const rows = await tx.query<Parameters<typeof toHelpRequest>[0] & { assigned_volunteer_id: string | null }>('SELECT * FROM help_requests WHERE id = $1', [requestId]);
-  const request = toHelpRequest(rows[0]!);
+  const row = known ?? (await tx.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1', [requestId]))[0]!;
+  const request = toHelpRequest(row);
   // The rule decides, not the path that got here: no longer theirs, or no longer in good standing at the centre, sees nothing.
-  if (!(await volunteerMaySee(tx, input.volunteerId, { centreId: request.centreId, assignedVolunteerId: rows[0]!.assigned_volunteer_id, createdBy: request.createdBy }))) {
+  if (!(await volunteerMaySee(tx, input.volunteerId, { centreId: request.centreId, assignedVolunteerId: row.assigned_volunteer_id, createdBy: request.createdBy }))) {
     return { outcome: 'closed', request };
   }
   const details = (await privateDetails(tx, requestId))!;
