@@ -50,9 +50,10 @@ export async function benchBudget(o: Options): Promise<BudgetResult> {
   try {
     const env = { WAVE_SIZE: String(n), SEND_RATE_PER_SECOND: String(sendRate), PACE_PER_CONVERSATION_MS: String(paceMs) };
     const runs: Array<{ totalMs: number; refused: number; lost: number; duplicated: number }> = [];
+    // A shared, loaded machine can take more than a minute to start them (seen at load average 19–31).
     const [bot, workers] = await Promise.all([
-      startChild('dugnad-bot', { databaseUrl: bdb.url, redisUrl: REDIS_URL, prefix, env }),
-      startChild('dugnad-workers', { databaseUrl: bdb.url, redisUrl: REDIS_URL, prefix, env }),
+      startChild('dugnad-bot', { databaseUrl: bdb.url, redisUrl: REDIS_URL, prefix, env }, 180_000),
+      startChild('dugnad-workers', { databaseUrl: bdb.url, redisUrl: REDIS_URL, prefix, env }, 180_000),
     ]);
     children.push(bot, workers);
     conn = Connection.forUrl(bot.url!);
