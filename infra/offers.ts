@@ -33,17 +33,11 @@ export async function acceptOffer(
   db: Database,
   input: { offerId: string; volunteerId: string; channelId: string; now: Date },
 ): Promise<AcceptResult> {
-  // Most presses of a burst come after the decision: their offer already says 'taken' or 'withdrawn'
-  // (the winner or the cancel closed every pending one) and there is nothing to write. They are
-  // answered from this plain read, without a transaction; anything else is decided below.
-  const plain = await db.query<AcceptRow>(ACCEPT_READ, [input.offerId, input.volunteerId]);
-  if (!plain[0]) return { outcome: 'not_found' };
-  const settled = plain[0].offer_status;
-  if (plain[0].status !== 'open' && settled !== 'pending' && settled !== 'accepted') {
-    return { outcome: closedOutcome(plain[0].status), request: toHelpRequest(plain[0]) };
-  }
   return db.transaction(async (tx): Promise<AcceptResult> => {
-    const offers = await tx.query<AcceptRow>(ACCEPT_READ, [input.offerId, input.volunteerId]);
+    const offers = await tx.query<Parameters<typeof toHelpRequest>[0] & { offer_status: OfferStatus }>(
+      'SELECT r.*, o.status AS offer_status FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1 AND o.volunteer_id = $2',
+      [input.offerId, input.volunteerId],
+    );
     if (!offers[0]) return { outcome: 'not_found' };
     const offer = { request_id: offers[0].id, status: offers[0].offer_status };
     const request = toHelpRequest(offers[0]);
@@ -70,15 +64,8 @@ export async function acceptOffer(
       await tx.query(`UPDATE offers SET status = $2 WHERE id = $1 AND status = 'pending'`, [input.offerId, status === 'cancelled' ? 'withdrawn' : 'taken']);
     }
     if (status === 'open') return { outcome: 'not_eligible' };
-    return { outcome: closedOutcome(status), request };
+    return { outcome: status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed', request };
   });
-}
-
-const ACCEPT_READ = 'SELECT r.*, o.status AS offer_status FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1 AND o.volunteer_id = $2';
-type AcceptRow = Parameters<typeof toHelpRequest>[0] & { status: RequestStatus; offer_status: OfferStatus };
-
-function closedOutcome(status: RequestStatus | undefined): 'taken' | 'cancelled' | 'closed' {
-  return status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed';
 }
 
 /** The accept that found the request open: its assignment, the other offers closed, the details revealed. */
