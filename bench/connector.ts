@@ -34,7 +34,40 @@ export interface BenchConnector {
 
 const PATH = /^\/v3\/conversations\/([^/?]+)\/activities(?:\/([^/?]+))?/;
 
-export async function startConnector(): Promise<BenchConnector> {
+/**
+ * Teams' limits as the throttled benchmark enforces them (engineering.md): requests per second for the
+ * whole tenant and per conversation, each over a sliding second; above either, 429 with Retry-After.
+ */
+export interface Throttle {
+  tenantPerSecond: number;
+  conversationPerSecond: number;
+}
+
+export interface ThrottleCounts {
+  refused: number;
+  /** Accepted POSTs per conversation (a duplicate shows as 2). */
+  posts: Map<string, number>;
+}
+
+export async function startConnector(throttle?: Throttle): Promise<BenchConnector & { counts: ThrottleCounts }> {
+  const counts: ThrottleCounts = { refused: 0, posts: new Map() };
+  const tenantWindow: number[] = [];
+  const conversationWindows = new Map<string, number[]>();
+  /** ms until this request would fit, or 0 when it does (and is then counted). */
+  const admit = (conversationId: string, now: number): number => {
+    if (!throttle) return 0;
+    while (tenantWindow.length && tenantWindow[0]! <= now - 1000) tenantWindow.shift();
+    const conv = conversationWindows.get(conversationId) ?? [];
+    while (conv.length && conv[0]! <= now - 1000) conv.shift();
+    const waits: number[] = [];
+    if (tenantWindow.length >= throttle.tenantPerSecond) waits.push(tenantWindow[tenantWindow.length - throttle.tenantPerSecond]! + 1000 - now);
+    if (conv.length >= throttle.conversationPerSecond) waits.push(conv[conv.length - throttle.conversationPerSecond]! + 1000 - now);
+    if (waits.length) return Math.max(1, ...waits);
+    tenantWindow.push(now);
+    conv.push(now);
+    conversationWindows.set(conversationId, conv);
+    return 0;
+  };
   let seq = 0;
   let total = 0;
   let lastAt = performance.now();
@@ -52,6 +85,13 @@ export async function startConnector(): Promise<BenchConnector> {
         return;
       }
       const conversationId = decodeURIComponent(m[1]!);
+      const waitMs = admit(conversationId, at);
+      if (waitMs > 0) {
+        counts.refused++;
+        res.writeHead(429, { 'retry-after': String(Math.ceil(waitMs / 1000)), 'content-length': 0 }).end();
+        return;
+      }
+      if (throttle && req.method === 'POST') counts.posts.set(conversationId, (counts.posts.get(conversationId) ?? 0) + 1);
       const activityId = req.method === 'PUT' && m[2] ? decodeURIComponent(m[2]) : `act-${++seq}`;
       for (const w of watches) {
         if (w.method !== null && w.method !== req.method) continue;
@@ -76,6 +116,7 @@ export async function startConnector(): Promise<BenchConnector> {
   const { port } = server.address() as { port: number };
 
   return {
+    counts,
     url: `http://127.0.0.1:${port}`,
     get total() {
       return total;

@@ -22,6 +22,9 @@ export interface Options {
   latenessJobs: number;
   /** Lateness jobs fall due uniformly between these many ms from now. */
   latenessWindowMs: [number, number];
+  /** Offers through the throttled connector (the Teams budget), and how many times. */
+  budgetOffers: number;
+  budgetRuns: number;
 }
 
 export function options(quick: boolean): Options {
@@ -42,6 +45,8 @@ export function options(quick: boolean): Options {
         remindersAtDefaults: 10_000,
         latenessJobs: 10_000,
         latenessWindowMs: [5000, 65_000],
+        budgetOffers: 2000,
+        budgetRuns: 1,
       }
     : {
         quick,
@@ -59,5 +64,7 @@ export function options(quick: boolean): Options {
         remindersAtDefaults: 20_000,
         latenessJobs: 10_000,
         latenessWindowMs: [5000, 65_000],
+        budgetOffers: 10_000,
+        budgetRuns: 1,
       };
 }

@@ -8,6 +8,7 @@ import type { FanoutResult } from './fanout.ts';
 import type { RaceResult } from './race.ts';
 import type { MatchingResult } from './matching.ts';
 import type { RemindersResult } from './reminders.ts';
+import type { BudgetResult } from './budget.ts';
 import type { Options } from './options.ts';
 import { fmt, type Figure } from './stats.ts';
 import type { PgProfile } from './pg-sampler.ts';
@@ -32,6 +33,7 @@ export interface Results {
   race?: RaceResult & { meta: SectionMeta };
   matching?: MatchingResult & { meta: SectionMeta };
   reminders?: RemindersResult & { meta: SectionMeta };
+  budget?: BudgetResult & { meta: SectionMeta };
 }
 
 export function loadResults(): Partial<Results> {
@@ -129,6 +131,10 @@ export function renderMarkdown(r: Partial<Results>): string {
     const m = r.reminders;
     L.push(`| 5 | Redis memory per reminder on Redis as Dugnad configures it: used_memory Δ ÷ N (Σ MEMORY USAGE of its keys ÷ N) | ${u(m.usedMemoryPerReminder, 4)} (${u(m.keyMemoryPerReminder, 4)}) | redis-server at its defaults: ${u(m.atDefaults.usedMemoryPerReminder, 4)} | | ≤ 1 KB | ${ok(m.goals[0]?.met)} |`);
     L.push(`| 5 | lateness p99, ${fmt(m.lateness.jobs)} due within ${(m.lateness.windowMs[1] - m.lateness.windowMs[0]) / 1000} s | ${u(m.lateness.p99)} | | | < 2 s | ${ok(m.goals[1]?.met)} |`);
+  }
+  if (r.budget) {
+    const b = r.budget;
+    L.push(`| 7 | Teams budget: ${fmt(b.n)} offers through a connector enforcing 50/s per tenant, 7/s per conversation | ${u(b.totalMs)}; ${b.lost} lost, ${b.duplicated} twice | ${fmt(b.n)} ÷ 50/s = ${fmt(b.n / 50)} s | ${f(b.budgetShare, 2)} of the budget | ≤ ${fmt(b.limitMs / 1000)} s, 0 lost, 0 twice | ${ok(b.goals.every((g) => g.met))} |`);
   }
   L.push('');
 
@@ -244,6 +250,22 @@ export function renderMarkdown(r: Partial<Results>): string {
     L.push(`| a job hash | ${m.jobHash.encoding}; field bytes ${Object.entries(m.jobHash.fields).map(([k, v]) => `${k} ${v}`).join(', ')} |`);
     L.push(`| redis-server at its defaults: used_memory Δ ÷ N (Σ MEMORY USAGE ÷ N) | ${u(m.atDefaults.usedMemoryPerReminder, 4)} (${u(m.atDefaults.keyMemoryPerReminder, 4)}); hash ${m.atDefaults.jobHash.encoding} |`);
     L.push(`| lateness p50 / p99 / max | ${u(m.lateness.p50)} / ${u(m.lateness.p99)} / ${u(m.lateness.max)} |`);
+    L.push('');
+  }
+  if (r.budget) {
+    const b = r.budget;
+    L.push('## 7. The Teams budget');
+    L.push('');
+    L.push(meta(b.meta));
+    L.push('');
+    L.push(`A fake Bot Connector that answers 429 with Retry-After above 50 requests per sliding second for the tenant or 7 for one conversation (Teams' published limits, engineering.md); one request goes out to ${fmt(b.n)} volunteers with the product's own limits on: \`SEND_RATE_PER_SECOND=${b.sendRatePerSecond}\` (every Connector request takes an evenly spaced slot, jobs/send-gate.ts) and \`PACE_PER_CONVERSATION_MS=${b.paceMs}\`. Time runs from the submit to the ${fmt(b.n)}-th offer the connector accepted; then 3 s of quiet to see any second copy. ${b.runs} run(s).`);
+    L.push('');
+    L.push('| what | figure |');
+    L.push('|---|---|');
+    L.push(`| submit → last offer accepted | ${u(b.totalMs)} (limit ${fmt(b.limitMs / 1000)} s) |`);
+    L.push(`| offers/s (share of 50/s) | ${u(b.offersPerSecond)} (${f(b.budgetShare, 2)}) |`);
+    L.push(`| 429s the connector answered per run | ${f(b.refused)} |`);
+    L.push(`| lost / sent twice (all runs) | ${b.lost} / ${b.duplicated} |`);
     L.push('');
   }
   return L.join('\n');

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=machine,turns,fanout,race,matching,reminders] [-- --report]`
+// `npm run bench [-- --quick] [-- --only=machine,turns,fanout,race,matching,reminders,budget] [-- --report]`
 // Runs the benchmarks against the local Redis and PostgreSQL, prints figures as it goes, and writes
 // bench/results.json and docs/benchmarks.md. With --only, the other sections of the previous
 // results are kept; --report only regenerates docs/benchmarks.md from bench/results.json.
@@ -13,12 +13,13 @@ import { benchFanout } from './fanout.ts';
 import { benchRace } from './race.ts';
 import { benchMatching } from './matching.ts';
 import { benchReminders } from './reminders.ts';
+import { benchBudget } from './budget.ts';
 import { options } from './options.ts';
 import { writeFileSync } from 'node:fs';
 import { loadResults, renderMarkdown, writeReport, DOC_PATH, RESULTS_PATH, type Results, type SectionMeta } from './report.ts';
 import { log } from './stats.ts';
 
-const NAMES = ['machine', 'turns', 'fanout', 'race', 'matching', 'reminders'] as const;
+const NAMES = ['machine', 'turns', 'fanout', 'race', 'matching', 'reminders', 'budget'] as const;
 type Name = (typeof NAMES)[number];
 
 function parseArgs(argv: string[]): { quick: boolean; only: Name[]; reportOnly: boolean } {
@@ -87,6 +88,7 @@ try {
   results.race = (await section('race', () => benchRace(o, connector))) ?? results.race;
   results.matching = (await section('matching', () => benchMatching(o))) ?? results.matching;
   results.reminders = (await section('reminders', () => benchReminders(o))) ?? results.reminders;
+  results.budget = (await section('budget', () => benchBudget(o))) ?? results.budget;
 } catch (err) {
   failed = true;
   process.stderr.write(`\nbenchmark failed: ${(err as Error).stack ?? String(err)}\n`);

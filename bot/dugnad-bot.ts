@@ -221,8 +221,8 @@ export class DugnadBot {
     }
     await handler(turn, action, raw);
     // Whatever the command committed to the outbox goes out now rather than at the next poll; commands
-    // that only read skip the look (the poller would catch anything anyway).
-    if (!READ_ONLY.has(action.action)) await kickPendingOutbox(this.deps);
+    // that only read, or that say they wrote nothing this time, skip the look (the poller would catch anything anyway).
+    if (!READ_ONLY.has(action.action) && !turn.queuedNothing) await kickPendingOutbox(this.deps);
   }
 }
 

@@ -14,12 +14,12 @@ import { acceptOffer, cancelAssignment, declineOffer, myTasks, offerForSend, rev
 import { getRequest, matchingSettings } from '../infra/requests.ts';
 import type { Queryable } from '../infra/db.ts';
 import type { HelpRequest, Locale, OfferStatus } from '../domain/types.ts';
-import { groupOptions } from './volunteer-commands.ts';
+import { groupLabelOf } from '../infra/centres.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 
 export async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): Promise<string> {
-  return (await groupOptions(db, [request.centreId], locale)).find((g) => g.key === request.group)?.label ?? request.group;
+  return groupLabelOf(db, request.centreId, request.group, locale);
 }
 
 export function offerCommands(deps: BotDeps): CommandTable {
@@ -44,6 +44,9 @@ export function offerCommands(deps: BotDeps): CommandTable {
   return {
     'offer.accept': async (turn, action) => {
       const result = await acceptOffer(db, { offerId: action.offerId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
+      // Only the winning accept writes to the outbox (request.taken). The winner pressing again still
+      // looks: their first press may have committed and died before queuing it (faults.test.ts).
+      turn.queuedNothing = result.outcome !== 'won' && result.outcome !== 'already_yours';
       switch (result.outcome) {
         case 'won':
         case 'already_yours':

@@ -16,13 +16,9 @@ import { osloWallClock } from '../domain/series.ts';
 import type { HelpRequest, Locale, PrivateRequestDetails } from '../domain/types.ts';
 import type { Queryable } from '../infra/db.ts';
 import { formErrors, submittedValues } from './forms.ts';
-import { groupOptions } from './volunteer-commands.ts';
+import { groupLabel } from './offer-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
-
-async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): Promise<string> {
-  return (await groupOptions(db, [request.centreId], locale)).find((g) => g.key === request.group)?.label ?? request.group;
-}
 
 const matchingOf = (deps: BotDeps) => matchingSettings(deps.config);
 

@@ -9,6 +9,11 @@ import type { Locale } from '../domain/types.ts';
 export class Turn {
   /** Set when the turn is a Teams Universal Action: the card to return in the invoke response. */
   invokeCard: AdaptiveCard | null = null;
+  /**
+   * Set by a command that knows it committed nothing to the outbox this time (an accept that lost the
+   * race): the turn then skips the look for outbox rows to queue.
+   */
+  queuedNothing = false;
 
   constructor(
     readonly context: TurnContext,

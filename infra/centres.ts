@@ -6,6 +6,7 @@ import { SMS_DETAIL_FIELDS } from '../domain/confidentiality.ts';
 import { DEFAULT_INTEREST_GROUPS, type InterestGroup } from '../domain/interest-groups.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { DEFAULT_POLICE_CERTIFICATE_VALIDITY_MONTHS } from '../domain/police-certificate.ts';
+import type { Locale } from '../domain/types.ts';
 
 export async function ensureCentre(db: Queryable, centre: { id: string; name: string; requireApproval: boolean }): Promise<void> {
   await db.query(
@@ -45,6 +46,33 @@ export async function interestGroups(db: Queryable, centreIds: string[]): Promis
     [centreIds],
   );
   return rows.map((r) => ({ key: r.key, nameNb: r.name_nb, nameEn: r.name_en, requiresPoliceCertificate: r.police }));
+}
+
+/**
+ * A group's name as cards show it (the key when the group is unknown). Labels change rarely and every
+ * card names one, so each process keeps them a minute per database and centre — a fan-out or a
+ * «mine oppdrag» turn then reads none; a rename here is seen at once, one in another process within
+ * that minute. Only for display: anything that decides (a group exists, needs a politiattest) asks
+ * the table.
+ */
+export async function groupLabelOf(db: Queryable, centreId: string, key: string, locale: Locale): Promise<string> {
+  let byCentre = labelCache.get(db);
+  if (!byCentre) labelCache.set(db, (byCentre = new Map()));
+  let entry = byCentre.get(centreId);
+  const now = Date.now();
+  if (!entry || now - entry.at > LABELS_KEPT_MS) {
+    const groups = await interestGroups(db, [centreId]);
+    entry = { at: now, labels: new Map(groups.map((g) => [g.key, { nb: g.nameNb, en: g.nameEn }])) };
+    byCentre.set(centreId, entry);
+  }
+  return entry.labels.get(key)?.[locale] ?? key;
+}
+
+const LABELS_KEPT_MS = 60_000;
+const labelCache = new WeakMap<Queryable, Map<string, { at: number; labels: Map<string, { nb: string; en: string }> }>>();
+
+function forgetLabels(db: Queryable, centreId: string): void {
+  labelCache.get(db)?.delete(centreId);
 }
 
 /** The group's own politiattest rule, as domain/police-certificate's requiresPoliceCertificate reads it; null for an unknown group. */
@@ -109,6 +137,7 @@ export async function saveInterestGroup(
   db: Queryable,
   input: { centreId: string; key: string | null; nameNb: string; nameEn: string },
 ): Promise<{ key: string } | null> {
+  forgetLabels(db, input.centreId);
   if (input.key) {
     const rows = await db.query<{ key: string }>(
       'UPDATE interest_groups SET name_nb = $3, name_en = $4 WHERE centre_id = $1 AND key = $2 RETURNING key',

@@ -48,10 +48,14 @@ export async function reachOf(db: Queryable, memberId: string): Promise<Reach | 
     [memberId],
   );
   if (!rows[0]) return null;
-  const addresses = rows
+  return { memberId, locale: rows[0].locale, preferred: rows[0].preferred_channel, addresses: addressesOf(rows) };
+}
+
+/** Accounts as rows (a LEFT JOIN's empty row included) → the addresses we may send to. */
+export function addressesOf(rows: ReadonlyArray<{ channel_id: string | null; user_id: string | null; conversation_ref: ConversationRef | null; last_seen_at: Date | string | null }>): Address[] {
+  return rows
     .filter((r) => r.channel_id && r.user_id && r.conversation_ref)
-    .map((r) => ({ kind: channelKindOf(r.channel_id!), channelId: r.channel_id!, userId: r.user_id!, ref: r.conversation_ref!, lastSeenAt: r.last_seen_at }));
-  return { memberId, locale: rows[0].locale, preferred: rows[0].preferred_channel, addresses };
+    .map((r) => ({ kind: channelKindOf(r.channel_id!), channelId: r.channel_id!, userId: r.user_id!, ref: r.conversation_ref!, lastSeenAt: r.last_seen_at === null ? null : new Date(r.last_seen_at) }));
 }
 
 /** The keys channel failures are recorded under, for messages someone else reads them back for. */

@@ -2,12 +2,15 @@
 // bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
+import type { ConversationRef } from './identities.ts';
+import { addressesOf, SENDABLE_ACCOUNT, type Reach } from './channels.ts';
+import type { PreferredChannel } from '../domain/channels.ts';
 import { audit, auditReveals } from './audit.ts';
 import { detailsFromRow, privateDetails, reopenRequest, taskEndSql, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { mayReveal, REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import { volunteerMayAccept, volunteerViewer, volunteerMaySee } from './volunteer-standing.ts';
-import type { HelpRequest, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
+import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
 
 export type AcceptResult =
   | { outcome: 'won' | 'already_yours'; request: HelpRequest; details: PrivateRequestDetails; assignmentId: string }
@@ -37,13 +40,13 @@ export async function acceptOffer(
     let status: RequestStatus | undefined = request.status;
     if (status === 'open') {
       // The one conditional statement that decides the race: only one transaction finds status 'open'.
-      const won = await tx.query<{ id: string }>(
+      const won = await tx.query<RequestRow>(
         `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
           WHERE id = $1 AND status = 'open' AND ${volunteerMayAccept('help_requests.centre_id')}
-          RETURNING id`,
+          RETURNING *`,
         [offer.request_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
       );
-      if (won.length > 0) return win(tx, offer.request_id, input);
+      if (won[0]) return win(tx, won[0], input);
       status = (await tx.query<{ status: RequestStatus }>('SELECT status FROM help_requests WHERE id = $1', [offer.request_id]))[0]?.status;
     }
     if (offer.status === 'pending' && status !== 'open') {
@@ -55,7 +58,8 @@ export async function acceptOffer(
 }
 
 /** The accept that found the request open: its assignment, the other offers closed, the details revealed. */
-async function win(tx: Queryable, requestId: string, input: { offerId: string; volunteerId: string; channelId: string; now: Date }): Promise<AcceptResult> {
+async function win(tx: Queryable, row: RequestRow, input: { offerId: string; volunteerId: string; channelId: string; now: Date }): Promise<AcceptResult> {
+  const requestId = row.id;
   const assignment = await tx.query<{ id: string }>(
     'INSERT INTO assignments (request_id, volunteer_id, assigned_at) VALUES ($1, $2, $3) RETURNING id',
     [requestId, input.volunteerId, input.now],
@@ -63,8 +67,11 @@ async function win(tx: Queryable, requestId: string, input: { offerId: string; v
   await tx.query(`UPDATE offers SET status = 'accepted', responded_at = $2 WHERE id = $1`, [input.offerId, input.now]);
   await tx.query(`UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $2 AND status = 'pending'`, [requestId, input.offerId]);
   await addOutbox(tx, 'request.taken', requestId);
-  return reveal(tx, requestId, assignment[0]!.id, input, 'won');
+  // The row as the deciding UPDATE left it: no second read of it.
+  return reveal(tx, requestId, assignment[0]!.id, input, 'won', row);
 }
+
+type RequestRow = Parameters<typeof toHelpRequest>[0] & { id: string; assigned_volunteer_id: string | null };
 
 async function reveal(
   tx: Queryable,
@@ -72,11 +79,12 @@ async function reveal(
   assignmentId: string,
   input: { volunteerId: string; channelId: string; now: Date },
   outcome: 'won' | 'already_yours',
+  known?: RequestRow,
 ): Promise<AcceptResult> {
-  const rows = await tx.query<Parameters<typeof toHelpRequest>[0] & { assigned_volunteer_id: string | null }>('SELECT * FROM help_requests WHERE id = $1', [requestId]);
-  const request = toHelpRequest(rows[0]!);
+  const row = known ?? (await tx.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1', [requestId]))[0]!;
+  const request = toHelpRequest(row);
   // The rule decides, not the path that got here: no longer theirs, or no longer in good standing at the centre, sees nothing.
-  if (!(await volunteerMaySee(tx, input.volunteerId, { centreId: request.centreId, assignedVolunteerId: rows[0]!.assigned_volunteer_id, createdBy: request.createdBy }))) {
+  if (!(await volunteerMaySee(tx, input.volunteerId, { centreId: request.centreId, assignedVolunteerId: row.assigned_volunteer_id, createdBy: request.createdBy }))) {
     return { outcome: 'closed', request };
   }
   const details = (await privateDetails(tx, requestId))!;
@@ -249,6 +257,70 @@ export async function recordOfferDelivered(
   );
   const r = rows[0];
   return r ? { offerStatus: r.offer_status, requestStatus: r.request_status } : null;
+}
+
+/** One offer of a slice as the batched sender reads it: the offer, its request, and where its volunteer can be reached. */
+export interface SliceOffer extends OfferForSend {
+  /** Null when the volunteer has left. */
+  reach: Reach | null;
+  /** Some channel already failed for this offer (it then goes through the one-offer path). */
+  failedBefore: boolean;
+  /** The volunteer has a live push subscription (the web chat then pushes too: the one-offer path). */
+  hasPush: boolean;
+}
+
+/**
+ * A slice of offers with their request and their volunteers' reach, in one read (jobs/offer-slices.ts):
+ * what sendOffer reads in four statements per offer.
+ */
+export async function offersForSlice(db: Queryable, offerIds: readonly string[], now: Date): Promise<SliceOffer[]> {
+  type Row = OfferForSendRow & {
+    m_locale: Locale | null;
+    m_preferred: PreferredChannel;
+    accounts: Array<{ channel_id: string; user_id: string; conversation_ref: ConversationRef; last_seen_at: string | null }> | null;
+    failed_before: boolean;
+    has_push: boolean;
+  };
+  const rows = await db.query<Row>(
+    `SELECT ${OFFER_FOR_SEND_COLUMNS}, m.locale AS m_locale, m.preferred_channel AS m_preferred,
+            (SELECT json_agg(json_build_object('channel_id', c.channel_id, 'user_id', c.user_id, 'conversation_ref', c.conversation_ref, 'last_seen_at', c.last_seen_at))
+               FROM chat_identities c WHERE c.member_id = m.id AND ${SENDABLE_ACCOUNT}) AS accounts,
+            EXISTS (SELECT 1 FROM delivery_failures f WHERE f.message_key = 'offer:' || o.id::text) AS failed_before,
+            EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.member_id = m.id AND (s.expires_at IS NULL OR s.expires_at > $2)) AS has_push
+       FROM offers o JOIN help_requests r ON r.id = o.request_id LEFT JOIN members m ON m.id = o.volunteer_id AND m.left_at IS NULL
+      WHERE o.id = ANY($1::uuid[])`,
+    [offerIds, now],
+  );
+  return rows.map((r) => ({
+    ...toOfferForSend(r),
+    reach: r.m_locale === null ? null : { memberId: r.volunteer_id, locale: r.m_locale, preferred: r.m_preferred, addresses: addressesOf(r.accounts ?? []) },
+    failedBefore: r.failed_before,
+    hasPush: r.has_push,
+  }));
+}
+
+/**
+ * recordOfferDelivered for a slice of one request's offers in one statement: the same FOR SHARE on the
+ * request first (the lock order an accept takes), the same commit without a flush wait, and each
+ * offer's status as it stands at this commit, so the ones taken during the send are closed.
+ */
+export async function recordOffersDelivered(
+  db: Queryable,
+  requestId: string,
+  sent: ReadonlyArray<{ offerId: string; channelId: string; conversationId: string; activityId: string }>,
+  at: Date,
+): Promise<Array<{ offerId: string; offerStatus: OfferStatus; requestStatus: RequestStatus }>> {
+  if (sent.length === 0) return [];
+  const rows = await db.query<{ id: string; offer_status: OfferStatus; request_status: RequestStatus }>(
+    `WITH r AS MATERIALIZED (SELECT r.status FROM help_requests r WHERE r.id = $1 FOR SHARE),
+          d AS (SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS d(offer_id, channel_id, conversation_id, activity_id))
+     UPDATE offers o SET sent_at = COALESCE(o.sent_at, $6), channel_id = d.channel_id, conversation_id = d.conversation_id, activity_id = d.activity_id
+       FROM r, d, ${NO_FLUSH_WAIT}
+      WHERE o.id = d.offer_id AND o.request_id = $1
+      RETURNING o.id, o.status AS offer_status, r.status AS request_status`,
+    [requestId, sent.map((x) => x.offerId), sent.map((x) => x.channelId), sent.map((x) => x.conversationId), sent.map((x) => x.activityId), at],
+  );
+  return rows.map((r) => ({ offerId: r.id, offerStatus: r.offer_status, requestStatus: r.request_status }));
 }
 
 export async function recordOfferUndeliverable(db: Queryable, offerId: string): Promise<void> {

@@ -12,6 +12,7 @@ import { noticeJobs, noticeTo, queueJobs, type NoticeOptions, type TimedJob } fr
 import { dispatchSeries } from './series.ts';
 import { releaseTime, scheduleAssignmentTimers, scheduleExpiry, scheduleRequestTimers } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
+import { OFFER_SLICE_SIZE } from './offer-slices.ts';
 
 export interface DispatchDeps {
   db: Database;
@@ -46,7 +47,13 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
       const request = await getRequest(db, row.refId);
       if (!request || request.status !== 'open') break;
       const release = releaseTime(now, request.urgent, settings);
-      for (const offerId of await unsentOffers(db, row.refId)) jobs.push({ job: { kind: 'offer', offerId }, at: release });
+      // In slices (jobs/offer-slices.ts); all of an event's slices are queued in one addBulk, so a retry
+      // of this event either finds them all queued (same ids) or none.
+      const unsent = await unsentOffers(db, row.refId);
+      for (let i = 0; i * OFFER_SLICE_SIZE < unsent.length; i++) {
+        const offerIds = unsent.slice(i * OFFER_SLICE_SIZE, (i + 1) * OFFER_SLICE_SIZE);
+        jobs.push({ job: { kind: 'offers', requestId: row.refId, offerIds, part: `o${row.id}.${i}` }, at: release });
+      }
       await scheduleRequestTimers(queues, request, release, now, settings);
       break;
     }

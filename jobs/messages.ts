@@ -9,7 +9,7 @@ import { formatDateTime, formatDateWithYear, formatWhen } from '../adaptive-card
 import { policeCertificateOf } from '../infra/police-certificates.ts';
 import { POLICE_CERTIFICATE_APPLY_URL, policeCertificateExpiry } from '../domain/police-certificate.ts';
 import { publicView } from '../domain/confidentiality.ts';
-import { interestGroups, listCentres } from '../infra/centres.ts';
+import { groupLabelOf, listCentres } from '../infra/centres.ts';
 import { isStaffChannelUnreachable } from '../infra/staff-channels.ts';
 import { getRequest } from '../infra/requests.ts';
 import { assignmentInfo, type OfferForSend } from '../infra/offers.ts';
@@ -49,16 +49,8 @@ export function asActivity(card: AdaptiveCard, summary: string): OutgoingActivit
   return { type: 'message', summary, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] };
 }
 
-// Group labels change rarely; cache per process to keep a fan-out at one query per offer.
-const labelCache = new Map<string, { at: number; labels: Map<string, { nb: string; en: string }> }>();
 export async function groupLabel(db: Database, request: HelpRequest, ctx: CardContext): Promise<string> {
-  let entry = labelCache.get(request.centreId);
-  if (!entry || Date.now() - entry.at > 60_000) {
-    const groups = await interestGroups(db, [request.centreId]);
-    entry = { at: Date.now(), labels: new Map(groups.map((g) => [g.key, { nb: g.nameNb, en: g.nameEn }])) };
-    labelCache.set(request.centreId, entry);
-  }
-  return entry.labels.get(request.group)?.[ctx.locale] ?? request.group;
+  return groupLabelOf(db, request.centreId, request.group, ctx.locale);
 }
 
 export async function renderOffer(db: Database, offer: OfferForSend, ctx: CardContext): Promise<OutgoingActivity> {

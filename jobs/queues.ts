@@ -28,6 +28,9 @@ export type NotifyMessage = NoticeKind;
 /** `attempt`: run again after its SMS was reported undelivered, to try the person's next channel (jobs/reach.ts). */
 export type SendJob =
   | { kind: 'offer'; offerId: string; attempt?: number }
+  // A slice of one request's offers sent together (jobs/offer-slices.ts); `part`: the outbox event and
+  // the slice's place in it, so a retried dispatch of that event adds the same ids (no-ops).
+  | { kind: 'offers'; requestId: string; offerIds: string[]; part: string }
   | { kind: 'offer.close'; offerId: string }
   | { kind: 'series.offer'; seriesOfferId: string; attempt?: number }
   | { kind: 'series.close'; seriesOfferId: string }
@@ -52,6 +55,8 @@ function sendJobIdOnce(job: SendJob): string {
   switch (job.kind) {
     case 'offer':
       return `offer-${job.offerId}`;
+    case 'offers':
+      return `offers-${job.requestId}-${job.part}`;
     case 'offer.close':
       return `close-${job.offerId}`;
     case 'series.offer':

@@ -18,6 +18,8 @@ import { pushToMember, type PushDeps } from './webchat-delivery.ts';
 import { offerClosedPush } from './push-notices.ts';
 import { deliverToMember, sendQueuedSms, stillDelivered, type ChannelDeps } from './reach.ts';
 import { rendersCards } from '../domain/channels.ts';
+import { sendOfferSlice } from './offer-slices.ts';
+import { claimOffers, type RateGate, type SendPermits } from './send-gate.ts';
 
 export interface SendDeps {
   db: Database;
@@ -33,6 +35,17 @@ export interface SendDeps {
   push?: PushDeps;
   /** SMS and the settings around it (jobs/reach.ts); without it, SMS is off. */
   channels?: ChannelDeps;
+  /** What a slice of offers (jobs/offer-slices.ts) shares with the worker; absent: no limits (tests calling processSend directly). */
+  slice?: SliceDeps;
+}
+
+export interface SliceDeps {
+  /** The connector without the per-send rate gate: a slice reserves its slots at once. */
+  messenger: Messenger;
+  permits: SendPermits;
+  rate: RateGate | null;
+  /** Pause the send queue (a 429's Retry-After). */
+  pause(ms: number): Promise<void>;
 }
 
 /** This conversation had a message a moment ago; wait `waitMs` before sending the next. */
@@ -56,6 +69,8 @@ export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' 
   switch (job.kind) {
     case 'offer':
       return sendOffer(deps, job);
+    case 'offers':
+      return (await sendOfferSlice(deps, job)).sent > 0 ? 'sent' : 'skipped';
     case 'offer.close':
       return closeOffer(deps, job.offerId);
     case 'notify':
@@ -80,6 +95,11 @@ async function sendOffer(deps: SendDeps, job: Extract<SendJob, { kind: 'offer' }
   const offer = await offerForSend(deps.db, offerId);
   if (!offer || offer.status !== 'pending' || offer.request.status !== 'open') return 'skipped' as const;
   if ((offer.activityId || offer.pushedAt) && (await stillDelivered(deps, job, offer.channelId))) return 'skipped' as const;
+  // A slice may be sending it right now (jobs/offer-slices.ts): wait for that one to record it.
+  if (deps.redis) {
+    const [heldMs = 0] = await claimOffers(deps.redis, deps.prefix ?? 'dugnad', [offerId], sendJobId({ kind: 'offer', offerId }));
+    if (heldMs > 0) throw new PaceError(heldMs);
+  }
   // Each of the volunteer's channels in their order, until one takes it (jobs/reach.ts).
   const reached = await deliverToMember(deps, { memberId: offer.volunteerId, job, render: (ctx) => renderOffer(deps.db, offer, ctx) });
   if ('skipped' in reached) return 'skipped' as const;
@@ -202,10 +222,15 @@ export async function deliver<T>(deps: SendDeps, ref: { channelId: string; user:
     return await send();
   } catch (err) {
     if (err instanceof SendError && err.final) {
-      deps.log.warn({ status: err.status, channelId: ref.channelId, refId: ref_id }, 'recipient unreachable');
-      if (err.status === 403 || err.status === 404) await markUnreachable(deps.db, ref.channelId, ref.user.id);
+      await chatRefused(deps, ref, err, ref_id);
       return null;
     }
     throw err;
   }
+}
+
+/** A final refusal from a chat (blocked, removed): logged, and the account marked unreachable. */
+export async function chatRefused(deps: SendDeps, ref: { channelId: string; user: { id: string } }, err: SendError, refId: string): Promise<void> {
+  deps.log.warn({ status: err.status, channelId: ref.channelId, refId }, 'recipient unreachable');
+  if (err.status === 403 || err.status === 404) await markUnreachable(deps.db, ref.channelId, ref.user.id);
 }

@@ -56,15 +56,21 @@ export async function deliverToWebChat(
     shown = { conversationId: ref.conversation.id, activityId: sent.id };
   } catch (err) {
     if (!(err instanceof SendError) || !err.final) throw err; // retried: nothing was pushed yet
-    if (err.status !== 404) {
-      deps.log.warn({ status: err.status, channelId: ref.channelId, refId }, 'recipient unreachable');
-      if (err.status === 403) await markUnreachable(deps.db, ref.channelId, ref.user.id);
-      refused = true;
-    }
-    // 404: the conversation idled out (the page was closed). Kept for the next open.
+    refused = await webChatRefused(deps, ref, err, refId);
   }
   const pushed = push && !refused ? await pushToMember(deps, to.memberId, push) : 0;
   return { shown, pushed, refused, reached: shown !== null || pushed > 0 };
+}
+
+/**
+ * A final answer from the web chat: refused for good (recorded, the account marked unreachable on a
+ * 403), or — 404 — the conversation idled out (the page was closed): kept for the next open.
+ */
+export async function webChatRefused(deps: SendDeps, ref: ConversationRef, err: SendError, refId: string): Promise<boolean> {
+  if (err.status === 404) return false;
+  deps.log.warn({ status: err.status, channelId: ref.channelId, refId }, 'recipient unreachable');
+  if (err.status === 403) await markUnreachable(deps.db, ref.channelId, ref.user.id);
+  return true;
 }
 
 /**

@@ -9,7 +9,8 @@ import type { Messenger } from '../infra/connector.ts';
 import { SendError } from '../infra/connector.ts';
 import { QUEUE, queuePrefix, timerFromJob, timerWorkerOptions, type DispatchJob, type Queues, type SendJob, type TimerData } from './queues.ts';
 import { dispatchOutbox } from './dispatch.ts';
-import { processSend, PaceError } from './send.ts';
+import { processSend, PaceError, type SliceDeps } from './send.ts';
+import { rateGate, SendPermits, type RateGate } from './send-gate.ts';
 import { processTimer } from './timers.ts';
 import { dailyUpkeep, pollOutbox, weeklyDigests } from './upkeep.ts';
 import { staffChannelDigests } from './staff-channel.ts';
@@ -68,6 +69,18 @@ function backoff(firstMs: number): { next(nowMs: number): { waitMs: number; fres
   };
 }
 
+/** Sends one send worker may have out and not yet recorded (jobs/send-gate.ts SendPermits). */
+export const SEND_CONCURRENCY = 50;
+
+function gatedMessenger(messenger: Messenger, rate: RateGate | null): Messenger {
+  if (!rate) return messenger;
+  return {
+    send: async (ref, activity) => (await rate.reserve(1), messenger.send(ref, activity)),
+    update: async (ref, id, activity) => (await rate.reserve(1), messenger.update(ref, id, activity)),
+    close: () => messenger.close(),
+  };
+}
+
 export interface RunningWorkers {
   close(): Promise<void>;
 }
@@ -89,14 +102,23 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     },
     { ...at(QUEUE.timers), ...timerWorkerOptions },
   );
+  const concurrency = deps.concurrency ?? SEND_CONCURRENCY;
+  const permits = new SendPermits(concurrency);
+  const rate = rateGate(connection, `${prefix}:send-rate`, deps.sendRatePerSecond);
+  const slice: SliceDeps = { messenger: deps.messenger, permits, rate, pause: (ms) => send.rateLimit(ms) };
+  // Every request to the Bot Connector takes its slot in the tenant's budget (a slice reserves its own at once).
+  const messenger = gatedMessenger(deps.messenger, rate);
   const send: Worker<SendJob> = new Worker<SendJob>(
     QUEUE.send,
     async (job: Job<SendJob>, token?: string) => {
+      // A one-message job counts as one send out and not yet recorded; a slice takes its own.
+      const release = job.data.kind === 'offers' ? () => undefined : await permits.take(1);
       try {
         const result = await processSend(
           {
             db: deps.db,
-            messenger: deps.messenger,
+            messenger,
+            slice,
             queues: deps.queues,
             log,
             now: deps.now,
@@ -130,13 +152,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           throw Worker.RateLimitError();
         }
         throw err;
+      } finally {
+        release();
       }
     },
     {
       ...at(QUEUE.send),
-      concurrency: deps.concurrency ?? 50,
-      // BullMQ honours a manual rateLimit() only on a worker that has a limiter; "off" is a very high one.
-      limiter: { max: deps.sendRatePerSecond > 0 ? deps.sendRatePerSecond : 1_000_000, duration: 1000 },
+      concurrency,
+      // The rate itself is the gate's (a slice is one job but many sends). BullMQ honours a manual
+      // rateLimit() (a 429's Retry-After) only on a worker that has a limiter: a very high one.
+      limiter: { max: 1_000_000, duration: 1000 },
       // A send takes well under a second and its lock is renewed while it runs; a short lock lets the
       // sends a dead worker held go to another worker in ~15 s instead of ~60 s (worker-crash.test.ts).
       lockDuration: 10_000,

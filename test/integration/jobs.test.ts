@@ -323,7 +323,7 @@ describe('quiet hours', () => {
       for (const r of rows) await dispatchOutbox({ db: quiet.db, queues: quiet.queues, settings: jobSettings(quiet.config), now: () => new Date('2026-03-28T22:30:00Z') }, r.id);
       const jobs = await quiet.queues.send.getJobs(['delayed', 'waiting']);
       const offers = await quiet.db.query<{ id: string; summary: string }>('SELECT o.id, r.summary FROM offers o JOIN help_requests r ON r.id = o.request_id');
-      const delayOf = (summary: string) => offers.filter((o) => o.summary === summary).map((o) => jobs.find((j) => j.id === `offer-${o.id}`)!.opts.delay);
+      const delayOf = (summary: string) => offers.filter((o) => o.summary === summary).map((o) => jobs.find((j) => j.data.kind === 'offers' && j.data.offerIds.includes(o.id))!.opts.delay);
       // 08:00 on 29 March is CEST (UTC+2): 06:00Z, seven and a half hours after 22:30Z.
       expect(delayOf('Natt vanlig')).toEqual([7.5 * 3600_000, 7.5 * 3600_000, 7.5 * 3600_000]);
       expect(delayOf('Natt haster')).toEqual([0, 0, 0]);

@@ -1,0 +1,129 @@
+// A wave's offers go out in slices (one job per OFFER_SLICE_SIZE offers): one read for the slice, the
+// card rendered once per locale and channel (only the offer id differs), the sends side by side over
+// the connector's keep-alive agent, and one UPDATE recording them all. Per offer, what sendOffer
+// guarantees still holds: an offer already delivered, already failed on a channel, going first by SMS,
+// to a volunteer who has left, or to one with push devices, is handed to its own `offer` job (the
+// one-offer path, jobs/send.ts and jobs/reach.ts), as is any offer whose send was refused, paced,
+// rate-limited or failed — nothing here decides anything that path would decide differently.
+import { channelOrder, rendersCards } from '../domain/channels.ts';
+import { isGatewaySms, offerMessageKey, recordDeliveryFailure } from '../infra/channels.ts';
+import { isCluster } from '../infra/redis.ts';
+import { SendError, type OutgoingActivity } from '../infra/connector.ts';
+import { offersForSlice, recordOffersDelivered, type SliceOffer } from '../infra/offers.ts';
+import type { CardContext } from '../adaptive-cards/card.ts';
+import { channelOf, renderOffer } from './messages.ts';
+import { sendJobId, type SendJob } from './queues.ts';
+import { chatRefused, type SendDeps } from './send.ts';
+import { isWebChat, webChatRefused } from './webchat-delivery.ts';
+import { claimOffers, passClaims, sleep } from './send-gate.ts';
+
+/**
+ * Offers per slice: half of what one worker may have out unrecorded (SEND_CONCURRENCY in workers.ts),
+ * so two slices overlap — one's sends in flight while another reads or records.
+ */
+export const OFFER_SLICE_SIZE = 25;
+
+export type SliceJob = Extract<SendJob, { kind: 'offers' }>;
+
+/** Stands for the offer id in the card rendered once per slice; never a real offer's (uuid v4 has a 4 there). */
+const OFFER_ID_MARK = '00000000-0000-0000-0000-0000000ffe75';
+
+interface Planned {
+  offer: SliceOffer;
+  address: NonNullable<SliceOffer['reach']>['addresses'][number];
+  ctx: CardContext;
+}
+
+/** Sends a slice's offers; answers how many went from here (the rest were skipped or handed on). */
+export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ sent: number; handedOn: number }> {
+  const { db } = deps;
+  const offers = await offersForSlice(db, job.offerIds, deps.now());
+  const planned: Planned[] = [];
+  const handOn: string[] = [];
+  const open = offers.filter((o) => o.status === 'pending' && o.request.status === 'open'); // sendOffer skips the others too
+  // Delivered already (a slice run again): done, unless a channel failed since — then its own job decides.
+  const toSend = open.filter((o) => !(o.activityId || o.pushedAt) || o.failedBefore);
+  const held = deps.redis ? await claimOffers(deps.redis, deps.prefix ?? 'dugnad', toSend.map((o) => o.offerId), sendJobId(job)) : toSend.map(() => 0);
+  toSend.forEach((offer, i) => {
+    // Another job is sending it: that one records it (or, failing, its retries do).
+    if (held[i]! > 0) return;
+    const address = offer.reach && !offer.failedBefore && !offer.activityId && !offer.pushedAt ? firstAddress(deps, offer) : null;
+    if (!address || (offer.hasPush && deps.push)) handOn.push(offer.offerId);
+    else planned.push({ offer, address, ctx: { locale: offer.reach!.locale, channel: channelOf(address.channelId) } });
+  });
+
+  const slice = deps.slice;
+  const release = slice ? await slice.permits.take(planned.length) : () => undefined;
+  const sent: Array<{ offerId: string; channelId: string; conversationId: string; activityId: string }> = [];
+  let retryAfterMs: number | null = null;
+  try {
+    const paced = await paceAll(deps, planned.map((p) => p.address.ref.conversation.id));
+    const cards = new Map<string, Promise<string>>();
+    const cardFor = (p: Planned) => {
+      const key = `${p.ctx.locale}|${p.ctx.channel}`;
+      if (!cards.has(key)) cards.set(key, renderOffer(db, { ...p.offer, offerId: OFFER_ID_MARK }, p.ctx).then((a) => JSON.stringify(a)));
+      return cards.get(key)!;
+    };
+    const rate = slice?.rate ? await slice.rate.reserve(planned.length) : null;
+    const t0 = Date.now();
+    await Promise.all(
+      planned.map(async (p, i) => {
+        if (!paced[i]) return void handOn.push(p.offer.offerId);
+        const activity = JSON.parse((await cardFor(p)).replaceAll(OFFER_ID_MARK, p.offer.offerId)) as OutgoingActivity;
+        if (rate) await sleep(t0 + i * rate.intervalMs - Date.now());
+        try {
+          const res = await (slice?.messenger ?? deps.messenger).send(p.address.ref, activity);
+          sent.push({ offerId: p.offer.offerId, channelId: p.address.channelId, conversationId: p.address.ref.conversation.id, activityId: res.id });
+        } catch (err) {
+          // Busy or down: the one-offer path tries again. Refused for good: recorded as that path records
+          // it (jobs/reach.ts), so it goes on to the volunteer's next channel, or tells staff.
+          if (err instanceof SendError && err.final) await recordRefusal(deps, p, err);
+          else if (err instanceof SendError && err.rateLimited) retryAfterMs = Math.max(retryAfterMs ?? 0, err.retryAfterMs ?? 1000);
+          else if (!(err instanceof SendError)) deps.log.warn({ err: (err as Error).message, kind: 'offers' }, 'offer send failed; handed to its own job');
+          handOn.push(p.offer.offerId);
+        }
+      }),
+    );
+    const after = await recordOffersDelivered(db, job.requestId, sent, deps.now());
+    // Taken or cancelled while these were on their way: closed now rather than left with a live button.
+    const close = after.filter((a) => a.offerStatus !== 'pending' || a.requestStatus !== 'open').map((a): SendJob => ({ kind: 'offer.close', offerId: a.offerId }));
+    const again = handOn.map((offerId): SendJob => ({ kind: 'offer', offerId }));
+    if (deps.redis) await passClaims(deps.redis, deps.prefix ?? 'dugnad', handOn, (offerId) => sendJobId({ kind: 'offer', offerId }));
+    const delay = retryAfterMs ?? 0;
+    await deps.queues.send.addBulk([
+      ...close.map((data) => ({ name: data.kind, data, opts: { jobId: sendJobId(data) } })),
+      ...again.map((data) => ({ name: data.kind, data, opts: { jobId: sendJobId(data), delay } })),
+    ]);
+  } finally {
+    release();
+  }
+  // The channel asked us to slow down: the whole queue waits, as for a one-offer job's 429.
+  if (retryAfterMs !== null) await slice?.pause(retryAfterMs);
+  return { sent: sent.length, handedOn: handOn.length };
+}
+
+async function recordRefusal(deps: SendDeps, p: Planned, err: SendError): Promise<void> {
+  const key = offerMessageKey(p.offer.offerId);
+  const refused = isWebChat(p.address.channelId) ? await webChatRefused(deps, p.address.ref, err, 'offer') : (await chatRefused(deps, p.address.ref, err, 'offer'), true);
+  if (refused) await recordDeliveryFailure(deps.db, { messageKey: key, channel: p.address.kind, memberId: p.offer.volunteerId, at: deps.now() });
+}
+
+/** The first channel in the volunteer's order, when it is a chat that shows cards (else: the one-offer path). */
+function firstAddress(deps: SendDeps, offer: SliceOffer) {
+  const reach = offer.reach!;
+  const usable = reach.addresses.filter((a) => !isGatewaySms(a.ref) || deps.channels?.sms);
+  const first = channelOrder(reach.preferred, usable)[0];
+  return first && !isGatewaySms(first.ref) && rendersCards(first.channelId) ? first : null;
+}
+
+/** pace() for many conversations in one Redis round trip: true where this send may go now. */
+async function paceAll(deps: SendDeps, conversationIds: readonly string[]): Promise<boolean[]> {
+  if (!deps.redis || !deps.paceMs || conversationIds.length === 0) return conversationIds.map(() => true);
+  const key = (id: string) => `${deps.prefix ?? 'dugnad'}:pace:${id}`;
+  // A cluster spreads the keys over nodes, where one pipeline cannot go.
+  if (isCluster(deps.redis)) return Promise.all(conversationIds.map(async (id) => (await deps.redis!.set(key(id), '1', 'PX', deps.paceMs!, 'NX')) === 'OK'));
+  const pipeline = deps.redis.pipeline();
+  for (const id of conversationIds) pipeline.set(key(id), '1', 'PX', deps.paceMs, 'NX');
+  const results = (await pipeline.exec()) ?? [];
+  return conversationIds.map((_, i) => results[i]?.[1] === 'OK');
+}

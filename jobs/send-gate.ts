@@ -1,0 +1,116 @@
+// Two limits on what the send worker has going to the Bot Connector, whether a job carries one offer
+// or a slice of them (jobs/offer-slices.ts): how many sends one process has out and not yet recorded,
+// and how many per second all workers together make (SEND_RATE_PER_SECOND, the tenant's budget).
+import { isCluster, type RedisClient } from '../infra/redis.ts';
+
+/**
+ * Sends out and not yet recorded, per process. A worker killed mid-fan-out can have sent a card it had
+ * not recorded; that card goes again after the restart. Bounding these bounds the copies a crash can
+ * make (worker-crash.test.ts), the same bound the per-offer jobs' concurrency gave.
+ */
+export class SendPermits {
+  private free: number;
+  private readonly waiting: Array<{ n: number; go: () => void }> = [];
+
+  constructor(readonly size: number) {
+    this.free = size;
+  }
+
+  /** Waits until `n` (at most the size) are free, first come first served. */
+  async take(n: number): Promise<() => void> {
+    const want = Math.min(n, this.size);
+    if (this.waiting.length === 0 && this.free >= want) this.free -= want;
+    else await new Promise<void>((go) => this.waiting.push({ n: want, go }));
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      this.free += want;
+      this.wake();
+    };
+  }
+
+  private wake(): void {
+    while (this.waiting.length > 0 && this.free >= this.waiting[0]!.n) {
+      const next = this.waiting.shift()!;
+      this.free -= next.n;
+      next.go();
+    }
+  }
+}
+
+/**
+ * Reserves `n` send slots spaced evenly at `ratePerSecond` across every worker (one Redis key holding
+ * when the next free slot is: GCRA), and answers how long to wait before each. Even spacing, not a
+ * burst per second: the Bot Connector counts requests per tenant over a sliding second.
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+if nextFree < now then nextFree = now end
+local interval = tonumber(ARGV[1])
+local last = nextFree + interval * tonumber(ARGV[2])
+redis.call('SET', KEYS[1], tostring(last), 'PX', math.ceil(last - now) + 1000)
+return nextFree - now`;
+
+export interface RateGate {
+  /** Waits for the first of `n` slots; the i-th send may go `i × interval` ms after it. */
+  reserve(n: number): Promise<{ intervalMs: number }>;
+}
+
+export function rateGate(redis: RedisClient, key: string, ratePerSecond: number): RateGate | null {
+  if (ratePerSecond <= 0) return null;
+  const intervalMs = 1000 / ratePerSecond;
+  return {
+    async reserve(n) {
+      const waitMs = Number(await redis.eval(RESERVE, 1, key, String(intervalMs), String(n)));
+      if (waitMs > 0) await sleep(waitMs);
+      return { intervalMs };
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
+
+/**
+ * Which job may send an offer: the one that claimed it (its BullMQ id, so the same job run again after
+ * a crash takes its own claim back). A slice and a one-offer job for the same offer (a schedule rebuilt
+ * while a wave's slices wait, a slice handing an offer on) never send it side by side; the claim lapses
+ * after `ttlMs`, by when its holder has recorded the send or failed.
+ */
+const CLAIM = `
+local v = redis.call('GET', KEYS[1])
+if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 0 end
+return redis.call('PTTL', KEYS[1])`;
+
+export const OFFER_CLAIM_MS = 60_000;
+
+/** Per offer: 0 when this job holds its claim now, else how long another job still holds it (ms). */
+export async function claimOffers(redis: RedisClient, prefix: string, offerIds: readonly string[], jobId: string): Promise<number[]> {
+  const key = (id: string) => `${prefix}:claim:offer:${id}`;
+  const one = async (id: string) => Math.max(0, Number(await redis.eval(CLAIM, 1, key(id), jobId, String(OFFER_CLAIM_MS))));
+  // A cluster spreads the keys over nodes, where one pipeline cannot go.
+  if (isCluster(redis) || offerIds.length < 2) return Promise.all(offerIds.map(one));
+  const pipeline = redis.pipeline();
+  for (const id of offerIds) pipeline.eval(CLAIM, 1, key(id), jobId, String(OFFER_CLAIM_MS));
+  const results = (await pipeline.exec()) ?? [];
+  return offerIds.map((_, i) => {
+    const [err, value] = results[i] ?? [new Error('no answer'), null];
+    if (err) throw err;
+    return Math.max(0, Number(value));
+  });
+}
+
+/** Hands offers' claims to their one-offer jobs (`claimant(id)`), which may then send them at once. */
+export async function passClaims(redis: RedisClient, prefix: string, offerIds: readonly string[], claimant: (offerId: string) => string): Promise<void> {
+  if (offerIds.length === 0) return;
+  const key = (id: string) => `${prefix}:claim:offer:${id}`;
+  if (isCluster(redis)) {
+    await Promise.all(offerIds.map((id) => redis.set(key(id), claimant(id), 'PX', OFFER_CLAIM_MS)));
+    return;
+  }
+  const pipeline = redis.pipeline();
+  for (const id of offerIds) pipeline.set(key(id), claimant(id), 'PX', OFFER_CLAIM_MS);
+  await pipeline.exec();
+}
