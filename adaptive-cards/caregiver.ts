@@ -4,7 +4,7 @@ import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
 import { actionSet, adaptiveCard, container, heading, text } from './card.ts';
 import { formKit, PHONE_PATTERN, type FormErrors, type FormValues } from './form.ts';
-import { formatDuration, formatWhen } from './format.ts';
+import { formatDuration, formatTime, formatWhen } from './format.ts';
 import { t } from './texts.ts';
 import type { RequestStatus } from '../domain/types.ts';
 
@@ -48,6 +48,8 @@ export interface CaregiverRequestItem {
   awaitingVerification?: boolean;
   /** Ended without the visit happening (never the reason: that is for staff). */
   notDone?: boolean;
+  /** While quiet hours hold its offers: when they go out. */
+  goesOutAt?: Date | null;
 }
 
 export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): string {
@@ -57,6 +59,7 @@ export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): 
     return r.volunteerPhone ? t(ctx.locale, 'caregiver.status.takenPhone', { name, when, phone: r.volunteerPhone }) : t(ctx.locale, 'caregiver.status.taken', { name, when });
   }
   if (r.notDone) return t(ctx.locale, 'caregiver.status.notDone');
+  if (r.status === 'open' && r.goesOutAt) return t(ctx.locale, 'caregiver.status.sendsAt', { time: formatTime(r.goesOutAt) });
   return r.awaitingVerification ? t(ctx.locale, 'caregiver.status.awaiting_verification') : t(ctx.locale, `caregiver.status.${r.status}`);
 }
 

@@ -1,6 +1,7 @@
 // What a family caregiver can do: register themselves and the person they care for (with the
 // person's consent or their own as proxy), ask for respite or other help, follow and cancel it, and
 // learn where formal respite comes from.
+import { formatTime } from '../adaptive-cards/format.ts';
 import { z } from 'zod';
 import { caregiverRequestsCard, caregiverSignupCard, type CaregiverSignupField } from '../adaptive-cards/caregiver.ts';
 import { personFields } from '../adaptive-cards/actions.ts';
@@ -17,7 +18,7 @@ import { showMenu } from './menu-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
-import { submitRequest } from './request-submit.ts';
+import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import { pushOffered } from './push-commands.ts';
 import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';
 import type { Turn } from './turn.ts';
@@ -100,9 +101,9 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
         raw: { ...raw, contactName: raw.contactName || contact?.name, contactPhone: raw.contactPhone || contact?.phone, policeCertificate: 'false', staffAlong: 'false' },
         form: (values, errors) => requestForm(turn, values, errors),
         extraErrors: async (fields) => ((await personsOfCaregiver(db, turn.member!.id)).some((p) => p.id === fields.personId) ? {} : { personId: 'error.unknownPerson' }),
-        saved: async (result) => {
-          const key = result.heldFor === 'link' ? 'caregiver.awaitingVerification' : result.heldFor === 'consent' ? 'request.waitingConsent' : 'caregiver.sent';
-          await turn.replace(noticeCard(turn.card, { text: turn.t(key), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
+        saved: async (result, goesOutAt) => {
+          const key = result.heldFor === 'link' ? 'caregiver.awaitingVerification' : result.heldFor === 'consent' ? 'request.waitingConsent' : goesOutAt ? 'caregiver.sentAt' : 'caregiver.sent';
+          await turn.replace(noticeCard(turn.card, { text: turn.t(key, { time: goesOutAt ? formatTime(goesOutAt) : '' }), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
         },
       });
     },
@@ -151,6 +152,7 @@ export async function sendCaregiverRequests(deps: BotDeps, turn: Turn, onlyIfUpc
     volunteerPhone: r.volunteerPhone,
     awaitingVerification: r.awaitingVerification,
     notDone: r.notDone,
+    goesOutAt: r.request.status === 'open' ? offersGoOutAt(deps, r.createdAt, r.request.urgent, turn.now) : null,
   }));
   await turn.send(caregiverRequestsCard(turn.card, { requests }));
   return true;

@@ -1,5 +1,6 @@
 // What staff can do in chat: register a person with consent, post a request, follow and cancel
 // their centre's requests, and approve, pause or remove volunteers.
+import { formatTime } from '../adaptive-cards/format.ts';
 import { personFields } from '../adaptive-cards/actions.ts';
 import { personFormCard, type PersonField } from '../adaptive-cards/person-form.ts';
 import { requestFormCard, type RequestField } from '../adaptive-cards/request-form.ts';
@@ -23,7 +24,7 @@ import { groupOptions } from './volunteer-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { isSharedConversation } from './staff-channel-commands.ts';
 import type { BotDeps, CommandTable } from './dugnad-bot.ts';
-import { submitRequest } from './request-submit.ts';
+import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
 
 export function staffCommands(deps: BotDeps): CommandTable {
@@ -101,14 +102,14 @@ export function staffCommands(deps: BotDeps): CommandTable {
       await submitRequest(deps, turn, {
         raw,
         form: (values, errors) => requestForm(turn, values, errors),
-        saved: async (result) => {
-          const key = result.heldFor === 'link' ? 'request.awaitingLink' : result.heldFor === 'consent' ? 'request.waitingConsent' : result.offered > 0 ? 'request.sent' : 'request.noneEligible';
+        saved: async (result, goesOutAt) => {
+          const key = result.heldFor === 'link' ? 'request.awaitingLink' : result.heldFor === 'consent' ? 'request.waitingConsent' : result.offered === 0 ? 'request.noneEligible' : goesOutAt ? 'request.sentAt' : 'request.sent';
           // A person waiting for consent (imported without one, or it ran out): staff record it here and the request goes out.
           const personId = typeof raw.personId === 'string' ? raw.personId : null;
           const recordConsent = result.heldFor === 'consent' && personId ? { title: turn.t('request.recordConsent'), data: { action: 'staff.consent.renew' as const, personId } } : undefined;
           await turn.replace(
             noticeCard(turn.card, {
-              title: turn.t('request.savedTitle'), text: turn.t(key, { count: result.offered }), tone: result.status === 'open' && result.offered > 0 ? 'success' : 'warning', menuButton: true,
+              title: turn.t('request.savedTitle'), text: turn.t(key, { count: result.offered, time: goesOutAt ? formatTime(goesOutAt) : '' }), tone: result.status === 'open' && result.offered > 0 ? 'success' : 'warning', menuButton: true,
               ...(recordConsent ? { action: recordConsent } : {}),
             }),
           );
@@ -119,6 +120,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
     'staff.requests.list': async (turn) => {
       const centreId = centreOf(turn);
       const groups = await groupOptions(db, [centreId], turn.locale);
+      const shared = isSharedConversation(turn.context.activity);
       const requests = (await requestsForStaff(db, centreId)).map((i) => ({
         requestId: i.request.id,
         status: i.request.status,
@@ -130,10 +132,13 @@ export function staffCommands(deps: BotDeps): CommandTable {
         takenByFirstName: i.takenByFirstName,
         notDone: i.notDone,
         selfOrdered: i.selfOrdered,
+        goesOutAt: i.request.status === 'open' ? offersGoOutAt(deps, i.createdAt, i.request.urgent, turn.now) : null,
+        // Not where a whole team reads along: only the staff member's own chat names the person.
+        personLabel: shared ? null : i.personName,
       }));
       await turn.send(staffRequestsCard(turn.card, { requests }));
       // Not where a whole team reads along: the series list names the people helped.
-      if (!isSharedConversation(turn.context.activity)) await sendSeriesList(deps, turn, 'staff');
+      if (!shared) await sendSeriesList(deps, turn, 'staff');
     },
 
     'staff.request.cancel': async (turn, action) => {

@@ -293,6 +293,13 @@ export function detailsFromRow(
  */
 export const NOT_DONE = `(r.status = 'done' AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'done'))`;
 
+/**
+ * SQL over `help_requests r`, the order every request list reads in: what is still to come, soonest
+ * first, then what has ended, latest first.
+ */
+export const SOONEST_FIRST = `(r.status IN ('open', 'waiting_consent', 'taken')) DESC,
+  CASE WHEN r.status IN ('open', 'waiting_consent', 'taken') THEN r.starts_at END ASC, r.starts_at DESC`;
+
 export interface StaffRequestItem {
   request: HelpRequest;
   offered: number;
@@ -301,16 +308,21 @@ export interface StaffRequestItem {
   notDone: { reason: string | null } | null;
   /** Asked for by the person helped themselves (issue 19): «bestilt selv». */
   selfOrdered: boolean;
+  /** When it was saved: its first offers wait from then through quiet hours. */
+  createdAt: Date;
+  /** Who it is for, as staff know the person (null for one without a registered person). */
+  personName: string | null;
 }
 
 export async function requestsForStaff(db: Queryable, centreId: string, limit = 20): Promise<StaffRequestItem[]> {
-  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null; self_ordered: boolean }>(
+  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null; self_ordered: boolean; created_at: Date; person_name: string | null }>(
     `SELECT r.*, (SELECT count(*)::int FROM offers o WHERE o.request_id = r.id) AS offered, m.name AS taken_by, ${NOT_DONE} AS not_done,
+            (SELECT p.name FROM persons p WHERE p.id = r.person_id) AS person_name,
             EXISTS (SELECT 1 FROM members asker WHERE asker.id = r.created_by AND asker.role = 'person') AS self_ordered,
             (SELECT a.outcome_reason FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'not_done' ORDER BY a.outcome_at DESC NULLS LAST LIMIT 1) AS not_done_reason
        FROM help_requests r LEFT JOIN members m ON m.id = r.assigned_volunteer_id
       WHERE r.centre_id = $1
-      ORDER BY (r.status IN ('open', 'waiting_consent', 'taken')) DESC, r.starts_at DESC LIMIT $2`,
+      ORDER BY ${SOONEST_FIRST} LIMIT $2`,
     [centreId, limit],
   );
   return rows.map((r) => ({
@@ -319,6 +331,8 @@ export async function requestsForStaff(db: Queryable, centreId: string, limit = 
     takenByFirstName: r.taken_by ? (r.taken_by.split(/\s+/)[0] ?? null) : null,
     notDone: r.not_done ? { reason: r.not_done_reason } : null,
     selfOrdered: r.self_ordered,
+    createdAt: r.created_at,
+    personName: r.person_name,
   }));
 }
 
