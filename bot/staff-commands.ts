@@ -4,7 +4,7 @@ import { formatTime } from '../adaptive-cards/format.ts';
 import { personFields } from '../adaptive-cards/actions.ts';
 import { personFormCard, type PersonField } from '../adaptive-cards/person-form.ts';
 import { requestFormCard, type RequestField } from '../adaptive-cards/request-form.ts';
-import { staffRequestsCard } from '../adaptive-cards/staff-requests.ts';
+import { requestStatusText, staffRequestsCard } from '../adaptive-cards/staff-requests.ts';
 import { volunteerAdminCard } from '../adaptive-cards/volunteer-admin.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { interestGroupsCard, NEW_GROUP } from '../adaptive-cards/interest-groups.ts';
@@ -12,7 +12,7 @@ import { interestGroups, policeValidityMonths, saveInterestGroup } from '../infr
 import { policeCertificateStatus } from '../domain/police-certificate.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { registerPerson, personsOfCentre } from '../infra/persons.ts';
-import { callList, cancelRequest, requestsForStaff, widenRequest, matchingSettings } from '../infra/requests.ts';
+import { callList, cancelRequest, requestsForStaff, staffRequestItem, widenRequest, matchingSettings } from '../infra/requests.ts';
 import { renewConsent, withdrawConsent } from '../infra/consent-lifecycle.ts';
 import { CALL_LIST_MAX, callListCard } from '../adaptive-cards/escalation.ts';
 import { publicView } from '../domain/confidentiality.ts';
@@ -57,13 +57,29 @@ export function staffCommands(deps: BotDeps): CommandTable {
     return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now) });
   };
 
-  /** Another centre's request is "not found" (as cancel answers), not "already closed". */
-  const ownRequest = async (turn: Turn, requestId: string) =>
-    (await db.query('SELECT 1 FROM help_requests WHERE id = $1 AND centre_id = $2', [requestId, centreOf(turn)])).length > 0;
-
   /** Staff may act only on volunteers of their own centre. */
   const ownVolunteer = async (turn: Turn, volunteerId: string) =>
     (await db.query('SELECT 1 FROM volunteer_centres WHERE member_id = $1 AND centre_id = $2', [volunteerId, centreOf(turn)])).length > 0;
+
+  /**
+   * An escalation card tapped after its request moved on (a volunteer took it, it was cancelled or ran
+   * out): the card becomes where the request stands now, instead of a bare «already closed». Where a
+   * whole team reads along, without the volunteer's name.
+   */
+  const standsNow = async (turn: Turn, requestId: string) => {
+    const item = await staffRequestItem(db, centreOf(turn), requestId);
+    if (!item) return turn.say('error.invalidAction');
+    const taken = item.request.status === 'taken';
+    const status = requestStatusText(turn.locale, {
+      status: item.request.status, offeredCount: item.offered, notDone: item.notDone,
+      takenByFirstName: isSharedConversation(turn.context.activity) ? null : item.takenByFirstName,
+    });
+    await turn.replace(noticeCard(turn.card, {
+      title: turn.t(taken ? 'escalation.nowTakenTitle' : 'escalation.nowClosedTitle'),
+      text: turn.t(taken ? 'escalation.nowTaken' : 'escalation.nowClosed', { status }),
+      tone: taken ? 'success' : 'info', menuButton: true,
+    }));
+  };
 
   const setStatus = (status: VolunteerStatus) => async (turn: Turn, action: { volunteerId: string }) => {
     if (!(await ownVolunteer(turn, action.volunteerId))) return turn.say('error.invalidAction');
@@ -143,19 +159,19 @@ export function staffCommands(deps: BotDeps): CommandTable {
 
     'staff.request.cancel': async (turn, action) => {
       const result = await cancelRequest(db, { requestId: action.requestId, centreId: centreOf(turn), by: turn.member!.id, now: turn.now });
-      if (!result.ok) return turn.say(result.reason === 'closed' ? 'request.alreadyClosed' : 'error.invalidAction');
+      if (!result.ok) return result.reason === 'closed' ? standsNow(turn, action.requestId) : turn.say('error.invalidAction');
       await turn.replace(noticeCard(turn.card, { title: turn.t('request.cancelledTitle'), text: turn.t('request.cancelled'), tone: 'success', menuButton: true }));
     },
 
     'staff.request.widen': async (turn, action) => {
       const r = await widenRequest(db, { requestId: action.requestId, centreId: centreOf(turn), relax: false, now: turn.now, matching: matching() });
-      if (!r.ok) return turn.say((await ownRequest(turn, action.requestId)) ? 'request.alreadyClosed' : 'error.invalidAction');
+      if (!r.ok) return standsNow(turn, action.requestId);
       await turn.say(r.offered === 0 ? 'escalation.widenedNone' : r.offered === 1 ? 'escalation.widenedOne' : 'escalation.widened', { count: r.offered });
     },
 
     'staff.request.relax': async (turn, action) => {
       const r = await widenRequest(db, { requestId: action.requestId, centreId: centreOf(turn), relax: true, now: turn.now, matching: matching() });
-      if (!r.ok) return turn.say((await ownRequest(turn, action.requestId)) ? 'request.alreadyClosed' : 'error.invalidAction');
+      if (!r.ok) return standsNow(turn, action.requestId);
       await turn.say('escalation.relaxed');
       if (r.offered === 0) await turn.say('escalation.widenedNone');
     },
@@ -163,6 +179,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
     'staff.request.callList': async (turn, action) => {
       const list = await callList(db, { requestId: action.requestId, centreId: centreOf(turn), now: turn.now, matching: matching(), limit: CALL_LIST_MAX });
       if (!list) return turn.say('error.invalidAction');
+      if (list.request.status !== 'open') return standsNow(turn, action.requestId);
       const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
       await turn.send(callListCard(turn.card, { request: publicView(list.request), groupLabel: groups.find((g) => g.key === list.request.group)?.label ?? list.request.group, volunteers: list.volunteers, total: list.total }));
     },

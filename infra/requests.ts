@@ -315,15 +315,24 @@ export interface StaffRequestItem {
 }
 
 export async function requestsForStaff(db: Queryable, centreId: string, limit = 20): Promise<StaffRequestItem[]> {
+  return staffRequestItems(db, centreId, null, limit);
+}
+
+/** One of the centre's requests as staff see it in their list: what it is and where it stands now. */
+export async function staffRequestItem(db: Queryable, centreId: string, requestId: string): Promise<StaffRequestItem | null> {
+  return (await staffRequestItems(db, centreId, requestId, 1))[0] ?? null;
+}
+
+async function staffRequestItems(db: Queryable, centreId: string, requestId: string | null, limit: number): Promise<StaffRequestItem[]> {
   const rows = await db.query<RequestRow & { offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null; self_ordered: boolean; created_at: Date; person_name: string | null }>(
     `SELECT r.*, (SELECT count(*)::int FROM offers o WHERE o.request_id = r.id) AS offered, m.name AS taken_by, ${NOT_DONE} AS not_done,
             (SELECT p.name FROM persons p WHERE p.id = r.person_id) AS person_name,
             EXISTS (SELECT 1 FROM members asker WHERE asker.id = r.created_by AND asker.role = 'person') AS self_ordered,
             (SELECT a.outcome_reason FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'not_done' ORDER BY a.outcome_at DESC NULLS LAST LIMIT 1) AS not_done_reason
        FROM help_requests r LEFT JOIN members m ON m.id = r.assigned_volunteer_id
-      WHERE r.centre_id = $1
+      WHERE r.centre_id = $1 AND ($3::uuid IS NULL OR r.id = $3)
       ORDER BY ${SOONEST_FIRST} LIMIT $2`,
-    [centreId, limit],
+    [centreId, limit, requestId],
   );
   return rows.map((r) => ({
     request: toHelpRequest(r),

@@ -1,27 +1,27 @@
 // What the bot tells a person must be true when they read it (issue 14): at night the offers wait for
 // the morning, so the poster hears «sendes kl. 08:00», not «sendt ut», and their list says the same.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns';
-import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
+import { addDays, addMinutes } from 'date-fns';
+import { formatTime } from '../../adaptive-cards/format.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
-import { chatDriver, type ChatDriver } from '../support/chat.ts';
+import { cardActions, chatDriver, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { todayInOslo } from '../../bot/forms.ts';
+import { until } from '../support/wait.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
 let chat: ChatDriver;
-const clock = new VirtualClock();
 const STAFF = 'demo-ansatt-1';
 let personId: string;
 
-// 23:00 in Oslo, a week from now: inside the default quiet hours (21:00–08:00).
-const night = (() => {
-  const d = addDays(new Date(), 7);
-  const local = new TZDate(d.getTime(), 'Europe/Oslo');
-  return new Date(new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), 23, 0, 'Europe/Oslo').getTime());
-})();
+// Quiet hours around the real time now (the seeded consents, the outbox and the workers all read the
+// real clock): from an hour ago until two hours from now, in Oslo.
+const osloClock = (d: Date) => formatTime(d);
+const quietEnd = osloClock(addMinutes(new Date(), 120));
+const night = new Date();
+
 
 const request = (over: Record<string, unknown> = {}) => ({
   action: 'staff.request.submit', personId, group: 'besoksvenn', date: todayInOslo(addDays(night, 3)), time: '14:00', durationMinutes: '90',
@@ -31,8 +31,7 @@ const request = (over: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   connector = await startFakeConnector();
-  app = await startTestApp({ env: { WAVE_SIZE: '1000', QUIET_HOURS_START: '21:00', QUIET_HOURS_END: '08:00' }, now: clock.now });
-  clock.set(night);
+  app = await startTestApp({ env: { WAVE_SIZE: '1000', QUIET_HOURS_START: osloClock(addMinutes(new Date(), -60)), QUIET_HOURS_END: quietEnd } });
   chat = chatDriver(app, connector);
   for (let i = 0; i < 5; i++) await chat.say(demoVolunteerId(i), 'hei');
   await chat.say(STAFF, 'hei');
@@ -47,11 +46,11 @@ describe('quiet hours, as the poster hears them', () => {
   it('a request saved at night says when it goes out, and the list says the same', async () => {
     const replies = await chat.submit(STAFF, request());
     const answer = visibleText(replies.at(-1)!.activity);
-    expect(answer).toContain('sendes til frivillige kl. 08:00');
+    expect(answer).toContain(`sendes til frivillige kl. ${quietEnd}`);
     expect(answer).not.toContain('sendt ut');
     const list = await chat.submit(STAFF, { action: 'staff.requests.list' });
     const listed = list.map((c) => visibleText(c.activity)).join('\n');
-    expect(listed).toContain('Sendes til frivillige kl. 08:00');
+    expect(listed).toContain(`Sendes til frivillige kl. ${quietEnd}`);
     expect(listed).not.toMatch(/Sendt ut til \d+ frivillig/);
     // Staff may see whom each request is for, in their own chat.
     expect(listed).toContain('Gerd Solberg');
@@ -60,5 +59,50 @@ describe('quiet hours, as the poster hears them', () => {
   it('an urgent one goes at once and says so', async () => {
     const replies = await chat.submit(STAFF, request({ urgent: 'true', summary: 'Handle mat i dag' }));
     expect(visibleText(replies.at(-1)!.activity)).toContain('sendt ut til frivillige');
+  });
+});
+
+describe('a request that has since been taken', () => {
+  /** The offer's card as it stands last: the one posted with it, and any update of that activity. */
+  const lastUpdateOf = (user: string, offerId: string) => {
+    const convo = connector.conversation(`conv-${user}`);
+    const posted = convo.find((c) => c.method === 'POST' && JSON.stringify(c.activity).includes(offerId))!;
+    return convo.filter((c) => c.activityId === posted.activityId).at(-1)!;
+  };
+  let requestId: string;
+
+  it('thanks the volunteer who tapped too late, and tells the one who never tapped only that it is taken', async () => {
+    const replies = await chat.submit(STAFF, request({ urgent: 'true', summary: 'Følge til tannlegen' }));
+    expect(visibleText(replies.at(-1)!.activity)).toContain('sendt ut');
+    requestId = (await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE summary = 'Følge til tannlegen'`))[0]!.id;
+    const offers = await app.db.query<{ id: string; user_id: string }>(
+      `SELECT o.id, c.user_id FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat' WHERE o.request_id = $1 ORDER BY c.user_id`, [requestId],
+    );
+    expect(offers.length).toBeGreaterThanOrEqual(3);
+    const [[winner, wo], [loser, lo], [bystander, bo]] = offers.slice(0, 3).map((o) => [o.user_id, o.id] as const) as [readonly [string, string], readonly [string, string], readonly [string, string]];
+    await new Promise((r) => setTimeout(r, 4000));
+    await connector.waitFor(() => [[winner, wo], [loser, lo], [bystander, bo]].every(([u, o]) => connector.conversation(`conv-${u}`).some((c) => JSON.stringify(c.activity).includes(o!))));
+
+    await chat.submit(winner, { action: 'offer.accept', offerId: wo });
+    // The workers close every open card: who never tapped hears only that it is taken.
+    await until(async () => (await app.db.query(`SELECT 1 FROM offers WHERE id = ANY($1) AND closed_card_sent_at IS NOT NULL`, [[lo, bo]])).length === 2, 'both cards closed');
+    const closed = lastUpdateOf(bystander, bo);
+    expect(closed.method).toBe('PUT');
+    expect(visibleText(closed.activity)).toContain('Oppdraget er tatt');
+    expect(visibleText(closed.activity)).not.toContain('rakk det');
+    // A tap that was on its way (a phone that had not yet got the update) is thanked for answering.
+    const lost = await chat.submit(loser, { action: 'offer.accept', offerId: lo });
+    expect(visibleText(lost.at(-1)!.activity)).toContain('Noen andre rakk det før deg — takk for at du svarte!');
+    expect(await app.db.query(`SELECT 1 FROM offers WHERE id = $1 AND responded_at IS NOT NULL`, [lo])).toHaveLength(1);
+  });
+
+  it('its escalation card answers that it was taken, not «avsluttet eller avlyst»', async () => {
+    const replies = await chat.submit(STAFF, { action: 'staff.request.widen', requestId });
+    const answer = visibleText(replies.at(-1)!.activity);
+    expect(answer).toContain('Oppdraget er tatt');
+    expect(answer).toMatch(/Tatt av \S+/);
+    expect(answer).not.toContain('avsluttet eller avlyst');
+    const call = await chat.submit(STAFF, { action: 'staff.request.callList', requestId });
+    expect(visibleText(call.at(-1)!.activity)).toContain('Oppdraget er tatt');
   });
 });
