@@ -106,3 +106,18 @@ describe('a request that has since been taken', () => {
     expect(visibleText(call.at(-1)!.activity)).toContain('Oppdraget er tatt');
   });
 });
+
+describe('someone we do not know yet', () => {
+  it('typing «status» is told they are not registered, and offered sign-up', async () => {
+    const replies = await chat.say('ny-bruker-status', 'status');
+    const text = replies.map((r) => visibleText(r.activity)).join('\n');
+    expect(text).toContain('Du er ikke registrert hos oss ennå');
+    expect(text).not.toContain('Det forstod jeg ikke');
+    expect(replies.some((r) => cardActions(r.activity).some((d) => d.action === 'volunteer.signup.start'))).toBe(true);
+  });
+
+  it('«status» for a caregiver or staff shows where their requests stand', async () => {
+    const replies = await chat.say(STAFF, 'status');
+    expect(visibleText(replies[0]!.activity)).toContain('Mine forespørsler');
+  });
+});
