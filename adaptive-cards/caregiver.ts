@@ -2,7 +2,7 @@
 // en frivillig", "Astrid kommer tirsdag 10:00–13:00"). Of the volunteer, only the first name.
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
-import { actionSet, adaptiveCard, container, heading, text } from './card.ts';
+import { actionSet, adaptiveCard, container, heading, showCard, text } from './card.ts';
 import { formKit, PHONE_PATTERN, type FormErrors, type FormValues } from './form.ts';
 import { formatDuration, formatTime, formatWhen } from './format.ts';
 import { t } from './texts.ts';
@@ -74,7 +74,13 @@ export function caregiverRequestsCard(ctx: CardContext, input: { requests: reado
       text(caregiverStatusText(ctx, r), { spacing: 'small' }),
     ];
     if (r.status === 'open' || r.status === 'taken' || r.status === 'waiting_consent') {
-      items.push(actionSet([actionButton(channel, t(locale, 'caregiver.cancel'), { action: 'caregiver.request.cancel', requestId: r.requestId }, { style: 'destructive' })]));
+      // Asks first, naming the visit; the volunteer is mentioned only when one has it.
+      const question = t(locale, r.status === 'taken' ? 'caregiver.cancelQuestionTold' : 'caregiver.cancelQuestion', { when: formatWhen(locale, r.startsAt, r.flexibleUntil ?? null), name: r.volunteerFirstName ?? '' });
+      items.push(actionSet([
+        showCard(t(locale, 'caregiver.cancel'), [text(question)], [
+          actionButton(channel, t(locale, 'caregiver.cancelConfirm'), { action: 'caregiver.request.cancel', requestId: r.requestId }, { style: 'destructive' }),
+        ]),
+      ]));
     }
     body.push(container(items, { separator: true, spacing: 'medium' }));
   }

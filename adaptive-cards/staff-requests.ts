@@ -88,7 +88,7 @@ export function staffRequestsCard(ctx: CardContext, input: StaffRequestsInput): 
         actionSet([
           showCard(
             t(locale, 'staffRequests.cancel'),
-            [text(t(locale, 'staffRequests.cancelConfirmText'))],
+            [text(t(locale, r.status === 'taken' ? 'staffRequests.cancelConfirmTold' : 'staffRequests.cancelConfirmWhen', { when: formatDateTime(locale, r.startsAt) }))],
             [actionButton(channel, t(locale, 'staffRequests.cancelConfirm'), { action: 'staff.request.cancel', requestId: r.requestId }, { style: 'destructive' })],
           ),
         ]),

@@ -129,6 +129,10 @@ const nbMessages = {
   'caregiver.confirmVisit': 'Det passer',
   'caregiver.visitConfirmed': 'Takk! Da vet vi at besøket passer.',
   'caregiver.cancelled': 'Forespørselen er avlyst. Den frivillige har fått beskjed.',
+  'caregiver.cancelledNoOne': 'Forespørselen er avlyst. Ingen frivillig hadde tatt den ennå.',
+  'caregiver.cancelQuestion': 'Avlyse besøket {when}? Ingen frivillig har tatt det ennå.',
+  'caregiver.cancelQuestionTold': 'Avlyse besøket {when}? {name} får beskjed om at det er avlyst.',
+  'caregiver.cancelConfirm': 'Ja, avlys besøket',
   'caregiver.sent': 'Takk! Vi leter etter en frivillig, og du får beskjed når noen har tatt oppdraget.',
   'caregiver.sentAt': 'Takk! Om natten sender vi ikke: forespørselen sendes til frivillige kl. {time}, og du får beskjed når noen har tatt oppdraget.',
   'caregiver.formalRespite':
@@ -397,6 +401,7 @@ const nbMessages = {
   'request.alreadyClosed': 'Denne forespørselen er allerede avsluttet eller avlyst.',
   'request.cancelledTitle': 'Avlyst',
   'request.cancelled': 'Forespørselen er avlyst.',
+  'request.cancelledTold': 'Forespørselen er avlyst. Den frivillige som hadde tatt den, har fått beskjed.',
   'request.shielded': 'Denne saken er skjermet og sendes ikke ut til frivillige. Kontakt frivilligsentralen direkte.',
 
   // --- staff: my requests --------------------------------------------------------------------
@@ -414,7 +419,8 @@ const nbMessages = {
   'staffRequests.expired': 'Utløpt – ingen tok oppdraget',
   'staffRequests.status': 'Status',
   'staffRequests.cancel': 'Avlys forespørselen',
-  'staffRequests.cancelConfirmText': 'Er du sikker? Forespørselen stoppes, og en frivillig som har tatt den, får beskjed.',
+  'staffRequests.cancelConfirmWhen': 'Avlyse forespørselen {when}? Den stoppes, og tilbudene som er sendt ut, lukkes.',
+  'staffRequests.cancelConfirmTold': 'Avlyse forespørselen {when}? Den frivillige som har tatt den, får beskjed.',
   'staffRequests.cancelConfirm': 'Ja, avlys',
 
   // --- staff: volunteers ---------------------------------------------------------------------
@@ -645,6 +651,9 @@ const nbMessages = {
   // --- series (issue 5) ---
   'series.cancelAllTitle': 'Avlyse alle besøkene?',
   'series.cancelAllQuestion': 'Alle besøkene som gjenstår i denne serien blir avlyst. Den frivillige får beskjed, og påminnelsene stoppes.',
+  'series.cancelAllDates': 'Disse besøkene blir avlyst: {dates}.',
+  'series.cancelAllTold': 'Den frivillige som har besøkene, får beskjed, og påminnelsene stoppes.',
+  'series.cancelAllNoOne': 'Ingen frivillig har tatt dem ennå.',
   'series.cancelAllConfirm': 'Ja, avlys alle besøkene',
   'notify.seriesLeftNoName': 'Den faste frivillige kan ikke lenger komme {rule} ({what}). Vi leter etter en frivillig til hvert besøk, og du får beskjed.',
   'series.closed.accepted': 'Du er fast avlaster for disse besøkene. Du får navn, adresse og telefonnummer i en egen melding.',
@@ -695,6 +704,7 @@ const nbMessages = {
   'series.status.released': 'Vi leter etter en frivillig til hvert besøk',
   'series.cancelAll': 'Avlys alle besøkene',
   'series.cancelledAll': 'Alle besøkene som gjenstår, er avlyst. Frivillige som hadde besøk, har fått beskjed.',
+  'series.cancelledAllNoOne': 'Alle besøkene som gjenstår, er avlyst.',
   'notify.seriesTakenTitle': 'Fast frivillig funnet',
   'notify.seriesTaken': '{name} kommer {rule} ({what}), {count} ganger. Du ser hvert besøk under «Mine forespørsler».',
   'notify.seriesLeftTitle': 'Den faste frivillige har trukket seg',
@@ -1331,6 +1341,10 @@ const enMessages: Catalog = {
   'caregiver.confirmVisit': 'That suits me',
   'caregiver.visitConfirmed': 'Thank you! Now we know the visit suits you.',
   'caregiver.cancelled': 'The request is cancelled. The volunteer has been told.',
+  'caregiver.cancelledNoOne': 'The request is cancelled. No volunteer had taken it yet.',
+  'caregiver.cancelQuestion': 'Cancel the visit {when}? No volunteer has taken it yet.',
+  'caregiver.cancelQuestionTold': 'Cancel the visit {when}? {name} will be told it is cancelled.',
+  'caregiver.cancelConfirm': 'Yes, cancel the visit',
   'caregiver.sent': 'Thank you! We are looking for a volunteer, and you will hear when someone has taken the task.',
   'caregiver.sentAt': 'Thank you! We send nothing at night: the request goes to volunteers at {time}, and you will hear when someone has taken the task.',
   'caregiver.formalRespite':
@@ -1589,6 +1603,7 @@ const enMessages: Catalog = {
   'request.alreadyClosed': 'This request has already been closed or cancelled.',
   'request.cancelledTitle': 'Cancelled',
   'request.cancelled': 'The request has been cancelled.',
+  'request.cancelledTold': 'The request is cancelled. The volunteer who had taken it has been told.',
   'request.shielded': 'This case is shielded and is not sent to volunteers. Please contact the volunteer centre directly.',
 
   'staffRequests.title': 'My requests',
@@ -1605,7 +1620,8 @@ const enMessages: Catalog = {
   'staffRequests.expired': 'Expired – nobody took the task',
   'staffRequests.status': 'Status',
   'staffRequests.cancel': 'Cancel the request',
-  'staffRequests.cancelConfirmText': 'Are you sure? The request stops, and a volunteer who has taken it will be told.',
+  'staffRequests.cancelConfirmWhen': 'Cancel the request {when}? It stops, and the offers sent out are closed.',
+  'staffRequests.cancelConfirmTold': 'Cancel the request {when}? The volunteer who has taken it will be told.',
   'staffRequests.cancelConfirm': 'Yes, cancel',
 
   'admin.title': 'Volunteers',
@@ -1833,6 +1849,9 @@ const enMessages: Catalog = {
   // --- series (issue 5) ---
   'series.cancelAllTitle': 'Cancel all the visits?',
   'series.cancelAllQuestion': 'Every visit still to come in this series will be cancelled. The volunteer is told, and the reminders stop.',
+  'series.cancelAllDates': 'These visits will be cancelled: {dates}.',
+  'series.cancelAllTold': 'The volunteer who has the visits is told, and the reminders stop.',
+  'series.cancelAllNoOne': 'No volunteer has taken them yet.',
   'series.cancelAllConfirm': 'Yes, cancel all the visits',
   'notify.seriesLeftNoName': 'The regular volunteer can no longer come {rule} ({what}). We are looking for a volunteer for each visit, and you will hear.',
   'series.closed.accepted': 'You are the regular volunteer for these visits. You will get the name, address and phone number in a separate message.',
@@ -1883,6 +1902,7 @@ const enMessages: Catalog = {
   'series.status.released': 'We are looking for a volunteer for each visit',
   'series.cancelAll': 'Cancel every visit',
   'series.cancelledAll': 'Every visit still to come is cancelled. Volunteers who had visits have been told.',
+  'series.cancelledAllNoOne': 'Every visit still to come is cancelled.',
   'notify.seriesTakenTitle': 'Regular volunteer found',
   'notify.seriesTaken': '{name} is coming {rule} ({what}), {count} times. You see each visit under "My requests".',
   'notify.seriesLeftTitle': 'The regular volunteer has stepped back',

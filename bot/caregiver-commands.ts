@@ -123,7 +123,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
     'caregiver.request.cancel': async (turn, action) => {
       const result = await cancelRequest(db, { requestId: action.requestId, centreId: centreOf(turn), by: turn.member!.id, now: turn.now, onlyOwn: true });
       if (!result.ok) return turn.say(result.reason === 'closed' ? 'request.alreadyClosed' : 'error.invalidAction');
-      await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.cancelled'), tone: 'success', menuButton: true }));
+      await turn.replace(noticeCard(turn.card, { text: turn.t(result.volunteerTold ? 'caregiver.cancelled' : 'caregiver.cancelledNoOne'), tone: 'success', menuButton: true }));
     },
 
     'caregiver.formalRespite': (turn) => formalRespite(turn),

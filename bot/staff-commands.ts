@@ -160,7 +160,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
     'staff.request.cancel': async (turn, action) => {
       const result = await cancelRequest(db, { requestId: action.requestId, centreId: centreOf(turn), by: turn.member!.id, now: turn.now });
       if (!result.ok) return result.reason === 'closed' ? standsNow(turn, action.requestId) : turn.say('error.invalidAction');
-      await turn.replace(noticeCard(turn.card, { title: turn.t('request.cancelledTitle'), text: turn.t('request.cancelled'), tone: 'success', menuButton: true }));
+      await turn.replace(noticeCard(turn.card, { title: turn.t('request.cancelledTitle'), text: turn.t(result.volunteerTold ? 'request.cancelledTold' : 'request.cancelled'), tone: 'success', menuButton: true }));
     },
 
     'staff.request.widen': async (turn, action) => {

@@ -227,7 +227,8 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
   return inserted.length;
 }
 
-export type CancelRequestResult = { ok: true } | { ok: false; reason: 'not_found' | 'closed' };
+/** `volunteerTold`: a volunteer had the visit, and is told it is off (the answer says so only then). */
+export type CancelRequestResult = { ok: true; volunteerTold: boolean } | { ok: false; reason: 'not_found' | 'closed' };
 
 /** Staff cancel any request of their centre; `onlyOwn` limits a caregiver to the requests they made. */
 export async function cancelRequest(
@@ -245,19 +246,20 @@ export async function cancelRequest(
       const exists = await tx.query('SELECT 1 FROM help_requests WHERE id = $1 AND centre_id = $2 AND (NOT $3 OR created_by = $4)', [input.requestId, input.centreId, own, input.by]);
       return { ok: false as const, reason: exists.length ? ('closed' as const) : ('not_found' as const) };
     }
-    await closeCancelledRequests(tx, [input.requestId], input.now);
+    const ended = await closeCancelledRequests(tx, [input.requestId], input.now);
     await addOutbox(tx, 'request.cancelled', input.requestId);
-    return { ok: true as const };
+    return { ok: true as const, volunteerTold: ended > 0 };
   });
 }
 
-/** Requests just cancelled: their assignments end (the volunteer is told) and pending offers close. */
-export async function closeCancelledRequests(tx: Queryable, requestIds: readonly string[], now: Date): Promise<void> {
-  await tx.query(
-    `UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = ANY($1::uuid[]) AND status = 'active'`,
+/** Requests just cancelled: their assignments end (the volunteer is told) and pending offers close. Returns how many assignments ended. */
+export async function closeCancelledRequests(tx: Queryable, requestIds: readonly string[], now: Date): Promise<number> {
+  const ended = await tx.query(
+    `UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = ANY($1::uuid[]) AND status = 'active' RETURNING id`,
     [requestIds, now],
   );
   await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = ANY($1::uuid[]) AND status = 'pending'`, [requestIds]);
+  return ended.length;
 }
 
 /** Private details of a request, for the assigned volunteer and staff only (see domain/confidentiality). */

@@ -2,7 +2,7 @@
 // the morning, so the poster hears «sendes kl. 08:00», not «sendt ut», and their list says the same.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMinutes } from 'date-fns';
-import { formatTime } from '../../adaptive-cards/format.ts';
+import { formatDate, formatTime } from '../../adaptive-cards/format.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, type ChatDriver } from '../support/chat.ts';
@@ -119,5 +119,32 @@ describe('someone we do not know yet', () => {
   it('«status» for a caregiver or staff shows where their requests stand', async () => {
     const replies = await chat.say(STAFF, 'status');
     expect(visibleText(replies[0]!.activity)).toContain('Mine forespørsler');
+  });
+});
+
+describe('cancelling a series, asked first and told truly', () => {
+  it('names the visits it calls off, says no volunteer is told when none has them, and «til og med» stays true', async () => {
+    const first = addDays(new Date(), 10);
+    await chat.submit(STAFF, request({ date: todayInOslo(first), summary: 'Tur hver uke', repeat: '1', visitCount: '3' }));
+    const visits = await app.db.query<{ id: string; starts_at: Date; series_id: string }>(
+      `SELECT id, starts_at, series_id FROM help_requests WHERE summary = 'Tur hver uke' ORDER BY starts_at`,
+    );
+    expect(visits).toHaveLength(3);
+    const seriesId = visits[0]!.series_id;
+    const dateOf = (d: Date) => formatDate('nb', d);
+
+    // The last visit is cancelled on its own: the series list's «til og med» now names the second.
+    await chat.submit(STAFF, { action: 'staff.request.cancel', requestId: visits[2]!.id });
+    const list = (await chat.submit(STAFF, { action: 'staff.requests.list' })).map((c) => visibleText(c.activity)).join('\n');
+    expect(list).toContain(`til og med ${dateOf(visits[1]!.starts_at)}`);
+    expect(list).not.toContain(`til og med ${dateOf(visits[2]!.starts_at)}`);
+
+    const question = visibleText((await chat.submit(STAFF, { action: 'staff.series.cancel', seriesId })).at(-1)!.activity);
+    expect(question).toContain(`Disse besøkene blir avlyst: ${dateOf(visits[0]!.starts_at)}, ${dateOf(visits[1]!.starts_at)}.`);
+    expect(question).toContain('Ingen frivillig har tatt dem ennå.');
+    expect(question).not.toContain('får beskjed');
+    const done = visibleText((await chat.submit(STAFF, { action: 'staff.series.cancel.confirm', seriesId })).at(-1)!.activity);
+    expect(done).toContain('Alle besøkene som gjenstår, er avlyst.');
+    expect(done).not.toContain('har fått beskjed');
   });
 });
