@@ -22,7 +22,8 @@ import { consentErrors } from './forms.ts';
 import type { Locale } from '../domain/types.ts';
 import { isPlainText } from '../domain/text.ts';
 
-const PREFIX = '/api/v1/';
+export const API_PREFIX = '/api/v1/';
+const PREFIX = API_PREFIX;
 
 /** Missing and wrong-typed get different messages: "fill this in" is no help for a number sent as an array. */
 const presence = (iss: { input?: unknown }) => (iss.input === undefined ? 'error.required' : 'error.invalid');

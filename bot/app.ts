@@ -12,9 +12,10 @@ import { createChannelAuthentication, createChannelGate, directLineTurnAuth, typ
 import { DugnadBot } from './dugnad-bot.ts';
 import { registerDirectLine, type DemoIdentity, type DirectLineLimits } from './directline.ts';
 import { registerWebChatPage } from './webchat-page.ts';
+import { registerInfoPages, registerNotFoundPage } from './info-pages.ts';
 import { registerTab } from './tab.ts';
 import { registerCalendarFeed } from './calendar-feed.ts';
-import { registerApi } from './api.ts';
+import { API_PREFIX, registerApi } from './api.ts';
 import { registerOwnDataDownload } from './own-data-download.ts';
 import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
 import { redisSessionEnds } from './web-sessions.ts';
@@ -255,6 +256,7 @@ export function createApp(deps: AppDeps): App {
     webSession: signIn ? async (req) => (await signIn?.sessionOf(req))?.userId ?? null : null,
     signInProviders: signIn ? config.oidcProviders.map((p) => p.id) : [],
   });
+  registerInfoPages(server, config);
   registerWebChatPage(server, {
     identities: webChat && config.dev && !signIn ? deps.demoIdentities : [],
     allowIdentityPicker: webChat && config.dev && !signIn,
@@ -262,6 +264,7 @@ export function createApp(deps: AppDeps): App {
     directLineDomain: '/v3/directline',
     pushPublicKey: webChat ? (vapid?.publicKey ?? null) : null,
   });
+  registerNotFoundPage(server, API_PREFIX);
 
   return {
     server,
