@@ -22,8 +22,7 @@ import { consentErrors } from './forms.ts';
 import type { Locale } from '../domain/types.ts';
 import { isPlainText } from '../domain/text.ts';
 
-export const API_PREFIX = '/api/v1/';
-const PREFIX = API_PREFIX;
+const PREFIX = '/api/v1/';
 
 /** Missing and wrong-typed get different messages: "fill this in" is no help for a number sent as an array. */
 const presence = (iss: { input?: unknown }) => (iss.input === undefined ? 'error.required' : 'error.invalid');
@@ -112,7 +111,8 @@ const RESTIFY_ERRORS: Readonly<Record<string, readonly [number, string]>> = {
   MethodNotAllowed: [405, 'method_not_allowed'],
 };
 
-export function registerApi(server: restify.Server, deps: AppDeps): void {
+/** `otherNotFound`: answers a path no route took outside the API (restify allows one listener per error name). */
+export function registerApi(server: restify.Server, deps: AppDeps, otherNotFound?: (req: restify.Request, res: restify.Response) => void): void {
   const { log } = deps;
   // Looked up by digest so that the time a lookup takes says nothing about how close a guess was.
   const digest = (token: string) => createHash('sha256').update(token).digest('base64');
@@ -168,6 +168,7 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
     // listener has answered. One listener per name: restify's callback must run exactly once.
     server.on(event, (req: restify.Request, res: restify.Response, _err: unknown, cb: () => void) => {
       if (isApi(req) && !res.headersSent) res.send(status, { error: code });
+      else if (event === 'NotFound') otherNotFound?.(req, res);
       return cb();
     });
   }

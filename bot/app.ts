@@ -12,10 +12,10 @@ import { createChannelAuthentication, createChannelGate, directLineTurnAuth, typ
 import { DugnadBot } from './dugnad-bot.ts';
 import { registerDirectLine, type DemoIdentity, type DirectLineLimits } from './directline.ts';
 import { registerWebChatPage } from './webchat-page.ts';
-import { registerInfoPages, registerNotFoundPage } from './info-pages.ts';
+import { answerNotFound, registerInfoPages } from './info-pages.ts';
 import { registerTab } from './tab.ts';
 import { registerCalendarFeed } from './calendar-feed.ts';
-import { API_PREFIX, registerApi } from './api.ts';
+import { registerApi } from './api.ts';
 import { registerOwnDataDownload } from './own-data-download.ts';
 import { registerWebSignIn, type WebSignIn } from './web-signin.ts';
 import { redisSessionEnds } from './web-sessions.ts';
@@ -168,7 +168,7 @@ export function createApp(deps: AppDeps): App {
     res.send(down.length ? 503 : 200, down.length ? { status: 'unavailable', down } : { status: 'ready' });
   });
 
-  registerApi(server, deps);
+  registerApi(server, deps, answerNotFound);
   // SMS: the gateway's callbacks (replies, delivery reports) and, in development, the fake gateway with /dev/sms.
   registerSmsWebhook(server, { ...deps, adapter, bot, limiter: messageLimiter });
   const devSms = registerDevSms(server, deps);
@@ -264,7 +264,6 @@ export function createApp(deps: AppDeps): App {
     directLineDomain: '/v3/directline',
     pushPublicKey: webChat ? (vapid?.publicKey ?? null) : null,
   });
-  registerNotFoundPage(server, API_PREFIX);
 
   return {
     server,

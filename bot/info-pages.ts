@@ -2,7 +2,7 @@
 // (the Teams manifest links to both: infra/teams/manifest.ts), and a small Norwegian page for an
 // address that does not exist — JSON instead for a client that did not ask for HTML (an API client).
 // The words follow docs/privacy.md; change them together.
-import type { Next, Request, Response, Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import { escapeHtml } from '../adaptive-cards/html.ts';
 import { sendPage } from './page-assets.ts';
 
@@ -98,25 +98,18 @@ export function registerInfoPages(server: Server, config: { RETENTION_DAYS: numb
 }
 
 /**
- * Register last: any GET no route took. A browser (it asks for text/html) gets the Norwegian page,
- * anyone else restify's own JSON form, both with 404. The integration API keeps its own answers: its
- * paths go on to restify's NotFound event (bot/api.ts), as if no route had matched.
+ * For restify's NotFound event (no route matched; bot/api.ts owns the one listener and hands over
+ * what is not its own): a browser (it asks for text/html) gets the Norwegian page; anyone else is
+ * left to restify's JSON 404.
  */
-export function registerNotFoundPage(server: Server, apiPrefix: string): void {
-  server.get('/*', (req: Request, res: Response, next: Next) => {
-    if (req.path().startsWith(apiPrefix)) return next(Object.assign(new Error(`${req.path()} does not exist`), { name: 'NotFoundError', statusCode: 404 }));
-    if (/\btext\/html\b/.test(req.header('accept') ?? '')) {
-      res.writeHead(404, {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Length': String(NOT_FOUND.length),
-        'Cache-Control': 'no-cache',
-        'Content-Security-Policy': CSP,
-        'X-Content-Type-Options': 'nosniff',
-      });
-      res.end(NOT_FOUND);
-    } else {
-      res.send(404, { code: 'ResourceNotFound', message: `${req.path()} does not exist` });
-    }
-    return next();
+export function answerNotFound(req: Request, res: Response): void {
+  if (res.headersSent || !/\btext\/html\b/.test(req.header('accept') ?? '')) return;
+  res.writeHead(404, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': String(NOT_FOUND.length),
+    'Cache-Control': 'no-cache',
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
   });
+  res.end(NOT_FOUND);
 }
