@@ -104,12 +104,11 @@ export function registerInfoPages(server: Server, config: { RETENTION_DAYS: numb
  */
 export function answerNotFound(req: Request, res: Response): void {
   if (res.headersSent || !/\btext\/html\b/.test(req.header('accept') ?? '')) return;
-  res.writeHead(404, {
+  // sendRaw, not writeHead: restify then knows the error is answered and sends nothing more.
+  res.sendRaw(404, NOT_FOUND, {
     'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': String(NOT_FOUND.length),
     'Cache-Control': 'no-cache',
     'Content-Security-Policy': CSP,
     'X-Content-Type-Options': 'nosniff',
   });
-  res.end(NOT_FOUND);
 }
