@@ -81,10 +81,13 @@ export function staffCommands(deps: BotDeps): CommandTable {
     }));
   };
 
-  const setStatus = (status: VolunteerStatus) => async (turn: Turn, action: { volunteerId: string }) => {
+  const setStatus = (status: Exclude<VolunteerStatus, 'pending'>) => async (turn: Turn, action: { volunteerId: string }) => {
     if (!(await ownVolunteer(turn, action.volunteerId))) return turn.say('error.invalidAction');
     await setVolunteerStatus(db, { memberId: action.volunteerId, centreId: centreOf(turn), status, by: turn.member!.id, at: turn.now, matching: matching() });
+    // The list is drawn again where it was; below it, in words, what just happened to whom.
     await turn.replace(await volunteerList(turn));
+    const [who] = await db.query<{ name: string | null }>('SELECT name FROM members WHERE id = $1', [action.volunteerId]);
+    await turn.say(`admin.done.${status}`, { name: who?.name ?? '' });
   };
 
   return {

@@ -148,3 +148,18 @@ describe('cancelling a series, asked first and told truly', () => {
     expect(done).not.toContain('har fått beskjed');
   });
 });
+
+describe('staff approving a volunteer', () => {
+  it('«Godkjenn» redraws the list and says whom it approved', async () => {
+    await chat.submit('ny-frivillig-reidun', {
+      action: 'volunteer.signup.submit', name: 'Reidun Framstad', phone: '912 34 568', email: '', district: 'Sentrum', postcode: '2317',
+      groups: 'besoksvenn', languages: 'nb', availability: '1:morning,2:morning', weeklyCap: '2', comfort: 'any',
+    });
+    const [v] = await app.db.query<{ member_id: string }>(`SELECT v.member_id FROM volunteers v JOIN members m ON m.id = v.member_id WHERE m.name = 'Reidun Framstad'`);
+    expect(v).toBeDefined();
+    const replies = await chat.submit(STAFF, { action: 'staff.volunteer.approve', volunteerId: v!.member_id });
+    const texts = replies.map((r) => visibleText(r.activity));
+    expect(texts.some((x) => x.includes('Frivillige'))).toBe(true); // the list, drawn again
+    expect(texts.at(-1)).toContain('Reidun Framstad er godkjent.');
+  });
+});
