@@ -2,9 +2,9 @@
 // en frivillig", "Astrid kommer tirsdag 10:00–13:00"). Of the volunteer, only the first name.
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
-import { actionSet, adaptiveCard, container, heading, text } from './card.ts';
+import { actionSet, adaptiveCard, container, heading, showCard, text } from './card.ts';
 import { formKit, PHONE_PATTERN, type FormErrors, type FormValues } from './form.ts';
-import { formatDuration, formatWhen } from './format.ts';
+import { formatDuration, formatTime, formatWhen } from './format.ts';
 import { t } from './texts.ts';
 import type { RequestStatus } from '../domain/types.ts';
 
@@ -55,6 +55,8 @@ export interface CaregiverRequestItem {
   awaitingVerification?: boolean;
   /** Ended without the visit happening (never the reason: that is for staff). */
   notDone?: boolean;
+  /** While quiet hours hold its offers: when they go out. */
+  goesOutAt?: Date | null;
 }
 
 export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): string {
@@ -64,6 +66,7 @@ export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): 
     return r.volunteerPhone ? t(ctx.locale, 'caregiver.status.takenPhone', { name, when, phone: r.volunteerPhone }) : t(ctx.locale, 'caregiver.status.taken', { name, when });
   }
   if (r.notDone) return t(ctx.locale, 'caregiver.status.notDone');
+  if (r.status === 'open' && r.goesOutAt) return t(ctx.locale, 'caregiver.status.sendsAt', { time: formatTime(r.goesOutAt) });
   return r.awaitingVerification ? t(ctx.locale, 'caregiver.status.awaiting_verification') : t(ctx.locale, `caregiver.status.${r.status}`);
 }
 
@@ -78,7 +81,13 @@ export function caregiverRequestsCard(ctx: CardContext, input: { requests: reado
       text(caregiverStatusText(ctx, r), { spacing: 'small' }),
     ];
     if (r.status === 'open' || r.status === 'taken' || r.status === 'waiting_consent') {
-      items.push(actionSet([actionButton(channel, t(locale, 'caregiver.cancel'), { action: 'caregiver.request.cancel', requestId: r.requestId }, { style: 'destructive' })]));
+      // Asks first, naming the visit; the volunteer is mentioned only when one has it.
+      const question = t(locale, r.status === 'taken' ? 'caregiver.cancelQuestionTold' : 'caregiver.cancelQuestion', { when: formatWhen(locale, r.startsAt, r.flexibleUntil ?? null), name: r.volunteerFirstName ?? '' });
+      items.push(actionSet([
+        showCard(t(locale, 'caregiver.cancel'), [text(question)], [
+          actionButton(channel, t(locale, 'caregiver.cancelConfirm'), { action: 'caregiver.request.cancel', requestId: r.requestId }, { style: 'destructive' }),
+        ]),
+      ]));
     }
     body.push(container(items, { separator: true, spacing: 'medium' }));
   }

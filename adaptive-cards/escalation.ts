@@ -73,7 +73,7 @@ export function escalationCard(ctx: CardContext, input: EscalationCardInput): Ad
       [
         showCard(
           t(locale, 'staffRequests.cancel'),
-          [text(t(locale, 'staffRequests.cancelConfirmText'))],
+          [text(t(locale, 'staffRequests.cancelConfirmWhen', { when: formatDateTime(locale, r.startsAt) }))],
           [actionButton(channel, t(locale, 'staffRequests.cancelConfirm'), { action: 'staff.request.cancel', requestId }, { style: 'destructive' })],
         ),
       ],

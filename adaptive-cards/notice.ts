@@ -12,8 +12,8 @@ export interface NoticeInput {
   /** 'warning' gets an attention frame; the words must carry the meaning on their own. */
   tone?: 'info' | 'success' | 'warning';
   menuButton?: boolean;
-  /** One button for what the notice invites, e.g. cancelling the visit it reminds of. */
-  action?: { title: string; data: ActionData };
+  /** One button for what the notice invites, e.g. cancelling the visit it reminds of; `destructive`: the screen's one red button. */
+  action?: { title: string; data: ActionData; destructive?: boolean };
   /** More than one (e.g. confirm or cancel the visit), side by side where they fit. */
   actions?: ReadonlyArray<{ title: string; data: ActionData }>;
   /** A page elsewhere the notice sends people to (e.g. the police's application for a politiattest). */
@@ -28,7 +28,7 @@ export function noticeCard(ctx: CardContext, input: NoticeInput): AdaptiveCard {
   inner.push(...paragraphs.map((p) => text(p)));
   const style = input.tone === 'warning' ? 'attention' : input.tone === 'success' ? 'good' : undefined;
   const body: CardElement[] = style ? [container(inner, { style })] : inner;
-  if (input.action) body.push(actionSet([actionButton(channel, input.action.title, input.action.data)], { spacing: 'medium' }));
+  if (input.action) body.push(actionSet([actionButton(channel, input.action.title, input.action.data, input.action.destructive ? { style: 'destructive' } : undefined)], { spacing: 'medium' }));
   if (input.actions?.length) body.push(actionSet(input.actions.map((a) => actionButton(channel, a.title, a.data)), { spacing: 'medium' }));
   if (input.link) body.push(actionSet([{ type: 'Action.OpenUrl', title: input.link.title, url: input.link.url }], { spacing: 'medium' }));
   if (input.menuButton) body.push(actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })], { spacing: 'medium' }));

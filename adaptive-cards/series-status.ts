@@ -70,7 +70,8 @@ export function caregiverSeriesCard(ctx: CardContext, input: { series: readonly 
       text(seriesStatusText(locale, s), { spacing: 'small' }),
       actionSet([
         actionButton(channel, t(locale, 'series.edit'), { action: staff ? 'staff.series.edit.start' : 'caregiver.series.edit.start', seriesId: s.seriesId }),
-        actionButton(channel, t(locale, 'series.cancelAll'), { action: staff ? 'staff.series.cancel' : 'caregiver.series.cancel', seriesId: s.seriesId }, { style: 'destructive' }),
+        // Not red here: it only asks; the question's «Ja, avlys» is the one red button.
+        actionButton(channel, t(locale, 'series.cancelAll'), { action: staff ? 'staff.series.cancel' : 'caregiver.series.cancel', seriesId: s.seriesId }),
       ]),
     ], { separator: true, spacing: 'medium' }));
   }

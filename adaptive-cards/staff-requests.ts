@@ -5,7 +5,7 @@ import { isCancelReasonCode } from '../domain/confidentiality.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement, Fact } from './card.ts';
 import { actionSet, adaptiveCard, container, facts, heading, showCard, subheading, text } from './card.ts';
-import { formatDateTime } from './format.ts';
+import { formatDateTime, formatTime } from './format.ts';
 import { t } from './texts.ts';
 
 export interface StaffRequestItem {
@@ -26,6 +26,8 @@ export interface StaffRequestItem {
   notDone?: { reason: string | null } | null;
   /** Asked for by the person helped themselves: «Bestilt selv» (issue 19). */
   selfOrdered?: boolean;
+  /** While quiet hours hold its offers: when they go out. */
+  goesOutAt?: Date | null;
 }
 
 export interface StaffRequestsInput {
@@ -42,13 +44,14 @@ export function cancelReasonText(locale: Locale, reason: string): string {
 }
 
 /** "Venter på samtykke", "Sendt ut til 12 frivillige", "Tatt av Kari", "Gjennomført", … */
-export function requestStatusText(locale: Locale, item: Pick<StaffRequestItem, 'status' | 'offeredCount' | 'takenByFirstName' | 'notDone'>): string {
+export function requestStatusText(locale: Locale, item: Pick<StaffRequestItem, 'status' | 'offeredCount' | 'takenByFirstName' | 'notDone' | 'goesOutAt'>): string {
   if (item.notDone) return item.notDone.reason ? t(locale, 'staffRequests.notDoneReason', { reason: cancelReasonText(locale, item.notDone.reason) }) : t(locale, 'staffRequests.notDone');
   switch (item.status) {
     case 'waiting_consent':
       return t(locale, 'staffRequests.waiting_consent');
     case 'open':
       if (item.offeredCount <= 0) return t(locale, 'staffRequests.notSentYet');
+      if (item.goesOutAt) return t(locale, 'staffRequests.sendsAt', { time: formatTime(item.goesOutAt) });
       return item.offeredCount === 1 ? t(locale, 'staffRequests.sentOne') : t(locale, 'staffRequests.sentMany', { count: item.offeredCount });
     case 'taken':
       return item.takenByFirstName ? t(locale, 'staffRequests.takenBy', { name: item.takenByFirstName }) : t(locale, 'staffRequests.taken');
@@ -85,7 +88,7 @@ export function staffRequestsCard(ctx: CardContext, input: StaffRequestsInput): 
         actionSet([
           showCard(
             t(locale, 'staffRequests.cancel'),
-            [text(t(locale, 'staffRequests.cancelConfirmText'))],
+            [text(t(locale, r.status === 'taken' ? 'staffRequests.cancelConfirmTold' : 'staffRequests.cancelConfirmWhen', { when: formatDateTime(locale, r.startsAt) }))],
             [actionButton(channel, t(locale, 'staffRequests.cancelConfirm'), { action: 'staff.request.cancel', requestId: r.requestId }, { style: 'destructive' })],
           ),
         ]),

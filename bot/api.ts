@@ -111,7 +111,8 @@ const RESTIFY_ERRORS: Readonly<Record<string, readonly [number, string]>> = {
   MethodNotAllowed: [405, 'method_not_allowed'],
 };
 
-export function registerApi(server: restify.Server, deps: AppDeps): void {
+/** `otherNotFound`: answers a path no route took outside the API (restify allows one listener per error name). */
+export function registerApi(server: restify.Server, deps: AppDeps, otherNotFound?: (req: restify.Request, res: restify.Response) => void): void {
   const { log } = deps;
   // Looked up by digest so that the time a lookup takes says nothing about how close a guess was.
   const digest = (token: string) => createHash('sha256').update(token).digest('base64');
@@ -167,6 +168,7 @@ export function registerApi(server: restify.Server, deps: AppDeps): void {
     // listener has answered. One listener per name: restify's callback must run exactly once.
     server.on(event, (req: restify.Request, res: restify.Response, _err: unknown, cb: () => void) => {
       if (isApi(req) && !res.headersSent) res.send(status, { error: code });
+      else if (event === 'NotFound') otherNotFound?.(req, res);
       return cb();
     });
   }

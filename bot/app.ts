@@ -13,6 +13,7 @@ import { createChannelAuthentication, createChannelGate, directLineTurnAuth, typ
 import { DugnadBot } from './dugnad-bot.ts';
 import { registerDirectLine, type DemoIdentity, type DirectLineLimits } from './directline.ts';
 import { registerWebChatPage } from './webchat-page.ts';
+import { answerNotFound, registerInfoPages } from './info-pages.ts';
 import { registerTab } from './tab.ts';
 import { registerCalendarFeed } from './calendar-feed.ts';
 import { registerApi } from './api.ts';
@@ -151,7 +152,7 @@ export function createApp(deps: AppDeps): App {
     res.send(down.length ? 503 : 200, down.length ? { status: 'unavailable', down } : { status: 'ready' });
   });
 
-  registerApi(server, deps);
+  registerApi(server, deps, answerNotFound);
   // SMS: the gateway's callbacks (replies, delivery reports) and, in development, the fake gateway with /dev/sms.
   registerSmsWebhook(server, { ...deps, adapter, bot, limiter: messageLimiter });
   const devSms = registerDevSms(server, deps);
@@ -239,6 +240,7 @@ export function createApp(deps: AppDeps): App {
     webSession: signIn ? async (req) => (await signIn?.sessionOf(req))?.userId ?? null : null,
     signInProviders: signIn ? config.oidcProviders.map((p) => p.id) : [],
   });
+  registerInfoPages(server, config);
   registerWebChatPage(server, {
     identities: webChat && config.dev && !signIn ? deps.demoIdentities : [],
     allowIdentityPicker: webChat && config.dev && !signIn,

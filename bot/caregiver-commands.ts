@@ -1,6 +1,7 @@
 // What a family caregiver can do: register themselves and the person they care for (with the
 // person's consent or their own as proxy), ask for respite or other help, follow and cancel it, and
 // learn where formal respite comes from.
+import { formatTime } from '../adaptive-cards/format.ts';
 import { z } from 'zod';
 import { caregiverRequestsCard, caregiverSignupCard, type CaregiverSignupField } from '../adaptive-cards/caregiver.ts';
 import { personFields } from '../adaptive-cards/actions.ts';
@@ -19,7 +20,7 @@ import { groupOptions } from './volunteer-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import { smsAfterProfileSaved } from './channel-commands.ts';
 import { formChannel } from '../adaptive-cards/actions.ts';
-import { submitRequest } from './request-submit.ts';
+import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import { pushOffered } from './push-commands.ts';
 import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';
 import type { Turn } from './turn.ts';
@@ -108,9 +109,9 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
         raw: { ...raw, contactName: raw.contactName || contact?.name, contactPhone: raw.contactPhone || contact?.phone, policeCertificate: 'false', staffAlong: 'false' },
         form: (values, errors) => requestForm(turn, values, errors),
         extraErrors: async (fields) => ((await personsOfCaregiver(db, turn.member!.id)).some((p) => p.id === fields.personId) ? {} : { personId: 'error.unknownPerson' }),
-        saved: async (result) => {
-          const key = result.heldFor === 'link' ? 'caregiver.awaitingVerification' : result.heldFor === 'consent' ? 'request.waitingConsent' : 'caregiver.sent';
-          await turn.replace(noticeCard(turn.card, { text: turn.t(key), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
+        saved: async (result, goesOutAt) => {
+          const key = result.heldFor === 'link' ? 'caregiver.awaitingVerification' : result.heldFor === 'consent' ? 'request.waitingConsent' : goesOutAt ? 'caregiver.sentAt' : 'caregiver.sent';
+          await turn.replace(noticeCard(turn.card, { text: turn.t(key, { time: goesOutAt ? formatTime(goesOutAt) : '' }), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
         },
       });
     },
@@ -130,7 +131,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
     'caregiver.request.cancel': async (turn, action) => {
       const result = await cancelRequest(db, { requestId: action.requestId, centreId: centreOf(turn), by: turn.member!.id, now: turn.now, onlyOwn: true });
       if (!result.ok) return turn.say(result.reason === 'closed' ? 'request.alreadyClosed' : 'error.invalidAction');
-      await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.cancelled'), tone: 'success', menuButton: true }));
+      await turn.replace(noticeCard(turn.card, { text: turn.t(result.volunteerTold ? 'caregiver.cancelled' : 'caregiver.cancelledNoOne'), tone: 'success', menuButton: true }));
     },
 
     'caregiver.formalRespite': (turn) => formalRespite(turn),
@@ -159,6 +160,7 @@ export async function sendCaregiverRequests(deps: BotDeps, turn: Turn, onlyIfUpc
     volunteerPhone: r.volunteerPhone,
     awaitingVerification: r.awaitingVerification,
     notDone: r.notDone,
+    goesOutAt: r.request.status === 'open' ? offersGoOutAt(deps, r.createdAt, r.request.urgent, turn.now) : null,
   }));
   await turn.send(caregiverRequestsCard(turn.card, { requests }));
   return true;

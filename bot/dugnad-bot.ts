@@ -42,8 +42,9 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'mine oppdrag': { action: 'tasks.mine' },
   'my tasks': { action: 'tasks.mine' },
   oppdrag: { action: 'tasks.mine' },
-  status: { action: 'volunteer.status' },
-  'min status': { action: 'volunteer.status' },
+  // «Status»: where one's own things stand, whatever one's role.
+  status: [{ action: 'volunteer.status' }, { action: 'caregiver.requests.list' }, { action: 'staff.requests.list' }],
+  'min status': [{ action: 'volunteer.status' }, { action: 'caregiver.requests.list' }, { action: 'staff.requests.list' }],
   'ny forespørsel': { action: 'staff.request.new' },
   'new request': { action: 'staff.request.new' },
   'bli frivillig': { action: 'volunteer.signup.start' },
@@ -187,6 +188,11 @@ export class DugnadBot {
     const choices = Object.hasOwn(TEXT_COMMANDS, text) ? [TEXT_COMMANDS[text]!].flat() : [];
     const command = choices.find((c) => mayPerform(turn.member?.role ?? null, c.action));
     if (command) return this.dispatch(turn, command, {});
+    // A word we know from someone we do not: they are not registered yet, and the menu offers sign-up.
+    if (choices.length > 0 && !turn.member) {
+      await turn.say('error.notRegistered');
+      return showMenu(this.deps, turn);
+    }
     // A question about formal respite, in the caregiver's own words: the allocation office's contact.
     if (asksForFormalRespite(text) && mayPerform(turn.member?.role ?? null, 'caregiver.formalRespite')) return this.dispatch(turn, { action: 'caregiver.formalRespite' }, {});
     await turn.say('error.notUnderstood');

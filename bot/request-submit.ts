@@ -5,6 +5,7 @@ import { helpRequestFields, type HelpRequestFields } from '../adaptive-cards/act
 import type { AdaptiveCard } from '../adaptive-cards/card.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
 import type { RequestField } from '../adaptive-cards/request-form.ts';
+import { offersHeldUntil } from '../jobs/schedule.ts';
 import { createRequest, matchingSettings, type CreateRequestResult } from '../infra/requests.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { asksForSeries, submitSeries } from './series-commands.ts';
@@ -19,8 +20,8 @@ export interface RequestSubmit {
   form: (values: FormValues<string>, errors: FormErrors<string>) => Promise<AdaptiveCard>;
   /** Checks only this asker makes (a caregiver asks only about their own people). */
   extraErrors?: (fields: HelpRequestFields) => Promise<Partial<Record<RequestField, string>>>;
-  /** Answers a saved single request (a series answers for itself). */
-  saved: (result: Extract<CreateRequestResult, { ok: true }>) => Promise<void>;
+  /** Answers a saved single request (a series answers for itself); `goesOutAt` while quiet hours hold its offers. */
+  saved: (result: Extract<CreateRequestResult, { ok: true }>, goesOutAt: Date | null) => Promise<void>;
 }
 
 export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit): Promise<void> {
@@ -35,8 +36,13 @@ export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit)
   if (parsed.success && Object.keys(errors).length === 0) {
     if (asksForSeries(s.raw)) return submitSeries(deps, turn, parsed.data, s.raw, s.form);
     const result = await createRequest(deps.db, { centreId, createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matchingSettings(deps.config) });
-    if (result.ok) return s.saved(result);
+    if (result.ok) return s.saved(result, result.status === 'open' ? offersGoOutAt(deps, turn.now, parsed.data.urgent, turn.now) : null);
     errors = result.errors as Partial<Record<RequestField, string>>;
   }
   await turn.replace(await s.form(submittedValues(s.raw), errors));
+}
+
+/** When offers saved at `savedAt` reach volunteers, while quiet hours still hold them (null: they may go). */
+export function offersGoOutAt(deps: Pick<BotDeps, 'config'>, savedAt: Date, urgent: boolean, now: Date): Date | null {
+  return offersHeldUntil(savedAt, urgent, now, { quietStart: deps.config.QUIET_HOURS_START, quietEnd: deps.config.QUIET_HOURS_END });
 }

@@ -8,13 +8,14 @@ import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';
 import { selfSignupCard, selfSignupFields, type SelfSignupField } from '../adaptive-cards/self-signup.ts';
 import { selfRequestFields, selfRequestFormCard, type SelfRequestField } from '../adaptive-cards/self-request-form.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
-import { formatWhen } from '../adaptive-cards/format.ts';
+import { formatTime, formatWhen } from '../adaptive-cards/format.ts';
 import { listCentres } from '../infra/centres.ts';
 import { matchingSettings } from '../infra/requests.ts';
 import { askForHelp, offeredGroups, ownPerson, registerSelf } from '../infra/self-requests.ts';
 import { SELF_REQUEST_KIND_RULES, SELF_REQUEST_KINDS, selfRequestDays, weekWindow } from '../domain/self-request.ts';
 import { osloWallClock } from '../domain/series.ts';
 import { formErrors, submittedValues } from './forms.ts';
+import { offersGoOutAt } from './request-submit.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import { pushOffered } from './push-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
@@ -89,10 +90,12 @@ export function selfCommands(deps: BotDeps): CommandTable {
             return turn.replace(await again({ day: 'error.selfPast' }));
         }
       }
+      // A person asking for themselves cannot mark it urgent: quiet hours hold theirs until morning.
+      const goesOutAt = result.status === 'open' ? offersGoOutAt(deps, turn.now, false, turn.now) : null;
       const what = (await groupOptions(db, turn.member!.centreIds, turn.locale)).find((g) => g.key === result.group)?.label ?? result.group;
       const text = result.heldFor === 'link' ? turn.t('self.sentPending')
         : result.heldFor === 'consent' ? turn.t('self.sentHeld')
-          : turn.t('self.sent', { what, when: formatWhen(turn.locale, result.startsAt, result.flexibleUntil) });
+          : turn.t(goesOutAt ? 'self.sentAt' : 'self.sent', { what, when: formatWhen(turn.locale, result.startsAt, result.flexibleUntil), time: goesOutAt ? formatTime(goesOutAt) : '' });
       await turn.replace(noticeCard(turn.card, { text, tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
     },
   };

@@ -9,8 +9,10 @@ import { seriesLeaveCard, seriesOfferCard, seriesOfferState, seriesRuleText, ser
 import { caregiverSeriesCard, seriesEditCard } from '../adaptive-cards/series-status.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { AdaptiveCard } from '../adaptive-cards/card.ts';
+import { joinList } from '../adaptive-cards/choices.ts';
+import { formatDate } from '../adaptive-cards/format.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
-import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, moveSeries, revealSeriesOffer, runningSeries, seriesOfferForSend, seriesOfVolunteer, seriesTasksOf, type SeriesView, type SeriesVisitTask } from '../infra/series.ts';
+import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, moveSeries, revealSeriesOffer, runningSeries, seriesOfferForSend, upcomingVisits, seriesOfVolunteer, seriesTasksOf, type SeriesView, type SeriesVisitTask } from '../infra/series.ts';
 import { seriesPublicView } from '../jobs/series.ts';
 import { osloWallClock } from '../domain/series.ts';
 import type { HelpRequest, Locale, PrivateRequestDetails } from '../domain/types.ts';
@@ -71,7 +73,8 @@ export async function sendSeriesList(deps: BotDeps, turn: Turn, viewer: 'caregiv
       personFirstName: (person?.name ?? '').split(/\s+/)[0] ?? '',
       nextStart: s.anchor.startsAt,
       intervalWeeks: s.rule.intervalWeeks,
-      lastVisit: osloWallClock(s.lastDate, s.rule.time),
+      // The last visit still standing: once the last one is cancelled, «til og med» names the one before.
+      lastVisit: (await upcomingVisits(deps.db, s.id, turn.now)).at(-1)?.startsAt ?? osloWallClock(s.lastDate, s.rule.time),
       status: s.status === 'cancelled' ? ('released' as const) : s.status,
       // First name only: all a caregiver sees of a volunteer.
       regularFirstName: regular?.name ? (regular.name.split(/\s+/)[0] ?? null) : null,
@@ -113,11 +116,14 @@ export function seriesCommands(deps: BotDeps): CommandTable {
     // Asked only about a series that is the asker's to cancel: the caregiver's own, or one of the staff member's centre.
     const series = await seriesOf(turn, seriesId, confirm === 'caregiver.series.cancel.confirm' ? 'caregiver' : 'staff');
     if (!series) return void (await turn.say('error.invalidAction'));
+    // Named, so they see what they call off; the volunteer is mentioned only when one has a visit.
+    const visits = await upcomingVisits(db, seriesId, turn.now);
+    const dates = joinList(turn.locale, visits.map((v) => formatDate(turn.locale, v.startsAt)));
     await turn.send(noticeCard(turn.card, {
       title: turn.t('series.cancelAllTitle'),
-      text: turn.t('series.cancelAllQuestion'),
+      text: [turn.t('series.cancelAllDates', { dates }), turn.t(visits.some((v) => v.taken) ? 'series.cancelAllTold' : 'series.cancelAllNoOne')],
       tone: 'warning',
-      action: { title: turn.t('series.cancelAllConfirm'), data: { action: confirm, seriesId } },
+      action: { title: turn.t('series.cancelAllConfirm'), data: { action: confirm, seriesId }, destructive: true },
       menuButton: true,
     }));
   };
@@ -125,7 +131,7 @@ export function seriesCommands(deps: BotDeps): CommandTable {
   const cancelRest = async (turn: Turn, seriesId: string, onlyOwn: boolean) => {
     const result = await cancelSeries(db, { seriesId, centreId: turn.member!.centreIds[0] ?? '', by: turn.member!.id, now: turn.now, onlyOwn });
     if (!result.ok) return turn.say('error.invalidAction');
-    await turn.replace(noticeCard(turn.card, { text: turn.t('series.cancelledAll'), tone: 'success', menuButton: true }));
+    await turn.replace(noticeCard(turn.card, { text: turn.t(result.volunteerTold ? 'series.cancelledAll' : 'series.cancelledAllNoOne'), tone: 'success', menuButton: true }));
   };
 
   const editStart = async (turn: Turn, seriesId: string, viewer: 'caregiver' | 'staff') => {

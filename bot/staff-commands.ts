@@ -1,9 +1,10 @@
 // What staff can do in chat: register a person with consent, post a request, follow and cancel
 // their centre's requests, and approve, pause or remove volunteers.
+import { formatTime } from '../adaptive-cards/format.ts';
 import { personFields } from '../adaptive-cards/actions.ts';
 import { personFormCard, type PersonField } from '../adaptive-cards/person-form.ts';
 import { requestFormCard, type RequestField } from '../adaptive-cards/request-form.ts';
-import { staffRequestsCard } from '../adaptive-cards/staff-requests.ts';
+import { requestStatusText, staffRequestsCard } from '../adaptive-cards/staff-requests.ts';
 import { volunteerAdminCard } from '../adaptive-cards/volunteer-admin.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { interestGroupsCard, NEW_GROUP } from '../adaptive-cards/interest-groups.ts';
@@ -11,7 +12,7 @@ import { interestGroups, policeValidityMonths, saveInterestGroup } from '../infr
 import { policeCertificateStatus } from '../domain/police-certificate.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { registerPerson, personsOfCentre } from '../infra/persons.ts';
-import { callList, cancelRequest, requestsForStaff, widenRequest, matchingSettings } from '../infra/requests.ts';
+import { callList, cancelRequest, requestsForStaff, staffRequestItem, widenRequest, matchingSettings } from '../infra/requests.ts';
 import { renewConsent, withdrawConsent } from '../infra/consent-lifecycle.ts';
 import { CALL_LIST_MAX, callListCard } from '../adaptive-cards/escalation.ts';
 import { publicView } from '../domain/confidentiality.ts';
@@ -23,7 +24,7 @@ import { groupOptions } from './volunteer-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { isSharedConversation } from './staff-channel-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
-import { submitRequest } from './request-submit.ts';
+import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
 
 export function staffCommands(deps: BotDeps): CommandTable {
@@ -57,18 +58,37 @@ export function staffCommands(deps: BotDeps): CommandTable {
     return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now) });
   };
 
-  /** Another centre's request is "not found" (as cancel answers), not "already closed". */
-  const ownRequest = async (turn: Turn, requestId: string) =>
-    (await db.query('SELECT 1 FROM help_requests WHERE id = $1 AND centre_id = $2', [requestId, centreOf(turn)])).length > 0;
-
   /** Staff may act only on volunteers of their own centre. */
   const ownVolunteer = async (turn: Turn, volunteerId: string) =>
     (await db.query('SELECT 1 FROM volunteer_centres WHERE member_id = $1 AND centre_id = $2', [volunteerId, centreOf(turn)])).length > 0;
 
-  const setStatus = (status: VolunteerStatus) => async (turn: Turn, action: { volunteerId: string }) => {
+  /**
+   * An escalation card tapped after its request moved on (a volunteer took it, it was cancelled or ran
+   * out): the card becomes where the request stands now, instead of a bare «already closed». Where a
+   * whole team reads along, without the volunteer's name.
+   */
+  const standsNow = async (turn: Turn, requestId: string) => {
+    const item = await staffRequestItem(db, centreOf(turn), requestId);
+    if (!item) return turn.say('error.invalidAction');
+    const taken = item.request.status === 'taken';
+    const status = requestStatusText(turn.locale, {
+      status: item.request.status, offeredCount: item.offered, notDone: item.notDone,
+      takenByFirstName: isSharedConversation(turn.context.activity) ? null : item.takenByFirstName,
+    });
+    await turn.replace(noticeCard(turn.card, {
+      title: turn.t(taken ? 'escalation.nowTakenTitle' : 'escalation.nowClosedTitle'),
+      text: turn.t(taken ? 'escalation.nowTaken' : 'escalation.nowClosed', { status }),
+      tone: taken ? 'success' : 'info', menuButton: true,
+    }));
+  };
+
+  const setStatus = (status: Exclude<VolunteerStatus, 'pending'>) => async (turn: Turn, action: { volunteerId: string }) => {
     if (!(await ownVolunteer(turn, action.volunteerId))) return turn.say('error.invalidAction');
     await setVolunteerStatus(db, { memberId: action.volunteerId, centreId: centreOf(turn), status, by: turn.member!.id, at: turn.now, matching: matching() });
+    // The list is drawn again where it was; below it, in words, what just happened to whom.
     await turn.replace(await volunteerList(turn));
+    const [who] = await db.query<{ name: string | null }>('SELECT name FROM members WHERE id = $1', [action.volunteerId]);
+    await turn.say(`admin.done.${status}`, { name: who?.name ?? '' });
   };
 
   return {
@@ -102,14 +122,14 @@ export function staffCommands(deps: BotDeps): CommandTable {
       await submitRequest(deps, turn, {
         raw,
         form: (values, errors) => requestForm(turn, values, errors),
-        saved: async (result) => {
-          const key = result.heldFor === 'link' ? 'request.awaitingLink' : result.heldFor === 'consent' ? 'request.waitingConsent' : result.offered > 0 ? 'request.sent' : 'request.noneEligible';
+        saved: async (result, goesOutAt) => {
+          const key = result.heldFor === 'link' ? 'request.awaitingLink' : result.heldFor === 'consent' ? 'request.waitingConsent' : result.offered === 0 ? 'request.noneEligible' : goesOutAt ? 'request.sentAt' : 'request.sent';
           // A person waiting for consent (imported without one, or it ran out): staff record it here and the request goes out.
           const personId = typeof raw.personId === 'string' ? raw.personId : null;
           const recordConsent = result.heldFor === 'consent' && personId ? { title: turn.t('request.recordConsent'), data: { action: 'staff.consent.renew' as const, personId } } : undefined;
           await turn.replace(
             noticeCard(turn.card, {
-              title: turn.t('request.savedTitle'), text: turn.t(key, { count: result.offered }), tone: result.status === 'open' && result.offered > 0 ? 'success' : 'warning', menuButton: true,
+              title: turn.t('request.savedTitle'), text: turn.t(key, { count: result.offered, time: goesOutAt ? formatTime(goesOutAt) : '' }), tone: result.status === 'open' && result.offered > 0 ? 'success' : 'warning', menuButton: true,
               ...(recordConsent ? { action: recordConsent } : {}),
             }),
           );
@@ -120,6 +140,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
     'staff.requests.list': async (turn) => {
       const centreId = centreOf(turn);
       const groups = await groupOptions(db, [centreId], turn.locale);
+      const shared = isSharedConversation(turn.context.activity);
       const requests = (await requestsForStaff(db, centreId)).map((i) => ({
         requestId: i.request.id,
         status: i.request.status,
@@ -131,27 +152,30 @@ export function staffCommands(deps: BotDeps): CommandTable {
         takenByFirstName: i.takenByFirstName,
         notDone: i.notDone,
         selfOrdered: i.selfOrdered,
+        goesOutAt: i.request.status === 'open' ? offersGoOutAt(deps, i.createdAt, i.request.urgent, turn.now) : null,
+        // Not where a whole team reads along: only the staff member's own chat names the person.
+        personLabel: shared ? null : i.personName,
       }));
       await turn.send(staffRequestsCard(turn.card, { requests }));
       // Not where a whole team reads along: the series list names the people helped.
-      if (!isSharedConversation(turn.context.activity)) await sendSeriesList(deps, turn, 'staff');
+      if (!shared) await sendSeriesList(deps, turn, 'staff');
     },
 
     'staff.request.cancel': async (turn, action) => {
       const result = await cancelRequest(db, { requestId: action.requestId, centreId: centreOf(turn), by: turn.member!.id, now: turn.now });
-      if (!result.ok) return turn.say(result.reason === 'closed' ? 'request.alreadyClosed' : 'error.invalidAction');
-      await turn.replace(noticeCard(turn.card, { title: turn.t('request.cancelledTitle'), text: turn.t('request.cancelled'), tone: 'success', menuButton: true }));
+      if (!result.ok) return result.reason === 'closed' ? standsNow(turn, action.requestId) : turn.say('error.invalidAction');
+      await turn.replace(noticeCard(turn.card, { title: turn.t('request.cancelledTitle'), text: turn.t(result.volunteerTold ? 'request.cancelledTold' : 'request.cancelled'), tone: 'success', menuButton: true }));
     },
 
     'staff.request.widen': async (turn, action) => {
       const r = await widenRequest(db, { requestId: action.requestId, centreId: centreOf(turn), relax: false, now: turn.now, matching: matching() });
-      if (!r.ok) return turn.say((await ownRequest(turn, action.requestId)) ? 'request.alreadyClosed' : 'error.invalidAction');
+      if (!r.ok) return standsNow(turn, action.requestId);
       await turn.say(r.offered === 0 ? 'escalation.widenedNone' : r.offered === 1 ? 'escalation.widenedOne' : 'escalation.widened', { count: r.offered });
     },
 
     'staff.request.relax': async (turn, action) => {
       const r = await widenRequest(db, { requestId: action.requestId, centreId: centreOf(turn), relax: true, now: turn.now, matching: matching() });
-      if (!r.ok) return turn.say((await ownRequest(turn, action.requestId)) ? 'request.alreadyClosed' : 'error.invalidAction');
+      if (!r.ok) return standsNow(turn, action.requestId);
       await turn.say('escalation.relaxed');
       if (r.offered === 0) await turn.say('escalation.widenedNone');
     },
@@ -159,6 +183,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
     'staff.request.callList': async (turn, action) => {
       const list = await callList(db, { requestId: action.requestId, centreId: centreOf(turn), now: turn.now, matching: matching(), limit: CALL_LIST_MAX });
       if (!list) return turn.say('error.invalidAction');
+      if (list.request.status !== 'open') return standsNow(turn, action.requestId);
       const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
       await turn.send(callListCard(turn.card, { request: publicView(list.request), groupLabel: groups.find((g) => g.key === list.request.group)?.label ?? list.request.group, volunteers: list.volunteers, total: list.total }));
     },

@@ -110,7 +110,8 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
         at: turn.now,
         matching: matchingSettings(deps.config),
       });
-      await turn.replace(noticeCard(turn.card, { title: turn.t(saved.created ? 'signup.thanksTitle' : 'signup.updatedTitle'), text: turn.t(saved.created ? 'signup.thanks' : 'signup.updated'), tone: 'success' }));
+      // A new volunteer is not done yet: the thanks comes once the declaration below is signed.
+      await turn.replace(noticeCard(turn.card, { title: turn.t(saved.created ? 'signup.almostTitle' : 'signup.updatedTitle'), text: turn.t(saved.created ? 'signup.almost' : 'signup.updated'), tone: 'success' }));
       // SMS chosen on the form, or a changed number for someone who has SMS on.
       await smsAfterProfileSaved(deps, turn, saved.memberId, parsed.data.channel);
       // Joined another centre from the profile: say that it waits for that centre's staff.
@@ -132,9 +133,15 @@ export function volunteerCommands(deps: BotDeps): CommandTable {
         // Signed an old card: show the current text instead of recording a stale signature.
         return turn.replace(declarationCard(turn.card, { signedVersion: (await volunteerOf(turn))?.signedDeclarationVersion ?? null }));
       }
+      const firstSignature = (await volunteerOf(turn))?.signedDeclarationVersion === null;
       await signDeclaration(db, { memberId: turn.member!.id, version: action.version, account: turn.account, at: turn.now });
       const v = await volunteerOf(turn);
       await turn.replace(declarationCard(turn.card, { signedVersion: action.version }));
+      // The sign-up's last step: now the thanks, and whether a centre still has to approve them.
+      if (v && firstSignature) {
+        const waiting = v.standing.some((s) => s.status === 'pending');
+        await turn.send(noticeCard(turn.card, { title: turn.t('signup.thanksTitle'), text: turn.t(waiting ? 'signup.thanks' : 'signup.thanksReady'), tone: 'success' }));
+      }
       if (v) await showStatus(turn, v);
     },
 

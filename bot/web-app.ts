@@ -3,6 +3,7 @@
  * iOS 16.4+), its icons (the Teams app's heart, drawn in code), and the service worker that keeps the
  * page's shell for offline use and shows push notifications (bot/static/sw.js).
  */
+import { DEFAULT_ACCENT_COLOR } from '../infra/teams/manifest.ts';
 import { createHash } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { colorIconPng } from '../infra/teams/icons.ts';
@@ -10,7 +11,7 @@ import { t } from '../adaptive-cards/texts.ts';
 import { ownAsset, sendAsset, type StaticAsset } from './page-assets.ts';
 
 /** The page's own colour (the top bar, bot/static/webchat.css): the phone's status bar matches it. */
-export const THEME_COLOR = '#0b4a80';
+export const THEME_COLOR = DEFAULT_ACCENT_COLOR;
 const BACKGROUND_COLOR = '#ffffff';
 
 export const ICONS = [

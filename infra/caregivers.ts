@@ -2,7 +2,7 @@
 import type { Database, Queryable } from './db.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
-import { NOT_DONE, toHelpRequest } from './requests.ts';
+import { NOT_DONE, SOONEST_FIRST, toHelpRequest } from './requests.ts';
 import type { HelpRequest, Role } from '../domain/types.ts';
 
 export async function registerCaregiver(db: Database, input: { account: ChatAccount; name: string; phone: string; centreId: string; locale: string }): Promise<string> {
@@ -64,6 +64,8 @@ export interface CaregiverRequest {
   awaitingVerification: boolean;
   /** Ended without the visit happening (the volunteer cancelled after the start, or reported it not done). */
   notDone: boolean;
+  /** When it was saved: its first offers wait from then through quiet hours. */
+  createdAt: Date;
 }
 
 /** SQL over `members m` and `volunteers v`: what a caregiver may know of a volunteer — first name, and the phone only if shared. */
@@ -79,12 +81,12 @@ export async function volunteerForCaregiver(db: Queryable, volunteerId: string):
 }
 
 export async function requestsOfCaregiver(db: Queryable, memberId: string, limit = 20): Promise<CaregiverRequest[]> {
-  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { person_name: string | null; volunteer_first_name: string | null; volunteer_phone: string | null; link_status: string | null; not_done: boolean }>(
+  const rows = await db.query<Parameters<typeof toHelpRequest>[0] & { person_name: string | null; volunteer_first_name: string | null; volunteer_phone: string | null; link_status: string | null; not_done: boolean; created_at: Date }>(
     `SELECT r.*, p.name AS person_name, p.link_status, ${AS_SEEN_BY_CAREGIVER}, ${NOT_DONE} AS not_done
        FROM help_requests r LEFT JOIN persons p ON p.id = r.person_id LEFT JOIN members m ON m.id = r.assigned_volunteer_id
        LEFT JOIN volunteers v ON v.member_id = r.assigned_volunteer_id
       WHERE r.created_by = $1
-      ORDER BY (r.status IN ('open', 'waiting_consent', 'taken')) DESC, r.starts_at LIMIT $2`,
+      ORDER BY ${SOONEST_FIRST} LIMIT $2`,
     [memberId, limit],
   );
   const first = (s: string | null) => (s ?? '').split(/\s+/)[0] ?? '';
@@ -95,5 +97,6 @@ export async function requestsOfCaregiver(db: Queryable, memberId: string, limit
     volunteerPhone: r.volunteer_phone,
     awaitingVerification: r.status === 'waiting_consent' && r.link_status === 'pending',
     notDone: r.not_done,
+    createdAt: r.created_at,
   }));
 }

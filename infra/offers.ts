@@ -49,8 +49,13 @@ export async function acceptOffer(
       if (won[0]) return win(tx, won[0], input);
       status = (await tx.query<{ status: RequestStatus }>('SELECT status FROM help_requests WHERE id = $1', [offer.request_id]))[0]?.status;
     }
-    if (offer.status === 'pending' && status !== 'open') {
-      await tx.query(`UPDATE offers SET status = $2 WHERE id = $1 AND status = 'pending'`, [input.offerId, status === 'cancelled' ? 'withdrawn' : 'taken']);
+    if ((offer.status === 'pending' || offer.status === 'taken') && status !== 'open') {
+      // They tapped, and were too late: responded_at remembers it, so the card the workers close
+      // afterwards thanks them for answering (the same words as the card this turn draws).
+      await tx.query(
+        `UPDATE offers SET status = CASE WHEN status = 'pending' THEN $2 ELSE status END, responded_at = COALESCE(responded_at, $3) WHERE id = $1 AND status IN ('pending', 'taken')`,
+        [input.offerId, status === 'cancelled' ? 'withdrawn' : 'taken', input.now],
+      );
     }
     if (status === 'open') return { outcome: 'not_eligible' };
     return { outcome: status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed', request };
@@ -145,11 +150,13 @@ export interface OfferForSend {
   channelId: string | null;
   /** When it was announced by push (web chat, no chat open): a take or cancel then replaces that notification. */
   pushedAt: Date | null;
+  /** They answered it (accepted, declined, or tapped «Ta oppdraget» too late). */
+  responded: boolean;
   request: HelpRequest;
 }
 
-const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id, o.pushed_at';
-type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null; pushed_at: Date | null };
+const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id, o.pushed_at, o.responded_at';
+type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null; pushed_at: Date | null; responded_at: Date | null };
 
 function toOfferForSend(r: OfferForSendRow): OfferForSend {
   return {
@@ -160,6 +167,7 @@ function toOfferForSend(r: OfferForSendRow): OfferForSend {
     conversationId: r.conversation_id,
     channelId: r.channel_id,
     pushedAt: r.pushed_at,
+    responded: r.responded_at !== null,
     request: toHelpRequest(r),
   };
 }

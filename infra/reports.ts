@@ -173,7 +173,7 @@ SELECT d.dim, d.key,
 FROM e ${SLICES}
 GROUP BY d.dim, d.key`;
 
-// Active: answered an offer (accepted or declined) in the period, or had a task in the period whose
+// Active: answered an offer (accepted, declined, or tapped accept too late) in the period, or had a task in the period whose
 // outcome was reported. Both are tied to a request, so group, district and poster apply.
 const ACTIVE_SQL = `WITH ${REQ},
 acts AS (

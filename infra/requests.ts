@@ -227,7 +227,8 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
   return inserted.length;
 }
 
-export type CancelRequestResult = { ok: true } | { ok: false; reason: 'not_found' | 'closed' };
+/** `volunteerTold`: a volunteer had the visit, and is told it is off (the answer says so only then). */
+export type CancelRequestResult = { ok: true; volunteerTold: boolean } | { ok: false; reason: 'not_found' | 'closed' };
 
 /** Staff cancel any request of their centre; `onlyOwn` limits a caregiver to the requests they made. */
 export async function cancelRequest(
@@ -245,19 +246,20 @@ export async function cancelRequest(
       const exists = await tx.query('SELECT 1 FROM help_requests WHERE id = $1 AND centre_id = $2 AND (NOT $3 OR created_by = $4)', [input.requestId, input.centreId, own, input.by]);
       return { ok: false as const, reason: exists.length ? ('closed' as const) : ('not_found' as const) };
     }
-    await closeCancelledRequests(tx, [input.requestId], input.now);
+    const ended = await closeCancelledRequests(tx, [input.requestId], input.now);
     await addOutbox(tx, 'request.cancelled', input.requestId);
-    return { ok: true as const };
+    return { ok: true as const, volunteerTold: ended > 0 };
   });
 }
 
-/** Requests just cancelled: their assignments end (the volunteer is told) and pending offers close. */
-export async function closeCancelledRequests(tx: Queryable, requestIds: readonly string[], now: Date): Promise<void> {
-  await tx.query(
-    `UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = ANY($1::uuid[]) AND status = 'active'`,
+/** Requests just cancelled: their assignments end (the volunteer is told) and pending offers close. Returns how many assignments ended. */
+export async function closeCancelledRequests(tx: Queryable, requestIds: readonly string[], now: Date): Promise<number> {
+  const ended = await tx.query(
+    `UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'request_cancelled' WHERE request_id = ANY($1::uuid[]) AND status = 'active' RETURNING id`,
     [requestIds, now],
   );
   await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = ANY($1::uuid[]) AND status = 'pending'`, [requestIds]);
+  return ended.length;
 }
 
 /** Private details of a request, for the assigned volunteer and staff only (see domain/confidentiality). */
@@ -293,6 +295,13 @@ export function detailsFromRow(
  */
 export const NOT_DONE = `(r.status = 'done' AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'done'))`;
 
+/**
+ * SQL over `help_requests r`, the order every request list reads in: what is still to come, soonest
+ * first, then what has ended, latest first.
+ */
+export const SOONEST_FIRST = `(r.status IN ('open', 'waiting_consent', 'taken')) DESC,
+  CASE WHEN r.status IN ('open', 'waiting_consent', 'taken') THEN r.starts_at END ASC, r.starts_at DESC`;
+
 export interface StaffRequestItem {
   request: HelpRequest;
   offered: number;
@@ -301,17 +310,31 @@ export interface StaffRequestItem {
   notDone: { reason: string | null } | null;
   /** Asked for by the person helped themselves (issue 19): «bestilt selv». */
   selfOrdered: boolean;
+  /** When it was saved: its first offers wait from then through quiet hours. */
+  createdAt: Date;
+  /** Who it is for, as staff know the person (null for one without a registered person). */
+  personName: string | null;
 }
 
 export async function requestsForStaff(db: Queryable, centreId: string, limit = 20): Promise<StaffRequestItem[]> {
-  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null; self_ordered: boolean }>(
+  return staffRequestItems(db, centreId, null, limit);
+}
+
+/** One of the centre's requests as staff see it in their list: what it is and where it stands now. */
+export async function staffRequestItem(db: Queryable, centreId: string, requestId: string): Promise<StaffRequestItem | null> {
+  return (await staffRequestItems(db, centreId, requestId, 1))[0] ?? null;
+}
+
+async function staffRequestItems(db: Queryable, centreId: string, requestId: string | null, limit: number): Promise<StaffRequestItem[]> {
+  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null; self_ordered: boolean; created_at: Date; person_name: string | null }>(
     `SELECT r.*, (SELECT count(*)::int FROM offers o WHERE o.request_id = r.id) AS offered, m.name AS taken_by, ${NOT_DONE} AS not_done,
+            (SELECT p.name FROM persons p WHERE p.id = r.person_id) AS person_name,
             EXISTS (SELECT 1 FROM members asker WHERE asker.id = r.created_by AND asker.role = 'person') AS self_ordered,
             (SELECT a.outcome_reason FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'not_done' ORDER BY a.outcome_at DESC NULLS LAST LIMIT 1) AS not_done_reason
        FROM help_requests r LEFT JOIN members m ON m.id = r.assigned_volunteer_id
-      WHERE r.centre_id = $1
-      ORDER BY (r.status IN ('open', 'waiting_consent', 'taken')) DESC, r.starts_at DESC LIMIT $2`,
-    [centreId, limit],
+      WHERE r.centre_id = $1 AND ($3::uuid IS NULL OR r.id = $3)
+      ORDER BY ${SOONEST_FIRST} LIMIT $2`,
+    [centreId, limit, requestId],
   );
   return rows.map((r) => ({
     request: toHelpRequest(r),
@@ -319,6 +342,8 @@ export async function requestsForStaff(db: Queryable, centreId: string, limit = 
     takenByFirstName: r.taken_by ? (r.taken_by.split(/\s+/)[0] ?? null) : null,
     notDone: r.not_done ? { reason: r.not_done_reason } : null,
     selfOrdered: r.self_ordered,
+    createdAt: r.created_at,
+    personName: r.person_name,
   }));
 }
 

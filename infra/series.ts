@@ -338,7 +338,7 @@ export async function declineSeriesOffer(db: Queryable, input: { seriesOfferId: 
 export async function cancelSeries(
   db: Database,
   input: { seriesId: string; centreId: string; by: string; now: Date; onlyOwn: boolean },
-): Promise<{ ok: true; cancelled: number } | { ok: false }> {
+): Promise<{ ok: true; cancelled: number; volunteerTold: boolean } | { ok: false }> {
   return db.transaction(async (tx) => {
     const rows = await tx.query(
       `UPDATE series SET status = 'cancelled', cancelled_at = $3, updated_at = $3
@@ -351,10 +351,10 @@ export async function cancelSeries(
         WHERE series_id = $1 AND status IN ('waiting_consent', 'open', 'taken') AND starts_at > $2 RETURNING id`,
       [input.seriesId, input.now, input.by],
     );
-    await closeCancelledRequests(tx, visits.map((v) => v.id), input.now);
+    const ended = await closeCancelledRequests(tx, visits.map((v) => v.id), input.now);
     await tx.query(`UPDATE series_offers SET status = 'withdrawn' WHERE series_id = $1 AND status = 'pending'`, [input.seriesId]);
     await addOutbox(tx, 'series.cancelled', input.seriesId);
-    return { ok: true as const, cancelled: visits.length };
+    return { ok: true as const, cancelled: visits.length, volunteerTold: ended > 0 };
   });
 }
 
@@ -480,7 +480,7 @@ export async function runningSeries(db: Queryable, scope: { createdBy: string } 
   const rows = await db.query<{ id: string }>(
     `SELECT s.id FROM series s WHERE ${'createdBy' in scope ? 's.created_by' : 's.centre_id'} = $1 AND s.status <> 'cancelled'
         AND EXISTS (SELECT 1 FROM help_requests r WHERE r.series_id = s.id AND r.starts_at > $2 AND r.status IN ('open', 'taken', 'waiting_consent'))
-      ORDER BY s.first_date`,
+      ORDER BY (SELECT min(r.starts_at) FROM help_requests r WHERE r.series_id = s.id AND r.starts_at > $2 AND r.status IN ('open', 'taken', 'waiting_consent'))`,
     ['createdBy' in scope ? scope.createdBy : scope.centreId, now],
   );
   const out: SeriesView[] = [];
@@ -489,6 +489,18 @@ export async function runningSeries(db: Queryable, scope: { createdBy: string } 
     if (s) out.push(s);
   }
   return out;
+}
+
+/**
+ * The visits of a series still to come (not cancelled, not yet started), soonest first, and whether
+ * a volunteer holds each: what a cancel would call off, and the series' true last visit.
+ */
+export async function upcomingVisits(db: Queryable, seriesId: string, now: Date): Promise<Array<{ startsAt: Date; taken: boolean }>> {
+  const rows = await db.query<{ starts_at: Date; status: string }>(
+    `SELECT starts_at, status FROM help_requests WHERE series_id = $1 AND starts_at > $2 AND status IN ('open', 'taken', 'waiting_consent') ORDER BY starts_at`,
+    [seriesId, now],
+  );
+  return rows.map((r) => ({ startsAt: r.starts_at, taken: r.status === 'taken' }));
 }
 
 // ---- delivery bookkeeping of series offers (jobs/) --------------------------------------------------

@@ -65,8 +65,10 @@ export async function renderClosedOffer(db: Database, offer: OfferForSend, ctx: 
   const status: Exclude<OfferStatus, 'pending'> =
     offer.status === 'pending' || offer.status === 'accepted' ? (offer.request.status === 'cancelled' ? 'withdrawn' : 'taken') : offer.status;
   const label = await groupLabel(db, offer.request, ctx);
-  const card = offerCard(ctx, { offerId: offer.offerId, request: publicView(offer.request), groupLabel: label, status, detailsFor });
-  return asActivity(card, t(ctx.locale, status === 'withdrawn' ? 'offer.withdrawn' : 'offer.taken'));
+  // Who tapped «Ta oppdraget» and lost is thanked for answering; who never tapped hears only that it is taken.
+  const tooLate = status === 'taken' && offer.status === 'taken' && offer.responded;
+  const card = offerCard(ctx, { offerId: offer.offerId, request: publicView(offer.request), groupLabel: label, status, detailsFor, tooLate });
+  return asActivity(card, t(ctx.locale, status === 'withdrawn' ? 'offer.withdrawn' : tooLate ? 'offer.takenByOther' : 'offer.taken'));
 }
 
 /** `sharedChannel`: for a centre's staff channel, which a whole team reads (domain/audiences.ts, redactedInChannel). */

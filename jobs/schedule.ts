@@ -11,8 +11,17 @@ import { timerData, timerJobId, type Queues, type TimerJob } from './queues.ts';
 import type { JobSettings } from './settings.ts';
 
 /** When a message that is not urgent may go out: held through quiet hours (Europe/Oslo). */
-export function releaseTime(at: Date, urgent: boolean, s: JobSettings): Date {
+export function releaseTime(at: Date, urgent: boolean, s: Pick<JobSettings, 'quietStart' | 'quietEnd'>): Date {
   return nextAllowedSendTime(at, { urgent, quietStart: s.quietStart, quietEnd: s.quietEnd, timeZone: 'Europe/Oslo' });
+}
+
+/**
+ * When the offers of a request saved at `savedAt` reach volunteers, if that is still to come: the
+ * poster is told «sendes kl. 08:00», not «sendt ut», while quiet hours hold them. Null once they may go.
+ */
+export function offersHeldUntil(savedAt: Date, urgent: boolean, now: Date, s: Pick<JobSettings, 'quietStart' | 'quietEnd'>): Date | null {
+  const release = releaseTime(savedAt, urgent, s);
+  return release.getTime() > now.getTime() ? release : null;
 }
 
 export async function addTimer(queues: Queues, job: TimerJob, at: Date, now: Date): Promise<void> {

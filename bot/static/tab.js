@@ -135,7 +135,8 @@
 
   function storedWebChatChoice() {
     try {
-      const choice = JSON.parse(sessionStorage.getItem(WEBCHAT_STORAGE_KEY) || 'null');
+      // This browser tab's own choice first; opened in a new tab, the browser's last one (webchat-app.js).
+      const choice = JSON.parse(sessionStorage.getItem(WEBCHAT_STORAGE_KEY) || localStorage.getItem(WEBCHAT_STORAGE_KEY) || 'null');
       if (choice && typeof choice.identityId === 'string' && choice.identityId) return choice;
     } catch {
       // blocked or unreadable storage: no choice

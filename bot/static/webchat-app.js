@@ -396,9 +396,12 @@
     return null;
   }
 
+  // Per tab (sessionStorage), so three tabs can be three people; the last choice also per browser
+  // (localStorage), so the tab page opened in a new browser tab finds who was picked (bot/static/tab.js).
   function saveChoice(choice) {
     try {
       sessionStorage.setItem(STORAGE_KEY, JSON.stringify(choice));
+      localStorage.setItem(STORAGE_KEY, JSON.stringify(choice));
     } catch {
       // private mode may refuse storage; the chat still works, only a reload forgets the choice
     }
@@ -407,6 +410,7 @@
   function clearChoice() {
     try {
       sessionStorage.removeItem(STORAGE_KEY);
+      localStorage.removeItem(STORAGE_KEY);
     } catch {
       // see saveChoice
     }
@@ -517,7 +521,9 @@
     const identity = identities.find((i) => i.id === choice.identityId);
     const text = applyLanguage(choice.locale);
 
-    who.textContent = `${text.youAre} ${identity.name} (${text.roles[identity.role]})`;
+    // «Kari Nordmann · ansatt»: one line on a phone; the full sentence for screen readers.
+    who.textContent = `${identity.name} · ${text.roles[identity.role]}`;
+    who.setAttribute('aria-label', `${text.youAre} ${identity.name} (${text.roles[identity.role]})`);
     picker.hidden = true;
     session.hidden = false;
     chatSection.hidden = false;

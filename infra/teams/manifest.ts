@@ -15,7 +15,8 @@ export const MANIFEST_VERSION = '1.30' satisfies TeamsManifest['manifestVersion'
 export const MANIFEST_SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
 export const LOCALIZATION_SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.Localization.schema.json`;
 
-export const DEFAULT_ACCENT_COLOR = '#C8102E';
+/** The one brand colour: the web chat's header and buttons, the tab, the web app's theme and the Teams icon. */
+export const DEFAULT_ACCENT_COLOR = '#0b4a80';
 export const DEFAULT_LANGUAGE = 'nb';
 export const ENGLISH_LANGUAGE = 'en-US';
 export const ENGLISH_FILE = 'en-US.json';
@@ -52,17 +53,20 @@ const TEXT = {
       'frivilligsentralen, hjemmetjenesten og psykisk helse og rus registrerer den de hjelper, ' +
       'samtykket deres og en forespørsel. De frivillige som passer, får et tilbud med type hjelp, ' +
       'område og tidspunkt – aldri navn eller adresse. Den første som trykker «Ta oppdraget», får ' +
-      'det og ser først da detaljene. Frivillige ser «Mine oppdrag», kan avlyse, ta pause eller ' +
+      'det og ser først da detaljene. Pårørende ber om avlastning og besøk for den de har omsorg for, ' +
+      'og ser hvem som kommer. Frivillige ser «Mine oppdrag», kan avlyse, ta pause eller ' +
       'slutte. Hver visning av personopplysninger logges.',
     en:
       'Dugnad brings together people who need a hand and volunteers who want to help. Staff at ' +
       'the volunteer centre, home care services and mental health services register the person ' +
       'they help, their consent and a request. Matching volunteers get an offer with the kind of ' +
       'help, area and time – never a name or address. The first to tap «Take the task» gets it and ' +
-      'only then sees the details. Volunteers see «My tasks» and can cancel, pause or leave. Every ' +
+      'only then sees the details. Family caregivers ask for respite and visits for the person they ' +
+      'care for, and see who is coming. Volunteers see «My tasks» and can cancel, pause or leave. Every ' +
       'view of personal details is logged.',
   },
-  tabName: { nb: 'Mine oppdrag', en: 'My tasks' },
+  // One tab for every role, each seeing their own: a volunteer's tasks, a caregiver's visits, staff's requests and figures.
+  tabName: { nb: 'Oversikt', en: 'Overview' },
   newRequestTitle: { nb: 'Ny forespørsel', en: 'New request' },
   newRequestDescription: {
     nb: 'Be om hjelp for en bruker. Skjemaet vises bare for deg.',

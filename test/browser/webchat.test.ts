@@ -85,7 +85,15 @@ describe('local web chat in Chromium', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Start samtalen' }).click();
 
     await inTranscript(GREETING).waitFor();
-    await page.getByText(`Du er ${kari.name} (frivillig)`).waitFor();
+    // Issue 14: «Kari Nordmann · frivillig» on the header's one line at phone width (the full sentence for screen readers).
+    const who = page.locator('#who');
+    await page.getByText(`${kari.name} · frivillig`).waitFor();
+    expect(await who.getAttribute('aria-label')).toBe(`Du er ${kari.name} (frivillig)`);
+    const [whoBox, switchBox] = [await who.boundingBox(), await page.getByRole('button', { name: 'Bytt bruker' }).boundingBox()];
+    expect(Math.abs(whoBox!.y + whoBox!.height / 2 - (switchBox!.y + switchBox!.height / 2))).toBeLessThan(8); // beside «Bytt bruker», not below it
+    expect(whoBox!.height).toBeLessThan(30); // one line
+    await page.getByRole('heading', { level: 1, name: 'Dugnad' }).waitFor({ state: 'attached' }); // still there for screen readers
+    expect(await who.evaluate((el) => `${el.scrollWidth} <= ${el.clientWidth}: ${el.scrollWidth <= el.clientWidth}`)).toMatch(/true$/); // shown whole, not cut
 
     await send('hei');
     await inTranscript(echoOf('hei')).waitFor();
@@ -147,7 +155,7 @@ describe('local web chat in Chromium', { timeout: 60_000 }, () => {
     await inTranscript(GREETING).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.getByRole('button', { name: 'Switch user' }).waitFor();
-    await page.getByText(`You are ${per.name} (family caregiver)`).waitFor();
+    await page.getByText(`${per.name} · family caregiver`).waitFor();
     const violations = await axeCheck(page);
     expect(violations, formatViolations(violations)).toEqual([]);
   });

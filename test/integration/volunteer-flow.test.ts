@@ -49,7 +49,9 @@ describe('a new volunteer', () => {
 
   it('signs up, is asked to sign the declaration, and waits for approval', async () => {
     const replies = await chat.submit(NEW, signup());
-    expect(replies.some((r) => visibleText(r.activity).includes('Takk for at du vil være frivillig'))).toBe(true);
+    // Issue 14: the thanks comes after the declaration, the sign-up's last step; here it says what is left.
+    expect(replies.some((r) => visibleText(r.activity).includes('Siste steg: les taushetserklæringen'))).toBe(true);
+    expect(replies.some((r) => visibleText(r.activity).includes('Takk for at du vil være frivillig'))).toBe(false);
     expect(replies.some((r) => hasAction(r.activity, 'declaration.sign'))).toBe(true);
     const rows = await app.db.query<{ member_id: string; status: string }>(
       `SELECT v.member_id, v.status FROM volunteers v JOIN chat_identities c ON c.member_id = v.member_id WHERE c.user_id = $1`,
@@ -79,6 +81,8 @@ describe('a new volunteer', () => {
 
     const signed = await chat.submit(NEW, { action: 'declaration.sign', version: 1 });
     expect(signed.length).toBeGreaterThan(0);
+    // Approved already, so the thanks says they can now get offers (not that the centre will be in touch).
+    expect(signed.map((r) => visibleText(r.activity)).join('\n')).toContain('Takk for at du vil være frivillig! Nå kan du få tilbud om oppdrag.');
     const sig = await app.db.query<{ channel_id: string; user_id: string }>('SELECT channel_id, user_id FROM declaration_signatures WHERE member_id = $1', [volunteerId]);
     expect(sig[0]).toEqual({ channel_id: 'webchat', user_id: NEW });
 

@@ -135,7 +135,7 @@ describe('Teams manifest', () => {
       privacyUrl: 'https://dugnad.example.no/personvern',
       termsOfUseUrl: 'https://dugnad.example.no/vilkar',
     });
-    expect(m.staticTabs).toEqual([expect.objectContaining({ entityId: 'mine-oppdrag', name: 'Mine oppdrag', contentUrl: 'https://dugnad.example.no/tab', scopes: ['personal'] })]);
+    expect(m.staticTabs).toEqual([expect.objectContaining({ entityId: 'mine-oppdrag', name: 'Oversikt', contentUrl: 'https://dugnad.example.no/tab', scopes: ['personal'] })]);
     expect(m.name).toEqual({ short: 'Dugnad', full: 'Dugnad – frivillig hjelp' });
     expect(m.localizationInfo).toEqual({ defaultLanguageTag: 'nb', additionalLanguages: [{ languageTag: 'en-US', file: 'en-US.json' }] });
     expect(m.permissions).toEqual(['identity', 'messageTeamMembers']);
@@ -164,7 +164,7 @@ describe('Teams manifest', () => {
         expect(english[`bots[0].commandLists[${l}].commands[${i}].description`]).toBeTruthy();
       }),
     );
-    expect(english['staticTabs[0].name']).toBe('My tasks');
+    expect(english['staticTabs[0].name']).toBe('Overview');
   });
 });
 
@@ -194,7 +194,7 @@ describe('Teams package zip', () => {
     expect([c.width, c.height]).toEqual([192, 192]);
     const colorPixels = Array.from({ length: c.width * c.height }, (_, i) => [...c.pixels.subarray(i * 4, i * 4 + 4)]);
     expect(colorPixels.every((p) => p[3] === 255)).toBe(true);
-    expect(colorPixels[0]).toEqual([0xc8, 0x10, 0x2e, 255]); // corner: accent background
+    expect(colorPixels[0]).toEqual([0x0b, 0x4a, 0x80, 255]); // corner: accent background (issue 14: the chat's and tab's #0b4a80)
     expect(colorPixels[96 * 192 + 96]).toEqual([255, 255, 255, 255]); // centre: the white mark
 
     const o = decodePng(outline);
