@@ -21,7 +21,7 @@ import { z } from 'zod';
 import type { AppDeps } from './app.ts';
 import { verifyDirectLineToken } from './directline.ts';
 import { htmlHead, jsonForScript, ownAsset, sendAsset, sendPage, vendorBundle } from './page-assets.ts';
-import { formatDate, formatDateTime, formatDateWithYear, formatDuration, formatTime, formatWindow } from '../adaptive-cards/format.ts';
+import { formatDate, formatDateTime, formatDateWithYear, formatDuration, formatTime, formatWindow, intlTagOf } from '../adaptive-cards/format.ts';
 import { FLAG_SEPARATOR, requestFlags } from '../adaptive-cards/request-view.ts';
 import { telUrl } from '../adaptive-cards/card.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
@@ -520,7 +520,7 @@ function cellText(locale: Locale, unit: FigureUnit, cell: Cell): string {
   if (typeof cell === 'string') return cell;
   switch (unit) {
     case 'fraction':
-      return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nb-NO', { style: 'percent', maximumFractionDigits: 1 }).format(cell);
+      return new Intl.NumberFormat(intlTagOf(locale), { style: 'percent', maximumFractionDigits: 1 }).format(cell);
     case 'minutes':
       return formatDuration(locale, cell);
     default:

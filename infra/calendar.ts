@@ -11,7 +11,7 @@ import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import type { Queryable, Database } from './db.ts';
 import { interestGroups } from './centres.ts';
 import { newUrlSecret, secretMatches, sha256Hex } from './secret-tokens.ts';
-import { t } from '../adaptive-cards/texts.ts';
+import { localeFromTag, t } from '../adaptive-cards/texts.ts';
 import type { Locale, RequestStatus } from '../domain/types.ts';
 
 export type FeedKind = 'volunteer' | 'centre';
@@ -92,7 +92,7 @@ export async function openFeed(db: Queryable, feedId: string, secret: string, no
   const matches = secretMatches(`dugnad-calendar:${secret}`, row?.secret_hash ?? '0'.repeat(64));
   if (!row || !matches || !row.ok) return null;
   await db.query(`UPDATE calendar_feeds SET last_read_at = $2 WHERE id = $1 AND (last_read_at IS NULL OR last_read_at < $2::timestamptz - interval '5 minutes')`, [feedId, now]);
-  return { kind: row.kind, memberId: row.member_id, centreId: row.centre_id, locale: row.locale === 'en' ? 'en' : 'nb' };
+  return { kind: row.kind, memberId: row.member_id, centreId: row.centre_id, locale: localeFromTag(row.locale) };
 }
 
 interface FeedRow {

@@ -35,7 +35,7 @@ import { redactedInChannel } from '../domain/audiences.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
-import type { HelpRequest, OfferStatus } from '../domain/types.ts';
+import type { HelpRequest, Locale, OfferStatus } from '../domain/types.ts';
 import type { NotifyMessage } from './queues.ts';
 import { renderSeriesNotice } from './series.ts';
 import { channelsTriedForOffers } from '../infra/channels.ts';
@@ -50,12 +50,13 @@ export function asActivity(card: AdaptiveCard, summary: string): OutgoingActivit
 }
 
 // Group labels change rarely; cache per process to keep a fan-out at one query per offer.
-const labelCache = new Map<string, { at: number; labels: Map<string, { nb: string; en: string }> }>();
+const labelCache = new Map<string, { at: number; labels: Map<string, Record<Locale, string>> }>();
 export async function groupLabel(db: Database, request: HelpRequest, ctx: CardContext): Promise<string> {
   let entry = labelCache.get(request.centreId);
   if (!entry || Date.now() - entry.at > 60_000) {
     const groups = await interestGroups(db, [request.centreId]);
-    entry = { at: Date.now(), labels: new Map(groups.map((g) => [g.key, { nb: g.nameNb, en: g.nameEn }])) };
+    // Groups are named by the centre in Norwegian and English; nynorsk readers get the Norwegian name.
+    entry = { at: Date.now(), labels: new Map(groups.map((g) => [g.key, { nb: g.nameNb, nn: g.nameNb, en: g.nameEn }])) };
     labelCache.set(request.centreId, entry);
   }
   return entry.labels.get(request.group)?.[ctx.locale] ?? request.group;

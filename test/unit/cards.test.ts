@@ -708,7 +708,9 @@ describe('texts', () => {
   it('maps client locale tags', () => {
     expect(localeFromTag('en-US')).toBe('en');
     expect(localeFromTag('nb-NO')).toBe('nb');
-    expect(localeFromTag('nn')).toBe('nb');
+    expect(localeFromTag('nn')).toBe('nn');
+    expect(localeFromTag('nn-NO')).toBe('nn');
+    expect(localeFromTag('no')).toBe('nb');
     expect(localeFromTag(undefined)).toBe('nb');
   });
 });
