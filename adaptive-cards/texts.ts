@@ -65,9 +65,11 @@ export function t(locale: Locale, key: MessageKey, params?: MessageParams): stri
   // Most messages are plain words: no need to parse them.
   if (!template.includes('{') && !template.includes("'")) return template;
   const { format, args } = compile(locale, key);
-  const values: Record<string, string | number> = {};
-  for (const name of args) values[name] = params?.[name] ?? `{${name}}`;
-  const out = format.format(values);
+  if (args.some((name) => params?.[name] === undefined)) {
+    // A plural cannot count what is not there: show the message as written, the known values filled.
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params?.[name] === undefined ? whole : String(params[name])));
+  }
+  const out = format.format(params);
   return typeof out === 'string' ? out : String(out);
 }
 
