@@ -36,6 +36,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
   const askerTail = (push: boolean | undefined) => [
     ...(push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
     button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
+    button(t(locale, 'menu.language'), { action: 'language.show' }),
     aboutButton,
   ];
 
@@ -77,6 +78,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'menu.editProfile'), { action: 'volunteer.signup.start' }),
         button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
         button(t(locale, 'menu.calendar'), { action: 'calendar.show' }),
+        button(t(locale, 'menu.language'), { action: 'language.show' }),
         button(t(locale, 'menu.leave'), { action: 'volunteer.leave' }),
       );
       break;
@@ -96,6 +98,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         ...(user.role === 'coordinator' ? [button(t(locale, 'menu.linkSettings'), { action: 'staff.link.settings' })] : []),
         ...(user.role === 'coordinator' ? [button(t(locale, 'menu.policeSettings'), { action: 'staff.police.settings' })] : []),
         ...(user.role === 'admin' ? [] : [button(t(locale, 'menu.calendar'), { action: 'calendar.show' })]),
+        button(t(locale, 'menu.language'), { action: 'language.show' }),
       );
       break;
 

@@ -79,7 +79,7 @@ export interface OpenedFeed {
 export async function openFeed(db: Queryable, feedId: string, secret: string, now: Date): Promise<OpenedFeed | null> {
   if (!UUID.test(feedId) || !SECRET.test(secret)) return null;
   const rows = await db.query<{ kind: FeedKind; member_id: string; centre_id: string | null; secret_hash: string; locale: Locale; ok: boolean }>(
-    `SELECT f.kind, f.member_id, f.centre_id, f.secret_hash, m.locale,
+    `SELECT f.kind, f.member_id, f.centre_id, f.secret_hash, member_locale(m.id) AS locale,
             CASE f.kind
               WHEN 'volunteer' THEN EXISTS (SELECT 1 FROM volunteers v WHERE v.member_id = m.id AND v.status <> 'removed')
               ELSE m.role IN ('staff', 'coordinator') AND m.centre_id = f.centre_id END AS ok

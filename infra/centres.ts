@@ -94,6 +94,16 @@ export async function savePoliceCertificateSettings(db: Database, centreId: stri
   });
 }
 
+/** The centre's written standard for Norwegian (the municipality's language decision). */
+export async function centreLocale(db: Queryable, centreId: string): Promise<'nb' | 'nn'> {
+  const rows = await db.query<{ default_locale: 'nb' | 'nn' }>('SELECT default_locale FROM centres WHERE id = $1', [centreId]);
+  return rows[0]?.default_locale ?? 'nb';
+}
+
+export async function saveCentreLocale(db: Queryable, centreId: string, locale: 'nb' | 'nn'): Promise<void> {
+  await db.query('UPDATE centres SET default_locale = $2 WHERE id = $1', [centreId, locale]);
+}
+
 export async function listCentres(db: Queryable): Promise<Array<{ id: string; name: string; requireApproval: boolean }>> {
   const rows = await db.query<{ id: string; name: string; require_approval: boolean }>('SELECT id, name, require_approval FROM centres ORDER BY id');
   return rows.map((r) => ({ id: r.id, name: r.name, requireApproval: r.require_approval }));

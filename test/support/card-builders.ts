@@ -18,6 +18,7 @@ import { offerCard } from '../../adaptive-cards/offer.ts';
 import { personFormCard } from '../../adaptive-cards/person-form.ts';
 import { eraseConfirmCard, ownDataCard, personExportCard, privacyPersonsCard } from '../../adaptive-cards/privacy.ts';
 import { calendarCard } from '../../adaptive-cards/calendar.ts';
+import { languageCard } from '../../adaptive-cards/language.ts';
 import { policeSettingsCard } from '../../adaptive-cards/police-settings.ts';
 import { pushSettingsCard } from '../../adaptive-cards/push-settings.ts';
 import { reminderCard } from '../../adaptive-cards/reminder.ts';
@@ -109,6 +110,8 @@ export function builders(ctx: CardContext): Record<string, AdaptiveCard[]> {
     })],
     pushSettingsCard: [pushSettingsCard(ctx, { devices: 0 }), pushSettingsCard(ctx, { devices: 2, result: 'on' })],
     policeSettingsCard: [policeSettingsCard(ctx, { validityMonths: 36, groups: [{ key: 'besoksvenn', label: 'Besøksvenn', required: true }, { key: 'handlehjelp', label: 'Handlehjelp', required: false }] })],
+    // Issue 18, nynorsk: «Språk» for anyone, with the centre's written standard for staff.
+    languageCard: [languageCard(ctx, { current: 'nb' }), languageCard(ctx, { current: 'nn', centre: { locale: 'nn' } })],
     calendarCard: [
       calendarCard(ctx, { kind: 'volunteer', existingSince: null }),
       calendarCard(ctx, { kind: 'centre', existingSince: STARTS, url: { https: 'https://dugnad.example/kalender/f/s.ics', webcal: 'webcal://dugnad.example/kalender/f/s.ics' } }),

@@ -494,24 +494,24 @@ describe('menus', () => {
 
   it('volunteer: tasks, contribution, status, pause or resume, profile, own data, calendar, declaration when unsigned, leave', () => {
     const active = menuCard(ctx, { role: 'volunteer', paused: false, declarationSigned: true });
-    expect(verbs(active)).toEqual(['tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'volunteer.leave']);
+    expect(verbs(active)).toEqual(['tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'language.show', 'volunteer.leave']);
     expect(titles(active)).toContain('Pause tilbud');
     expect(titles(active)).toContain('Kalender');
     const paused = menuCard(ctx, { role: 'volunteer', paused: true, declarationSigned: false });
-    expect(verbs(paused)).toEqual(['declaration.show', 'tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.resume', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'volunteer.leave']);
+    expect(verbs(paused)).toEqual(['declaration.show', 'tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.resume', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'language.show', 'volunteer.leave']);
     expect(titles(paused)).toContain('Start tilbud igjen');
   });
 
   it('staff and coordinator: requests, persons, volunteers, calendar; interest groups, caregiver verification and politiattest for the coordinator', () => {
     const base = ['staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.volunteers.list'];
-    expect(verbs(menuCard(ctx, { role: 'staff' }))).toEqual([...base, 'staff.privacy.persons', 'calendar.show']);
-    expect(verbs(menuCard(ctx, { role: 'coordinator' }))).toEqual([...base, 'staff.privacy.persons', 'staff.groups.list', 'staff.link.settings', 'staff.police.settings', 'calendar.show']);
+    expect(verbs(menuCard(ctx, { role: 'staff' }))).toEqual([...base, 'staff.privacy.persons', 'calendar.show', 'language.show']);
+    expect(verbs(menuCard(ctx, { role: 'coordinator' }))).toEqual([...base, 'staff.privacy.persons', 'staff.groups.list', 'staff.link.settings', 'staff.police.settings', 'calendar.show', 'language.show']);
     // Admins have no centre of their own, so no one's personal data to look into.
-    expect(verbs(menuCard(ctx, { role: 'admin' }))).toEqual([...base, 'staff.groups.list']);
+    expect(verbs(menuCard(ctx, { role: 'admin' }))).toEqual([...base, 'staff.groups.list', 'language.show']);
   });
 
   it('caregiver: ask for respite, follow requests, register the person, formal respite, own data', () => {
-    expect(verbs(menuCard(ctx, { role: 'caregiver' }))).toEqual(['caregiver.request.new', 'caregiver.requests.list', 'caregiver.person.new', 'caregiver.formalRespite', 'privacy.mine']);
+    expect(verbs(menuCard(ctx, { role: 'caregiver' }))).toEqual(['caregiver.request.new', 'caregiver.requests.list', 'caregiver.person.new', 'caregiver.formalRespite', 'privacy.mine', 'language.show']);
   });
 });
 
