@@ -56,6 +56,12 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'min status': { action: 'volunteer.status' },
   'ny forespørsel': { action: 'staff.request.new' },
   'new request': { action: 'staff.request.new' },
+  // The same in nynorsk, as the nynorsk menu words them.
+  'oppdraga mine': { action: 'tasks.mine' },
+  'status for meg': { action: 'volunteer.status' },
+  'ny førespurnad': { action: 'staff.request.new' },
+  'førespurnadene mine': { action: 'caregiver.requests.list' },
+  avlasting: { action: 'caregiver.request.new' },
   'bli frivillig': { action: 'volunteer.signup.start' },
   avlastning: { action: 'caregiver.request.new' },
   'mine forespørsler': { action: 'caregiver.requests.list' },
@@ -82,6 +88,7 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'bekreft brukere': { action: 'staff.link.settings' },
   // A person helped asks; someone new starts by saying who they are.
   'jeg trenger hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
+  'eg treng hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
   'trenger hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
   'be om hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
   'i need help': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
