@@ -25,7 +25,7 @@ import { formatDate, formatDateTime, formatDateWithYear, formatDuration, formatT
 import { FLAG_SEPARATOR, requestFlags } from '../adaptive-cards/request-view.ts';
 import { telUrl } from '../adaptive-cards/card.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
-import { catalog, isMessageKey, t, type MessageKey } from '../adaptive-cards/texts.ts';
+import { catalog, isMessageKey, LOCALES, t, type MessageKey } from '../adaptive-cards/texts.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { mayPerform } from '../domain/permissions.ts';
 import type { Locale } from '../domain/types.ts';
@@ -395,7 +395,7 @@ function pageTexts(locale: Locale): Record<string, string> {
 }
 
 function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string, signInProviders: readonly string[]): string {
-  const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', signIn: signInProviders, texts: { nb: pageTexts('nb'), en: pageTexts('en') } };
+  const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', signIn: signInProviders, texts: Object.fromEntries(LOCALES.map((l) => [l, pageTexts(l)])) };
   return `${htmlHead('/tab/app.css')}
 <body>
 <header class="topbar">
@@ -483,7 +483,7 @@ export class TabFile {
   ) {}
 }
 
-const LangQuery = z.enum(['nb', 'en']);
+const LangQuery = z.enum(['nb', 'nn', 'en']);
 
 /** The figures' period: a long one is still one grouped scan per family, but not an unbounded one. */
 const MAX_REPORT_DAYS = 3 * 366;
