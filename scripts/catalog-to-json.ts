@@ -1,11 +1,12 @@
 // Moves messages from a texts.ts that still holds them as TypeScript objects (nbMessages/enMessages,
 // as before the catalog became JSON) into adaptive-cards/locales/{nb,en}.json. A branch written
 // against the old texts.ts adds keys there; after a merge the lead runs
-//   npx tsx scripts/catalog-to-json.ts <that branch's texts.ts>
+//   npx tsx scripts/catalog-to-json.ts <that branch's texts.ts> [<texts.ts at the merge base>]
 // Entries already in the JSON files are kept as they are (they may carry ICU plurals or a
 // translator's edits); a new key goes right after the key it follows in the old file, so the files
 // keep today's grouping. nn.json is never filled from bokmål: the keys it lacks are printed, and the
-// catalog test fails until a person writes them in nynorsk.
+// catalog test fails until a person writes them in nynorsk. Given the merge base's texts.ts too, it
+// also lists keys whose wording the branch changed, which the JSON files do not take by themselves.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -52,13 +53,12 @@ function icuWarnings(locale: string, messages: Messages): string[] {
 async function main(): Promise<void> {
   const source = process.argv[2];
   if (!source) {
-    console.error('usage: npx tsx scripts/catalog-to-json.ts <path to a texts.ts with nbMessages/enMessages>');
+    console.error('usage: npx tsx scripts/catalog-to-json.ts <texts.ts with nbMessages/enMessages> [<texts.ts at the merge base>]');
     process.exit(2);
   }
-  const old = (await import(pathToFileURL(resolve(source)).href)) as {
-    messageKeys: readonly string[];
-    catalog: (locale: 'nb' | 'en') => Messages;
-  };
+  type OldTexts = { messageKeys: readonly string[]; catalog: (locale: 'nb' | 'en') => Messages };
+  const old = (await import(pathToFileURL(resolve(source)).href)) as OldTexts;
+  const base = process.argv[3] ? ((await import(pathToFileURL(resolve(process.argv[3])).href)) as OldTexts) : null;
   const order = old.messageKeys;
   for (const locale of ['nb', 'en'] as const) {
     const file = resolve(LOCALES_DIR, `${locale}.json`);
@@ -66,6 +66,12 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
     console.log(`${locale}.json: ${added.length} key(s) added${added.length ? `: ${added.join(', ')}` : ''}`);
     for (const w of icuWarnings(locale, merged)) console.warn(w);
+    if (base) {
+      const before = base.catalog(locale);
+      const now = old.catalog(locale);
+      const changed = order.filter((key) => key in before && before[key] !== now[key] && merged[key] !== now[key]);
+      if (changed.length) console.log(`${locale}: the branch changed the wording of ${changed.length} key(s) the JSON keeps as it was; edit by hand (and nn.json):\n  ${changed.map((k) => `${k}: ${JSON.stringify(now[k])}`).join('\n  ')}`);
+    }
   }
   const nn = readJson(resolve(LOCALES_DIR, 'nn.json'));
   const missing = order.filter((key) => !(key in nn));
