@@ -7,6 +7,8 @@
 // keep today's grouping. nn.json is never filled from bokmål: the keys it lacks are printed, and the
 // catalog test fails until a person writes them in nynorsk. Given the merge base's texts.ts too, it
 // also lists keys whose wording the branch changed, which the JSON files do not take by themselves.
+//   npx tsx scripts/catalog-to-json.ts --sort
+// puts en.json and nn.json in nb.json's key order (after adding nynorsk anywhere in nn.json).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,8 +52,19 @@ function icuWarnings(locale: string, messages: Messages): string[] {
     .map(([key]) => `${locale}.json ${key}: an apostrophe before { } # or ' quotes in ICU; write ’ or double it`);
 }
 
+function sortLikeBokmal(): void {
+  const order = Object.keys(readJson(resolve(LOCALES_DIR, 'nb.json')));
+  for (const locale of ['en', 'nn']) {
+    const file = resolve(LOCALES_DIR, `${locale}.json`);
+    const messages = readJson(file);
+    const keys = [...order.filter((k) => k in messages), ...Object.keys(messages).filter((k) => !order.includes(k))];
+    writeFileSync(file, `${JSON.stringify(Object.fromEntries(keys.map((k) => [k, messages[k]])), null, 2)}\n`);
+  }
+}
+
 async function main(): Promise<void> {
   const source = process.argv[2];
+  if (source === '--sort') return sortLikeBokmal();
   if (!source) {
     console.error('usage: npx tsx scripts/catalog-to-json.ts <texts.ts with nbMessages/enMessages> [<texts.ts at the merge base>]');
     process.exit(2);
