@@ -235,6 +235,10 @@ export const cardAction = z.discriminatedUnion('action', [
     validityYears: z.coerce.number({ message: 'error.invalid' }).int({ message: 'error.invalid' }).min(1, { message: 'error.invalid' }).max(10, { message: 'error.invalid' }),
     requiredGroups: multiChoice,
   }),
+  // «Språk»: a person's own language, and (staff) the centre's written standard.
+  z.object({ action: z.literal('language.show') }),
+  z.object({ action: z.literal('language.choose'), locale: z.enum(['nb', 'nn', 'en'], { message: 'error.invalid' }) }),
+  z.object({ action: z.literal('staff.language.save'), locale: z.enum(['nb', 'nn'], { message: 'error.invalid' }) }),
   // --- people helped who ask for themselves (issue 19): self-signup.ts and self-request-form.ts check the inputs ---
   z.object({ action: z.literal('self.signup.start') }),
   z.object({ action: z.literal('self.signup.submit') }).passthrough(),

@@ -11,7 +11,7 @@ import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
 import { actionSet, adaptiveCard, container, facts, heading, showCard, text } from './card.ts';
 import { formKit, type FormErrors, type FormValues } from './form.ts';
-import { formatDateTime } from './format.ts';
+import { formatDateTime, intlTagOf } from './format.ts';
 import { t } from './texts.ts';
 
 export type FollowUpField = 'hours' | 'reason' | 'concern';
@@ -39,7 +39,7 @@ function defaultHours(planned: number): number {
 
 /** "1,5" / "1.5" — hours as people write them in the locale. */
 export function formatHours(locale: Locale, hours: number): string {
-  return new Intl.NumberFormat(locale === 'nb' ? 'nb-NO' : 'en-GB', { maximumFractionDigits: 2 }).format(hours);
+  return new Intl.NumberFormat(intlTagOf(locale), { maximumFractionDigits: 2 }).format(hours);
 }
 
 export function followUpCard(ctx: CardContext, input: FollowUpCardInput): AdaptiveCard {

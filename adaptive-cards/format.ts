@@ -1,13 +1,23 @@
 // Dates, times and durations as people read them, always in Europe/Oslo whatever the server's zone.
 import { tz } from '@date-fns/tz';
 import { format, isSameDay } from 'date-fns';
-import { enGB, nb } from 'date-fns/locale';
+import { enGB, nb, nn } from 'date-fns/locale';
 import type { Locale } from '../domain/types.ts';
 import { t } from './texts.ts';
 
 export const TIME_ZONE = 'Europe/Oslo';
 const inOslo = tz(TIME_ZONE);
-const dateFnsLocale = { nb, en: enGB } as const;
+const dateFnsLocale = { nb, nn, en: enGB } as const;
+
+/** date-fns' words for a locale's weekdays and months. */
+export function dateLocaleOf(locale: Locale): (typeof dateFnsLocale)[Locale] {
+  return dateFnsLocale[locale];
+}
+
+/** The tag Intl formats numbers with: decimal comma in both Norwegian written standards. */
+export function intlTagOf(locale: Locale): string {
+  return locale === 'en' ? 'en-GB' : `${locale}-NO`;
+}
 
 /** "tirsdag 1. desember kl. 14:00" / "Tuesday 1 December at 14:00" */
 export function formatDateTime(locale: Locale, d: Date): string {
@@ -16,13 +26,13 @@ export function formatDateTime(locale: Locale, d: Date): string {
 
 /** "tirsdag 1. desember" / "Tuesday 1 December" */
 export function formatDate(locale: Locale, d: Date): string {
-  const pattern = locale === 'nb' ? 'EEEE d. MMMM' : 'EEEE d MMMM';
+  const pattern = locale === 'en' ? 'EEEE d MMMM' : 'EEEE d. MMMM';
   return format(d, pattern, { locale: dateFnsLocale[locale], in: inOslo });
 }
 
 /** "1. desember 2025" / "1 December 2025" — for things that may lie in another year. */
 export function formatDateWithYear(locale: Locale, d: Date): string {
-  const pattern = locale === 'nb' ? 'd. MMMM yyyy' : 'd MMMM yyyy';
+  const pattern = locale === 'en' ? 'd MMMM yyyy' : 'd. MMMM yyyy';
   return format(d, pattern, { locale: dateFnsLocale[locale], in: inOslo });
 }
 

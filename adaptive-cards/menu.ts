@@ -37,6 +37,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
     ...(push ? [button(t(locale, 'pushSettings.menu'), { action: 'push.status' })] : []),
     ...(sms ? [button(t(locale, 'channelChoice.askerMenu'), { action: 'asker.channels' })] : []),
     button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
+    button(t(locale, 'menu.language'), { action: 'language.show' }),
     aboutButton,
   ];
 
@@ -78,6 +79,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         button(t(locale, 'menu.editProfile'), { action: 'volunteer.signup.start' }),
         button(t(locale, 'ownData.menu'), { action: 'privacy.mine' }),
         button(t(locale, 'menu.calendar'), { action: 'calendar.show' }),
+        button(t(locale, 'menu.language'), { action: 'language.show' }),
         button(t(locale, 'menu.leave'), { action: 'volunteer.leave' }),
       );
       break;
@@ -97,6 +99,7 @@ export function menuCard(ctx: CardContext, user: MenuUser): AdaptiveCard {
         ...(user.role === 'coordinator' ? [button(t(locale, 'menu.linkSettings'), { action: 'staff.link.settings' })] : []),
         ...(user.role === 'coordinator' ? [button(t(locale, 'menu.policeSettings'), { action: 'staff.police.settings' })] : []),
         ...(user.role === 'admin' ? [] : [button(t(locale, 'menu.calendar'), { action: 'calendar.show' })]),
+        button(t(locale, 'menu.language'), { action: 'language.show' }),
       );
       break;
 

@@ -267,7 +267,7 @@ export function ownDataCard(ctx: CardContext, input: OwnDataCardInput): Adaptive
   const hours = done.reduce((sum, a) => sum + (a.hours ?? 0), 0);
   const counts: Array<[string, number]> = [
     [t(locale, 'ownData.offers'), input.data.offers.length],
-    [t(locale, 'ownData.tasks', { done: done.length, hours: String(Math.round(hours * 100) / 100).replace('.', locale === 'nb' ? ',' : '.') }), input.data.tasks.length],
+    [t(locale, 'ownData.tasks', { done: done.length, hours: String(Math.round(hours * 100) / 100).replace('.', locale === 'en' ? '.' : ',') }), input.data.tasks.length],
     [t(locale, 'ownData.concerns'), input.data.concernsReported.length],
     [t(locale, 'ownData.requests'), input.data.requestsAsked.length],
     [t(locale, 'ownData.persons'), input.data.personsRegistered],

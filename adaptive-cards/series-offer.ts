@@ -4,12 +4,11 @@
 // back from one visit or from them all.
 import { tz } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { enGB, nb } from 'date-fns/locale';
 import type { Locale, OfferStatus, PrivateRequestDetails, PublicRequestView } from '../domain/types.ts';
 import { actionButton, userSpecificView } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement, Fact } from './card.ts';
 import { actionSet, adaptiveCard, container, facts, heading, stackedButtons, subheading, text } from './card.ts';
-import { formatDate, formatDateTime, formatDuration, formatTime } from './format.ts';
+import { dateLocaleOf, formatDate, formatDateTime, formatDuration, formatTime } from './format.ts';
 import type { OfferRequestView } from './offer.ts';
 import { FLAG_SEPARATOR, requestFlags } from './request-view.ts';
 import { callActions, privateBody } from './task-details.ts';
@@ -26,7 +25,7 @@ export interface SeriesPublicView {
 
 /** "hver tirsdag kl. 10:00" / "every other Tuesday at 10:00" */
 export function seriesRuleText(locale: Locale, view: { startsAt: Date; intervalWeeks: 1 | 2 }): string {
-  const weekday = format(view.startsAt, 'EEEE', { locale: locale === 'nb' ? nb : enGB, in: tz('Europe/Oslo') });
+  const weekday = format(view.startsAt, 'EEEE', { locale: dateLocaleOf(locale), in: tz('Europe/Oslo') });
   return t(locale, view.intervalWeeks === 2 ? 'series.everyOther' : 'series.every', { weekday, time: formatTime(view.startsAt) });
 }
 

@@ -59,24 +59,24 @@ export interface RenderedText {
 }
 
 /** Keywords for the answers people give most, per verb; other buttons are numbered. */
-const KEYWORDS: Partial<Record<ActionVerb, { nb: string; en: string; phrase?: MessageKey }>> = {
-  'offer.accept': { nb: 'JA', en: 'YES', phrase: 'text.answer.accept' },
-  'series.accept': { nb: 'JA', en: 'YES', phrase: 'text.answer.accept' },
-  'assignment.confirm': { nb: 'JA', en: 'YES', phrase: 'text.answer.confirm' },
-  'caregiver.visit.confirm': { nb: 'JA', en: 'YES', phrase: 'text.answer.confirmVisit' },
-  'offer.decline': { nb: 'NEI', en: 'NO', phrase: 'text.answer.decline' },
-  'series.decline': { nb: 'NEI', en: 'NO', phrase: 'text.answer.decline' },
-  'assignment.cancel.start': { nb: 'AVLYS', en: 'CANCEL', phrase: 'text.answer.cancel' },
-  'assignment.cancel.submit': { nb: 'AVLYS', en: 'CANCEL', phrase: 'text.answer.cancelReason' },
-  'caregiver.request.cancel': { nb: 'AVLYS', en: 'CANCEL', phrase: 'text.answer.cancel' },
-  'assignment.done': { nb: 'TIMER', en: 'HOURS', phrase: 'text.answer.hours' },
-  'assignment.notDone': { nb: 'IKKE', en: 'NOT', phrase: 'text.answer.notDone' },
-  'concern.report': { nb: 'BEKYMRING', en: 'CONCERN', phrase: 'text.answer.concern' },
+const KEYWORDS: Partial<Record<ActionVerb, { nb: string; nn: string; en: string; phrase?: MessageKey }>> = {
+  'offer.accept': { nb: 'JA', nn: 'JA', en: 'YES', phrase: 'text.answer.accept' },
+  'series.accept': { nb: 'JA', nn: 'JA', en: 'YES', phrase: 'text.answer.accept' },
+  'assignment.confirm': { nb: 'JA', nn: 'JA', en: 'YES', phrase: 'text.answer.confirm' },
+  'caregiver.visit.confirm': { nb: 'JA', nn: 'JA', en: 'YES', phrase: 'text.answer.confirmVisit' },
+  'offer.decline': { nb: 'NEI', nn: 'NEI', en: 'NO', phrase: 'text.answer.decline' },
+  'series.decline': { nb: 'NEI', nn: 'NEI', en: 'NO', phrase: 'text.answer.decline' },
+  'assignment.cancel.start': { nb: 'AVLYS', nn: 'AVLYS', en: 'CANCEL', phrase: 'text.answer.cancel' },
+  'assignment.cancel.submit': { nb: 'AVLYS', nn: 'AVLYS', en: 'CANCEL', phrase: 'text.answer.cancelReason' },
+  'caregiver.request.cancel': { nb: 'AVLYS', nn: 'AVLYS', en: 'CANCEL', phrase: 'text.answer.cancel' },
+  'assignment.done': { nb: 'TIMER', nn: 'TIMER', en: 'HOURS', phrase: 'text.answer.hours' },
+  'assignment.notDone': { nb: 'IKKE', nn: 'IKKJE', en: 'NOT', phrase: 'text.answer.notDone' },
+  'concern.report': { nb: 'BEKYMRING', nn: 'BEKYMRING', en: 'CONCERN', phrase: 'text.answer.concern' },
 };
 
-/** The same answer in the other language: someone reading Norwegian may still write YES. */
+/** The same answer in another language: someone reading Norwegian may still write YES, or IKKE in nynorsk. */
 export const KEYWORD_SYNONYMS: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.values(KEYWORDS).flatMap((k) => [[k.en, k.nb], [k.nb, k.en]]),
+  Object.values(KEYWORDS).flatMap((k) => [[k.en, k.nb], [k.nb, k.en], ...(k.nn === k.nb ? [] : [[k.nn, k.nb]])]),
 );
 
 /** Buttons that make no sense where nothing can be tapped: the menu is what HJELP / «meny» gives. */

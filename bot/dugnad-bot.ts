@@ -7,7 +7,7 @@ import { touchAccount } from '../infra/identities.ts';
 import { mayPerform } from '../domain/permissions.ts';
 import { toStorable } from '../domain/text.ts';
 import { asksForFormalRespite } from '../domain/formal-respite.ts';
-import { accountOf, channelOfActivity, localeOf } from './turn-context.ts';
+import { accountOf, channelOfActivity, localeOf, turnLocale } from './turn-context.ts';
 import { Turn } from './turn.ts';
 import type { BotDeps, CommandHandler, CommandTable } from './deps.ts';
 import { showMenu } from './menu-commands.ts';
@@ -21,6 +21,7 @@ import { feedbackCommands } from './feedback-commands.ts';
 import { invitationCommands } from './invitation-commands.ts';
 import { calendarCommands } from './calendar-commands.ts';
 import { policeCommands } from './police-commands.ts';
+import { languageCommands } from './language-commands.ts';
 import { invitationCodeIn, mentionsInvitation } from '../infra/invitations.ts';
 import { selfCommands } from './self-commands.ts';
 import { channelCommands } from './channel-commands.ts';
@@ -47,6 +48,12 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'min status': [{ action: 'volunteer.status' }, { action: 'caregiver.requests.list' }, { action: 'staff.requests.list' }],
   'ny forespørsel': { action: 'staff.request.new' },
   'new request': { action: 'staff.request.new' },
+  // The same in nynorsk, as the nynorsk menu words them.
+  'oppdraga mine': { action: 'tasks.mine' },
+  'status for meg': { action: 'volunteer.status' },
+  'ny førespurnad': { action: 'staff.request.new' },
+  'førespurnadene mine': { action: 'caregiver.requests.list' },
+  avlasting: { action: 'caregiver.request.new' },
   'bli frivillig': { action: 'volunteer.signup.start' },
   avlastning: { action: 'caregiver.request.new' },
   'mine forespørsler': { action: 'caregiver.requests.list' },
@@ -73,10 +80,14 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'bekreft brukere': { action: 'staff.link.settings' },
   // A person helped asks; someone new starts by saying who they are.
   'jeg trenger hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
+  'eg treng hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
   'trenger hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
   'be om hjelp': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
   'i need help': [{ action: 'self.request.new' }, { action: 'self.signup.start' }],
   'sms-detaljer': { action: 'staff.smsDetails.show' },
+  språk: { action: 'language.show' },
+  language: { action: 'language.show' },
+  nynorsk: { action: 'language.show' },
   'sms details': { action: 'staff.smsDetails.show' },
 };
 
@@ -88,7 +99,7 @@ const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action'
   'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
   'offer.details', 'staff.channel.show', 'series.details', 'push.status', 'privacy.mine',
-  'calendar.show', 'staff.police.settings', 'staff.smsDetails.show',
+  'calendar.show', 'staff.police.settings', 'staff.smsDetails.show', 'language.show',
   'self.signup.start', 'self.request.new', 'asker.channels',
 ]);
 
@@ -96,7 +107,7 @@ export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...selfCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), ...invitationCommands(deps), ...calendarCommands(deps), ...policeCommands(deps), ...channelCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...selfCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), ...invitationCommands(deps), ...calendarCommands(deps), ...policeCommands(deps), ...languageCommands(deps), ...channelCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
   }
 
   async run(context: TurnContext): Promise<void> {
@@ -130,7 +141,7 @@ export class DugnadBot {
     // Only a personal conversation is where to reach someone later; a channel or group chat is read by others.
     const ref = isSharedConversation(a) ? null : TurnContext.getConversationReference(a);
     const member = await touchAccount(this.deps.db, account, ref, { allowDevIdentities: this.deps.config.dev });
-    const cardLocale = a.locale ? locale : (member?.locale ?? 'nb');
+    const cardLocale = turnLocale(a, member);
     if (isDialog) {
       // Teams dialogs (task modules) take Action.Submit, as Web Chat does.
       return this.dialog(new DialogTurn(context, account, member, { locale: cardLocale, channel: 'webchat' }, this.deps.now()));

@@ -1,5 +1,6 @@
 // What the web chat page and the Teams tab share: serving our static files and vendor bundles from
 // node_modules (no CDN), and the escaping their HTML needs.
+import type { Locale } from '../domain/types.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -74,7 +75,7 @@ export function jsonForScript(value: unknown): string {
  * The document head both pages use (phone-sized, no favicon request), with the page's own stylesheet.
  * `extra`: more head elements (the web chat's app manifest and icons, bot/web-app.ts).
  */
-export function htmlHead(stylesheet: string, lang: 'nb' | 'en' = 'nb', extra = ''): string {
+export function htmlHead(stylesheet: string, lang: Locale = 'nb', extra = ''): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>

@@ -19,11 +19,11 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { AppDeps } from './deps.ts';
 import { htmlHead, jsonForScript, ownAsset, sendAsset, sendPage, vendorBundle } from './page-assets.ts';
-import { formatDate, formatDateTime, formatDateWithYear, formatDuration, formatTime, formatWindow } from '../adaptive-cards/format.ts';
+import { formatDate, formatDateTime, formatDateWithYear, formatDuration, formatTime, formatWindow, intlTagOf } from '../adaptive-cards/format.ts';
 import { FLAG_SEPARATOR, requestFlags } from '../adaptive-cards/request-view.ts';
 import { telUrl } from '../adaptive-cards/card.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
-import { catalog, isMessageKey, t, type MessageKey } from '../adaptive-cards/texts.ts';
+import { catalog, isMessageKey, LOCALES, t, type MessageKey } from '../adaptive-cards/texts.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { mayPerform } from '../domain/permissions.ts';
 import type { Locale } from '../domain/types.ts';
@@ -170,7 +170,7 @@ function pageTexts(locale: Locale): Record<string, string> {
 }
 
 function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string, signInProviders: readonly string[]): string {
-  const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', signIn: signInProviders, texts: { nb: pageTexts('nb'), en: pageTexts('en') } };
+  const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', signIn: signInProviders, texts: Object.fromEntries(LOCALES.map((l) => [l, pageTexts(l)])) };
   return `${htmlHead('/tab/app.css')}
 <body>
 <header class="topbar">
@@ -236,7 +236,7 @@ export interface TabDeps extends Pick<AppDeps, 'config' | 'db' | 'log' | 'now'> 
   signInProviders?: readonly string[];
 }
 
-const LangQuery = z.enum(['nb', 'en']);
+const LangQuery = z.enum(['nb', 'nn', 'en']);
 
 /** The figures' period: a long one is still one grouped scan per family, but not an unbounded one. */
 const MAX_REPORT_DAYS = 3 * 366;
@@ -273,7 +273,7 @@ function cellText(locale: Locale, unit: FigureUnit, cell: Cell): string {
   if (typeof cell === 'string') return cell;
   switch (unit) {
     case 'fraction':
-      return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'nb-NO', { style: 'percent', maximumFractionDigits: 1 }).format(cell);
+      return new Intl.NumberFormat(intlTagOf(locale), { style: 'percent', maximumFractionDigits: 1 }).format(cell);
     case 'minutes':
       return formatDuration(locale, cell);
     default:

@@ -11,7 +11,7 @@ import * as oidc from 'openid-client';
 import { z } from 'zod';
 import type { OidcProviderConfig } from '../infra/config.ts';
 import type { Locale } from '../domain/types.ts';
-import { t, type MessageKey } from '../adaptive-cards/texts.ts';
+import { localeFromTag, t, type MessageKey } from '../adaptive-cards/texts.ts';
 import { signValue, verifySignedValue, type SignedInUser } from './directline.ts';
 import { escapeHtml, htmlHead } from './page-assets.ts';
 import { clientAddress, sendTooManyRequests, type Limiter } from './rate-limit.ts';
@@ -158,7 +158,7 @@ export function registerWebSignIn(server: Server, options: WebSignInOptions): We
   }
 
   function failurePage(req: Request, res: Response, status: number, key: MessageKey, cookies: string[] = []): void {
-    const locale: Locale = /^en\b/i.test(req.header('accept-language', '')) ? 'en' : 'nb';
+    const locale: Locale = localeFromTag(req.header('accept-language', ''));
     const html = `${htmlHead('/webchat/app.css', locale)}
 <body><header class="topbar"><h1>Dugnad</h1></header>
 <main class="main"><div class="notice" role="alert"><p>${escapeHtml(t(locale, key))}</p>

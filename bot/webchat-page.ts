@@ -6,7 +6,11 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { DemoIdentity } from './directline.ts';
-import { t } from '../adaptive-cards/texts.ts';
+import { LOCALES, t } from '../adaptive-cards/texts.ts';
+import webChatStrings from '../adaptive-cards/locales/webchat-nn.json' with { type: 'json' };
+
+// Web Chat's own words in nynorsk; the note for translators is not one of them.
+const { _comment: _, ...webChatNynorsk } = webChatStrings;
 import { registerWebApp, webAppHead } from './web-app.ts';
 import { escapeHtml, htmlHead, jsonForScript, ownAsset, sendAsset, sendPage, vendorBundle } from './page-assets.ts';
 
@@ -63,6 +67,7 @@ ${groups}
 <fieldset class="group">
 <legend>Språk</legend>
 <div class="choice"><input type="radio" name="locale" id="locale-nb" value="nb-NO" checked><label for="locale-nb">Norsk bokmål</label></div>
+<div class="choice"><input type="radio" name="locale" id="locale-nn" value="nn-NO"><label for="locale-nn" lang="nn">Norsk nynorsk</label></div>
 <div class="choice"><input type="radio" name="locale" id="locale-en" value="en-US"><label for="locale-en" lang="en">English</label></div>
 </fieldset>
 <p id="picker-error" class="error" role="alert"></p>
@@ -127,9 +132,10 @@ function pageHtml(options: WebChatPageOptions, webChatUrl: string): string {
     pushPublicKey: options.pushPublicKey ?? null,
     // The page's own words for the app states, in both languages (the chat's language decides).
     texts: Object.fromEntries(
-      (['nb', 'en'] as const).map((l) => [l, { offlineTitle: t(l, 'app.offlineTitle'), offline: t(l, 'app.offline'), retry: t(l, 'app.retry') }]),
+      LOCALES.map((l) => [l, { offlineTitle: t(l, 'app.offlineTitle'), offline: t(l, 'app.offline'), retry: t(l, 'app.retry') }]),
     ),
     invitationNote: t('nb', 'webchat.invitationNote'),
+    webChatStrings: { 'nn-NO': webChatNynorsk },
   };
   const scripts = `<script type="application/json" id="dugnad-config">${jsonForScript(config)}</script>
 <script src="${webChatUrl}" defer></script>

@@ -127,6 +127,10 @@ export const PERMISSIONS = {
   // How long a politiattest counts and which groups require one: the coordinator's call.
   'staff.police.settings': ['coordinator'],
   'staff.police.save': ['coordinator'],
+  // Everyone with a role picks their own language; staff set their centre's written standard.
+  'language.show': ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin', 'person'],
+  'language.choose': ['volunteer', 'staff', 'coordinator', 'caregiver', 'admin', 'person'],
+  'staff.language.save': ['staff', 'coordinator'],
   // --- people helped who ask for themselves (issue 19) ---
   'self.signup.start': [null],
   'self.signup.submit': [null],

@@ -1,6 +1,6 @@
 // The domain's nouns. Plain data only: no I/O, no clock reads, no channel or SQL types.
 
-export type Locale = 'nb' | 'en';
+export type Locale = 'nb' | 'nn' | 'en';
 
 /** 'person': a person helped who asks for themselves (their own row in persons, members.person_id). */
 export type Role = 'volunteer' | 'staff' | 'coordinator' | 'caregiver' | 'admin' | 'person';

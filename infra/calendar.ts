@@ -11,7 +11,7 @@ import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import type { Queryable, Database } from './db.ts';
 import { interestGroups } from './centres.ts';
 import { newUrlSecret, secretMatches, sha256Hex } from './secret-tokens.ts';
-import { t } from '../adaptive-cards/texts.ts';
+import { localeFromTag, t } from '../adaptive-cards/texts.ts';
 import type { Locale, RequestStatus } from '../domain/types.ts';
 
 export type FeedKind = 'volunteer' | 'centre';
@@ -79,7 +79,7 @@ export interface OpenedFeed {
 export async function openFeed(db: Queryable, feedId: string, secret: string, now: Date): Promise<OpenedFeed | null> {
   if (!UUID.test(feedId) || !SECRET.test(secret)) return null;
   const rows = await db.query<{ kind: FeedKind; member_id: string; centre_id: string | null; secret_hash: string; locale: Locale; ok: boolean }>(
-    `SELECT f.kind, f.member_id, f.centre_id, f.secret_hash, m.locale,
+    `SELECT f.kind, f.member_id, f.centre_id, f.secret_hash, member_locale(m.id) AS locale,
             CASE f.kind
               WHEN 'volunteer' THEN EXISTS (SELECT 1 FROM volunteers v WHERE v.member_id = m.id AND v.status <> 'removed')
               ELSE m.role IN ('staff', 'coordinator') AND m.centre_id = f.centre_id END AS ok
@@ -92,7 +92,7 @@ export async function openFeed(db: Queryable, feedId: string, secret: string, no
   const matches = secretMatches(`dugnad-calendar:${secret}`, row?.secret_hash ?? '0'.repeat(64));
   if (!row || !matches || !row.ok) return null;
   await db.query(`UPDATE calendar_feeds SET last_read_at = $2 WHERE id = $1 AND (last_read_at IS NULL OR last_read_at < $2::timestamptz - interval '5 minutes')`, [feedId, now]);
-  return { kind: row.kind, memberId: row.member_id, centreId: row.centre_id, locale: row.locale === 'en' ? 'en' : 'nb' };
+  return { kind: row.kind, memberId: row.member_id, centreId: row.centre_id, locale: localeFromTag(row.locale) };
 }
 
 interface FeedRow {

@@ -62,14 +62,15 @@ export async function groupLabelOf(db: Queryable, centreId: string, key: string,
   const now = Date.now();
   if (!entry || now - entry.at > LABELS_KEPT_MS) {
     const groups = await interestGroups(db, [centreId]);
-    entry = { at: now, labels: new Map(groups.map((g) => [g.key, { nb: g.nameNb, en: g.nameEn }])) };
+    // Groups are named by the centre in Norwegian and English; nynorsk readers get the Norwegian name.
+    entry = { at: now, labels: new Map(groups.map((g) => [g.key, { nb: g.nameNb, nn: g.nameNb, en: g.nameEn }])) };
     byCentre.set(centreId, entry);
   }
   return entry.labels.get(key)?.[locale] ?? key;
 }
 
 const LABELS_KEPT_MS = 60_000;
-const labelCache = new WeakMap<Queryable, Map<string, { at: number; labels: Map<string, { nb: string; en: string }> }>>();
+const labelCache = new WeakMap<Queryable, Map<string, { at: number; labels: Map<string, Record<Locale, string>> }>>();
 
 function forgetLabels(db: Queryable, centreId: string): void {
   labelCache.get(db)?.delete(centreId);
@@ -120,6 +121,16 @@ export async function savePoliceCertificateSettings(db: Database, centreId: stri
       [centreId, settings.requiredGroups, at],
     );
   });
+}
+
+/** The centre's written standard for Norwegian (the municipality's language decision). */
+export async function centreLocale(db: Queryable, centreId: string): Promise<'nb' | 'nn'> {
+  const rows = await db.query<{ default_locale: 'nb' | 'nn' }>('SELECT default_locale FROM centres WHERE id = $1', [centreId]);
+  return rows[0]?.default_locale ?? 'nb';
+}
+
+export async function saveCentreLocale(db: Queryable, centreId: string, locale: 'nb' | 'nn'): Promise<void> {
+  await db.query('UPDATE centres SET default_locale = $2 WHERE id = $1', [centreId, locale]);
 }
 
 export async function listCentres(db: Queryable): Promise<Array<{ id: string; name: string; requireApproval: boolean }>> {

@@ -42,7 +42,7 @@ export const SENDABLE_ACCOUNT = `c.conversation_ref IS NOT NULL AND c.unreachabl
 /** A member's preferred channel and every address we may send to; null when they have left. */
 export async function reachOf(db: Queryable, memberId: string): Promise<Reach | null> {
   const rows = await db.query<{ locale: Locale; preferred_channel: PreferredChannel; channel_id: string | null; user_id: string | null; conversation_ref: ConversationRef | null; last_seen_at: Date | null }>(
-    `SELECT m.locale, m.preferred_channel, c.channel_id, c.user_id, c.conversation_ref, c.last_seen_at
+    `SELECT member_locale(m.id) AS locale, m.preferred_channel, c.channel_id, c.user_id, c.conversation_ref, c.last_seen_at
        FROM members m LEFT JOIN chat_identities c ON c.member_id = m.id AND ${SENDABLE_ACCOUNT}
       WHERE m.id = $1 AND m.left_at IS NULL`,
     [memberId],

@@ -8,7 +8,12 @@ export interface Member {
   /** Staff's own centre; for volunteers, the centres they belong to. */
   centreIds: string[];
   firstName: string;
+  /** What Dugnad writes to them in when no chat says otherwise (member_locale in 0085_languages.sql). */
   locale: Locale;
+  /** They chose it themselves («Språk»): it wins over what their chat client says. */
+  localeChosen?: boolean;
+  /** Their centre's written standard, for a Norwegian-speaking client. */
+  centreLocale?: Locale;
 }
 
 export interface ChatAccount {
@@ -88,9 +93,9 @@ export async function touchAccount(
 }
 
 /** SQL over `members m`: the columns toMember reads. */
-const MEMBER_COLUMNS = `m.id, m.role, m.centre_id, m.name, m.locale,
+const MEMBER_COLUMNS = `m.id, m.role, m.centre_id, m.name, member_locale(m.id) AS locale, m.locale_chosen, member_centre_locale(m.id) AS centre_locale,
        (SELECT array_agg(centre_id ORDER BY centre_id) FROM volunteer_centres vc WHERE vc.member_id = m.id) AS centres`;
-interface MemberRow { id: string; role: Role; centre_id: string | null; name: string | null; locale: Locale; centres: string[] | null }
+interface MemberRow { id: string; role: Role; centre_id: string | null; name: string | null; locale: Locale; locale_chosen: boolean; centre_locale: Locale; centres: string[] | null }
 
 function toMember(r: MemberRow): Member {
   return {
@@ -99,6 +104,8 @@ function toMember(r: MemberRow): Member {
     centreIds: r.centre_id ? [r.centre_id] : (r.centres ?? []),
     firstName: (r.name ?? '').split(/\s+/)[0] ?? '',
     locale: r.locale,
+    localeChosen: r.locale_chosen,
+    centreLocale: r.centre_locale,
   };
 }
 
@@ -164,4 +171,9 @@ export async function linkEntraSignIn(db: Queryable, input: { userId: string; ob
      ON CONFLICT (channel_id, user_id) DO UPDATE SET member_id = COALESCE(chat_identities.member_id, EXCLUDED.member_id)`,
     [input.userId, input.objectId, input.tenantId],
   );
+}
+
+/** «Språk»: the person's own choice, which from now on wins over their chat client and their centre. */
+export async function chooseLocale(db: Queryable, memberId: string, locale: Locale): Promise<void> {
+  await db.query('UPDATE members SET locale = $2, locale_chosen = true WHERE id = $1', [memberId, locale]);
 }

@@ -35,7 +35,7 @@ import { redactedInChannel } from '../domain/audiences.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
-import type { HelpRequest, OfferStatus } from '../domain/types.ts';
+import type { HelpRequest, Locale, OfferStatus } from '../domain/types.ts';
 import type { NotifyMessage } from './queues.ts';
 import { renderSeriesNotice } from './series.ts';
 import { channelsTriedForOffers } from '../infra/channels.ts';

@@ -27,7 +27,8 @@
   }
 
   function localeOf(tag) {
-    return typeof tag === 'string' && /^en\b/i.test(tag) ? 'en' : 'nb';
+    if (typeof tag !== 'string') return 'nb';
+    return /^en\b/i.test(tag) ? 'en' : /^(nn\b|no-nyn\b)/i.test(tag) ? 'nn' : 'nb';
   }
 
   function el(tag, props, children) {
@@ -672,6 +673,8 @@
     setStatus(text('tab.loading'));
     try {
       me ??= await api('/me');
+      // Teams has no nynorsk: a Norwegian client follows the person's «Språk» or their centre's.
+      if (locale === 'nb' && me.locale === 'nn') setLanguage('nn');
       if (me.name) {
         whoEl.textContent = me.via === 'dev' ? text('tab.dev.youAre', { name: me.name }) : text('greeting.named', { name: me.name });
         whoEl.hidden = false;

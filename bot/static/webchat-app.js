@@ -20,6 +20,15 @@
       wait: 'Et øyeblikk …',
       roles: { volunteer: 'frivillig', staff: 'ansatt', caregiver: 'pårørende', new: 'ny bruker' },
     },
+    'nn-NO': {
+      lang: 'nn',
+      youAre: 'Du er',
+      switchUser: 'Byt brukar',
+      conversation: 'Samtale',
+      chooseIdentity: 'Vel kven du er.',
+      startFailed: 'Kunne ikkje starte samtalen. Prøv igjen.',
+      roles: { volunteer: 'frivillig', staff: 'tilsett', caregiver: 'pårørande', new: 'ny brukar' },
+    },
     'en-US': {
       lang: 'en',
       youAre: 'You are',
@@ -122,7 +131,7 @@
 
   let restartWhenOnline = false;
   function showOffline(on) {
-    const words = appTexts[document.documentElement.lang === 'en' ? 'en' : 'nb'];
+    const words = appTexts[document.documentElement.lang] || appTexts.nb;
     if (words) {
       document.getElementById('offline-title').textContent = words.offlineTitle;
       document.getElementById('offline-text').textContent = words.offline;
@@ -603,6 +612,8 @@
         userID: user.id,
         username: user.name,
         locale,
+        // Web Chat has no nynorsk: its own words come from the page (adaptive-cards/locales/webchat-nn.json).
+        ...(config.webChatStrings && config.webChatStrings[locale] ? { overrideLocalizedStrings: config.webChatStrings[locale] } : {}),
         styleOptions: STYLE_OPTIONS,
         attachmentMiddleware,
       },

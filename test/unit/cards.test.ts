@@ -506,24 +506,24 @@ describe('menus', () => {
 
   it('volunteer: tasks, contribution, status, pause or resume, profile, own data, calendar, declaration when unsigned, leave', () => {
     const active = menuCard(ctx, { role: 'volunteer', paused: false, declarationSigned: true });
-    expect(verbs(active)).toEqual(['tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'volunteer.leave']);
+    expect(verbs(active)).toEqual(['tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.pause', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'language.show', 'volunteer.leave']);
     expect(titles(active)).toContain('Pause tilbud');
     expect(titles(active)).toContain('Kalender');
     const paused = menuCard(ctx, { role: 'volunteer', paused: true, declarationSigned: false });
-    expect(verbs(paused)).toEqual(['declaration.show', 'tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.resume', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'volunteer.leave']);
+    expect(verbs(paused)).toEqual(['declaration.show', 'tasks.mine', 'volunteer.contribution', 'volunteer.status', 'volunteer.resume', 'volunteer.signup.start', 'privacy.mine', 'calendar.show', 'language.show', 'volunteer.leave']);
     expect(titles(paused)).toContain('Start tilbud igjen');
   });
 
   it('staff and coordinator: requests, persons, volunteers, calendar; interest groups, caregiver verification and politiattest for the coordinator', () => {
     const base = ['staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.volunteers.list'];
-    expect(verbs(menuCard(ctx, { role: 'staff' }))).toEqual([...base, 'staff.privacy.persons', 'calendar.show']);
-    expect(verbs(menuCard(ctx, { role: 'coordinator' }))).toEqual([...base, 'staff.privacy.persons', 'staff.groups.list', 'staff.link.settings', 'staff.police.settings', 'calendar.show']);
+    expect(verbs(menuCard(ctx, { role: 'staff' }))).toEqual([...base, 'staff.privacy.persons', 'calendar.show', 'language.show']);
+    expect(verbs(menuCard(ctx, { role: 'coordinator' }))).toEqual([...base, 'staff.privacy.persons', 'staff.groups.list', 'staff.link.settings', 'staff.police.settings', 'calendar.show', 'language.show']);
     // Admins have no centre of their own, so no one's personal data to look into.
-    expect(verbs(menuCard(ctx, { role: 'admin' }))).toEqual([...base, 'staff.groups.list']);
+    expect(verbs(menuCard(ctx, { role: 'admin' }))).toEqual([...base, 'staff.groups.list', 'language.show']);
   });
 
   it('caregiver: ask for respite, follow requests, register the person, formal respite, own data', () => {
-    expect(verbs(menuCard(ctx, { role: 'caregiver' }))).toEqual(['caregiver.request.new', 'caregiver.requests.list', 'caregiver.person.new', 'caregiver.formalRespite', 'privacy.mine']);
+    expect(verbs(menuCard(ctx, { role: 'caregiver' }))).toEqual(['caregiver.request.new', 'caregiver.requests.list', 'caregiver.person.new', 'caregiver.formalRespite', 'privacy.mine', 'language.show']);
   });
 });
 
@@ -691,7 +691,8 @@ describe('texts', () => {
     const en = catalog('en');
     expect(Object.keys(en).sort()).toEqual(Object.keys(nb).sort());
     expect(Object.keys(nb).sort()).toEqual([...messageKeys].sort());
-    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    // ICU arguments: {name}, or {count, plural, …} (the catalog is ICU MessageFormat since issue 18).
+    const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)[,}]/g)].map((m) => m[1]))].sort();
     for (const key of messageKeys) {
       expect(nb[key].trim(), key).not.toBe('');
       expect(en[key].trim(), key).not.toBe('');
@@ -723,7 +724,9 @@ describe('texts', () => {
   it('maps client locale tags', () => {
     expect(localeFromTag('en-US')).toBe('en');
     expect(localeFromTag('nb-NO')).toBe('nb');
-    expect(localeFromTag('nn')).toBe('nb');
+    expect(localeFromTag('nn')).toBe('nn');
+    expect(localeFromTag('nn-NO')).toBe('nn');
+    expect(localeFromTag('no')).toBe('nb');
     expect(localeFromTag(undefined)).toBe('nb');
   });
 });

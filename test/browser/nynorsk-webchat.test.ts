@@ -1,0 +1,46 @@
+// Issue 18: someone who picks «Norsk nynorsk» on the web chat page gets Web Chat's own words in
+// nynorsk (overrideLocalizedStrings; Web Chat has no nn) and Dugnad's menu in nynorsk, in headless
+// Chromium with Web Chat's own renderer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { PHONE_VIEWPORT, launchChromium } from './chromium.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { startFakeConnector, type FakeConnector } from '../support/fake-connector.ts';
+import { demoVolunteerName } from '../../infra/seed-demo.ts';
+import webChatNynorsk from '../../adaptive-cards/locales/webchat-nn.json' with { type: 'json' };
+
+const TRANSCRIPT = 'section[role="feed"]';
+const SEND_BOX = '[data-id="webchat-sendbox-input"]';
+
+describe('the web chat page in nynorsk', { timeout: 90_000 }, () => {
+  let app: TestApp;
+  let connector: FakeConnector;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    connector = await startFakeConnector();
+    app = await startTestApp();
+    browser = await launchChromium();
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await connector?.close();
+  });
+
+  it('shows Web Chat\'s words and the menu in nynorsk', async () => {
+    const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByRole('radio', { name: new RegExp(`^${demoVolunteerName(0)}`) }).check();
+    await page.getByRole('radio', { name: 'Norsk nynorsk' }).check();
+    await page.getByRole('button', { name: 'Start samtalen' }).click();
+    await page.locator(TRANSCRIPT).getByRole('button', { name: 'Oppdraga mine' }).first().waitFor();
+    expect(await page.locator(SEND_BOX).getAttribute('placeholder')).toBe(webChatNynorsk.TEXT_INPUT_PLACEHOLDER);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('nn');
+    await page.locator(SEND_BOX).fill('hei');
+    await page.locator(SEND_BOX).press('Enter');
+    await expect.poll(() => page.locator(TRANSCRIPT).getByRole('button', { name: 'Oppdraga mine' }).count()).toBe(2);
+    await context.close();
+  });
+});
