@@ -4,6 +4,11 @@ import type { Locale } from '../domain/types.ts';
 
 export type Channel = 'teams' | 'webchat';
 
+/** How a Bot Framework channel shows cards: Teams' renderer, or Web Chat's (any other channel that renders cards). */
+export function cardChannelOf(channelId: string | undefined): Channel {
+  return channelId === 'msteams' ? 'teams' : 'webchat';
+}
+
 /** Who the card is for: language, and which client renders it (Teams gets Action.Execute). */
 export interface CardContext {
   readonly locale: Locale;

@@ -12,7 +12,7 @@ import { revealOwnAssignment } from '../infra/offers.ts';
 import { taskDetailsCard } from '../adaptive-cards/task-details.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { t, type MessageKey } from '../adaptive-cards/texts.ts';
-import { groupLabel } from '../jobs/messages.ts';
+import { groupLabel } from '../jobs/card-activity.ts';
 import type { Turn } from './turn.ts';
 
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;

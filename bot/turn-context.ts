@@ -3,7 +3,7 @@ import type { Activity } from 'botbuilder';
 import type { Locale } from '../domain/types.ts';
 import type { ChatAccount, Member } from '../infra/identities.ts';
 import { localeFromTag } from '../adaptive-cards/texts.ts';
-import type { Channel } from '../adaptive-cards/card.ts';
+import { cardChannelOf, type Channel } from '../adaptive-cards/card.ts';
 
 export function localeOf(activity: Partial<Activity>): Locale {
   return localeFromTag(activity.locale);
@@ -22,7 +22,7 @@ export function turnLocale(activity: Partial<Activity>, member: Pick<Member, 'lo
 }
 
 export function channelOfActivity(activity: Partial<Activity>): Channel {
-  return activity.channelId === 'msteams' ? 'teams' : 'webchat';
+  return cardChannelOf(activity.channelId);
 }
 
 /** In Teams a person is their Entra object id in a tenant; elsewhere the channel's user id. */

@@ -1,25 +1,16 @@
 // Outbox event → the sends and timers it leads to. Idempotent: re-running an event queues the same
 // deterministic job ids, which BullMQ ignores while the first ones are kept.
-import type { Database } from '../infra/db.ts';
 import { getOutbox, markDispatched } from '../infra/outbox.ts';
 import { offersToClose, unsentOffers } from '../infra/offers.ts';
 import { getRequest } from '../infra/requests.ts';
 import { activeAssignmentOf, getAssignment } from '../infra/assignments.ts';
 import { volunteersToResign } from '../infra/volunteers.ts';
 import type { NoticeKind } from '../domain/audiences.ts';
-import type { Queues } from './queues.ts';
 import { noticeJobs, noticeTo, queueJobs, type NoticeOptions, type TimedJob } from './recipients.ts';
 import { dispatchSeries } from './series.ts';
 import { releaseTime, scheduleAssignmentTimers, scheduleExpiry, scheduleRequestTimers } from './schedule.ts';
-import type { JobSettings } from './settings.ts';
 import { OFFER_SLICE_SIZE } from './offer-slices.ts';
-
-export interface DispatchDeps {
-  db: Database;
-  queues: Queues;
-  settings: JobSettings;
-  now: () => Date;
-}
+import type { DispatchDeps } from './deps.ts';
 
 export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Promise<void> {
   const { db, queues, settings } = deps;

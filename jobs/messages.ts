@@ -3,13 +3,13 @@
 // volunteer's first name, never the person helped.
 import { offerCard } from '../adaptive-cards/offer.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
-import type { AdaptiveCard, CardContext, Channel } from '../adaptive-cards/card.ts';
+import { type CardContext } from '../adaptive-cards/card.ts';
 import { t } from '../adaptive-cards/texts.ts';
 import { formatDateTime, formatDateWithYear, formatWhen } from '../adaptive-cards/format.ts';
 import { policeCertificateOf } from '../infra/police-certificates.ts';
 import { POLICE_CERTIFICATE_APPLY_URL, policeCertificateExpiry } from '../domain/police-certificate.ts';
 import { publicView } from '../domain/confidentiality.ts';
-import { groupLabelOf, listCentres } from '../infra/centres.ts';
+import { listCentres } from '../infra/centres.ts';
 import { isStaffChannelUnreachable } from '../infra/staff-channels.ts';
 import { getRequest } from '../infra/requests.ts';
 import { assignmentInfo, type OfferForSend } from '../infra/offers.ts';
@@ -35,23 +35,12 @@ import { redactedInChannel } from '../domain/audiences.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
-import type { HelpRequest, Locale, OfferStatus } from '../domain/types.ts';
+import type { HelpRequest, OfferStatus } from '../domain/types.ts';
 import type { NotifyMessage } from './queues.ts';
 import { renderSeriesNotice } from './series.ts';
 import { channelsTriedForOffers } from '../infra/channels.ts';
 import { channelChoiceLabel } from '../adaptive-cards/channel-choice.ts';
-
-export function channelOf(channelId: string): Channel {
-  return channelId === 'msteams' ? 'teams' : 'webchat';
-}
-
-export function asActivity(card: AdaptiveCard, summary: string): OutgoingActivity {
-  return { type: 'message', summary, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] };
-}
-
-export async function groupLabel(db: Database, request: HelpRequest, ctx: CardContext): Promise<string> {
-  return groupLabelOf(db, request.centreId, request.group, ctx.locale);
-}
+import { asActivity, groupLabel } from './card-activity.ts';
 
 export async function renderOffer(db: Database, offer: OfferForSend, ctx: CardContext): Promise<OutgoingActivity> {
   const label = await groupLabel(db, offer.request, ctx);

@@ -10,10 +10,11 @@ import { isGatewaySms, offerMessageKey, recordDeliveryFailure } from '../infra/c
 import { isCluster } from '../infra/redis.ts';
 import { SendError, type OutgoingActivity } from '../infra/connector.ts';
 import { offersForSlice, recordOffersDelivered, type SliceOffer } from '../infra/offers.ts';
-import type { CardContext } from '../adaptive-cards/card.ts';
-import { channelOf, renderOffer } from './messages.ts';
+import { cardChannelOf, type CardContext } from '../adaptive-cards/card.ts';
+import { renderOffer } from './messages.ts';
 import { sendJobId, type SendJob } from './queues.ts';
-import { chatRefused, type SendDeps } from './send.ts';
+import { chatRefused } from './conversation.ts';
+import type { SendDeps } from './deps.ts';
 import { isWebChat, webChatRefused } from './webchat-delivery.ts';
 import { claimOffers, passClaims, sleep } from './send-gate.ts';
 
@@ -49,7 +50,7 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
     if (held[i]! > 0) return;
     const address = offer.reach && !offer.failedBefore && !offer.activityId && !offer.pushedAt ? firstAddress(deps, offer) : null;
     if (!address || (offer.hasPush && deps.push)) handOn.push(offer.offerId);
-    else planned.push({ offer, address, ctx: { locale: offer.reach!.locale, channel: channelOf(address.channelId) } });
+    else planned.push({ offer, address, ctx: { locale: offer.reach!.locale, channel: cardChannelOf(address.channelId) } });
   });
 
   const slice = deps.slice;

@@ -11,7 +11,7 @@ import { getRequest, privateDetails } from '../infra/requests.ts';
 import { getSeries, seriesOfferForSend } from '../infra/series.ts';
 import type { Database } from '../infra/db.ts';
 import { offerForSend, type OfferForSend } from '../infra/offers.ts';
-import { groupLabel } from './messages.ts';
+import { groupLabel } from './card-activity.ts';
 import type { NotifyMessage, SendJob } from './queues.ts';
 import { NOTICES } from '../domain/audiences.ts';
 

@@ -7,7 +7,7 @@
 // gateway gets the text with answer codes, held through quiet hours, paced per number, counted per
 // centre. The web chat is the one that does not expire (jobs/webchat-delivery.ts): into the open
 // conversation, else by push, and always kept for the next visit — a closed page is no failure.
-import type { CardContext } from '../adaptive-cards/card.ts';
+import { cardChannelOf, type CardContext } from '../adaptive-cards/card.ts';
 import { channelKindOf, channelOrder, rendersCards, type ChannelKind } from '../domain/channels.ts';
 import { nextAllowedSendTime } from '../domain/quiet-hours.ts';
 import { toGsmFriendly } from '../domain/sms.ts';
@@ -18,22 +18,11 @@ import { SmsSendError, type SmsGateway } from '../infra/sms/gateway.ts';
 import { createSmsGateway } from '../infra/sms/configured-gateway.ts';
 import { lastSmsTo, markSmsNotSent, markSmsSent, queuedSms, recordSmsReport, startSms } from '../infra/sms-log.ts';
 import { DetailLeakError, renderAsText } from '../infra/text-render.ts';
-import { channelOf } from './messages.ts';
 import { pushFor } from './push-notices.ts';
 import { sendJobId, type SendJob } from './queues.ts';
-import { deliver, pace, PaceError, type SendDeps } from './send.ts';
+import { deliver, pace, PaceError } from './conversation.ts';
+import type { ChannelDeps, SendDeps } from './deps.ts';
 import { deliverToWebChat, isWebChat } from './webchat-delivery.ts';
-
-/** What sending needs beyond the Bot Connector: the SMS gateway and the settings around it. */
-export interface ChannelDeps {
-  sms: SmsGateway | null;
-  smsProvider: string;
-  publicBaseUrl: string;
-  linkMinutes: number;
-  smsPaceMs: number;
-  quietStart: string;
-  quietEnd: string;
-}
 
 export function channelDeps(config: Config, gateway?: SmsGateway | null): ChannelDeps {
   return {
@@ -126,7 +115,7 @@ export async function deliverToMember(
  * kept for their next visit (bot/open-items.ts rebuilds what is open for them then).
  */
 async function sendToWebChat(deps: SendDeps, address: Address, reach: Reach, input: Parameters<typeof deliverToMember>[1]): Promise<Outcome> {
-  const card = await input.render({ locale: reach.locale, channel: channelOf(address.channelId) }, address.channelId);
+  const card = await input.render({ locale: reach.locale, channel: cardChannelOf(address.channelId) }, address.channelId);
   if (!card) return { skipped: true };
   const push = deps.push ? await pushFor(deps.db, input.job, reach.locale, deps.now()) : null;
   const d = await deliverToWebChat(deps, { memberId: reach.memberId, conversationRef: address.ref }, card, push, messageKeyOf(input.job));
@@ -137,7 +126,7 @@ async function sendToWebChat(deps: SendDeps, address: Address, reach: Reach, inp
 
 /** Teams, or another Bot Framework channel (Direct Line, e-mail, its SMS channel: text only when it shows no cards). */
 async function sendToChat(deps: SendDeps, address: Address, reach: Reach, input: Parameters<typeof deliverToMember>[1]): Promise<Outcome> {
-  const card = await input.render({ locale: reach.locale, channel: channelOf(address.channelId) }, address.channelId);
+  const card = await input.render({ locale: reach.locale, channel: cardChannelOf(address.channelId) }, address.channelId);
   if (!card) return { skipped: true };
   let activity = card;
   if (!rendersCards(address.channelId)) {

@@ -7,7 +7,7 @@ import { createQueues, type Queues } from './queues.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 import { jobSettings } from './settings.ts';
 import { createPushSender, resolveVapidKeys } from '../infra/web-push.ts';
-import type { PushDeps } from './webchat-delivery.ts';
+import type { PushDeps } from './deps.ts';
 import { channelDeps } from './reach.ts';
 import type { SmsGateway } from '../infra/sms/gateway.ts';
 

@@ -1,69 +1,21 @@
 // One message to one conversation. Every branch checks the database first so a retried or
 // duplicated job never sends twice what already went out.
-import type { Database } from '../infra/db.ts';
 import { getMember } from '../infra/identities.ts';
-import { conversationIn, markUnreachable } from '../infra/identities.ts';
 import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
-import { SendError, type Messenger, type OutgoingActivity } from '../infra/connector.ts';
-import type { CardContext } from '../adaptive-cards/card.ts';
-import type { Logger } from '../infra/log.ts';
-import type { RedisClient } from '../infra/redis.ts';
-import { renderClosedOffer, renderNotification, renderOffer, channelOf } from './messages.ts';
-import { sendJobId, type Queues, type SendJob } from './queues.ts';
+import { renderClosedOffer, renderNotification, renderOffer } from './messages.ts';
+import { sendJobId, type SendJob } from './queues.ts';
 import { sendToStaffChannel } from './staff-channel.ts';
 import { tell } from './recipients.ts';
 import { mayReceive } from '../domain/audiences.ts';
 import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
-import { pushToMember, type PushDeps } from './webchat-delivery.ts';
+import { pushToMember } from './webchat-delivery.ts';
 import { offerClosedPush } from './push-notices.ts';
-import { deliverToMember, sendQueuedSms, stillDelivered, type ChannelDeps } from './reach.ts';
-import { rendersCards } from '../domain/channels.ts';
+import { deliverToMember, sendQueuedSms, stillDelivered } from './reach.ts';
 import { sendOfferSlice } from './offer-slices.ts';
-import { claimOffers, type RateGate, type SendPermits } from './send-gate.ts';
-
-export interface SendDeps {
-  db: Database;
-  messenger: Messenger;
-  queues: Queues;
-  log: Logger;
-  now: () => Date;
-  /** For per-conversation pacing across all workers. */
-  redis?: RedisClient;
-  prefix?: string;
-  paceMs?: number;
-  /** Web Push for the web chat; absent = no push (not configured). */
-  push?: PushDeps;
-  /** SMS and the settings around it (jobs/reach.ts); without it, SMS is off. */
-  channels?: ChannelDeps;
-  /** What a slice of offers (jobs/offer-slices.ts) shares with the worker; absent: no limits (tests calling processSend directly). */
-  slice?: SliceDeps;
-}
-
-export interface SliceDeps {
-  /** The connector without the per-send rate gate: a slice reserves its slots at once. */
-  messenger: Messenger;
-  permits: SendPermits;
-  rate: RateGate | null;
-  /** Pause the send queue (a 429's Retry-After). */
-  pause(ms: number): Promise<void>;
-}
-
-/** This conversation had a message a moment ago; wait `waitMs` before sending the next. */
-export class PaceError extends Error {
-  constructor(readonly waitMs: number) {
-    super('paced');
-  }
-}
-
-/** At most one message per conversation (or SMS number) per `paceMs`, across every worker process (a Redis key with a TTL). */
-export async function pace(deps: SendDeps, conversationId: string, paceMs = deps.paceMs): Promise<void> {
-  if (!deps.redis || !paceMs) return;
-  const key = `${deps.prefix ?? 'dugnad'}:pace:${conversationId}`;
-  const ok = await deps.redis.set(key, '1', 'PX', paceMs, 'NX');
-  if (ok === 'OK') return;
-  const ttl = await deps.redis.pttl(key);
-  throw new PaceError(Math.max(10, ttl));
-}
+import { claimOffers } from './send-gate.ts';
+import type { SendDeps } from './deps.ts';
+import { PaceError, redrawCard } from './conversation.ts';
+import { cardChannelOf } from '../adaptive-cards/card.ts';
 
 export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' | 'skipped' | 'unreachable'> {
   switch (job.kind) {
@@ -139,35 +91,11 @@ async function reportUnreachable(deps: SendDeps, offer: OfferForSend, attempt: n
 
 export const UNREACHABLE_REPORT_DELAY_MS = 5000;
 
-type ConversationRef = NonNullable<Awaited<ReturnType<typeof conversationIn>>>;
-
-/**
- * A card already in a volunteer's chat, drawn again in place (closed, or with a new time).
- * 'gone': the conversation it lives in can no longer be addressed; a click on it is answered kindly.
- */
-export async function redrawCard(
-  deps: SendDeps,
-  card: { volunteerId: string; channelId: string; conversationId: string; activityId: string },
-  render: (ctx: CardContext, ref: ConversationRef) => Promise<OutgoingActivity>,
-): Promise<'sent' | 'gone'> {
-  // A text (an SMS) cannot be drawn again: whoever answers it late is told then.
-  if (!rendersCards(card.channelId)) return 'gone';
-  const [ref, member] = await Promise.all([conversationIn(deps.db, card.volunteerId, card.channelId), getMember(deps.db, card.volunteerId)]);
-  if (!ref || !member || ref.conversation.id !== card.conversationId) return 'gone';
-  const activity = await render({ locale: member.locale, channel: channelOf(card.channelId) }, ref);
-  await pace(deps, ref.conversation.id);
-  await deps.messenger.update(ref, card.activityId, activity).catch((err: unknown) => {
-    if (err instanceof SendError && err.final) return; // the card is gone; nothing to update
-    throw err;
-  });
-  return 'sent';
-}
-
 async function closeOffer(deps: SendDeps, offerId: string) {
   const offer = await offerForSend(deps.db, offerId);
   if (!offer || !offer.channelId || (!offer.activityId && !offer.pushedAt)) return 'skipped' as const;
   // Web Chat's winner had their card replaced with the details in the turn; only Teams' is closed here.
-  if (offer.status === 'accepted' && channelOf(offer.channelId) !== 'teams') return 'skipped' as const;
+  if (offer.status === 'accepted' && cardChannelOf(offer.channelId) !== 'teams') return 'skipped' as const;
   let result: 'sent' | 'gone' = 'gone';
   if (offer.activityId && offer.conversationId) {
     const card = { volunteerId: offer.volunteerId, channelId: offer.channelId, conversationId: offer.conversationId, activityId: offer.activityId };
@@ -216,21 +144,3 @@ async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>)
   return 'sent' in reached ? ('sent' as const) : ('unreachable' as const);
 }
 
-/** Sends; a final refusal (blocked, removed) marks the account unreachable instead of retrying forever. */
-export async function deliver<T>(deps: SendDeps, ref: { channelId: string; user: { id: string } }, send: () => Promise<T>, ref_id: string): Promise<T | null> {
-  try {
-    return await send();
-  } catch (err) {
-    if (err instanceof SendError && err.final) {
-      await chatRefused(deps, ref, err, ref_id);
-      return null;
-    }
-    throw err;
-  }
-}
-
-/** A final refusal from a chat (blocked, removed): logged, and the account marked unreachable. */
-export async function chatRefused(deps: SendDeps, ref: { channelId: string; user: { id: string } }, err: SendError, refId: string): Promise<void> {
-  deps.log.warn({ status: err.status, channelId: ref.channelId, refId }, 'recipient unreachable');
-  if (err.status === 403 || err.status === 404) await markUnreachable(deps.db, ref.channelId, ref.user.id);
-}

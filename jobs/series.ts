@@ -14,7 +14,7 @@ import { seriesOfferCard, seriesOfferState, seriesRuleText, type SeriesPublicVie
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { t } from '../adaptive-cards/texts.ts';
 import { formatDuration } from '../adaptive-cards/format.ts';
-import type { CardContext } from '../adaptive-cards/card.ts';
+import { cardChannelOf, type CardContext } from '../adaptive-cards/card.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { waveTimeoutMinutes } from '../domain/waves.ts';
 import { osloWallClock } from '../domain/series.ts';
@@ -22,9 +22,9 @@ import { addTimer, releaseTime, scheduleAssignmentTimers, scheduleStartTimers } 
 import type { NotifyMessage, SendJob } from './queues.ts';
 import type { NoticeKind } from '../domain/audiences.ts';
 import { noticeJobs, noticeTo, type TimedJob } from './recipients.ts';
-import type { DispatchDeps } from './dispatch.ts';
-import { asActivity, channelOf, groupLabel } from './messages.ts';
-import { redrawCard, type SendDeps } from './send.ts';
+import type { DispatchDeps, SendDeps } from './deps.ts';
+import { asActivity, groupLabel } from './card-activity.ts';
+import { redrawCard } from './conversation.ts';
 import { deliverToMember, stillDelivered } from './reach.ts';
 
 /** The public face of a series for cards: its next visit (redacted) and the rule. */
@@ -149,7 +149,7 @@ export async function closeSeriesOffer(deps: SendDeps, seriesOfferId: string): P
   const offer = await seriesOfferForSend(deps.db, seriesOfferId, deps.now());
   if (!offer || !offer.activityId || !offer.conversationId || !offer.channelId) return 'skipped';
   // Web Chat's winner had their card replaced with the series in the turn; only Teams' is closed here.
-  if (offer.status === 'accepted' && channelOf(offer.channelId) !== 'teams') return 'skipped';
+  if (offer.status === 'accepted' && cardChannelOf(offer.channelId) !== 'teams') return 'skipped';
   const card = { volunteerId: offer.volunteerId, channelId: offer.channelId, conversationId: offer.conversationId, activityId: offer.activityId };
   // The winner's Teams user id goes on the public card: their client alone asks for the series' details.
   const result = await redrawCard(deps, card, (ctx, ref) => renderSeriesOffer(deps.db, offer, ctx, offer.status === 'accepted' ? [ref.user.id] : []));

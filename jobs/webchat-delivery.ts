@@ -12,17 +12,11 @@ import { SendError } from '../infra/connector.ts';
 import type { ConversationRef } from '../infra/identities.ts';
 import { markUnreachable } from '../infra/identities.ts';
 import { recordPushed, removeSubscription, subscriptionsOf } from '../infra/push-subscriptions.ts';
-import { PushEndpointRefused, type PushSender } from '../infra/web-push.ts';
+import { PushEndpointRefused } from '../infra/web-push.ts';
 import { isRedacted, pushAlert, pushLifetimeSeconds } from '../domain/push-notice.ts';
 import type { PushPlan } from './push-notices.ts';
-import { pace, type SendDeps } from './send.ts';
-
-/** What sending by push needs; absent when push is not configured (no VAPID keys in production). */
-export interface PushDeps {
-  sender: PushSender;
-  /** Quiet hours (Europe/Oslo): a push that is not urgent makes no sound then. */
-  quiet: { quietStart: string; quietEnd: string; timeZone: string };
-}
+import { pace } from './conversation.ts';
+import type { SendDeps } from './deps.ts';
 
 /** The web chat channel: ours (bot/directline.ts), where a conversation ends when its page idles. */
 export function isWebChat(channelId: string): boolean {

@@ -9,15 +9,15 @@ import type { Messenger } from '../infra/connector.ts';
 import { SendError } from '../infra/connector.ts';
 import { QUEUE, queuePrefix, timerFromJob, timerWorkerOptions, type DispatchJob, type Queues, type SendJob, type TimerData } from './queues.ts';
 import { dispatchOutbox } from './dispatch.ts';
-import { processSend, PaceError, type SliceDeps } from './send.ts';
+import { processSend } from './send.ts';
+import { PaceError } from './conversation.ts';
 import { rateGate, SendPermits, type RateGate } from './send-gate.ts';
 import { processTimer } from './timers.ts';
 import { dailyUpkeep, pollOutbox, weeklyDigests } from './upkeep.ts';
 import { staffChannelDigests } from './staff-channel.ts';
 import type { JobSettings } from './settings.ts';
 import { guardSchedule } from './recovery.ts';
-import type { PushDeps } from './webchat-delivery.ts';
-import type { ChannelDeps } from './reach.ts';
+import type { ChannelDeps, PushDeps, SliceDeps } from './deps.ts';
 
 export interface WorkerDeps {
   db: Database;
