@@ -57,6 +57,9 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
   const release = slice ? await slice.permits.take(planned.length) : () => undefined;
   const sent: Array<{ offerId: string; channelId: string; conversationId: string; activityId: string }> = [];
   let retryAfterMs: number | null = null;
+  // Our own credentials refused (401): the others in the slice are handed on like any failed send, and
+  // the refusal is raised once the slice is recorded, so the worker alerts and pauses as for one offer.
+  let authRefused: SendError | null = null;
   try {
     const paced = await paceAll(deps, planned.map((p) => p.address.ref.conversation.id));
     const cards = new Map<string, Promise<string>>();
@@ -80,6 +83,7 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
           // it (jobs/reach.ts), so it goes on to the volunteer's next channel, or tells staff.
           if (err instanceof SendError && err.final) await recordRefusal(deps, p, err);
           else if (err instanceof SendError && err.rateLimited) retryAfterMs = Math.max(retryAfterMs ?? 0, err.retryAfterMs ?? 1000);
+          else if (err instanceof SendError && err.authFailed) authRefused = err;
           else if (!(err instanceof SendError)) deps.log.warn({ err: (err as Error).message, kind: 'offers' }, 'offer send failed; handed to its own job');
           handOn.push(p.offer.offerId);
         }
@@ -98,6 +102,7 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
   } finally {
     release();
   }
+  if (authRefused) throw authRefused;
   // The channel asked us to slow down: the whole queue waits, as for a one-offer job's 429.
   if (retryAfterMs !== null) await slice?.pause(retryAfterMs);
   return { sent: sent.length, handedOn: handOn.length };
