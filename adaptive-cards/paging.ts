@@ -12,14 +12,19 @@ export interface Page<T> {
   footer: CardElement[];
 }
 
-export function page<T>(ctx: CardContext, all: readonly T[], opts: { offset: number; limit: number; more: (offset: number) => ActionData }): Page<T> {
+/**
+ * The entries from `offset` on. `total` given: `items` are already that page (the query paged them);
+ * otherwise `items` are the whole list.
+ */
+export function page<T>(ctx: CardContext, items: readonly T[], opts: { offset: number; limit: number; total?: number | undefined; more: (offset: number) => ActionData }): Page<T> {
   const { locale, channel } = ctx;
-  const from = Math.min(opts.offset, all.length);
-  const shown = all.slice(from, from + opts.limit);
+  const total = opts.total ?? items.length;
+  const from = Math.min(opts.offset, total);
+  const shown = opts.total === undefined ? items.slice(from, from + opts.limit) : items.slice(0, opts.limit);
   const next = from + shown.length;
   const footer: CardElement[] = [];
-  if (from === 0 && next < all.length) footer.push(text(t(locale, 'common.showing', { shown: shown.length, total: all.length }), { isSubtle: true }));
-  if (from > 0) footer.push(text(t(locale, 'common.showingRange', { from: from + 1, to: next, total: all.length }), { isSubtle: true }));
-  if (next < all.length) footer.push(actionSet([actionButton(channel, t(locale, 'common.showMore'), opts.more(next))]));
+  if (from === 0 && next < total) footer.push(text(t(locale, 'common.showing', { shown: shown.length, total }), { isSubtle: true }));
+  if (from > 0) footer.push(text(t(locale, 'common.showingRange', { from: from + 1, to: next, total }), { isSubtle: true }));
+  if (next < total) footer.push(actionSet([actionButton(channel, t(locale, 'common.showMore'), opts.more(next))]));
   return { shown, footer };
 }

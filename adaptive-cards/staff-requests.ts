@@ -37,6 +37,8 @@ export interface StaffRequestsInput {
   limit?: number;
   /** Where this page starts in the whole list; default 0. */
   offset?: number;
+  /** How many there are in all, when `requests` are already just this page (paged by the query). */
+  total?: number;
 }
 
 const CANCELLABLE: ReadonlySet<RequestStatus> = new Set<RequestStatus>(['waiting_consent', 'open', 'taken']);
@@ -69,7 +71,7 @@ export function requestStatusText(locale: Locale, item: Pick<StaffRequestItem, '
 
 export function staffRequestsCard(ctx: CardContext, input: StaffRequestsInput): AdaptiveCard {
   const { locale, channel } = ctx;
-  const { shown, footer } = page(ctx, input.requests, { offset: input.offset ?? 0, limit: input.limit ?? 20, more: (offset) => ({ action: 'staff.requests.more', offset }) });
+  const { shown, footer } = page(ctx, input.requests, { offset: input.offset ?? 0, limit: input.limit ?? 20, total: input.total, more: (offset) => ({ action: 'staff.requests.more', offset }) });
   const body: CardElement[] = [heading(t(locale, 'staffRequests.title'))];
   if (input.requests.length === 0) body.push(text(t(locale, 'staffRequests.empty')));
 

@@ -27,6 +27,9 @@ import type { BotDeps, CommandTable } from './deps.ts';
 import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
 
+/** Requests on one page of staff's list: about what a card holds. */
+const STAFF_REQUESTS_PAGE = 20;
+
 export function staffCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
   const centreOf = (turn: Turn) => turn.member!.centreIds[0] ?? '';
@@ -64,7 +67,8 @@ export function staffCommands(deps: BotDeps): CommandTable {
     const centreId = centreOf(turn);
     const groups = await groupOptions(db, [centreId], turn.locale);
     const shared = isSharedConversation(turn.context.activity);
-    const requests = (await requestsForStaff(db, centreId)).map((i) => ({
+    const { items, total } = await requestsForStaff(db, centreId, { offset, limit: STAFF_REQUESTS_PAGE });
+    const requests = items.map((i) => ({
       requestId: i.request.id,
       status: i.request.status,
       startsAt: i.request.startsAt,
@@ -79,7 +83,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
       // Not where a whole team reads along: only the staff member's own chat names the person.
       personLabel: shared ? null : i.personName,
     }));
-    return staffRequestsCard(turn.card, { requests, offset });
+    return staffRequestsCard(turn.card, { requests, offset, total, limit: STAFF_REQUESTS_PAGE });
   };
 
   /** Staff may act only on volunteers of their own centre. */
