@@ -45,6 +45,20 @@ const date = z
     const d = new Date(`${v}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
   }, { message: 'error.date' });
+/** Where a long list («Vis flere») starts: how many came before on earlier pages. */
+const offset = z.coerce.number().int().min(0).max(100_000);
+/**
+ * Each volunteer's own police-certificate date in the admin list. Input ids must be unique in a card,
+ * so the id names the volunteer; the verb still reads one `checkedOn`.
+ */
+export const policeDateInputId = (volunteerId: string) => `checkedOn-${volunteerId}`;
+
+/** The police-certificate date a «Lagre dato» tap brought (`raw`: the submit as it came): its volunteer's own field, or `checkedOn`. */
+export function policeCheckedOn(raw: Record<string, unknown>, volunteerId: string): string | null {
+  const parsed = date.safeParse(raw[policeDateInputId(volunteerId)] ?? raw.checkedOn);
+  return parsed.success ? parsed.data : null;
+}
+
 const time = z.string({ message: 'error.required' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'error.time' });
 
 /** A sign-up form's «here in the chat» or «by SMS» (asked only where SMS is on; absent = the chat). */
@@ -145,12 +159,16 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('staff.person.new') }),
   z.object({ action: z.literal('staff.person.submit') }).passthrough(),
   z.object({ action: z.literal('staff.requests.list') }),
+  z.object({ action: z.literal('staff.requests.more'), offset }),
   z.object({ action: z.literal('staff.request.cancel'), requestId: id }),
   z.object({ action: z.literal('staff.volunteers.list') }),
-  z.object({ action: z.literal('staff.volunteer.approve'), volunteerId: id }),
-  z.object({ action: z.literal('staff.volunteer.pause'), volunteerId: id }),
-  z.object({ action: z.literal('staff.volunteer.remove'), volunteerId: id }),
-  z.object({ action: z.literal('staff.volunteer.police'), volunteerId: id, checkedOn: date }),
+  z.object({ action: z.literal('staff.volunteers.more'), offset }),
+  // `offset`: the page of the list the button sat on, drawn again in place afterwards.
+  z.object({ action: z.literal('staff.volunteer.approve'), volunteerId: id, offset: offset.optional() }),
+  z.object({ action: z.literal('staff.volunteer.pause'), volunteerId: id, offset: offset.optional() }),
+  z.object({ action: z.literal('staff.volunteer.remove'), volunteerId: id, offset: offset.optional() }),
+  // The date comes from that volunteer's own field (policeCheckedOn reads it); `checkedOn` is the plain name.
+  z.object({ action: z.literal('staff.volunteer.police'), volunteerId: id, offset: offset.optional(), checkedOn: date.optional() }),
   z.object({ action: z.literal('staff.groups.list') }),
   z.object({ action: z.literal('volunteer.contribution') }),
   z.object({ action: z.literal('volunteer.milestones'), on: z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true') }),

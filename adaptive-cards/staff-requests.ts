@@ -7,6 +7,7 @@ import type { AdaptiveCard, CardContext, CardElement, Fact } from './card.ts';
 import { actionSet, adaptiveCard, container, facts, heading, showCard, subheading, text } from './card.ts';
 import { formatDateTime, formatTime } from './format.ts';
 import { t } from './texts.ts';
+import { page } from './paging.ts';
 
 export interface StaffRequestItem {
   requestId: string;
@@ -32,8 +33,12 @@ export interface StaffRequestItem {
 
 export interface StaffRequestsInput {
   requests: readonly StaffRequestItem[];
-  /** At most this many are shown (card size limits); the rest are counted. Default 20. */
+  /** At most this many are shown (card size limits); the rest behind «Vis flere». Default 20. */
   limit?: number;
+  /** Where this page starts in the whole list; default 0. */
+  offset?: number;
+  /** How many there are in all, when `requests` are already just this page (paged by the query). */
+  total?: number;
 }
 
 const CANCELLABLE: ReadonlySet<RequestStatus> = new Set<RequestStatus>(['waiting_consent', 'open', 'taken']);
@@ -66,8 +71,7 @@ export function requestStatusText(locale: Locale, item: Pick<StaffRequestItem, '
 
 export function staffRequestsCard(ctx: CardContext, input: StaffRequestsInput): AdaptiveCard {
   const { locale, channel } = ctx;
-  const limit = input.limit ?? 20;
-  const shown = input.requests.slice(0, limit);
+  const { shown, footer } = page(ctx, input.requests, { offset: input.offset ?? 0, limit: input.limit ?? 20, total: input.total, more: (offset) => ({ action: 'staff.requests.more', offset }) });
   const body: CardElement[] = [heading(t(locale, 'staffRequests.title'))];
   if (input.requests.length === 0) body.push(text(t(locale, 'staffRequests.empty')));
 
@@ -97,9 +101,7 @@ export function staffRequestsCard(ctx: CardContext, input: StaffRequestsInput): 
     body.push(container(items, { separator: i > 0, spacing: 'medium' }));
   });
 
-  if (input.requests.length > shown.length) {
-    body.push(text(t(locale, 'common.showing', { shown: shown.length, total: input.requests.length }), { isSubtle: true }));
-  }
+  body.push(...footer);
   return adaptiveCard(ctx, body, {
     fallbackText: t(locale, 'staffRequests.title'),
     fullWidth: true,

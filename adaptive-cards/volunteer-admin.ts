@@ -1,6 +1,6 @@
 // Staff view of volunteers: those waiting for approval first, each with Godkjenn / Sett på pause /
-// Fjern and "Registrer politiattest". Input ids must be unique in a card and the police verb reads
-// `checkedOn`, so there is one date input at the top that every volunteer's police button uses.
+// Fjern and "Registrer politiattest", which opens that volunteer's own date field (so a date is never
+// saved for the wrong person). A page at a time: «Vis flere» shows the next.
 import type { Locale, VolunteerStatus } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement, Fact } from './card.ts';
@@ -9,6 +9,8 @@ import { joinList } from './choices.ts';
 import { formatDateWithYear } from './format.ts';
 import { formKit } from './form.ts';
 import { t } from './texts.ts';
+import { page } from './paging.ts';
+import { policeDateInputId } from './actions.ts';
 import type { PoliceCertificateStatus } from '../domain/police-certificate.ts';
 import { channelChoiceLabel } from './channel-choice.ts';
 import type { ChannelKind } from '../domain/channels.ts';
@@ -32,8 +34,10 @@ export interface VolunteerAdminInput {
   volunteers: readonly VolunteerAdminItem[];
   /** Today in Europe/Oslo (YYYY-MM-DD): default and latest date for the police certificate check. */
   today: string;
-  /** At most this many are shown (card size limits); default 25. */
+  /** At most this many are shown (card size limits); default 20. */
   limit?: number;
+  /** Where this page starts in the whole (sorted) list; default 0. */
+  offset?: number;
 }
 
 const ORDER: Record<VolunteerStatus, number> = { pending: 0, approved: 1, paused: 2, removed: 3 };
@@ -44,21 +48,13 @@ export function volunteerStatusLabel(locale: Locale, status: VolunteerStatus): s
 
 export function volunteerAdminCard(ctx: CardContext, input: VolunteerAdminInput): AdaptiveCard {
   const { locale, channel } = ctx;
-  const limit = input.limit ?? 25;
+  const offset = input.offset ?? 0;
   // Pending first; otherwise keep the caller's order (stable sort).
   const sorted = [...input.volunteers].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-  const shown = sorted.slice(0, limit);
+  const { shown, footer } = page(ctx, sorted, { offset, limit: input.limit ?? 20, more: (next) => ({ action: 'staff.volunteers.more', offset: next }) });
   const body: CardElement[] = [heading(t(locale, 'admin.title'))];
-
-  if (shown.length === 0) {
-    body.push(text(t(locale, 'admin.empty')));
-  } else {
-    const f = formKit<'checkedOn'>(locale);
-    body.push(
-      ...f.date('checkedOn', t(locale, 'admin.policeDate'), { required: true, defaultValue: input.today, max: input.today }),
-      text(t(locale, 'admin.policeHint'), { isSubtle: true, size: 'small', spacing: 'small' }),
-    );
-  }
+  if (sorted.length === 0) body.push(text(t(locale, 'admin.empty')));
+  const f = formKit<string>(locale);
 
   shown.forEach((v) => {
     const list: Fact[] = [
@@ -76,7 +72,8 @@ export function volunteerAdminCard(ctx: CardContext, input: VolunteerAdminInput)
       list.push({ title: t(locale, 'admin.channels'), value: kinds.length ? joinList(locale, kinds) : t(locale, 'admin.channelsNone') });
     }
 
-    const ids = { volunteerId: v.volunteerId };
+    // The page is carried along, so the list is drawn again at the same place after the tap.
+    const ids = offset > 0 ? { volunteerId: v.volunteerId, offset } : { volunteerId: v.volunteerId };
     const buttons: CardActionJson[] = [];
     if (v.status !== 'approved') buttons.push(actionButton(channel, t(locale, 'admin.approve'), { action: 'staff.volunteer.approve', ...ids }, { style: 'positive' }));
     if (v.status === 'approved') buttons.push(actionButton(channel, t(locale, 'admin.pause'), { action: 'staff.volunteer.pause', ...ids }));
@@ -86,7 +83,11 @@ export function volunteerAdminCard(ctx: CardContext, input: VolunteerAdminInput)
     if (sms === 'on' || sms === 'stopped') buttons.push(actionButton(channel, t(locale, 'admin.stopSms'), { action: 'staff.volunteer.sms', ...ids, on: false }));
     if (v.status !== 'removed') {
       buttons.push(
-        actionButton(channel, t(locale, 'admin.policeButton'), { action: 'staff.volunteer.police', ...ids }),
+        showCard(
+          t(locale, 'admin.policeButton'),
+          f.date(policeDateInputId(v.volunteerId), t(locale, 'admin.policeDate'), { required: true, defaultValue: input.today, max: input.today }),
+          [actionButton(channel, t(locale, 'admin.policeSave'), { action: 'staff.volunteer.police', ...ids }, { style: 'positive' })],
+        ),
         showCard(
           t(locale, 'admin.remove'),
           [text(t(locale, 'admin.removeConfirmText', { name: v.name }))],
@@ -97,7 +98,7 @@ export function volunteerAdminCard(ctx: CardContext, input: VolunteerAdminInput)
     body.push(container([subheading(v.name, { spacing: 'none' }), facts(list, { spacing: 'small' }), actionSet(buttons)], { separator: true, spacing: 'medium' }));
   });
 
-  if (sorted.length > shown.length) body.push(text(t(locale, 'common.showing', { shown: shown.length, total: sorted.length }), { isSubtle: true }));
+  body.push(...footer);
   return adaptiveCard(ctx, body, {
     fallbackText: t(locale, 'admin.title'),
     fullWidth: true,

@@ -94,7 +94,7 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
 /** Commands that show something and change nothing. */
 const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action']>([
   'menu.show', 'volunteer.signup.start', 'declaration.show', 'volunteer.status', 'volunteer.leave', 'tasks.mine', 'volunteer.contribution',
-  'assignment.cancel.start', 'staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.volunteers.list', 'staff.request.callList',
+  'assignment.cancel.start', 'staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.requests.more', 'staff.volunteers.list', 'staff.volunteers.more', 'staff.request.callList',
   'staff.groups.list', 'caregiver.signup.start', 'caregiver.person.new', 'caregiver.request.new', 'caregiver.requests.list', 'caregiver.formalRespite',
   'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
   'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',

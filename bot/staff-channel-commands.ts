@@ -28,7 +28,7 @@ function isTeamChannel(a: Partial<Activity>): boolean {
  * person helped, a volunteer's task or phone — and belongs in the personal chat.
  */
 const SHARED_VERBS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
-  'menu.show', 'staff.channel.show', 'staff.channel.link', 'staff.channel.unlink', 'staff.requests.list',
+  'menu.show', 'staff.channel.show', 'staff.channel.link', 'staff.channel.unlink', 'staff.requests.list', 'staff.requests.more',
   'staff.request.widen', 'staff.request.relax', 'staff.request.cancel',
 ]);
 

@@ -1,7 +1,7 @@
 // What staff can do in chat: register a person with consent, post a request, follow and cancel
 // their centre's requests, and approve, pause or remove volunteers.
 import { formatTime } from '../adaptive-cards/format.ts';
-import { personFields } from '../adaptive-cards/actions.ts';
+import { personFields, policeCheckedOn } from '../adaptive-cards/actions.ts';
 import { personFormCard, type PersonField } from '../adaptive-cards/person-form.ts';
 import { requestFormCard, type RequestField } from '../adaptive-cards/request-form.ts';
 import { requestStatusText, staffRequestsCard } from '../adaptive-cards/staff-requests.ts';
@@ -27,6 +27,9 @@ import type { BotDeps, CommandTable } from './deps.ts';
 import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
 
+/** Requests on one page of staff's list: about what a card holds. */
+const STAFF_REQUESTS_PAGE = 20;
+
 export function staffCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
   const centreOf = (turn: Turn) => turn.member!.centreIds[0] ?? '';
@@ -40,7 +43,8 @@ export function staffCommands(deps: BotDeps): CommandTable {
     return requestFormCard(turn.card, { persons, groups, values: withPersonDefaults(values, own), errors, today: todayInOslo(turn.now) });
   };
 
-  const volunteerList = async (turn: Turn) => {
+  /** One page of the centre's volunteers, from `offset` («Vis flere»). */
+  const volunteerList = async (turn: Turn, offset = 0) => {
     const months = await policeValidityMonths(db, [centreOf(turn)]);
     const list = await listVolunteers(db, centreOf(turn), CURRENT_DECLARATION_VERSION);
     // Where each can be reached now: staff know whom to ring, and can turn SMS on for someone who phones in.
@@ -55,7 +59,31 @@ export function staffCommands(deps: BotDeps): CommandTable {
       policeCertificate: policeCertificateStatus(v.policeCertificateCheckedOn, months, turn.now),
       channels: { kinds: channels.get(v.id)?.kinds ?? [], sms: deps.config.sms ? (channels.get(v.id)?.sms ?? 'noPhone') : null },
     }));
-    return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now) });
+    return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now), offset });
+  };
+
+  /** «Mine forespørsler», one page from `offset` («Vis flere»). */
+  const requestList = async (turn: Turn, offset = 0) => {
+    const centreId = centreOf(turn);
+    const groups = await groupOptions(db, [centreId], turn.locale);
+    const shared = isSharedConversation(turn.context.activity);
+    const { items, total } = await requestsForStaff(db, centreId, { offset, limit: STAFF_REQUESTS_PAGE });
+    const requests = items.map((i) => ({
+      requestId: i.request.id,
+      status: i.request.status,
+      startsAt: i.request.startsAt,
+      district: i.request.district,
+      groupLabel: groups.find((g) => g.key === i.request.group)?.label ?? i.request.group,
+      summary: i.request.summary,
+      offeredCount: i.offered,
+      takenByFirstName: i.takenByFirstName,
+      notDone: i.notDone,
+      selfOrdered: i.selfOrdered,
+      goesOutAt: i.request.status === 'open' ? offersGoOutAt(deps, i.createdAt, i.request.urgent, turn.now) : null,
+      // Not where a whole team reads along: only the staff member's own chat names the person.
+      personLabel: shared ? null : i.personName,
+    }));
+    return staffRequestsCard(turn.card, { requests, offset, total, limit: STAFF_REQUESTS_PAGE });
   };
 
   /** Staff may act only on volunteers of their own centre. */
@@ -82,11 +110,11 @@ export function staffCommands(deps: BotDeps): CommandTable {
     }));
   };
 
-  const setStatus = (status: Exclude<VolunteerStatus, 'pending'>) => async (turn: Turn, action: { volunteerId: string }) => {
+  const setStatus = (status: Exclude<VolunteerStatus, 'pending'>) => async (turn: Turn, action: { volunteerId: string; offset?: number | undefined }) => {
     if (!(await ownVolunteer(turn, action.volunteerId))) return turn.say('error.invalidAction');
     await setVolunteerStatus(db, { memberId: action.volunteerId, centreId: centreOf(turn), status, by: turn.member!.id, at: turn.now, matching: matching() });
     // The list is drawn again where it was; below it, in words, what just happened to whom.
-    await turn.replace(await volunteerList(turn));
+    await turn.replace(await volunteerList(turn, action.offset));
     const [who] = await db.query<{ name: string | null }>('SELECT name FROM members WHERE id = $1', [action.volunteerId]);
     await turn.say(`admin.done.${status}`, { name: who?.name ?? '' });
   };
@@ -138,27 +166,12 @@ export function staffCommands(deps: BotDeps): CommandTable {
     },
 
     'staff.requests.list': async (turn) => {
-      const centreId = centreOf(turn);
-      const groups = await groupOptions(db, [centreId], turn.locale);
-      const shared = isSharedConversation(turn.context.activity);
-      const requests = (await requestsForStaff(db, centreId)).map((i) => ({
-        requestId: i.request.id,
-        status: i.request.status,
-        startsAt: i.request.startsAt,
-        district: i.request.district,
-        groupLabel: groups.find((g) => g.key === i.request.group)?.label ?? i.request.group,
-        summary: i.request.summary,
-        offeredCount: i.offered,
-        takenByFirstName: i.takenByFirstName,
-        notDone: i.notDone,
-        selfOrdered: i.selfOrdered,
-        goesOutAt: i.request.status === 'open' ? offersGoOutAt(deps, i.createdAt, i.request.urgent, turn.now) : null,
-        // Not where a whole team reads along: only the staff member's own chat names the person.
-        personLabel: shared ? null : i.personName,
-      }));
-      await turn.send(staffRequestsCard(turn.card, { requests }));
+      await turn.send(await requestList(turn));
       // Not where a whole team reads along: the series list names the people helped.
-      if (!shared) await sendSeriesList(deps, turn, 'staff');
+      if (!isSharedConversation(turn.context.activity)) await sendSeriesList(deps, turn, 'staff');
+    },
+    'staff.requests.more': async (turn, action) => {
+      await turn.send(await requestList(turn, action.offset));
     },
 
     'staff.request.cancel': async (turn, action) => {
@@ -216,13 +229,18 @@ export function staffCommands(deps: BotDeps): CommandTable {
     'staff.volunteers.list': async (turn) => {
       await turn.send(await volunteerList(turn));
     },
+    // The next page comes as its own card below; the page above stays as it was.
+    'staff.volunteers.more': async (turn, action) => {
+      await turn.send(await volunteerList(turn, action.offset));
+    },
     'staff.volunteer.approve': setStatus('approved'),
     'staff.volunteer.pause': setStatus('paused'),
     'staff.volunteer.remove': setStatus('removed'),
-    'staff.volunteer.police': async (turn, action) => {
-      if (!(await ownVolunteer(turn, action.volunteerId))) return turn.say('error.invalidAction');
-      await recordPoliceCertificate(db, action.volunteerId, action.checkedOn);
-      await turn.replace(await volunteerList(turn));
+    'staff.volunteer.police': async (turn, action, raw) => {
+      const checkedOn = policeCheckedOn(raw, action.volunteerId);
+      if (!checkedOn || !(await ownVolunteer(turn, action.volunteerId))) return turn.say('error.invalidAction');
+      await recordPoliceCertificate(db, action.volunteerId, checkedOn);
+      await turn.replace(await volunteerList(turn, action.offset));
     },
   };
 }

@@ -316,8 +316,11 @@ export interface StaffRequestItem {
   personName: string | null;
 }
 
-export async function requestsForStaff(db: Queryable, centreId: string, limit = 20): Promise<StaffRequestItem[]> {
-  return staffRequestItems(db, centreId, null, limit);
+/** One page of the centre's requests (staff's list, «Vis flere» for the next) and how many there are in all. */
+export async function requestsForStaff(db: Queryable, centreId: string, page: { offset: number; limit: number }): Promise<{ items: StaffRequestItem[]; total: number }> {
+  const items = await staffRequestItems(db, centreId, null, page.limit, page.offset);
+  const total = items.length > 0 ? items[0]!.total : (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM help_requests WHERE centre_id = $1', [centreId]))[0]?.n ?? 0;
+  return { items, total };
 }
 
 /** One of the centre's requests as staff see it in their list: what it is and where it stands now. */
@@ -325,18 +328,19 @@ export async function staffRequestItem(db: Queryable, centreId: string, requestI
   return (await staffRequestItems(db, centreId, requestId, 1))[0] ?? null;
 }
 
-async function staffRequestItems(db: Queryable, centreId: string, requestId: string | null, limit: number): Promise<StaffRequestItem[]> {
-  const rows = await db.query<RequestRow & { offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null; self_ordered: boolean; created_at: Date; person_name: string | null }>(
-    `SELECT r.*, (SELECT count(*)::int FROM offers o WHERE o.request_id = r.id) AS offered, m.name AS taken_by, ${NOT_DONE} AS not_done,
+async function staffRequestItems(db: Queryable, centreId: string, requestId: string | null, limit: number, offset = 0): Promise<Array<StaffRequestItem & { total: number }>> {
+  const rows = await db.query<RequestRow & { total: number; offered: number; taken_by: string | null; not_done: boolean; not_done_reason: string | null; self_ordered: boolean; created_at: Date; person_name: string | null }>(
+    `SELECT r.*, count(*) OVER ()::int AS total, (SELECT count(*)::int FROM offers o WHERE o.request_id = r.id) AS offered, m.name AS taken_by, ${NOT_DONE} AS not_done,
             (SELECT p.name FROM persons p WHERE p.id = r.person_id) AS person_name,
             EXISTS (SELECT 1 FROM members asker WHERE asker.id = r.created_by AND asker.role = 'person') AS self_ordered,
             (SELECT a.outcome_reason FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'not_done' ORDER BY a.outcome_at DESC NULLS LAST LIMIT 1) AS not_done_reason
        FROM help_requests r LEFT JOIN members m ON m.id = r.assigned_volunteer_id
       WHERE r.centre_id = $1 AND ($3::uuid IS NULL OR r.id = $3)
-      ORDER BY ${SOONEST_FIRST} LIMIT $2`,
-    [centreId, limit, requestId],
+      ORDER BY ${SOONEST_FIRST} LIMIT $2 OFFSET $4`,
+    [centreId, limit, requestId, offset],
   );
   return rows.map((r) => ({
+    total: r.total,
     request: toHelpRequest(r),
     offered: r.offered,
     takenByFirstName: r.taken_by ? (r.taken_by.split(/\s+/)[0] ?? null) : null,

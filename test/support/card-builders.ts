@@ -73,11 +73,18 @@ export function builders(ctx: CardContext): Record<string, AdaptiveCard[]> {
     noticeCard: [noticeCard(ctx, { title: 'Avlyst', text: 'Besøket er avlyst.', menuButton: true, actions: [{ title: 'Det passer', data: { action: 'caregiver.visit.confirm', assignmentId: A1 } }, { title: 'Avlys', data: { action: 'caregiver.request.cancel', requestId: ID(4) } }] })],
     volunteerStatusCard: [volunteerStatusCard(ctx, { volunteer: { status: 'approved', pausedUntil: null, signedDeclarationVersion: 1, policeCertificateCheckedAt: null, weeklyCap: 2 }, currentDeclarationVersion: 1, reasons: [], sharePhone: false, channelChoice: { current: 'webchat', chats: ['webchat'], sms: 'off', phone: '910 00 685' } })],
     volunteerSignupCard: [volunteerSignupCard(ctx, { groups: [{ key: 'handlehjelp', label: 'Handlehjelp' }], smsOffered: true })],
-    volunteerAdminCard: [volunteerAdminCard(ctx, { today: '2026-11-25', volunteers: [{ volunteerId: ID(5), name: 'Ola Hansen', district: 'Vang', status: 'approved', declarationSigned: true, policeCertificateCheckedAt: null, channels: { kinds: ['webchat', 'sms'], sms: 'on' } }] })],
+    volunteerAdminCard: [
+      volunteerAdminCard(ctx, { today: '2026-11-25', volunteers: [{ volunteerId: ID(5), name: 'Ola Hansen', district: 'Vang', status: 'approved', declarationSigned: true, policeCertificateCheckedAt: null, channels: { kinds: ['webchat', 'sms'], sms: 'on' } }] }),
+      // A later page of a long list («Vis flere»): the page rides along on each button.
+      volunteerAdminCard(ctx, { today: '2026-11-25', limit: 1, offset: 1, volunteers: [ID(5), ID(7), ID(8)].map((volunteerId) => ({ volunteerId, name: 'Ola Hansen', district: 'Vang', status: 'pending' as const, declarationSigned: false, policeCertificateCheckedAt: null })) }),
+    ],
     leaveConfirmCard: [leaveConfirmCard(ctx)],
     personFormCard: [personFormCard(ctx, { today: '2026-11-25' })],
     requestFormCard: [requestFormCard(ctx, { persons: [{ id: ID(6), label: 'Gerd S., Sentrum' }], groups: [{ key: 'handlehjelp', label: 'Handlehjelp' }], today: '2026-11-25' })],
-    staffRequestsCard: [staffRequestsCard(ctx, { requests: [{ requestId: ID(4), groupLabel: 'Handlehjelp', startsAt: STARTS, district: 'Sentrum', status: 'open', offeredCount: 3, takenByFirstName: null, personLabel: 'Gerd S.' }] })],
+    staffRequestsCard: [
+      staffRequestsCard(ctx, { requests: [{ requestId: ID(4), groupLabel: 'Handlehjelp', startsAt: STARTS, district: 'Sentrum', status: 'open', offeredCount: 3, takenByFirstName: null, personLabel: 'Gerd S.' }] }),
+      staffRequestsCard(ctx, { limit: 1, requests: [ID(4), ID(9)].map((requestId) => ({ requestId, groupLabel: 'Handlehjelp', startsAt: STARTS, district: 'Sentrum', status: 'done' as const, offeredCount: 3, takenByFirstName: null })) }),
+    ],
     escalationCard: [escalationCard(ctx, { requestId: ID(4), request: view, groupLabel: 'Handlehjelp', offeredCount: 12, hoursUntilStart: 20, canRelax: true })],
     callListCard: [callListCard(ctx, { request: view, groupLabel: 'Handlehjelp', volunteers: [{ name: 'Ola Hansen', phone: '41322110', district: 'Vang' }] })],
     consentRenewalCard: [consentRenewalCard(ctx, { personId: ID(6), personLabel: 'Gerd S., Sentrum', expiresAt: STARTS, expired: false })],

@@ -383,8 +383,8 @@ describe.each(CONTEXTS)('cards in $locale on $channel', (ctx) => {
       for (const id of ids) expect(shape).toContain(id);
       if (c.complete) expect([...ids].sort()).toEqual([...shape].sort());
     } else {
-      // Outside forms, the only inputs are the ones a verb reads itself.
-      for (const id of ids) expect(['reason', 'checkedOn']).toContain(id);
+      // Outside forms, the only inputs are the ones a verb reads itself (a volunteer's own police date: checkedOn-<id>).
+      for (const id of ids) expect(['reason', 'checkedOn']).toContain(id.replace(/^checkedOn-.+$/, 'checkedOn'));
     }
   });
 
@@ -635,7 +635,7 @@ describe('staff lists', () => {
     expect(showCards).toHaveLength(3);
   });
 
-  it('volunteer admin: pending first, one shared police date, buttons per status', () => {
+  it('volunteer admin: pending first, each volunteer\'s own police date, buttons per status', () => {
     const card = volunteerAdminCard({ locale: 'nb', channel: 'webchat' }, {
       today: '2026-11-25',
       volunteers: [
@@ -645,7 +645,10 @@ describe('staff lists', () => {
     });
     const names = collect(card, (o) => o.type === 'TextBlock' && (o.text === 'A' || o.text === 'P')).map((o) => o.text);
     expect(names).toEqual(['P', 'A']);
-    expect(inputsOf(card).map((i) => [i.id, i.value, i.max])).toEqual([['checkedOn', '2026-11-25', '2026-11-25']]);
+    // Changed on purpose (issue 14c): no shared date at the top; each volunteer's «Registrer politiattest» opens their own.
+    expect(inputsOf(card).map((i) => [i.id, i.value, i.max])).toEqual([['checkedOn-p', '2026-11-25', '2026-11-25'], ['checkedOn-a', '2026-11-25', '2026-11-25']]);
+    const police = collect(card, (o) => o.type === 'Action.ShowCard' && o.title === 'Registrer politiattest');
+    expect(police.map((s) => inputsOf(s.card as Json).map((i) => i.id))).toEqual([['checkedOn-p'], ['checkedOn-a']]);
     const actions = buttonsOf(card).map((b) => `${(b.data as Json).volunteerId}:${(b.data as Json).action}:${b.associatedInputs}`);
     expect(actions).toEqual([
       'p:staff.volunteer.approve:none',
@@ -656,6 +659,31 @@ describe('staff lists', () => {
       'a:staff.volunteer.remove:none',
       'undefined:menu.show:none',
     ]);
+  });
+
+  it('long staff lists come a page at a time behind «Vis flere», the page carried on each button', () => {
+    const ctx = { locale: 'nb' as const, channel: 'webchat' as const };
+    const volunteers = Array.from({ length: 45 }, (_, i) => ({ volunteerId: `v${i}`, name: `V${i}`, district: 'D', status: 'approved' as const, declarationSigned: true, policeCertificateCheckedAt: null }));
+    const more = (card: Json) => buttonsOf(card).filter((b) => (b.data as Json).action === 'staff.volunteers.more').map((b) => (b.data as Json).offset);
+    const texts = (card: Json) => collect(card, (o) => o.type === 'TextBlock').map((o) => o.text);
+    const first = volunteerAdminCard(ctx, { today: '2026-11-25', volunteers }) as unknown as Json;
+    expect(more(first)).toEqual([20]);
+    expect(texts(first)).toContain('Viser 20 av 45.');
+    const second = volunteerAdminCard(ctx, { today: '2026-11-25', volunteers, offset: 20 }) as unknown as Json;
+    expect(more(second)).toEqual([40]);
+    expect(texts(second)).toContain('Viser 21–40 av 45.');
+    expect(texts(second)).toContain('V20');
+    expect(buttonsOf(second).find((b) => (b.data as Json).action === 'staff.volunteer.pause')?.data).toEqual({ action: 'staff.volunteer.pause', volunteerId: 'v20', offset: 20 });
+    const last = volunteerAdminCard(ctx, { today: '2026-11-25', volunteers, offset: 40 }) as unknown as Json;
+    expect(more(last)).toEqual([]);
+    expect(texts(last)).toContain('Viser 41–45 av 45.');
+
+    const requests = Array.from({ length: 25 }, (_, i) => ({ requestId: `r${i}`, groupLabel: 'G', startsAt: STARTS, district: 'D', status: 'done' as const, offeredCount: 1, takenByFirstName: null }));
+    const r1 = staffRequestsCard(ctx, { requests }) as unknown as Json;
+    expect(buttonsOf(r1).filter((b) => (b.data as Json).action === 'staff.requests.more').map((b) => (b.data as Json).offset)).toEqual([20]);
+    const r2 = staffRequestsCard(ctx, { requests, offset: 20 }) as unknown as Json;
+    expect(buttonsOf(r2).some((b) => (b.data as Json).action === 'staff.requests.more')).toBe(false);
+    expect(collect(r2, (o) => o.type === 'TextBlock').map((o) => o.text)).toContain('Viser 21–25 av 25.');
   });
 });
 
