@@ -26,16 +26,22 @@ export function chatDriver(app: TestApp, connector: FakeConnector): ChatDriver {
 
 /** All card actions' data in an activity (Action.Submit and Action.Execute alike). */
 export function cardActions(activity: Record<string, any>): Array<Record<string, unknown>> {
+  return submitsIn(activity.attachments, true);
+}
+
+/** Button data in `root`; `intoShowCards` false leaves out those behind an Action.ShowCard (a question asked first). */
+function submitsIn(root: unknown, intoShowCards: boolean): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
+      if (o.type === 'Action.ShowCard' && !intoShowCards) return;
       if ((o.type === 'Action.Submit' || o.type === 'Action.Execute') && o.data && typeof o.data === 'object') out.push(o.data as Record<string, unknown>);
       Object.values(o).forEach(walk);
     }
   };
-  walk(activity.attachments);
+  walk(root);
   return out;
 }
 
@@ -45,18 +51,7 @@ export function hasAction(activity: Record<string, any>, verb: string): boolean 
 
 /** Buttons that act at one tap: not those behind an Action.ShowCard (a question asked first). */
 export function directActions(activity: Record<string, any>): Array<Record<string, unknown>> {
-  const out: Array<Record<string, unknown>> = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o.type === 'Action.ShowCard') return;
-      if ((o.type === 'Action.Submit' || o.type === 'Action.Execute') && o.data && typeof o.data === 'object') out.push(o.data as Record<string, unknown>);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(activity.attachments);
-  return out;
+  return submitsIn(activity.attachments, false);
 }
 
 /** What the Action.ShowCard titled `title` opens: its text and its buttons' data; null if there is none. */
