@@ -1,7 +1,7 @@
 // What a family caregiver sees: a short sign-up, and their requests in plain words ("Vi leter etter
 // en frivillig", "Astrid kommer tirsdag 10:00–13:00"). Of the volunteer, only the first name.
 import { actionButton } from './action.ts';
-import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
+import type { AdaptiveCard, CardContext, CardElement, ShowCardAction } from './card.ts';
 import { actionSet, adaptiveCard, container, heading, showCard, text } from './card.ts';
 import { formKit, PHONE_PATTERN, type FormErrors, type FormValues } from './form.ts';
 import { formatDuration, formatTime, formatWhen } from './format.ts';
@@ -70,6 +70,25 @@ export function caregiverStatusText(ctx: CardContext, r: CaregiverRequestItem): 
   return r.awaitingVerification ? t(ctx.locale, 'caregiver.status.awaiting_verification') : t(ctx.locale, `caregiver.status.${r.status}`);
 }
 
+/**
+ * «Avlys» for a caregiver's (or a person helped's) visit, wherever it is offered — their request list
+ * and the day-before reminder: it asks first, naming the visit's date, and mentions a volunteer only
+ * when one has it (`volunteerFirstName`). Only «Ja, avlys besøket» cancels.
+ */
+export function cancelVisitAction(
+  ctx: CardContext,
+  visit: { requestId: string; startsAt: Date; flexibleUntil?: Date | null; volunteerFirstName: string | null },
+): ShowCardAction {
+  const { locale, channel } = ctx;
+  const when = formatWhen(locale, visit.startsAt, visit.flexibleUntil ?? null);
+  const question = visit.volunteerFirstName
+    ? t(locale, 'caregiver.cancelQuestionTold', { when, name: visit.volunteerFirstName })
+    : t(locale, 'caregiver.cancelQuestion', { when });
+  return showCard(t(locale, 'caregiver.cancel'), [text(question)], [
+    actionButton(channel, t(locale, 'caregiver.cancelConfirm'), { action: 'caregiver.request.cancel', requestId: visit.requestId }, { style: 'destructive' }),
+  ]);
+}
+
 export function caregiverRequestsCard(ctx: CardContext, input: { requests: readonly CaregiverRequestItem[] }): AdaptiveCard {
   const { locale, channel } = ctx;
   const body: CardElement[] = [heading(t(locale, 'caregiver.requestsTitle'))];
@@ -81,13 +100,7 @@ export function caregiverRequestsCard(ctx: CardContext, input: { requests: reado
       text(caregiverStatusText(ctx, r), { spacing: 'small' }),
     ];
     if (r.status === 'open' || r.status === 'taken' || r.status === 'waiting_consent') {
-      // Asks first, naming the visit; the volunteer is mentioned only when one has it.
-      const question = t(locale, r.status === 'taken' ? 'caregiver.cancelQuestionTold' : 'caregiver.cancelQuestion', { when: formatWhen(locale, r.startsAt, r.flexibleUntil ?? null), name: r.volunteerFirstName ?? '' });
-      items.push(actionSet([
-        showCard(t(locale, 'caregiver.cancel'), [text(question)], [
-          actionButton(channel, t(locale, 'caregiver.cancelConfirm'), { action: 'caregiver.request.cancel', requestId: r.requestId }, { style: 'destructive' }),
-        ]),
-      ]));
+      items.push(actionSet([cancelVisitAction(ctx, { ...r, volunteerFirstName: r.status === 'taken' ? r.volunteerFirstName : null })]));
     }
     body.push(container(items, { separator: true, spacing: 'medium' }));
   }

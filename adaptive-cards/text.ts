@@ -68,6 +68,9 @@ const KEYWORDS: Partial<Record<ActionVerb, { nb: string; nn: string; en: string;
   'series.decline': { nb: 'NEI', nn: 'NEI', en: 'NO', phrase: 'text.answer.decline' },
   'assignment.cancel.start': { nb: 'AVLYS', nn: 'AVLYS', en: 'CANCEL', phrase: 'text.answer.cancel' },
   'assignment.cancel.submit': { nb: 'AVLYS', nn: 'AVLYS', en: 'CANCEL', phrase: 'text.answer.cancelReason' },
+  // On a card «Avlys» asks first (caregiver.ts cancelVisitAction); its one confirming button collapses
+  // into this answer, so «AVLYS ‹kode›» cancels at once: typing the keyword with the code is already a
+  // deliberate act, and a second round-trip by SMS would cost more than it protects.
   'caregiver.request.cancel': { nb: 'AVLYS', nn: 'AVLYS', en: 'CANCEL', phrase: 'text.answer.cancel' },
   'assignment.done': { nb: 'TIMER', nn: 'TIMER', en: 'HOURS', phrase: 'text.answer.hours' },
   'assignment.notDone': { nb: 'IKKE', nn: 'IKKJE', en: 'NOT', phrase: 'text.answer.notDone' },

@@ -3,6 +3,7 @@
 // volunteer's first name, never the person helped.
 import { offerCard } from '../adaptive-cards/offer.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
+import { cancelVisitAction } from '../adaptive-cards/caregiver.ts';
 import { type CardContext } from '../adaptive-cards/card.ts';
 import { t } from '../adaptive-cards/texts.ts';
 import { formatDateTime, formatDateWithYear, formatWhen } from '../adaptive-cards/format.ts';
@@ -190,13 +191,15 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       const a = await getAssignment(db, refId);
       if (!a || a.status !== 'active') return null;
       const title = t(ctx.locale, 'caregiver.reminderTitle');
+      const name = await firstName(a.volunteerId);
       const card = noticeCard(ctx, {
         title,
-        text: t(ctx.locale, 'caregiver.reminder', { name: await firstName(a.volunteerId), ...(await describe(a.request)) }),
+        text: t(ctx.locale, 'caregiver.reminder', { name, ...(await describe(a.request)) }),
         menuButton: true,
         actions: [
           { title: t(ctx.locale, 'caregiver.confirmVisit'), data: { action: 'caregiver.visit.confirm', assignmentId: a.id } },
-          { title: t(ctx.locale, 'caregiver.cancel'), data: { action: 'caregiver.request.cancel', requestId: a.request.id } },
+          // Asks first, as on their request list: the active assignment means a volunteer will be told.
+          cancelVisitAction(ctx, { requestId: a.request.id, startsAt: a.request.startsAt, flexibleUntil: a.request.flexibleUntil, volunteerFirstName: name || t(ctx.locale, 'caregiver.theVolunteer') }),
         ],
       });
       return asActivity(card, title);

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from 'date-fns';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
-import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
+import { cardActions, chatDriver, directActions, hasAction, showCardNamed, type ChatDriver } from '../support/chat.ts';
+import { formatWhen } from '../../adaptive-cards/format.ts';
+import { t } from '../../adaptive-cards/texts.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { todayInOslo } from '../../bot/forms.ts';
 
@@ -105,6 +107,20 @@ describe('a family caregiver', () => {
     const reminder = connector.captured.slice(before).find((c) => c.conversationId === `conv-${CG}` && /Påminnelse/.test(visibleText(c.activity)))!;
     expect(visibleText(reminder.activity)).toMatch(/\S+ kommer /);
     expect(cardActions(reminder.activity).some((d) => d.action === 'caregiver.request.cancel' && d.requestId === requestId)).toBe(true);
+    // «Avlys» asks first, as on their list: it names the visit's date and the volunteer who will be told.
+    // Nothing on the reminder cancels at one tap.
+    expect(directActions(reminder.activity).some((d) => d.action === 'caregiver.request.cancel')).toBe(false);
+    const [visit] = await app.db.query<{ starts_at: Date; flexible_until: Date | null; name: string }>(
+      'SELECT r.starts_at, r.flexible_until, m.name FROM assignments a JOIN help_requests r ON r.id = a.request_id JOIN members m ON m.id = a.volunteer_id WHERE a.id = $1',
+      [a!.id],
+    );
+    const ask = showCardNamed(reminder.activity, t('nb', 'caregiver.cancel'));
+    expect(ask?.text).toContain(t('nb', 'caregiver.cancelQuestionTold', { when: formatWhen('nb', visit!.starts_at, visit!.flexible_until), name: visit!.name.split(' ')[0]! }));
+    expect(ask?.actions).toEqual([{ action: 'caregiver.request.cancel', requestId }]);
+    // The list asks the same question with the same button.
+    const list = await chat.submit(CG, { action: 'caregiver.requests.list' });
+    const listAsk = list.map((c) => showCardNamed(c.activity, t('nb', 'caregiver.cancel'))).find((x) => x?.actions.some((d) => d.requestId === requestId));
+    expect(listAsk?.text).toContain(ask!.text.split('\n').find((l) => l.startsWith('Avlyse'))!);
     // …or to confirm that the visit suits them.
     expect(cardActions(reminder.activity).some((d) => d.action === 'caregiver.visit.confirm' && d.assignmentId === a!.id)).toBe(true);
     const confirmed = await chat.submit(CG, { action: 'caregiver.visit.confirm', assignmentId: a!.id });

@@ -13,7 +13,7 @@ import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { scheduledJob } from '../support/jobs.ts';
 import { nextWednesdayMorning } from '../support/week.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
-import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
+import { cardActions, chatDriver, directActions, hasAction, showCardNamed, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { privateDetails } from '../../infra/requests.ts';
 import { centreReport, rowLabelNb } from '../../infra/reports.ts';
@@ -213,6 +213,9 @@ describe('a person who needs a hand asks for themselves', () => {
     const reminder = since(before).find((c) => c.conversationId === conv(SIGRUN) && hasAction(c.activity, 'caregiver.visit.confirm'))!;
     expect(visibleText(reminder.activity)).toContain(`${winner.name.split(' ')[0]} kommer fredag`);
     expect(hasAction(reminder.activity, 'caregiver.request.cancel')).toBe(true);
+    // Their «Avlys» asks first too, naming the volunteer who will be told.
+    expect(directActions(reminder.activity).some((d) => d.action === 'caregiver.request.cancel')).toBe(false);
+    expect(showCardNamed(reminder.activity, t('nb', 'caregiver.cancel'))?.text).toMatch(new RegExp(`Avlyse besøket fredag .*\\? ${winner.name.split(' ')[0]} får beskjed`));
     expect(allText(await chat.submit(SIGRUN, { action: 'caregiver.visit.confirm', assignmentId }))).toContain(t('nb', 'caregiver.visitConfirmed'));
     expect((await app.db.query<{ at: Date | null }>('SELECT caregiver_confirmed_at AS at FROM assignments WHERE id = $1', [assignmentId]))[0]!.at).not.toBeNull();
   });
