@@ -19,13 +19,14 @@ import { publicView } from '../domain/confidentiality.ts';
 import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../infra/volunteers.ts';
 import { channelsOverview } from '../infra/channels.ts';
 import type { VolunteerStatus } from '../domain/types.ts';
-import { consentErrors, formErrors, submittedValues, todayInOslo, withPersonDefaults } from './forms.ts';
+import { consentErrors, formErrors, submittedValues, withPersonDefaults } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { isSharedConversation } from './staff-channel-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
+import { osloDate } from '../domain/time-zone.ts';
 
 export function staffCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
@@ -37,7 +38,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
     const own = await personsOfCentre(db, centreId);
     const persons = own.map((p) => ({ id: p.id, label: `${p.name}, ${p.district}` }));
     const groups = await groupOptions(db, [centreId], turn.locale);
-    return requestFormCard(turn.card, { persons, groups, values: withPersonDefaults(values, own), errors, today: todayInOslo(turn.now) });
+    return requestFormCard(turn.card, { persons, groups, values: withPersonDefaults(values, own), errors, today: osloDate(turn.now) });
   };
 
   const volunteerList = async (turn: Turn) => {
@@ -55,7 +56,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
       policeCertificate: policeCertificateStatus(v.policeCertificateCheckedOn, months, turn.now),
       channels: { kinds: channels.get(v.id)?.kinds ?? [], sms: deps.config.sms ? (channels.get(v.id)?.sms ?? 'noPhone') : null },
     }));
-    return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now) });
+    return volunteerAdminCard(turn.card, { volunteers, today: osloDate(turn.now) });
   };
 
   /** Staff may act only on volunteers of their own centre. */
@@ -93,14 +94,14 @@ export function staffCommands(deps: BotDeps): CommandTable {
 
   return {
     'staff.person.new': async (turn) => {
-      await turn.send(personFormCard(turn.card, { today: todayInOslo(turn.now), values: { consentDate: todayInOslo(turn.now) } }));
+      await turn.send(personFormCard(turn.card, { today: osloDate(turn.now), values: { consentDate: osloDate(turn.now) } }));
     },
 
     'staff.person.submit': async (turn, _action, raw) => {
       const parsed = personFields.safeParse(raw);
       const errors = parsed.success ? consentErrors(parsed.data, turn.now, 'staff') : formErrors<PersonField>(parsed.error);
       if (!parsed.success || Object.keys(errors).length) {
-        return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors }));
+        return turn.replace(personFormCard(turn.card, { today: osloDate(turn.now), values: submittedValues(raw), errors }));
       }
       const { personId } = await registerPerson(db, {
         centreId: centreOf(turn),
