@@ -4,8 +4,8 @@ import { format, isSameDay } from 'date-fns';
 import { enGB, nb, nn } from 'date-fns/locale';
 import type { Locale } from '../domain/types.ts';
 import { t } from './texts.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
-export const TIME_ZONE = 'Europe/Oslo';
 const inOslo = tz(TIME_ZONE);
 const dateFnsLocale = { nb, nn, en: enGB } as const;
 

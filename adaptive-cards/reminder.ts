@@ -7,9 +7,10 @@ import type { Locale, PrivateRequestDetails, PublicRequestView } from '../domain
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardActionJson, CardContext, CardElement } from './card.ts';
 import { adaptiveCard, heading, markPrivate, stackedButtons, text } from './card.ts';
-import { formatDateTime, formatTime, TIME_ZONE } from './format.ts';
+import { formatDateTime, formatTime } from './format.ts';
 import { callActions, taskBody } from './task-details.ts';
 import { t } from './texts.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 export interface ReminderCardInput {
   assignmentId: string;

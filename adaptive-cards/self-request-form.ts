@@ -14,7 +14,7 @@ import { formKit, type FormErrors, type FormValues } from './form.ts';
 import { formatDate } from './format.ts';
 import { t } from './texts.ts';
 import { SELF_REQUEST_DAY_PARTS, SELF_REQUEST_KINDS, type SelfRequest, type SelfRequestKind } from '../domain/self-request.ts';
-import { osloWallClock } from '../domain/series.ts';
+import { osloWallClock } from '../domain/time-zone.ts';
 
 /** The value of the «når som helst denne uka» choice among the days. */
 export const ANY_DAY_THIS_WEEK = 'week';

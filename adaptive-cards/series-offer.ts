@@ -13,6 +13,7 @@ import type { OfferRequestView } from './offer.ts';
 import { FLAG_SEPARATOR, requestFlags } from './request-view.ts';
 import { callActions, privateBody } from './task-details.ts';
 import { t } from './texts.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 /** The public side of a series: its first visit still to come (redacted) and the rule. */
 export interface SeriesPublicView {
@@ -25,7 +26,7 @@ export interface SeriesPublicView {
 
 /** "hver tirsdag kl. 10:00" / "every other Tuesday at 10:00" */
 export function seriesRuleText(locale: Locale, view: { startsAt: Date; intervalWeeks: 1 | 2 }): string {
-  const weekday = format(view.startsAt, 'EEEE', { locale: dateLocaleOf(locale), in: tz('Europe/Oslo') });
+  const weekday = format(view.startsAt, 'EEEE', { locale: dateLocaleOf(locale), in: tz(TIME_ZONE) });
   return t(locale, view.intervalWeeks === 2 ? 'series.everyOther' : 'series.every', { weekday, time: formatTime(view.startsAt) });
 }
 

@@ -8,7 +8,7 @@ import { openPostgres, type Database } from '../infra/db.ts';
 import { migrate } from '../infra/migrate.ts';
 import { ensureCentre, ensureDeclaration } from '../infra/centres.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { todayInOslo } from '../bot/forms.ts';
+import { osloDate } from '../domain/time-zone.ts';
 
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -156,7 +156,7 @@ export function requestForm(personId: string): Record<string, unknown> {
     action: 'staff.request.submit',
     personId,
     group: 'besoksvenn',
-    date: todayInOslo(addDays(new Date(), 1)),
+    date: osloDate(addDays(new Date(), 1)),
     time: '14:00',
     durationMinutes: '90',
     district: 'Sentrum',

@@ -9,11 +9,10 @@ import { eligibleVolunteers, type MatchContext } from '../domain/matching.ts';
 import { DEFAULT_INTEREST_GROUPS } from '../domain/interest-groups.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { toVolunteer, type VolunteerRow } from '../infra/volunteer-row.ts';
-import { osloInstant, TIME_ZONE } from '../infra/requests.ts';
-import { todayInOslo } from '../bot/forms.ts';
 import type { AvailabilityWindow, HelpRequest, Volunteer } from '../domain/types.ts';
 import { figure, fmt, fmtFigure, latencies, log, type Figure } from './stats.ts';
 import type { Options } from './options.ts';
+import { TIME_ZONE, osloDate, osloWallClock } from '../domain/time-zone.ts';
 
 export interface MatchingCase {
   pool: number;
@@ -125,7 +124,7 @@ export function population(n: number, opts: { allEligible: boolean; seed?: numbe
     if (!all && rand() < 0.005) helpedBefore.add(id);
     if (!all && rand() < 0.01) excluded.add(id);
   }
-  const startsAt = osloInstant(todayInOslo(addDays(now, 1)), '14:00');
+  const startsAt = osloWallClock(osloDate(addDays(now, 1)), '14:00');
   const request: HelpRequest = {
     id: 'req-1',
     centreId: 'hamar',

@@ -12,7 +12,7 @@ import { listCentres } from '../infra/centres.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { cancelRequest, matchingSettings } from '../infra/requests.ts';
 import { caregiverContact, caregiverNoteFor, confirmVisitByCaregiver, personsOfCaregiver, registerCaregiver, requestsOfCaregiver } from '../infra/caregivers.ts';
-import { consentErrors, formErrors, submittedValues, todayInOslo, withPersonDefaults } from './forms.ts';
+import { consentErrors, formErrors, submittedValues, withPersonDefaults } from './forms.ts';
 import { asksForFormalRespite } from '../domain/formal-respite.ts';
 import { showMenu } from './menu-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
@@ -24,6 +24,7 @@ import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import { pushOffered } from './push-commands.ts';
 import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';
 import type { Turn } from './turn.ts';
+import { osloDate } from '../domain/time-zone.ts';
 
 const signupFields = z.object({
   name: z.string({ message: 'error.required' }).trim().min(1, { message: 'error.required' }).max(100, { message: 'error.tooLong' }),
@@ -43,7 +44,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
     const groups = await groupOptions(db, [centreOf(turn)], turn.locale);
     // Respite first: it is what most caregivers come for. Most visits are at the person's home.
     const home = (p: { name: string }) => turn.t('caregiver.meetingPlaceHome', { name: p.name.split(/\s+/)[0] ?? '' });
-    return requestFormCard(turn.card, { persons, groups, values: withPersonDefaults({ group: 'avlastning', ...values }, own, home), errors, today: todayInOslo(turn.now), audience: 'caregiver' });
+    return requestFormCard(turn.card, { persons, groups, values: withPersonDefaults({ group: 'avlastning', ...values }, own, home), errors, today: osloDate(turn.now), audience: 'caregiver' });
   };
   /** Formal respite is a municipal decision (vedtak): never sent to volunteers, always to the office. */
   const formalRespite = async (turn: Turn) => {
@@ -72,18 +73,18 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
       await turn.replace(noticeCard(turn.card, { text: turn.t('caregiver.welcome', { name: parsed.data.name.split(/\s+/)[0] ?? '' }), tone: 'success' }));
       // «Varsle meg»: told on the phone when someone takes the request, even with the chat closed.
       if (pushOffered(deps, turn)) await turn.send(pushSettingsCard(turn.card, { devices: 0 }));
-      await turn.send(personFormCard(turn.card, { today: todayInOslo(turn.now), values: { consentDate: todayInOslo(turn.now) }, audience: 'caregiver' }));
+      await turn.send(personFormCard(turn.card, { today: osloDate(turn.now), values: { consentDate: osloDate(turn.now) }, audience: 'caregiver' }));
     },
 
     'caregiver.person.new': async (turn) => {
-      await turn.send(personFormCard(turn.card, { today: todayInOslo(turn.now), values: { consentDate: todayInOslo(turn.now) }, audience: 'caregiver' }));
+      await turn.send(personFormCard(turn.card, { today: osloDate(turn.now), values: { consentDate: osloDate(turn.now) }, audience: 'caregiver' }));
     },
 
     'caregiver.person.submit': async (turn, _action, raw) => {
       const parsed = personFields.safeParse(raw);
       const errors = parsed.success ? consentErrors(parsed.data, turn.now, 'caregiver') : formErrors<PersonField>(parsed.error);
       if (!parsed.success || Object.keys(errors).length) {
-        return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors, audience: 'caregiver' }));
+        return turn.replace(personFormCard(turn.card, { today: osloDate(turn.now), values: submittedValues(raw), errors, audience: 'caregiver' }));
       }
       const { held, personId } = await registerPerson(db, { centreId: centreOf(turn), staffId: turn.member!.id, fields: parsed.data, at: turn.now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS, caregiverLink: true });
       await turn.replace(noticeCard(turn.card, { text: turn.t(held ? 'caregiver.personSavedPending' : 'caregiver.personSaved'), tone: 'success' }));

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { errorsFromIssues, type FormErrors, type FormValues } from '../adaptive-cards/form.ts';
 import type { PersonFields } from '../adaptive-cards/actions.ts';
 import { consentInputProblems } from '../domain/consent.ts';
+import { osloDate } from '../domain/time-zone.ts';
 
 export function formErrors<F extends string>(error: z.ZodError): FormErrors<F> {
   return errorsFromIssues<F>(error.issues);
@@ -17,10 +18,6 @@ export function submittedValues<F extends string>(raw: Record<string, unknown>):
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
   }
   return out as FormValues<F>;
-}
-
-export function todayInOslo(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 const CONSENT_PROBLEM_FIELDS = {
@@ -38,7 +35,7 @@ export function consentErrors(
 ): Record<string, string> {
   const problems = consentInputProblems(
     { basis: fields.consentBasis, relation: fields.consentRelation, date: fields.consentDate },
-    { today: todayInOslo(now), recordedBy },
+    { today: osloDate(now), recordedBy },
   );
   return Object.fromEntries(problems.map((p) => [`${prefix}${CONSENT_PROBLEM_FIELDS[p][0]}`, CONSENT_PROBLEM_FIELDS[p][1]]));
 }

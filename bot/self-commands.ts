@@ -13,13 +13,13 @@ import { listCentres } from '../infra/centres.ts';
 import { matchingSettings } from '../infra/requests.ts';
 import { askForHelp, offeredGroups, ownPerson, registerSelf } from '../infra/self-requests.ts';
 import { SELF_REQUEST_KIND_RULES, SELF_REQUEST_KINDS, selfRequestDays, weekWindow } from '../domain/self-request.ts';
-import { osloWallClock } from '../domain/series.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { offersGoOutAt } from './request-submit.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import { pushOffered } from './push-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
+import { osloWallClock } from '../domain/time-zone.ts';
 
 export function selfCommands(deps: BotDeps): CommandTable {
   const { db } = deps;

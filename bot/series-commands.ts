@@ -14,13 +14,12 @@ import { formatDate } from '../adaptive-cards/format.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
 import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getSeries, leaveSeries, moveSeries, revealSeriesOffer, runningSeries, seriesOfferForSend, upcomingVisits, seriesOfVolunteer, seriesTasksOf, type SeriesView, type SeriesVisitTask } from '../infra/series.ts';
 import { seriesPublicView } from '../jobs/series.ts';
-import { osloWallClock } from '../domain/series.ts';
-import type { HelpRequest, Locale, PrivateRequestDetails } from '../domain/types.ts';
-import type { Queryable } from '../infra/db.ts';
+import type { PrivateRequestDetails } from '../domain/types.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { groupLabel } from './offer-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
+import { osloWallClock } from '../domain/time-zone.ts';
 
 const matchingOf = (deps: BotDeps) => matchingSettings(deps.config);
 

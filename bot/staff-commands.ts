@@ -19,13 +19,14 @@ import { publicView } from '../domain/confidentiality.ts';
 import { listVolunteers, recordPoliceCertificate, setVolunteerStatus } from '../infra/volunteers.ts';
 import { channelsOverview } from '../infra/channels.ts';
 import type { VolunteerStatus } from '../domain/types.ts';
-import { consentErrors, formErrors, submittedValues, todayInOslo, withPersonDefaults } from './forms.ts';
+import { consentErrors, formErrors, submittedValues, withPersonDefaults } from './forms.ts';
 import { groupOptions } from './volunteer-commands.ts';
 import { sendSeriesList } from './series-commands.ts';
 import { isSharedConversation } from './staff-channel-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
+import { osloDate } from '../domain/time-zone.ts';
 
 /** Requests on one page of staff's list: about what a card holds. */
 const STAFF_REQUESTS_PAGE = 20;
@@ -40,7 +41,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
     const own = await personsOfCentre(db, centreId);
     const persons = own.map((p) => ({ id: p.id, label: `${p.name}, ${p.district}` }));
     const groups = await groupOptions(db, [centreId], turn.locale);
-    return requestFormCard(turn.card, { persons, groups, values: withPersonDefaults(values, own), errors, today: todayInOslo(turn.now) });
+    return requestFormCard(turn.card, { persons, groups, values: withPersonDefaults(values, own), errors, today: osloDate(turn.now) });
   };
 
   /** One page of the centre's volunteers, from `offset` («Vis flere»). */
@@ -59,7 +60,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
       policeCertificate: policeCertificateStatus(v.policeCertificateCheckedOn, months, turn.now),
       channels: { kinds: channels.get(v.id)?.kinds ?? [], sms: deps.config.sms ? (channels.get(v.id)?.sms ?? 'noPhone') : null },
     }));
-    return volunteerAdminCard(turn.card, { volunteers, today: todayInOslo(turn.now), offset });
+    return volunteerAdminCard(turn.card, { volunteers, today: osloDate(turn.now), offset });
   };
 
   /** «Mine forespørsler», one page from `offset` («Vis flere»). */
@@ -121,14 +122,14 @@ export function staffCommands(deps: BotDeps): CommandTable {
 
   return {
     'staff.person.new': async (turn) => {
-      await turn.send(personFormCard(turn.card, { today: todayInOslo(turn.now), values: { consentDate: todayInOslo(turn.now) } }));
+      await turn.send(personFormCard(turn.card, { today: osloDate(turn.now), values: { consentDate: osloDate(turn.now) } }));
     },
 
     'staff.person.submit': async (turn, _action, raw) => {
       const parsed = personFields.safeParse(raw);
       const errors = parsed.success ? consentErrors(parsed.data, turn.now, 'staff') : formErrors<PersonField>(parsed.error);
       if (!parsed.success || Object.keys(errors).length) {
-        return turn.replace(personFormCard(turn.card, { today: todayInOslo(turn.now), values: submittedValues(raw), errors }));
+        return turn.replace(personFormCard(turn.card, { today: osloDate(turn.now), values: submittedValues(raw), errors }));
       }
       const { personId } = await registerPerson(db, {
         centreId: centreOf(turn),

@@ -41,6 +41,7 @@ import { TabError, TabFile, type TabHandler } from './tab-route.ts';
 import { COORDINATOR_PAGE_KEYS, registerCoordinatorRoutes } from './tab-coordinator.ts';
 import { TZDate } from '@date-fns/tz';
 import { differenceInCalendarDays } from 'date-fns';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 async function memberFor(db: Queryable, identity: TabIdentity): Promise<Member | null> {
   const memberId =
@@ -405,7 +406,7 @@ export function registerTab(server: Server, deps: TabDeps): void {
         volunteerHistory(db, { volunteerId: member.id }),
         contributionOf(db, member.id, now),
       ]);
-      const year = new TZDate(now.getTime(), 'Europe/Oslo').getFullYear();
+      const year = new TZDate(now.getTime(), TIME_ZONE).getFullYear();
       const centreIds = [...new Set([...tasks.map((x) => x.request.centreId), ...history.items.map((x) => x.centreId), ...member.centreIds])];
       const label = await groupLabels(centreIds, locale);
       return {

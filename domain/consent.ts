@@ -5,9 +5,9 @@ import { tz } from '@date-fns/tz';
 import { addDays, addMonths } from 'date-fns';
 import { z } from 'zod';
 import type { ConsentBasis, ConsentRecord } from './types.ts';
+import { TIME_ZONE } from './time-zone.ts';
 
 /** Validity runs in calendar months as people in Oslo count them, whatever zone the server is in. */
-const CONSENT_TIME_ZONE = 'Europe/Oslo';
 export const DEFAULT_CONSENT_VALIDITY_MONTHS = 12;
 
 export type ConsentStateName = 'valid' | 'expiring_soon' | 'expired' | 'withdrawn' | 'missing';
@@ -53,7 +53,7 @@ export function consentState(consents: readonly ConsentRecord[], now: Date, rene
   const current = live.reduce((best, c) => (longerLasting(c, best) ? c : best));
   const expiresAt = new Date(current.validUntil.getTime());
   if (expiresAt.getTime() <= nowMs) return { state: 'expired', current, expiresAt };
-  const renewFrom = addDays(now, renewWindowDays, { in: tz(CONSENT_TIME_ZONE) }).getTime();
+  const renewFrom = addDays(now, renewWindowDays, { in: tz(TIME_ZONE) }).getTime();
   return { state: expiresAt.getTime() <= renewFrom ? 'expiring_soon' : 'valid', current, expiresAt };
 }
 
@@ -86,7 +86,7 @@ export function broadcastHold(state: ConsentState, caregiverLink: 'pending' | 'c
 
 export function consentValidUntil(givenAt: Date, validityMonths = DEFAULT_CONSENT_VALIDITY_MONTHS): Date {
   // addMonths clamps to the month's end (31 Jan + 1 month = 28 Feb) rather than rolling into March.
-  return new Date(addMonths(givenAt, validityMonths, { in: tz(CONSENT_TIME_ZONE) }).getTime());
+  return new Date(addMonths(givenAt, validityMonths, { in: tz(TIME_ZONE) }).getTime());
 }
 
 /** Issue messages are codes for the bot to translate. */

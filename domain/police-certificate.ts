@@ -4,8 +4,8 @@
 // told how to renew.
 import { tz } from '@date-fns/tz';
 import { addDays, addMonths } from 'date-fns';
+import { TIME_ZONE } from './time-zone.ts';
 
-const TIME_ZONE = 'Europe/Oslo';
 export const DEFAULT_POLICE_CERTIFICATE_VALIDITY_MONTHS = 36;
 /** How long before the end the volunteer and staff are told to renew. */
 export const POLICE_CERTIFICATE_RENEW_NOTICE_DAYS = 60;

@@ -2,6 +2,7 @@
 // night about tomorrow's shopping trip helps no one.
 
 import { TZDate } from '@date-fns/tz';
+import { TIME_ZONE } from './time-zone.ts';
 
 export interface QuietHoursOptions {
   urgent: boolean;
@@ -12,7 +13,7 @@ export interface QuietHoursOptions {
   timeZone?: string;
 }
 
-export const DEFAULT_QUIET_HOURS = { quietStart: '21:00', quietEnd: '08:00', timeZone: 'Europe/Oslo' } as const;
+export const DEFAULT_QUIET_HOURS = { quietStart: '21:00', quietEnd: '08:00', timeZone: TIME_ZONE } as const;
 
 /** Minutes after local midnight; throws on anything but a valid 24-hour 'HH:mm'. */
 export function parseClockTime(hhmm: string): number {

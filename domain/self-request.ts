@@ -4,8 +4,9 @@
 // infra/self-requests.ts `askForHelp` turns it into an ordinary request of the centre. Pure rules:
 // the time comes in.
 import { z } from 'zod';
-import { addDaysToDate, isoWeekday, osloDate, osloWallClock } from './series.ts';
+import { addDaysToDate, isoWeekday } from './series.ts';
 import type { DayPart } from './availability.ts';
+import { osloDate, osloWallClock } from './time-zone.ts';
 
 /** What a person asks for, in their words; each is offered to one of the centre's interest groups. */
 export const SELF_REQUEST_KINDS = ['doctor', 'shopping', 'walk', 'visit', 'digital'] as const;

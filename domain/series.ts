@@ -2,9 +2,8 @@
 // for N visits) and the concrete visits it gives. Visits are computed on the Europe/Oslo calendar and
 // wall clock, so "tirsdag 10:00" stays 10:00 local across the daylight-saving changes (the UTC
 // instant moves by an hour instead).
-import { TZDate } from '@date-fns/tz';
+import { osloWallClock } from './time-zone.ts';
 
-export const SERIES_TIME_ZONE = 'Europe/Oslo';
 /** A year of weekly visits is the most one rule makes; beyond that a caregiver asks again. */
 export const MAX_VISITS = 52;
 
@@ -33,19 +32,6 @@ export type SeriesRuleError = 'error.seriesEnd' | 'error.seriesTooLong' | 'error
 export function isoWeekday(date: string): 1 | 2 | 3 | 4 | 5 | 6 | 7 {
   const day = new Date(`${date}T00:00:00Z`).getUTCDay();
   return (day === 0 ? 7 : day) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
-}
-
-/** The instant a Norwegian calendar date and wall-clock time name (a time skipped by DST moves forward). */
-export function osloWallClock(date: string, time: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  return new Date(new TZDate(y, m - 1, d, hh, mm, 0, SERIES_TIME_ZONE).getTime());
-}
-
-/** The Oslo calendar date of an instant, YYYY-MM-DD. */
-export function osloDate(at: Date): string {
-  const d = new TZDate(at.getTime(), SERIES_TIME_ZONE);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 /** A calendar date `days` later (or earlier), YYYY-MM-DD. */

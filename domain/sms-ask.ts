@@ -5,7 +5,8 @@
 import type { DayPart } from './availability.ts';
 import type { Locale } from './types.ts';
 import { SELF_REQUEST_DAY_PARTS, selfRequestDays, type SelfRequest, type SelfRequestKind } from './self-request.ts';
-import { addDaysToDate, isoWeekday, osloDate } from './series.ts';
+import { addDaysToDate, isoWeekday } from './series.ts';
+import { osloDate } from './time-zone.ts';
 
 /** The questions, in the order they are asked (those already answered are skipped). */
 export const SMS_ASK_STEPS = ['name', 'address', 'district', 'centre', 'consent', 'what', 'day', 'part'] as const;

@@ -1,6 +1,7 @@
 // What a volunteer has given: tasks done and hours, this year (Europe/Oslo) and in all.
 import { TZDate } from '@date-fns/tz';
 import type { Queryable } from './db.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 export interface Contribution {
   tasksThisYear: number;
@@ -11,8 +12,8 @@ export interface Contribution {
 }
 
 export async function contributionOf(db: Queryable, volunteerId: string, now: Date): Promise<Contribution> {
-  const year = new TZDate(now.getTime(), 'Europe/Oslo').getFullYear();
-  const yearStart = new Date(new TZDate(year, 0, 1, 0, 0, 0, 'Europe/Oslo').getTime());
+  const year = new TZDate(now.getTime(), TIME_ZONE).getFullYear();
+  const yearStart = new Date(new TZDate(year, 0, 1, 0, 0, 0, TIME_ZONE).getTime());
   const rows = await db.query<{ tasks_year: number; hours_year: string | null; tasks_all: number; hours_all: string | null; milestones: boolean | null }>(
     `SELECT count(*) FILTER (WHERE r.starts_at >= $2)::int AS tasks_year,
             sum(a.hours) FILTER (WHERE r.starts_at >= $2) AS hours_year,

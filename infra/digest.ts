@@ -4,6 +4,7 @@ import { TZDate } from '@date-fns/tz';
 import type { Queryable } from './db.ts';
 import { centreReport } from './reports.ts';
 import { CENTRE_STANDING } from './centre-standing.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 export interface Digest {
   lastWeek: { posted: number; filled: number; done: number; hours: number };
@@ -60,8 +61,8 @@ export interface DailyDigest {
 }
 
 export async function dailyDigest(db: Queryable, centreId: string, now: Date): Promise<DailyDigest> {
-  const today = new TZDate(now.getTime(), 'Europe/Oslo');
-  const day = (offset: number) => new Date(new TZDate(today.getFullYear(), today.getMonth(), today.getDate() + offset, 0, 0, 0, 'Europe/Oslo').getTime());
+  const today = new TZDate(now.getTime(), TIME_ZONE);
+  const day = (offset: number) => new Date(new TZDate(today.getFullYear(), today.getMonth(), today.getDate() + offset, 0, 0, 0, TIME_ZONE).getTime());
   const [r] = await db.query<{ today: number; tomorrow: number; consents: number; pending: number }>(
     `SELECT
        (SELECT count(*)::int FROM help_requests WHERE centre_id = $1 AND status = 'open' AND starts_at >= $2 AND starts_at < $3) AS today,

@@ -20,6 +20,7 @@ import {
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { DEFAULT_WEEKLY_CAP } from '../adaptive-cards/volunteer-signup.ts';
 import type { ConsentBasis } from '../domain/types.ts';
+import { TIME_ZONE, osloDate } from '../domain/time-zone.ts';
 
 export type RowAction = 'create' | 'update' | 'unchanged' | 'skip';
 
@@ -126,14 +127,10 @@ function changedFields<R extends object>(record: R, stored: Record<string, strin
   return out;
 }
 
-function todayInOslo(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
 async function importContext(db: Queryable, centreId: string, now: Date, consentValidityMonths: number): Promise<ImportContext> {
   const versions = await db.query<{ version: number }>('SELECT version FROM declarations ORDER BY version');
   return {
-    today: todayInOslo(now),
+    today: osloDate(now),
     currentDeclarationVersion: CURRENT_DECLARATION_VERSION,
     declarationVersions: versions.map((v) => v.version),
     groups: await interestGroups(db, [centreId]),
@@ -277,7 +274,7 @@ async function planPersons(db: Queryable, input: PlanInput): Promise<Planned<Per
 
   const stored = await db.query<StoredPerson>(
     `SELECT p.id, p.name, p.address, p.phone, p.district, p.notes, p.import_field_hashes,
-            c.basis AS consent_basis, to_char(c.given_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD') AS consent_date, c.relation AS consent_relation
+            c.basis AS consent_basis, to_char(c.given_at AT TIME ZONE '${TIME_ZONE}', 'YYYY-MM-DD') AS consent_date, c.relation AS consent_relation
        FROM persons p
        LEFT JOIN LATERAL (SELECT basis, given_at, relation FROM consents WHERE person_id = p.id AND withdrawn_at IS NULL ORDER BY given_at DESC LIMIT 1) c ON true
       WHERE p.centre_id = $1 AND p.erased_at IS NULL`,
@@ -388,7 +385,7 @@ interface WriteInput<R, S> {
 /** Midday on a calendar date in Oslo: a signature "on" that date, whatever the server's zone. */
 function osloNoon(date: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(new TZDate(y, m - 1, d, 12, 0, 0, 'Europe/Oslo').getTime());
+  return new Date(new TZDate(y, m - 1, d, 12, 0, 0, TIME_ZONE).getTime());
 }
 
 async function writeVolunteer(tx: Transaction, w: WriteInput<VolunteerRecord, StoredVolunteer>): Promise<string> {
@@ -479,5 +476,5 @@ async function writePerson(tx: Transaction, w: WriteInput<PersonRecord, StoredPe
 
 function osloMidnight(date: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, 'Europe/Oslo').getTime());
+  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, TIME_ZONE).getTime());
 }

@@ -7,8 +7,8 @@ import { format, startOfISOWeek, startOfYear, subWeeks } from 'date-fns';
 import type { Queryable } from './db.ts';
 import { reportForDays, type Cell, type PresentedRow } from './reports.ts';
 import type { RequestStatus } from '../domain/types.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
-const TIME_ZONE = 'Europe/Oslo';
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 

@@ -5,7 +5,7 @@ import { holdNewLink } from './broadcast-hold.ts';
 import type { ConsentBasis } from '../domain/types.ts';
 import type { PersonFields } from '../adaptive-cards/actions.ts';
 import { addMonths } from 'date-fns';
-import { TZDate } from '@date-fns/tz';
+import { osloWallClock } from '../domain/time-zone.ts';
 
 export interface PersonSummary {
   id: string;
@@ -49,7 +49,7 @@ export async function insertPerson(
     relation: f.consentRelation,
     recordedBy: input.staffId,
     // A consent dated today counts from now, not from some hour later in the day.
-    givenAt: new Date(Math.min(input.at.getTime(), osloInstant(f.consentDate, '00:00').getTime())),
+    givenAt: new Date(Math.min(input.at.getTime(), osloWallClock(f.consentDate, '00:00').getTime())),
     validityMonths: input.consentValidityMonths,
     at: input.at,
   });
@@ -110,9 +110,3 @@ export async function consentInfo(db: Queryable, consentId: string): Promise<{ p
   return r ? { personId: r.person_id, personLabel: `${r.name ?? '—'}, ${r.district}`, validUntil: r.valid_until } : null;
 }
 
-/** Midnight of a calendar date in Oslo, as an instant. */
-function osloInstant(date: string, time: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  return new Date(new TZDate(y, m - 1, d, hh, mm, 0, 'Europe/Oslo').getTime());
-}

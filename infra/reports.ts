@@ -4,8 +4,8 @@
 import { addDays, format, startOfDay } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import type { Queryable } from './db.ts';
-import { TIME_ZONE } from './requests.ts';
 import { policeCertificateCountsOf } from './police-certificates.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 export const REPORT_DIMENSIONS = ['month', 'week', 'group', 'district', 'poster'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];

@@ -11,13 +11,12 @@ import { broadcastHoldOf } from './broadcast-hold.ts';
 import { eligibleVolunteers, takeWave } from '../domain/matching.ts';
 import type { BroadcastHold } from '../domain/consent.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { osloWallClock } from '../domain/series.ts';
 import { requiresPoliceCertificate } from '../domain/police-certificate.ts';
 import { groupPoliceRequirement } from './centres.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { HelpRequest, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
+import { TIME_ZONE, osloWallClock } from '../domain/time-zone.ts';
 
-export const TIME_ZONE = 'Europe/Oslo';
 
 /** The matching settings from the configuration: one reading for the bot, the API and the workers. */
 export function matchingSettings(c: Pick<Config, 'WAVE_SIZE' | 'MATCH_MAX_DISTANCE_KM'>): MatchingSettings {
@@ -97,11 +96,6 @@ export const taskEndSql = (r: string) =>
 export const latestStartSql = (r: string) =>
   `GREATEST(${r}.starts_at, COALESCE(${r}.flexible_until - ${r}.duration_minutes * interval '1 minute', ${r}.starts_at))`;
 
-/** A date and time typed by a person in Norway, as an instant. */
-export function osloInstant(date: string, time: string): Date {
-  return osloWallClock(date, time);
-}
-
 export type CreateRequestResult =
   /** `heldFor`: why a saved request does not go out yet (no valid consent, or a caregiver link staff have not confirmed). */
   | { ok: true; requestId: string; status: 'open' | 'waiting_consent'; heldFor: BroadcastHold | null; offered: number }
@@ -122,9 +116,9 @@ export async function createRequest(
   },
 ): Promise<CreateRequestResult> {
   const f = input.fields;
-  const startsAt = input.window?.startsAt ?? osloInstant(f.date, f.time);
+  const startsAt = input.window?.startsAt ?? osloWallClock(f.date, f.time);
   if (startsAt.getTime() <= input.now.getTime()) return { ok: false, errors: { date: 'error.past' } };
-  const flexibleUntil = input.window ? input.window.flexibleUntil : f.flexibleUntilTime ? osloInstant(f.date, f.flexibleUntilTime) : null;
+  const flexibleUntil = input.window ? input.window.flexibleUntil : f.flexibleUntilTime ? osloWallClock(f.date, f.flexibleUntilTime) : null;
   if (flexibleUntil && flexibleUntil.getTime() <= startsAt.getTime()) return { ok: false, errors: { flexibleUntilTime: 'error.flexibleBeforeStart' } };
   const person = await getPersonCentre(db, f.personId);
   if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };

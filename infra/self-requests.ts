@@ -11,12 +11,12 @@ import { linkAccount, type ChatAccount } from './identities.ts';
 import { insertPerson } from './persons.ts';
 import { holdNewLink } from './broadcast-hold.ts';
 import { interestGroups } from './centres.ts';
-import { createRequest, TIME_ZONE, type CreateRequestResult, type MatchingSettings } from './requests.ts';
+import { createRequest, type CreateRequestResult, type MatchingSettings } from './requests.ts';
 import { selfRequestSchema, selfRequestTiming, type SelfRequest } from '../domain/self-request.ts';
-import { osloDate } from '../domain/series.ts';
 import { isPlainText } from '../domain/text.ts';
 import { t } from '../adaptive-cards/texts.ts';
 import type { Locale } from '../domain/types.ts';
+import { TIME_ZONE, osloDate } from '../domain/time-zone.ts';
 
 /** What a person gives about themselves once, already validated (the chat's sign-up card, or the SMS dialogue). */
 export interface SelfSignup {

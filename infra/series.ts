@@ -7,7 +7,7 @@ import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
 import { audit, auditReveals } from './audit.ts';
 import { getPersonCentre } from './persons.ts';
-import { closeCancelledRequests, insertRequestRow, osloInstant, privateDetails, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { closeCancelledRequests, insertRequestRow, privateDetails, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { volunteerMayAccept, volunteerMaySee } from './volunteer-standing.ts';
 import { broadcastHoldOf } from './broadcast-hold.ts';
 import type { BroadcastHold } from '../domain/consent.ts';
@@ -17,6 +17,7 @@ import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import { expandSeries, lastVisitDate, seriesRuleError, type SeriesRule } from '../domain/series.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { HelpRequest, OfferStatus, PrivateRequestDetails } from '../domain/types.ts';
+import { osloWallClock } from '../domain/time-zone.ts';
 
 type RequestRow = Parameters<typeof toHelpRequest>[0];
 
@@ -124,7 +125,7 @@ export async function createSeries(
   if (ruleError) return { ok: false, errors: { [rule.visitCount !== null ? 'visitCount' : 'untilDate']: ruleError } };
   const visits = expandSeries(rule);
   if (visits[0]!.startsAt.getTime() <= input.now.getTime()) return { ok: false, errors: { date: 'error.past' } };
-  if (f.flexibleUntilTime && osloInstant(f.date, f.flexibleUntilTime).getTime() <= visits[0]!.startsAt.getTime()) {
+  if (f.flexibleUntilTime && osloWallClock(f.date, f.flexibleUntilTime).getTime() <= visits[0]!.startsAt.getTime()) {
     return { ok: false, errors: { flexibleUntilTime: 'error.flexibleBeforeStart' } };
   }
   const person = await getPersonCentre(db, f.personId);
@@ -144,7 +145,7 @@ export async function createSeries(
     const seriesId = rows[0]!.id;
     const stored: Array<{ requestId: string; startsAt: Date }> = [];
     for (const v of visits) {
-      const flexibleUntil = f.flexibleUntilTime ? osloInstant(v.date, f.flexibleUntilTime) : null;
+      const flexibleUntil = f.flexibleUntilTime ? osloWallClock(v.date, f.flexibleUntilTime) : null;
       const row = { ...input, externalRef: v.occurrence === 1 ? (input.externalRef ?? null) : null };
       const requestId = await insertRequestRow(tx, row, { startsAt: v.startsAt, flexibleUntil, status, seriesId, occurrence: v.occurrence });
       await audit(tx, { actorId: input.createdBy, action: 'request.create', requestId, personId: f.personId, at: input.now });

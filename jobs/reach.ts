@@ -23,6 +23,7 @@ import { sendJobId, type SendJob } from './queues.ts';
 import { deliver, pace, PaceError } from './conversation.ts';
 import type { ChannelDeps, SendDeps } from './deps.ts';
 import { deliverToWebChat, isWebChat } from './webchat-delivery.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 export function channelDeps(config: Config, gateway?: SmsGateway | null): ChannelDeps {
   return {
@@ -163,7 +164,7 @@ async function sendSms(deps: SendDeps, address: Address, reach: Reach, input: Pa
   const gateway = c.sms!;
   const now = deps.now();
   // A phone beeps at night whatever the message: SMS waits for the morning (the job is delayed, not lost).
-  const allowed = nextAllowedSendTime(now, { urgent: false, quietStart: c.quietStart, quietEnd: c.quietEnd, timeZone: 'Europe/Oslo' });
+  const allowed = nextAllowedSendTime(now, { urgent: false, quietStart: c.quietStart, quietEnd: c.quietEnd, timeZone: TIME_ZONE });
   if (allowed.getTime() > now.getTime()) throw new PaceError(allowed.getTime() - now.getTime());
 
   // Paced before anything is prepared: a paced job runs again, and would make its link twice.

@@ -10,6 +10,7 @@ import { createPushSender, resolveVapidKeys } from '../infra/web-push.ts';
 import type { PushDeps } from './deps.ts';
 import { channelDeps } from './reach.ts';
 import type { SmsGateway } from '../infra/sms/gateway.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 export async function createMessengerFor(rt: Runtime): Promise<Messenger> {
   const c = rt.config;
@@ -38,7 +39,7 @@ export function pushFor(c: Config, opts: { allowAnyHost?: boolean } = {}): PushD
   if (!vapid) return undefined;
   return {
     sender: createPushSender({ vapid, allowedHosts: c.dev || opts.allowAnyHost ? null : c.PUSH_SERVICE_HOSTS }),
-    quiet: { quietStart: c.QUIET_HOURS_START, quietEnd: c.QUIET_HOURS_END, timeZone: 'Europe/Oslo' },
+    quiet: { quietStart: c.QUIET_HOURS_START, quietEnd: c.QUIET_HOURS_END, timeZone: TIME_ZONE },
   };
 }
 

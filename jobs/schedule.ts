@@ -9,10 +9,11 @@ import type { HelpRequest } from '../domain/types.ts';
 import type { AssignmentView } from '../infra/assignments.ts';
 import { timerData, timerJobId, type Queues, type TimerJob } from './queues.ts';
 import type { JobSettings } from './settings.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 /** When a message that is not urgent may go out: held through quiet hours (Europe/Oslo). */
 export function releaseTime(at: Date, urgent: boolean, s: Pick<JobSettings, 'quietStart' | 'quietEnd'>): Date {
-  return nextAllowedSendTime(at, { urgent, quietStart: s.quietStart, quietEnd: s.quietEnd, timeZone: 'Europe/Oslo' });
+  return nextAllowedSendTime(at, { urgent, quietStart: s.quietStart, quietEnd: s.quietEnd, timeZone: TIME_ZONE });
 }
 
 /**

@@ -17,7 +17,6 @@ import { formatDuration } from '../adaptive-cards/format.ts';
 import { cardChannelOf, type CardContext } from '../adaptive-cards/card.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { waveTimeoutMinutes } from '../domain/waves.ts';
-import { osloWallClock } from '../domain/series.ts';
 import { addTimer, releaseTime, scheduleAssignmentTimers, scheduleStartTimers } from './schedule.ts';
 import type { NotifyMessage, SendJob } from './queues.ts';
 import type { NoticeKind } from '../domain/audiences.ts';
@@ -26,6 +25,7 @@ import type { DispatchDeps, SendDeps } from './deps.ts';
 import { asActivity, groupLabel } from './card-activity.ts';
 import { redrawCard } from './conversation.ts';
 import { deliverToMember, stillDelivered } from './reach.ts';
+import { osloWallClock } from '../domain/time-zone.ts';
 
 /** The public face of a series for cards: its next visit (redacted) and the rule. */
 export function seriesPublicView(s: SeriesView): SeriesPublicView {

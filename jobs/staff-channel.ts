@@ -17,6 +17,7 @@ import type { SendDeps } from './deps.ts';
 import { kickPendingOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
 import { releaseTime } from './schedule.ts';
 import type { UpkeepDeps } from './upkeep.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 type ChannelJob = Extract<SendJob, { kind: 'channel' }>;
 
@@ -76,7 +77,7 @@ export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promi
 /** Each morning: every linked channel gets the overview, once per day, held through quiet hours. */
 export async function staffChannelDigests(deps: UpkeepDeps): Promise<number> {
   const now = deps.now();
-  const day = format(new TZDate(now.getTime(), 'Europe/Oslo'), 'yyyy-MM-dd');
+  const day = format(new TZDate(now.getTime(), TIME_ZONE), 'yyyy-MM-dd');
   const delay = releaseTime(now, false, deps.settings).getTime() - now.getTime();
   const centres = await linkedCentres(deps.db);
   for (const centreId of centres) await queueForStaffChannel(deps.queues, centreId, 'channel.digest', centreId, day, delay);

@@ -18,6 +18,7 @@ import { staffChannelDigests } from './staff-channel.ts';
 import type { JobSettings } from './settings.ts';
 import { guardSchedule } from './recovery.ts';
 import type { ChannelDeps, PushDeps, SliceDeps } from './deps.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 
 export interface WorkerDeps {
   db: Database;
@@ -183,10 +184,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const upkeepSchedulers = async () => {
     await deps.queues.upkeep.upsertJobScheduler('outbox-poll', { every: deps.outboxPollMs }, { name: 'outbox-poll' });
     const [hh, mm] = settings.dailyUpkeepAt.split(':').map(Number);
-    await deps.queues.upkeep.upsertJobScheduler('daily', { pattern: `${mm} ${hh} * * *`, tz: 'Europe/Oslo' }, { name: 'daily' });
-    await deps.queues.upkeep.upsertJobScheduler('weekly-digest', { pattern: '0 8 * * 1', tz: 'Europe/Oslo' }, { name: 'weekly-digest' });
+    await deps.queues.upkeep.upsertJobScheduler('daily', { pattern: `${mm} ${hh} * * *`, tz: TIME_ZONE }, { name: 'daily' });
+    await deps.queues.upkeep.upsertJobScheduler('weekly-digest', { pattern: '0 8 * * 1', tz: TIME_ZONE }, { name: 'weekly-digest' });
     const [dh, dm] = settings.staffChannelDigestAt.split(':').map(Number);
-    await deps.queues.upkeep.upsertJobScheduler('channel-digest', { pattern: `${dm} ${dh} * * *`, tz: 'Europe/Oslo' }, { name: 'channel-digest' });
+    await deps.queues.upkeep.upsertJobScheduler('channel-digest', { pattern: `${dm} ${dh} * * *`, tz: TIME_ZONE }, { name: 'channel-digest' });
   };
   await upkeepSchedulers();
   // If Redis loses its data, the schedule still ahead is rebuilt from the database (recovery.ts).

@@ -21,8 +21,8 @@ import { seriesEditCard } from '../../adaptive-cards/series-status.ts';
 import { selfRequestFormCard } from '../../adaptive-cards/self-request-form.ts';
 import { selfSignupCard } from '../../adaptive-cards/self-signup.ts';
 import { SELF_REQUEST_KINDS, selfRequestDays } from '../../domain/self-request.ts';
-import { osloWallClock } from '../../domain/series.ts';
 import type { PublicRequestView } from '../../domain/types.ts';
+import { TIME_ZONE, osloWallClock } from '../../domain/time-zone.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const webChatRequire = createRequire(`${root}node_modules/botframework-webchat/package.json`);
@@ -79,7 +79,7 @@ describe('each form card submits with only its required fields, in Web Chat\'s r
 
   beforeAll(async () => {
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'nb-NO', timezoneId: 'Europe/Oslo' })).newPage();
+    page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'nb-NO', timezoneId: TIME_ZONE })).newPage();
     await page.setContent('<!doctype html><html lang="nb"><body><main id="host"></main></body></html>');
     await page.addScriptTag({ content: readFileSync(LIBRARY, 'utf8') });
   }, 60_000);

@@ -11,7 +11,7 @@ import { PHONE_VIEWPORT, launchChromium } from './chromium.ts';
 import { startTestApp, userActivity, type TestApp } from '../support/app.ts';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.ts';
 import { demoVolunteerName, seedDemoSms } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 describe('/dev/sms', { timeout: 90_000 }, () => {
   let app: TestApp;
@@ -36,7 +36,7 @@ describe('/dev/sms', { timeout: 90_000 }, () => {
     const res = await app.post(userActivity({
       userId: 'demo-ansatt-1', serviceUrl: connector.url,
       value: {
-        action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: todayInOslo(addDays(new Date(), 1)), time: '14:00',
+        action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: osloDate(addDays(new Date(), 1)), time: '14:00',
         durationMinutes: '60', district: 'Sentrum', summary: 'Handle til helgen', handoverNote: 'Nøkkelen ligger under matta',
       },
     }));

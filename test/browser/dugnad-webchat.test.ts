@@ -9,7 +9,7 @@ import { PHONE_VIEWPORT, axeCheck, formatViolations, launchChromium } from './ch
 import { startTestApp, userActivity, type TestApp } from '../support/app.ts';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.ts';
 import { demoVolunteerName } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const TRANSCRIPT = 'section[role="feed"]';
 const SEND_BOX = '[data-id="webchat-sendbox-input"]';
@@ -64,7 +64,7 @@ describe('Dugnad in the local web chat', { timeout: 90_000 }, () => {
         userId: 'demo-ansatt-1',
         serviceUrl: connector.url,
         value: {
-          action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: todayInOslo(addDays(new Date(), 2)),
+          action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: osloDate(addDays(new Date(), 2)),
           time: '11:00', durationMinutes: '60', district: 'Sentrum', summary: 'Handle mat på Coop', handoverNote: 'Betaler med kort',
         },
       }),

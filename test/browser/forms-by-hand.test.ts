@@ -14,14 +14,14 @@ import { launchChromium } from './chromium.ts';
 import { TRANSCRIPT, button, cardWith, cardWithText, expectAccessible, expectFitsPhone, expectNorwegianClock, openChatAs, screenshot } from './phone-chat.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { DEMO_CAREGIVERS, DEMO_STAFF, demoVolunteerName } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const STAFF = DEMO_STAFF[0]!.name;
 const CAREGIVER = DEMO_CAREGIVERS[1]!.name;
 const VOLUNTEER = demoVolunteerName(0); // broad: Sentrum, every group, every day 08–21
 const STAFF_PERSON = { name: 'Signe Haug', address: 'Kirkegata 8, 2317 Hamar', phone: '62519999' };
 const CARED_FOR = { name: 'Arne Moen', address: 'Parkgata 21, 2317 Hamar', phone: '62518888' };
-const DAY = (n: number) => todayInOslo(addDays(new Date(), n));
+const DAY = (n: number) => osloDate(addDays(new Date(), n));
 
 /** The clock the app runs on: now, until a test moves it past a visit. */
 let offset = 0;

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { PHONE_VIEWPORT, axeCheck, formatViolations } from './chromium.ts';
+import { TIME_ZONE } from '../../domain/time-zone.ts';
 
 export const TRANSCRIPT = 'section[role="feed"]';
 export const CARD = '.ac-adaptiveCard';
@@ -14,7 +15,7 @@ export const CARD = '.ac-adaptiveCard';
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export async function openChatAs(browser: Browser, url: string, name: string, contexts: BrowserContext[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, locale: 'nb-NO', timezoneId: TIME_ZONE });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(url);

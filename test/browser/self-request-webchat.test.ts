@@ -13,10 +13,11 @@ import { PHONE_VIEWPORT, axeCheck, formatViolations, launchChromium, waitVisible
 import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { scheduledJob } from '../support/jobs.ts';
 import { demoVolunteerName } from '../../infra/seed-demo.ts';
-import { addDaysToDate, isoWeekday, osloDate, osloWallClock } from '../../domain/series.ts';
+import { addDaysToDate, isoWeekday } from '../../domain/series.ts';
 import { formatDate } from '../../adaptive-cards/format.ts';
 import { capitalize } from '../../adaptive-cards/card.ts';
 import { t } from '../../adaptive-cards/texts.ts';
+import { TIME_ZONE, osloDate, osloWallClock } from '../../domain/time-zone.ts';
 
 const TRANSCRIPT = 'section[role="feed"]';
 const CARD = '.ac-adaptiveCard';
@@ -55,7 +56,7 @@ describe('a person who needs a hand asks for themselves in the web chat', { time
   });
 
   async function openAs(name: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
+    const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, locale: 'nb-NO', timezoneId: TIME_ZONE });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(app.url);

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { PHONE_VIEWPORT, axeCheck, formatViolations, launchChromium } from './chromium.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { DEMO_CAREGIVERS, demoVolunteerName } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { TIME_ZONE, osloDate } from '../../domain/time-zone.ts';
 
 const TRANSCRIPT = 'section[role="feed"]';
 const CARD = '.ac-adaptiveCard';
@@ -38,7 +38,7 @@ describe('recurring respite by hand in the local web chat', { timeout: 180_000 }
   });
 
   async function openAs(name: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
+    const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, locale: 'nb-NO', timezoneId: TIME_ZONE });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(app.url);
@@ -114,7 +114,7 @@ describe('recurring respite by hand in the local web chat', { timeout: 180_000 }
     const form = cardWith(caregiver, 'Hva slags hjelp?');
     await form.getByLabel('Hva slags hjelp?').waitFor({ timeout: 20_000 });
     await form.getByLabel('Hva slags hjelp?').selectOption({ label: 'Avlastning (pusterom)' });
-    await form.getByLabel(/^Dato/).fill(todayInOslo(addDays(new Date(), 3)));
+    await form.getByLabel(/^Dato/).fill(osloDate(addDays(new Date(), 3)));
     await form.getByLabel(/^Klokkeslett/).fill('10:00');
     await form.getByLabel('Hvor lenge?').selectOption({ label: '3 timer' });
     // The repeat is behind its own button (issue 14), so a one-off never meets these fields.

@@ -12,6 +12,7 @@ import { PHONE_VIEWPORT, axeCheck, formatViolations, launchChromium, waitVisible
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { DEMO_CENTRE, DEMO_STAFF, demoVolunteerName } from '../../infra/seed-demo.ts';
 import type { Queryable } from '../../infra/db.ts';
+import { TIME_ZONE } from '../../domain/time-zone.ts';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -139,7 +140,7 @@ describe('the Teams tab page, standalone', { timeout: 120_000 }, () => {
     const other = persons.find((p) => p.name !== 'Gerd Solberg')!.id;
     const now = Date.now();
     // Counts in this year's total whatever day the test runs.
-    const earlierThisYear = new Date(Math.max(now - 3 * DAY, new TZDate(new TZDate(now, 'Europe/Oslo').getFullYear(), 0, 1, 1, 0, 0, 'Europe/Oslo').getTime()));
+    const earlierThisYear = new Date(Math.max(now - 3 * DAY, new TZDate(new TZDate(now, TIME_ZONE).getFullYear(), 0, 1, 1, 0, 0, TIME_ZONE).getTime()));
     await seedRequest(db, { person: gerd, createdBy: staff, status: 'taken', startsAt: new Date(now + 2 * DAY), group: 'handlehjelp', district: 'Sentrum', urgent: true, volunteer });
     await seedRequest(db, { person: other, createdBy: staff, status: 'done', startsAt: earlierThisYear, group: 'turvenn', district: 'Vang', volunteer, outcome: 'done', hours: 1.5 });
     await seedRequest(db, { person: other, createdBy: staff, status: 'open', startsAt: new Date(now + 6 * HOUR), group: 'folgehjelp', district: 'Ridabu' });

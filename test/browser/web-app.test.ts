@@ -21,7 +21,7 @@ import { startFakeConnector, type FakeConnector } from '../support/fake-connecto
 import { startPushService, type PushService, type TestDevice } from '../support/push-service.ts';
 import { startTestServer, type TestServer } from './server.ts';
 import { demoVolunteerId, demoVolunteerName } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const TRANSCRIPT = 'section[role="feed"]';
 
@@ -138,7 +138,7 @@ describe('the web chat as an installable app', { timeout: 150_000 }, () => {
     const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     const res = await app.post(userActivity({
       userId: 'demo-ansatt-1', serviceUrl: connector.url,
-      value: { action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: todayInOslo(addDays(clock.now(), 2)), time: '11:00', durationMinutes: '60', district: 'Sentrum', summary: 'Handle til helga', handoverNote: 'Betaler med kort' },
+      value: { action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: osloDate(addDays(clock.now(), 2)), time: '11:00', durationMinutes: '60', district: 'Sentrum', summary: 'Handle til helga', handoverNote: 'Betaler med kort' },
     }));
     expect(res.status).toBeLessThan(300);
     await pushService.waitFor((r) => r.some((p) => p.deviceId === device.id && p.json.title === 'Nytt oppdrag'));

@@ -11,11 +11,11 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.ts';
 import { chatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { scanKeys, testRedisClient, TEST_REDIS } from '../support/redis.ts';
 import { startConversation } from '../support/directline-client.ts';
 import { isCluster, type RedisClient } from '../../infra/redis.ts';
 import { QUEUE } from '../../jobs/queues.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const SECRET = 'cluster-keys-test-secret-0123456789abcdef';
 let app: TestApp;
@@ -98,7 +98,7 @@ describe('Dugnad on a Redis Cluster', () => {
     await chat.say('demo-ansatt-1', 'hei');
     const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     await chat.submit('demo-ansatt-1', {
-      action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 3)), time: '14:00',
+      action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), 3)), time: '14:00',
       durationMinutes: '60', district: 'Sentrum', summary: 'Klyngebesøk',
     });
     const [request] = await app.db.query<{ id: string; starts_at: Date }>(`SELECT id, starts_at FROM help_requests WHERE summary = 'Klyngebesøk'`);

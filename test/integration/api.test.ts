@@ -10,9 +10,9 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { helpRequestFields, personFields } from '../../adaptive-cards/actions.ts';
 import { t } from '../../adaptive-cards/texts.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const TOKEN_A = 'fagsystem-token-0123456789abcdefghijklmnop';
 const TOKEN_B = 'annet-system-token-zyxwvutsrqponmlkjihgfedcba';
@@ -25,9 +25,9 @@ let app: TestApp;
 let connector: FakeConnector;
 let refSeq = 0;
 
-const tomorrow = () => todayInOslo(addDays(new Date(), 1));
+const tomorrow = () => osloDate(addDays(new Date(), 1));
 // Not today: the store dates a consent at noon UTC of its day, which is still ahead in the morning.
-const yesterday = () => todayInOslo(addDays(new Date(), -1));
+const yesterday = () => osloDate(addDays(new Date(), -1));
 
 function personBody(over: Record<string, unknown> = {}) {
   return {
@@ -260,7 +260,7 @@ describe('validation: nothing is stored', () => {
     expect(proxy.status).toBe(400);
     expect(proxy.json.errors).toEqual({ 'person.consentRelation': 'Skriv hvem som samtykker, for eksempel «datter».' });
 
-    const ahead = await storesNothing(() => post(body({ person: { consentDate: todayInOslo(addDays(new Date(), 2)) } })));
+    const ahead = await storesNothing(() => post(body({ person: { consentDate: osloDate(addDays(new Date(), 2)) } })));
     expect(ahead.status).toBe(400);
     expect(ahead.json.errors).toEqual({ 'person.consentDate': 'Datoen kan ikke være fram i tid.' });
 
@@ -284,10 +284,10 @@ describe('validation: nothing is stored', () => {
   });
 
   it('refuses a time that has passed, without leaving the person behind', async () => {
-    const past = await storesNothing(() => post(body({ request: { date: todayInOslo(addDays(new Date(), -1)) } })));
+    const past = await storesNothing(() => post(body({ request: { date: osloDate(addDays(new Date(), -1)) } })));
     expect(past.status).toBe(400);
     expect(past.json).toEqual({ error: 'invalid_body', errors: { 'request.date': 'Tidspunktet har vært. Velg et tidspunkt fram i tid.' } });
-    const en = await post(body({ request: { date: todayInOslo(addDays(new Date(), -1)) } }), { lang: 'en' });
+    const en = await post(body({ request: { date: osloDate(addDays(new Date(), -1)) } }), { lang: 'en' });
     expect(en.json.errors['request.date']).toBe('That time has passed. Please choose a time in the future.');
   });
 
@@ -366,7 +366,7 @@ describe('posting a request', () => {
 
   it('holds a request whose consent has expired: waiting_consent, no offers', async () => {
     const before = await counts();
-    const r = await post(body({ person: { name: 'Trygve Kvam', consentDate: todayInOslo(subMonths(new Date(), 13)) } }));
+    const r = await post(body({ person: { name: 'Trygve Kvam', consentDate: osloDate(subMonths(new Date(), 13)) } }));
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ status: 'waiting_consent', offered: 0 });
     expect(await offersOf(r.json.id)).toHaveLength(0);
@@ -458,7 +458,7 @@ describe('the same externalRef twice', () => {
     const payload = body({ externalRef: 'sak-2026-sen' });
     const first = await post(payload);
     expect(first.status).toBe(201);
-    const late = await storesNothing(() => post({ ...payload, request: { ...payload.request, date: todayInOslo(addDays(new Date(), -1)) } }));
+    const late = await storesNothing(() => post({ ...payload, request: { ...payload.request, date: osloDate(addDays(new Date(), -1)) } }));
     expect(late.status).toBe(409);
     expect(late.json.id).toBe(first.json.id);
   });
@@ -563,7 +563,7 @@ describe('docs/api.md', () => {
 });
 
 describe('a series posted by a case system', () => {
-  const weekday = () => todayInOslo(addDays(new Date(), 3));
+  const weekday = () => osloDate(addDays(new Date(), 3));
   const seriesOffersOf = async (seriesId: string) => (await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM series_offers WHERE series_id = $1', [seriesId]))[0]!.n;
 
   it('stores one request per visit, offers the series whole, and each visit reads back with GET', async () => {
@@ -577,7 +577,7 @@ describe('a series posted by a case system', () => {
     expect(r.json.offered).toBeGreaterThan(0);
     expect(await seriesOffersOf(r.json.seriesId)).toBe(r.json.offered);
     // A week apart by the Oslo calendar, same wall-clock time.
-    for (let i = 1; i < 4; i++) expect(todayInOslo(new Date(r.json.visits[i].startsAt))).toBe(todayInOslo(addDays(new Date(r.json.visits[0].startsAt), 7 * i)));
+    for (let i = 1; i < 4; i++) expect(osloDate(new Date(r.json.visits[i].startsAt))).toBe(osloDate(addDays(new Date(r.json.visits[0].startsAt), 7 * i)));
     for (const [i, v] of r.json.visits.entries()) {
       const read = await get(v.id);
       expect(read.status).toBe(200);
@@ -601,7 +601,7 @@ describe('a series posted by a case system', () => {
     const noEnd = await refused({ everyWeeks: 2 });
     expect(noEnd.status).toBe(400);
     expect(noEnd.json.errors['recurrence.untilDate']).toContain('siste besøk');
-    const both = await refused({ everyWeeks: 1, visitCount: 3, untilDate: todayInOslo(addDays(new Date(), 40)) });
+    const both = await refused({ everyWeeks: 1, visitCount: 3, untilDate: osloDate(addDays(new Date(), 40)) });
     expect(Object.keys(both.json.errors)).toEqual(['recurrence.untilDate']);
     const tooMany = await refused({ everyWeeks: 1, visitCount: 53 });
     expect(Object.keys(tooMany.json.errors)).toEqual(['recurrence.visitCount']);

@@ -9,9 +9,9 @@ import ICAL from 'ical.js';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, type ChatDriver } from '../support/chat.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
 import { privateDetails } from '../../infra/requests.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -62,7 +62,7 @@ beforeAll(async () => {
   chat = chatDriver(app, connector);
   const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
   await chat.submit('demo-ansatt-1', {
-    action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: todayInOslo(addDays(new Date(), 2)), time: '11:00',
+    action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: osloDate(addDays(new Date(), 2)), time: '11:00',
     durationMinutes: '90', district: 'Sentrum', summary: 'Handle mat til Gerd på Coop Storgata', handoverNote: 'Nøkkel under matta, Storgata 12',
     contactName: 'Kari Solberg', contactPhone: '41234567', meetingPlace: 'Ved postkassen i Storgata 12',
   });

@@ -9,12 +9,11 @@ import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
-import { osloInstant } from '../../infra/requests.ts';
 import { centreReport, presentReport, reportCsv, SMALL } from '../../infra/reports.ts';
 import { erasePerson, exportPerson } from '../../infra/privacy.ts';
 import { applyRetention } from '../../infra/upkeep.ts';
 import { sendJobId } from '../../jobs/queues.ts';
+import { osloDate, osloWallClock } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -41,19 +40,19 @@ async function signUp(userId: string, name: string): Promise<void> {
 async function registerPerson(userId: string, name: string): Promise<{ personId: string; replies: Captured[] }> {
   const replies = await chat.submit(userId, {
     action: 'caregiver.person.submit', name, address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum',
-    consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(clock.now()),
+    consentBasis: 'proxy', consentRelation: 'datter', consentDate: osloDate(clock.now()),
   });
   const [p] = await app.db.query<{ id: string }>('SELECT id FROM persons WHERE name = $1', [name]);
   return { personId: p!.id, replies };
 }
 
 async function ask(userId: string, personId: string, daysAhead: number): Promise<{ requestId: string; startsAt: Date; replies: Captured[] }> {
-  const date = todayInOslo(addDays(clock.now(), daysAhead));
+  const date = osloDate(addDays(clock.now(), daysAhead));
   const replies = await chat.submit(userId, {
     action: 'caregiver.request.submit', personId, group: 'avlastning', date, time: '10:00', durationMinutes: '120', district: 'Sentrum', summary: 'Selskap hjemme',
   });
   const [r] = await app.db.query<{ id: string }>('SELECT id FROM help_requests WHERE person_id = $1 ORDER BY created_at DESC LIMIT 1', [personId]);
-  return { requestId: r!.id, startsAt: osloInstant(date, '10:00'), replies };
+  return { requestId: r!.id, startsAt: osloWallClock(date, '10:00'), replies };
 }
 
 /** The first volunteer offered the request takes it. */
@@ -269,7 +268,7 @@ describe('staff verification of a caregiver\'s link, when the centre asks for it
 
     // Staff posting for the person meanwhile are told why it waits (not «samtykke»).
     const staffPost = await chat.submit('demo-ansatt-2', {
-      action: 'staff.request.submit', personId: ragnhild, group: 'besoksvenn', date: todayInOslo(addDays(clock.now(), 4)), time: '12:00', durationMinutes: '60',
+      action: 'staff.request.submit', personId: ragnhild, group: 'besoksvenn', date: osloDate(addDays(clock.now(), 4)), time: '12:00', durationMinutes: '60',
       district: 'Sentrum', summary: 'Tur i nabolaget',
     });
     expect(allText(staffPost)).toContain('før dere har bekreftet pårørendes tilknytning');

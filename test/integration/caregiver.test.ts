@@ -8,7 +8,7 @@ import { cardActions, chatDriver, directActions, hasAction, showCardNamed, type 
 import { formatWhen } from '../../adaptive-cards/format.ts';
 import { t } from '../../adaptive-cards/texts.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -40,13 +40,13 @@ describe('a family caregiver', () => {
     expect(JSON.stringify(form.activity)).not.toContain('staff_recorded');
 
     const before = await count('persons');
-    const bad = await chat.submit(CG, { action: 'caregiver.person.submit', name: 'Olav Berg', address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum', consentBasis: 'staff_recorded', consentDate: todayInOslo(new Date()) });
+    const bad = await chat.submit(CG, { action: 'caregiver.person.submit', name: 'Olav Berg', address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum', consentBasis: 'staff_recorded', consentDate: osloDate(new Date()) });
     expect(hasAction(bad.at(-1)!.activity, 'caregiver.person.submit')).toBe(true);
     expect(await count('persons')).toBe(before);
 
     const ok = await chat.submit(CG, {
       action: 'caregiver.person.submit', name: 'Olav Berg', address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum',
-      notes: 'Liker å snakke om fotball. Demens, kan bli urolig.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()),
+      notes: 'Liker å snakke om fotball. Demens, kan bli urolig.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: osloDate(new Date()),
     });
     const requestFormReply = ok.find((r) => hasAction(r.activity, 'caregiver.request.submit'))!;
     expect(requestFormReply).toBeDefined();
@@ -61,7 +61,7 @@ describe('a family caregiver', () => {
   it('asks for respite; volunteers get a redacted offer; the status says "Vi leter etter en frivillig"', async () => {
     const before = connector.captured.length;
     const replies = await chat.submit(CG, {
-      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 4)), time: '10:00', durationMinutes: '180',
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: osloDate(addDays(new Date(), 4)), time: '10:00', durationMinutes: '180',
       district: 'Sentrum', summary: 'Selskap hjemme mens jeg er på trening', handoverNote: 'Nøkkel i lyktestolpen',
     });
     expect(visibleText(replies.at(-1)!.activity)).toContain('Vi leter etter en frivillig');
@@ -143,7 +143,7 @@ describe('a family caregiver', () => {
   it('cannot ask for, or cancel, someone else\'s', async () => {
     const [staffPerson] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     const before = await count('help_requests');
-    await chat.submit(CG, { action: 'caregiver.request.submit', personId: staffPerson!.id, group: 'avlastning', date: todayInOslo(addDays(new Date(), 4)), time: '10:00', durationMinutes: '60', district: 'Sentrum', summary: 'x' });
+    await chat.submit(CG, { action: 'caregiver.request.submit', personId: staffPerson!.id, group: 'avlastning', date: osloDate(addDays(new Date(), 4)), time: '10:00', durationMinutes: '60', district: 'Sentrum', summary: 'x' });
     expect(await count('help_requests')).toBe(before);
     const [other] = await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE person_id <> $1 AND status = 'open' LIMIT 1`, [personId]);
     if (other) {

@@ -17,8 +17,8 @@ import { startPushService, type PushService, type TestDevice } from '../support/
 import { demoVolunteerId, demoVolunteerName } from '../../infra/seed-demo.ts';
 import { enableSms } from '../../infra/channels.ts';
 import { normalizeMsisdn } from '../../domain/sms.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import type { FakeSveve } from '../../infra/sms/fake-sveve.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const STAFF = 'demo-ansatt-1';
 /** Web chat with push; SMS on as a fallback; «der jeg sist var». */
@@ -93,7 +93,7 @@ describe('the web chat in each person\'s channel order', { timeout: 180_000 }, (
     const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     const before = connector.captured.length;
     await chat.submit(STAFF, {
-      action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: todayInOslo(addDays(clock.now(), 2)), time: '11:00',
+      action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: osloDate(addDays(clock.now(), 2)), time: '11:00',
       durationMinutes: '60', district: 'Sentrum', summary: SUMMARY,
     });
     requestId = (await app.db.query<{ id: string }>('SELECT id FROM help_requests WHERE summary = $1', [SUMMARY]))[0]!.id;

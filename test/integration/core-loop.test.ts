@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -39,7 +39,7 @@ describe('the core loop', () => {
   it('sends every eligible volunteer exactly one redacted offer', async () => {
     for (const v of volunteers) await chat.say(v, 'hei');
     await chat.say(STAFF, 'hei');
-    const tomorrow = todayInOslo(addDays(new Date(), 1));
+    const tomorrow = osloDate(addDays(new Date(), 1));
     const replies = await chat.submit(STAFF, {
       action: 'staff.request.submit',
       personId: person.id,

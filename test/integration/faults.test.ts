@@ -16,8 +16,8 @@ import { canRunPrivatePostgres, startPrivatePostgres, startPrivateRedis, type Pr
 import { migrate } from '../../infra/migrate.ts';
 import { seedDemo } from '../../infra/seed-demo.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import type { Queryable } from '../../infra/db.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function eventually(pred: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
@@ -52,7 +52,7 @@ async function postRequest(url: string, serviceUrl: string, db: Queryable, days:
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(userActivity({
       userId: 'demo-ansatt-1', serviceUrl,
-      value: { action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), days)), time: '14:00', durationMinutes: '60', district: 'Sentrum', summary: 'Kaffebesøk' },
+      value: { action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), days)), time: '14:00', durationMinutes: '60', district: 'Sentrum', summary: 'Kaffebesøk' },
     })),
   });
   expect(res.status).toBeLessThan(300);

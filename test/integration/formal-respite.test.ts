@@ -7,8 +7,8 @@ import { addDays } from 'date-fns';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { t } from '../../adaptive-cards/texts.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const CONTACT = 'Tildelingskontoret, tlf. 62 56 30 00';
 const CG = 'respite-parorende-1';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   await chat.submit(CG, { action: 'caregiver.signup.submit', name: 'Hilde Berg', phone: '934 56 789' });
   await chat.submit(CG, {
     action: 'caregiver.person.submit', name: 'Olav Berg', address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum',
-    consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()),
+    consentBasis: 'proxy', consentRelation: 'datter', consentDate: osloDate(new Date()),
   });
   personId = (await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Olav Berg'`))[0]!.id;
 }, 120_000);
@@ -53,7 +53,7 @@ describe('a caregiver asking about formal respite', () => {
     const requests = await count('SELECT count(*)::int AS n FROM help_requests');
     const offers = await count('SELECT count(*)::int AS n FROM offers');
     const form = {
-      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 4)), time: '10:00', durationMinutes: '180', district: 'Sentrum',
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: osloDate(addDays(new Date(), 4)), time: '10:00', durationMinutes: '180', district: 'Sentrum',
     };
     const refused = await chat.submit(CG, { ...form, summary: 'Trenger avlastningsopphold en uke i juli' });
     expect(shown(refused)).toContain(CONTACT);

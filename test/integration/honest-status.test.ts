@@ -7,8 +7,8 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { until } from '../support/wait.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -24,7 +24,7 @@ const night = new Date();
 
 
 const request = (over: Record<string, unknown> = {}) => ({
-  action: 'staff.request.submit', personId, group: 'besoksvenn', date: todayInOslo(addDays(night, 3)), time: '14:00', durationMinutes: '90',
+  action: 'staff.request.submit', personId, group: 'besoksvenn', date: osloDate(addDays(night, 3)), time: '14:00', durationMinutes: '90',
   district: 'Sentrum', meetingPlace: '', summary: 'Besøk og en kopp kaffe', handoverNote: '', contactName: '', contactPhone: '', language: '',
   policeCertificate: 'false', firstTimeFriendly: 'false', staffAlong: 'false', urgent: 'false', ...over,
 });
@@ -125,7 +125,7 @@ describe('someone we do not know yet', () => {
 describe('cancelling a series, asked first and told truly', () => {
   it('names the visits it calls off, says no volunteer is told when none has them, and «til og med» stays true', async () => {
     const first = addDays(new Date(), 10);
-    await chat.submit(STAFF, request({ date: todayInOslo(first), summary: 'Tur hver uke', repeat: '1', visitCount: '3' }));
+    await chat.submit(STAFF, request({ date: osloDate(first), summary: 'Tur hver uke', repeat: '1', visitCount: '3' }));
     const visits = await app.db.query<{ id: string; starts_at: Date; series_id: string }>(
       `SELECT id, starts_at, series_id FROM help_requests WHERE summary = 'Tur hver uke' ORDER BY starts_at`,
     );

@@ -14,7 +14,7 @@ import { acceptOffer, offerForSend, recordOfferDelivered } from '../../infra/off
 import { getMember, linkAccount, touchAccount } from '../../infra/identities.ts';
 import { reachOf } from '../../infra/channels.ts';
 import { channelOrder } from '../../domain/channels.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 for (const kind of databaseKinds()) {
   describe(`hot paths on ${kind.kind}`, () => {
@@ -37,7 +37,7 @@ for (const kind of databaseKinds()) {
       const created = await createRequest(t.db, {
         centreId: DEMO_CENTRE.id, createdBy: staffId, source: 'chat', now: new Date(), matching: { waveSize: 1000, maxDistanceKm: 10 },
         fields: {
-          personId, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 3)), time: '14:00', durationMinutes: 60, flexibleUntilTime: null,
+          personId, group: 'besoksvenn', date: osloDate(addDays(new Date(), 3)), time: '14:00', durationMinutes: 60, flexibleUntilTime: null,
           district: 'Sentrum', meetingPlace: null, summary, handoverNote: null, contactName: null, contactPhone: null,
           language: null, policeCertificate: false, firstTimeFriendly: false, staffAlong: false, urgent: false,
         },

@@ -13,8 +13,8 @@ import { importReport } from '../../adaptive-cards/import-report.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
 import { ensureCentre } from '../../infra/centres.ts';
 import { createRequest, matchingSettings } from '../../infra/requests.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { templateCsv, templateHeadings } from '../../domain/import.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const DEV_SECRET = 'import-test-directline-secret-0123456789abcdef';
 let app: TestApp;
@@ -175,7 +175,7 @@ describe('importing 300 volunteers', () => {
 
 describe('importing people helped', () => {
   const HEADINGS = ['Fornavn', 'Etternavn', 'Adresse', 'Postnummer', 'Poststed', 'Telefon', 'Bydel', 'Samtykke', 'Samtykke dato', 'Relasjon', 'Merknad'];
-  const today = todayInOslo(new Date());
+  const today = osloDate(new Date());
   const people = [
     ['Ragnhild', 'Ødegård', 'Storgata 3', '2317', 'Hamar', '62 51 11 11', 'Sentrum', 'selv', today, '', 'Liker kaffe'],
     ['Håkon', 'Bråten', 'Vangsvegen 9', '2318', 'Hamar', '62 51 22 22', 'Vang', 'pårørende', today, 'datter', ''],
@@ -212,7 +212,7 @@ describe('importing people helped', () => {
     const result = await createRequest(app.db, {
       centreId: CENTRE, createdBy: coordinatorId, source: 'chat', now: new Date(), matching: matchingSettings(app.config),
       fields: {
-        personId: waiting.id, group: 'handlehjelp', date: todayInOslo(addDays(new Date(), 3)), time: '11:00', durationMinutes: 60, flexibleUntilTime: null,
+        personId: waiting.id, group: 'handlehjelp', date: osloDate(addDays(new Date(), 3)), time: '11:00', durationMinutes: 60, flexibleUntilTime: null,
         district: 'Ridabu', meetingPlace: null, summary: 'Handle', handoverNote: null, contactName: null, contactPhone: null, language: null,
         policeCertificate: false, firstTimeFriendly: false, staffAlong: false, urgent: false,
       },

@@ -12,8 +12,8 @@ import { startFakeConnector, visibleText, type FakeConnector } from '../support/
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { utf8Csv, VOLUNTEER_HEADINGS } from '../support/import-files.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { invitationCodeIn } from '../../infra/invitations.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const DEV_SECRET = 'invite-test-directline-secret-0123456789abcdef';
 let app: TestApp;
@@ -152,7 +152,7 @@ describe('an imported volunteer accepts in the web chat and gets an offer', () =
   it('gets the next request that fits, as an offer in the web chat', async () => {
     const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     await chat.submit('demo-ansatt-1', {
-      action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: todayInOslo(addDays(new Date(), 3)), time: '10:00',
+      action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: osloDate(addDays(new Date(), 3)), time: '10:00',
       durationMinutes: '60', district: 'Tangen', summary: 'Handle mat på Coop',
     });
     const isOffer = (c: { conversationId: string; activity: Record<string, any> }) => c.conversationId === `conv-${ASMUND}` && cardActions(c.activity).some((d) => d.action === 'offer.accept');

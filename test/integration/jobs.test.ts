@@ -8,10 +8,9 @@ import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { osloInstant } from '../../infra/requests.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import type { TimerData } from '../../jobs/queues.ts';
+import { osloDate, osloWallClock } from '../../domain/time-zone.ts';
 
 const clock = new VirtualClock();
 let app: TestApp;
@@ -29,7 +28,7 @@ async function postRequest(over: Record<string, string> = {}): Promise<string> {
   const { person: _p, ...fields } = over;
   const summary = fields.summary ?? `Oppdrag ${++seq}`;
   await chat.submit(STAFF, {
-    action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: todayInOslo(addDays(clock.now(), 3)), time: '14:00',
+    action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: osloDate(addDays(clock.now(), 3)), time: '14:00',
     durationMinutes: '60', district: 'Sentrum', summary, handoverNote: 'Ring på to ganger', ...fields,
   });
   const [r] = await app.db.query<{ id: string }>('SELECT id FROM help_requests WHERE summary = $1', [summary]);
@@ -118,10 +117,10 @@ describe('waves and escalation', () => {
 
 describe('reminders, confirmation and follow-up', () => {
   it('reminds the assigned volunteer at the offsets, once, and never after a cancel', async () => {
-    const startsAt = osloInstant(todayInOslo(addDays(new Date(), 2)), '14:00');
+    const startsAt = osloWallClock(osloDate(addDays(new Date(), 2)), '14:00');
     // The day before, two seconds before the 24-hour reminder is due.
     clock.set(new Date(subHours(startsAt, 24).getTime() - 2000));
-    const requestId = await postRequest({ date: todayInOslo(startsAt), time: '14:00', summary: 'Påminnelse-test' });
+    const requestId = await postRequest({ date: osloDate(startsAt), time: '14:00', summary: 'Påminnelse-test' });
     const before = connector.captured.length;
     const { assignmentId, user } = await accept(requestId);
     const two = await timer(`remind-${assignmentId}-120-`);
@@ -149,8 +148,8 @@ describe('reminders, confirmation and follow-up', () => {
   });
 
   it('still reminds from a timer queued before its data was shortened (the long form a running Redis holds)', async () => {
-    const startsAt = osloInstant(todayInOslo(addDays(new Date(), 2)), '14:00');
-    const requestId = await postRequest({ date: todayInOslo(startsAt), time: '14:00', summary: 'Gammel påminnelse' });
+    const startsAt = osloWallClock(osloDate(addDays(new Date(), 2)), '14:00');
+    const requestId = await postRequest({ date: osloDate(startsAt), time: '14:00', summary: 'Gammel påminnelse' });
     const { assignmentId, user } = await accept(requestId);
     const before = connector.captured.length;
     const longForm = { kind: 'remind', assignmentId, offsetMinutes: 1440, startsAtMs: startsAt.getTime(), confirm: true };

@@ -11,13 +11,12 @@ import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { osloInstant } from '../../infra/requests.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { t } from '../../adaptive-cards/texts.ts';
 import { rebuildSchedule } from '../../jobs/recovery.ts';
 import { jobSettings } from '../../jobs/settings.ts';
 import { timerFromJob } from '../../jobs/queues.ts';
 import { createLogger } from '../../infra/log.ts';
+import { TIME_ZONE, osloDate, osloWallClock } from '../../domain/time-zone.ts';
 
 const clock = new VirtualClock();
 let app: TestApp;
@@ -47,14 +46,14 @@ const one = async <T extends Record<string, unknown>>(sql: string, params: unkno
 
 /** A person registered by staff over the form, with their own consent. */
 async function newPerson(name: string): Promise<string> {
-  await chat.submit(STAFF, { action: 'staff.person.submit', name, address: `${name}vegen 1, 2317 Hamar`, phone: `6251${String(++seq).padStart(4, '0')}`, district: 'Sentrum', consentBasis: 'self', consentDate: todayInOslo(clock.now()) });
+  await chat.submit(STAFF, { action: 'staff.person.submit', name, address: `${name}vegen 1, 2317 Hamar`, phone: `6251${String(++seq).padStart(4, '0')}`, district: 'Sentrum', consentBasis: 'self', consentDate: osloDate(clock.now()) });
   return (await one<{ id: string }>('SELECT id FROM persons WHERE name = $1', [name])).id;
 }
 
 async function postRequest(personId: string, startsAt: Date, over: Record<string, string> = {}): Promise<string> {
   const summary = over.summary ?? `Livsløp ${++seq}`;
   await chat.submit(STAFF, {
-    action: 'staff.request.submit', personId, group: 'besoksvenn', date: todayInOslo(startsAt), time: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Oslo', hour: '2-digit', minute: '2-digit' }).format(startsAt),
+    action: 'staff.request.submit', personId, group: 'besoksvenn', date: osloDate(startsAt), time: new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' }).format(startsAt),
     durationMinutes: '60', district: 'Sentrum', summary, handoverNote: 'Nøkkel under matta', ...over,
   });
   return (await one<{ id: string }>('SELECT id FROM help_requests WHERE summary = $1', [summary])).id;
@@ -100,7 +99,7 @@ describe('a request held for consent', () => {
     clock.offsetMs = 0;
     const personId = await newPerson('Holdt Hansen');
     await app.db.query('UPDATE consents SET valid_until = $2 WHERE person_id = $1', [personId, subDays(new Date(), 1)]);
-    const startsAt = osloInstant(todayInOslo(addDays(new Date(), 2)), '11:00');
+    const startsAt = osloWallClock(osloDate(addDays(new Date(), 2)), '11:00');
     const requestId = await postRequest(personId, startsAt, { summary: 'Holdt-test' });
     expect((await one<{ status: string }>('SELECT status FROM help_requests WHERE id = $1', [requestId])).status).toBe('waiting_consent');
 
@@ -128,7 +127,7 @@ describe('a task nobody reported', () => {
   it('ends as not reported after the follow-up window, its volunteer\'s typed reasons go, and retention erases its person', async () => {
     clock.offsetMs = 0;
     const personId = await newPerson('Stuck Stølen');
-    const startsAt = osloInstant(todayInOslo(addDays(new Date(), 3)), '12:00');
+    const startsAt = osloWallClock(osloDate(addDays(new Date(), 3)), '12:00');
     const requestId = await postRequest(personId, startsAt, { summary: 'Stuck-test' });
     // The first volunteer gives it back with a reason that describes the person; the next one never reports.
     const first = await accept(requestId);
@@ -167,7 +166,7 @@ describe('a task nobody reported', () => {
 describe('a visit under way when the person leaves', () => {
   it('is kept with its hours, whether consent is withdrawn or the person erased; only what has not started is cancelled', async () => {
     clock.offsetMs = 0;
-    const startsAt = osloInstant(todayInOslo(addDays(new Date(), 4)), '13:00');
+    const startsAt = osloWallClock(osloDate(addDays(new Date(), 4)), '13:00');
     const outcomes: Record<string, unknown> = {};
     for (const [how, name] of [['withdraw', 'Trekk Tveit'], ['erase', 'Slett Sletten']] as const) {
       clock.offsetMs = 0;
@@ -202,7 +201,7 @@ describe('the schedule rebuilt after Redis lost its data', () => {
     clock.offsetMs = 0;
     const personId = await newPerson('Serie Sørli');
     await chat.submit(STAFF, {
-      action: 'staff.request.submit', personId, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 5)), time: '14:00', durationMinutes: '60',
+      action: 'staff.request.submit', personId, group: 'besoksvenn', date: osloDate(addDays(new Date(), 5)), time: '14:00', durationMinutes: '60',
       district: 'Sentrum', summary: 'Serie-test', repeat: '1', visitCount: '4',
     });
     const series = await one<{ id: string; status: string }>('SELECT id, status FROM series WHERE person_id = $1', [personId]);
@@ -227,7 +226,7 @@ describe('confirmation', () => {
   it('asks with the first reminder before the deadline, even under 12 hours, and tells staff when nobody answered', async () => {
     clock.offsetMs = 0;
     const personId = await newPerson('Bekreft Berg');
-    const startsAt = osloInstant(todayInOslo(addDays(new Date(), 2)), '15:00');
+    const startsAt = osloWallClock(osloDate(addDays(new Date(), 2)), '15:00');
     const requestId = await postRequest(personId, startsAt, { summary: 'Bekreft-test' });
     const { assignmentId, user } = await accept(requestId);
     const first = await timer(`remind-${assignmentId}-600-`);
@@ -245,7 +244,7 @@ describe('confirmation', () => {
 
   it('does not ask when no reminder comes before the deadline, and then staff are not told', async () => {
     const personId = await newPerson('Sen Sandvik');
-    const startsAt = osloInstant(todayInOslo(addDays(new Date(), 2)), '16:00');
+    const startsAt = osloWallClock(osloDate(addDays(new Date(), 2)), '16:00');
     const requestId = await postRequest(personId, startsAt, { summary: 'Sen-test' });
     // Taken seven hours before: the 10-hour reminder has passed, the 2-hour one comes after the 6-hour deadline.
     clock.set(subHours(startsAt, 7));
@@ -271,7 +270,7 @@ describe('the follow-up', () => {
   it('is not taken before the task has ended: a clear word, nothing recorded; afterwards it counts', async () => {
     clock.offsetMs = 0;
     const personId = await newPerson('Tidlig Tangen');
-    const startsAt = osloInstant(todayInOslo(addDays(new Date(), 1)), '17:00');
+    const startsAt = osloWallClock(osloDate(addDays(new Date(), 1)), '17:00');
     const requestId = await postRequest(personId, startsAt, { summary: 'Tidlig-test' });
     const { assignmentId, user } = await accept(requestId);
     clock.set(subHours(startsAt, 12));
@@ -295,7 +294,7 @@ describe('a 401 from the Bot Connector', () => {
     connector.failFirst((a) => JSON.stringify(a).includes('offer.accept') && JSON.stringify(a).includes('Auth-test'), { status: 401 });
     const before = connector.captured.length;
     const failedBefore = connector.failedAt.length;
-    const requestId = await postRequest(personId, osloInstant(todayInOslo(addDays(new Date(), 3)), '18:00'), { summary: 'Auth-test' });
+    const requestId = await postRequest(personId, osloWallClock(osloDate(addDays(new Date(), 3)), '18:00'), { summary: 'Auth-test' });
     await connector.waitFor(() => connector.failedAt.length > failedBefore, 15_000);
     const refused = connector.failedAt.at(-1)!.conversationId;
     // The same card arrives after the pause.

@@ -11,9 +11,9 @@ import { startFakeConnector, visibleText, type FakeConnector } from '../support/
 import { chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { insertReachableVolunteers } from '../support/volunteers.ts';
 import { until } from '../support/wait.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { CALL_LIST_MAX } from '../../adaptive-cards/escalation.ts';
 import { CURRENT_DECLARATION_VERSION } from '../../domain/declaration.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const DL = '/v3/directline';
 /** Teams refuses messages over about 28 KB; «well under» leaves room for what Teams adds. */
@@ -149,7 +149,7 @@ describe('lists that grow with the centre', () => {
     );
     const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     await chat.submit(STAFF, {
-      action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 3)), time: '12:00', durationMinutes: '60',
+      action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), 3)), time: '12:00', durationMinutes: '60',
       district: 'Sentrum', summary: 'Stor sentral',
     });
     requestId = (await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE summary = 'Stor sentral'`))[0]!.id;
@@ -174,7 +174,7 @@ describe('lists that grow with the centre', () => {
     const before = connector.captured.length;
     const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Jon Aas'`);
     await chat.submit(STAFF, {
-      action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 3)), time: '13:00', durationMinutes: '60',
+      action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), 3)), time: '13:00', durationMinutes: '60',
       district: 'Ytterkant', summary: 'Ytterkant-besøk',
     });
     // The notice about this request (the one above may still be telling of its own few, later on a loaded machine).

@@ -9,9 +9,8 @@ import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId, neighbourVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
-import { osloInstant } from '../../infra/requests.ts';
 import { formatDateTime } from '../../adaptive-cards/format.ts';
+import { osloDate, osloWallClock } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -41,7 +40,7 @@ async function ask(extra: Record<string, string>): Promise<string> {
   const summary = `Besøk ${Math.random().toString(36).slice(2, 8)}`;
   await chat.submit(CG, {
     action: 'caregiver.request.submit', personId, group: 'avlastning', time: '10:00', durationMinutes: '120', district: 'Sentrum', summary, handoverNote: NOTE,
-    date: todayInOslo(addDays(clock.now(), 4)), ...extra,
+    date: osloDate(addDays(clock.now(), 4)), ...extra,
   });
   return (await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE summary = $1 ORDER BY starts_at LIMIT 1`, [summary]))[0]!.id;
 }
@@ -85,7 +84,7 @@ beforeAll(async () => {
   await chat.submit(CG, { action: 'caregiver.signup.submit', name: 'Hilde Berg', phone: '934 56 789' });
   await chat.submit(CG, {
     action: 'caregiver.person.submit', name: PERSON, address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum',
-    notes: 'Liker fotball.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()),
+    notes: 'Liker fotball.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: osloDate(new Date()),
   });
   personId = (await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = $1`, [PERSON]))[0]!.id;
 });
@@ -105,7 +104,7 @@ describe('a volunteer staff remove («Fjern»)', () => {
     const o = await offerOf(single, [LATE]);
     volunteer = { userId: o.user_id, memberId: o.volunteer_id, offerId: o.id };
     await chat.submit(volunteer.userId, { action: 'offer.accept', offerId: o.id });
-    await ask({ time: '14:00', date: todayInOslo(addDays(clock.now(), 3)), repeat: '1', visitCount: '3' });
+    await ask({ time: '14:00', date: osloDate(addDays(clock.now(), 3)), repeat: '1', visitCount: '3' });
     seriesId = (await app.db.query<{ id: string }>(`SELECT id FROM series WHERE person_id = $1`, [personId]))[0]!.id;
     const [so] = await app.db.query<{ id: string }>(`SELECT id FROM series_offers WHERE series_id = $1 AND volunteer_id = $2`, [seriesId, volunteer.memberId]);
     await chat.submit(volunteer.userId, { action: 'series.accept', seriesOfferId: so!.id });
@@ -172,7 +171,7 @@ describe('a volunteer staff remove («Fjern»)', () => {
   });
 
   it('gets no more offers from the centre', async () => {
-    const next = await ask({ date: todayInOslo(addDays(clock.now(), 5)) });
+    const next = await ask({ date: osloDate(addDays(clock.now(), 5)) });
     expect(await app.db.query('SELECT 1 FROM offers WHERE request_id = $1 AND volunteer_id = $2', [next, volunteer.memberId])).toHaveLength(0);
     expect((await app.db.query('SELECT 1 FROM offers WHERE request_id = $1', [next])).length).toBeGreaterThan(0);
   });
@@ -180,7 +179,7 @@ describe('a volunteer staff remove («Fjern»)', () => {
 
 describe('a volunteer staff pause («Sett på pause»)', () => {
   it('loses the task and its details the same way', async () => {
-    const request = await ask({ date: todayInOslo(addDays(clock.now(), 6)) });
+    const request = await ask({ date: osloDate(addDays(clock.now(), 6)) });
     const o = await offerOf(request);
     await chat.submit(o.user_id, { action: 'offer.accept', offerId: o.id });
     expect(text(await chat.submit(o.user_id, { action: 'tasks.mine' }))).toContain(PERSON);
@@ -192,7 +191,7 @@ describe('a volunteer staff pause («Sett på pause»)', () => {
 
 describe('the confidentiality rule itself (mayReveal), asked by every path that shows a person', () => {
   it('hides a task still assigned to a volunteer no longer approved at its centre: «Mine oppdrag», the tab, the reminder', async () => {
-    const request = await ask({ date: todayInOslo(addDays(clock.now(), 7)) });
+    const request = await ask({ date: osloDate(addDays(clock.now(), 7)) });
     const o = await offerOf(request);
     await chat.submit(o.user_id, { action: 'offer.accept', offerId: o.id });
     const assignment = (await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [request]))[0]!.id;
@@ -224,7 +223,7 @@ describe('joining another centre from the profile', () => {
   const stangeRequest = async (summary: string) => {
     const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Aud Kolstad'`);
     await chat.submit(STANGE, {
-      action: 'staff.request.submit', personId: p!.id, group: 'handlehjelp', date: todayInOslo(addDays(clock.now(), 3)), time: '11:00', durationMinutes: '60',
+      action: 'staff.request.submit', personId: p!.id, group: 'handlehjelp', date: osloDate(addDays(clock.now(), 3)), time: '11:00', durationMinutes: '60',
       district: 'Tangen', summary,
     });
     return (await app.db.query<{ id: string }>('SELECT id FROM help_requests WHERE summary = $1', [summary]))[0]!.id;
@@ -259,16 +258,16 @@ describe('joining another centre from the profile', () => {
 describe('a volunteer who cancels after the start', () => {
   it('leaves the request ended as not done, with the reason for staff; no list says they are coming', async () => {
     clock.offsetMs = 0;
-    const date = todayInOslo(addDays(clock.now(), 2));
+    const date = osloDate(addDays(clock.now(), 2));
     const request = await ask({ date, time: '10:00', durationMinutes: '120' });
     const o = await offerOf(request);
     await chat.submit(o.user_id, { action: 'offer.accept', offerId: o.id });
     const first = await firstName(o.volunteer_id);
     const assignment = (await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [request]))[0]!.id;
-    const coming = `${first} kommer ${formatDateTime('nb', osloInstant(date, '10:00'))}`;
+    const coming = `${first} kommer ${formatDateTime('nb', osloWallClock(date, '10:00'))}`;
     expect(text(await chat.submit(CG, { action: 'caregiver.requests.list' }))).toContain(coming);
 
-    clock.set(addMinutes(osloInstant(date, '10:00'), 20));
+    clock.set(addMinutes(osloWallClock(date, '10:00'), 20));
     const before = connector.captured.length;
     await chat.submit(o.user_id, { action: 'assignment.cancel.submit', assignmentId: assignment, reason: 'Ble syk underveis' });
     const [r] = await app.db.query<{ status: string; assigned_volunteer_id: string | null }>('SELECT status, assigned_volunteer_id FROM help_requests WHERE id = $1', [request]);

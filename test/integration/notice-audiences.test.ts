@@ -11,8 +11,8 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { linkStaffChannel } from '../../infra/staff-channels.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -80,7 +80,7 @@ beforeAll(async () => {
   await chat.submit(CG, { action: 'caregiver.signup.submit', name: 'Hilde Berg', phone: '934 56 789' });
   await chat.submit(CG, {
     action: 'caregiver.person.submit', name: 'Olav Berg', address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum',
-    notes: 'Liker fotball.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()),
+    notes: 'Liker fotball.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: osloDate(new Date()),
   });
 });
 afterAll(async () => {
@@ -98,7 +98,7 @@ describe("a caregiver's request", () => {
     await chat.submit(B, { action: 'volunteer.pause', days: '2' });
     const before = connector.captured.length;
     await chat.submit(CG, {
-      action: 'caregiver.request.submit', personId: p!.id, group: 'avlastning', date: todayInOslo(addDays(new Date(), 4)), time: '10:00', durationMinutes: '180',
+      action: 'caregiver.request.submit', personId: p!.id, group: 'avlastning', date: osloDate(addDays(new Date(), 4)), time: '10:00', durationMinutes: '180',
       district: 'Sentrum', summary: 'Selskap hjemme', handoverNote: 'Nøkkel i lyktestolpen',
     });
     requestId = (await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE person_id = $1`, [p!.id]))[0]!.id;
@@ -190,7 +190,7 @@ describe("a caregiver's request", () => {
   it('tells the caregiver plainly when nobody was found, and staff in their words', async () => {
     const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Olav Berg'`);
     await chat.submit(CG, {
-      action: 'caregiver.request.submit', personId: p!.id, group: 'avlastning', date: todayInOslo(addDays(new Date(), 6)), time: '12:00', durationMinutes: '60',
+      action: 'caregiver.request.submit', personId: p!.id, group: 'avlastning', date: osloDate(addDays(new Date(), 6)), time: '12:00', durationMinutes: '60',
       district: 'Sentrum', summary: 'Tur', handoverNote: 'Ta med paraply',
     });
     const [r] = await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE person_id = $1 AND summary = 'Tur'`, [p!.id]);
@@ -231,8 +231,8 @@ describe('a request a case system posted through the API', () => {
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         centreId: 'hamar', externalRef: 'sak-13',
-        person: { name: 'Per Pettersen', address: 'Torggata 1, 2317 Hamar', phone: '62512345', district: 'Sentrum', consentBasis: 'self', consentDate: todayInOslo(addDays(new Date(), -1)) },
-        request: { group: 'handlehjelp', date: todayInOslo(addDays(new Date(), 3)), time: '11:00', durationMinutes: 60, district: 'Sentrum', summary: 'Handle mat', handoverNote: 'Ring på to ganger' },
+        person: { name: 'Per Pettersen', address: 'Torggata 1, 2317 Hamar', phone: '62512345', district: 'Sentrum', consentBasis: 'self', consentDate: osloDate(addDays(new Date(), -1)) },
+        request: { group: 'handlehjelp', date: osloDate(addDays(new Date(), 3)), time: '11:00', durationMinutes: 60, district: 'Sentrum', summary: 'Handle mat', handoverNote: 'Ring på to ganger' },
       }),
     });
     expect(res.status).toBe(201);

@@ -8,10 +8,10 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { until } from '../support/wait.ts';
 import { formatDate } from '../../adaptive-cards/format.ts';
 import { t } from '../../adaptive-cards/texts.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -54,7 +54,7 @@ describe('nynorsk', () => {
     await chat.say(OTHER, 'hei');
     await chat.say(STAFF, 'hei');
     const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
-    const tomorrow = todayInOslo(addDays(new Date(), 1));
+    const tomorrow = osloDate(addDays(new Date(), 1));
     await chat.submit(STAFF, {
       action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: tomorrow, time: '14:00', durationMinutes: '90',
       district: 'Sentrum', meetingPlace: '', summary: 'Besøk og ein kopp kaffi', handoverNote: '', contactName: '', contactPhone: '',

@@ -8,10 +8,10 @@ import { startTestApp, userActivity, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId, demoVolunteerName } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { t } from '../../adaptive-cards/texts.ts';
 import { cardAction } from '../../adaptive-cards/actions.ts';
 import type { OwnDataExport } from '../../infra/own-data.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -44,10 +44,10 @@ beforeAll(async () => {
   await chat.say(STAFF, 'hei');
   // A caregiver asks for a visit; a volunteer takes it and reports a concern.
   await chat.submit(CG, { action: 'caregiver.signup.submit', name: 'Hilde Eiendatter', phone: '934 56 700' });
-  await chat.submit(CG, { action: 'caregiver.person.submit', ...PERSON, district: 'Sentrum', consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()) });
+  await chat.submit(CG, { action: 'caregiver.person.submit', ...PERSON, district: 'Sentrum', consentBasis: 'proxy', consentRelation: 'datter', consentDate: osloDate(new Date()) });
   personId = (await app.db.query<{ id: string }>('SELECT id FROM persons WHERE name = $1', [PERSON.name]))[0]!.id;
   await chat.submit(CG, {
-    action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 3)), time: '10:00', durationMinutes: '120',
+    action: 'caregiver.request.submit', personId, group: 'avlastning', date: osloDate(addDays(new Date(), 3)), time: '10:00', durationMinutes: '120',
     district: 'Sentrum', summary: 'Selskap en formiddag', handoverNote: HANDOVER,
   });
   const [offer] = await app.db.query<{ id: string; user_id: string }>(

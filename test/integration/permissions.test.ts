@@ -15,7 +15,7 @@ import { catalog, t } from '../../adaptive-cards/texts.ts';
 import { ensureCentre } from '../../infra/centres.ts';
 import { CURRENT_DECLARATION_VERSION } from '../../domain/declaration.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -318,7 +318,7 @@ describe('every role × every verb over HTTP', () => {
 
   it("refuses a request form naming another centre's person", async () => {
     const form = (personId: string) => ({
-      action: 'staff.request.submit', personId, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 4)), time: '12:00', durationMinutes: '60',
+      action: 'staff.request.submit', personId, group: 'besoksvenn', date: osloDate(addDays(new Date(), 4)), time: '12:00', durationMinutes: '60',
       district: 'Sentrum', summary: 'Besøk', policeCertificate: 'false', firstTimeFriendly: 'false', staffAlong: 'false', urgent: 'false',
     });
     const before = await snapshot();
@@ -334,7 +334,7 @@ describe('every role × every verb over HTTP', () => {
     const admin = actors.find((a) => a.role === 'admin')!;
     const shown = await turn(admin, {
       action: 'staff.person.submit', name: 'Ada Adminsen', address: 'Adminveien 1', phone: '91234567', district: 'Sentrum',
-      consentBasis: 'self', consentDate: todayInOslo(new Date()),
+      consentBasis: 'self', consentDate: osloDate(new Date()),
     });
     expect(shown).toContain(t('nb', 'error.notAllowed'));
     expect(shown).not.toContain(t('nb', 'error.unexpected'));

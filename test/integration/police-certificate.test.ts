@@ -8,19 +8,19 @@ import { addDays, subDays, subMonths } from 'date-fns';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { chatDriver, type ChatDriver } from '../support/chat.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { dailyUpkeep } from '../../jobs/upkeep.ts';
 import { jobSettings } from '../../jobs/settings.ts';
 import { createLogger } from '../../infra/log.ts';
 import { reportForDays, reportJson } from '../../infra/reports.ts';
 import { policeCertificateExpiry, policeCertificateStatus } from '../../domain/police-certificate.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
 let chat: ChatDriver;
 const ids: Record<string, string> = {};
 const now = new Date();
-const day = (d: Date) => todayInOslo(d);
+const day = (d: Date) => osloDate(d);
 // demo-frivillig-01…24 live in Sentrum, help with everything and are free every day 08–21.
 const EXPIRED = 'demo-frivillig-03';
 const EXPIRING = 'demo-frivillig-04';

@@ -10,10 +10,10 @@ import { startFakeConnector, visibleText, type Captured, type FakeConnector } fr
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { ensureCentre } from '../../infra/centres.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { t } from '../../adaptive-cards/texts.ts';
 import type { PersonExport } from '../../infra/privacy.ts';
 import { cardAction } from '../../adaptive-cards/actions.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -38,7 +38,7 @@ let volunteerMemberId: string;
 const logLines: string[] = [];
 
 const requestForm = (over: Record<string, string>) => ({
-  action: 'staff.request.submit', personId, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 2)), time: '11:00', durationMinutes: '60',
+  action: 'staff.request.submit', personId, group: 'besoksvenn', date: osloDate(addDays(new Date(), 2)), time: '11:00', durationMinutes: '60',
   district: 'Sentrum', meetingPlace: 'Hjemme', summary: 'Besøk og en prat', handoverNote: HANDOVER, contactName: CONTACT.name, contactPhone: CONTACT.phone,
   language: '', policeCertificate: 'false', firstTimeFriendly: 'false', staffAlong: 'false', urgent: 'false', ...over,
 });
@@ -107,7 +107,7 @@ beforeAll(async () => {
   await chat.say(VOLUNTEER, 'hei');
   volunteerMemberId = (await app.db.query<{ member_id: string }>(`SELECT member_id FROM chat_identities WHERE channel_id = 'dev' AND user_id = $1`, [VOLUNTEER]))[0]!.member_id;
 
-  await chat.submit(STAFF, { action: 'staff.person.submit', ...PERSON, consentBasis: 'proxy', consentRelation: 'sønn', consentDate: todayInOslo(new Date()) });
+  await chat.submit(STAFF, { action: 'staff.person.submit', ...PERSON, consentBasis: 'proxy', consentRelation: 'sønn', consentDate: osloDate(new Date()) });
   personId = (await app.db.query<{ id: string }>('SELECT id FROM persons WHERE name = $1', [PERSON.name]))[0]!.id;
 
   await chat.submit(STAFF, requestForm({}));
@@ -119,7 +119,7 @@ beforeAll(async () => {
   const [assignment] = await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1`, [takenRequestId]);
   await chat.submit(VOLUNTEER, { action: 'concern.report', assignmentId: assignment!.id, concern: CONCERN });
 
-  await chat.submit(STAFF, requestForm({ time: '15:00', date: todayInOslo(addDays(new Date(), 5)) }));
+  await chat.submit(STAFF, requestForm({ time: '15:00', date: osloDate(addDays(new Date(), 5)) }));
   openRequestId = (await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE person_id = $1 AND id <> $2`, [personId, takenRequestId]))[0]!.id;
 });
 

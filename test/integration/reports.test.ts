@@ -16,16 +16,16 @@ import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { systemMember } from '../../infra/api-clients.ts';
 import { leave } from '../../infra/volunteers.ts';
 import { applyRetention } from '../../infra/upkeep.ts';
-import { osloInstant } from '../../infra/requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../../domain/declaration.ts';
 import {
   ADDITIVE_PEOPLE_FIGURES, centreReport, HIDDEN, PEOPLE_FIGURES, presentReport, reportCsv, reportJson, SMALL,
   type CentreReport, type FigureKey, type ReportFigures, type ReportRow,
 } from '../../infra/reports.ts';
+import { TIME_ZONE, osloWallClock } from '../../domain/time-zone.ts';
 
-const TZ = 'Europe/Oslo';
-const FROM = osloInstant('2026-01-01', '00:00');
-const TO = osloInstant('2027-01-01', '00:00');
+const TZ = TIME_ZONE;
+const FROM = osloWallClock('2026-01-01', '00:00');
+const TO = osloWallClock('2027-01-01', '00:00');
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
@@ -145,9 +145,9 @@ class World {
   }
 
   request(centre: string, persons: Person[], openEnd: Date): Req {
-    const createdAt = this.minuteBetween(osloInstant('2025-12-12', '08:00'), osloInstant('2026-12-31', '20:00'));
+    const createdAt = this.minuteBetween(osloWallClock('2025-12-12', '08:00'), osloWallClock('2026-12-31', '20:00'));
     const startDay = format(addDays(new TZDate(createdAt.getTime(), TZ), this.int(1, 14)), 'yyyy-MM-dd');
-    const startsAt = osloInstant(startDay, `${String(this.int(9, 18)).padStart(2, '0')}:${this.pick(['00', '30'])}`);
+    const startsAt = osloWallClock(startDay, `${String(this.int(9, 18)).padStart(2, '0')}:${this.pick(['00', '30'])}`);
     const person = this.pick(persons);
     const poster = this.weighted(this.posters.filter((p) => p.centre === centre).map((p) => [p, p.weight] as const));
     const r: Req = {
@@ -266,37 +266,37 @@ async function buildYear(db: Database): Promise<Fixture> {
   for (const [i, s] of seeded.entries()) {
     w.vols.push({ id: s.member_id, centres: i >= 50 ? ['hamar', 'stange'] : ['hamar'], approvedAt: new Date('2025-11-01T10:00:00Z'), signupAt: new Date('2025-10-15T10:00:00Z'), leftAt: null, isNew: false });
   }
-  w.vols[40]!.leftAt = osloInstant('2026-05-20', '12:00');
-  w.vols[41]!.leftAt = osloInstant('2026-09-02', '18:00');
-  w.vols[42]!.leftAt = osloInstant('2027-01-10', '09:00');
+  w.vols[40]!.leftAt = osloWallClock('2026-05-20', '12:00');
+  w.vols[41]!.leftAt = osloWallClock('2026-09-02', '18:00');
+  w.vols[42]!.leftAt = osloWallClock('2027-01-10', '09:00');
   // New volunteers through the year; some leave again.
   for (let i = 0; i < 14; i++) {
-    const signupAt = w.minuteBetween(osloInstant('2026-01-05', '08:00'), osloInstant('2026-10-01', '08:00'));
+    const signupAt = w.minuteBetween(osloWallClock('2026-01-05', '08:00'), osloWallClock('2026-10-01', '08:00'));
     const approvedAt = addMinutes(signupAt, w.int(1, 10) * 24 * 60 + w.int(0, 300));
-    const leftAt = i < 3 ? w.minuteBetween(addDays(approvedAt, 60), osloInstant('2026-12-01', '08:00')) : null;
+    const leftAt = i < 3 ? w.minuteBetween(addDays(approvedAt, 60), osloWallClock('2026-12-01', '08:00')) : null;
     w.vols.push({ id: w.uuid(), centres: ['hamar'], approvedAt, signupAt, leftAt, isNew: true });
   }
   // Signed up in December, approved in January: one stays, one leaves (and is then counted by sign-up).
-  w.vols.push({ id: w.uuid(), centres: ['hamar'], approvedAt: osloInstant('2026-01-08', '10:00'), signupAt: osloInstant('2025-12-10', '10:00'), leftAt: null, isNew: true });
-  w.vols.push({ id: w.uuid(), centres: ['hamar'], approvedAt: osloInstant('2026-01-09', '10:00'), signupAt: osloInstant('2025-12-12', '10:00'), leftAt: osloInstant('2026-06-15', '10:00'), isNew: true });
+  w.vols.push({ id: w.uuid(), centres: ['hamar'], approvedAt: osloWallClock('2026-01-08', '10:00'), signupAt: osloWallClock('2025-12-10', '10:00'), leftAt: null, isNew: true });
+  w.vols.push({ id: w.uuid(), centres: ['hamar'], approvedAt: osloWallClock('2026-01-09', '10:00'), signupAt: osloWallClock('2025-12-12', '10:00'), leftAt: osloWallClock('2026-06-15', '10:00'), isNew: true });
   // Never approved; and one who only helps Stange.
-  w.vols.push({ id: w.uuid(), centres: ['hamar'], approvedAt: null, signupAt: osloInstant('2026-03-01', '10:00'), leftAt: null, isNew: true });
-  w.vols.push({ id: w.uuid(), centres: ['stange'], approvedAt: osloInstant('2026-04-01', '10:00'), signupAt: osloInstant('2026-03-20', '10:00'), leftAt: osloInstant('2026-11-01', '10:00'), isNew: true });
+  w.vols.push({ id: w.uuid(), centres: ['hamar'], approvedAt: null, signupAt: osloWallClock('2026-03-01', '10:00'), leftAt: null, isNew: true });
+  w.vols.push({ id: w.uuid(), centres: ['stange'], approvedAt: osloWallClock('2026-04-01', '10:00'), signupAt: osloWallClock('2026-03-20', '10:00'), leftAt: osloWallClock('2026-11-01', '10:00'), isNew: true });
 
   // People helped: the demo's five, and more.
   const demoPersons = await db.query<{ id: string; district: string }>(`SELECT id, district FROM persons ORDER BY name`);
   for (const p of demoPersons) w.persons.push({ id: p.id, centre: 'hamar', district: p.district, consentGivenAt: new Date('2025-11-01T10:00:00Z') });
-  for (let i = 0; i < 90; i++) w.persons.push({ id: w.uuid(), centre: 'hamar', district: w.pick(DISTRICTS), consentGivenAt: w.minuteBetween(osloInstant('2025-11-01', '08:00'), osloInstant('2026-08-01', '08:00')) });
-  for (let i = 0; i < 10; i++) w.persons.push({ id: w.uuid(), centre: 'stange', district: w.pick(['Stange sentrum', 'Ottestad']), consentGivenAt: osloInstant('2025-12-01', '08:00') });
+  for (let i = 0; i < 90; i++) w.persons.push({ id: w.uuid(), centre: 'hamar', district: w.pick(DISTRICTS), consentGivenAt: w.minuteBetween(osloWallClock('2025-11-01', '08:00'), osloWallClock('2026-08-01', '08:00')) });
+  for (let i = 0; i < 10; i++) w.persons.push({ id: w.uuid(), centre: 'stange', district: w.pick(['Stange sentrum', 'Ottestad']), consentGivenAt: osloWallClock('2025-12-01', '08:00') });
 
   const hamarPersons = w.persons.filter((p) => p.centre === 'hamar');
   const stangePersons = w.persons.filter((p) => p.centre === 'stange');
-  const openEnd = osloInstant('2027-01-03', '00:00');
+  const openEnd = osloWallClock('2027-01-03', '00:00');
   for (let i = 0; i < 380; i++) w.request('hamar', hamarPersons, openEnd);
   for (let i = 0; i < 40; i++) w.request('stange', stangePersons, openEnd);
 
   // A pause and re-approval moves approved_at: pick a demo volunteer with an offer before it.
-  const reapproveAt = osloInstant('2026-05-01', '10:00');
+  const reapproveAt = osloWallClock('2026-05-01', '10:00');
   const reapproved = w.vols.find((v) => !v.isNew && !v.leftAt && w.requests.some((r) => r.offers.some((o) => o.volunteerId === v.id && o.createdAt < reapproveAt)))!;
   reapproved.approvedAt = reapproveAt;
 
@@ -584,7 +584,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('gives the same figures after retention and after erasing every personal detail', async () => {
-      const result = await applyRetention(t.db, osloInstant('2027-03-01', '03:00'), 60);
+      const result = await applyRetention(t.db, osloWallClock('2027-03-01', '03:00'), 60);
       expect(result.requests).toBeGreaterThan(300);
       expect(result.persons).toBeGreaterThan(0);
       expect(result.concerns).toBeGreaterThan(0);
@@ -592,7 +592,7 @@ for (const kind of databaseKinds()) {
       expect(afterRetention.rows).toEqual(beforeRetention.rows);
 
       // Everything erasure clears or may clear, for everyone at once; ids, statuses and times stay.
-      const at = osloInstant('2027-03-02', '03:00');
+      const at = osloWallClock('2027-03-02', '03:00');
       await t.db.query(`UPDATE persons SET name = NULL, address = NULL, phone = NULL, notes = NULL, lat = NULL, lon = NULL, erased_at = coalesce(erased_at, $1)`, [at]);
       await t.db.query(
         `UPDATE help_requests SET meeting_place = NULL, handover_note = NULL, contact_name = NULL, contact_phone = NULL, lat = NULL, lon = NULL,
@@ -658,7 +658,7 @@ describe('npm run report', () => {
     dir = mkdtempSync(join(tmpdir(), 'dugnad-report-'));
     const db = await openPglite(dir);
     await migrate(db);
-    await seedDemo(db, osloInstant('2026-03-10', '12:00'));
+    await seedDemo(db, osloWallClock('2026-03-10', '12:00'));
     await db.close();
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -19,9 +19,10 @@ import { privateDetails } from '../../infra/requests.ts';
 import { centreReport, rowLabelNb } from '../../infra/reports.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
 import { latestStart } from '../../domain/lifecycle.ts';
-import { addDaysToDate, osloWallClock } from '../../domain/series.ts';
+import { addDaysToDate } from '../../domain/series.ts';
 import { selfRequestDays, weekWindow } from '../../domain/self-request.ts';
 import { t } from '../../adaptive-cards/texts.ts';
+import { osloWallClock } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;

@@ -11,7 +11,7 @@ import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { TIME_ZONE, osloDate } from '../../domain/time-zone.ts';
 
 const clock = new VirtualClock();
 let app: TestApp;
@@ -53,7 +53,7 @@ async function timers(idPrefix: string, atLeast: number) {
 }
 async function askSeries(summary: string, days: number, visitCount: number): Promise<string> {
   await chat.submit(CG, {
-    action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), days)), time: '10:00', durationMinutes: '120',
+    action: 'caregiver.request.submit', personId, group: 'avlastning', date: osloDate(addDays(new Date(), days)), time: '10:00', durationMinutes: '120',
     district: 'Sentrum', summary, handoverNote: 'Nøkkel i lyktestolpen', repeat: '1', visitCount: String(visitCount),
   });
   const rows = await app.db.query<{ id: string }>(
@@ -76,7 +76,7 @@ beforeAll(async () => {
   await chat.submit(CG, { action: 'caregiver.signup.submit', name: 'Hilde Berg', phone: '934 56 789' });
   await chat.submit(CG, {
     action: 'caregiver.person.submit', name: 'Olav Berg', address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum',
-    consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()),
+    consentBasis: 'proxy', consentRelation: 'datter', consentDate: osloDate(new Date()),
   });
   personId = (await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Olav Berg'`))[0]!.id;
 });
@@ -166,9 +166,9 @@ describe('a series offer taken in Teams, then cancelled by staff', () => {
     const saved = await chat.submit(STAFF, { action: 'staff.series.edit.submit', seriesId, time: '12:15', durationMinutes: '90' });
     expect(saved.map((c) => visibleText(c.activity)).join('\n')).toContain(`Ny tid er lagret for ${before.length} besøk`);
     const after = await startsAt();
-    const oslo = new Intl.DateTimeFormat('nb-NO', { timeZone: 'Europe/Oslo', hour: '2-digit', minute: '2-digit' });
+    const oslo = new Intl.DateTimeFormat('nb-NO', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' });
     for (let i = 0; i < before.length; i++) {
-      expect(todayInOslo(after[i]!)).toBe(todayInOslo(before[i]!));
+      expect(osloDate(after[i]!)).toBe(osloDate(before[i]!));
       expect(oslo.format(after[i]!)).toBe('12:15');
     }
     const durations = await app.db.query<{ d: number }>(`SELECT DISTINCT duration_minutes AS d FROM help_requests WHERE series_id = $1`, [seriesId]);

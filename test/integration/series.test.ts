@@ -13,7 +13,7 @@ import { startTestApp, VirtualClock, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { TIME_ZONE, osloDate } from '../../domain/time-zone.ts';
 
 const clock = new VirtualClock();
 let app: TestApp;
@@ -61,7 +61,7 @@ beforeAll(async () => {
   await chat.submit(CG, { action: 'caregiver.signup.submit', name: 'Hilde Berg', phone: '934 56 789' });
   await chat.submit(CG, {
     action: 'caregiver.person.submit', name: 'Olav Berg', address: 'Parkgata 3, 2317 Hamar', phone: '62511111', district: 'Sentrum',
-    notes: 'Liker å snakke om fotball.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: todayInOslo(new Date()),
+    notes: 'Liker å snakke om fotball.', consentBasis: 'proxy', consentRelation: 'datter', consentDate: osloDate(new Date()),
   });
   const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Olav Berg'`);
   personId = p!.id;
@@ -76,14 +76,14 @@ describe('weekly respite for six weeks', () => {
     const start = connector.captured.length;
     // A repeat without an end is sent back with the reason, and nothing is stored.
     const noEnd = await chat.submit(CG, {
-      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 3)), time: '10:00', durationMinutes: '180',
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: osloDate(addDays(new Date(), 3)), time: '10:00', durationMinutes: '180',
       district: 'Sentrum', summary: 'Selskap', repeat: '1',
     });
     expect(hasAction(noEnd.at(-1)!.activity, 'caregiver.request.submit')).toBe(true);
     expect(visibleText(noEnd.at(-1)!.activity)).toContain('Velg en dato for siste besøk, eller hvor mange besøk');
     expect(await app.db.query('SELECT id FROM series')).toHaveLength(0);
     const replies = await chat.submit(CG, {
-      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 3)), time: '10:00', durationMinutes: '180',
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: osloDate(addDays(new Date(), 3)), time: '10:00', durationMinutes: '180',
       district: 'Sentrum', summary: 'Selskap hjemme mens jeg er på kor', handoverNote: 'Nøkkel i lyktestolpen', repeat: '1', visitCount: '6',
     });
     expect(visibleText(replies.at(-1)!.activity)).toContain('alle 6 besøkene');
@@ -93,7 +93,7 @@ describe('weekly respite for six weeks', () => {
     visits = await app.db.query(`SELECT id, occurrence, starts_at FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [seriesId]);
     expect(visits.map((v) => v.occurrence)).toEqual([1, 2, 3, 4, 5, 6]);
     // Six weeks apart by the calendar: same local time each week.
-    for (let i = 1; i < 6; i++) expect(todayInOslo(visits[i]!.starts_at)).toBe(todayInOslo(addDays(visits[0]!.starts_at, 7 * i)));
+    for (let i = 1; i < 6; i++) expect(osloDate(visits[i]!.starts_at)).toBe(osloDate(addDays(visits[0]!.starts_at, 7 * i)));
     // While the series is offered whole, no visit goes out on its own.
     expect(Number((await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM offers WHERE request_id = ANY($1::uuid[])`, [visits.map((v) => v.id)]))[0]!.n)).toBe(0);
 
@@ -175,7 +175,7 @@ describe('weekly respite for six weeks', () => {
     visits = await app.db.query(`SELECT id, occurrence, starts_at FROM help_requests WHERE series_id = $1 ORDER BY occurrence`, [seriesId]);
     expect(visits[0]!.starts_at.getTime()).toBe(before[0]!.starts_at.getTime());
     for (let i = 1; i < 6; i++) {
-      expect(todayInOslo(visits[i]!.starts_at)).toBe(todayInOslo(before[i]!.starts_at)); // same day
+      expect(osloDate(visits[i]!.starts_at)).toBe(osloDate(before[i]!.starts_at)); // same day
       expect(visits[i]!.starts_at.getTime() - before[i]!.starts_at.getTime()).toBe(90 * 60_000); // 10:00 → 11:30
     }
     await connector.waitFor(() => since(start).some((c) => c.conversationId === conv(winner.userId) && visibleText(c.activity).includes('Ny tid for besøkene')));
@@ -289,8 +289,8 @@ describe('a series nobody takes within the wave time', () => {
   it('goes out visit by visit as ordinary requests, and the series offers close', async () => {
     const start = connector.captured.length;
     await chat.submit(CG, {
-      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 5)), time: '14:00', durationMinutes: '120',
-      district: 'Sentrum', summary: 'Tur i parken annenhver uke', repeat: '2', untilDate: todayInOslo(addDays(new Date(), 5 + 28)),
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: osloDate(addDays(new Date(), 5)), time: '14:00', durationMinutes: '120',
+      district: 'Sentrum', summary: 'Tur i parken annenhver uke', repeat: '2', untilDate: osloDate(addDays(new Date(), 5 + 28)),
     });
     const [s] = await app.db.query<{ id: string }>(`SELECT id FROM series WHERE person_id = $1 AND status = 'open'`, [personId]);
     const offers = await seriesOffers(s!.id);
@@ -323,13 +323,13 @@ describe('a series nobody takes within the wave time', () => {
 });
 
 describe('a new time before anyone has the visits', () => {
-  const oslo = new Intl.DateTimeFormat('nb-NO', { timeZone: 'Europe/Oslo', hour: '2-digit', minute: '2-digit' });
+  const oslo = new Intl.DateTimeFormat('nb-NO', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' });
   const putsTo = (start: number, activityId: string) => since(start).filter((c) => c.method === 'PUT' && c.activityId === activityId);
 
   it('moves the visits of a series still on offer, draws the open cards again with the new time, and tells whoever has taken a visit since', async () => {
     const start = connector.captured.length;
     await chat.submit(CG, {
-      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 10)), time: '14:00', durationMinutes: '120',
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: osloDate(addDays(new Date(), 10)), time: '14:00', durationMinutes: '120',
       district: 'Sentrum', summary: 'Kaffe og kryssord', repeat: '1', visitCount: '3',
     });
     const [s] = await app.db.query<{ id: string }>(
@@ -421,7 +421,7 @@ describe('consent withdrawn while a series is offered', () => {
   it('cancels its visits; when the wave time is up the series is cancelled too, and its offers say so', async () => {
     const start = connector.captured.length;
     await chat.submit(CG, {
-      action: 'caregiver.request.submit', personId, group: 'avlastning', date: todayInOslo(addDays(new Date(), 8)), time: '09:00', durationMinutes: '60',
+      action: 'caregiver.request.submit', personId, group: 'avlastning', date: osloDate(addDays(new Date(), 8)), time: '09:00', durationMinutes: '60',
       district: 'Sentrum', summary: 'Frokost sammen', repeat: '1', visitCount: '2',
     });
     const [s] = await app.db.query<{ id: string }>(`SELECT id FROM series WHERE person_id = $1 AND status = 'open'`, [personId]);
@@ -453,7 +453,7 @@ describe('continuity first', () => {
     await smallChat.submit(CG2, { action: 'caregiver.signup.submit', name: 'Randi Moe', phone: '934 56 000' });
     await smallChat.submit(CG2, {
       action: 'caregiver.person.submit', name: 'Per Moe', address: 'Torggata 1, 2317 Hamar', phone: '62519999', district: 'Sentrum',
-      consentBasis: 'proxy', consentRelation: 'kone', consentDate: todayInOslo(new Date()),
+      consentBasis: 'proxy', consentRelation: 'kone', consentDate: osloDate(new Date()),
     });
     const [p] = await small.db.query<{ id: string; created_by: string }>(`SELECT id, created_by FROM persons WHERE name = 'Per Moe'`);
     // Volunteer 20 visited Per last month.
@@ -466,7 +466,7 @@ describe('continuity first', () => {
     await small.db.query(`INSERT INTO assignments (request_id, volunteer_id, assigned_at, status, outcome) VALUES ($1, $2, $3, 'done', 'done')`, [past!.id, known!.member_id, addDays(new Date(), -31)]);
 
     await smallChat.submit(CG2, {
-      action: 'caregiver.request.submit', personId: p!.id, group: 'avlastning', date: todayInOslo(addDays(new Date(), 6)), time: '12:00', durationMinutes: '60',
+      action: 'caregiver.request.submit', personId: p!.id, group: 'avlastning', date: osloDate(addDays(new Date(), 6)), time: '12:00', durationMinutes: '60',
       district: 'Sentrum', summary: 'Selskap til kaffen', repeat: '1', visitCount: '3',
     });
     const [s] = await small.db.query<{ id: string }>(`SELECT id FROM series WHERE person_id = $1`, [p!.id]);

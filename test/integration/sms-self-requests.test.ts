@@ -20,7 +20,7 @@ import { nextWednesdayMorning } from '../support/week.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { privateDetails } from '../../infra/requests.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
-import { addDaysToDate, osloDate, osloWallClock } from '../../domain/series.ts';
+import { addDaysToDate } from '../../domain/series.ts';
 import { processSend } from '../../jobs/send.ts';
 import { PaceError } from '../../jobs/conversation.ts';
 import { channelDeps } from '../../jobs/reach.ts';
@@ -29,6 +29,7 @@ import { createMessenger, anonymousTokens } from '../../infra/connector.ts';
 import { t as message } from '../../adaptive-cards/texts.ts';
 import type { FakeSveve } from '../../infra/sms/fake-sveve.ts';
 import { toGsmFriendly } from '../../domain/sms.ts';
+import { osloDate, osloWallClock } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;

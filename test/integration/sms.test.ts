@@ -16,13 +16,13 @@ import { privateDetails } from '../../infra/requests.ts';
 import { centreReport } from '../../infra/reports.ts';
 import { normalizeMsisdn } from '../../domain/sms.ts';
 import { findPersonalData, type PrivateField } from '../../domain/confidentiality.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { processSend } from '../../jobs/send.ts';
 import { PaceError } from '../../jobs/conversation.ts';
 import { channelDeps } from '../../jobs/reach.ts';
 import { createLogger } from '../../infra/log.ts';
 import { createMessenger, anonymousTokens } from '../../infra/connector.ts';
 import type { FakeSveve } from '../../infra/sms/fake-sveve.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -50,7 +50,7 @@ async function waitFor(pred: () => boolean | Promise<boolean>, what: string, tim
 const allOut = () => [...volunteer.keys()].flatMap((i) => thread(i).filter((m) => m.direction === 'out'));
 
 async function postRequest(summary: string, opts: { time?: string; urgent?: boolean } = {}): Promise<string> {
-  const tomorrow = todayInOslo(addDays(new Date(), 1));
+  const tomorrow = osloDate(addDays(new Date(), 1));
   await chat.submit(STAFF, {
     action: 'staff.request.submit', personId, group: 'handlehjelp', date: tomorrow, time: opts.time ?? '14:00', durationMinutes: '60', district: 'Sentrum',
     meetingPlace: 'Ved Rema 1000', summary, handoverNote: 'Nøkkelen ligger under den blå potten', contactName: 'Kari Nordmann', contactPhone: '47900100',

@@ -7,9 +7,9 @@ import { addDays } from 'date-fns';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { NEW_REQUEST_COMMAND_ID } from '../../infra/teams/manifest.ts';
 import { t } from '../../adaptive-cards/texts.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -133,7 +133,7 @@ describe('the message extension «Ny forespørsel»', () => {
 
   it('creates the request through the same command as the chat form; errors come back in the form', async () => {
     const fields = {
-      action: 'staff.request.submit', personId: person.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 1)), time: '15:00',
+      action: 'staff.request.submit', personId: person.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), 1)), time: '15:00',
       durationMinutes: '60', district: 'Sentrum', summary: 'Fra kanalen', language: 'zu',
     };
     const invalid = (await (await dialog(STAFF, 'composeExtension/submitAction', { ...fields, time: '25:99' })).json()) as { task: { type: string } };
@@ -196,7 +196,7 @@ describe('when Teams refuses the channel', () => {
   /** A request nobody can take (nobody speaks Zulu): it escalates at once. */
   const postUnfillable = async (summary: string) => {
     const data = {
-      action: 'staff.request.submit', personId: person.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 2)), time: '11:00',
+      action: 'staff.request.submit', personId: person.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), 2)), time: '11:00',
       durationMinutes: '60', district: 'Sentrum', summary, language: 'zu',
     };
     const res = await app.post(inChannel(STAFF, { type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: NEW_REQUEST_COMMAND_ID, commandContext: 'compose', data } }));

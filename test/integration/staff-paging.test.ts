@@ -5,7 +5,7 @@ import { addDays } from 'date-fns';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, type ChatDriver } from '../support/chat.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -56,7 +56,7 @@ describe('«Vis flere» on the volunteer list', () => {
     const police = actionsOf(page2).filter((a) => a.action === 'staff.volunteer.police');
     const [mine, other] = [police[3]!, police[4]!];
     expect(mine.offset).toBe(20);
-    const date = todayInOslo(addDays(new Date(), -10));
+    const date = osloDate(addDays(new Date(), -10));
     // As the client sends it: the button's data plus that volunteer's own date field.
     const replies = await chat.submit(STAFF, { ...mine, [`checkedOn-${String(mine.volunteerId)}`]: date });
     expect(textOf(replies)).toContain('Viser 21–40 av');
@@ -82,7 +82,7 @@ describe('«Vis flere» on the staff request list', () => {
   it('with 25 requests, shows 20 and then the other 5', async () => {
     const personId = (await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`))[0]!.id;
     await chat.submit(STAFF, {
-      action: 'staff.request.submit', personId, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 3)), time: '14:00', durationMinutes: '90',
+      action: 'staff.request.submit', personId, group: 'besoksvenn', date: osloDate(addDays(new Date(), 3)), time: '14:00', durationMinutes: '90',
       district: 'Sentrum', meetingPlace: '', summary: 'Besøk nummer 1', handoverNote: '', contactName: '', contactPhone: '', language: '',
       policeCertificate: 'false', firstTimeFriendly: 'false', staffAlong: 'false', urgent: 'false',
     });

@@ -9,8 +9,8 @@ import { createRequest } from '../../infra/requests.ts';
 import { acceptOffer } from '../../infra/offers.ts';
 import { audit } from '../../infra/audit.ts';
 import { addOutbox, pendingOutbox, markDispatched } from '../../infra/outbox.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { addDays } from 'date-fns';
+import { osloDate } from '../../domain/time-zone.ts';
 
 for (const kind of databaseKinds()) {
   describe(`store on ${kind.kind}`, () => {
@@ -71,7 +71,7 @@ for (const kind of databaseKinds()) {
         now: new Date(),
         matching: { waveSize: 1000, maxDistanceKm: 10 },
         fields: {
-          personId, group: 'turvenn', date: todayInOslo(addDays(new Date(), 3)), time: '10:00', durationMinutes: 60, flexibleUntilTime: null,
+          personId, group: 'turvenn', date: osloDate(addDays(new Date(), 3)), time: '10:00', durationMinutes: 60, flexibleUntilTime: null,
           district: 'Sentrum', meetingPlace: null, summary: 'En tur langs Mjøsa', handoverNote: null, contactName: null, contactPhone: null,
           language: null, policeCertificate: false, firstTimeFriendly: false, staffAlong: false, urgent: false,
         },

@@ -15,6 +15,7 @@ import { DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { reportFile, reportForDays } from '../../infra/reports.ts';
 import { applyRetention } from '../../infra/upkeep.ts';
 import type { Queryable } from '../../infra/db.ts';
+import { TIME_ZONE } from '../../domain/time-zone.ts';
 
 const TENANT = randomUUID();
 const OTHER_TENANT = randomUUID();
@@ -186,10 +187,10 @@ beforeAll(async () => {
 
   const now = Date.now();
   const monthStart = (() => {
-    const o = new TZDate(now, 'Europe/Oslo');
-    return new TZDate(o.getFullYear(), o.getMonth(), 1, 0, 0, 0, 'Europe/Oslo').getTime();
+    const o = new TZDate(now, TIME_ZONE);
+    return new TZDate(o.getFullYear(), o.getMonth(), 1, 0, 0, 0, TIME_ZONE).getTime();
   })();
-  const yearStart = new TZDate(new TZDate(now, 'Europe/Oslo').getFullYear(), 0, 1, 0, 0, 0, 'Europe/Oslo').getTime();
+  const yearStart = new TZDate(new TZDate(now, TIME_ZONE).getFullYear(), 0, 1, 0, 0, 0, TIME_ZONE).getTime();
   // Always inside this month and already past, whatever day the test runs.
   const earlierThisMonth = new Date(monthStart + (now - monthStart) / 2);
   const [gerd, harald] = ids.hamarPersons;
@@ -559,7 +560,7 @@ describe("the centre's figures for a period", () => {
   const KINDS: Kind[] = ['done', 'done', 'expired', 'done', 'not_done', 'cancelled', 'done', 'cancelled_taken', 'done', 'expired', 'done'];
   interface Row { createdAt: Date; startsAt: Date; kind: Kind; group: string; waitMinutes: number | null; hours: number | null }
   const rows: Row[] = [];
-  const osloWall = (y: number, m: number, d: number, h: number, min: number) => new Date(new TZDate(y, m - 1, d, h, min, 0, 'Europe/Oslo').getTime());
+  const osloWall = (y: number, m: number, d: number, h: number, min: number) => new Date(new TZDate(y, m - 1, d, h, min, 0, TIME_ZONE).getTime());
 
   function percentile(values: number[], p: number): number | null {
     if (values.length === 0) return null;
@@ -570,7 +571,7 @@ describe("the centre's figures for a period", () => {
     return Math.round(v[lo]! + (v[hi]! - v[lo]!) * (pos - lo));
   }
   const weekOf = (d: Date) => {
-    const o = new TZDate(d.getTime(), 'Europe/Oslo');
+    const o = new TZDate(d.getTime(), TIME_ZONE);
     return `${getISOWeekYear(o)}-W${String(getISOWeek(o)).padStart(2, '0')}`;
   };
 
@@ -702,7 +703,7 @@ describe("the centre's figures for a period", () => {
         expect(lines[0]).toContain('Forespørsler lagt inn');
       } else {
         const json = JSON.parse(bytes.toString('utf8'));
-        expect(json.period).toEqual({ from: FROM, to: TO, timeZone: 'Europe/Oslo' });
+        expect(json.period).toEqual({ from: FROM, to: TO, timeZone: TIME_ZONE });
         const weeks = json.rows.filter((r: { dimension: string }) => r.dimension === 'week');
         expect(weeks.map((r: { key: string; figures: { requestsPosted: number; requestsExpiredUnfilled: number; minutesToTakeMedian: number | null } }) => [r.key, r.figures.requestsPosted, r.figures.requestsExpiredUnfilled, r.figures.minutesToTakeMedian])).toEqual(
           expectedWeeks().map((w) => [w.week, w.requestsPosted, w.requestsExpiredUnfilled, w.minutesToTakeMedian]),
@@ -762,14 +763,14 @@ describe("the centre's figures for a period", () => {
 
   it('defaults to this year, and offers the last 12 weeks', async () => {
     const token = signJwt(ssoClaims(OID.staff));
-    const today = new TZDate(Date.now(), 'Europe/Oslo');
+    const today = new TZDate(Date.now(), TIME_ZONE);
     const iso = (d: TZDate) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     const year = await get('/api/tab/report', token);
     expect(year.body.period).toMatchObject({ choice: 'year', from: `${today.getFullYear()}-01-01`, to: iso(today) });
     const weeks = await get('/api/tab/report?period=12w', token);
     expect(weeks.body.period.to).toBe(iso(today));
     expect(weeks.body.weeks).toHaveLength(12);
-    expect(new TZDate(`${weeks.body.period.from}T12:00:00`, 'Europe/Oslo').getDay()).toBe(1);
+    expect(new TZDate(`${weeks.body.period.from}T12:00:00`, TIME_ZONE).getDay()).toBe(1);
   });
 });
 
@@ -777,7 +778,7 @@ describe('«Min innsats» in the tab', () => {
   it('gives a volunteer their tasks and hours this year and in all, the same figures as the chat', async () => {
     const res = await get('/api/tab/tasks', signJwt(ssoClaims(OID.volunteer)));
     expect(res.status).toBe(200);
-    const year = new TZDate(Date.now(), 'Europe/Oslo').getFullYear();
+    const year = new TZDate(Date.now(), TIME_ZONE).getFullYear();
     // Done this month (2.5 h) and last year (3 h); the task not done does not count.
     expect(res.body.contribution).toEqual({
       year, tasksThisYear: 1, hoursThisYear: 2.5, tasksInAll: 2, hoursInAll: 5.5, hoursThisYearText: '2,5',

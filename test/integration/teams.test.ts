@@ -6,9 +6,9 @@ import { addDays } from 'date-fns';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
-import { todayInOslo } from '../../bot/forms.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { AC } from '../support/webchat-cards.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -59,7 +59,7 @@ describe('in Teams', () => {
     const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     const before = connector.captured.length;
     await chat.submit('demo-ansatt-1', {
-      action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 2)), time: '13:00',
+      action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), 2)), time: '13:00',
       durationMinutes: '60', district: 'Sentrum', summary: 'Teams-test',
     });
     // Her last-used channel is Teams, so the offer goes there, as an Action.Execute card.
@@ -118,7 +118,7 @@ describe('user-specific views of a taken offer', () => {
     const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     const before = connector.captured.length;
     await chat.submit('demo-ansatt-1', {
-      action: 'staff.request.submit', personId: p!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 4)), time: '11:00',
+      action: 'staff.request.submit', personId: p!.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), 4)), time: '11:00',
       durationMinutes: '60', district: 'Sentrum', summary: 'Kappløp i Teams', handoverNote: NOTE,
     });
     await connector.waitFor((cs) => racers.every((r) => cs.slice(before).some((c) => c.conversationId === r.conv && c.method === 'POST' && visibleText(c.activity).includes('Kappløp i Teams'))));
@@ -214,7 +214,7 @@ describe('the channel offers go to', () => {
     const [p] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     const before = connector.captured.length;
     await chat.submit('demo-ansatt-1', {
-      action: 'staff.request.submit', personId: p!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), day)), time: '10:00',
+      action: 'staff.request.submit', personId: p!.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), day)), time: '10:00',
       durationMinutes: '60', district: 'Sentrum', summary,
     });
     await connector.waitFor((cs) => cs.slice(before).some((c) => (c.conversationId === 'a:teams-conv-astrid' || c.conversationId === 'conv-demo-frivillig-01') && visibleText(c.activity).includes(summary)));

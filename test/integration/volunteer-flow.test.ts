@@ -5,7 +5,7 @@ import { addDays, subMonths } from 'date-fns';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -21,7 +21,7 @@ const signup = (over: Record<string, string> = {}) => ({
   weeklyCap: '3', comfort: 'any', ...over,
 });
 const request = (personId: string, over: Record<string, string> = {}) => ({
-  action: 'staff.request.submit', personId, group: 'digital', date: todayInOslo(addDays(new Date(), 2)), time: '10:00', durationMinutes: '60',
+  action: 'staff.request.submit', personId, group: 'digital', date: osloDate(addDays(new Date(), 2)), time: '10:00', durationMinutes: '60',
   district: 'Ottestad', summary: 'Hjelp med BankID på mobilen', ...over,
 });
 const offersTo = async (memberId: string) => app.db.query(`SELECT 1 FROM offers WHERE volunteer_id = $1`, [memberId]);
@@ -95,13 +95,13 @@ describe('a new volunteer', () => {
 describe('consent first', () => {
   it('registers a person with consent and rejects a proxy consent without a relation', async () => {
     const base = { action: 'staff.person.submit', name: 'Solveig Test', address: 'Testveien 1, 2312 Ottestad', phone: '62000000', district: 'Ottestad' };
-    const bad = await chat.submit(STAFF, { ...base, consentBasis: 'proxy', consentRelation: '', consentDate: todayInOslo(new Date()) });
+    const bad = await chat.submit(STAFF, { ...base, consentBasis: 'proxy', consentRelation: '', consentDate: osloDate(new Date()) });
     expect(hasAction(bad.at(-1)!.activity, 'staff.person.submit')).toBe(true);
     expect(await app.db.query(`SELECT 1 FROM persons WHERE name = 'Solveig Test'`)).toHaveLength(0);
   });
 
   it('holds a request whose person has no valid consent, and sends it to no one', async () => {
-    const expired = todayInOslo(subMonths(new Date(), 13));
+    const expired = osloDate(subMonths(new Date(), 13));
     await chat.submit(STAFF, {
       action: 'staff.person.submit', name: 'Utløpt Samtykke', address: 'Gamleveien 2, 2312 Ottestad', phone: '62000001', district: 'Ottestad',
       consentBasis: 'self', consentDate: expired,

@@ -17,7 +17,7 @@ import { startPushService, type PushService, type TestDevice } from '../support/
 import { demoVolunteerId, demoVolunteerName } from '../../infra/seed-demo.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
 import { privateDetails } from '../../infra/requests.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const STAFF = 'demo-ansatt-1';
 const AWAY = demoVolunteerId(0);
@@ -113,7 +113,7 @@ describe('a web chat volunteer whose page has been closed for three days', { tim
     const [person] = await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     const before = connector.captured.length;
     await chat.submit(STAFF, {
-      action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: todayInOslo(addDays(clock.now(), 2)), time: '11:00',
+      action: 'staff.request.submit', personId: person!.id, group: 'handlehjelp', date: osloDate(addDays(clock.now(), 2)), time: '11:00',
       durationMinutes: '60', district: 'Sentrum', summary: SUMMARY, handoverNote: NOTE,
     });
     requestId = (await app.db.query<{ id: string }>('SELECT id FROM help_requests WHERE summary = $1', [SUMMARY]))[0]!.id;

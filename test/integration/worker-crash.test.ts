@@ -14,7 +14,7 @@ import { startFakeConnector, type FakeConnector } from '../support/fake-connecto
 import { hasAction } from '../support/chat.ts';
 import { migrate } from '../../infra/migrate.ts';
 import { insertReachableVolunteers } from '../support/volunteers.ts';
-import { todayInOslo } from '../../bot/forms.ts';
+import { osloDate } from '../../domain/time-zone.ts';
 
 const N = 500;
 /** The send worker's concurrency (jobs/workers.ts): how many sends can be in progress at the kill. */
@@ -58,7 +58,7 @@ describe.runIf(dbUrl)('a worker killed mid-broadcast', () => {
     const [person] = await tdb.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`);
     const res = await app.post(userActivity({
       userId: 'demo-ansatt-1', serviceUrl: connector.url,
-      value: { action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: todayInOslo(addDays(new Date(), 3)), time: '14:00', durationMinutes: '60', district: 'Sentrum', summary: 'Kaffebesøk' },
+      value: { action: 'staff.request.submit', personId: person!.id, group: 'besoksvenn', date: osloDate(addDays(new Date(), 3)), time: '14:00', durationMinutes: '60', district: 'Sentrum', summary: 'Kaffebesøk' },
     }));
     expect(res.status).toBeLessThan(300);
     const cards = () => connector.captured.filter((c) => c.conversationId.startsWith('crash-') && hasAction(c.activity, 'offer.accept'));

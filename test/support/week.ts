@@ -1,6 +1,7 @@
 // A test that lives on a Wednesday morning (the next one): Friday is two days ahead, and its
 // day-before reminder still to come.
-import { addDaysToDate, isoWeekday, osloDate, osloWallClock } from '../../domain/series.ts';
+import { addDaysToDate, isoWeekday } from '../../domain/series.ts';
+import { osloDate, osloWallClock } from '../../domain/time-zone.ts';
 
 export function nextWednesdayMorning(): { at: Date; wednesday: string; friday: string } {
   const today = osloDate(new Date());

@@ -9,8 +9,9 @@ import {
   windowsOverlap,
 } from '../../domain/availability.ts';
 import type { AvailabilityWindow } from '../../domain/types.ts';
+import { TIME_ZONE } from '../../domain/time-zone.ts';
 
-const OSLO = 'Europe/Oslo';
+const OSLO = TIME_ZONE;
 
 describe('windowsFromKeys', () => {
   it('turns form keys into weekday/minute windows', () => {

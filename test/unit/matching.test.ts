@@ -13,6 +13,7 @@ import {
   type RankedCandidate,
 } from '../../domain/matching.ts';
 import type { HelpRequest, Volunteer } from '../../domain/types.ts';
+import { TIME_ZONE } from '../../domain/time-zone.ts';
 
 const HAMAR = { lat: 60.7945, lon: 11.068 };
 /** About `km` north of Hamar centre (1° latitude ≈ 111.195 km). */
@@ -71,7 +72,7 @@ function context(overrides: Partial<MatchContext> = {}): MatchContext {
     recentTasks: new Map(),
     helpedBefore: new Set(),
     excluded: new Set(),
-    timeZone: 'Europe/Oslo',
+    timeZone: TIME_ZONE,
     ...overrides,
   };
 }

@@ -11,6 +11,7 @@ import type { HelpRequest, PrivateRequestDetails } from '../../domain/types.ts';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TIME_ZONE } from '../../domain/time-zone.ts';
 
 const startsAt = new Date('2026-12-08T13:00:00Z'); // Tuesday 14:00 in Oslo
 const request = {
@@ -22,7 +23,7 @@ const details: PrivateRequestDetails = {
   personName: 'Gerd Solberg', address: 'Storgata 12, 2317 Hamar', phone: '62 51 00 12', meetingPlace: 'Ved inngangen',
   handoverNote: 'Ring på to ganger', contactName: 'Ola Solberg', contactPhone: '+47 912 34 567',
 };
-const QUIET = { quietStart: '21:00', quietEnd: '08:00', timeZone: 'Europe/Oslo' };
+const QUIET = { quietStart: '21:00', quietEnd: '08:00', timeZone: TIME_ZONE };
 
 describe('what a push may carry (domain/push-notice.ts)', () => {
   it('takes only kind, group, area, time and urgency from the request', () => {

@@ -8,7 +8,6 @@ import { buttonsOf, inputsOf, verbOf } from '../support/card-json.ts';
 import { selfRequestDays, selfRequestSchema, selfRequestTiming, weekWindow, SELF_REQUEST_KINDS, SELF_REQUEST_KIND_RULES } from '../../domain/self-request.ts';
 import { latestStart, taskEnd, mayReportOutcome } from '../../domain/lifecycle.ts';
 import { DEFAULT_INTEREST_GROUPS } from '../../domain/interest-groups.ts';
-import { osloWallClock } from '../../domain/series.ts';
 import { mayPerform } from '../../domain/permissions.ts';
 import { mayReceive, NOTICE_KINDS, audienceOf } from '../../domain/audiences.ts';
 import { mayReveal } from '../../domain/confidentiality.ts';
@@ -18,6 +17,7 @@ import { menuCard } from '../../adaptive-cards/menu.ts';
 import { cardAction } from '../../adaptive-cards/actions.ts';
 import { formatWhen } from '../../adaptive-cards/format.ts';
 import type { CardContext } from '../../adaptive-cards/card.ts';
+import { osloWallClock } from '../../domain/time-zone.ts';
 
 const WED = osloWallClock('2026-03-11', '09:30'); // a Wednesday morning
 const ctx: CardContext = { locale: 'nb', channel: 'webchat' };

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { format } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import { expandSeries, isoWeekday, lastVisitDate, seriesRuleError, MAX_VISITS, type SeriesRule } from '../../domain/series.ts';
+import { TIME_ZONE } from '../../domain/time-zone.ts';
 
 const rule = (over: Partial<SeriesRule> = {}): SeriesRule => ({ firstDate: '2026-03-17', time: '10:00', intervalWeeks: 1, untilDate: null, visitCount: 6, ...over });
-const local = (d: Date) => format(d, 'yyyy-MM-dd HH:mm', { in: tz('Europe/Oslo') });
+const local = (d: Date) => format(d, 'yyyy-MM-dd HH:mm', { in: tz(TIME_ZONE) });
 
 describe('expandSeries', () => {
   it('keeps 10:00 local every Tuesday across the spring change; the UTC hour moves', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerAsk, languageWord, readDay, readKind, readPart, startAsk, type SmsAskContext } from '../../domain/sms-ask.ts';
 import { SELF_REQUEST_KINDS } from '../../domain/self-request.ts';
-import { osloWallClock } from '../../domain/series.ts';
+import { osloWallClock } from '../../domain/time-zone.ts';
 
 // A Wednesday morning in Oslo.
 const NOW = osloWallClock('2026-12-09', '09:00');
