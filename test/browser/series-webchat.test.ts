@@ -173,6 +173,8 @@ describe('recurring respite by hand in the local web chat', { timeout: 180_000 }
   it('the caregiver cancels one visit; the volunteer\'s tab shows the notice', async () => {
     const list = caregiver.locator(TRANSCRIPT).locator(CARD).filter({ has: caregiver.getByRole('heading', { name: 'Mine forespørsler' }) }).last();
     await list.getByRole('button', { name: 'Avlys', exact: true }).nth(2).click();
+    // It asks first, naming the visit (issue 14); only the confirm cancels.
+    await list.getByRole('button', { name: 'Ja, avlys besøket' }).click();
     await caregiver.locator(TRANSCRIPT).getByText('Forespørselen er avlyst', { exact: false }).first().waitFor({ timeout: 20_000 });
     await caregiver.screenshot({ path: 'test-results/series-7-caregiver-cancelled.png' });
     const notice = volunteer.locator(TRANSCRIPT).getByText('Oppdraget er avlyst', { exact: false }).first();
