@@ -110,7 +110,7 @@ export function registerCoordinatorRoutes(server: Server, deps: CoordinatorDeps,
         counts: c,
         createdVolunteerIds: result.createdVolunteerIds,
         report: reportOf(result.plan),
-        message: result.importId ? t(locale, 'import.done', { create: c.create, update: c.update, unchanged: c.unchanged, skip: c.skip }) : t(locale, 'import.nothingToDo'),
+        message: result.importId ? t(locale, 'import.done', { create: c.create, update: c.update, unchanged: c.unchanged, skip: c.skip }) : t(locale, 'import.nothingNew'),
       };
     }),
   );

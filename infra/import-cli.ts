@@ -126,7 +126,7 @@ try {
         error = { message: 'nothing was imported', code: 1 };
       } else {
         const c = result.plan.counts;
-        process.stdout.write(`\n${result.importId ? t('nb', 'import.done', { create: c.create, update: c.update, unchanged: c.unchanged, skip: c.skip }) : t('nb', 'import.nothingToDo')}\n`);
+        process.stdout.write(`\n${result.importId ? t('nb', 'import.done', { create: c.create, update: c.update, unchanged: c.unchanged, skip: c.skip }) : t('nb', 'import.nothingNew')}\n`);
       }
     }
   }
