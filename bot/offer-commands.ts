@@ -12,15 +12,10 @@ import { milestoneReached } from '../domain/milestones.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { acceptOffer, cancelAssignment, declineOffer, myTasks, offerForSend, revealAssignedTask } from '../infra/offers.ts';
 import { getRequest, matchingSettings } from '../infra/requests.ts';
-import type { Queryable } from '../infra/db.ts';
-import type { HelpRequest, Locale, OfferStatus } from '../domain/types.ts';
-import { groupLabelOf } from '../infra/centres.ts';
+import type { HelpRequest, OfferStatus } from '../domain/types.ts';
+import { groupLabel } from '../jobs/card-activity.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
-
-export async function groupLabel(db: Queryable, request: HelpRequest, locale: Locale): Promise<string> {
-  return groupLabelOf(db, request.centreId, request.group, locale);
-}
 
 export function offerCommands(deps: BotDeps): CommandTable {
   const { db } = deps;

@@ -19,7 +19,7 @@ import { openForVolunteer } from '../infra/open-items.ts';
 import { recordSeriesOfferDelivery, seriesOfferForSend } from '../infra/series.ts';
 import { seriesPublicView } from '../jobs/series.ts';
 import { OPEN_TARGET } from './directline.ts';
-import { groupLabel } from './offer-commands.ts';
+import { groupLabel } from '../jobs/card-activity.ts';
 import { sendCaregiverRequests } from './caregiver-commands.ts';
 import type { BotDeps } from './deps.ts';
 import type { Turn } from './turn.ts';

@@ -16,7 +16,7 @@ import { acceptSeriesOffer, cancelSeries, createSeries, declineSeriesOffer, getS
 import { seriesPublicView } from '../jobs/series.ts';
 import type { PrivateRequestDetails } from '../domain/types.ts';
 import { formErrors, submittedValues } from './forms.ts';
-import { groupLabel } from './offer-commands.ts';
+import { groupLabel } from '../jobs/card-activity.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 import { osloWallClock } from '../domain/time-zone.ts';

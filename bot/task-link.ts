@@ -75,7 +75,7 @@ export async function showOpenedTask(deps: { db: Database }, turn: Turn): Promis
   if (!task) return false;
   await turn.say('taskLink.opened');
   await turn.send(
-    taskDetailsCard(turn.card, { assignmentId, request: publicView(task.request), details: task.details, groupLabel: await groupLabel(deps.db, task.request, turn.card) }),
+    taskDetailsCard(turn.card, { assignmentId, request: publicView(task.request), details: task.details, groupLabel: await groupLabel(deps.db, task.request, turn.locale) }),
   );
   return true;
 }

@@ -44,7 +44,7 @@ import { channelChoiceLabel } from '../adaptive-cards/channel-choice.ts';
 import { asActivity, groupLabel } from './card-activity.ts';
 
 export async function renderOffer(db: Database, offer: OfferForSend, ctx: CardContext): Promise<OutgoingActivity> {
-  const label = await groupLabel(db, offer.request, ctx);
+  const label = await groupLabel(db, offer.request, ctx.locale);
   const card = offerCard(ctx, { offerId: offer.offerId, request: publicView(offer.request), groupLabel: label, status: 'pending' });
   return asActivity(card, t(ctx.locale, 'offer.summary', { what: label, when: formatDateTime(ctx.locale, offer.request.startsAt) }));
 }
@@ -54,7 +54,7 @@ export async function renderClosedOffer(db: Database, offer: OfferForSend, ctx: 
   // The winner's chat keeps a card that says only that the task is taken: the details are theirs alone.
   const status: Exclude<OfferStatus, 'pending'> =
     offer.status === 'pending' || offer.status === 'accepted' ? (offer.request.status === 'cancelled' ? 'withdrawn' : 'taken') : offer.status;
-  const label = await groupLabel(db, offer.request, ctx);
+  const label = await groupLabel(db, offer.request, ctx.locale);
   // Who tapped «Ta oppdraget» and lost is thanked for answering; who never tapped hears only that it is taken.
   const tooLate = status === 'taken' && offer.status === 'taken' && offer.responded;
   const card = offerCard(ctx, { offerId: offer.offerId, request: publicView(offer.request), groupLabel: label, status, detailsFor, tooLate });
@@ -73,7 +73,7 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
     return (rows[0]?.name ?? '').split(/\s+/)[0] ?? '';
   };
   // A flexible window («når som helst denne uka») is said as the window, not as its first hour.
-  const describe = async (request: HelpRequest) => ({ what: await groupLabel(db, request, ctx), when: formatWhen(ctx.locale, request.startsAt, request.flexibleUntil) });
+  const describe = async (request: HelpRequest) => ({ what: await groupLabel(db, request, ctx.locale), when: formatWhen(ctx.locale, request.startsAt, request.flexibleUntil) });
 
   // In the shared channel these say only that it happened; the coordinators have the rest in their own chat.
   if (opts.sharedChannel && redactedInChannel(message)) {
@@ -264,7 +264,7 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
     case 'staff.requestTaken': {
       const a = await getAssignment(db, refId);
       if (!a) return null;
-      const label = await groupLabel(db, a.request, ctx);
+      const label = await groupLabel(db, a.request, ctx.locale);
       if (message === 'volunteer.reminder') {
         if (a.status !== 'active') return null;
         // The reminder shows the person's details again: only to whom the rule lets see them now.
@@ -306,7 +306,7 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
         if (request.status !== 'open') return null;
         const offered = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM offers WHERE request_id = $1', [request.id]);
         const card = escalationCard(ctx, {
-          requestId: request.id, request: publicView(request), groupLabel: await groupLabel(db, request, ctx), offeredCount: offered[0]?.n ?? 0,
+          requestId: request.id, request: publicView(request), groupLabel: await groupLabel(db, request, ctx.locale), offeredCount: offered[0]?.n ?? 0,
           hoursUntilStart: (request.startsAt.getTime() - opts.now.getTime()) / 3_600_000, canRelax: canRelax(request),
         });
         return asActivity(card, t(ctx.locale, 'escalation.summary', await describe(request)));

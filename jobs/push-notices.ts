@@ -76,7 +76,7 @@ async function plan(
   where: { tag: string; url: string; silent?: boolean; names?: string[] },
 ): Promise<PushPlan> {
   const facts = pushFacts(kind, request);
-  const label = request && facts.kind !== 'general' ? await groupLabel(db, request, { locale, channel: 'webchat' }) : null;
+  const label = request && facts.kind !== 'general' ? await groupLabel(db, request, locale) : null;
   const payload = pushPayload(locale, facts, { groupLabel: label, tag: where.tag, url: where.url, silent: where.silent ?? false });
   return { payload, facts, details: request ? await privateDetails(db, request.id) : null, names: where.names ?? [] };
 }

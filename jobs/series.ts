@@ -172,7 +172,7 @@ async function renderSeriesOffer(
   ctx: CardContext,
   detailsFor: readonly string[] = [],
 ): Promise<OutgoingActivity> {
-  const label = await groupLabel(db, offer.series.anchor, ctx);
+  const label = await groupLabel(db, offer.series.anchor, ctx.locale);
   const state = seriesOfferState(offer.status, offer.series.status);
   const card = seriesOfferCard(ctx, { seriesOfferId: offer.seriesOfferId, view: seriesPublicView(offer.series), groupLabel: label, state, detailsFor });
   return asActivity(card, state === 'pending' ? t(ctx.locale, 'series.offerTitle') : t(ctx.locale, `series.closed.${state}`));
@@ -187,7 +187,7 @@ export async function renderSeriesNotice(
 ): Promise<OutgoingActivity | null> {
   const series = await getSeries(db, seriesId, now);
   if (!series) return null;
-  const what = await groupLabel(db, series.anchor, ctx);
+  const what = await groupLabel(db, series.anchor, ctx.locale);
   const rule = seriesRuleText(ctx.locale, { startsAt: series.anchor.startsAt, intervalWeeks: series.rule.intervalWeeks });
   const firstNameOf = async (memberId: string | null) => (memberId ? ((await getMember(db, memberId))?.firstName ?? '') : '');
   const notice = (title: string, text: string, tone?: 'success' | 'warning') => asActivity(noticeCard(ctx, { title, text, menuButton: true, ...(tone ? { tone } : {}) }), title);
