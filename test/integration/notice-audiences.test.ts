@@ -13,6 +13,7 @@ import { chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { linkStaffChannel } from '../../infra/staff-channels.ts';
 import { osloDate } from '../../domain/time-zone.ts';
+import { until } from '../support/wait.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -180,7 +181,10 @@ describe("a caregiver's request", () => {
     const takes = () => connector.captured.filter((c) => c.conversationId === conv(CG) && /En frivillig kommer/.test(visibleText(c.activity)));
     expect(takes()).toHaveLength(2);
     // The same job again (a retried dispatch adds the same id): nothing more goes out.
-    const jobs = (await app.queues.send.getJobs(['completed'])).filter((j) => j.data.kind === 'notify' && j.data.message === 'caregiver.taken');
+    // The message reaches the connector a moment before its job is marked completed.
+    const takenJobs = async () => (await app.queues.send.getJobs(['completed'])).filter((j) => j.data.kind === 'notify' && j.data.message === 'caregiver.taken');
+    await until(async () => (await takenJobs()).length === 2, 'both «taken» sends completed');
+    const jobs = await takenJobs();
     expect(jobs).toHaveLength(2);
     for (const j of jobs) await app.queues.send.add(j.name, j.data, { jobId: j.id! });
     await sleep(800);
