@@ -5,7 +5,7 @@
 // chat makes (infra/self-requests.ts registerSelf and askForHelp), and SMS becomes their channel, so
 // every notice after that («Astrid kommer fredag …», the reminder, «Hvordan gikk det?») comes by SMS
 // as text with its answer code, through the same commands as in the chat.
-import { formatWhen } from '../adaptive-cards/format.ts';
+import { formatTime, formatWhen } from '../adaptive-cards/format.ts';
 import { t, type MessageKey } from '../adaptive-cards/texts.ts';
 import { channelKindOf } from '../domain/channels.ts';
 import { answerAsk, languageWord, readDay, readKind, startAsk, type SmsAskContext, type SmsAskOutcome, type SmsAskProblem, type SmsAskState, type SmsAskStep } from '../domain/sms-ask.ts';
@@ -19,6 +19,7 @@ import { askForHelp, offeredGroups, ownPerson, registerSelf } from '../infra/sel
 import { endSmsConversation, saveSmsConversation, smsConversationOf } from '../infra/sms-conversations.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 import type { BotDeps } from './deps.ts';
+import { offersGoOutAt } from './request-submit.ts';
 import type { Turn } from './turn.ts';
 
 const PROBLEM_TEXT: Partial<Record<SmsAskProblem, MessageKey>> = { consent: 'smsAsk.problem.consent', day: 'smsAsk.problem.day', what: 'smsAsk.problem.what' };
@@ -163,9 +164,12 @@ async function finish(deps: BotDeps, turn: Turn, state: SmsAskState, request: Pa
   await endSmsConversation(db, msisdn);
   const what = t(locale, `self.kind.${request.kind}`);
   const when = formatWhen(locale, result.startsAt, result.flexibleUntil);
+  // Asked at night: say when it really goes out, not that we are looking already.
+  const goesOutAt = result.status === 'open' ? offersGoOutAt(deps, turn.now, false, turn.now) : null;
   const text = held || result.heldFor === 'link' ? t(locale, 'smsAsk.sentPending', { name, what, when })
     : result.heldFor === 'consent' ? t(locale, 'self.sentHeld')
-      : t(locale, 'smsAsk.sent', { name, what, when });
+      : goesOutAt ? t(locale, 'smsAsk.sentAt', { name, what, when, time: formatTime(goesOutAt) })
+        : t(locale, 'smsAsk.sent', { name, what, when });
   await turn.context.sendActivity(text);
   // The staff's «Bekreft» / «Avvis» and the offers are in the outbox: out now rather than at the next poll.
   await kickPendingOutbox(deps);
