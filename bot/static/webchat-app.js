@@ -18,6 +18,7 @@
       chooseIdentity: 'Velg hvem du er.',
       startFailed: 'Kunne ikke starte samtalen. Prøv igjen.',
       wait: 'Et øyeblikk …',
+      slow: 'Ingen svar ennå. Du kan trykke igjen.',
       roles: { volunteer: 'frivillig', staff: 'ansatt', caregiver: 'pårørende', new: 'ny bruker' },
     },
     'nn-NO': {
@@ -27,6 +28,8 @@
       conversation: 'Samtale',
       chooseIdentity: 'Vel kven du er.',
       startFailed: 'Kunne ikkje starte samtalen. Prøv igjen.',
+      wait: 'Eit augeblink …',
+      slow: 'Ikkje noko svar enno. Du kan trykkje igjen.',
       roles: { volunteer: 'frivillig', staff: 'tilsett', caregiver: 'pårørande', new: 'ny brukar' },
     },
     'en-US': {
@@ -37,6 +40,7 @@
       chooseIdentity: 'Choose who you are.',
       startFailed: 'Could not start the conversation. Please try again.',
       wait: 'One moment …',
+      slow: 'No answer yet. You can tap again.',
       roles: { volunteer: 'volunteer', staff: 'staff', caregiver: 'family caregiver', new: 'new user' },
     },
   };
@@ -242,7 +246,19 @@
     note.setAttribute('role', 'status');
     note.textContent = (TEXT[currentLocale] || TEXT['nb-NO']).wait;
     card.insertAdjacentElement('afterend', note);
-    busy = { buttons, note, timer: setTimeout(clearBusy, BUSY_GIVE_UP_MS) };
+    busy = { buttons, note, timer: setTimeout(giveUp, BUSY_GIVE_UP_MS) };
+  }
+
+  // No answer in time: the buttons work again, and the note says so instead of a wait that is no
+  // longer true (it goes when an answer comes or at the next tap).
+  function giveUp() {
+    if (!busy) return;
+    for (const b of busy.buttons) {
+      b.disabled = false;
+      b.removeAttribute('aria-disabled');
+    }
+    busy.buttons = [];
+    busy.note.textContent = (TEXT[currentLocale] || TEXT['nb-NO']).slow;
   }
 
   function clearBusy() {

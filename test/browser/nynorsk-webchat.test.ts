@@ -43,4 +43,33 @@ describe('the web chat page in nynorsk', { timeout: 90_000 }, () => {
     await expect.poll(() => page.locator(TRANSCRIPT).getByRole('button', { name: 'Oppdraga mine' }).count()).toBe(2);
     await context.close();
   });
+
+  it('a tap says «Eit augeblink …» while the answer is on its way, and «Ikkje noko svar enno» if none comes', async () => {
+    const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByRole('radio', { name: new RegExp(`^${demoVolunteerName(1)}`) }).check();
+    await page.getByRole('radio', { name: 'Norsk nynorsk' }).check();
+    await page.getByRole('button', { name: 'Start samtalen' }).click();
+    const menu = page.locator(TRANSCRIPT).getByRole('button', { name: 'Oppdraga mine' }).first();
+    await menu.waitFor();
+    // The tap's answer is held on its way; the page's clock is ours from here.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/activities', async (route) => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue().catch(() => undefined);
+    });
+    await page.clock.install();
+    await menu.click();
+    const note = page.locator(TRANSCRIPT).locator('.dugnad-wait');
+    await expect.poll(() => note.innerText()).toBe('Eit augeblink …');
+    expect(await menu.isDisabled()).toBe(true);
+    await page.clock.fastForward(21_000);
+    await expect.poll(() => note.innerText()).toBe('Ikkje noko svar enno. Du kan trykkje igjen.');
+    expect(await menu.isDisabled()).toBe(false);
+    release();
+    await page.unroute('**/activities');
+    await context.close();
+  });
 });
