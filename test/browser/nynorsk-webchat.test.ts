@@ -28,13 +28,19 @@ describe('the web chat page in nynorsk', { timeout: 90_000 }, () => {
     await connector?.close();
   });
 
-  it('shows Web Chat\'s words and the menu in nynorsk', async () => {
+  /** The page as a volunteer who picked «Norsk nynorsk» opens it on a phone. */
+  async function openInNynorsk(name: string) {
     const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     await page.goto(app.url);
-    await page.getByRole('radio', { name: new RegExp(`^${demoVolunteerName(0)}`) }).check();
+    await page.getByRole('radio', { name: new RegExp(`^${name}`) }).check();
     await page.getByRole('radio', { name: 'Norsk nynorsk' }).check();
     await page.getByRole('button', { name: 'Start samtalen' }).click();
+    return { context, page };
+  }
+
+  it('shows Web Chat\'s words and the menu in nynorsk', async () => {
+    const { context, page } = await openInNynorsk(demoVolunteerName(0));
     await page.locator(TRANSCRIPT).getByRole('button', { name: 'Oppdraga mine' }).first().waitFor();
     expect(await page.locator(SEND_BOX).getAttribute('placeholder')).toBe(webChatNynorsk.TEXT_INPUT_PLACEHOLDER);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('nn');
@@ -45,12 +51,7 @@ describe('the web chat page in nynorsk', { timeout: 90_000 }, () => {
   });
 
   it('a tap says «Eit augeblink …» while the answer is on its way, and «Ikkje noko svar enno» if none comes', async () => {
-    const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    await page.goto(app.url);
-    await page.getByRole('radio', { name: new RegExp(`^${demoVolunteerName(1)}`) }).check();
-    await page.getByRole('radio', { name: 'Norsk nynorsk' }).check();
-    await page.getByRole('button', { name: 'Start samtalen' }).click();
+    const { context, page } = await openInNynorsk(demoVolunteerName(1));
     const menu = page.locator(TRANSCRIPT).getByRole('button', { name: 'Oppdraga mine' }).first();
     await menu.waitFor();
     // The tap's answer is held on its way; the page's clock is ours from here.
