@@ -12,7 +12,7 @@ import { createAdapter } from './adapter.ts';
 import { createChannelAuthentication, createChannelGate, directLineTurnAuth, type OutboundCredentials } from './auth.ts';
 import { DugnadBot } from './dugnad-bot.ts';
 import { registerDirectLine, type DemoIdentity, type DirectLineLimits } from './directline.ts';
-import { registerWebChatPage } from './webchat-page.ts';
+import { registerWebChatPage, webChatLocaleOf } from './webchat-page.ts';
 import { answerNotFound, registerInfoPages } from './info-pages.ts';
 import { registerTab } from './tab.ts';
 import { registerCalendarFeed } from './calendar-feed.ts';
@@ -212,7 +212,7 @@ export function createApp(deps: AppDeps): App {
             if (!res.ok && res.status !== 202) throw new Error(`bot answered ${res.status}`);
           },
       log,
-      ...(signIn ? { identify: signIn.identify, sessionEnds } : {}),
+      ...(signIn ? { identify: signIn.identify, sessionEnds, pageLocale: (userId: string) => webChatLocaleOf(deps.db, userId) } : {}),
       allowClientChosenIds: config.dev,
       // The per-user message limit (the same count as /api/messages) is checked before anything is
       // stored, in both modes: over it the web chat answers 429 with Retry-After.

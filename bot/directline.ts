@@ -44,6 +44,11 @@ export interface DirectLineOptions {
   identify?: (req: Request) => Promise<SignedInUser | null>;
   /** Sessions ended early (logout): their chat tokens stop working at once, on every server. */
   sessionEnds?: SessionEnds;
+  /**
+   * The language tag Web Chat's own words should use for a signed-in person (their chosen language
+   * or their centre's written standard), or null when we do not know them yet.
+   */
+  pageLocale?: (userId: string) => Promise<string | null>;
   /** Development's demo picker: a token for any id the page names. False in production. Default true. */
   allowClientChosenIds?: boolean;
   /** When set, the Bot Connector side answers only requests bearing it (the bot's own replies). */
@@ -489,11 +494,10 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
       const body = parseBody(GenerateBody, req.body ?? {});
       const { user, session } = await requester(req, body.user);
       const existing = await resumable(body.conversationId, user.id);
-      if (existing) {
-        sendJson(res, 200, conversationResponse(existing, session));
-      } else {
-        sendJson(res, 200, tokenFor(user, undefined, session));
-      }
+      // Only a signed-in page asks the server which language it is in; the demo picker chooses its own.
+      const locale = session && options.pageLocale ? await options.pageLocale(user.id) : null;
+      const answer = existing ? conversationResponse(existing, session) : tokenFor(user, undefined, session);
+      sendJson(res, 200, locale ? { ...answer, locale } : answer);
     }, 'client'),
   );
 

@@ -12,6 +12,9 @@ import webChatStrings from '../adaptive-cards/locales/webchat-nn.json' with { ty
 // Web Chat's own words in nynorsk; the note for translators is not one of them.
 const { _comment: _, ...webChatNynorsk } = webChatStrings;
 import { registerWebApp, webAppHead } from './web-app.ts';
+import type { Locale } from '../domain/types.ts';
+import type { Queryable } from '../infra/db.ts';
+import { getMember, memberIdOfAccount } from '../infra/identities.ts';
 import { escapeHtml, htmlHead, jsonForScript, ownAsset, sendAsset, sendPage, vendorBundle } from './page-assets.ts';
 
 export interface WebChatPageOptions {
@@ -224,4 +227,17 @@ export function registerWebChatPage(server: Server, options: WebChatPageOptions)
       { url: '/webchat/app.css', body: appCss.body },
     ],
   });
+}
+
+/** The page's language tags, one per language Dugnad writes (the picker offers the same three). */
+const WEB_CHAT_TAG: Record<Locale, string> = { nb: 'nb-NO', nn: 'nn-NO', en: 'en-US' };
+
+/**
+ * A signed-in person's page speaks their language (the one they chose, else their centre's written
+ * standard), so Web Chat's own words match the bot's. Null for someone we do not know yet.
+ */
+export async function webChatLocaleOf(db: Queryable, userId: string): Promise<string | null> {
+  const memberId = await memberIdOfAccount(db, 'webchat', userId);
+  const member = memberId ? await getMember(db, memberId) : null;
+  return member ? WEB_CHAT_TAG[member.locale] : null;
 }

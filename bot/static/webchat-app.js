@@ -666,7 +666,10 @@
     main.classList.add('chat-open');
     // The user id is the server's (bound into the token); Web Chat needs it to tell our messages apart.
     const userId = tokenClaims(body.token).sub;
-    openChat(await withConversation(body, 'nb-NO'), 'nb-NO', { id: userId, name: '' }, (conversationId) => {
+    // The server knows the person's language (chosen, or their centre's); Web Chat's words follow it.
+    const locale = TEXT[body.locale] ? body.locale : 'nb-NO';
+    applyLanguage(locale);
+    openChat(await withConversation(body, locale), locale, { id: userId, name: '' }, (conversationId) => {
       try {
         sessionStorage.setItem(SIGNED_IN_KEY, JSON.stringify({ conversationId }));
       } catch {

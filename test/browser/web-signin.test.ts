@@ -13,6 +13,8 @@ import { webUserId } from '../../bot/web-signin.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { t } from '../../adaptive-cards/texts.ts';
 
+import webChatNynorsk from '../../adaptive-cards/locales/webchat-nn.json' with { type: 'json' };
+
 const SEND_BOX = '[data-id="webchat-sendbox-input"]';
 const ARTICLES = 'section[role="feed"] > article';
 
@@ -99,6 +101,16 @@ describe('web sign-in in Chromium', { timeout: 90_000 }, () => {
     await tab.close();
     // Back on the chat page for the last step, signed in as this person.
     await page.reload();
+  });
+
+  it('a signed-in volunteer who chooses nynorsk gets Web Chat\'s own words in nynorsk too', async () => {
+    const transcript = page.locator('section[role="feed"]');
+    await transcript.getByRole('button', { name: 'Språk', exact: true }).last().click();
+    await transcript.getByRole('button', { name: 'Norsk nynorsk', exact: true }).last().click();
+    await transcript.getByText('Lagra. Språk: Norsk nynorsk.').waitFor({ timeout: 20_000 });
+    await page.reload();
+    await expect.poll(() => page.locator(SEND_BOX).getAttribute('placeholder'), { timeout: 20_000 }).toBe(webChatNynorsk.TEXT_INPUT_PLACEHOLDER);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('nn');
   });
 
   it('signs out', async () => {
