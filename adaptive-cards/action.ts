@@ -12,7 +12,7 @@ import type { ActionStyle, AdaptiveCard, Channel, ExecuteAction, SubmitAction } 
 interface FieldsFromInputs {
   'assignment.cancel.submit': 'reason';
   'staff.volunteer.police': 'checkedOn';
-  'staff.group.save': 'groupKey' | 'nameNb' | 'nameEn';
+  'staff.group.save': 'groupKey' | 'nameNb' | 'nameNn' | 'nameEn';
   'caregiver.signup.submit': 'name' | 'phone';
   'assignment.done': 'hours';
   'assignment.notDone': 'reason';

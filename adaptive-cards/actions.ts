@@ -182,7 +182,7 @@ export const cardAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('caregiver.request.cancel'), requestId: id }),
   z.object({ action: z.literal('caregiver.visit.confirm'), assignmentId: id }),
   z.object({ action: z.literal('caregiver.formalRespite') }),
-  z.object({ action: z.literal('staff.group.save'), groupKey: z.string().trim().max(40).optional(), nameNb: requiredText(60), nameEn: requiredText(60) }),
+  z.object({ action: z.literal('staff.group.save'), groupKey: z.string().trim().max(40).optional(), nameNb: requiredText(60), nameNn: optionalText(60), nameEn: requiredText(60) }),
   // Background-job cards (issue 4): confirmation, follow-up, escalation, consent lifecycle.
   z.object({ action: z.literal('assignment.confirm'), assignmentId: id }),
   z.object({ action: z.literal('assignment.done'), assignmentId: id, hours: z.coerce.number({ message: 'error.hours' }).min(0.25, { message: 'error.hours' }).max(24, { message: 'error.hours' }) }),

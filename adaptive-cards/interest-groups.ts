@@ -6,10 +6,10 @@ import { actionSet, adaptiveCard, facts, heading, text } from './card.ts';
 import { formKit, type FormErrors, type FormValues } from './form.ts';
 import { t } from './texts.ts';
 
-export type InterestGroupField = 'groupKey' | 'nameNb' | 'nameEn';
+export type InterestGroupField = 'groupKey' | 'nameNb' | 'nameNn' | 'nameEn';
 
 export interface InterestGroupsInput {
-  groups: ReadonlyArray<{ key: string; nameNb: string; nameEn: string }>;
+  groups: ReadonlyArray<{ key: string; nameNb: string; nameNn?: string | null; nameEn: string }>;
   values?: FormValues<InterestGroupField>;
   errors?: FormErrors<InterestGroupField>;
 }
@@ -23,7 +23,7 @@ export function interestGroupsCard(ctx: CardContext, input: InterestGroupsInput)
   const body: CardElement[] = [
     heading(t(locale, 'groups.title')),
     text(t(locale, 'groups.intro')),
-    facts(input.groups.map((g) => ({ title: g.nameNb, value: g.nameEn }))),
+    facts(input.groups.map((g) => ({ title: g.nameNb, value: g.nameNn ? `${g.nameNn} · ${g.nameEn}` : g.nameEn }))),
     ...f.choice(
       'groupKey',
       t(locale, 'groups.which'),
@@ -31,6 +31,7 @@ export function interestGroupsCard(ctx: CardContext, input: InterestGroupsInput)
       { required: true },
     ),
     ...f.text('nameNb', t(locale, 'groups.nameNb'), { required: true, maxLength: 60 }),
+    ...f.text('nameNn', t(locale, 'groups.nameNn'), { maxLength: 60 }),
     ...f.text('nameEn', t(locale, 'groups.nameEn'), { required: true, maxLength: 60 }),
     actionSet([actionButton(channel, t(locale, 'groups.save'), { action: 'staff.group.save' }, { style: 'positive' })]),
     actionSet([actionButton(channel, t(locale, 'common.menu'), { action: 'menu.show' })]),

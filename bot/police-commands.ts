@@ -4,6 +4,7 @@ import { noticeCard } from '../adaptive-cards/notice.ts';
 import { interestGroups, policeCertificateSettings, savePoliceCertificateSettings } from '../infra/centres.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
+import { groupName } from '../domain/interest-groups.ts';
 
 export function policeCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
@@ -14,7 +15,7 @@ export function policeCommands(deps: BotDeps): CommandTable {
     const groups = await interestGroups(db, [centreId]);
     return policeSettingsCard(turn.card, {
       validityMonths: settings?.validityMonths ?? 36,
-      groups: groups.map((g) => ({ key: g.key, label: turn.locale === 'en' ? g.nameEn : g.nameNb, required: g.requiresPoliceCertificate === true })),
+      groups: groups.map((g) => ({ key: g.key, label: groupName(g, turn.locale), required: g.requiresPoliceCertificate === true })),
     });
   };
   return {

@@ -8,6 +8,7 @@ import { requestStatusText, staffRequestsCard } from '../adaptive-cards/staff-re
 import { volunteerAdminCard } from '../adaptive-cards/volunteer-admin.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
 import { interestGroupsCard, NEW_GROUP } from '../adaptive-cards/interest-groups.ts';
+import { groupName } from '../domain/interest-groups.ts';
 import { interestGroups, policeValidityMonths, saveInterestGroup } from '../infra/centres.ts';
 import { policeCertificateStatus } from '../domain/police-certificate.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
@@ -220,11 +221,11 @@ export function staffCommands(deps: BotDeps): CommandTable {
 
     'staff.group.save': async (turn, action) => {
       const key = action.groupKey && action.groupKey !== NEW_GROUP ? action.groupKey : null;
-      const saved = await saveInterestGroup(db, { centreId: centreOf(turn), key, nameNb: action.nameNb, nameEn: action.nameEn });
+      const saved = await saveInterestGroup(db, { centreId: centreOf(turn), key, nameNb: action.nameNb, nameNn: action.nameNn, nameEn: action.nameEn });
       const groups = await interestGroups(db, [centreOf(turn)]);
-      if (!saved) return turn.replace(interestGroupsCard(turn.card, { groups, values: { nameNb: action.nameNb, nameEn: action.nameEn }, errors: { groupKey: 'error.invalid' } }));
+      if (!saved) return turn.replace(interestGroupsCard(turn.card, { groups, values: { nameNb: action.nameNb, nameNn: action.nameNn ?? '', nameEn: action.nameEn }, errors: { groupKey: 'error.invalid' } }));
       await turn.replace(interestGroupsCard(turn.card, { groups }));
-      await turn.say('groups.saved', { name: turn.locale === 'en' ? action.nameEn : action.nameNb });
+      await turn.say('groups.saved', { name: groupName(action, turn.locale) });
     },
 
     'staff.volunteers.list': async (turn) => {

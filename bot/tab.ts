@@ -42,6 +42,7 @@ import { COORDINATOR_PAGE_KEYS, registerCoordinatorRoutes } from './tab-coordina
 import { TZDate } from '@date-fns/tz';
 import { differenceInCalendarDays } from 'date-fns';
 import { TIME_ZONE } from '../domain/time-zone.ts';
+import { groupName } from '../domain/interest-groups.ts';
 
 async function memberFor(db: Queryable, identity: TabIdentity): Promise<Member | null> {
   const memberId =
@@ -375,7 +376,7 @@ export function registerTab(server: Server, deps: TabDeps): void {
     const groups = await interestGroups(db, centreIds);
     return (key: string) => {
       const g = groups.find((x) => x.key === key);
-      return g ? (locale === 'en' ? g.nameEn : g.nameNb) : key;
+      return g ? groupName(g, locale) : key;
     };
   };
 

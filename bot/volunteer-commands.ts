@@ -25,9 +25,10 @@ import { showMenu } from './menu-commands.ts';
 import { pushDevicesFor } from './push-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
+import { groupName } from '../domain/interest-groups.ts';
 
 export async function groupOptions(db: Queryable, centreIds: string[], locale: Locale) {
-  return (await interestGroups(db, centreIds)).map((g) => ({ key: g.key, label: locale === 'en' ? g.nameEn : g.nameNb }));
+  return (await interestGroups(db, centreIds)).map((g) => ({ key: g.key, label: groupName(g, locale) }));
 }
 
 /**

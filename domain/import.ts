@@ -274,7 +274,7 @@ export interface ImportContext {
   /** Declaration versions on record (a signature must name one of them). */
   declarationVersions: readonly number[];
   /** The importing centre's interest groups. */
-  groups: ReadonlyArray<{ key: string; nameNb: string; nameEn: string }>;
+  groups: ReadonlyArray<{ key: string; nameNb: string; nameNn?: string | null; nameEn: string }>;
   /** How long a consent counts (CONSENT_VALIDITY_MONTHS). */
   consentValidityMonths: number;
 }
@@ -391,7 +391,7 @@ export function checkVolunteerRow(line: number, columns: Partial<Record<ImportCo
   const groups: string[] = [];
   for (const item of listItems(c.groups)) {
     const f = foldHeading(item);
-    const g = ctx.groups.find((x) => [x.key, x.nameNb, x.nameEn].some((n) => foldHeading(n) === f));
+    const g = ctx.groups.find((x) => [x.key, x.nameNb, x.nameNn ?? '', x.nameEn].some((n) => n !== '' && foldHeading(n) === f));
     if (g) groups.includes(g.key) || groups.push(g.key);
     else problems.push({ line, field: 'groups', code: 'group_unknown', value: item.slice(0, 60) });
   }

@@ -13,6 +13,7 @@ import { interestGroups } from './centres.ts';
 import { newUrlSecret, secretMatches, sha256Hex } from './secret-tokens.ts';
 import { localeFromTag, t } from '../adaptive-cards/texts.ts';
 import type { Locale, RequestStatus } from '../domain/types.ts';
+import { groupName } from '../domain/interest-groups.ts';
 
 export type FeedKind = 'volunteer' | 'centre';
 
@@ -147,7 +148,7 @@ export async function feedIcs(db: Queryable, feed: OpenedFeed, input: { now: Dat
   const groups = await interestGroups(db, [...new Set(rows.map((r) => r.centre_id))]);
   const label = (key: string) => {
     const g = groups.find((x) => x.key === key);
-    return g ? (locale === 'en' ? g.nameEn : g.nameNb) : key;
+    return g ? groupName(g, locale) : key;
   };
   const host = new URL(input.publicBaseUrl).hostname;
   const link = taskLink(input.publicBaseUrl, feed.kind);

@@ -3,7 +3,7 @@ import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
 import { audit } from './audit.ts';
 import { SMS_DETAIL_FIELDS } from '../domain/confidentiality.ts';
-import { DEFAULT_INTEREST_GROUPS, type InterestGroup } from '../domain/interest-groups.ts';
+import { DEFAULT_INTEREST_GROUPS, groupName, type InterestGroup } from '../domain/interest-groups.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { DEFAULT_POLICE_CERTIFICATE_VALIDITY_MONTHS } from '../domain/police-certificate.ts';
 import type { Locale } from '../domain/types.ts';
@@ -16,8 +16,8 @@ export async function ensureCentre(db: Queryable, centre: { id: string; name: st
   let order = 0;
   for (const g of DEFAULT_INTEREST_GROUPS) {
     await db.query(
-      `INSERT INTO interest_groups (centre_id, key, name_nb, name_en, sort_order) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [centre.id, g.key, g.nameNb, g.nameEn, order++],
+      `INSERT INTO interest_groups (centre_id, key, name_nb, name_nn, name_en, sort_order) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [centre.id, g.key, g.nameNb, g.nameNn ?? null, g.nameEn, order++],
     );
   }
 }
@@ -40,12 +40,12 @@ export async function ensureDeclaration(db: Database, version = CURRENT_DECLARAT
 }
 
 export async function interestGroups(db: Queryable, centreIds: string[]): Promise<InterestGroup[]> {
-  const rows = await db.query<{ key: string; name_nb: string; name_en: string; police: boolean }>(
-    `SELECT DISTINCT ON (key) key, name_nb, name_en, sort_order, requires_police_certificate AS police
+  const rows = await db.query<{ key: string; name_nb: string; name_nn: string | null; name_en: string; police: boolean }>(
+    `SELECT DISTINCT ON (key) key, name_nb, name_nn, name_en, sort_order, requires_police_certificate AS police
        FROM interest_groups WHERE centre_id = ANY($1::text[]) ORDER BY key, sort_order`,
     [centreIds],
   );
-  return rows.map((r) => ({ key: r.key, nameNb: r.name_nb, nameEn: r.name_en, requiresPoliceCertificate: r.police }));
+  return rows.map((r) => ({ key: r.key, nameNb: r.name_nb, nameNn: r.name_nn, nameEn: r.name_en, requiresPoliceCertificate: r.police }));
 }
 
 /**
@@ -62,8 +62,7 @@ export async function groupLabelOf(db: Queryable, centreId: string, key: string,
   const now = Date.now();
   if (!entry || now - entry.at > LABELS_KEPT_MS) {
     const groups = await interestGroups(db, [centreId]);
-    // Groups are named by the centre in Norwegian and English; nynorsk readers get the Norwegian name.
-    entry = { at: now, labels: new Map(groups.map((g) => [g.key, { nb: g.nameNb, nn: g.nameNb, en: g.nameEn }])) };
+    entry = { at: now, labels: new Map(groups.map((g) => [g.key, { nb: groupName(g, 'nb'), nn: groupName(g, 'nn'), en: groupName(g, 'en') }])) };
     byCentre.set(centreId, entry);
   }
   return entry.labels.get(key)?.[locale] ?? key;
@@ -146,13 +145,13 @@ export async function centreSettings(db: Queryable, centreId: string): Promise<{
 /** Renames a group, or adds one with a key made from its Norwegian name. Returns null for an unknown key. */
 export async function saveInterestGroup(
   db: Queryable,
-  input: { centreId: string; key: string | null; nameNb: string; nameEn: string },
+  input: { centreId: string; key: string | null; nameNb: string; nameNn: string | null; nameEn: string },
 ): Promise<{ key: string } | null> {
   forgetLabels(db, input.centreId);
   if (input.key) {
     const rows = await db.query<{ key: string }>(
-      'UPDATE interest_groups SET name_nb = $3, name_en = $4 WHERE centre_id = $1 AND key = $2 RETURNING key',
-      [input.centreId, input.key, input.nameNb, input.nameEn],
+      'UPDATE interest_groups SET name_nb = $3, name_en = $4, name_nn = $5 WHERE centre_id = $1 AND key = $2 RETURNING key',
+      [input.centreId, input.key, input.nameNb, input.nameEn, input.nameNn],
     );
     return rows[0] ?? null;
   }
@@ -169,10 +168,10 @@ export async function saveInterestGroup(
   for (let n = 1; n < 100; n++) {
     const key = n === 1 ? base : `${base}-${n}`;
     const rows = await db.query<{ key: string }>(
-      `INSERT INTO interest_groups (centre_id, key, name_nb, name_en, sort_order)
-       VALUES ($1, $2, $3, $4, (SELECT COALESCE(max(sort_order), 0) + 1 FROM interest_groups WHERE centre_id = $1))
+      `INSERT INTO interest_groups (centre_id, key, name_nb, name_en, name_nn, sort_order)
+       VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(max(sort_order), 0) + 1 FROM interest_groups WHERE centre_id = $1))
        ON CONFLICT DO NOTHING RETURNING key`,
-      [input.centreId, key, input.nameNb, input.nameEn],
+      [input.centreId, key, input.nameNb, input.nameEn, input.nameNn],
     );
     if (rows[0]) return rows[0];
   }

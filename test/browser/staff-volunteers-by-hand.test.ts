@@ -2,12 +2,13 @@
 // with Web Chat's own renderer: «Frivillige» shows the first 20 of the centre's 60, «Vis flere» the
 // next 20; on that page, «Registrer politiattest» for one volunteer opens her own date field, and
 // «Lagre dato» saves the date for her alone (every volunteer's field is in the same card, so the
-// renderer sends them all), and the list comes back at the same page with her date.
+// renderer sends them all), and the list comes back at the same page with her date. Then the
+// coordinator names an interest group in bokmål, nynorsk and English on the groups form.
 import { addDays } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
-import { TRANSCRIPT, button, cardWithText, expectAccessible, expectFitsPhone, expectNorwegianClock, openChatAs } from './phone-chat.ts';
+import { TRANSCRIPT, button, cardWith, cardWithText, expectAccessible, expectFitsPhone, expectNorwegianClock, openChatAs } from './phone-chat.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { DEMO_STAFF } from '../../infra/seed-demo.ts';
 import { osloDate } from '../../domain/time-zone.ts';
@@ -66,5 +67,22 @@ describe('the volunteer list by hand', { timeout: 240_000 }, () => {
     const again = staff.locator(TRANSCRIPT).locator('.ac-adaptiveCard').filter({ hasText: /Viser 21–40 av \d+\./ }).filter({ hasText: name }).last();
     await expect.poll(async () => /Kontrollert \d/.test(await again.innerText()), { timeout: 20_000 }).toBe(true);
     await expectNorwegianClock(staff);
+  });
+
+  it('the coordinator names a group in bokmål, nynorsk and English on the groups form', async () => {
+    await button(staff, 'Meny').last().click();
+    await button(staff, 'Interessegrupper').last().click();
+    const form = cardWith(staff, 'Navn på nynorsk (valgfritt)');
+    await form.waitFor({ timeout: 30_000 });
+    await form.getByRole('combobox', { name: /^Gruppe/ }).selectOption({ label: 'Turvenn' });
+    await form.getByLabel('Navn på bokmål').fill('Turvenn i skogen');
+    await form.getByLabel('Navn på nynorsk (valgfritt)').fill('Turven i skogen');
+    await form.getByLabel('Navn på engelsk').fill('Forest walks');
+    await expectFitsPhone(form);
+    await button(form, 'Lagre').click();
+    await expect.poll(async () => (await app.db.query<{ name_nb: string; name_nn: string | null; name_en: string }>(
+      `SELECT name_nb, name_nn, name_en FROM interest_groups WHERE centre_id = 'hamar' AND key = 'turvenn'`))[0], { timeout: 20_000 })
+      .toEqual({ name_nb: 'Turvenn i skogen', name_nn: 'Turven i skogen', name_en: 'Forest walks' });
+    await staff.locator(TRANSCRIPT).getByText('Lagret: Turvenn i skogen.').first().waitFor({ timeout: 20_000 });
   });
 });

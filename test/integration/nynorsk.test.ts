@@ -68,6 +68,10 @@ describe('nynorsk', () => {
     expect(offer).toContain(t('nn', 'offer.privacyNote'));
     expect(offer).toContain(formatDate('nn', request!.starts_at));
     expect(offer).not.toContain(t('nb', 'offer.privacyNote'));
+    // The group by its nynorsk name; the bokmål reader sees the bokmål one.
+    expect(offer).toContain('Besøksven');
+    expect(offer).not.toContain('Besøksvenn');
+    expect(visibleText(offers(OTHER)[0]!.activity)).toContain('Besøksvenn');
     // The volunteer who chose nothing, at a bokmål centre, reads bokmål.
     expect(visibleText(offers(OTHER)[0]!.activity)).toContain(t('nb', 'offer.privacyNote'));
 

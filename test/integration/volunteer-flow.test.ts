@@ -128,6 +128,21 @@ describe('interest groups', () => {
     expect(visibleText(form[0]!.activity)).toContain('Strikkekafé');
   });
 
+  it('takes a nynorsk name too: nynorsk readers see it, and a group without one shows its bokmål name', async () => {
+    await chat.submit('demo-ansatt-1', { action: 'staff.group.save', groupKey: 'strikkekafe', nameNb: 'Strikkekafé', nameNn: 'Strikkekafé på nynorsk', nameEn: 'Knitting café' });
+    const [g] = await app.db.query<{ name_nn: string | null }>(`SELECT name_nn FROM interest_groups WHERE centre_id = 'hamar' AND key = 'strikkekafe'`);
+    expect(g!.name_nn).toBe('Strikkekafé på nynorsk');
+    // Someone new whose phone speaks nynorsk.
+    const form = visibleText((await chat.submit('ny-frivillig-2', { action: 'volunteer.signup.start' }, { locale: 'nn-NO' }))[0]!.activity);
+    expect(form).toContain('Strikkekafé på nynorsk');
+    // Renamed in bokmål without a nynorsk name: nynorsk readers get the bokmål name, not a stale one.
+    expect(form).toContain('Digital hjelp og BankID');
+    // An empty nynorsk field keeps none.
+    await chat.submit('demo-ansatt-1', { action: 'staff.group.save', groupKey: 'strikkekafe', nameNb: 'Strikkekafé', nameNn: '', nameEn: 'Knitting café' });
+    const [after] = await app.db.query<{ name_nn: string | null }>(`SELECT name_nn FROM interest_groups WHERE centre_id = 'hamar' AND key = 'strikkekafe'`);
+    expect(after!.name_nn).toBeNull();
+  });
+
   it('is the coordinator\'s call, not other staff\'s', async () => {
     const before = await app.db.query('SELECT 1 FROM interest_groups');
     await chat.submit(STAFF, { action: 'staff.group.save', groupKey: 'new', nameNb: 'Uautorisert', nameEn: 'Unauthorised' });
