@@ -6,7 +6,7 @@ import { cardAction, type CardAction } from '../adaptive-cards/actions.ts';
 import { touchAccount } from '../infra/identities.ts';
 import { mayPerform } from '../domain/permissions.ts';
 import { isReadOnly } from '../domain/verbs.ts';
-import { toStorable } from '../domain/text.ts';
+import { toStorableDeep } from '../domain/text.ts';
 import { asksForFormalRespite } from '../domain/formal-respite.ts';
 import { accountOf, channelOfActivity, localeOf, turnLocale } from './turn-context.ts';
 import { Turn } from './turn.ts';
@@ -253,19 +253,10 @@ function idsAreUuids(action: CardAction): boolean {
 /** Card data is flat; deeper than this is nobody's form, and stopping keeps recursion bounded. */
 const MAX_CARD_DATA_DEPTH = 8;
 
-function storableCopy(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return toStorable(value);
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= MAX_CARD_DATA_DEPTH) return undefined;
-  if (Array.isArray(value)) return value.map((v) => storableCopy(v, depth + 1));
-  // fromEntries defines own properties, so a "__proto__" key stays data and never becomes a prototype.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [toStorable(k), storableCopy(v, depth + 1)]));
-}
-
 /** The submitted card data with storable strings, or undefined when there is none (a typed message). */
 function cardData(value: unknown): Record<string, unknown> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  return storableCopy(value, 0) as Record<string, unknown>;
+  return toStorableDeep(value, MAX_CARD_DATA_DEPTH) as Record<string, unknown>;
 }
 
 /** Universal Actions put the button's data under value.action.data, the verb under value.action.verb. */
