@@ -4,6 +4,7 @@
 // Error messages are message keys (see texts.ts), translated in one place by the bot.
 import { z } from 'zod';
 import { isPlainText } from '../domain/text.ts';
+import type { Verb } from '../domain/verbs.ts';
 
 const id = z.string().min(1).max(64);
 
@@ -266,3 +267,11 @@ export const cardAction = z.discriminatedUnion('action', [
 ]);
 export type CardAction = z.output<typeof cardAction>;
 export type ActionVerb = CardAction['action'];
+
+/**
+ * Each verb is declared once, in domain/verbs.ts (who may use it, whether it changes anything, where it
+ * may be answered); this file gives it its payload. The compiler holds the two to the same verbs.
+ */
+type SameVerbs<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const payloadForEveryDeclaredVerb: SameVerbs<ActionVerb, Verb> = true;
+void payloadForEveryDeclaredVerb;

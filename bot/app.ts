@@ -33,7 +33,7 @@ import { directLineConnectorKey } from '../infra/connector.ts';
 import { z } from 'zod';
 import { resolveVapidKeys } from '../infra/web-push.ts';
 import { registerPushRoutes } from './push-routes.ts';
-import { isStorable, isStorableDeep } from '../domain/text.ts';
+import { UNSTORABLE_REASON, isStorable, isStorableDeep } from '../domain/text.ts';
 
 
 export interface App {
@@ -286,7 +286,7 @@ export function createApp(deps: AppDeps): App {
 // wrong shape. Every channel sends these fields, so a body without them is the client's fault: 400.
 
 /** These strings end up in PostgreSQL text and jsonb (domain/text.ts says what those can hold). */
-const storable = (max: number) => z.string().max(max).refine(isStorable, { message: 'contains characters that cannot be stored' });
+const storable = (max: number) => z.string().max(max).refine(isStorable, { message: UNSTORABLE_REASON });
 /** No channel nests the envelope's accounts deeper than this. */
 const ENVELOPE_DEPTH = 8;
 
@@ -326,7 +326,7 @@ const activityEnvelope = z.looseObject({
   membersRemoved: z.array(channelAccount).nullish(),
   channelData: z.looseObject({ tenant: z.looseObject({ id: storable(128).nullish() }).nullish() }).nullish(),
 })
-  .refine((a) => isStorableDeep([a.from, a.recipient, a.conversation], ENVELOPE_DEPTH), { message: 'contains characters that cannot be stored' })
+  .refine((a) => isStorableDeep([a.from, a.recipient, a.conversation], ENVELOPE_DEPTH), { message: UNSTORABLE_REASON })
   .refine((a) => (a.entities ?? []).every((e) => e.type.toLowerCase() !== 'mention' || e.mentioned !== undefined), { message: 'a mention must say who is mentioned', path: ['entities'] })
   // An invoke names its operation; one without a name is malformed (with an unknown name it is 501, by the protocol).
   .refine((a) => a.type !== 'invoke' || (typeof a.name === 'string' && a.name !== ''), { message: 'an invoke needs a name', path: ['name'] });

@@ -12,7 +12,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RedisClient } from '../infra/redis.ts';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { isStorable, isStorableDeep } from '../domain/text.ts';
+import { UNSTORABLE_REASON, isStorable, isStorableDeep } from '../domain/text.ts';
 import { redisDirectLineStore, StoreUnavailableError, type ConversationUser, type Refusal, type StoredActivity } from './directline-store.ts';
 import type { Limiter } from './rate-limit.ts';
 import type { SessionEnds } from './web-sessions.ts';
@@ -182,7 +182,7 @@ function verifyToken(token: string, secret: string, nowSeconds: number): SignedC
 // Request bodies
 
 /** The bot stores user ids, locales and tenant ids in PostgreSQL (domain/text.ts says what it can hold). */
-const storable = { message: 'contains characters that cannot be stored' };
+const storable = { message: UNSTORABLE_REASON };
 
 /**
  * Activities are kept and sent back as JSON; one nested deeper than any card would make every later

@@ -5,7 +5,8 @@ import { TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import { cardAction, type CardAction } from '../adaptive-cards/actions.ts';
 import { touchAccount } from '../infra/identities.ts';
 import { mayPerform } from '../domain/permissions.ts';
-import { toStorable } from '../domain/text.ts';
+import { isReadOnly } from '../domain/verbs.ts';
+import { toStorableDeep } from '../domain/text.ts';
 import { asksForFormalRespite } from '../domain/formal-respite.ts';
 import { accountOf, channelOfActivity, localeOf, turnLocale } from './turn-context.ts';
 import { Turn } from './turn.ts';
@@ -91,23 +92,16 @@ const TEXT_COMMANDS: Record<string, CardAction | CardAction[]> = {
   'sms details': { action: 'staff.smsDetails.show' },
 };
 
-/** Commands that show something and change nothing. */
-const READ_ONLY: ReadonlySet<CardAction['action']> = new Set<CardAction['action']>([
-  'menu.show', 'volunteer.signup.start', 'declaration.show', 'volunteer.status', 'volunteer.leave', 'tasks.mine', 'volunteer.contribution',
-  'assignment.cancel.start', 'staff.request.new', 'staff.person.new', 'staff.requests.list', 'staff.requests.more', 'staff.volunteers.list', 'staff.volunteers.more', 'staff.request.callList',
-  'staff.groups.list', 'caregiver.signup.start', 'caregiver.person.new', 'caregiver.request.new', 'caregiver.requests.list', 'caregiver.formalRespite',
-  'series.leave.start', 'series.list', 'caregiver.series.edit.start', 'staff.series.edit.start',
-  'staff.link.settings', 'caregiver.series.cancel', 'staff.series.cancel',
-  'offer.details', 'staff.channel.show', 'series.details', 'push.status', 'privacy.mine',
-  'calendar.show', 'staff.police.settings', 'staff.smsDetails.show', 'language.show',
-  'self.signup.start', 'self.request.new', 'asker.channels',
-]);
+/** The handler of every verb (domain/verbs.ts declares them; test/unit/verbs.test.ts checks none is missing). */
+export function commandTable(deps: BotDeps): CommandTable {
+  return { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...selfCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), ...invitationCommands(deps), ...calendarCommands(deps), ...policeCommands(deps), ...languageCommands(deps), ...channelCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+}
 
 export class DugnadBot {
   private readonly commands: CommandTable;
 
   constructor(private readonly deps: BotDeps) {
-    this.commands = { ...volunteerCommands(deps), ...staffCommands(deps), ...offerCommands(deps), ...caregiverCommands(deps), ...privacyCommands(deps), ...seriesCommands(deps), ...feedbackCommands(deps), ...selfCommands(deps), ...staffChannelCommands(deps), ...pushCommands(deps), ...invitationCommands(deps), ...calendarCommands(deps), ...policeCommands(deps), ...languageCommands(deps), ...channelCommands(deps), 'menu.show': (turn) => showMenu(deps, turn) };
+    this.commands = commandTable(deps);
   }
 
   async run(context: TurnContext): Promise<void> {
@@ -239,7 +233,7 @@ export class DugnadBot {
     await handler(turn, action, raw);
     // Whatever the command committed to the outbox goes out now rather than at the next poll; commands
     // that only read, or that say they wrote nothing this time, skip the look (the poller would catch anything anyway).
-    if (!READ_ONLY.has(action.action) && !turn.queuedNothing) await kickPendingOutbox(this.deps);
+    if (!isReadOnly(action.action) && !turn.queuedNothing) await kickPendingOutbox(this.deps);
   }
 }
 
@@ -259,19 +253,10 @@ function idsAreUuids(action: CardAction): boolean {
 /** Card data is flat; deeper than this is nobody's form, and stopping keeps recursion bounded. */
 const MAX_CARD_DATA_DEPTH = 8;
 
-function storableCopy(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return toStorable(value);
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= MAX_CARD_DATA_DEPTH) return undefined;
-  if (Array.isArray(value)) return value.map((v) => storableCopy(v, depth + 1));
-  // fromEntries defines own properties, so a "__proto__" key stays data and never becomes a prototype.
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [toStorable(k), storableCopy(v, depth + 1)]));
-}
-
 /** The submitted card data with storable strings, or undefined when there is none (a typed message). */
 function cardData(value: unknown): Record<string, unknown> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  return storableCopy(value, 0) as Record<string, unknown>;
+  return toStorableDeep(value, MAX_CARD_DATA_DEPTH) as Record<string, unknown>;
 }
 
 /** Universal Actions put the button's data under value.action.data, the verb under value.action.verb. */

@@ -4,6 +4,7 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import { staffChannelCard, staffChannelWelcomeCard } from '../adaptive-cards/staff-channel.ts';
 import type { ActionVerb } from '../adaptive-cards/actions.ts';
+import { mayAnswerShared } from '../domain/verbs.ts';
 import type { AdaptiveCard, CardElement } from '../adaptive-cards/card.ts';
 import { listCentres } from '../infra/centres.ts';
 import type { ConversationRef } from '../infra/identities.ts';
@@ -23,18 +24,11 @@ function isTeamChannel(a: Partial<Activity>): boolean {
 }
 
 /**
- * What may be answered where a whole team reads along: the menu, the channel's own card, and the
- * escalation card's buttons (public request facts). Everything else shows someone's details — a
- * person helped, a volunteer's task or phone — and belongs in the personal chat.
+ * The reply instead of `verb` in a shared conversation, or null when it may be answered there (its
+ * declaration in domain/verbs.ts says whether: nothing about a person goes where a whole team reads along).
  */
-const SHARED_VERBS: ReadonlySet<ActionVerb> = new Set<ActionVerb>([
-  'menu.show', 'staff.channel.show', 'staff.channel.link', 'staff.channel.unlink', 'staff.requests.list', 'staff.requests.more',
-  'staff.request.widen', 'staff.request.relax', 'staff.request.cancel',
-]);
-
-/** The reply instead of `verb` in a shared conversation, or null when it may be answered there. */
 export function sharedConversationRefusal(verb: ActionVerb): MessageKey | null {
-  if (SHARED_VERBS.has(verb)) return null;
+  if (mayAnswerShared(verb)) return null;
   return verb === 'staff.request.new' ? 'staffChannel.newRequestHint' : 'staffChannel.personalOnly';
 }
 

@@ -4,6 +4,7 @@
 import { createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../infra/config.ts';
+import type { Logger } from '../infra/log.ts';
 import { hostNameOf } from '../infra/teams/manifest.ts';
 import { verifyDirectLineToken } from './directline.ts';
 
@@ -227,4 +228,33 @@ export async function authenticateTab(authorization: string, policy: TabAuthPoli
   if (verified.ok) return { ok: true, identity: { kind: 'teams', channelId: 'msteams', user: verified.user } };
   if (verified.reason === 'tenant') return { ok: false, status: 403, code: 'tenant_not_allowed', reason: verified.reason };
   return { ok: false, status: 401, code: verified.reason === 'expired' ? 'expired' : 'bad_token', reason: verified.reason };
+}
+
+export interface TabAuthDeps {
+  config: Config;
+  log: Logger;
+  now: () => Date;
+  /** The local web chat's token secret in development; null in production (and then ignored anyway). */
+  devTokenSecret: string | null;
+  /** Tests may hand in their own key source; default: TAB_SSO_JWKS_URL, cached. */
+  keys?: SigningKeys;
+}
+
+/** The tab's sign-in as configured: Entra ID's keys (cached), our audiences and tenants, the dev token in development. */
+export function tabAuthPolicy(deps: TabAuthDeps): TabAuthPolicy {
+  const { config, log } = deps;
+  const keys =
+    deps.keys ??
+    createJwksCache(config.TAB_SSO_JWKS_URL, {
+      onError: (err) => log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'tab: could not fetch the SSO signing keys'),
+    });
+  const policy: TabAuthPolicy = {
+    sso: { audiences: ssoAudiences(config), allowedTenants: config.ALLOWED_TENANT_IDS },
+    keys,
+    dev: config.dev,
+    devTokenSecret: config.dev ? deps.devTokenSecret : null,
+    nowSeconds: () => Math.floor(deps.now().getTime() / 1000),
+  };
+  if (policy.sso.audiences.length === 0) log.info('tab: no TAB_SSO_AUDIENCE or MicrosoftAppId, so Teams sign-in on the tab is off');
+  return policy;
 }

@@ -5,56 +5,50 @@
  *
  * Identity never comes from what the page says about itself. In Teams the page sends the Entra ID
  * token from `authentication.getAuthToken()`; tab-auth.ts verifies it (RS256 against the published keys,
- * issuer, audience, scope, tenant) and this file maps its oid to the member the bot knows under that
- * Teams account. Outside Teams there is no identity in production ("Logg inn via Teams"). In development
- * only, the page may send the local web chat's Direct Line token, which this server signed and
- * which binds a demo user id — the same proof the web chat itself runs on.
+ * issuer, audience, scope, tenant) and tab-route.ts maps its oid to the member the bot knows under that
+ * Teams account, for every route here. Outside Teams there is no identity in production ("Logg inn via
+ * Teams"). In development only, the page may send the local web chat's Direct Line token, which this
+ * server signed and which binds a demo user id — the same proof the web chat itself runs on.
  *
  * For Teams to issue the token, the bot's app registration must expose the Application ID URI
  * api://<host>/<MicrosoftAppId> (the manifest's webApplicationInfo.resource) with the scope
  * access_as_user, pre-authorising the Teams clients; until then getAuthToken fails and the page says
  * it could not sign you in.
+ *
+ * The page itself and the words it shows are in tab-page.ts, its Content-Security-Policy in tab-csp.ts;
+ * this file keeps the routes.
  */
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { AppDeps } from './deps.ts';
-import { htmlHead, jsonForScript, ownAsset, sendAsset, sendPage, vendorBundle } from './page-assets.ts';
+import { ownAsset, sendAsset, sendPage, vendorBundle } from './page-assets.ts';
 import { formatDate, formatDateTime, formatDateWithYear, formatDuration, formatTime, formatWindow, intlTagOf } from '../adaptive-cards/format.ts';
 import { FLAG_SEPARATOR, requestFlags } from '../adaptive-cards/request-view.ts';
 import { telUrl } from '../adaptive-cards/card.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
-import { catalog, isMessageKey, LOCALES, t, type MessageKey } from '../adaptive-cards/texts.ts';
+import { isMessageKey, t } from '../adaptive-cards/texts.ts';
 import { publicView } from '../domain/confidentiality.ts';
 import { mayPerform } from '../domain/permissions.ts';
 import type { Locale } from '../domain/types.ts';
-import type { Queryable } from '../infra/db.ts';
-import { getMember, type Member } from '../infra/identities.ts';
+import type { Member } from '../infra/identities.ts';
 import { interestGroups } from '../infra/centres.ts';
 import { myTasks } from '../infra/offers.ts';
-import { centreFigures, centreName, centreOverview, memberIdForChannelUser, memberIdForTeamsUser, periodOf, volunteerHistory, type DayPeriod } from '../infra/overview.ts';
+import { centreFigures, centreName, centreOverview, periodOf, volunteerHistory, type DayPeriod } from '../infra/overview.ts';
 import { contributionOf } from '../infra/contribution.ts';
 import { FIGURE_COLUMNS, osloMidnight, reportFile, reportForDays, smallCount, type Cell, type FigureUnit } from '../infra/reports.ts';
 import { policeCertificateCountsOf } from '../infra/police-certificates.ts';
-import { DEV_CHANNEL } from '../infra/identities.ts';
-import { authenticateTab, createJwksCache, ssoAudiences, type SigningKeys, type TabAuthPolicy, type TabAuthResult, type TabIdentity } from './tab-auth.ts';
-import { TabError, TabFile, type TabHandler } from './tab-route.ts';
-import { COORDINATOR_PAGE_KEYS, registerCoordinatorRoutes } from './tab-coordinator.ts';
+import { tabAuthPolicy, type TabAuthDeps } from './tab-auth.ts';
+import { TabError, TabFile, tabRoute, type TabRouteDeps } from './tab-route.ts';
+import { registerCoordinatorRoutes } from './tab-coordinator.ts';
+import { pageHtml } from './tab-page.ts';
+import { tabContentSecurityPolicy } from './tab-csp.ts';
 import { TZDate } from '@date-fns/tz';
 import { differenceInCalendarDays } from 'date-fns';
 import { TIME_ZONE } from '../domain/time-zone.ts';
 import { groupName } from '../domain/interest-groups.ts';
 
-async function memberFor(db: Queryable, identity: TabIdentity): Promise<Member | null> {
-  const memberId =
-    identity.kind === 'teams'
-      ? await memberIdForTeamsUser(db, { objectId: identity.user.objectId, tenantId: identity.user.tenantId })
-      : // The web chat's own accounts first (people who signed up there), then the seeded demo ids.
-        await memberIdForChannelUser(db, { userId: identity.userId, channelIds: ['webchat', DEV_CHANNEL] });
-  return memberId ? getMember(db, memberId) : null;
-}
-
 // ---------------------------------------------------------------------------------------------
-// The page
+// What a member sees on the tab
 
 export type TabView = 'volunteer' | 'staff' | 'none';
 
@@ -64,181 +58,13 @@ function viewOf(member: Member): TabView {
   return 'none';
 }
 
-/** Messages the page shows; the page fills in {placeholders} itself. */
-const PAGE_KEYS = [
-  'greeting.named',
-  'webSignIn.intro',
-  'webSignIn.idporten',
-  'webSignIn.idportenHint',
-  'webSignIn.entra',
-  'webSignIn.entraHint',
-  'system.unavailable',
-  'common.showing',
-  'myTasks.title',
-  'myTasks.empty',
-  'offer.what',
-  'offer.where',
-  'offer.when',
-  'offer.duration',
-  'offer.flexible',
-  'task.person',
-  'task.address',
-  'task.phone',
-  'task.meetingPlace',
-  'task.contact',
-  'task.handoverNote',
-  'task.call',
-  'task.callContact',
-  'task.confidential',
-  'task.emergency',
-  'tab.loading',
-  'tab.refresh',
-  'tab.updatedAt',
-  'tab.upcoming',
-  'tab.history',
-  'tab.historyEmpty',
-  'tab.hoursUnknown',
-  'tab.overview',
-  'tab.counts',
-  'tab.count.open',
-  'tab.count.unfilled',
-  'tab.count.unfilledHint',
-  'tab.count.taken',
-  'tab.count.doneThisMonth',
-  'tab.median',
-  'tab.medianNone',
-  'tab.medianBasis',
-  'tab.needsAction',
-  'tab.needsActionEmpty',
-  'tab.reason.escalated',
-  'tab.reason.waiting_consent',
-  'tab.reason.starting_soon',
-  'tab.signIn.title',
-  'tab.signIn.text',
-  'tab.dev.title',
-  'tab.dev.text',
-  'tab.dev.link',
-  'tab.dev.youAre',
-  'tab.error.title',
-  'tab.error.notMember',
-  'tab.error.noView',
-  'tab.error.signIn',
-  'tab.error.tenant',
-  'contribution.title',
-  'contribution.inAll',
-  'contribution.tasksHours',
-  'contribution.thanks',
-  'contribution.none',
-  'tab.report.title',
-  'tab.report.period',
-  'tab.report.period.year',
-  'tab.report.period.12w',
-  'tab.report.period.custom',
-  'tab.report.from',
-  'tab.report.to',
-  'tab.report.show',
-  'tab.report.requestsChart',
-  'tab.report.requestsHint',
-  'tab.report.series.filled',
-  'tab.report.series.expired',
-  'tab.report.series.open',
-  'tab.report.waitChart',
-  'tab.report.waitHint',
-  'tab.report.series.median',
-  'tab.report.series.p90',
-  'tab.report.minutes',
-  'tab.report.hoursChart',
-  'tab.report.hoursHint',
-  'tab.report.hours',
-  'tab.report.week',
-  'tab.report.group',
-  'tab.report.showTable',
-  'tab.report.chartAlt',
-  'tab.report.totals',
-  'tab.report.figure',
-  'tab.report.value',
-  'tab.report.small',
-  'tab.report.download',
-  'tab.report.downloadHint',
-  'tab.report.downloadCsv',
-  'tab.report.downloadJson',
-  'tab.report.downloadFailed',
-  'tab.report.police',
-] as const satisfies readonly MessageKey[];
-
-function pageTexts(locale: Locale): Record<string, string> {
-  const all = catalog(locale);
-  return Object.fromEntries([...PAGE_KEYS, ...COORDINATOR_PAGE_KEYS].map((k) => [k, all[k]]));
-}
-
-function pageHtml(dev: boolean, teamsJsUrl: string, chartJsUrl: string, signInProviders: readonly string[]): string {
-  const config = { dev, api: '/api/tab', directLineDomain: '/v3/directline', webChatUrl: '/', signIn: signInProviders, texts: Object.fromEntries(LOCALES.map((l) => [l, pageTexts(l)])) };
-  return `${htmlHead('/tab/app.css')}
-<body>
-<header class="topbar">
-<p class="brand">Dugnad</p>
-<p id="who" class="who" hidden></p>
-</header>
-<main id="main" class="main" tabindex="-1">
-<h1 id="title">Dugnad</h1>
-<p id="status" class="status" role="status">${t('nb', 'tab.loading')}</p>
-<div id="content"></div>
-</main>
-<script type="application/json" id="tab-config">${jsonForScript(config)}</script>
-<script src="${teamsJsUrl}" defer></script>
-<script src="${chartJsUrl}" defer></script>
-<script src="/tab/app.js" defer></script>
-<script src="/tab/coordinator.js" defer></script>
-</body>
-</html>
-`;
-}
-
-/**
- * Teams, Outlook and the Microsoft 365 app frame the tab (Microsoft's list for tab hosts); nobody
- * else may, so the page cannot be clickjacked.
- */
-export const TAB_FRAME_ANCESTORS = [
-  'https://teams.microsoft.com',
-  'https://*.teams.microsoft.com',
-  'https://*.cloud.microsoft',
-  'https://*.microsoft365.com',
-  'https://*.office.com',
-  'https://outlook.office.com',
-  'https://outlook.office365.com',
-];
-
-function contentSecurityPolicy(): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    // teams-js fetches Microsoft's current list of host origins and falls back to the list it ships with.
-    "connect-src 'self' https://res.cdn.office.net",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    `frame-ancestors ${TAB_FRAME_ANCESTORS.join(' ')}`,
-  ].join('; ');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-export interface TabDeps extends Pick<AppDeps, 'config' | 'db' | 'log' | 'now'> {
-  /** The local web chat's token secret in development; null in production (and then ignored anyway). */
-  devTokenSecret: string | null;
-  /** Tests may hand in their own key source; default: TAB_SSO_JWKS_URL, cached. */
-  keys?: SigningKeys;
-  /** The web chat user id of a signed-in browser session, when web sign-in is configured. */
-  webSession?: ((req: Request) => Promise<string | null>) | null;
+export interface TabDeps extends Pick<AppDeps, 'config' | 'db' | 'log' | 'now'>, TabAuthDeps, TabRouteDeps {
   /** The web sign-in's providers (ids), offered on the page outside Teams. */
   signInProviders?: readonly string[];
 }
-
-const LangQuery = z.enum(['nb', 'nn', 'en']);
 
 /** The figures' period: a long one is still one grouped scan per family, but not an unbounded one. */
 const MAX_REPORT_DAYS = 3 * 366;
@@ -285,20 +111,8 @@ function cellText(locale: Locale, unit: FigureUnit, cell: Cell): string {
 }
 
 export function registerTab(server: Server, deps: TabDeps): void {
-  const { config, db, log } = deps;
-  const keys =
-    deps.keys ??
-    createJwksCache(config.TAB_SSO_JWKS_URL, {
-      onError: (err) => log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'tab: could not fetch the SSO signing keys'),
-    });
-  const policy: TabAuthPolicy = {
-    sso: { audiences: ssoAudiences(config), allowedTenants: config.ALLOWED_TENANT_IDS },
-    keys,
-    dev: config.dev,
-    devTokenSecret: config.dev ? deps.devTokenSecret : null,
-    nowSeconds: () => Math.floor(deps.now().getTime() / 1000),
-  };
-  if (policy.sso.audiences.length === 0) log.info('tab: no TAB_SSO_AUDIENCE or MicrosoftAppId, so Teams sign-in on the tab is off');
+  const { config, db } = deps;
+  const route = tabRoute(deps, tabAuthPolicy(deps));
 
   // "main" of @microsoft/teams-js is its UMD bundle, which defines window.microsoftTeams. Chart.js's
   // main is CommonJS; its UMD bundle (window.Chart) sits beside it in dist/.
@@ -307,7 +121,7 @@ export function registerTab(server: Server, deps: TabDeps): void {
   const chartJs = vendorBundle('chart.js', 'dist/chart.umd.min.js');
   const chartJsUrl = `/tab/chart-js/${encodeURIComponent(chartJs.version)}/chart.umd.min.js`;
   const html = Buffer.from(pageHtml(config.dev, teamsJsUrl, chartJsUrl, deps.webSession ? (deps.signInProviders ?? []) : []), 'utf8');
-  const csp = contentSecurityPolicy();
+  const csp = tabContentSecurityPolicy();
   const assets = { teamsJs: teamsJs.asset, chartJs: chartJs.asset, appJs: ownAsset('tab.js'), coordinatorJs: ownAsset('tab-coordinator.js'), appCss: ownAsset('tab.css') };
 
   server.get('/tab', async (_req: Request, res: Response) => sendPage(res, html, csp));
@@ -316,61 +130,6 @@ export function registerTab(server: Server, deps: TabDeps): void {
   server.get('/tab/app.js', async (req: Request, res: Response) => sendAsset(req, res, assets.appJs));
   server.get('/tab/coordinator.js', async (req: Request, res: Response) => sendAsset(req, res, assets.coordinatorJs));
   server.get('/tab/app.css', async (req: Request, res: Response) => sendAsset(req, res, assets.appCss));
-
-  function route(name: string, handler: TabHandler) {
-    return async (req: Request, res: Response): Promise<void> => {
-      const started = Date.now();
-      const lang = LangQuery.safeParse((req.query as Record<string, unknown> | undefined)?.lang);
-      let locale: Locale = lang.success ? lang.data : 'nb';
-      const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
-        // Personal data in these answers: never cached, never shared between users by a proxy.
-        res.header('Cache-Control', 'no-store');
-        res.header('X-Content-Type-Options', 'nosniff');
-        for (const [k, v] of Object.entries(extra)) res.header(k, v);
-        res.send(status, body);
-      };
-      const refuse = (status: number, code: string, key: MessageKey) => {
-        send(status, { error: { code, message: t(locale, key) } }, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
-      };
-      try {
-        // A bearer token (Teams SSO, development) speaks for itself; without one, the web sign-in session may.
-        const webUserId = req.header('authorization') ? null : ((await deps.webSession?.(req)) ?? null);
-        const auth: TabAuthResult = webUserId
-          ? { ok: true, identity: { kind: 'web', channelId: 'webchat', userId: webUserId } }
-          : await authenticateTab(req.header('authorization') ?? '', policy);
-        if (!auth.ok) {
-          log.info({ route: `tab.${name}`, status: auth.status, code: auth.code, reason: auth.reason, ms: Date.now() - started }, 'tab refused');
-          const key: MessageKey = auth.code === 'tenant_not_allowed' ? 'tab.error.tenant' : auth.code === 'sso_unavailable' ? 'system.unavailable' : 'tab.error.signIn';
-          return refuse(auth.status, auth.code, key);
-        }
-        const member = await memberFor(db, auth.identity);
-        if (!member) {
-          log.info({ route: `tab.${name}`, status: 403, code: 'not_a_member', kind: auth.identity.kind }, 'tab refused');
-          return refuse(403, 'not_a_member', 'tab.error.notMember');
-        }
-        if (!lang.success) locale = member.locale;
-        const body = await handler({ req, member, identity: auth.identity, locale, now: deps.now() });
-        if (body instanceof TabFile) {
-          res.writeHead(200, {
-            'Content-Type': body.contentType,
-            'Content-Length': String(body.body.length),
-            // RFC 6266: a plain ASCII name (ours is) needs no filename* form.
-            'Content-Disposition': `attachment; filename="${body.name}"`,
-            'Cache-Control': 'no-store',
-            'X-Content-Type-Options': 'nosniff',
-          });
-          res.end(body.body);
-        } else {
-          send(200, body);
-        }
-        log.info({ route: `tab.${name}`, status: 200, kind: auth.identity.kind, ms: Date.now() - started }, 'tab');
-      } catch (err) {
-        if (err instanceof TabError) return refuse(err.status, err.code, err.messageKey);
-        log.error({ err: { name: (err as Error).name }, route: `tab.${name}` }, 'tab request failed');
-        if (!res.headersSent) refuse(500, 'internal', 'system.unavailable');
-      }
-    };
-  }
 
   const groupLabels = async (centreIds: string[], locale: Locale) => {
     const groups = await interestGroups(db, centreIds);

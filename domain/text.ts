@@ -18,6 +18,22 @@ export function toStorable(s: string): string {
   return s.replace(UNSTORABLE_ALL, '\ufffd');
 }
 
+/** What a field refused for unstorable text is told, wherever text is checked at the door. */
+export const UNSTORABLE_REASON = 'contains characters that cannot be stored';
+
+/**
+ * A copy of `value` with every string, keys included, made storable (toStorable); objects past
+ * `depth` levels are left out (undefined), which keeps the walk bounded.
+ */
+export function toStorableDeep(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return toStorable(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth === 0) return undefined;
+  if (Array.isArray(value)) return value.map((v) => toStorableDeep(v, depth - 1));
+  // fromEntries defines own properties, so a "__proto__" key stays data and never becomes a prototype.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [toStorable(k), toStorableDeep(v, depth - 1)]));
+}
+
 /** Every string in `value`, keys included, can be stored; false past `depth` levels. */
 export function isStorableDeep(value: unknown, depth: number): boolean {
   if (typeof value === 'string') return isStorable(value);

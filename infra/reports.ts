@@ -6,6 +6,8 @@ import { TZDate } from '@date-fns/tz';
 import type { Queryable } from './db.ts';
 import { policeCertificateCountsOf } from './police-certificates.ts';
 import { TIME_ZONE } from '../domain/time-zone.ts';
+import { isMessageKey, t, type MessageKey, type MessageParams } from '../adaptive-cards/texts.ts';
+import { SUPPRESSION_RULE, smallCount, suppressSmallCounts, type Cell } from '../domain/small-counts.ts';
 
 export const REPORT_DIMENSIONS = ['month', 'week', 'group', 'district', 'poster'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
@@ -338,33 +340,7 @@ export async function centreReport(db: Queryable, input: CentreReportInput): Pro
 // Presentation: what leaves the system. Small counts about people are hidden here, not above, so
 // tests and internal checks keep the raw numbers.
 
-/** Counts of people, or of events that tell about particular people. */
-export const PEOPLE_FIGURES = [
-  'activeVolunteers', 'newVolunteers', 'volunteersLeft', 'peopleReached', 'concernsRaised',
-  'tasksNotDone', 'volunteerCancellations', 'volunteerCancellationsLeaving', 'feedbackGood', 'feedbackNotGood',
-] as const satisfies readonly FigureKey[];
-
-/**
- * People figures whose breakdown cells add up to the total (each event falls in exactly one cell),
- * so a hidden cell could be worked out by subtraction. Distinct counts of people are not additive
- * (one volunteer is active in many months), and are only hidden when small.
- */
-export const ADDITIVE_PEOPLE_FIGURES = [
-  'newVolunteers', 'volunteersLeft', 'concernsRaised', 'tasksNotDone', 'volunteerCancellations', 'volunteerCancellationsLeaving',
-  'feedbackGood', 'feedbackNotGood',
-] as const satisfies readonly FigureKey[];
-
-export const SUPPRESSION_THRESHOLD = 5;
-export const SMALL = '<5';
-/** Statistics Norway's mark for "not shown for confidentiality". */
-export const HIDDEN = ':';
-
-export type Cell = number | null | typeof SMALL | typeof HIDDEN;
-
-/** A count of people as it may leave the system: 1–4 as "<5". */
-export function smallCount(v: number): Cell {
-  return v > 0 && v < SUPPRESSION_THRESHOLD ? SMALL : v;
-}
+export { ADDITIVE_PEOPLE_FIGURES, HIDDEN, PEOPLE_FIGURES, SMALL, SUPPRESSION_RULE, SUPPRESSION_THRESHOLD, smallCount, type Cell } from '../domain/small-counts.ts';
 
 export interface PresentedRow {
   dimension: ReportRow['dimension'];
@@ -383,26 +359,6 @@ export interface PresentedReport {
   policeCertificates?: { at: string; valid: Cell; expiring: Cell; expired: Cell };
 }
 
-export const SUPPRESSION_RULE =
-  `Counts of people (${PEOPLE_FIGURES.join(', ')}) from 1 to ${SUPPRESSION_THRESHOLD - 1} are shown as "${SMALL}"; 0 is shown. ` +
-  `Where a breakdown's cells add up to the total (${ADDITIVE_PEOPLE_FIGURES.join(', ')}) and a hidden cell could be worked out from the total ` +
-  `and the cells shown, the smallest other cells are hidden too, shown as "${HIDDEN}"; if that is not enough, the whole breakdown of that figure is "${HIDDEN}".`;
-
-/** Whether some small hidden cell's value follows from the total and the cells shown. */
-function pinned(hidden: Array<{ value: number; small: boolean }>, sum: number): boolean {
-  // Readers know: each small cell is 1..4, each other hidden cell is at least 5, and they add up to sum.
-  const bounds = hidden.map((h) => (h.small ? { lo: 1, hi: SUPPRESSION_THRESHOLD - 1 } : { lo: SUPPRESSION_THRESHOLD, hi: Infinity }));
-  const loAll = bounds.reduce((s, b) => s + b.lo, 0);
-  const hiAll = bounds.reduce((s, b) => s + b.hi, 0);
-  return hidden.some((h, i) => {
-    if (!h.small) return false;
-    const b = bounds[i]!;
-    const lo = Math.max(b.lo, sum - (hiAll - b.hi));
-    const hi = Math.min(b.hi, sum - (loAll - b.lo));
-    return lo >= hi;
-  });
-}
-
 function round(v: number | null, digits: number): number | null {
   if (v === null) return null;
   const f = 10 ** digits;
@@ -418,35 +374,9 @@ export function presentReport(report: CentreReport): PresentedReport {
     figures.minutesToTakeP90 = round(f.minutesToTakeP90, 0);
     figures.hoursGiven = round(f.hoursGiven, 2);
     figures.respiteHours = round(f.respiteHours, 2);
-    for (const k of PEOPLE_FIGURES) {
-      const v = f[k];
-      if (v !== null && v > 0 && v < SUPPRESSION_THRESHOLD) figures[k] = SMALL;
-    }
     return { dimension: r.dimension, key: r.key, label: r.label, figures };
   });
-
-  const total = report.rows.find((r) => r.dimension === 'total')!;
-  for (const dim of report.dimensions) {
-    const cells = rows.map((row, i) => ({ row, raw: report.rows[i]! })).filter((c) => c.row.dimension === dim);
-    for (const k of ADDITIVE_PEOPLE_FIGURES) {
-      const t = total.figures[k];
-      // A hidden total already keeps readers from subtracting.
-      if (t === null || t < SUPPRESSION_THRESHOLD) continue;
-      const hiddenSum = () => cells.filter((c) => typeof c.row.figures[k] === 'string').reduce((s, c) => s + (c.raw.figures[k] ?? 0), 0);
-      const hiddenCells = () => cells.filter((c) => typeof c.row.figures[k] === 'string').map((c) => ({ value: c.raw.figures[k] ?? 0, small: c.row.figures[k] === SMALL }));
-      if (!cells.some((c) => c.row.figures[k] === SMALL)) continue;
-      while (pinned(hiddenCells(), hiddenSum())) {
-        const next = cells
-          .filter((c) => typeof c.row.figures[k] === 'number' && (c.raw.figures[k] ?? 0) > 0)
-          .sort((a, b) => (a.raw.figures[k] ?? 0) - (b.raw.figures[k] ?? 0))[0];
-        if (!next) {
-          for (const c of cells) c.row.figures[k] = HIDDEN;
-          break;
-        }
-        next.row.figures[k] = HIDDEN;
-      }
-    }
-  }
+  suppressSmallCounts(rows.map((row, i) => ({ dimension: row.dimension, raw: report.rows[i]!.figures, shown: row.figures })), report.dimensions);
 
   const lastDay = new TZDate(report.to.getTime() - 1, report.timeZone);
   const small = smallCount;
@@ -461,78 +391,76 @@ export function presentReport(report: CentreReport): PresentedReport {
   };
 }
 
-// Column order and bokmål headings of the export; JSON uses the keys.
+// Column order and headings of the export (the message catalog's report.* keys, in bokmål: the file is
+// the centre's, written in its default language); JSON uses the keys.
 export type FigureUnit = 'count' | 'fraction' | 'minutes' | 'hours';
 
-/** JSON carries shares as fractions (0–1); the CSV shows them as percent with one decimal. */
-export const FIGURE_COLUMNS: ReadonlyArray<{ key: FigureKey; heading: string; unit: FigureUnit }> = [
-  { key: 'requestsPosted', heading: 'Forespørsler lagt inn', unit: 'count' },
-  { key: 'requestsFilled', heading: 'Forespørsler som fikk frivillig', unit: 'count' },
-  { key: 'requestsConsidered', heading: 'Forespørsler som teller i andelen', unit: 'count' },
-  { key: 'shareFilled', heading: 'Andel som fikk frivillig (%)', unit: 'fraction' },
-  { key: 'requestsTaken', heading: 'Forespørsler tatt minst én gang', unit: 'count' },
-  { key: 'minutesToTakeMedian', heading: 'Minutter til tatt, median', unit: 'minutes' },
-  { key: 'minutesToTakeP90', heading: 'Minutter til tatt, 90-persentil', unit: 'minutes' },
-  { key: 'requestsExpiredUnfilled', heading: 'Utløpt uten frivillig', unit: 'count' },
-  { key: 'requestsCancelled', heading: 'Avlyst av bestiller', unit: 'count' },
-  { key: 'requestsCancelledWhileTaken', heading: 'Avlyst av bestiller etter at frivillig tok den', unit: 'count' },
-  { key: 'requestsStillOpen', heading: 'Fortsatt åpne', unit: 'count' },
-  { key: 'tasksDone', heading: 'Oppdrag gjennomført', unit: 'count' },
-  { key: 'tasksNotDone', heading: 'Oppdrag ikke gjennomført', unit: 'count' },
-  { key: 'tasksOutcomeNotReported', heading: 'Oppdrag uten rapportert utfall', unit: 'count' },
-  { key: 'volunteerCancellations', heading: 'Avlyst av frivillig', unit: 'count' },
-  { key: 'volunteerCancellationsLeaving', heading: 'Avlyst fordi frivillig sluttet', unit: 'count' },
-  { key: 'hoursGiven', heading: 'Timer gitt', unit: 'hours' },
-  { key: 'respiteHours', heading: 'Avlastningstimer til pårørende', unit: 'hours' },
-  { key: 'peopleReached', heading: 'Personer som fikk hjelp', unit: 'count' },
-  { key: 'activeVolunteers', heading: 'Aktive frivillige', unit: 'count' },
-  { key: 'newVolunteers', heading: 'Nye frivillige', unit: 'count' },
-  { key: 'volunteersLeft', heading: 'Frivillige som sluttet', unit: 'count' },
-  { key: 'concernsRaised', heading: 'Bekymringsmeldinger', unit: 'count' },
-  { key: 'feedbackGood', heading: 'Tilbakemeldinger fra pårørende og brukere: bra', unit: 'count' },
-  { key: 'feedbackNotGood', heading: 'Tilbakemeldinger fra pårørende og brukere: ikke bra', unit: 'count' },
-  { key: 'smsSent', heading: 'SMS sendt', unit: 'count' },
-  { key: 'smsParts', heading: 'SMS-deler fakturert', unit: 'count' },
+/** The export's words, in bokmål. */
+const nb = (key: MessageKey, params?: MessageParams) => t('nb', key, params);
+
+const FIGURE_UNITS: ReadonlyArray<{ key: FigureKey; unit: FigureUnit }> = [
+  { key: 'requestsPosted', unit: 'count' },
+  { key: 'requestsFilled', unit: 'count' },
+  { key: 'requestsConsidered', unit: 'count' },
+  { key: 'shareFilled', unit: 'fraction' },
+  { key: 'requestsTaken', unit: 'count' },
+  { key: 'minutesToTakeMedian', unit: 'minutes' },
+  { key: 'minutesToTakeP90', unit: 'minutes' },
+  { key: 'requestsExpiredUnfilled', unit: 'count' },
+  { key: 'requestsCancelled', unit: 'count' },
+  { key: 'requestsCancelledWhileTaken', unit: 'count' },
+  { key: 'requestsStillOpen', unit: 'count' },
+  { key: 'tasksDone', unit: 'count' },
+  { key: 'tasksNotDone', unit: 'count' },
+  { key: 'tasksOutcomeNotReported', unit: 'count' },
+  { key: 'volunteerCancellations', unit: 'count' },
+  { key: 'volunteerCancellationsLeaving', unit: 'count' },
+  { key: 'hoursGiven', unit: 'hours' },
+  { key: 'respiteHours', unit: 'hours' },
+  { key: 'peopleReached', unit: 'count' },
+  { key: 'activeVolunteers', unit: 'count' },
+  { key: 'newVolunteers', unit: 'count' },
+  { key: 'volunteersLeft', unit: 'count' },
+  { key: 'concernsRaised', unit: 'count' },
+  { key: 'feedbackGood', unit: 'count' },
+  { key: 'feedbackNotGood', unit: 'count' },
+  { key: 'smsSent', unit: 'count' },
+  { key: 'smsParts', unit: 'count' },
 ];
 
-const DIMENSION_HEADINGS: Record<ReportRow['dimension'], string> = {
-  total: 'Totalt', month: 'Måned', week: 'Uke', group: 'Interessegruppe', district: 'Område', poster: 'Lagt inn av',
-};
+/** JSON carries shares as fractions (0–1); the CSV shows them as percent with one decimal. */
+export const FIGURE_COLUMNS: ReadonlyArray<{ key: FigureKey; heading: string; unit: FigureUnit }> = FIGURE_UNITS.map(({ key, unit }) => ({
+  key,
+  heading: nb(`report.column.${key}`),
+  unit,
+}));
 
-const ROLE_LABELS: Record<string, string> = {
-  staff: 'Ansatt', coordinator: 'Koordinator', caregiver: 'Pårørende', admin: 'Administrator', volunteer: 'Frivillig', unknown: 'Ukjent',
-  // A person helped who asked for themselves (issue 19).
-  person: 'Bestilt selv',
-};
-
-const MONTHS_NB = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'];
-
+/** A row's value as the export words it: the month, the week, who posted; the group's name or the key otherwise. */
 export function rowLabelNb(row: Pick<PresentedRow, 'dimension' | 'key' | 'label'>): string {
   switch (row.dimension) {
     case 'total':
-      return 'Hele perioden';
+      return nb('report.row.total');
     case 'month': {
       const [y, m] = row.key.split('-');
-      return `${MONTHS_NB[Number(m) - 1] ?? m} ${y}`;
+      const month = `report.month.${m}`;
+      return nb('report.row.month', { month: isMessageKey(month) ? nb(month) : String(m), year: String(y) });
     }
     case 'week': {
       const [y, w] = row.key.split('-W');
-      return `uke ${Number(w)} ${y}`;
+      return nb('report.row.week', { week: String(Number(w)), year: String(y) });
     }
     case 'poster': {
-      if (row.key === 'api') return 'Fagsystem (API)';
-      if (row.key.startsWith('api:')) return `Fagsystem (API): ${row.key.slice(4)}`;
+      if (row.key === 'api') return nb('report.poster.api');
+      if (row.key.startsWith('api:')) return nb('report.poster.apiSystem', { system: row.key.slice(4) });
       const [role, centre] = row.key.split('@');
-      const label = ROLE_LABELS[role!] ?? role!;
-      return centre ? `${label} (${centre})` : label;
+      const roleKey = `report.poster.role.${role}`;
+      const label = isMessageKey(roleKey) ? nb(roleKey) : role!;
+      return centre ? nb('report.poster.otherCentre', { role: label, centre }) : label;
     }
     default:
       return row.label;
   }
 }
-
-const FEEDBACK_HEADING = 'Tilbakemeldinger fra brukere som ansatte ba for';
-const NOT_AVAILABLE_NB = 'ikke tilgjengelig';
 
 function csvField(v: string): string {
   return /[";\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -548,10 +476,10 @@ function csvCell(key: FigureKey, v: Cell): string {
 
 /** Semicolon-separated, decimal comma, CRLF: what Excel with Norwegian settings opens as columns. */
 export function reportCsv(p: PresentedReport): string {
-  const head = ['Inndeling', 'Nøkkel', 'Verdi', ...FIGURE_COLUMNS.map((c) => c.heading), FEEDBACK_HEADING];
+  const head = [nb('report.column.dimension'), nb('report.column.key'), nb('report.column.label'), ...FIGURE_COLUMNS.map((c) => c.heading), nb('report.column.feedback')];
   const lines = [head.map(csvField).join(';')];
   for (const row of p.rows) {
-    const cells = [DIMENSION_HEADINGS[row.dimension], row.key, rowLabelNb(row), ...FIGURE_COLUMNS.map((c) => csvCell(c.key, row.figures[c.key])), NOT_AVAILABLE_NB];
+    const cells = [nb(`report.dimension.${row.dimension}`), row.key, rowLabelNb(row), ...FIGURE_COLUMNS.map((c) => csvCell(c.key, row.figures[c.key])), nb('report.notAvailable')];
     lines.push(cells.map(csvField).join(';'));
   }
   return lines.join('\r\n') + '\r\n';

@@ -1,4 +1,4 @@
-// The authorisation matrix over real HTTP: every role × every verb in domain/permissions.ts. A verb
+// The authorisation matrix over real HTTP: every role × every verb in domain/verbs.ts. A verb
 // the role may not use is refused with «Det har du ikke tilgang til» and changes nothing. A verb the
 // role may use, pointed at someone else's data (another centre's request, person or volunteer;
 // another volunteer's offer or assignment), is refused too and changes nothing. Reads never show
@@ -9,7 +9,8 @@ import { addDays } from 'date-fns';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { chatDriver, type ChatDriver } from '../support/chat.ts';
-import { PERMISSIONS, mayPerform, type Actor, type Command } from '../../domain/permissions.ts';
+import { mayPerform, type Actor, type Command } from '../../domain/permissions.ts';
+import { VERBS } from '../../domain/verbs.ts';
 import { cardAction } from '../../adaptive-cards/actions.ts';
 import { catalog, t } from '../../adaptive-cards/texts.ts';
 import { ensureCentre } from '../../infra/centres.ts';
@@ -248,7 +249,7 @@ async function turn(actor: TestActor, value: Record<string, unknown>): Promise<s
   return shown;
 }
 
-const verbs = Object.keys(PERMISSIONS) as Command[];
+const verbs = Object.keys(VERBS) as Command[];
 
 describe('the permission table', () => {
   it('covers every card action, and every card action is in it', () => {

@@ -1,13 +1,11 @@
 // The pure rules behind issue 13's lifecycle items: what stops when a person leaves, when a follow-up
 // may be answered and when its window closes, which reminder asks «Jeg kommer», what counts as formal
-// respite, and what text can be stored.
+// respite. What text can be stored: text.test.ts.
 import { describe, expect, it } from 'vitest';
 import { addHours, addMinutes, subHours } from 'date-fns';
 import { followUpClosesAt, mayReportOutcome, stopsWhenPersonLeaves, taskEnd } from '../../domain/lifecycle.ts';
 import { confirmingReminder, reminderTimes } from '../../domain/waves.ts';
 import { asksForFormalRespite } from '../../domain/formal-respite.ts';
-import { isPlainText, isStorable, isStorableDeep, toStorable } from '../../domain/text.ts';
-import { helpRequestFields, personFields } from '../../adaptive-cards/actions.ts';
 
 const now = new Date('2026-05-05T10:00:00Z');
 
@@ -61,25 +59,5 @@ describe('formal respite', () => {
   });
   it('is not informal company, nor a word that merely contains a stem', () => {
     for (const q of ['Avlastning tirsdag, tur og kaffe', 'Trenger besøksvenn', 'kommunevedtak', '', null, undefined]) expect(asksForFormalRespite(q), String(q)).toBe(false);
-  });
-});
-
-describe('text Dugnad can store', () => {
-  it('one rule: no NUL or lone surrogate; typed text also no control characters but tab and line breaks', () => {
-    expect(isStorable('Åse 😀')).toBe(true);
-    expect(isStorable('a\u0000b')).toBe(false);
-    expect(isStorable('\ud800')).toBe(false);
-    expect(toStorable('a\u0000b\udc00')).toBe('a\ufffdb\ufffd');
-    expect(isStorableDeep({ a: ['x', { 'b\u0000': 1 }] }, 8)).toBe(false);
-    expect(isStorableDeep({ a: ['x'] }, 1)).toBe(false);
-    expect(isPlainText('Ring på\nto ganger\t!')).toBe(true);
-    for (const bad of ['a\u0001', '\u001b[31m', 'x\u007f', '\u0085', 'a\u0000']) expect(isPlainText(bad), JSON.stringify(bad)).toBe(false);
-  });
-  it('the form fields (chat and API alike) refuse control characters, naming the field', () => {
-    const person = personFields.safeParse({ name: 'Per\u0000', address: 'Storgata 1', phone: '91234567', district: 'Sentrum', notes: 'ok\u0007', consentBasis: 'self', consentDate: '2026-01-01' });
-    expect(person.success).toBe(false);
-    expect(person.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['name', 'error.invalidCharacters'], ['notes', 'error.invalidCharacters']]);
-    const request = helpRequestFields.safeParse({ personId: 'p', group: 'besoksvenn', date: '2026-06-01', time: '10:00', durationMinutes: '60', district: 'Sentrum', summary: 'Tur\u0000' });
-    expect(request.error!.issues.map((i) => i.path.join('.'))).toEqual(['summary']);
   });
 });
