@@ -258,7 +258,9 @@ describe('the permission table', () => {
   });
 });
 
-describe('every role × every verb over HTTP', () => {
+// Some 300 turns one after another, each with a snapshot of the data: beside the rest of the suite on
+// two cores that can take longer than the default minute.
+describe('every role × every verb over HTTP', { timeout: 240_000 }, () => {
   it('refuses every verb a role may not use, clearly, and changes nothing', async () => {
     let probes = 0;
     let state = await snapshot();
