@@ -143,8 +143,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           const waitMs = err.retryAfterMs ?? 1000;
           if (rate) {
             // This message waits as long as the channel asked; the other sends keep their slots in the
-            // budget unless 429s come thick enough that the gate makes them all wait (jobs/send-gate.ts).
-            await rate.refused(waitMs);
+            // budget unless the connector's 429s come thick enough that the gate makes them all wait
+            // (jobs/send-gate.ts). The SMS gateway's «busy» is not the tenant's budget.
+            if (err.from === 'connector') await rate.refused(waitMs).catch(() => 0);
             await job.moveToDelayed(Date.now() + waitMs, token);
             throw new DelayedError();
           }
