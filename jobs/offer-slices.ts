@@ -89,8 +89,7 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
             delays.set(p.offer.offerId, waitMs);
             if (rate) await rate.refused(waitMs).catch(() => 0);
             else retryAfterMs = Math.max(retryAfterMs ?? 0, waitMs);
-          }
-          else if (err instanceof SendError && err.authFailed) authRefused = err;
+          } else if (err instanceof SendError && err.authFailed) authRefused = err;
           else if (!(err instanceof SendError)) deps.log.warn({ err: (err as Error).message, kind: 'offers' }, 'offer send failed; handed to its own job');
           handOn.push(p.offer.offerId);
         }
