@@ -14,7 +14,7 @@ import type { Options } from './options.ts';
 
 export const TENANT_PER_SECOND = 50;
 export const CONVERSATION_PER_SECOND = 7;
-export const SEND_RATE = 48;
+export const SEND_RATE = 49;
 
 export interface BudgetResult {
   n: number;
@@ -37,8 +37,8 @@ export interface BudgetResult {
 
 export async function benchBudget(o: Options): Promise<BudgetResult> {
   const n = o.budgetOffers;
-  // A little under the tenant's 50: requests leave evenly spaced but arrive with the jitter of a busy
-  // machine, and each one the connector counts over its sliding second answers 429 and pauses the queue.
+  // One under the tenant's 50: the gate lets at most 49 leave in any second (Redis's clock), and the one
+  // to spare absorbs the jitter of a busy machine on the way; a 429 still costs the refused send a retry.
   const sendRate = SEND_RATE;
   const paceMs = 1000;
   log(`\n== 7. The Teams budget: ${fmt(n)} offers through a connector enforcing ${TENANT_PER_SECOND}/s per tenant and ${CONVERSATION_PER_SECOND}/s per conversation (SEND_RATE_PER_SECOND=${sendRate}, PACE_PER_CONVERSATION_MS=${paceMs})`);
@@ -49,7 +49,7 @@ export async function benchBudget(o: Options): Promise<BudgetResult> {
   let conn: Connection | null = null;
   try {
     const env = { WAVE_SIZE: String(n), SEND_RATE_PER_SECOND: String(sendRate), PACE_PER_CONVERSATION_MS: String(paceMs) };
-    const runs: Array<{ totalMs: number; refused: number; lost: number; duplicated: number }> = [];
+    const runs: Array<{ totalMs: number; firstMs: number; refused: number; lost: number; duplicated: number }> = [];
     // A shared, loaded machine can take more than a minute to start them (seen at load average 19–31).
     const [bot, workers] = await Promise.all([
       startChild('dugnad-bot', { databaseUrl: bdb.url, redisUrl: REDIS_URL, prefix, env }, 180_000),
@@ -70,9 +70,11 @@ export async function benchBudget(o: Options): Promise<BudgetResult> {
       // A duplicate would come after the last first copy: give the queue a moment to show one.
       await connector.idle(3000, 120_000);
       const mine = [...connector.counts.posts].filter(([id]) => id.startsWith(`conv-${tag}`));
-      const run = { totalMs: lastAt - t0, refused: connector.counts.refused - refused0, lost: n - mine.length, duplicated: mine.filter(([, k]) => k > 1).length };
+      const run = { totalMs: lastAt - t0, firstMs: watch.firstAt() - t0, refused: connector.counts.refused - refused0, lost: n - mine.length, duplicated: mine.filter(([, k]) => k > 1).length };
       runs.push(run);
-      log(`  run ${i + 1}: ${fmt(run.totalMs)} ms (${fmt((n / run.totalMs) * 1000)} offers/s), ${run.refused} answered 429, ${run.lost} lost, ${run.duplicated} twice`);
+      // From the first offer on, the rate is the budget's alone (before it: the submit turn and the dispatch).
+      const steady = ((n - 1) / (lastAt - watch.firstAt())) * 1000;
+      log(`  run ${i + 1}: ${fmt(run.totalMs)} ms (${fmt((n / run.totalMs) * 1000)} offers/s; first offer after ${fmt(run.firstMs)} ms, ${fmt(steady)} offers/s from then), ${run.refused} answered 429, ${run.lost} lost, ${run.duplicated} twice`);
     }
     const limitMs = (n / (0.95 * TENANT_PER_SECOND)) * 1000;
     const totalMs = figure(runs.map((r) => r.totalMs), 'ms');

@@ -258,7 +258,7 @@ export function renderMarkdown(r: Partial<Results>): string {
     L.push('');
     L.push(meta(b.meta));
     L.push('');
-    L.push(`A fake Bot Connector that answers 429 with Retry-After above 50 requests per sliding second for the tenant or 7 for one conversation (Teams' published limits, engineering.md); one request goes out to ${fmt(b.n)} volunteers with the product's own limits on: \`SEND_RATE_PER_SECOND=${b.sendRatePerSecond}\` (every Connector request takes an evenly spaced slot, jobs/send-gate.ts) and \`PACE_PER_CONVERSATION_MS=${b.paceMs}\`. Time runs from the submit to the ${fmt(b.n)}-th offer the connector accepted; then 3 s of quiet to see any second copy. ${b.runs} run(s).`);
+    L.push(`A fake Bot Connector that answers 429 with Retry-After above 50 requests per sliding second for the tenant or 7 for one conversation (Teams' published limits, engineering.md); one request goes out to ${fmt(b.n)} volunteers with the product's own limits on: \`SEND_RATE_PER_SECOND=${b.sendRatePerSecond}\` (every Connector request takes an evenly spaced slot, jobs/send-gate.ts; a 429 makes only the refused offer wait its Retry-After, unless a quarter of the rate is refused within one second) and \`PACE_PER_CONVERSATION_MS=${b.paceMs}\`. Time runs from the submit to the ${fmt(b.n)}-th offer the connector accepted; then 3 s of quiet to see any second copy. ${b.runs} run(s).`);
     L.push('');
     L.push('| what | figure |');
     L.push('|---|---|');

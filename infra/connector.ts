@@ -29,6 +29,8 @@ export class SendError extends Error {
   constructor(
     readonly status: number,
     readonly retryAfterMs: number | null,
+    /** Who answered: the Bot Connector, or the SMS gateway (jobs/reach.ts) — whose 429 is not the tenant's budget. */
+    readonly from: 'connector' | 'sms' = 'connector',
   ) {
     super(`connector answered ${status}`);
   }

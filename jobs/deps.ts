@@ -36,11 +36,11 @@ export interface SendDeps {
 }
 
 export interface SliceDeps {
-  /** The connector without the per-send rate gate: a slice reserves its slots at once. */
+  /** The connector without the per-send rate gate: a slice takes each send's slot itself. */
   messenger: Messenger;
   permits: SendPermits;
   rate: RateGate | null;
-  /** Pause the send queue (a 429's Retry-After). */
+  /** Pause the send queue (a 429's Retry-After, when there is no rate gate). */
   pause(ms: number): Promise<void>;
 }
 

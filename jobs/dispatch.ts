@@ -45,7 +45,9 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
         const offerIds = unsent.slice(i * OFFER_SLICE_SIZE, (i + 1) * OFFER_SLICE_SIZE);
         jobs.push({ job: { kind: 'offers', requestId: row.refId, offerIds, part: `o${row.id}.${i}` }, at: release });
       }
-      await scheduleRequestTimers(queues, request, release, now, settings);
+      // The slices beside the request's timers rather than after them: the first offers are on their
+      // way while the timers are added (this row is marked dispatched only once both are in).
+      await Promise.all([queueJobs(queues, jobs.splice(0), now), scheduleRequestTimers(queues, request, release, now, settings)]);
       break;
     }
     case 'request.taken': {

@@ -56,25 +56,25 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
   const slice = deps.slice;
   const release = slice ? await slice.permits.take(planned.length) : () => undefined;
   const sent: Array<{ offerId: string; channelId: string; conversationId: string; activityId: string }> = [];
+  /** Handed on, each after its own wait (a 429's Retry-After; 0 for the rest). */
+  const delays = new Map<string, number>();
   let retryAfterMs: number | null = null;
   // Our own credentials refused (401): the others in the slice are handed on like any failed send, and
   // the refusal is raised once the slice is recorded, so the worker alerts and pauses as for one offer.
   let authRefused: SendError | null = null;
   try {
-    const paced = await paceAll(deps, planned.map((p) => p.address.ref.conversation.id));
-    const cards = new Map<string, Promise<string>>();
-    const cardFor = (p: Planned) => {
-      const key = `${p.ctx.locale}|${p.ctx.channel}`;
-      if (!cards.has(key)) cards.set(key, renderOffer(db, { ...p.offer, offerId: OFFER_ID_MARK }, p.ctx).then((a) => JSON.stringify(a)));
-      return cards.get(key)!;
-    };
-    const rate = slice?.rate ? await slice.rate.reserve(planned.length) : null;
+    // Each card (one per locale and channel) rendered while the pacing keys are set.
+    const cardKey = (p: Planned) => `${p.ctx.locale}|${p.ctx.channel}`;
+    const [paced, cards] = await Promise.all([paceAll(deps, planned.map((p) => p.address.ref.conversation.id)), renderCards(deps, planned, cardKey)]);
+    const rate = slice?.rate ?? null;
+    // The slice's slots in the tenant's budget, evenly spaced (jobs/send-gate.ts).
+    const slots = rate ? await rate.reserve(planned.length) : null;
     const t0 = Date.now();
     await Promise.all(
       planned.map(async (p, i) => {
         if (!paced[i]) return void handOn.push(p.offer.offerId);
-        const activity = JSON.parse((await cardFor(p)).replaceAll(OFFER_ID_MARK, p.offer.offerId)) as OutgoingActivity;
-        if (rate) await sleep(t0 + i * rate.intervalMs - Date.now());
+        const activity = JSON.parse(cards.get(cardKey(p))!.replaceAll(OFFER_ID_MARK, p.offer.offerId)) as OutgoingActivity;
+        if (slots) await sleep(t0 + i * slots.intervalMs - Date.now());
         try {
           const res = await (slice?.messenger ?? deps.messenger).send(p.address.ref, activity);
           sent.push({ offerId: p.offer.offerId, channelId: p.address.channelId, conversationId: p.address.ref.conversation.id, activityId: res.id });
@@ -82,8 +82,14 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
           // Busy or down: the one-offer path tries again. Refused for good: recorded as that path records
           // it (jobs/reach.ts), so it goes on to the volunteer's next channel, or tells staff.
           if (err instanceof SendError && err.final) await recordRefusal(deps, p, err);
-          else if (err instanceof SendError && err.rateLimited) retryAfterMs = Math.max(retryAfterMs ?? 0, err.retryAfterMs ?? 1000);
-          else if (err instanceof SendError && err.authFailed) authRefused = err;
+          else if (err instanceof SendError && err.rateLimited) {
+            // This offer waits the Retry-After on its own job; the others keep their slots (the gate
+            // decides whether the whole budget must wait).
+            const waitMs = err.retryAfterMs ?? 1000;
+            delays.set(p.offer.offerId, waitMs);
+            if (rate) await rate.refused(waitMs).catch(() => 0);
+            else retryAfterMs = Math.max(retryAfterMs ?? 0, waitMs);
+          } else if (err instanceof SendError && err.authFailed) authRefused = err;
           else if (!(err instanceof SendError)) deps.log.warn({ err: (err as Error).message, kind: 'offers' }, 'offer send failed; handed to its own job');
           handOn.push(p.offer.offerId);
         }
@@ -92,20 +98,28 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
     const after = await recordOffersDelivered(db, job.requestId, sent, deps.now());
     // Taken or cancelled while these were on their way: closed now rather than left with a live button.
     const close = after.filter((a) => a.offerStatus !== 'pending' || a.requestStatus !== 'open').map((a): SendJob => ({ kind: 'offer.close', offerId: a.offerId }));
-    const again = handOn.map((offerId): SendJob => ({ kind: 'offer', offerId }));
+    const again = handOn.map((offerId) => ({ kind: 'offer' as const, offerId }));
     if (deps.redis) await passClaims(deps.redis, deps.prefix ?? 'dugnad', handOn, (offerId) => sendJobId({ kind: 'offer', offerId }));
-    const delay = retryAfterMs ?? 0;
-    await deps.queues.send.addBulk([
+    const jobs = [
       ...close.map((data) => ({ name: data.kind, data, opts: { jobId: sendJobId(data) } })),
-      ...again.map((data) => ({ name: data.kind, data, opts: { jobId: sendJobId(data), delay } })),
-    ]);
+      ...again.map((data) => ({ name: data.kind, data, opts: { jobId: sendJobId(data), delay: delays.get(data.offerId) ?? retryAfterMs ?? 0 } })),
+    ];
+    if (jobs.length > 0) await deps.queues.send.addBulk(jobs);
   } finally {
     release();
   }
   if (authRefused) throw authRefused;
-  // The channel asked us to slow down: the whole queue waits, as for a one-offer job's 429.
+  // The channel asked us to slow down and no budget gate paces the sends: the whole queue waits.
   if (retryAfterMs !== null) await slice?.pause(retryAfterMs);
   return { sent: sent.length, handedOn: handOn.length };
+}
+
+/** The slice's cards as JSON, once per key, with OFFER_ID_MARK where each offer's id goes. */
+async function renderCards(deps: SendDeps, planned: readonly Planned[], keyOf: (p: Planned) => string): Promise<Map<string, string>> {
+  const first = new Map<string, Planned>();
+  for (const p of planned) if (!first.has(keyOf(p))) first.set(keyOf(p), p);
+  const rendered = await Promise.all([...first].map(async ([key, p]) => [key, JSON.stringify(await renderOffer(deps.db, { ...p.offer, offerId: OFFER_ID_MARK }, p.ctx))] as const));
+  return new Map(rendered);
 }
 
 async function recordRefusal(deps: SendDeps, p: Planned, err: SendError): Promise<void> {

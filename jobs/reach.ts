@@ -196,8 +196,8 @@ async function sendThroughGateway(deps: SendDeps, id: string, sms: { to: string;
       return false;
     }
     await markSmsNotSent(deps.db, id, { status: 'dropped', error: err.message, at: deps.now() });
-    // The gateway is busy or down: the whole queue waits as for a channel's 429, then this job runs again.
-    throw new SendError(err.retryAfterMs !== null ? 429 : 503, err.retryAfterMs);
+    // The gateway is busy or down: this job runs again after the wait (jobs/workers.ts), as for a channel's 429.
+    throw new SendError(err.retryAfterMs !== null ? 429 : 503, err.retryAfterMs, 'sms');
   }
 }
 

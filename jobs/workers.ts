@@ -105,7 +105,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   );
   const concurrency = deps.concurrency ?? SEND_CONCURRENCY;
   const permits = new SendPermits(concurrency);
-  const rate = rateGate(connection, `${prefix}:send-rate`, deps.sendRatePerSecond);
+  const rate = rateGate(connection, `${prefix}:send-budget`, deps.sendRatePerSecond);
   const slice: SliceDeps = { messenger: deps.messenger, permits, rate, pause: (ms) => send.rateLimit(ms) };
   // Every request to the Bot Connector takes its slot in the tenant's budget (a slice reserves its own at once).
   const messenger = gatedMessenger(deps.messenger, rate);
@@ -140,8 +140,17 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           throw new DelayedError();
         }
         if (err instanceof SendError && err.rateLimited) {
-          // Pause the whole queue for as long as the channel asked, then try this job again.
-          await send.rateLimit(err.retryAfterMs ?? 1000);
+          const waitMs = err.retryAfterMs ?? 1000;
+          if (rate) {
+            // This message waits as long as the channel asked; the other sends keep their slots in the
+            // budget unless the connector's 429s come thick enough that the gate makes them all wait
+            // (jobs/send-gate.ts). The SMS gateway's «busy» is not the tenant's budget.
+            if (err.from === 'connector') await rate.refused(waitMs).catch(() => 0);
+            await job.moveToDelayed(Date.now() + waitMs, token);
+            throw new DelayedError();
+          }
+          // No budget gate (SEND_RATE_PER_SECOND=0): pause the whole queue for as long as the channel asked.
+          await send.rateLimit(waitMs);
           throw Worker.RateLimitError();
         }
         if (err instanceof SendError && err.authFailed) {

@@ -3,7 +3,7 @@
 // sends out and not recorded, and the rate gate's slots. No timing is asserted: only who may go.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimOffers, passClaims, rateGate, SendPermits } from '../../jobs/send-gate.ts';
+import { claimOffers, passClaims, rateGate, refusalStorm, SendPermits } from '../../jobs/send-gate.ts';
 import type { RedisClient } from '../../infra/redis.ts';
 import { testRedisClient } from '../support/redis.ts';
 
@@ -60,5 +60,20 @@ describe('the rate gate', () => {
     expect(rateGate(redis, `${prefix}:rate-off`, 0)).toBeNull();
     const gate = rateGate(redis, `${prefix}:rate-${randomUUID()}`, 50)!;
     expect((await gate.reserve(1)).intervalMs).toBe(20);
+  });
+
+  it('hands out slots one after another, shared by every gate on the key', async () => {
+    const key = `${prefix}:rate-${randomUUID()}`;
+    const [a, b] = [rateGate(redis, key, 1000)!, rateGate(redis, key, 1000)!];
+    await Promise.all([a.reserve(2), b.reserve(2)]);
+    // All four went through the one key (a hash: the next free slot, and this second's 429s).
+    expect(Number(await redis.hget(key, 'tat'))).toBeGreaterThan(0);
+  });
+
+  it('counts the 429s all workers met; a storm is a quarter of the rate in a second, at least 3', async () => {
+    const gate = rateGate(redis, `${prefix}:rate-${randomUUID()}`, 48)!;
+    expect(await gate.refused(1000)).toBeGreaterThanOrEqual(1);
+    expect(refusalStorm(48)).toBe(12);
+    expect(refusalStorm(10)).toBe(3);
   });
 });
