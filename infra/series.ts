@@ -5,15 +5,15 @@
 // assignment paths) or for the whole series (here).
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
-import { audit, auditReveals } from './audit.ts';
+import { audit } from './audit.ts';
+import { revealDetails } from './reveal.ts';
 import { getPersonCentre } from './persons.ts';
-import { closeCancelledRequests, insertRequestRow, privateDetails, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
-import { volunteerMayAccept, volunteerMaySee } from './volunteer-standing.ts';
+import { closeCancelledRequests, insertRequestRow, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { volunteerMayAccept } from './volunteer-standing.ts';
 import { broadcastHoldOf } from './broadcast-hold.ts';
 import type { BroadcastHold } from '../domain/consent.ts';
 import { takeWave } from '../domain/matching.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import { expandSeries, lastVisitDate, seriesRuleError, type SeriesRule } from '../domain/series.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { HelpRequest, OfferStatus, PrivateRequestDetails } from '../domain/types.ts';
@@ -303,15 +303,13 @@ export async function revealSeriesOffer(
 async function revealSeriesIn(tx: Queryable, seriesId: string, input: { volunteerId: string; channelId: string; now: Date }) {
   const series = await getSeries(tx, seriesId, input.now);
   if (!series || series.status !== 'taken' || series.regularVolunteerId !== input.volunteerId) return null;
-  if (!(await volunteerMaySee(tx, input.volunteerId, { centreId: series.centreId, assignedVolunteerId: input.volunteerId, createdBy: series.createdBy }))) return null;
   const visits = await seriesTasksOf(tx, seriesId, input.volunteerId, input.now);
-  const details = visits[0] ? await privateDetails(tx, visits[0].request.id) : null;
-  if (!details || visits.length === 0) return null;
-  await auditReveals(tx, {
-    actorId: input.volunteerId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now,
-    items: visits.map((v) => ({ requestId: v.request.id, personId: v.request.personId })),
+  const details = await revealDetails(tx, {
+    volunteerId: input.volunteerId, channelId: input.channelId, at: input.now,
+    subject: { centreId: series.centreId, assignedVolunteerId: input.volunteerId, createdBy: series.createdBy },
+    requests: visits.map((v) => ({ id: v.request.id, personId: v.request.personId })),
   });
-  return { series, visits, details };
+  return details ? { series, visits, details } : null;
 }
 
 /** The volunteer's active visits of a series still to come, soonest first. */
