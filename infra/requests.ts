@@ -256,6 +256,45 @@ export async function closeCancelledRequests(tx: Queryable, requestIds: readonly
   return ended.length;
 }
 
+/**
+ * A person's held requests ('waiting_consent', not offered) whose time has not passed open again;
+ * returns their ids. The caller sends each one's wave, where the consent gate is asked again
+ * (use-cases/release-held-requests.ts).
+ */
+export async function openHeldRequests(tx: Queryable, personId: string, at: Date): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(
+    `UPDATE help_requests SET status = 'open', updated_at = $2 WHERE person_id = $1 AND status = 'waiting_consent' AND ${latestStartSql('help_requests')} > $2 RETURNING id`,
+    [personId, at],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** A person's held requests end cancelled before anything went out (a rejected link). */
+export async function cancelHeldRequests(tx: Queryable, input: { personId: string; by: string; at: Date }): Promise<void> {
+  await tx.query(
+    `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2
+      WHERE person_id = $1 AND status = 'waiting_consent'`,
+    [input.personId, input.at, input.by],
+  );
+}
+
+/** A person's requests that are not over, locked for the caller's transaction (what stops when the person leaves). */
+export async function liveRequestsOfPerson(tx: Queryable, personId: string): Promise<Array<{ id: string; status: RequestStatus; startsAt: Date }>> {
+  const rows = await tx.query<{ id: string; status: RequestStatus; starts_at: Date }>(
+    `SELECT id, status, starts_at FROM help_requests WHERE person_id = $1 AND status IN ('waiting_consent', 'open', 'taken') FOR UPDATE`,
+    [personId],
+  );
+  return rows.map((r) => ({ id: r.id, status: r.status, startsAt: r.starts_at }));
+}
+
+/** Requests marked cancelled by `by` (their assignments and offers: closeCancelledRequests). */
+export async function markRequestsCancelled(tx: Queryable, requestIds: readonly string[], input: { by: string; at: Date }): Promise<void> {
+  await tx.query(
+    `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2 WHERE id = ANY($1::uuid[])`,
+    [requestIds, input.at, input.by],
+  );
+}
+
 /** Private details of a request, for the assigned volunteer and staff only (see domain/confidentiality). */
 export async function privateDetails(db: Queryable, requestId: string): Promise<PrivateRequestDetails | null> {
   const rows = await db.query<{ name: string | null; address: string | null; phone: string | null; meeting_place: string | null; handover_note: string | null; contact_name: string | null; contact_phone: string | null }>(
