@@ -6,7 +6,7 @@ import type { ConversationRef } from './identities.ts';
 import { addressesOf, SENDABLE_ACCOUNT, type Reach } from './channels.ts';
 import type { PreferredChannel } from '../domain/channels.ts';
 import { revealDetails, revealListed } from './reveal.ts';
-import { detailsFromRow, reopenRequest, taskEndSql, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { detailsFromRow, taskEndSql, toHelpRequest } from './requests.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { volunteerMayAccept } from './volunteer-standing.ts';
 import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
@@ -376,24 +376,14 @@ export async function myTasks(db: Database, input: { volunteerId: string; channe
   });
 }
 
-export type CancelAssignmentResult = { ok: true; requestId: string; reoffered: number } | { ok: false };
-
-/** The volunteer can't make it: the request reopens and goes out again without them; staff are told. */
-export async function cancelAssignment(
-  db: Database,
-  input: { assignmentId: string; volunteerId: string; reason: string; now: Date; matching: MatchingSettings },
-): Promise<CancelAssignmentResult> {
-  return db.transaction(async (tx): Promise<CancelAssignmentResult> => {
-    const rows = await tx.query<{ request_id: string }>(
-      `UPDATE assignments SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4
-        WHERE id = $1 AND volunteer_id = $2 AND status = 'active' RETURNING request_id`,
-      [input.assignmentId, input.volunteerId, input.now, input.reason],
-    );
-    const requestId = rows[0]?.request_id;
-    if (!requestId) return { ok: false };
-    const reoffered = await reopenRequest(tx, requestId, input.assignmentId, input.now, input.matching);
-    return { ok: true, requestId, reoffered };
-  });
+/** The volunteer can't make it: their active assignment ends with their reason; returns its request (null if not theirs or not active). */
+export async function dropAssignment(tx: Queryable, input: { assignmentId: string; volunteerId: string; reason: string; now: Date }): Promise<string | null> {
+  const rows = await tx.query<{ request_id: string }>(
+    `UPDATE assignments SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4
+      WHERE id = $1 AND volunteer_id = $2 AND status = 'active' RETURNING request_id`,
+    [input.assignmentId, input.volunteerId, input.now, input.reason],
+  );
+  return rows[0]?.request_id ?? null;
 }
 
 export async function assignmentInfo(db: Queryable, assignmentId: string): Promise<{ requestId: string; volunteerId: string; createdBy: string; reason: string | null } | null> {

@@ -385,12 +385,12 @@ async function staffRequestItems(db: Queryable, centreId: string, requestId: str
 }
 
 /**
- * A volunteer dropped out of a taken request: it opens again if it has not started, staff are told
- * through the outbox, and the next wave goes to volunteers who have not had it yet. One already under
- * way cannot go out again: it ends as not done, with the assignment's cancel reason, and nobody's
- * list says the volunteer is coming any more.
+ * A volunteer dropped out of a taken request (their assignment already cancelled): it opens again if
+ * it has not started. One already under way cannot go out again: it ends as not done, with the
+ * assignment's cancel reason, and nobody's list says the volunteer is coming any more. The notice and
+ * the next wave: use-cases/reopen-request.ts.
  */
-export async function reopenRequest(tx: Queryable, requestId: string, assignmentId: string, now: Date, matching: MatchingSettings, notify = true): Promise<number> {
+export async function reopenAfterDropOut(tx: Queryable, requestId: string, assignmentId: string, now: Date): Promise<void> {
   const reopened = await tx.query(
     `UPDATE help_requests SET status = 'open', assigned_volunteer_id = NULL, taken_at = NULL, updated_at = $2
       WHERE id = $1 AND status = 'taken' AND starts_at > $2 RETURNING id`,
@@ -406,9 +406,6 @@ export async function reopenRequest(tx: Queryable, requestId: string, assignment
       [requestId, now],
     );
   }
-  // A volunteer leaving a whole series is told to the caregiver once, not once per visit.
-  if (notify) await addOutbox(tx, 'assignment.cancelled', assignmentId);
-  return sendNextWave(tx, requestId, now, matching);
 }
 
 /** Marks a still-open request as escalated; true only the first time, so staff are told once. */

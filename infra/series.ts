@@ -8,7 +8,7 @@ import { addOutbox } from './outbox.ts';
 import { audit } from './audit.ts';
 import { revealDetails } from './reveal.ts';
 import { getPersonCentre } from './persons.ts';
-import { closeCancelledRequests, insertRequestRow, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { closeCancelledRequests, insertRequestRow, rankCandidates, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
 import { volunteerMayAccept } from './volunteer-standing.ts';
 import { broadcastHoldOf } from './broadcast-hold.ts';
 import type { BroadcastHold } from '../domain/consent.ts';
@@ -379,17 +379,6 @@ export async function cancelSeriesOfVisits(tx: Queryable, requestIds: readonly s
   return new Set(covered.map((r) => r.id));
 }
 
-/**
- * The regular volunteer steps back from the whole series: every visit still to come opens again and
- * goes out as an ordinary request (without them); the caregiver is told once.
- */
-export async function leaveSeries(
-  db: Database,
-  input: { seriesId: string; volunteerId: string; now: Date; matching: MatchingSettings },
-): Promise<{ ok: true; freed: number } | { ok: false }> {
-  return db.transaction((tx) => leaveSeriesIn(tx, input));
-}
-
 /** The series a volunteer holds as their regular volunteer (at one centre, or at any). */
 export async function seriesHeldBy(tx: Queryable, volunteerId: string, centreId: string | null = null): Promise<string[]> {
   const rows = await tx.query<{ id: string }>(
@@ -399,17 +388,18 @@ export async function seriesHeldBy(tx: Queryable, volunteerId: string, centreId:
   return rows.map((r) => r.id);
 }
 
-/** leaveSeries inside a transaction: also when the volunteer leaves Dugnad altogether. */
-export async function leaveSeriesIn(
-  tx: Queryable,
-  input: { seriesId: string; volunteerId: string; now: Date; matching: MatchingSettings },
-): Promise<{ ok: true; freed: number } | { ok: false }> {
+/**
+ * The regular volunteer steps back from a series they hold: it is released, and their assignments
+ * to visits still to come end; returns those (assignment, request), or null if the series is not
+ * theirs. Reopening the visits and the caregiver's notice: use-cases/leave-series.ts.
+ */
+export async function giveUpSeries(tx: Queryable, input: { seriesId: string; volunteerId: string; now: Date }): Promise<Array<{ id: string; requestId: string }> | null> {
   const rows = await tx.query(
     `UPDATE series SET status = 'released', regular_volunteer_id = NULL, released_at = $3, updated_at = $3
       WHERE id = $1 AND regular_volunteer_id = $2 AND status = 'taken' RETURNING id`,
     [input.seriesId, input.volunteerId, input.now],
   );
-  if (rows.length === 0) return { ok: false as const };
+  if (rows.length === 0) return null;
   const freed = await tx.query<{ id: string; request_id: string }>(
     `UPDATE assignments a SET status = 'cancelled', cancelled_at = $3, cancel_reason = 'series_left'
        FROM help_requests r
@@ -417,9 +407,7 @@ export async function leaveSeriesIn(
       RETURNING a.id, a.request_id`,
     [input.seriesId, input.volunteerId, input.now],
   );
-  for (const a of freed) await reopenRequest(tx, a.request_id, a.id, input.now, input.matching, false);
-  await addOutbox(tx, 'series.left', input.seriesId);
-  return { ok: true as const, freed: freed.length };
+  return freed.map((a) => ({ id: a.id, requestId: a.request_id }));
 }
 
 export type MoveSeriesResult = { ok: true; moved: number } | { ok: false; reason: 'not_found' | 'nothing_ahead' };
