@@ -6,7 +6,7 @@ import type { ConversationRef } from './identities.ts';
 import { addressesOf, SENDABLE_ACCOUNT, type Reach } from './channels.ts';
 import type { PreferredChannel } from '../domain/channels.ts';
 import { revealDetails, revealListed } from './reveal.ts';
-import { detailsFromRow, taskEndSql, toHelpRequest } from './requests.ts';
+import { detailsFromRow, taskEndSql, toHelpRequest } from './request-row.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { volunteerMayAccept } from './volunteer-standing.ts';
 import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';

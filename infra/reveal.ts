@@ -5,7 +5,7 @@
 // function rather than a use case: one home all of them call.
 import type { Queryable } from './db.ts';
 import { auditReveals } from './audit.ts';
-import { privateDetails } from './requests.ts';
+import { privateDetails } from './request-row.ts';
 import { volunteerMaySee, volunteerViewer } from './volunteer-standing.ts';
 import { mayReveal, REVEALED_FIELDS, type RevealSubject } from '../domain/confidentiality.ts';
 import type { PrivateRequestDetails } from '../domain/types.ts';

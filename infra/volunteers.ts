@@ -9,7 +9,7 @@ import { audit } from './audit.ts';
 import { CENTRE_STANDING } from './centre-standing.ts';
 import { addOutbox } from './outbox.ts';
 import { SELECT_VOLUNTEER, toVolunteer, type VolunteerProfile, type VolunteerRow } from './volunteer-row.ts';
-import { taskEndSql } from './requests.ts';
+import { taskEndSql } from './request-row.ts';
 import { windowsFromKeys } from '../domain/availability.ts';
 import type { CancelReasonCode } from '../domain/confidentiality.ts';
 import type { VolunteerSignupFields } from '../adaptive-cards/actions.ts';
