@@ -4,7 +4,8 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 import { eraseConfirmCard, ownDataCard, personExportCard, privacyPersonsCard, PRIVACY_LIST_LIMIT, type OwnDataCardInput } from '../adaptive-cards/privacy.ts';
 import { noticeCard } from '../adaptive-cards/notice.ts';
-import { erasePerson, exportPerson, privacyPerson, privacyPersons } from '../infra/privacy.ts';
+import { exportPerson, privacyPerson, privacyPersons } from '../infra/privacy.ts';
+import { erasePerson } from '../use-cases/erase-person.ts';
 import { exportOwnData } from '../infra/own-data.ts';
 import { OWN_DATA_LINK_MINUTES } from './own-data-download.ts';
 import { groupOptions } from './volunteer-commands.ts';

@@ -2,7 +2,7 @@
 // concerns the volunteer raises (they go to staff only).
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
-import { toHelpRequest } from './requests.ts';
+import { toHelpRequest } from './request-row.ts';
 import type { HelpRequest } from '../domain/types.ts';
 import { mayReportOutcome } from '../domain/lifecycle.ts';
 

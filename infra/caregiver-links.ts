@@ -2,12 +2,9 @@
 // person who signed up themselves (`verify_self_registrations`, issue 19): the same wait on the
 // person's link_status. While it waits, requests about the person are stored but never offered: the
 // one broadcast gate (requests.ts, sendNextWave and createRequest; series.ts) asks `broadcastHoldOf`
-// (broadcast-hold.ts).
-import type { Database, Queryable } from './db.ts';
-import { addOutbox } from './outbox.ts';
+// (broadcast-hold.ts). Deciding a link is use-cases/decide-caregiver-link.ts.
+import type { Queryable } from './db.ts';
 import type { LinkStatus } from './broadcast-hold.ts';
-import { audit } from './audit.ts';
-import { latestStartSql, sendNextWave, type MatchingSettings } from './requests.ts';
 
 export interface LinkForStaff {
   personId: string;
@@ -43,46 +40,21 @@ export async function linkForStaff(db: Queryable, personId: string): Promise<Lin
   };
 }
 
-export type DecideLinkResult = { ok: true; released: number } | { ok: false; reason: 'not_found' | 'decided' };
-
 /**
- * Staff confirm or reject a waiting link, once (the first decision stands). Confirming releases the
- * requests that waited through the normal path (consent is checked again there); rejecting cancels
- * them before anything went out. The caregiver hears either way, through the outbox. Nobody decides
- * on a link they made themselves.
+ * Staff's decision on a waiting link, once (the first decision stands); nobody decides on a link they
+ * made themselves. 'not_found' for no such link at the centre, 'decided' when it was decided before.
+ * The requests that waited and the caregiver's notice: use-cases/decide-caregiver-link.ts.
  */
-export async function decideLink(
-  db: Database,
-  input: { personId: string; centreId: string; staffId: string; confirm: boolean; now: Date; matching: MatchingSettings },
-): Promise<DecideLinkResult> {
-  return db.transaction(async (tx): Promise<DecideLinkResult> => {
-    const decided = await tx.query<{ id: string }>(
-      `UPDATE persons SET link_status = $4, link_decided_by = $3, link_decided_at = $5
-        WHERE id = $1 AND centre_id = $2 AND link_status = 'pending' AND created_by IS DISTINCT FROM $3 AND erased_at IS NULL RETURNING id`,
-      [input.personId, input.centreId, input.staffId, input.confirm ? 'confirmed' : 'rejected', input.now],
-    );
-    if (decided.length === 0) {
-      const exists = await tx.query('SELECT 1 FROM persons WHERE id = $1 AND centre_id = $2 AND link_status IS NOT NULL', [input.personId, input.centreId]);
-      return { ok: false, reason: exists.length ? 'decided' : 'not_found' };
-    }
-    let released = 0;
-    if (input.confirm) {
-      // Held requests wait as 'waiting_consent' (not offered); the gate re-checks consent on the way out.
-      const waiting = await tx.query<{ id: string }>(
-        `UPDATE help_requests SET status = 'open', updated_at = $2 WHERE person_id = $1 AND status = 'waiting_consent' AND ${latestStartSql('help_requests')} > $2 RETURNING id`,
-        [input.personId, input.now],
-      );
-      for (const r of waiting) released += await sendNextWave(tx, r.id, input.now, input.matching);
-    } else {
-      await tx.query(
-        `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2
-          WHERE person_id = $1 AND status = 'waiting_consent'`,
-        [input.personId, input.now, input.staffId],
-      );
-    }
-    // Who vouched for (or refused) the caregiver's link is part of the person's access history.
-    await audit(tx, { actorId: input.staffId, action: input.confirm ? 'link.confirm' : 'link.reject', personId: input.personId, at: input.now });
-    await addOutbox(tx, 'link.decided', input.personId);
-    return { ok: true, released };
-  });
+export async function recordLinkDecision(
+  tx: Queryable,
+  input: { personId: string; centreId: string; staffId: string; confirm: boolean; now: Date },
+): Promise<'recorded' | 'not_found' | 'decided'> {
+  const decided = await tx.query<{ id: string }>(
+    `UPDATE persons SET link_status = $4, link_decided_by = $3, link_decided_at = $5
+      WHERE id = $1 AND centre_id = $2 AND link_status = 'pending' AND created_by IS DISTINCT FROM $3 AND erased_at IS NULL RETURNING id`,
+    [input.personId, input.centreId, input.staffId, input.confirm ? 'confirmed' : 'rejected', input.now],
+  );
+  if (decided.length > 0) return 'recorded';
+  const exists = await tx.query('SELECT 1 FROM persons WHERE id = $1 AND centre_id = $2 AND link_status IS NOT NULL', [input.personId, input.centreId]);
+  return exists.length ? 'decided' : 'not_found';
 }

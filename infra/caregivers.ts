@@ -2,7 +2,7 @@
 import type { Database, Queryable } from './db.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
-import { NOT_DONE, SOONEST_FIRST, toHelpRequest } from './requests.ts';
+import { NOT_DONE, SOONEST_FIRST, toHelpRequest } from './request-row.ts';
 import type { HelpRequest, Role } from '../domain/types.ts';
 
 export async function registerCaregiver(db: Database, input: { account: ChatAccount; name: string; phone: string; centreId: string; locale: string }): Promise<string> {

@@ -5,11 +5,10 @@ import { addOutbox } from './outbox.ts';
 import type { ConversationRef } from './identities.ts';
 import { addressesOf, SENDABLE_ACCOUNT, type Reach } from './channels.ts';
 import type { PreferredChannel } from '../domain/channels.ts';
-import { audit, auditReveals } from './audit.ts';
-import { detailsFromRow, privateDetails, reopenRequest, taskEndSql, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { revealDetails, revealListed } from './reveal.ts';
+import { detailsFromRow, taskEndSql, toHelpRequest } from './request-row.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { mayReveal, REVEALED_FIELDS } from '../domain/confidentiality.ts';
-import { volunteerMayAccept, volunteerViewer, volunteerMaySee } from './volunteer-standing.ts';
+import { volunteerMayAccept } from './volunteer-standing.ts';
 import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
 
 export type AcceptResult =
@@ -89,11 +88,12 @@ async function reveal(
   const row = known ?? (await tx.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1', [requestId]))[0]!;
   const request = toHelpRequest(row);
   // The rule decides, not the path that got here: no longer theirs, or no longer in good standing at the centre, sees nothing.
-  if (!(await volunteerMaySee(tx, input.volunteerId, { centreId: request.centreId, assignedVolunteerId: row.assigned_volunteer_id, createdBy: request.createdBy }))) {
-    return { outcome: 'closed', request };
-  }
-  const details = (await privateDetails(tx, requestId))!;
-  await audit(tx, { actorId: input.volunteerId, action: 'reveal', requestId, personId: request.personId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now });
+  const details = await revealDetails(tx, {
+    volunteerId: input.volunteerId, channelId: input.channelId, at: input.now,
+    subject: { centreId: request.centreId, assignedVolunteerId: row.assigned_volunteer_id, createdBy: request.createdBy },
+    requests: [{ id: requestId, personId: request.personId }],
+  });
+  if (!details) return { outcome: 'closed', request };
   return { outcome, request, details, assignmentId };
 }
 
@@ -363,43 +363,27 @@ export async function myTasks(db: Database, input: { volunteerId: string; channe
       [input.volunteerId, input.now],
     );
     // Only the tasks the rule lets them see now: a centre that removed or paused them takes its tasks' details with it.
-    const viewer = await volunteerViewer(tx, input.volunteerId);
-    const tasks: MyTask[] = rows
-      .filter((r) => viewer !== null && mayReveal(viewer, { centreId: r.centre_id, assignedVolunteerId: r.assigned_volunteer_id ?? null, createdBy: r.created_by }))
-      .map((r) => ({
-        assignmentId: r.assignment_id,
-        request: toHelpRequest(r),
-        details: detailsFromRow(r, { name: r.p_name, address: r.p_address, phone: r.p_phone }),
-      }));
-    await auditReveals(tx, {
-      actorId: input.volunteerId,
-      fields: [...REVEALED_FIELDS],
-      channelId: input.channelId,
-      at: input.now,
-      items: tasks.map((t) => ({ requestId: t.request.id, personId: t.request.personId })),
+    const shown = await revealListed(tx, {
+      volunteerId: input.volunteerId, channelId: input.channelId, at: input.now, items: rows,
+      subjectOf: (r) => ({ centreId: r.centre_id, assignedVolunteerId: r.assigned_volunteer_id ?? null, createdBy: r.created_by }),
+      requestOf: (r) => ({ id: r.id, personId: r.person_id }),
     });
-    return tasks;
+    return shown.map((r) => ({
+      assignmentId: r.assignment_id,
+      request: toHelpRequest(r),
+      details: detailsFromRow(r, { name: r.p_name, address: r.p_address, phone: r.p_phone }),
+    }));
   });
 }
 
-export type CancelAssignmentResult = { ok: true; requestId: string; reoffered: number } | { ok: false };
-
-/** The volunteer can't make it: the request reopens and goes out again without them; staff are told. */
-export async function cancelAssignment(
-  db: Database,
-  input: { assignmentId: string; volunteerId: string; reason: string; now: Date; matching: MatchingSettings },
-): Promise<CancelAssignmentResult> {
-  return db.transaction(async (tx): Promise<CancelAssignmentResult> => {
-    const rows = await tx.query<{ request_id: string }>(
-      `UPDATE assignments SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4
-        WHERE id = $1 AND volunteer_id = $2 AND status = 'active' RETURNING request_id`,
-      [input.assignmentId, input.volunteerId, input.now, input.reason],
-    );
-    const requestId = rows[0]?.request_id;
-    if (!requestId) return { ok: false };
-    const reoffered = await reopenRequest(tx, requestId, input.assignmentId, input.now, input.matching);
-    return { ok: true, requestId, reoffered };
-  });
+/** The volunteer can't make it: their active assignment ends with their reason; returns its request (null if not theirs or not active). */
+export async function dropAssignment(tx: Queryable, input: { assignmentId: string; volunteerId: string; reason: string; now: Date }): Promise<string | null> {
+  const rows = await tx.query<{ request_id: string }>(
+    `UPDATE assignments SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4
+      WHERE id = $1 AND volunteer_id = $2 AND status = 'active' RETURNING request_id`,
+    [input.assignmentId, input.volunteerId, input.now, input.reason],
+  );
+  return rows[0]?.request_id ?? null;
 }
 
 export async function assignmentInfo(db: Queryable, assignmentId: string): Promise<{ requestId: string; volunteerId: string; createdBy: string; reason: string | null } | null> {

@@ -3,7 +3,7 @@
 // reveals a person's details; the tasks' details stay behind «Mine oppdrag», which records the reveal.
 import type { Queryable } from './db.ts';
 import { volunteerMayAccept } from './volunteer-standing.ts';
-import { taskEndSql, toHelpRequest } from './requests.ts';
+import { taskEndSql, toHelpRequest } from './request-row.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import type { HelpRequest } from '../domain/types.ts';
 

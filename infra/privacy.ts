@@ -4,7 +4,6 @@
 // why, is described in docs/privacy.md; keep the two in step.
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
-import { stopRequestsOfPerson } from './consent-lifecycle.ts';
 import { endOwnAccounts } from './persons.ts';
 import { CANCEL_REASON_CODES } from '../domain/lifecycle.ts';
 import type { ConsentBasis, RequestStatus, Role } from '../domain/types.ts';
@@ -295,59 +294,60 @@ export async function exportPerson(
 /** Stands in for an erased summary (the column may not be empty of meaning, nor null). */
 export const ERASED_SUMMARY = '—';
 
-export type EraseResult =
-  | { ok: false }
-  | { ok: true; alreadyErased: boolean; cancelledRequests: number; erasedRequests: number; erasedConcerns: number; erasedFeedback: number };
+/** What an erasure wiped: requests, concern texts and feedback comments (use-cases/erase-person.ts). */
+export interface ErasedRecords {
+  erasedRequests: number;
+  erasedConcerns: number;
+  erasedFeedback: number;
+}
+
+/** The person of this centre, locked for an erasure; null if not theirs. `erasedAt`: erased before (erasure is safe to repeat). */
+export async function lockPersonForErasure(tx: Queryable, personId: string, centreId: string): Promise<{ erasedAt: Date | null } | null> {
+  const found = await tx.query<{ erased_at: Date | null }>('SELECT erased_at FROM persons WHERE id = $1 AND centre_id = $2 FOR UPDATE', [personId, centreId]);
+  return found[0] ? { erasedAt: found[0].erased_at } : null;
+}
 
 /**
- * Erases a person helped on request (art. 17), for staff of the person's centre. Everything that
- * names or describes the person goes: the person's details, every request's private columns, its
- * free-text summary and location, the case system's reference, concern texts, caregivers' feedback
- * comments and what volunteers typed about a visit. Consent is recorded as withdrawn, and requests still ahead are cancelled (the
- * assigned volunteer and those with an offer are told, without details, through the outbox). Ids,
- * kind of help, district, times, hours and statuses stay for statistics; the audit log stays whole
- * (append-only, ids only) and records the erasure. Safe to repeat.
+ * Everything that names or describes the person goes (art. 17): the person's details, every request's
+ * private columns, its free-text summary and location, the case system's reference, concern texts,
+ * caregivers' feedback comments and what volunteers typed about a visit; the person's own chat account
+ * ends. Ids, kind of help, district, times, hours and statuses stay for statistics; the audit log stays
+ * whole (append-only, ids only) and records the erasure.
  *
  * Job payloads in Redis and outbox rows hold ids only, so there is nothing to erase there; what
  * Teams or Web Chat already show in a conversation is out of our reach (docs/privacy.md).
  */
-export async function erasePerson(
-  db: Database,
-  input: { personId: string; centreId: string; staffId: string; channelId: string; at: Date },
-): Promise<EraseResult> {
-  return db.transaction(async (tx): Promise<EraseResult> => {
-    const found = await tx.query<{ erased_at: Date | null }>('SELECT erased_at FROM persons WHERE id = $1 AND centre_id = $2 FOR UPDATE', [input.personId, input.centreId]);
-    if (!found[0]) return { ok: false };
-    const at = input.at;
-    // The same rule as a withdrawn consent: a visit already under way keeps its status and its hours.
-    const cancelled = await stopRequestsOfPerson(tx, { personId: input.personId, by: input.staffId, at });
-    const requests = await tx.query<{ id: string }>(
-      `UPDATE help_requests SET meeting_place = NULL, handover_note = NULL, contact_name = NULL, contact_phone = NULL, lat = NULL, lon = NULL,
-              external_ref = NULL, summary = $3, details_erased_at = COALESCE(details_erased_at, $2), updated_at = $2
-        WHERE person_id = $1 RETURNING id`,
-      [input.personId, at, ERASED_SUMMARY],
-    );
-    const requestIds = requests.map((r) => r.id);
-    const concerns = await tx.query<{ id: string }>(
-      `UPDATE concerns SET text = NULL, erased_at = COALESCE(erased_at, $2) WHERE request_id = ANY($1::uuid[]) AND text IS NOT NULL RETURNING id`,
-      [requestIds, at],
-    );
-    const feedback = await tx.query<{ id: string }>(
-      `UPDATE visit_feedback SET comment = NULL, comment_erased_at = COALESCE(comment_erased_at, $2) WHERE request_id = ANY($1::uuid[]) AND comment IS NOT NULL RETURNING id`,
-      [requestIds, at],
-    );
-    await tx.query(
-      `UPDATE assignments SET outcome_reason = NULL, cancel_reason = CASE WHEN cancel_reason = ANY($2::text[]) THEN cancel_reason ELSE NULL END
-        WHERE request_id = ANY($1::uuid[])`,
-      [requestIds, [...CANCEL_REASON_CODES]],
-    );
-    await tx.query(
-      `UPDATE persons SET name = NULL, address = NULL, phone = NULL, notes = NULL, lat = NULL, lon = NULL, erased_at = COALESCE(erased_at, $2) WHERE id = $1`,
-      [input.personId, at],
-    );
-    // A person who asked for themselves: their own chat account goes too.
-    await endOwnAccounts(tx, [input.personId], at);
-    await audit(tx, { actorId: input.staffId, action: 'person.erase', personId: input.personId, channelId: input.channelId, at });
-    return { ok: true, alreadyErased: found[0].erased_at !== null, cancelledRequests: cancelled.length, erasedRequests: requests.length, erasedConcerns: concerns.length, erasedFeedback: feedback.length };
-  });
+export async function eraseRecordsOfPerson(
+  tx: Queryable,
+  input: { personId: string; staffId: string; channelId: string; at: Date },
+): Promise<ErasedRecords> {
+  const at = input.at;
+  const requests = await tx.query<{ id: string }>(
+    `UPDATE help_requests SET meeting_place = NULL, handover_note = NULL, contact_name = NULL, contact_phone = NULL, lat = NULL, lon = NULL,
+            external_ref = NULL, summary = $3, details_erased_at = COALESCE(details_erased_at, $2), updated_at = $2
+      WHERE person_id = $1 RETURNING id`,
+    [input.personId, at, ERASED_SUMMARY],
+  );
+  const requestIds = requests.map((r) => r.id);
+  const concerns = await tx.query<{ id: string }>(
+    `UPDATE concerns SET text = NULL, erased_at = COALESCE(erased_at, $2) WHERE request_id = ANY($1::uuid[]) AND text IS NOT NULL RETURNING id`,
+    [requestIds, at],
+  );
+  const feedback = await tx.query<{ id: string }>(
+    `UPDATE visit_feedback SET comment = NULL, comment_erased_at = COALESCE(comment_erased_at, $2) WHERE request_id = ANY($1::uuid[]) AND comment IS NOT NULL RETURNING id`,
+    [requestIds, at],
+  );
+  await tx.query(
+    `UPDATE assignments SET outcome_reason = NULL, cancel_reason = CASE WHEN cancel_reason = ANY($2::text[]) THEN cancel_reason ELSE NULL END
+      WHERE request_id = ANY($1::uuid[])`,
+    [requestIds, [...CANCEL_REASON_CODES]],
+  );
+  await tx.query(
+    `UPDATE persons SET name = NULL, address = NULL, phone = NULL, notes = NULL, lat = NULL, lon = NULL, erased_at = COALESCE(erased_at, $2) WHERE id = $1`,
+    [input.personId, at],
+  );
+  // A person who asked for themselves: their own chat account goes too.
+  await endOwnAccounts(tx, [input.personId], at);
+  await audit(tx, { actorId: input.staffId, action: 'person.erase', personId: input.personId, channelId: input.channelId, at });
+  return { erasedRequests: requests.length, erasedConcerns: concerns.length, erasedFeedback: feedback.length };
 }

@@ -14,8 +14,11 @@ import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { requiresPoliceCertificate } from '../domain/police-certificate.ts';
 import { groupPoliceRequirement } from './centres.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
-import type { HelpRequest, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
+import type { HelpRequest, RequestStatus } from '../domain/types.ts';
 import { TIME_ZONE, osloWallClock } from '../domain/time-zone.ts';
+import { latestStartSql, NOT_DONE, SOONEST_FIRST, toHelpRequest, type RequestRow } from './request-row.ts';
+// The request's row and its reads live in request-row.ts; they are exported from here too for the stores' callers.
+export { detailsFromRow, latestStartSql, NOT_DONE, privateDetails, SOONEST_FIRST, taskEndSql, toHelpRequest } from './request-row.ts';
 
 
 /** The matching settings from the configuration: one reading for the bot, the API and the workers. */
@@ -28,73 +31,10 @@ export interface MatchingSettings {
   maxDistanceKm: number;
 }
 
-interface RequestRow {
-  id: string;
-  centre_id: string;
-  group_key: string;
-  district: string;
-  lat: number | null;
-  lon: number | null;
-  starts_at: Date;
-  duration_minutes: number;
-  flexible_until: Date | null;
-  summary: string;
-  language: string | null;
-  police_certificate: boolean;
-  first_time_friendly: boolean;
-  staff_along: boolean;
-  urgent: boolean;
-  person_id: string | null;
-  created_by: string;
-  status: RequestStatus;
-  wave: number;
-  area_relaxed?: boolean;
-}
-
-export function toHelpRequest(r: RequestRow): HelpRequest {
-  return {
-    id: r.id,
-    centreId: r.centre_id,
-    group: r.group_key,
-    district: r.district,
-    startsAt: r.starts_at,
-    durationMinutes: r.duration_minutes,
-    flexibleUntil: r.flexible_until,
-    summary: r.summary,
-    requirements: {
-      language: r.language,
-      policeCertificate: r.police_certificate,
-      firstTimeFriendly: r.first_time_friendly,
-      staffAlong: r.staff_along,
-    },
-    urgent: r.urgent,
-    status: r.status,
-    personId: r.person_id,
-    createdBy: r.created_by,
-    location: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : null,
-    wave: r.wave,
-  };
-}
-
 export async function getRequest(db: Queryable, requestId: string): Promise<HelpRequest | null> {
   const rows = await db.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1', [requestId]);
   return rows[0] ? toHelpRequest(rows[0]) : null;
 }
-
-/**
- * SQL over a help_requests alias: when its task is over — start plus duration, or the end of a flexible
- * window (domain/lifecycle.ts taskEnd, the same rule).
- */
-export const taskEndSql = (r: string) =>
-  `GREATEST(${r}.starts_at + ${r}.duration_minutes * interval '1 minute', COALESCE(${r}.flexible_until, ${r}.starts_at))`;
-
-/**
- * SQL over a help_requests alias: the last moment a volunteer can still start — the start, or for a
- * flexible window its end less the duration (domain/lifecycle.ts latestStart, the same rule). Until
- * then a held request may still be released and an open one still taken.
- */
-export const latestStartSql = (r: string) =>
-  `GREATEST(${r}.starts_at, COALESCE(${r}.flexible_until - ${r}.duration_minutes * interval '1 minute', ${r}.starts_at))`;
 
 export type CreateRequestResult =
   /** `heldFor`: why a saved request does not go out yet (no valid consent, or a caregiver link staff have not confirmed). */
@@ -256,45 +196,44 @@ export async function closeCancelledRequests(tx: Queryable, requestIds: readonly
   return ended.length;
 }
 
-/** Private details of a request, for the assigned volunteer and staff only (see domain/confidentiality). */
-export async function privateDetails(db: Queryable, requestId: string): Promise<PrivateRequestDetails | null> {
-  const rows = await db.query<{ name: string | null; address: string | null; phone: string | null; meeting_place: string | null; handover_note: string | null; contact_name: string | null; contact_phone: string | null }>(
-    `SELECT p.name, p.address, p.phone, r.meeting_place, r.handover_note, r.contact_name, r.contact_phone
-       FROM help_requests r LEFT JOIN persons p ON p.id = r.person_id WHERE r.id = $1`,
-    [requestId],
+/**
+ * A person's held requests ('waiting_consent', not offered) whose time has not passed open again;
+ * returns their ids. The caller sends each one's wave, where the consent gate is asked again
+ * (use-cases/release-held-requests.ts).
+ */
+export async function openHeldRequests(tx: Queryable, personId: string, at: Date): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(
+    `UPDATE help_requests SET status = 'open', updated_at = $2 WHERE person_id = $1 AND status = 'waiting_consent' AND ${latestStartSql('help_requests')} > $2 RETURNING id`,
+    [personId, at],
   );
-  const r = rows[0];
-  return r ? detailsFromRow(r, r) : null;
+  return rows.map((r) => r.id);
 }
 
-/** The private details from a help_requests row and its person's columns (erased ones read as empty). */
-export function detailsFromRow(
-  r: { meeting_place: string | null; handover_note: string | null; contact_name: string | null; contact_phone: string | null },
-  person: { name: string | null; address: string | null; phone: string | null },
-): PrivateRequestDetails {
-  return {
-    personName: person.name ?? '',
-    address: person.address ?? '',
-    phone: person.phone ?? '',
-    meetingPlace: r.meeting_place,
-    handoverNote: r.handover_note,
-    contactName: r.contact_name,
-    contactPhone: r.contact_phone,
-  };
+/** A person's held requests end cancelled before anything went out (a rejected link). */
+export async function cancelHeldRequests(tx: Queryable, input: { personId: string; by: string; at: Date }): Promise<void> {
+  await tx.query(
+    `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2
+      WHERE person_id = $1 AND status = 'waiting_consent'`,
+    [input.personId, input.at, input.by],
+  );
 }
 
-/**
- * SQL over `help_requests r`: ended without the visit happening — the volunteer cancelled once it had
- * started, or reported it not done. (A done request whose volunteer reported it done reads as done.)
- */
-export const NOT_DONE = `(r.status = 'done' AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.request_id = r.id AND a.outcome = 'done'))`;
+/** A person's requests that are not over, locked for the caller's transaction (what stops when the person leaves). */
+export async function liveRequestsOfPerson(tx: Queryable, personId: string): Promise<Array<{ id: string; status: RequestStatus; startsAt: Date }>> {
+  const rows = await tx.query<{ id: string; status: RequestStatus; starts_at: Date }>(
+    `SELECT id, status, starts_at FROM help_requests WHERE person_id = $1 AND status IN ('waiting_consent', 'open', 'taken') FOR UPDATE`,
+    [personId],
+  );
+  return rows.map((r) => ({ id: r.id, status: r.status, startsAt: r.starts_at }));
+}
 
-/**
- * SQL over `help_requests r`, the order every request list reads in: what is still to come, soonest
- * first, then what has ended, latest first.
- */
-export const SOONEST_FIRST = `(r.status IN ('open', 'waiting_consent', 'taken')) DESC,
-  CASE WHEN r.status IN ('open', 'waiting_consent', 'taken') THEN r.starts_at END ASC, r.starts_at DESC`;
+/** Requests marked cancelled by `by` (their assignments and offers: closeCancelledRequests). */
+export async function markRequestsCancelled(tx: Queryable, requestIds: readonly string[], input: { by: string; at: Date }): Promise<void> {
+  await tx.query(
+    `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2 WHERE id = ANY($1::uuid[])`,
+    [requestIds, input.at, input.by],
+  );
+}
 
 export interface StaffRequestItem {
   request: HelpRequest;
@@ -346,12 +285,12 @@ async function staffRequestItems(db: Queryable, centreId: string, requestId: str
 }
 
 /**
- * A volunteer dropped out of a taken request: it opens again if it has not started, staff are told
- * through the outbox, and the next wave goes to volunteers who have not had it yet. One already under
- * way cannot go out again: it ends as not done, with the assignment's cancel reason, and nobody's
- * list says the volunteer is coming any more.
+ * A volunteer dropped out of a taken request (their assignment already cancelled): it opens again if
+ * it has not started. One already under way cannot go out again: it ends as not done, with the
+ * assignment's cancel reason, and nobody's list says the volunteer is coming any more. The notice and
+ * the next wave: use-cases/reopen-request.ts.
  */
-export async function reopenRequest(tx: Queryable, requestId: string, assignmentId: string, now: Date, matching: MatchingSettings, notify = true): Promise<number> {
+export async function reopenAfterDropOut(tx: Queryable, requestId: string, assignmentId: string, now: Date): Promise<void> {
   const reopened = await tx.query(
     `UPDATE help_requests SET status = 'open', assigned_volunteer_id = NULL, taken_at = NULL, updated_at = $2
       WHERE id = $1 AND status = 'taken' AND starts_at > $2 RETURNING id`,
@@ -367,9 +306,6 @@ export async function reopenRequest(tx: Queryable, requestId: string, assignment
       [requestId, now],
     );
   }
-  // A volunteer leaving a whole series is told to the caregiver once, not once per visit.
-  if (notify) await addOutbox(tx, 'assignment.cancelled', assignmentId);
-  return sendNextWave(tx, requestId, now, matching);
 }
 
 /** Marks a still-open request as escalated; true only the first time, so staff are told once. */

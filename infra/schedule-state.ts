@@ -1,7 +1,7 @@
 // What the job schedule in Redis should hold, read from the record in PostgreSQL: used to rebuild the
 // schedule when Redis comes back without its data (jobs/recovery.ts). Ids only.
 import type { Queryable } from './db.ts';
-import { latestStartSql, toHelpRequest } from './requests.ts';
+import { latestStartSql, toHelpRequest } from './request-row.ts';
 import { OFFER_CARD_TO_CLOSE } from './offers.ts';
 import type { HelpRequest } from '../domain/types.ts';
 

@@ -5,15 +5,15 @@
 // assignment paths) or for the whole series (here).
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
-import { audit, auditReveals } from './audit.ts';
+import { audit } from './audit.ts';
+import { revealDetails } from './reveal.ts';
 import { getPersonCentre } from './persons.ts';
-import { closeCancelledRequests, insertRequestRow, privateDetails, rankCandidates, reopenRequest, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
-import { volunteerMayAccept, volunteerMaySee } from './volunteer-standing.ts';
+import { closeCancelledRequests, insertRequestRow, rankCandidates, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { volunteerMayAccept } from './volunteer-standing.ts';
 import { broadcastHoldOf } from './broadcast-hold.ts';
 import type { BroadcastHold } from '../domain/consent.ts';
 import { takeWave } from '../domain/matching.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import { expandSeries, lastVisitDate, seriesRuleError, type SeriesRule } from '../domain/series.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { HelpRequest, OfferStatus, PrivateRequestDetails } from '../domain/types.ts';
@@ -303,15 +303,13 @@ export async function revealSeriesOffer(
 async function revealSeriesIn(tx: Queryable, seriesId: string, input: { volunteerId: string; channelId: string; now: Date }) {
   const series = await getSeries(tx, seriesId, input.now);
   if (!series || series.status !== 'taken' || series.regularVolunteerId !== input.volunteerId) return null;
-  if (!(await volunteerMaySee(tx, input.volunteerId, { centreId: series.centreId, assignedVolunteerId: input.volunteerId, createdBy: series.createdBy }))) return null;
   const visits = await seriesTasksOf(tx, seriesId, input.volunteerId, input.now);
-  const details = visits[0] ? await privateDetails(tx, visits[0].request.id) : null;
-  if (!details || visits.length === 0) return null;
-  await auditReveals(tx, {
-    actorId: input.volunteerId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now,
-    items: visits.map((v) => ({ requestId: v.request.id, personId: v.request.personId })),
+  const details = await revealDetails(tx, {
+    volunteerId: input.volunteerId, channelId: input.channelId, at: input.now,
+    subject: { centreId: series.centreId, assignedVolunteerId: input.volunteerId, createdBy: series.createdBy },
+    requests: visits.map((v) => ({ id: v.request.id, personId: v.request.personId })),
   });
-  return { series, visits, details };
+  return details ? { series, visits, details } : null;
 }
 
 /** The volunteer's active visits of a series still to come, soonest first. */
@@ -381,17 +379,6 @@ export async function cancelSeriesOfVisits(tx: Queryable, requestIds: readonly s
   return new Set(covered.map((r) => r.id));
 }
 
-/**
- * The regular volunteer steps back from the whole series: every visit still to come opens again and
- * goes out as an ordinary request (without them); the caregiver is told once.
- */
-export async function leaveSeries(
-  db: Database,
-  input: { seriesId: string; volunteerId: string; now: Date; matching: MatchingSettings },
-): Promise<{ ok: true; freed: number } | { ok: false }> {
-  return db.transaction((tx) => leaveSeriesIn(tx, input));
-}
-
 /** The series a volunteer holds as their regular volunteer (at one centre, or at any). */
 export async function seriesHeldBy(tx: Queryable, volunteerId: string, centreId: string | null = null): Promise<string[]> {
   const rows = await tx.query<{ id: string }>(
@@ -401,17 +388,18 @@ export async function seriesHeldBy(tx: Queryable, volunteerId: string, centreId:
   return rows.map((r) => r.id);
 }
 
-/** leaveSeries inside a transaction: also when the volunteer leaves Dugnad altogether. */
-export async function leaveSeriesIn(
-  tx: Queryable,
-  input: { seriesId: string; volunteerId: string; now: Date; matching: MatchingSettings },
-): Promise<{ ok: true; freed: number } | { ok: false }> {
+/**
+ * The regular volunteer steps back from a series they hold: it is released, and their assignments
+ * to visits still to come end; returns those (assignment, request), or null if the series is not
+ * theirs. Reopening the visits and the caregiver's notice: use-cases/leave-series.ts.
+ */
+export async function giveUpSeries(tx: Queryable, input: { seriesId: string; volunteerId: string; now: Date }): Promise<Array<{ id: string; requestId: string }> | null> {
   const rows = await tx.query(
     `UPDATE series SET status = 'released', regular_volunteer_id = NULL, released_at = $3, updated_at = $3
       WHERE id = $1 AND regular_volunteer_id = $2 AND status = 'taken' RETURNING id`,
     [input.seriesId, input.volunteerId, input.now],
   );
-  if (rows.length === 0) return { ok: false as const };
+  if (rows.length === 0) return null;
   const freed = await tx.query<{ id: string; request_id: string }>(
     `UPDATE assignments a SET status = 'cancelled', cancelled_at = $3, cancel_reason = 'series_left'
        FROM help_requests r
@@ -419,9 +407,7 @@ export async function leaveSeriesIn(
       RETURNING a.id, a.request_id`,
     [input.seriesId, input.volunteerId, input.now],
   );
-  for (const a of freed) await reopenRequest(tx, a.request_id, a.id, input.now, input.matching, false);
-  await addOutbox(tx, 'series.left', input.seriesId);
-  return { ok: true as const, freed: freed.length };
+  return freed.map((a) => ({ id: a.id, requestId: a.request_id }));
 }
 
 export type MoveSeriesResult = { ok: true; moved: number } | { ok: false; reason: 'not_found' | 'nothing_ahead' };

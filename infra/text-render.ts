@@ -10,7 +10,7 @@ import { cardToText, privateRefs, type RenderedText } from '../adaptive-cards/te
 import { fieldsCarriedBy, findPersonalData, type PrivateField } from '../domain/confidentiality.ts';
 import type { ChannelKind } from '../domain/channels.ts';
 import type { Locale } from '../domain/types.ts';
-import { privateDetails } from './requests.ts';
+import { privateDetails } from './request-row.ts';
 import { createTaskLink, saveAnswers, subjectOf, type TextAccount } from './text-answers.ts';
 
 export interface TextReader extends TextAccount {

@@ -4,7 +4,7 @@ import { addDays, subDays } from 'date-fns';
 import type { Database, Queryable } from './db.ts';
 import { audit } from './audit.ts';
 import { CANCEL_REASON_CODES, followUpClosesAt } from '../domain/lifecycle.ts';
-import { taskEndSql as ends } from './requests.ts';
+import { taskEndSql as ends } from './request-row.ts';
 import { endOwnAccounts } from './persons.ts';
 
 /** Latest consent per person, expiring within `days` or already expired, not yet brought to staff. */

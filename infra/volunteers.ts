@@ -1,6 +1,6 @@
 // Volunteers: sign-up, declaration, status, pause, approval, leaving (their row's mapping: volunteer-row.ts;
 // their standing to take or see work: volunteer-standing.ts).
-import type { Database, Queryable } from './db.ts';
+import type { Queryable } from './db.ts';
 import { forgetChannelsOf } from './channels.ts';
 import type { ChatAccount } from './identities.ts';
 import { linkAccount } from './identities.ts';
@@ -9,8 +9,7 @@ import { audit } from './audit.ts';
 import { CENTRE_STANDING } from './centre-standing.ts';
 import { addOutbox } from './outbox.ts';
 import { SELECT_VOLUNTEER, toVolunteer, type VolunteerProfile, type VolunteerRow } from './volunteer-row.ts';
-import { reopenRequest, taskEndSql, type MatchingSettings } from './requests.ts';
-import { leaveSeriesIn, seriesHeldBy } from './series.ts';
+import { taskEndSql } from './request-row.ts';
 import { windowsFromKeys } from '../domain/availability.ts';
 import type { CancelReasonCode } from '../domain/confidentiality.ts';
 import type { VolunteerSignupFields } from '../adaptive-cards/actions.ts';
@@ -26,62 +25,62 @@ export async function getVolunteer(db: Queryable, memberId: string): Promise<Vol
 }
 
 /**
- * Creates the volunteer or updates the profile. Approval is per centre: at each centre they join —
- * at sign-up or later from the profile form — they wait for that centre's staff unless it approves
- * automatically. A centre they leave releases their work there; a centre that removed them keeps the
- * record, so ticking it again does not put them back in its queue.
+ * The volunteer's own rows from the sign-up or profile form: a new member and volunteer (linked to
+ * their chat account), or the changed profile and the centres they no longer chose (returned as `left`;
+ * a centre that removed them keeps the record). The act: use-cases/save-volunteer-profile.ts.
  */
-export async function saveVolunteerProfile(
-  db: Database,
-  input: { memberId: string | null; account: ChatAccount; fields: VolunteerSignupFields; centres: ReadonlyArray<{ id: string; requireApproval: boolean }>; locale: string; at: Date; matching: MatchingSettings },
-): Promise<{ memberId: string; created: boolean; joined: string[] }> {
+export async function saveProfileRows(
+  tx: Queryable,
+  input: { memberId: string | null; account: ChatAccount; fields: VolunteerSignupFields; centres: ReadonlyArray<{ id: string; requireApproval: boolean }>; locale: string; at: Date },
+): Promise<{ memberId: string; created: boolean; left: string[] }> {
   const f = input.fields;
   const centreIds = input.centres.map((c) => c.id);
-  return db.transaction(async (tx) => {
-    let memberId = input.memberId;
-    const created = memberId === null;
-    if (memberId === null) {
-      const m = await tx.query<{ id: string }>(
-        `INSERT INTO members (role, name, phone, email, locale) VALUES ('volunteer', $1, $2, $3, $4) RETURNING id`,
-        [f.name, f.phone, f.email, input.locale],
-      );
-      memberId = m[0]!.id;
-      const pending = input.centres.every((c) => c.requireApproval);
-      await tx.query(
-        `INSERT INTO volunteers (member_id, status, district, postcode, groups, languages, availability, weekly_cap, comfort, approved_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [memberId, pending ? 'pending' : 'approved', f.district, f.postcode, f.groups, f.languages,
-          JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort, pending ? null : input.at],
-      );
-      await linkAccount(tx, input.account, memberId);
-    } else {
-      await tx.query('UPDATE members SET name = $2, phone = $3, email = $4 WHERE id = $1', [memberId, f.name, f.phone, f.email]);
-      await tx.query(
-        `UPDATE volunteers SET district = $2, postcode = $3, groups = $4, languages = $5, availability = $6, weekly_cap = $7, comfort = $8
-          WHERE member_id = $1`,
-        [memberId, f.district, f.postcode, f.groups, f.languages, JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort],
-      );
-      const left = await tx.query<{ centre_id: string }>(
-        `DELETE FROM volunteer_centres WHERE member_id = $1 AND NOT (centre_id = ANY($2::text[])) AND status IS DISTINCT FROM 'removed' RETURNING centre_id`,
-        [memberId, centreIds],
-      );
-      for (const c of left) await releaseWork(tx, { memberId, centreId: c.centre_id, reason: 'volunteer_left', at: input.at, matching: input.matching });
-    }
-    const joined: string[] = [];
-    for (const c of input.centres) {
-      const rows = await tx.query(
-        `INSERT INTO volunteer_centres (member_id, centre_id, status, approved_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING centre_id`,
-        [memberId, c.id, c.requireApproval ? 'pending' : 'approved', c.requireApproval ? null : input.at],
-      );
-      if (rows.length > 0) joined.push(c.id);
-    }
-    await syncOverallStatus(tx, memberId);
-    return { memberId, created, joined };
-  });
+  let memberId = input.memberId;
+  if (memberId === null) {
+    const m = await tx.query<{ id: string }>(
+      `INSERT INTO members (role, name, phone, email, locale) VALUES ('volunteer', $1, $2, $3, $4) RETURNING id`,
+      [f.name, f.phone, f.email, input.locale],
+    );
+    memberId = m[0]!.id;
+    const pending = input.centres.every((c) => c.requireApproval);
+    await tx.query(
+      `INSERT INTO volunteers (member_id, status, district, postcode, groups, languages, availability, weekly_cap, comfort, approved_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [memberId, pending ? 'pending' : 'approved', f.district, f.postcode, f.groups, f.languages,
+        JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort, pending ? null : input.at],
+    );
+    await linkAccount(tx, input.account, memberId);
+    return { memberId, created: true, left: [] };
+  }
+  await tx.query('UPDATE members SET name = $2, phone = $3, email = $4 WHERE id = $1', [memberId, f.name, f.phone, f.email]);
+  await tx.query(
+    `UPDATE volunteers SET district = $2, postcode = $3, groups = $4, languages = $5, availability = $6, weekly_cap = $7, comfort = $8
+      WHERE member_id = $1`,
+    [memberId, f.district, f.postcode, f.groups, f.languages, JSON.stringify(windowsFromKeys(f.availability)), f.weeklyCap, f.comfort],
+  );
+  const left = await tx.query<{ centre_id: string }>(
+    `DELETE FROM volunteer_centres WHERE member_id = $1 AND NOT (centre_id = ANY($2::text[])) AND status IS DISTINCT FROM 'removed' RETURNING centre_id`,
+    [memberId, centreIds],
+  );
+  return { memberId, created: false, left: left.map((c) => c.centre_id) };
+}
+
+/** The volunteer joins the centres they chose (each waits for its staff unless it approves automatically); returns the ones new to them. */
+export async function joinCentres(tx: Queryable, memberId: string, centres: ReadonlyArray<{ id: string; requireApproval: boolean }>, at: Date): Promise<string[]> {
+  const joined: string[] = [];
+  for (const c of centres) {
+    const rows = await tx.query(
+      `INSERT INTO volunteer_centres (member_id, centre_id, status, approved_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING centre_id`,
+      [memberId, c.id, c.requireApproval ? 'pending' : 'approved', c.requireApproval ? null : at],
+    );
+    if (rows.length > 0) joined.push(c.id);
+  }
+  await syncOverallStatus(tx, memberId);
+  return joined;
 }
 
 /** volunteers.status follows the per-centre standing (for readers that know only the one status). */
-async function syncOverallStatus(tx: Queryable, memberId: string): Promise<void> {
+export async function syncOverallStatus(tx: Queryable, memberId: string): Promise<void> {
   await tx.query(
     `UPDATE volunteers v SET status = COALESCE((
         SELECT CASE WHEN bool_or(s = 'approved') THEN 'approved' WHEN bool_or(s = 'pending') THEN 'pending'
@@ -108,45 +107,40 @@ export async function pauseVolunteer(db: Queryable, memberId: string, until: Dat
 }
 
 /**
- * Staff approve, pause or remove a volunteer at their centre; a first approval there is announced to
- * the volunteer. A pause or removal takes the volunteer off that centre's work at once: their open
- * offers there are withdrawn, the series they hold and the tasks they have there that are not over go
- * out again (staff and the caregiver who asked are told), and they no longer see those tasks' details.
+ * Staff set a volunteer's standing at their centre; a first approval there is announced to the
+ * volunteer; any other standing withdraws their open offers there. Returns the standing before, or
+ * null when the volunteer is not at the centre. Releasing their work: use-cases/set-volunteer-status.ts.
  */
-export async function setVolunteerStatus(
-  db: Database,
-  input: { memberId: string; centreId: string; status: VolunteerStatus; by: string; at: Date; matching: MatchingSettings },
-): Promise<boolean> {
+export async function setCentreStanding(
+  tx: Queryable,
+  input: { memberId: string; centreId: string; status: VolunteerStatus; by: string; at: Date },
+): Promise<VolunteerStatus | null> {
   const { memberId, centreId, status, at } = input;
-  return db.transaction(async (tx) => {
-    const rows = await tx.query<{ previous: VolunteerStatus }>(
-      `SELECT ${CENTRE_STANDING} AS previous FROM volunteer_centres vc JOIN volunteers v ON v.member_id = vc.member_id
-        WHERE vc.member_id = $1 AND vc.centre_id = $2 FOR UPDATE OF vc`,
-      [memberId, centreId],
-    );
-    const previous = rows[0]?.previous;
-    if (!previous) return false;
-    await tx.query(
-      `UPDATE volunteer_centres SET status = $3,
-              approved_at = CASE WHEN $3 = 'approved' THEN $5::timestamptz ELSE approved_at END,
-              approved_by = CASE WHEN $3 = 'approved' THEN $4::uuid ELSE approved_by END
-        WHERE member_id = $1 AND centre_id = $2`,
-      [memberId, centreId, status, input.by, at],
-    );
-    if (status === 'approved') {
-      await tx.query(`UPDATE volunteers SET approved_at = $2, approved_by = $3 WHERE member_id = $1`, [memberId, at, input.by]);
-      if (previous === 'pending') await addOutbox(tx, 'volunteer.approved', `${memberId}@${centreId}`);
-    } else {
-      await withdrawOffersAt(tx, memberId, centreId);
-      if (status === 'paused' || status === 'removed') await releaseWork(tx, { memberId, centreId, reason: 'volunteer_removed', at, matching: input.matching });
-    }
-    await syncOverallStatus(tx, memberId);
-    return true;
-  });
+  const rows = await tx.query<{ previous: VolunteerStatus }>(
+    `SELECT ${CENTRE_STANDING} AS previous FROM volunteer_centres vc JOIN volunteers v ON v.member_id = vc.member_id
+      WHERE vc.member_id = $1 AND vc.centre_id = $2 FOR UPDATE OF vc`,
+    [memberId, centreId],
+  );
+  const previous = rows[0]?.previous;
+  if (!previous) return null;
+  await tx.query(
+    `UPDATE volunteer_centres SET status = $3,
+            approved_at = CASE WHEN $3 = 'approved' THEN $5::timestamptz ELSE approved_at END,
+            approved_by = CASE WHEN $3 = 'approved' THEN $4::uuid ELSE approved_by END
+      WHERE member_id = $1 AND centre_id = $2`,
+    [memberId, centreId, status, input.by, at],
+  );
+  if (status === 'approved') {
+    await tx.query(`UPDATE volunteers SET approved_at = $2, approved_by = $3 WHERE member_id = $1`, [memberId, at, input.by]);
+    if (previous === 'pending') await addOutbox(tx, 'volunteer.approved', `${memberId}@${centreId}`);
+  } else {
+    await withdrawOffersAt(tx, memberId, centreId);
+  }
+  return previous;
 }
 
 /** Pending offers (single and series) of one centre's requests, or of every centre's. */
-async function withdrawOffersAt(tx: Queryable, memberId: string, centreId: string | null): Promise<void> {
+export async function withdrawOffersAt(tx: Queryable, memberId: string, centreId: string | null): Promise<void> {
   await tx.query(
     `UPDATE offers o SET status = 'withdrawn' FROM help_requests r
       WHERE o.request_id = r.id AND o.volunteer_id = $1 AND o.status = 'pending' AND ($2::text IS NULL OR r.centre_id = $2)`,
@@ -160,25 +154,23 @@ async function withdrawOffersAt(tx: Queryable, memberId: string, centreId: strin
 }
 
 /**
- * A volunteer lost their standing at a centre (`centreId`; null: everywhere) — removed or paused by
- * its staff, left it, or left Dugnad. Their open offers there close, the series they hold there go
- * back whole (the caregiver hears once), and every task there that is not over is cancelled: one that
- * has not started goes out again, one under way ends not done; whoever posted it is told.
+ * A volunteer lost their standing at a centre (`centreId`; null: everywhere): every task of theirs
+ * there that is not over ends with `reason`; returns those (assignment, request). What follows —
+ * their offers and series there, the tasks going out again — is use-cases/release-volunteer-work.ts.
  */
-async function releaseWork(tx: Queryable, input: { memberId: string; centreId: string | null; reason: CancelReasonCode; at: Date; matching: MatchingSettings }): Promise<string[]> {
-  const { memberId, centreId, at, matching } = input;
-  await withdrawOffersAt(tx, memberId, centreId);
-  for (const seriesId of await seriesHeldBy(tx, memberId, centreId)) await leaveSeriesIn(tx, { seriesId, volunteerId: memberId, now: at, matching });
+export async function endAssignmentsAt(
+  tx: Queryable,
+  input: { memberId: string; centreId: string | null; reason: CancelReasonCode; at: Date },
+): Promise<Array<{ id: string; requestId: string }>> {
   const released = await tx.query<{ id: string; request_id: string }>(
     `UPDATE assignments a SET status = 'cancelled', cancelled_at = $3, cancel_reason = $4
        FROM help_requests r
       WHERE a.request_id = r.id AND a.volunteer_id = $1 AND a.status = 'active' AND ($2::text IS NULL OR r.centre_id = $2)
         AND ${taskEndSql('r')} > $3
       RETURNING a.id, a.request_id`,
-    [memberId, centreId, at, input.reason],
+    [input.memberId, input.centreId, input.at, input.reason],
   );
-  for (const a of released) await reopenRequest(tx, a.request_id, a.id, at, matching);
-  return released.map((a) => a.request_id);
+  return released.map((a) => ({ id: a.id, requestId: a.request_id }));
 }
 
 export async function recordPoliceCertificate(db: Queryable, memberId: string, checkedOn: string): Promise<boolean> {
@@ -210,24 +202,20 @@ export async function listVolunteers(db: Queryable, centreId: string, currentVer
 
 /**
  * A volunteer leaves: their profile and personal data are deleted; offers and assignments stay as
- * anonymous history (they reference the member id only). Open offers are withdrawn and upcoming
- * assignments cancelled so requests go out again.
+ * anonymous history (they reference the member id only). Their work goes back first:
+ * use-cases/leave-dugnad.ts.
  */
-export async function leave(db: Database, memberId: string, at: Date, matching: MatchingSettings): Promise<{ reopenedRequestIds: string[] }> {
-  return db.transaction(async (tx) => {
-    const released = await releaseWork(tx, { memberId, centreId: null, reason: 'volunteer_left', at, matching });
-    await tx.query('DELETE FROM volunteers WHERE member_id = $1', [memberId]);
-    await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1', [memberId]);
-    await forgetChannelsOf(tx, memberId);
-    await tx.query('DELETE FROM chat_identities WHERE member_id = $1', [memberId]);
-    await removeSubscriptionsOf(tx, memberId);
-    // Their calendar feed stops, and an invitation not yet used can no longer be.
-    await tx.query('DELETE FROM calendar_feeds WHERE member_id = $1', [memberId]);
-    await tx.query('UPDATE invitations SET replaced_at = $2 WHERE member_id = $1 AND accepted_at IS NULL AND replaced_at IS NULL', [memberId, at]);
-    await tx.query('UPDATE members SET name = NULL, phone = NULL, email = NULL, left_at = $2 WHERE id = $1', [memberId, at]);
-    await audit(tx, { actorId: memberId, action: 'volunteer.leave', at });
-    return { reopenedRequestIds: released };
-  });
+export async function forgetVolunteer(tx: Queryable, memberId: string, at: Date): Promise<void> {
+  await tx.query('DELETE FROM volunteers WHERE member_id = $1', [memberId]);
+  await tx.query('DELETE FROM volunteer_centres WHERE member_id = $1', [memberId]);
+  await forgetChannelsOf(tx, memberId);
+  await tx.query('DELETE FROM chat_identities WHERE member_id = $1', [memberId]);
+  await removeSubscriptionsOf(tx, memberId);
+  // Their calendar feed stops, and an invitation not yet used can no longer be.
+  await tx.query('DELETE FROM calendar_feeds WHERE member_id = $1', [memberId]);
+  await tx.query('UPDATE invitations SET replaced_at = $2 WHERE member_id = $1 AND accepted_at IS NULL AND replaced_at IS NULL', [memberId, at]);
+  await tx.query('UPDATE members SET name = NULL, phone = NULL, email = NULL, left_at = $2 WHERE id = $1', [memberId, at]);
+  await audit(tx, { actorId: memberId, action: 'volunteer.leave', at });
 }
 
 /** Volunteers who have signed an older declaration than `version` and must sign again. */

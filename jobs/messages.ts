@@ -15,9 +15,8 @@ import { isStaffChannelUnreachable } from '../infra/staff-channels.ts';
 import { getRequest } from '../infra/requests.ts';
 import { assignmentInfo, type OfferForSend } from '../infra/offers.ts';
 import { getAssignment, getConcern, markConfirmAsked } from '../infra/assignments.ts';
-import { privateDetails } from '../infra/requests.ts';
 import { consentInfo } from '../infra/persons.ts';
-import { audit } from '../infra/audit.ts';
+import { revealDetails } from '../infra/reveal.ts';
 import { reminderCard } from '../adaptive-cards/reminder.ts';
 import { followUpCard } from '../adaptive-cards/follow-up.ts';
 import { CALL_LIST_MAX, escalationCard } from '../adaptive-cards/escalation.ts';
@@ -29,8 +28,6 @@ import { feedbackCard, linkVerifyCard } from '../adaptive-cards/feedback.ts';
 import { claimFeedbackAsk, getFeedback } from '../infra/feedback.ts';
 import { linkForStaff } from '../infra/caregiver-links.ts';
 import { caregiverContact, volunteerForCaregiver } from '../infra/caregivers.ts';
-import { volunteerMaySee } from '../infra/volunteer-standing.ts';
-import { REVEALED_FIELDS } from '../domain/confidentiality.ts';
 import { cancelReasonText } from '../adaptive-cards/staff-requests.ts';
 import { redactedInChannel } from '../domain/audiences.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
@@ -268,11 +265,13 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       if (message === 'volunteer.reminder') {
         if (a.status !== 'active') return null;
         // The reminder shows the person's details again: only to whom the rule lets see them now.
-        if (!(await volunteerMaySee(db, a.volunteerId, { centreId: a.request.centreId, assignedVolunteerId: a.volunteerId, createdBy: a.request.createdBy }))) return null;
-        const details = await privateDetails(db, a.request.id);
+        // That is a reveal and is recorded (infra/reveal.ts).
+        const details = await revealDetails(db, {
+          volunteerId: a.volunteerId, channelId: opts.channelId, at: opts.now,
+          subject: { centreId: a.request.centreId, assignedVolunteerId: a.volunteerId, createdBy: a.request.createdBy },
+          requests: [{ id: a.request.id, personId: a.request.personId }],
+        });
         if (!details) return null;
-        // The reminder shows the person's details again: that is a reveal and is recorded.
-        await audit(db, { actorId: a.volunteerId, action: 'reveal', requestId: a.request.id, personId: a.request.personId, fields: [...REVEALED_FIELDS], channelId: opts.channelId, at: opts.now });
         // «<offset>» or «<offset>-confirm»: the reminder that asks «Jeg kommer» (jobs/schedule.ts decides which).
         const [offsetText = '0', ask] = (opts.variant ?? '0').split('-');
         const offset = Number(offsetText);

@@ -10,7 +10,8 @@ import { startFakeConnector, visibleText, type Captured, type FakeConnector } fr
 import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { centreReport, presentReport, reportCsv, SMALL } from '../../infra/reports.ts';
-import { erasePerson, exportPerson } from '../../infra/privacy.ts';
+import { exportPerson } from '../../infra/privacy.ts';
+import { erasePerson } from '../../use-cases/erase-person.ts';
 import { applyRetention } from '../../infra/upkeep.ts';
 import { sendJobId } from '../../jobs/queues.ts';
 import { osloDate, osloWallClock } from '../../domain/time-zone.ts';

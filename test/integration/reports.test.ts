@@ -14,7 +14,7 @@ import { openPglite, type Database, type Queryable } from '../../infra/db.ts';
 import { ensureCentre } from '../../infra/centres.ts';
 import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { systemMember } from '../../infra/api-clients.ts';
-import { leave } from '../../infra/volunteers.ts';
+import { leave } from '../../use-cases/leave-dugnad.ts';
 import { applyRetention } from '../../infra/upkeep.ts';
 import { CURRENT_DECLARATION_VERSION } from '../../domain/declaration.ts';
 import {

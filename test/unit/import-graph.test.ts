@@ -1,5 +1,5 @@
 // The layers' import rules (.dependency-cruiser.cjs): no circle anywhere in bot/, infra/, jobs/,
-// domain/ and adaptive-cards/, and nothing importing against a layer.
+// domain/, adaptive-cards/ and use-cases/, and nothing importing against a layer.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ describe('import graph', () => {
   it('has no circle and no import against a layer', async () => {
     const result = await run(
       process.execPath,
-      ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'bot', 'infra', 'jobs', 'domain', 'adaptive-cards',
+      ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'bot', 'infra', 'jobs', 'domain', 'adaptive-cards', 'use-cases',
         '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
       { cwd: new URL('../..', import.meta.url).pathname },
     ).then(
