@@ -1,7 +1,7 @@
 // Offers and assignments: accept (first wins, enforced by the database), decline, delivery
 // bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
 import type { Database, Queryable } from './db.ts';
-import { outboxInsertSql } from './outbox.ts';
+import { OUTBOX_INSERT, type OutboxKind } from './outbox.ts';
 import type { ConversationRef } from './identities.ts';
 import { addressesOf, SENDABLE_ACCOUNT, type Reach } from './channels.ts';
 import type { PreferredChannel } from '../domain/channels.ts';
@@ -35,16 +35,7 @@ export async function acceptOffer(
   // (which also recorded the late press): the many late presses of a burst take no transaction, and
   // neither run the conditional UPDATE nor queue on its row lock.
   if (first.status !== 'open') return lateAnswer(first);
-  const won = await db.transaction(async (tx): Promise<AcceptResult | null> => {
-    // The one conditional statement that decides the race: only one transaction finds status 'open'.
-    const rows = await tx.query<RequestRow>(
-      `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
-        WHERE id = $1 AND status = 'open' AND ${volunteerMayAccept('help_requests.centre_id')}
-        RETURNING *`,
-      [first.id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
-    );
-    return rows[0] ? win(tx, rows[0], input) : null;
-  });
+  const won = await decide(db, input, first.id);
   if (won) return won;
   // Lost, or may not take it: the request as it is now that the deciding UPDATE has waited for any
   // accept ahead of it (again recording the late press when it is no longer open).
@@ -61,6 +52,13 @@ type AcceptRow = RequestRow & { offer_status: OfferStatus };
  * also records the press on a pending or taken offer: responded_at, so the card the workers close
  * afterwards thanks them for answering (the same words as the card this turn draws), and a pending
  * offer marked taken or withdrawn. Nothing is written while the request is open.
+ *
+ * That record commits without waiting for the WAL flush (NO_FLUSH_WAIT, as the delivery record
+ * does): a burst's hundred late presses no longer each wait for one. Once the statement returns the
+ * row is visible as with a durable commit; only a crash of PostgreSQL itself within a fraction of a
+ * second may lose it, and what is lost is only the wording of the card closed later («thanks for
+ * answering»). A pending offer's «taken» or «withdrawn» is also written durably by the winning accept
+ * or the cancel itself; the race's decision and the assignment commit durably as before.
  */
 async function readForAccept(db: Queryable, input: { offerId: string; volunteerId: string; now: Date }): Promise<AcceptRow | undefined> {
   const rows = await db.query<AcceptRow>(
@@ -69,7 +67,7 @@ async function readForAccept(db: Queryable, input: { offerId: string; volunteerI
      ), late AS (
        UPDATE offers SET status = CASE WHEN offers.status <> 'pending' THEN offers.status WHEN cur.status = 'cancelled' THEN 'withdrawn' ELSE 'taken' END,
                          responded_at = COALESCE(offers.responded_at, $3)
-         FROM cur WHERE offers.id = $1 AND offers.status IN ('pending', 'taken') AND cur.status <> 'open'
+         FROM cur, ${NO_FLUSH_WAIT} WHERE offers.id = $1 AND offers.status IN ('pending', 'taken') AND cur.status <> 'open'
      )
      SELECT * FROM cur`,
     [input.offerId, input.volunteerId, input.now],
@@ -84,39 +82,45 @@ function lateAnswer(row: AcceptRow): AcceptResult {
 }
 
 /**
- * The accept that found the request open: its assignment, its offer accepted and the other pending
- * ones taken, the outbox row — written in one statement that also reads what the reveal needs (who
- * the volunteer is to the rule, the private details) — then the details revealed and the reveal
- * recorded. Fewer round trips while the request's row lock is held: every accept behind it waits.
+ * The one statement that decides the race — only one accept finds status 'open' — and, when it wins,
+ * writes the rest in the same statement (so atomically, without a transaction's extra round trips
+ * while the request's row lock is held and every accept behind it waits): the assignment, its offer
+ * accepted and the other pending ones taken, the outbox row. It also reads what the reveal needs: who
+ * the volunteer is to the rule and the private details. Then the reveal is recorded, before any
+ * detail is returned. Null when it did not win (taken meanwhile, or they may not take it).
  */
-async function win(tx: Queryable, row: RequestRow, input: { offerId: string; volunteerId: string; channelId: string; now: Date }): Promise<AcceptResult> {
-  const requestId = row.id;
-  type Row = Parameters<typeof detailsFromRow>[0] & { assignment_id: string; viewer_centres: string[] | null; is_viewer: boolean; name: string | null; address: string | null; phone: string | null };
-  const rows = await tx.query<Row>(
-    `WITH assignment AS (
-       INSERT INTO assignments (request_id, volunteer_id, assigned_at) VALUES ($1, $2, $3) RETURNING id
+async function decide(db: Queryable, input: { offerId: string; volunteerId: string; channelId: string; now: Date }, requestId: string): Promise<AcceptResult | null> {
+  type Row = RequestRow & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; viewer_centres: string[] | null; is_viewer: boolean; p_name: string | null; p_address: string | null; p_phone: string | null };
+  const rows = await db.query<Row>(
+    `WITH won AS (
+       UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
+        WHERE id = $1 AND status = 'open' AND ${volunteerMayAccept('help_requests.centre_id')}
+        RETURNING *
+     ), assignment AS (
+       INSERT INTO assignments (request_id, volunteer_id, assigned_at) SELECT id, $2, $3 FROM won RETURNING id
      ), accepted AS (
-       UPDATE offers SET status = 'accepted', responded_at = $3 WHERE id = $4
+       UPDATE offers SET status = 'accepted', responded_at = $3 WHERE id = $5 AND EXISTS (SELECT 1 FROM won)
      ), others AS (
-       UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $4 AND status = 'pending'
+       UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $5 AND status = 'pending' AND EXISTS (SELECT 1 FROM won)
      ), outbox AS (
-       ${outboxInsertSql("'request.taken'", '$1')}
+       ${OUTBOX_INSERT} SELECT $6, id FROM won
      ), viewer AS (${viewerCentresSql('$2')})
-     SELECT (SELECT id FROM assignment) AS assignment_id, (SELECT centres FROM viewer) AS viewer_centres, EXISTS (SELECT 1 FROM viewer) AS is_viewer,
-            p.name, p.address, p.phone, r.meeting_place, r.handover_note, r.contact_name, r.contact_phone
-       FROM help_requests r LEFT JOIN persons p ON p.id = r.person_id WHERE r.id = $1`,
-    [requestId, input.volunteerId, input.now, input.offerId],
+     SELECT won.*, (SELECT id FROM assignment) AS assignment_id, (SELECT centres FROM viewer) AS viewer_centres, EXISTS (SELECT 1 FROM viewer) AS is_viewer,
+            p.name AS p_name, p.address AS p_address, p.phone AS p_phone
+       FROM won LEFT JOIN persons p ON p.id = won.person_id`,
+    [requestId, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION, input.offerId, 'request.taken' satisfies OutboxKind],
   );
-  const r = rows[0]!;
+  const row = rows[0];
+  if (!row) return null;
   const request = toHelpRequest(row);
   // The rule decides, not the path that got here (the row as the deciding UPDATE left it): no longer
   // in good standing at the centre, and they see nothing.
-  const viewer = viewerOf(input.volunteerId, r.is_viewer ? r.viewer_centres : undefined);
+  const viewer = viewerOf(input.volunteerId, row.is_viewer ? row.viewer_centres : undefined);
   if (viewer === null || !mayReveal(viewer, { centreId: request.centreId, assignedVolunteerId: row.assigned_volunteer_id, createdBy: request.createdBy })) {
     return { outcome: 'closed', request };
   }
-  await audit(tx, { actorId: input.volunteerId, action: 'reveal', requestId, personId: request.personId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now });
-  return { outcome: 'won', request, details: detailsFromRow(r, r), assignmentId: r.assignment_id };
+  await audit(db, { actorId: input.volunteerId, action: 'reveal', requestId, personId: request.personId, fields: [...REVEALED_FIELDS], channelId: input.channelId, at: input.now });
+  return { outcome: 'won', request, details: detailsFromRow(row, { name: row.p_name, address: row.p_address, phone: row.p_phone }), assignmentId: row.assignment_id };
 }
 
 type RequestRow = Parameters<typeof toHelpRequest>[0] & { id: string; assigned_volunteer_id: string | null };

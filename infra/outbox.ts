@@ -30,11 +30,11 @@ export interface OutboxRow {
   refId: string;
 }
 
-/** SQL: an outbox row of kind `kind` for `refId` (parameters or literals), for a statement that writes it with something else. */
-export const outboxInsertSql = (kind: string, refId: string) => `INSERT INTO outbox (kind, ref_id) VALUES (${kind}, ${refId})`;
+/** SQL: the start of an outbox INSERT (then VALUES or a SELECT of kind and ref id), for a statement that writes it with something else. */
+export const OUTBOX_INSERT = 'INSERT INTO outbox (kind, ref_id)';
 
 export async function addOutbox(tx: Queryable, kind: OutboxKind, refId: string): Promise<number> {
-  const rows = await tx.query<{ id: number }>(`${outboxInsertSql('$1', '$2')} RETURNING id`, [kind, refId]);
+  const rows = await tx.query<{ id: number }>(`${OUTBOX_INSERT} VALUES ($1, $2) RETURNING id`, [kind, refId]);
   return rows[0]!.id;
 }
 
