@@ -9,6 +9,30 @@ import { TIME_ZONE } from '../domain/time-zone.ts';
 const inOslo = tz(TIME_ZONE);
 const dateFnsLocale = { nb, nn, en: enGB } as const;
 
+/**
+ * Formatted Oslo dates by pattern, locale and instant. date-fns with a time zone asks Intl for the
+ * zone's offset many times per call, which made formatting the largest share of a «mine oppdrag»
+ * card's CPU; the same few instants (a task's start, a request's window) are formatted again and
+ * again — every turn that shows the task, every offer card of a wave. The result depends on nothing
+ * else (the zone is fixed), so remembering it changes no output. Bounded: emptied when full.
+ */
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 10_000;
+
+function remembered(key: string, make: () => string): string {
+  let s = formatted.get(key);
+  if (s === undefined) {
+    s = make();
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    formatted.set(key, s);
+  }
+  return s;
+}
+
+function inOsloAs(d: Date, pattern: string, locale: Locale | null): string {
+  return remembered(`${locale ?? ''}\u0000${pattern}\u0000${d.getTime()}`, () => format(d, pattern, locale ? { locale: dateFnsLocale[locale], in: inOslo } : { in: inOslo }));
+}
+
 /** date-fns' words for a locale's weekdays and months. */
 export function dateLocaleOf(locale: Locale): (typeof dateFnsLocale)[Locale] {
   return dateFnsLocale[locale];
@@ -21,29 +45,27 @@ export function intlTagOf(locale: Locale): string {
 
 /** "tirsdag 1. desember kl. 14:00" / "Tuesday 1 December at 14:00" */
 export function formatDateTime(locale: Locale, d: Date): string {
-  return t(locale, 'format.dateAtTime', { date: formatDate(locale, d), time: formatTime(d) });
+  return remembered(`${locale}\u0000dateAtTime\u0000${d.getTime()}`, () => t(locale, 'format.dateAtTime', { date: formatDate(locale, d), time: formatTime(d) }));
 }
 
 /** "tirsdag 1. desember" / "Tuesday 1 December" */
 export function formatDate(locale: Locale, d: Date): string {
-  const pattern = locale === 'en' ? 'EEEE d MMMM' : 'EEEE d. MMMM';
-  return format(d, pattern, { locale: dateFnsLocale[locale], in: inOslo });
+  return inOsloAs(d, locale === 'en' ? 'EEEE d MMMM' : 'EEEE d. MMMM', locale);
 }
 
 /** "1. desember 2025" / "1 December 2025" — for things that may lie in another year. */
 export function formatDateWithYear(locale: Locale, d: Date): string {
-  const pattern = locale === 'en' ? 'd MMMM yyyy' : 'd. MMMM yyyy';
-  return format(d, pattern, { locale: dateFnsLocale[locale], in: inOslo });
+  return inOsloAs(d, locale === 'en' ? 'd MMMM yyyy' : 'd. MMMM yyyy', locale);
 }
 
 /** "14:00" */
 export function formatTime(d: Date): string {
-  return format(d, 'HH:mm', { in: inOslo });
+  return inOsloAs(d, 'HH:mm', null);
 }
 
 /** Value for Input.Date: "2025-12-01" (Oslo calendar day). */
 export function toDateInputValue(d: Date): string {
-  return format(d, 'yyyy-MM-dd', { in: inOslo });
+  return inOsloAs(d, 'yyyy-MM-dd', null);
 }
 
 /** Value for Input.Time: "14:00" (Oslo wall clock). */

@@ -22,7 +22,8 @@ type FromChild = { type: 'ready'; url: string | null } | { type: 'result'; id: n
 
 export async function startChild(role: Role, opts: unknown, timeoutMs = 60_000): Promise<Child> {
   // BENCH_CPU_PROF=dugnad-bot (a role, or a comma-separated list) writes a V8 CPU profile of that
-  // child to .scratch/cpu-prof/<role>/ when it exits (one file per thread; the largest is the main one) — where a turn's time goes.
+  // child to .scratch/cpu-prof/<role>/ when it exits (one file per thread; the largest is the main one) — where a turn's time goes
+  // (`npx tsx bench/cpu-profile.ts <file> --from=sendActivity` sums it by function and file).
   const profile = (process.env.BENCH_CPU_PROF ?? '').split(',').includes(role);
   const child: ChildProcess = fork(fileURLToPath(new URL('./child.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${fileURLToPath(new URL(`../.scratch/cpu-prof/${role}/`, import.meta.url))}`] : [])],

@@ -1,14 +1,14 @@
 // Offers and assignments: accept (first wins, enforced by the database), decline, delivery
 // bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
 import type { Database, Queryable } from './db.ts';
-import { addOutbox } from './outbox.ts';
+import { OUTBOX_INSERT, type OutboxKind } from './outbox.ts';
 import type { ConversationRef } from './identities.ts';
 import { addressesOf, SENDABLE_ACCOUNT, type Reach } from './channels.ts';
 import type { PreferredChannel } from '../domain/channels.ts';
-import { revealDetails, revealListed } from './reveal.ts';
+import { revealDetails, revealListed, revealRead } from './reveal.ts';
 import { detailsFromRow, taskEndSql, toHelpRequest } from './request-row.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { volunteerMayAccept } from './volunteer-standing.ts';
+import { volunteerMayAccept, viewerCentresSql, viewerOf } from './volunteer-standing.ts';
 import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
 
 export type AcceptResult =
@@ -21,58 +21,108 @@ export async function acceptOffer(
   db: Database,
   input: { offerId: string; volunteerId: string; channelId: string; now: Date },
 ): Promise<AcceptResult> {
-  return db.transaction(async (tx): Promise<AcceptResult> => {
-    const offers = await tx.query<Parameters<typeof toHelpRequest>[0] & { offer_status: OfferStatus }>(
-      'SELECT r.*, o.status AS offer_status FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1 AND o.volunteer_id = $2',
-      [input.offerId, input.volunteerId],
-    );
-    if (!offers[0]) return { outcome: 'not_found' };
-    const offer = { request_id: offers[0].id, status: offers[0].offer_status };
-    const request = toHelpRequest(offers[0]);
-    if (offer.status === 'accepted') {
-      const a = await tx.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND volunteer_id = $2 AND status = 'active'`, [offer.request_id, input.volunteerId]);
-      if (a[0]) return reveal(tx, offer.request_id, a[0].id, input, 'already_yours');
-      return { outcome: 'closed', request };
-    }
-    // A request already taken or cancelled when this accept began is answered from that read: the
-    // many late presses of a burst neither run the conditional UPDATE nor queue on its row lock.
-    let status: RequestStatus | undefined = request.status;
-    if (status === 'open') {
-      // The one conditional statement that decides the race: only one transaction finds status 'open'.
-      const won = await tx.query<RequestRow>(
-        `UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
-          WHERE id = $1 AND status = 'open' AND ${volunteerMayAccept('help_requests.centre_id')}
-          RETURNING *`,
-        [offer.request_id, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION],
-      );
-      if (won[0]) return win(tx, won[0], input);
-      status = (await tx.query<{ status: RequestStatus }>('SELECT status FROM help_requests WHERE id = $1', [offer.request_id]))[0]?.status;
-    }
-    if ((offer.status === 'pending' || offer.status === 'taken') && status !== 'open') {
-      // They tapped, and were too late: responded_at remembers it, so the card the workers close
-      // afterwards thanks them for answering (the same words as the card this turn draws).
-      await tx.query(
-        `UPDATE offers SET status = CASE WHEN status = 'pending' THEN $2 ELSE status END, responded_at = COALESCE(responded_at, $3) WHERE id = $1 AND status IN ('pending', 'taken')`,
-        [input.offerId, status === 'cancelled' ? 'withdrawn' : 'taken', input.now],
-      );
-    }
-    if (status === 'open') return { outcome: 'not_eligible' };
-    return { outcome: status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed', request };
-  });
+  const first = await readForAccept(db, input);
+  if (!first) return { outcome: 'not_found' };
+  if (first.offer_status === 'accepted') {
+    return db.transaction(async (tx): Promise<AcceptResult> => {
+      const a = await tx.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND volunteer_id = $2 AND status = 'active'`, [first.id, input.volunteerId]);
+      if (a[0]) return reveal(tx, first.id, a[0].id, input, 'already_yours');
+      return { outcome: 'closed', request: toHelpRequest(first) };
+    });
+  }
+  // A request already taken or cancelled when this accept began is answered from that one plain read
+  // (which also recorded the late press): the many late presses of a burst take no transaction, and
+  // neither run the conditional UPDATE nor queue on its row lock.
+  if (first.status !== 'open') return lateAnswer(first);
+  const won = await decide(db, input, first.id);
+  if (won) return won;
+  // Lost, or may not take it: the request as it is now that the deciding UPDATE has waited for any
+  // accept ahead of it (again recording the late press when it is no longer open).
+  const now = await readForAccept(db, input);
+  if (!now) return { outcome: 'not_found' };
+  if (now.status === 'open') return { outcome: 'not_eligible' };
+  return lateAnswer(now);
 }
 
-/** The accept that found the request open: its assignment, the other offers closed, the details revealed. */
-async function win(tx: Queryable, row: RequestRow, input: { offerId: string; volunteerId: string; channelId: string; now: Date }): Promise<AcceptResult> {
-  const requestId = row.id;
-  const assignment = await tx.query<{ id: string }>(
-    'INSERT INTO assignments (request_id, volunteer_id, assigned_at) VALUES ($1, $2, $3) RETURNING id',
-    [requestId, input.volunteerId, input.now],
+type AcceptRow = RequestRow & { offer_status: OfferStatus };
+
+/**
+ * The pressed offer with its request, in one statement that, when the request is no longer open,
+ * also records the press on a pending or taken offer: responded_at, so the card the workers close
+ * afterwards thanks them for answering (the same words as the card this turn draws), and a pending
+ * offer marked taken or withdrawn. Nothing is written while the request is open.
+ *
+ * That record commits without waiting for the WAL flush (NO_FLUSH_WAIT, as the delivery record
+ * does): a burst's hundred late presses no longer each wait for one. Once the statement returns the
+ * row is visible as with a durable commit; only a crash of PostgreSQL itself within a fraction of a
+ * second may lose it, and what is lost is only the wording of the card closed later («thanks for
+ * answering»). A pending offer's «taken» or «withdrawn» is also written durably by the winning accept
+ * or the cancel itself; the race's decision and the assignment commit durably as before.
+ */
+async function readForAccept(db: Queryable, input: { offerId: string; volunteerId: string; now: Date }): Promise<AcceptRow | undefined> {
+  const rows = await db.query<AcceptRow>(
+    `WITH cur AS (
+       SELECT r.*, o.status AS offer_status FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1 AND o.volunteer_id = $2
+     ), late AS (
+       UPDATE offers SET status = CASE WHEN offers.status <> 'pending' THEN offers.status WHEN cur.status = 'cancelled' THEN 'withdrawn' ELSE 'taken' END,
+                         responded_at = COALESCE(offers.responded_at, $3)
+         FROM cur, ${NO_FLUSH_WAIT} WHERE offers.id = $1 AND offers.status IN ('pending', 'taken') AND cur.status <> 'open'
+     )
+     SELECT * FROM cur`,
+    [input.offerId, input.volunteerId, input.now],
   );
-  await tx.query(`UPDATE offers SET status = 'accepted', responded_at = $2 WHERE id = $1`, [input.offerId, input.now]);
-  await tx.query(`UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $2 AND status = 'pending'`, [requestId, input.offerId]);
-  await addOutbox(tx, 'request.taken', requestId);
-  // The row as the deciding UPDATE left it: no second read of it.
-  return reveal(tx, requestId, assignment[0]!.id, input, 'won', row);
+  return rows[0];
+}
+
+/** The answer to an accept that found its request no longer open, from the row it read. */
+function lateAnswer(row: AcceptRow): AcceptResult {
+  const status = row.status as RequestStatus;
+  return { outcome: status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed', request: toHelpRequest(row) };
+}
+
+/**
+ * The one statement that decides the race — only one accept finds status 'open' — and, when it wins,
+ * writes the rest in the same statement (so atomically, without a transaction's extra round trips
+ * while the request's row lock is held and every accept behind it waits): the assignment, its offer
+ * accepted and the other pending ones taken, the outbox row. It also reads what the reveal needs: who
+ * the volunteer is to the rule and the private details. Then the reveal is recorded, before any
+ * detail is returned. Null when it did not win (taken meanwhile, or they may not take it).
+ */
+async function decide(db: Queryable, input: { offerId: string; volunteerId: string; channelId: string; now: Date }, requestId: string): Promise<AcceptResult | null> {
+  type Row = RequestRow & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; viewer_centres: string[] | null; is_viewer: boolean; p_name: string | null; p_address: string | null; p_phone: string | null };
+  const rows = await db.query<Row>(
+    `WITH won AS (
+       UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
+        WHERE id = $1 AND status = 'open' AND ${volunteerMayAccept('help_requests.centre_id')}
+        RETURNING *
+     ), assignment AS (
+       INSERT INTO assignments (request_id, volunteer_id, assigned_at) SELECT id, $2, $3 FROM won RETURNING id
+     ), accepted AS (
+       UPDATE offers SET status = 'accepted', responded_at = $3 WHERE id = $5 AND EXISTS (SELECT 1 FROM won)
+     ), others AS (
+       UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $5 AND status = 'pending' AND EXISTS (SELECT 1 FROM won)
+     ), outbox AS (
+       ${OUTBOX_INSERT} SELECT $6, id FROM won
+     ), viewer AS (${viewerCentresSql('$2')})
+     SELECT won.*, (SELECT id FROM assignment) AS assignment_id, (SELECT centres FROM viewer) AS viewer_centres, EXISTS (SELECT 1 FROM viewer) AS is_viewer,
+            p.name AS p_name, p.address AS p_address, p.phone AS p_phone
+       FROM won LEFT JOIN persons p ON p.id = won.person_id`,
+    [requestId, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION, input.offerId, 'request.taken' satisfies OutboxKind],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const request = toHelpRequest(row);
+  // The rule decides, not the path that got here (the row as the deciding UPDATE left it): no longer
+  // in good standing at the centre, and they see nothing.
+  const details = await revealRead(db, {
+    volunteerId: input.volunteerId, channelId: input.channelId, at: input.now,
+    viewer: viewerOf(input.volunteerId, row.is_viewer ? row.viewer_centres : undefined),
+    subject: { centreId: request.centreId, assignedVolunteerId: row.assigned_volunteer_id, createdBy: request.createdBy },
+    request: { id: requestId, personId: request.personId },
+    details: detailsFromRow(row, { name: row.p_name, address: row.p_address, phone: row.p_phone }),
+  });
+  if (!details) return { outcome: 'closed', request };
+  return { outcome: 'won', request, details, assignmentId: row.assignment_id };
 }
 
 type RequestRow = Parameters<typeof toHelpRequest>[0] & { id: string; assigned_volunteer_id: string | null };
@@ -83,9 +133,8 @@ async function reveal(
   assignmentId: string,
   input: { volunteerId: string; channelId: string; now: Date },
   outcome: 'won' | 'already_yours',
-  known?: RequestRow,
 ): Promise<AcceptResult> {
-  const row = known ?? (await tx.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1', [requestId]))[0]!;
+  const row = (await tx.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1', [requestId]))[0]!;
   const request = toHelpRequest(row);
   // The rule decides, not the path that got here: no longer theirs, or no longer in good standing at the centre, sees nothing.
   const details = await revealDetails(tx, {
@@ -352,28 +401,31 @@ export interface MyTask {
 
 /** Upcoming tasks with their details: each listing is a reveal and is recorded. */
 export async function myTasks(db: Database, input: { volunteerId: string; channelId: string; now: Date }): Promise<MyTask[]> {
-  return db.transaction(async (tx) => {
-    // One read for the tasks with their details, one write for the reveals: not a round trip per task.
-    type Row = Parameters<typeof toHelpRequest>[0] & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; assigned_volunteer_id?: string | null; p_name: string | null; p_address: string | null; p_phone: string | null };
-    const rows = await tx.query<Row>(
-      `SELECT r.*, a.id AS assignment_id, p.name AS p_name, p.address AS p_address, p.phone AS p_phone
-         FROM assignments a JOIN help_requests r ON r.id = a.request_id LEFT JOIN persons p ON p.id = r.person_id
-        WHERE a.volunteer_id = $1 AND a.status = 'active' AND ${taskEndSql('r')} > $2
-        ORDER BY r.starts_at`,
-      [input.volunteerId, input.now],
-    );
-    // Only the tasks the rule lets them see now: a centre that removed or paused them takes its tasks' details with it.
-    const shown = await revealListed(tx, {
-      volunteerId: input.volunteerId, channelId: input.channelId, at: input.now, items: rows,
-      subjectOf: (r) => ({ centreId: r.centre_id, assignedVolunteerId: r.assigned_volunteer_id ?? null, createdBy: r.created_by }),
-      requestOf: (r) => ({ id: r.id, personId: r.person_id }),
-    });
-    return shown.map((r) => ({
-      assignmentId: r.assignment_id,
-      request: toHelpRequest(r),
-      details: detailsFromRow(r, { name: r.p_name, address: r.p_address, phone: r.p_phone }),
-    }));
+  // One read for the tasks with their details and who the volunteer is to the rule, one write for the
+  // reveals: not a round trip per task, and no transaction — the read is one statement (one snapshot)
+  // and the write one statement, done before any detail is returned.
+  type Row = Parameters<typeof toHelpRequest>[0] & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; assigned_volunteer_id?: string | null; p_name: string | null; p_address: string | null; p_phone: string | null; viewer_centres: string[] | null; is_viewer: boolean };
+  const rows = await db.query<Row>(
+    `WITH viewer AS (${viewerCentresSql('$1')})
+     SELECT r.*, a.id AS assignment_id, p.name AS p_name, p.address AS p_address, p.phone AS p_phone,
+            (SELECT centres FROM viewer) AS viewer_centres, EXISTS (SELECT 1 FROM viewer) AS is_viewer
+       FROM assignments a JOIN help_requests r ON r.id = a.request_id LEFT JOIN persons p ON p.id = r.person_id
+      WHERE a.volunteer_id = $1 AND a.status = 'active' AND ${taskEndSql('r')} > $2
+      ORDER BY r.starts_at`,
+    [input.volunteerId, input.now],
+  );
+  // Only the tasks the rule lets them see now: a centre that removed or paused them takes its tasks' details with it.
+  const shown = await revealListed(db, {
+    volunteerId: input.volunteerId, channelId: input.channelId, at: input.now, items: rows,
+    viewer: rows[0] ? viewerOf(input.volunteerId, rows[0].is_viewer ? rows[0].viewer_centres : undefined) : null,
+    subjectOf: (r) => ({ centreId: r.centre_id, assignedVolunteerId: r.assigned_volunteer_id ?? null, createdBy: r.created_by }),
+    requestOf: (r) => ({ id: r.id, personId: r.person_id }),
   });
+  return shown.map((r) => ({
+    assignmentId: r.assignment_id,
+    request: toHelpRequest(r),
+    details: detailsFromRow(r, { name: r.p_name, address: r.p_address, phone: r.p_phone }),
+  }));
 }
 
 /** The volunteer can't make it: their active assignment ends with their reason; returns its request (null if not theirs or not active). */

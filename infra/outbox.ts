@@ -30,8 +30,11 @@ export interface OutboxRow {
   refId: string;
 }
 
+/** SQL: the start of an outbox INSERT (then VALUES or a SELECT of kind and ref id), for a statement that writes it with something else. */
+export const OUTBOX_INSERT = 'INSERT INTO outbox (kind, ref_id)';
+
 export async function addOutbox(tx: Queryable, kind: OutboxKind, refId: string): Promise<number> {
-  const rows = await tx.query<{ id: number }>('INSERT INTO outbox (kind, ref_id) VALUES ($1, $2) RETURNING id', [kind, refId]);
+  const rows = await tx.query<{ id: number }>(`${OUTBOX_INSERT} VALUES ($1, $2) RETURNING id`, [kind, refId]);
   return rows[0]!.id;
 }
 

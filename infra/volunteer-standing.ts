@@ -23,11 +23,19 @@ export async function volunteerMaySee(db: Queryable, volunteerId: string, subjec
 
 /** Who a volunteer is to the confidentiality rule: the centres where they are approved (domain/confidentiality.ts, Viewer). */
 export async function volunteerViewer(db: Queryable, memberId: string): Promise<Viewer | null> {
-  const rows = await db.query<{ centres: string[] | null }>(
-    `SELECT array_agg(vc.centre_id ORDER BY vc.centre_id) FILTER (WHERE ${CENTRE_STANDING} = 'approved') AS centres
+  const rows = await db.query<{ centres: string[] | null }>(viewerCentresSql('$1'), [memberId]);
+  return viewerOf(memberId, rows[0]?.centres);
+}
+
+/**
+ * SQL: one row with `centres`, the centres where volunteer `member` (a parameter) is approved, or no
+ * row when they are no (current) volunteer — for a statement that reads the viewer with something else.
+ */
+export const viewerCentresSql = (member: string) => `SELECT array_agg(vc.centre_id ORDER BY vc.centre_id) FILTER (WHERE ${CENTRE_STANDING} = 'approved') AS centres
        FROM members m JOIN volunteers v ON v.member_id = m.id LEFT JOIN volunteer_centres vc ON vc.member_id = v.member_id
-      WHERE m.id = $1 AND m.left_at IS NULL AND m.role = 'volunteer' GROUP BY m.id`,
-    [memberId],
-  );
-  return rows[0] ? { memberId, role: 'volunteer', centreIds: rows[0].centres ?? [] } : null;
+      WHERE m.id = ${member} AND m.left_at IS NULL AND m.role = 'volunteer' GROUP BY m.id`;
+
+/** The Viewer from a `viewerCentresSql` read: `undefined` when it found no row (no volunteer), `null` centres for none approved. */
+export function viewerOf(memberId: string, centres: string[] | null | undefined): Viewer | null {
+  return centres === undefined ? null : { memberId, role: 'volunteer', centreIds: centres ?? [] };
 }
