@@ -11,7 +11,7 @@ import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { linkStaffChannel } from '../../infra/staff-channels.ts';
 import { osloDate } from '../../domain/time-zone.ts';
-import { until } from '../support/wait.ts';
+import { queuedTimer, until } from '../support/wait.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -24,15 +24,6 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 const inChannel = (c: Captured) => c.conversationId.startsWith(CHANNEL);
 const inStaffChat = (c: Captured) => c.conversationId === `conv-${STAFF}`;
 
-async function timer(prefix: string) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const job = (await app.queues.timers.getJobs(['delayed', 'waiting'])).find((j) => j.id?.startsWith(prefix));
-    if (job || Date.now() > deadline) return job;
-    await sleep(50);
-  }
-}
-
 /** Posts a request and fires its escalation: the escalation card as posted to the staff member and to the channel. */
 async function escalated(summary: string) {
   await chat.submit(STAFF, {
@@ -42,7 +33,7 @@ async function escalated(summary: string) {
   });
   const requestId = (await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE summary = $1`, [summary]))[0]!.id;
   const before = connector.captured.length;
-  await (await timer(`escalate-${requestId}-`))!.promote();
+  await (await queuedTimer(app.queues, `escalate-${requestId}-`))!.promote();
   const isEscalation = (c: Captured) => c.method === 'POST' && hasAction(c.activity, 'staff.request.callList') && JSON.stringify(c.activity).includes(requestId);
   await connector.waitFor(() => connector.captured.slice(before).some((c) => inStaffChat(c) && isEscalation(c)));
   await connector.waitFor(() => connector.captured.slice(before).some((c) => inChannel(c) && isEscalation(c)));
