@@ -83,6 +83,39 @@ export function escalationCard(ctx: CardContext, input: EscalationCardInput): Ad
   return adaptiveCard(ctx, body, { fallbackText: escalationSummary(locale, input.groupLabel, r.startsAt) });
 }
 
+export type EscalationOutcome = 'taken' | 'cancelled' | 'expired';
+
+export interface ResolvedEscalationInput {
+  request: PublicRequestView;
+  groupLabel: string;
+  outcome: EscalationOutcome;
+  /** Who took it (first name only); null in the shared staff channel, which names no one. */
+  takenByFirstName: string | null;
+}
+
+/** The headline of an escalation card drawn again once nobody need act on it. */
+export function resolvedEscalationTitle(locale: Locale, input: Pick<ResolvedEscalationInput, 'outcome' | 'takenByFirstName'>): string {
+  if (input.outcome === 'cancelled') return t(locale, 'escalation.resolvedCancelled');
+  if (input.outcome === 'expired') return t(locale, 'escalation.resolvedExpired');
+  return input.takenByFirstName ? t(locale, 'escalation.resolvedTaken', { name: input.takenByFirstName }) : t(locale, 'escalation.resolvedTakenShared');
+}
+
+/**
+ * The escalation card once the request no longer waits for anyone (taken, cancelled, expired): drawn
+ * again in place with the public facts and no buttons, so nobody phones volunteers for a settled task.
+ */
+export function resolvedEscalationCard(ctx: CardContext, input: ResolvedEscalationInput): AdaptiveCard {
+  const { locale } = ctx;
+  const r = input.request;
+  const title = resolvedEscalationTitle(locale, input);
+  const body: CardElement[] = [
+    container([heading(title, { size: 'medium' })], { style: input.outcome === 'taken' ? 'good' : 'emphasis' }),
+    facts(publicFacts(locale, r, input.groupLabel)),
+    text(r.summary, { spacing: 'small' }),
+  ];
+  return adaptiveCard(ctx, body, { fallbackText: title });
+}
+
 export interface CallListVolunteer {
   name: string;
   phone: string;

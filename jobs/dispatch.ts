@@ -1,7 +1,8 @@
 // Outbox event → the sends and timers it leads to. Idempotent: re-running an event queues the same
 // deterministic job ids, which BullMQ ignores while the first ones are kept.
 import { getOutbox, markDispatched } from '../infra/outbox.ts';
-import { offersToClose, unsentOffers } from '../infra/offers.ts';
+import { unsentOffers } from '../infra/offers.ts';
+import { closingJobs } from './closing.ts';
 import { getRequest } from '../infra/requests.ts';
 import { activeAssignmentOf, getAssignment } from '../infra/assignments.ts';
 import { volunteersToResign } from '../infra/volunteers.ts';
@@ -29,8 +30,9 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
   const tell = async (kinds: readonly NoticeKind[], refId: string, opts: Partial<NoticeOptions> & { urgent?: boolean } = {}) => {
     for (const kind of kinds) jobs.push(...(await noticeJobs(db, kind, refId, { ...when(opts.urgent), ...opts })));
   };
+  // The open offers, and the escalation cards staff still see as waiting (jobs/closing.ts).
   const closeOffers = async (requestId: string) => {
-    for (const offerId of await offersToClose(db, requestId)) jobs.push({ job: { kind: 'offer.close', offerId }, at: now });
+    jobs.push(...(await closingJobs(db, requestId, now)));
   };
 
   switch (row.kind) {

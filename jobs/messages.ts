@@ -19,7 +19,7 @@ import { consentInfo } from '../infra/persons.ts';
 import { revealDetails } from '../infra/reveal.ts';
 import { reminderCard } from '../adaptive-cards/reminder.ts';
 import { followUpCard } from '../adaptive-cards/follow-up.ts';
-import { CALL_LIST_MAX, escalationCard } from '../adaptive-cards/escalation.ts';
+import { CALL_LIST_MAX, escalationCard, resolvedEscalationCard, resolvedEscalationTitle, type EscalationOutcome } from '../adaptive-cards/escalation.ts';
 import { consentRenewalCard } from '../adaptive-cards/consent-renewal.ts';
 import { declarationCard } from '../adaptive-cards/declaration.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
@@ -316,6 +316,26 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       return notice('notify.requestCancelledTitle', 'notify.requestCancelled', d);
     }
   }
+}
+
+/**
+ * An escalation card once its request no longer waits for anyone: null while it still does. `shared`:
+ * the centre's staff channel, which names no one («en frivillig»).
+ */
+export async function renderResolvedEscalation(db: Database, request: HelpRequest, ctx: CardContext, shared: boolean): Promise<OutgoingActivity | null> {
+  const outcome: EscalationOutcome | null =
+    request.status === 'cancelled' ? 'cancelled' : request.status === 'expired' ? 'expired' : request.status === 'open' || request.status === 'waiting_consent' ? null : 'taken';
+  if (!outcome) return null;
+  let takenByFirstName: string | null = null;
+  if (outcome === 'taken' && !shared) {
+    const rows = await db.query<{ name: string | null }>(
+      `SELECT m.name FROM assignments a JOIN members m ON m.id = a.volunteer_id WHERE a.request_id = $1 ORDER BY (a.status = 'active') DESC, a.assigned_at DESC LIMIT 1`,
+      [request.id],
+    );
+    takenByFirstName = (rows[0]?.name ?? '').split(/\s+/)[0] || null;
+  }
+  const card = resolvedEscalationCard(ctx, { request: publicView(request), groupLabel: await groupLabel(db, request, ctx.locale), outcome, takenByFirstName });
+  return asActivity(card, resolvedEscalationTitle(ctx.locale, { outcome, takenByFirstName }));
 }
 
 /** A request has a requirement staff could drop to reach more volunteers. */

@@ -43,6 +43,8 @@ export type SendJob =
   | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string; event?: string; attempt?: number }
   // An SMS reply written during a turn (sms_messages row), sent by the queue.
   | { kind: 'sms'; smsId: string }
+  // An escalation card (notice_cards row) drawn again in place once its request is taken, cancelled or expired.
+  | { kind: 'notice.close'; cardId: string }
   // To a centre's Teams staff channel: a staff notice (domain/audiences.ts) or the morning overview (ref: centre, variant: date).
   | { kind: 'channel'; centreId: string; message: StaffNoticeKind | 'channel.digest'; refId: string; variant?: string; event?: string };
 
@@ -73,6 +75,8 @@ function sendJobIdOnce(job: SendJob): string {
       return `channel-${job.message}-${job.refId}-${job.centreId}${job.variant ? `-${job.variant}` : ''}${job.event ? `-e${job.event}` : ''}`;
     case 'sms':
       return `sms-${job.smsId}`;
+    case 'notice.close':
+      return `notice-close-${job.cardId}`;
   }
 }
 

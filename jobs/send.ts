@@ -2,9 +2,11 @@
 // duplicated job never sends twice what already went out.
 import { getMember } from '../infra/identities.ts';
 import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
-import { renderClosedOffer, renderNotification, renderOffer } from './messages.ts';
+import { renderClosedOffer, renderNotification, renderOffer, renderResolvedEscalation } from './messages.ts';
+import { getNoticeCard, markNoticeCardClosed, recordNoticeCard } from '../infra/notice-cards.ts';
+import { getRequest } from '../infra/requests.ts';
 import { sendJobId, type SendJob } from './queues.ts';
-import { sendToStaffChannel } from './staff-channel.ts';
+import { redrawInStaffChannel, sendToStaffChannel } from './staff-channel.ts';
 import { tell } from './recipients.ts';
 import { mayReceive } from '../domain/audiences.ts';
 import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
@@ -15,6 +17,7 @@ import { sendOfferSlice } from './offer-slices.ts';
 import { claimOffers } from './send-gate.ts';
 import type { SendDeps } from './deps.ts';
 import { PaceError, redrawCard } from './conversation.ts';
+import { rendersCards } from '../domain/channels.ts';
 import { cardChannelOf } from '../adaptive-cards/card.ts';
 
 export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' | 'skipped' | 'unreachable'> {
@@ -39,6 +42,8 @@ export async function processSend(deps: SendDeps, job: SendJob): Promise<'sent' 
       return refreshSeriesOffer(deps, job.seriesOfferId, job.startsAtMs);
     case 'sms':
       return sendQueuedSms(deps, job.smsId);
+    case 'notice.close':
+      return closeNoticeCard(deps, job.cardId);
   }
 }
 
@@ -141,6 +146,35 @@ async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>)
       renderNotification(deps.db, job.message, job.refId, ctx, { ...(job.variant ? { variant: job.variant } : {}), now: deps.now(), memberId: job.memberId, channelId }),
   });
   if ('skipped' in reached) return 'skipped' as const;
-  return 'sent' in reached ? ('sent' as const) : ('unreachable' as const);
+  if (!('sent' in reached)) return 'unreachable' as const;
+  // An escalation card shown in a chat is kept track of: it is drawn again once the request is settled.
+  const to = reached.sent;
+  if (job.message === 'staff.escalation' && to.activityId && to.conversationId && rendersCards(to.channelId)) {
+    await recordNoticeCard(deps.db, { requestId: job.refId, message: job.message, to: { memberId: job.memberId }, channelId: to.channelId, conversationId: to.conversationId, activityId: to.activityId, at: deps.now() });
+  }
+  return 'sent' as const;
 }
+
+/**
+ * An escalation card whose request was taken, cancelled or expired: drawn again in place as settled,
+ * without its buttons (no call list for a task already taken). Once per card; a conversation that is
+ * gone is no failure (its buttons answer truly when tapped: bot/staff-commands.ts).
+ */
+async function closeNoticeCard(deps: SendDeps, cardId: string) {
+  const card = await getNoticeCard(deps.db, cardId);
+  if (!card || card.closedAt) return 'skipped' as const;
+  // Open again (the volunteer cancelled before this ran): the card is true as it stands.
+  const request = await getRequest(deps.db, card.requestId);
+  if (!request || request.status === 'open' || request.status === 'waiting_consent') return 'skipped' as const;
+  let result: 'sent' | 'gone' = 'gone';
+  if (card.memberId) {
+    const to = { volunteerId: card.memberId, channelId: card.channelId, conversationId: card.conversationId, activityId: card.activityId };
+    result = await redrawCard(deps, to, async (ctx) => (await renderResolvedEscalation(deps.db, request, ctx, false))!);
+  } else if (card.centreId) {
+    result = await redrawInStaffChannel(deps, card, request);
+  }
+  await markNoticeCardClosed(deps.db, cardId, deps.now());
+  return result === 'sent' ? ('sent' as const) : ('skipped' as const);
+}
+
 

@@ -5,7 +5,8 @@
 import { addMinutes } from 'date-fns';
 import { getAssignment } from '../infra/assignments.ts';
 import { getMember } from '../infra/identities.ts';
-import { offersToClose, openOfferCards } from '../infra/offers.ts';
+import { openOfferCards } from '../infra/offers.ts';
+import { closingJobs } from './closing.ts';
 import type { OutboxKind } from '../infra/outbox.ts';
 import type { Database } from '../infra/db.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
@@ -80,7 +81,7 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
     case 'series.cancelled': {
       await closeSeriesOffers();
       const visits = await db.query<{ id: string }>(`SELECT id FROM help_requests WHERE series_id = $1 AND status = 'cancelled'`, [seriesId]);
-      for (const v of visits) for (const offerId of await offersToClose(db, v.id)) jobs.push({ job: { kind: 'offer.close', offerId }, at: now });
+      for (const v of visits) jobs.push(...(await closingJobs(db, v.id, now)));
       for (const volunteerId of await volunteersCancelledWithSeries(db, seriesId)) notify(volunteerId, 'volunteer.seriesCancelled');
       break;
     }

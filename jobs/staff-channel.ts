@@ -10,7 +10,9 @@ import { dailyDigest } from '../infra/digest.ts';
 import { linkedCentres, markStaffChannelUnreachable, staffChannelOf } from '../infra/staff-channels.ts';
 import { SendError, type OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
-import { renderNotification } from './messages.ts';
+import { renderNotification, renderResolvedEscalation } from './messages.ts';
+import { recordNoticeCard, type NoticeCard } from '../infra/notice-cards.ts';
+import type { HelpRequest } from '../domain/types.ts';
 import { audienceOf, isNoticeKind } from '../domain/audiences.ts';
 import { pace } from './conversation.ts';
 import type { SendDeps } from './deps.ts';
@@ -60,7 +62,11 @@ export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promi
   if (!activity) return 'skipped';
   await pace(deps, channel.conversationId);
   try {
-    await deps.messenger.send(channel.conversationRef, activity);
+    const sent = await deps.messenger.send(channel.conversationRef, activity);
+    // The escalation is drawn again, without its buttons, once the request is settled (jobs/send.ts).
+    if (job.message === 'staff.escalation' && sent?.id) {
+      await recordNoticeCard(deps.db, { requestId: job.refId, message: job.message, to: { centreId: job.centreId }, channelId: 'msteams', conversationId: channel.conversationId, activityId: sent.id, at: now });
+    }
   } catch (err) {
     if (err instanceof SendError && err.final) {
       deps.log.warn({ status: err.status, centreId: job.centreId }, 'staff channel unreachable');
@@ -69,6 +75,22 @@ export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promi
       }
       return 'unreachable';
     }
+    throw err;
+  }
+  return 'sent';
+}
+
+/** An escalation posted to the channel, drawn again as settled («en frivillig»: the channel names no one). 'gone': unlinked, or linked elsewhere since. */
+export async function redrawInStaffChannel(deps: SendDeps, card: NoticeCard, request: HelpRequest): Promise<'sent' | 'gone'> {
+  const channel = card.centreId ? await staffChannelOf(deps.db, card.centreId) : null;
+  if (!channel || channel.conversationId !== card.conversationId) return 'gone';
+  const activity = await renderResolvedEscalation(deps.db, request, CHANNEL_CARD, true);
+  if (!activity) return 'gone';
+  await pace(deps, channel.conversationId);
+  try {
+    await deps.messenger.update(channel.conversationRef, card.activityId, activity);
+  } catch (err) {
+    if (err instanceof SendError && err.final) return 'gone'; // the post is gone; nothing to update
     throw err;
   }
   return 'sent';

@@ -8,7 +8,7 @@ import { askerChannelsCard } from '../../adaptive-cards/channel-choice.ts';
 import { consentRenewalCard } from '../../adaptive-cards/consent-renewal.ts';
 import { contributionCard } from '../../adaptive-cards/contribution.ts';
 import { declarationCard } from '../../adaptive-cards/declaration.ts';
-import { callListCard, escalationCard } from '../../adaptive-cards/escalation.ts';
+import { callListCard, escalationCard, resolvedEscalationCard } from '../../adaptive-cards/escalation.ts';
 import { feedbackCard, linkSettingsCard, linkVerifyCard } from '../../adaptive-cards/feedback.ts';
 import { followUpCard, followUpDoneCard } from '../../adaptive-cards/follow-up.ts';
 import { interestGroupsCard } from '../../adaptive-cards/interest-groups.ts';
@@ -86,6 +86,12 @@ export function builders(ctx: CardContext): Record<string, AdaptiveCard[]> {
       staffRequestsCard(ctx, { limit: 1, requests: [ID(4), ID(9)].map((requestId) => ({ requestId, groupLabel: 'Handlehjelp', startsAt: STARTS, district: 'Sentrum', status: 'done' as const, offeredCount: 3, takenByFirstName: null })) }),
     ],
     escalationCard: [escalationCard(ctx, { requestId: ID(4), request: view, groupLabel: 'Handlehjelp', offeredCount: 12, hoursUntilStart: 20, canRelax: true })],
+    resolvedEscalationCard: [
+      resolvedEscalationCard(ctx, { request: view, groupLabel: 'Handlehjelp', outcome: 'taken', takenByFirstName: 'Ola' }),
+      resolvedEscalationCard(ctx, { request: view, groupLabel: 'Handlehjelp', outcome: 'taken', takenByFirstName: null }),
+      resolvedEscalationCard(ctx, { request: view, groupLabel: 'Handlehjelp', outcome: 'cancelled', takenByFirstName: null }),
+      resolvedEscalationCard(ctx, { request: view, groupLabel: 'Handlehjelp', outcome: 'expired', takenByFirstName: null }),
+    ],
     callListCard: [callListCard(ctx, { request: view, groupLabel: 'Handlehjelp', volunteers: [{ name: 'Ola Hansen', phone: '41322110', district: 'Vang' }] })],
     consentRenewalCard: [consentRenewalCard(ctx, { personId: ID(6), personLabel: 'Gerd S., Sentrum', expiresAt: STARTS, expired: false })],
     contributionCard: [contributionCard(ctx, { tasksThisYear: 3, hoursThisYear: 4.5, tasksInAll: 12, hoursInAll: 20, milestoneMessages: true })],

@@ -1,0 +1,48 @@
+// Where an escalation card went (a staff member's chat or the centre's staff channel), so that it can be
+// drawn again in place once the request no longer waits for anyone (taken, cancelled, expired).
+import type { Queryable } from './db.ts';
+
+export interface NoticeCard {
+  id: string;
+  requestId: string;
+  message: string;
+  /** The staff member's own chat; null for the centre's shared staff channel. */
+  memberId: string | null;
+  centreId: string | null;
+  channelId: string;
+  conversationId: string;
+  activityId: string;
+  closedAt: Date | null;
+}
+
+type Row = { id: string; request_id: string; message: string; member_id: string | null; centre_id: string | null; channel_id: string; conversation_id: string; activity_id: string; closed_at: Date | null };
+const COLUMNS = 'id::text AS id, request_id, message, member_id, centre_id, channel_id, conversation_id, activity_id, closed_at';
+const toCard = (r: Row): NoticeCard => ({
+  id: r.id, requestId: r.request_id, message: r.message, memberId: r.member_id, centreId: r.centre_id,
+  channelId: r.channel_id, conversationId: r.conversation_id, activityId: r.activity_id, closedAt: r.closed_at,
+});
+
+export async function recordNoticeCard(
+  db: Queryable,
+  card: { requestId: string; message: string; to: { memberId: string } | { centreId: string }; channelId: string; conversationId: string; activityId: string; at: Date },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO notice_cards (request_id, message, member_id, centre_id, channel_id, conversation_id, activity_id, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [card.requestId, card.message, 'memberId' in card.to ? card.to.memberId : null, 'centreId' in card.to ? card.to.centreId : null, card.channelId, card.conversationId, card.activityId, card.at],
+  );
+}
+
+/** The cards of a request still drawn as open. */
+export async function openNoticeCards(db: Queryable, requestId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>('SELECT id::text AS id FROM notice_cards WHERE request_id = $1 AND closed_at IS NULL ORDER BY id', [requestId]);
+  return rows.map((r) => r.id);
+}
+
+export async function getNoticeCard(db: Queryable, id: string): Promise<NoticeCard | null> {
+  const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM notice_cards WHERE id = $1`, [id]);
+  return rows[0] ? toCard(rows[0]) : null;
+}
+
+export async function markNoticeCardClosed(db: Queryable, id: string, at: Date): Promise<void> {
+  await db.query('UPDATE notice_cards SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL', [id, at]);
+}

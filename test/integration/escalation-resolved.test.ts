@@ -1,0 +1,113 @@
+// An escalation card («Ingen har tatt oppdraget ennå …») is drawn again in place once nobody need act
+// on it: when a volunteer takes the request, the coordinator's card says «Løst: ‹fornavn› har tatt
+// oppdraget» and the staff channel's «Løst: en frivillig …» (no names there), both without buttons — no
+// call list for a task already taken; when staff cancel it, the card says «Avlyst». Over HTTP: the
+// update is a PUT to the same activity id at the fake connector.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from 'date-fns';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
+import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
+import { demoVolunteerId } from '../../infra/seed-demo.ts';
+import { linkStaffChannel } from '../../infra/staff-channels.ts';
+import { osloDate } from '../../domain/time-zone.ts';
+import { queuedTimer, until } from '../support/wait.ts';
+
+let app: TestApp;
+let connector: FakeConnector;
+let chat: ChatDriver;
+const STAFF = 'demo-ansatt-1';
+const CHANNEL = '19:hamar-ansatte-losning@thread.tacv2';
+let personId: string;
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+const inChannel = (c: Captured) => c.conversationId.startsWith(CHANNEL);
+const inStaffChat = (c: Captured) => c.conversationId === `conv-${STAFF}`;
+
+/** Posts a request and fires its escalation: the escalation card as posted to the staff member and to the channel. */
+async function escalated(summary: string) {
+  await chat.submit(STAFF, {
+    action: 'staff.request.submit', personId, group: 'besoksvenn', date: osloDate(addDays(new Date(), 3)), time: '14:00', durationMinutes: '90',
+    district: 'Sentrum', meetingPlace: '', summary, handoverNote: '', contactName: '', contactPhone: '', language: '',
+    policeCertificate: 'false', firstTimeFriendly: 'false', staffAlong: 'false', urgent: 'false',
+  });
+  const requestId = (await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE summary = $1`, [summary]))[0]!.id;
+  const before = connector.captured.length;
+  await (await queuedTimer(app.queues, `escalate-${requestId}-`))!.promote();
+  const isEscalation = (c: Captured) => c.method === 'POST' && hasAction(c.activity, 'staff.request.callList') && JSON.stringify(c.activity).includes(requestId);
+  await connector.waitFor(() => connector.captured.slice(before).some((c) => inStaffChat(c) && isEscalation(c)));
+  await connector.waitFor(() => connector.captured.slice(before).some((c) => inChannel(c) && isEscalation(c)));
+  const staffCard = connector.captured.slice(before).find((c) => inStaffChat(c) && isEscalation(c))!;
+  const channelCard = connector.captured.slice(before).find((c) => inChannel(c) && isEscalation(c))!;
+  return { requestId, staffCard, channelCard };
+}
+
+/** The update (PUT) of a posted card, once it has come. */
+async function updateOf(posted: Captured): Promise<Captured> {
+  const find = () => connector.captured.find((c) => c.method === 'PUT' && c.conversationId === posted.conversationId && c.activityId === posted.activityId);
+  await connector.waitFor(() => find() !== undefined, 20_000);
+  return find()!;
+}
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  // No quiet hours (equal start and end): the request goes out, and escalates, whenever the test runs.
+  app = await startTestApp({ env: { WAVE_SIZE: '1000', QUIET_HOURS_START: '03:00', QUIET_HOURS_END: '03:00' } });
+  chat = chatDriver(app, connector);
+  for (let i = 0; i < 4; i++) await chat.say(demoVolunteerId(i), 'hei');
+  await chat.say(STAFF, 'hei');
+  const [kari] = await app.db.query<{ member_id: string }>(`SELECT member_id FROM chat_identities WHERE user_id = $1`, [STAFF]);
+  await linkStaffChannel(app.db, {
+    centreId: 'hamar', teamId: '19:team-hamar@thread.tacv2', by: kari!.member_id, at: new Date(),
+    conversationRef: { serviceUrl: connector.url, channelId: 'msteams', conversation: { id: CHANNEL, conversationType: 'channel' }, bot: { id: '28:dugnad-bot' }, user: { id: '29:kari' } },
+  });
+  personId = (await app.db.query<{ id: string }>(`SELECT id FROM persons WHERE name = 'Gerd Solberg'`))[0]!.id;
+});
+afterAll(async () => {
+  await app?.close();
+  await connector?.close();
+});
+
+describe('an escalation card once the request is settled', () => {
+  it('taken: the coordinator reads «Løst: ‹fornavn› har tatt oppdraget» in place, the channel «en frivillig», with no buttons', async () => {
+    const { requestId, staffCard, channelCard } = await escalated('Tur langs Mjøsa');
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1`, [requestId])).length === 2, 'both escalation cards recorded');
+    const [offer] = await app.db.query<{ id: string; user_id: string; name: string }>(
+      `SELECT o.id, c.user_id, m.name FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+         JOIN members m ON m.id = o.volunteer_id WHERE o.request_id = $1 AND o.status = 'pending' ORDER BY c.user_id LIMIT 1`,
+      [requestId],
+    );
+    await chat.submit(offer!.user_id, { action: 'offer.accept', offerId: offer!.id });
+    const first = offer!.name.split(' ')[0]!;
+
+    const mine = await updateOf(staffCard);
+    const text = visibleText(mine.activity);
+    expect(text).toContain(`Løst: ${first} har tatt oppdraget`);
+    expect(text).toContain('Tur langs Mjøsa');
+    expect(text).not.toContain(offer!.name.split(' ').slice(1).join(' '));
+    expect(text).not.toContain('Ingen har tatt oppdraget ennå');
+    expect(hasAction(mine.activity, 'staff.request.callList')).toBe(false);
+    expect(cardActions(mine.activity)).toHaveLength(0);
+
+    const shared = await updateOf(channelCard);
+    expect(visibleText(shared.activity)).toContain('Løst: en frivillig har tatt oppdraget');
+    expect(visibleText(shared.activity)).not.toContain(first);
+    expect(cardActions(shared.activity)).toHaveLength(0);
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1 AND closed_at IS NOT NULL`, [requestId])).length === 2, 'both cards closed');
+  });
+
+  it('cancelled: the card says «Avlyst» in place, with no buttons', async () => {
+    const { requestId, staffCard, channelCard } = await escalated('Handletur til Maxi');
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1`, [requestId])).length === 2, 'both escalation cards recorded');
+    await chat.submit(STAFF, { action: 'staff.request.cancel', requestId });
+    for (const posted of [staffCard, channelCard]) {
+      const put = await updateOf(posted);
+      expect(visibleText(put.activity)).toContain('Avlyst');
+      expect(visibleText(put.activity)).not.toContain('Ingen har tatt oppdraget ennå');
+      expect(cardActions(put.activity)).toHaveLength(0);
+    }
+    // Each card is drawn again once: the dispatch of the same event run again adds no second update.
+    await sleep(300);
+    expect(connector.captured.filter((c) => c.method === 'PUT' && c.activityId === staffCard.activityId && c.conversationId === staffCard.conversationId)).toHaveLength(1);
+  });
+});
