@@ -4,7 +4,7 @@
 // is stored, the act audited and the first wave offered (infra/requests.ts sendNextWave, which writes
 // the outbox row `offers.send`). A request whose consent or staff's word on a caregiver's link is
 // missing is saved held and goes out later (use-cases/release-held-requests.ts).
-import type { Database } from '../infra/db.ts';
+import type { Database, Queryable } from '../infra/db.ts';
 import { audit } from '../infra/audit.ts';
 import { getPersonCentre } from '../infra/persons.ts';
 import { broadcastHoldOf } from '../infra/broadcast-hold.ts';
@@ -29,11 +29,9 @@ export async function postRequest(db: Database, input: PostRequestInput): Promis
   if (startsAt.getTime() <= input.now.getTime()) return { ok: false, errors: { date: 'error.past' } };
   const flexibleUntil = input.window ? input.window.flexibleUntil : f.flexibleUntilTime ? osloWallClock(f.date, f.flexibleUntilTime) : null;
   if (flexibleUntil && flexibleUntil.getTime() <= startsAt.getTime()) return { ok: false, errors: { flexibleUntilTime: 'error.flexibleBeforeStart' } };
-  const person = await getPersonCentre(db, f.personId);
-  if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
-
-  const heldFor = await broadcastHoldOf(db, f.personId, input.now);
-  const status = heldFor === null ? 'open' : 'waiting_consent';
+  const gate = await postingGate(db, input);
+  if (!gate) return { ok: false, errors: { personId: 'error.unknownPerson' } };
+  const { heldFor, status } = gate;
 
   return db.transaction(async (tx) => {
     const requestId = await insertRequestRow(tx, input, { startsAt, flexibleUntil, status });
@@ -41,4 +39,19 @@ export async function postRequest(db: Database, input: PostRequestInput): Promis
     const offered = status === 'open' ? await sendNextWave(tx, requestId, input.now, input.matching) : 0;
     return { ok: true as const, requestId, status, heldFor, offered };
   });
+}
+
+/**
+ * Whether a request (or a series: use-cases/create-series.ts) may be posted about this person — one of
+ * the centre's people, not erased (null: it may not) — and whether it goes out now or waits held: the
+ * consent gate, valid consent and no caregiver link waiting for staff.
+ */
+export async function postingGate(
+  db: Queryable,
+  input: { centreId: string; fields: { personId: string }; now: Date },
+): Promise<{ heldFor: BroadcastHold | null; status: 'open' | 'waiting_consent' } | null> {
+  const person = await getPersonCentre(db, input.fields.personId);
+  if (!person || person.erased || person.centreId !== input.centreId) return null;
+  const heldFor = await broadcastHoldOf(db, input.fields.personId, input.now);
+  return { heldFor, status: heldFor === null ? 'open' : 'waiting_consent' };
 }
