@@ -10,8 +10,10 @@ import type { ApiClient } from '../infra/config.ts';
 import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
 import { errorsFromIssues } from '../adaptive-cards/form.ts';
 import { t, isMessageKey, localeFromTag, type MessageKey } from '../adaptive-cards/texts.ts';
-import { createRequest, getRequest, matchingSettings } from '../infra/requests.ts';
-import { createSeries, seriesVisitOf } from '../infra/series.ts';
+import { getRequest, matchingSettings } from '../infra/requests.ts';
+import { postRequest } from '../use-cases/post-request.ts';
+import { seriesVisitOf } from '../infra/series.ts';
+import { createSeries } from '../use-cases/create-series.ts';
 import { seriesFields } from '../adaptive-cards/series-form.ts';
 import { registerPerson } from '../infra/persons.ts';
 import { centreSettings, interestGroups } from '../infra/centres.ts';
@@ -80,8 +82,9 @@ class Rejected extends Error {
 
 /**
  * A Database whose every statement, and every nested transaction, runs inside `tx`. registerPerson
- * and createRequest each open their own transaction; through this view they share one, so a request
- * rejected by createRequest (start in the past, duplicate reference) leaves no orphan person behind.
+ * and postRequest (or createSeries) each open their own transaction; through this view they share
+ * one, so a request rejected by postRequest (start in the past, duplicate reference) leaves no orphan
+ * person behind.
  * A nested "transaction" is not a savepoint: a throw inside it aborts the whole outer one, which is
  * what we want here.
  */
@@ -231,7 +234,7 @@ export function registerApi(server: restify.Server, deps: AppDeps, otherNotFound
           };
           const created = repeat?.success
             ? await createSeries(db, { ...common, rule: { intervalWeeks: repeat.data.everyWeeks, untilDate: repeat.data.untilDate, visitCount: repeat.data.visitCount } })
-            : await createRequest(db, common);
+            : await postRequest(db, common);
           if (!created.ok) {
             // The rule's own errors belong to the recurrence; the rest to the request.
             const path = (f: string) => (f === 'untilDate' || f === 'visitCount' ? `recurrence.${f}` : `request.${f}`);

@@ -6,7 +6,8 @@ import type { AdaptiveCard } from '../adaptive-cards/card.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
 import type { RequestField } from '../adaptive-cards/request-form.ts';
 import { offersHeldUntil } from '../jobs/schedule.ts';
-import { createRequest, matchingSettings, type CreateRequestResult } from '../infra/requests.ts';
+import { matchingSettings } from '../infra/requests.ts';
+import { postRequest, type PostRequestResult } from '../use-cases/post-request.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { asksForSeries, submitSeries } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
@@ -21,7 +22,7 @@ export interface RequestSubmit {
   /** Checks only this asker makes (a caregiver asks only about their own people). */
   extraErrors?: (fields: HelpRequestFields) => Promise<Partial<Record<RequestField, string>>>;
   /** Answers a saved single request (a series answers for itself); `goesOutAt` while quiet hours hold its offers. */
-  saved: (result: Extract<CreateRequestResult, { ok: true }>, goesOutAt: Date | null) => Promise<void>;
+  saved: (result: Extract<PostRequestResult, { ok: true }>, goesOutAt: Date | null) => Promise<void>;
 }
 
 export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit): Promise<void> {
@@ -35,7 +36,7 @@ export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit)
   }
   if (parsed.success && Object.keys(errors).length === 0) {
     if (asksForSeries(s.raw)) return submitSeries(deps, turn, parsed.data, s.raw, s.form);
-    const result = await createRequest(deps.db, { centreId, createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matchingSettings(deps.config) });
+    const result = await postRequest(deps.db, { centreId, createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matchingSettings(deps.config) });
     if (result.ok) return s.saved(result, result.status === 'open' ? offersGoOutAt(deps, turn.now, parsed.data.urgent, turn.now) : null);
     errors = result.errors as Partial<Record<RequestField, string>>;
   }

@@ -2,7 +2,7 @@
 // fredag» is answered with a few short questions — name, address, area, consent in plain words — and
 // then what and when if the first message did not say; a person already signed up just writes what
 // and when. The questions are domain/sms-ask.ts'; the sign-up and the request are the very ones the
-// chat makes (infra/self-requests.ts registerSelf and askForHelp), and SMS becomes their channel, so
+// chat makes (use-cases/register-self.ts and use-cases/ask-for-help.ts), and SMS becomes their channel, so
 // every notice after that («Astrid kommer fredag …», the reminder, «Hvordan gikk det?») comes by SMS
 // as text with its answer code, through the same commands as in the chat.
 import { formatTime, formatWhen } from '../adaptive-cards/format.ts';
@@ -15,7 +15,9 @@ import type { Locale } from '../domain/types.ts';
 import { listCentres } from '../infra/centres.ts';
 import { enableSms } from '../infra/channels.ts';
 import { matchingSettings } from '../infra/requests.ts';
-import { askForHelp, offeredGroups, ownPerson, registerSelf } from '../infra/self-requests.ts';
+import { offeredGroups, ownPerson } from '../infra/self-requests.ts';
+import { askForHelp } from '../use-cases/ask-for-help.ts';
+import { registerSelf } from '../use-cases/register-self.ts';
 import { endSmsConversation, saveSmsConversation, smsConversationOf } from '../infra/sms-conversations.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 import type { BotDeps } from './deps.ts';

@@ -1,7 +1,7 @@
 // A person helped asks for themselves (issue 19): what, in plain words, and when — a day and a part of
 // the day, or any time this week — and, if they like, a word to the volunteer. One shape whatever the
 // channel: the chat's short form validates into a SelfRequest, and so will the SMS dialogue; then
-// infra/self-requests.ts `askForHelp` turns it into an ordinary request of the centre. Pure rules:
+// use-cases/ask-for-help.ts `askForHelp` turns it into an ordinary request of the centre. Pure rules:
 // the time comes in.
 import { z } from 'zod';
 import { addDaysToDate, isoWeekday } from './series.ts';

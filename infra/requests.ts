@@ -1,21 +1,19 @@
-// Help requests: posting (with the consent gate), waves of offers, cancelling, and the lists staff see.
+// Help requests: the request's row (posting itself, with the consent gate: use-cases/post-request.ts),
+// waves of offers, cancelling, and the lists staff see.
 import { startOfISOWeek, addWeeks, subDays } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
 import type { Config } from './config.ts';
-import { audit } from './audit.ts';
-import { getPersonCentre } from './persons.ts';
 import { loadMatchingPool } from './matching-pool.ts';
 import { broadcastHoldOf } from './broadcast-hold.ts';
 import { eligibleVolunteers, takeWave } from '../domain/matching.ts';
-import type { BroadcastHold } from '../domain/consent.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { requiresPoliceCertificate } from '../domain/police-certificate.ts';
 import { groupPoliceRequirement } from './centres.ts';
 import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { HelpRequest, RequestStatus } from '../domain/types.ts';
-import { TIME_ZONE, osloWallClock } from '../domain/time-zone.ts';
+import { TIME_ZONE } from '../domain/time-zone.ts';
 import { latestStartSql, NOT_DONE, SOONEST_FIRST, toHelpRequest, type RequestRow } from './request-row.ts';
 // The request's row and its reads live in request-row.ts; they are exported from here too for the stores' callers.
 export { detailsFromRow, latestStartSql, NOT_DONE, privateDetails, SOONEST_FIRST, taskEndSql, toHelpRequest } from './request-row.ts';
@@ -34,44 +32,6 @@ export interface MatchingSettings {
 export async function getRequest(db: Queryable, requestId: string): Promise<HelpRequest | null> {
   const rows = await db.query<RequestRow>('SELECT * FROM help_requests WHERE id = $1', [requestId]);
   return rows[0] ? toHelpRequest(rows[0]) : null;
-}
-
-export type CreateRequestResult =
-  /** `heldFor`: why a saved request does not go out yet (no valid consent, or a caregiver link staff have not confirmed). */
-  | { ok: true; requestId: string; status: 'open' | 'waiting_consent'; heldFor: BroadcastHold | null; offered: number }
-  | { ok: false; errors: Record<string, string> };
-
-export async function createRequest(
-  db: Database,
-  input: {
-    centreId: string;
-    createdBy: string;
-    fields: HelpRequestFields;
-    source: 'chat' | 'api';
-    externalRef?: string | null;
-    now: Date;
-    matching: MatchingSettings;
-    /** A window over several days («når som helst denne uka», issue 19) instead of the fields' date, time and «fleksibel til». */
-    window?: { startsAt: Date; flexibleUntil: Date | null };
-  },
-): Promise<CreateRequestResult> {
-  const f = input.fields;
-  const startsAt = input.window?.startsAt ?? osloWallClock(f.date, f.time);
-  if (startsAt.getTime() <= input.now.getTime()) return { ok: false, errors: { date: 'error.past' } };
-  const flexibleUntil = input.window ? input.window.flexibleUntil : f.flexibleUntilTime ? osloWallClock(f.date, f.flexibleUntilTime) : null;
-  if (flexibleUntil && flexibleUntil.getTime() <= startsAt.getTime()) return { ok: false, errors: { flexibleUntilTime: 'error.flexibleBeforeStart' } };
-  const person = await getPersonCentre(db, f.personId);
-  if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
-
-  const heldFor = await broadcastHoldOf(db, f.personId, input.now);
-  const status = heldFor === null ? 'open' : 'waiting_consent';
-
-  return db.transaction(async (tx) => {
-    const requestId = await insertRequestRow(tx, input, { startsAt, flexibleUntil, status });
-    await audit(tx, { actorId: input.createdBy, action: 'request.create', requestId, personId: f.personId, at: input.now });
-    const offered = status === 'open' ? await sendNextWave(tx, requestId, input.now, input.matching) : 0;
-    return { ok: true as const, requestId, status, heldFor, offered };
-  });
 }
 
 /** One help_requests row from the form's fields; a visit of a series names its series and occurrence. */

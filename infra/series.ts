@@ -2,24 +2,16 @@
 // occurrence). The series is first offered as a whole ("be the regular volunteer"); the first accept
 // takes every future visit; if nobody takes it within the wave time, the visits go out one by one as
 // ordinary requests. Cancelling and stepping back work per visit (the existing request and
-// assignment paths) or for the whole series (here).
+// assignment paths) or for the whole series. This file is the series' SQL; creating, releasing and
+// cancelling a series are use-cases/create-series.ts, release-series.ts and cancel-series.ts.
 import type { Database, Queryable } from './db.ts';
 import { addOutbox } from './outbox.ts';
-import { audit } from './audit.ts';
 import { revealDetails } from './reveal.ts';
-import { getPersonCentre } from './persons.ts';
-import { closeCancelledRequests, insertRequestRow, rankCandidates, sendNextWave, toHelpRequest, type MatchingSettings } from './requests.ts';
+import { toHelpRequest, type RequestRow } from './request-row.ts';
 import { volunteerMayAccept } from './volunteer-standing.ts';
-import { broadcastHoldOf } from './broadcast-hold.ts';
-import type { BroadcastHold } from '../domain/consent.ts';
-import { takeWave } from '../domain/matching.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
-import { expandSeries, lastVisitDate, seriesRuleError, type SeriesRule } from '../domain/series.ts';
-import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
+import { expandSeries, lastVisitDate, type SeriesRule } from '../domain/series.ts';
 import type { HelpRequest, OfferStatus, PrivateRequestDetails } from '../domain/types.ts';
-import { osloWallClock } from '../domain/time-zone.ts';
-
-type RequestRow = Parameters<typeof toHelpRequest>[0];
 
 export type SeriesStatus = 'open' | 'taken' | 'released' | 'cancelled';
 
@@ -96,94 +88,48 @@ export async function getSeries(db: Queryable, seriesId: string, now: Date): Pro
   };
 }
 
-export type CreateSeriesResult =
-  | { ok: true; seriesId: string; status: 'open' | 'waiting_consent'; heldFor: BroadcastHold | null; visits: Array<{ requestId: string; startsAt: Date }>; offered: number }
-  | { ok: false; errors: Record<string, string> };
-
-/**
- * Stores the rule and every visit in one transaction and offers the series to the first wave of
- * volunteers. Without valid consent the visits wait (as single requests do) and are released one by
- * one when consent comes: the series offer is for a series that can start now.
- */
-export async function createSeries(
-  db: Database,
-  input: {
-    centreId: string;
-    createdBy: string;
-    fields: HelpRequestFields;
-    rule: Omit<SeriesRule, 'firstDate' | 'time'>;
-    source: 'chat' | 'api';
-    /** A case system's reference: on the first visit only (it is unique per system). */
-    externalRef?: string | null;
-    now: Date;
-    matching: MatchingSettings;
-  },
-): Promise<CreateSeriesResult> {
+/** The series row for a rule, with its person and the form's fields; offered whole only when it can start now (`open`). */
+export async function insertSeriesRow(
+  tx: Queryable,
+  input: { centreId: string; createdBy: string; fields: { personId: string; group: string; district: string; durationMinutes: number }; now: Date },
+  rule: SeriesRule,
+  status: 'open' | 'waiting_consent',
+): Promise<string> {
   const f = input.fields;
-  const rule: SeriesRule = { ...input.rule, firstDate: f.date, time: f.time };
-  const ruleError = seriesRuleError(rule);
-  if (ruleError) return { ok: false, errors: { [rule.visitCount !== null ? 'visitCount' : 'untilDate']: ruleError } };
-  const visits = expandSeries(rule);
-  if (visits[0]!.startsAt.getTime() <= input.now.getTime()) return { ok: false, errors: { date: 'error.past' } };
-  if (f.flexibleUntilTime && osloWallClock(f.date, f.flexibleUntilTime).getTime() <= visits[0]!.startsAt.getTime()) {
-    return { ok: false, errors: { flexibleUntilTime: 'error.flexibleBeforeStart' } };
-  }
-  const person = await getPersonCentre(db, f.personId);
-  if (!person || person.erased || person.centreId !== input.centreId) return { ok: false, errors: { personId: 'error.unknownPerson' } };
-  // The same gate as a single request: valid consent, and no caregiver link waiting for staff.
-  const heldFor = await broadcastHoldOf(db, f.personId, input.now);
-  const status = heldFor === null ? 'open' : 'waiting_consent';
-
-  return db.transaction(async (tx) => {
-    const rows = await tx.query<{ id: string }>(
-      `INSERT INTO series (centre_id, person_id, created_by, group_key, district, first_date, start_time, interval_weeks, until_date, visit_count,
-         duration_minutes, status, released_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
-      [input.centreId, f.personId, input.createdBy, f.group, f.district, rule.firstDate, rule.time, rule.intervalWeeks, rule.untilDate,
-        rule.visitCount, f.durationMinutes, status === 'open' ? 'open' : 'released', status === 'open' ? null : input.now, input.now],
-    );
-    const seriesId = rows[0]!.id;
-    const stored: Array<{ requestId: string; startsAt: Date }> = [];
-    for (const v of visits) {
-      const flexibleUntil = f.flexibleUntilTime ? osloWallClock(v.date, f.flexibleUntilTime) : null;
-      const row = { ...input, externalRef: v.occurrence === 1 ? (input.externalRef ?? null) : null };
-      const requestId = await insertRequestRow(tx, row, { startsAt: v.startsAt, flexibleUntil, status, seriesId, occurrence: v.occurrence });
-      await audit(tx, { actorId: input.createdBy, action: 'request.create', requestId, personId: f.personId, at: input.now });
-      stored.push({ requestId, startsAt: v.startsAt });
-    }
-    const offered = status === 'open' ? await sendSeriesWave(tx, seriesId, input.now, input.matching) : 0;
-    return { ok: true as const, seriesId, status, heldFor, visits: stored, offered };
-  });
+  const rows = await tx.query<{ id: string }>(
+    `INSERT INTO series (centre_id, person_id, created_by, group_key, district, first_date, start_time, interval_weeks, until_date, visit_count,
+       duration_minutes, status, released_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
+    [input.centreId, f.personId, input.createdBy, f.group, f.district, rule.firstDate, rule.time, rule.intervalWeeks, rule.untilDate,
+      rule.visitCount, f.durationMinutes, status === 'open' ? 'open' : 'released', status === 'open' ? null : input.now, input.now],
+  );
+  return rows[0]!.id;
 }
 
-/**
- * Offers the series to the best-ranked volunteers for its first visit (continuity first, then
- * availability on that weekday and time). Nobody eligible: the visits go out one by one at once.
- */
-async function sendSeriesWave(tx: Queryable, seriesId: string, now: Date, matching: MatchingSettings): Promise<number> {
+/** The series' first open visit: what its offer describes and whom it is ranked for. */
+export async function seriesAnchor(tx: Queryable, seriesId: string): Promise<HelpRequest | null> {
   const anchor = (await tx.query<RequestRow>(`SELECT * FROM help_requests WHERE series_id = $1 AND status = 'open' ORDER BY starts_at LIMIT 1`, [seriesId]))[0];
-  if (!anchor) return 0;
-  const { ranked, excluded } = await rankCandidates(tx, toHelpRequest(anchor), now, matching, { anyArea: false });
-  const wave = takeWave(ranked, excluded, matching.waveSize);
-  if (wave.length === 0) {
-    await releaseSeriesIn(tx, seriesId, now, matching);
-    return 0;
-  }
+  return anchor ? toHelpRequest(anchor) : null;
+}
+
+/** The series offered whole to these volunteers (the outbox row `series.offers` sends them); returns how many are new. */
+export async function insertSeriesOffers(tx: Queryable, seriesId: string, volunteerIds: readonly string[], now: Date): Promise<number> {
   const inserted = await tx.query(
     `INSERT INTO series_offers (series_id, volunteer_id, created_at) SELECT $1, v, $2 FROM unnest($3::uuid[]) AS v
      ON CONFLICT (series_id, volunteer_id) DO NOTHING RETURNING id`,
-    [seriesId, now, wave.map((c) => c.volunteerId)],
+    [seriesId, now, volunteerIds],
   );
   await addOutbox(tx, 'series.offers', seriesId);
   return inserted.length;
 }
 
-/** Nobody took the series within the wave time: it stops being offered whole, and each visit goes out as an ordinary request. */
-export async function releaseSeries(db: Database, seriesId: string, now: Date, matching: MatchingSettings): Promise<boolean> {
-  return db.transaction((tx) => releaseSeriesIn(tx, seriesId, now, matching));
-}
-
-async function releaseSeriesIn(tx: Queryable, seriesId: string, now: Date, matching: MatchingSettings): Promise<boolean> {
+/**
+ * A series still offered whole stops being so: released, or cancelled if every visit was cancelled
+ * under it (e.g. consent withdrawn), and its pending series offers withdrawn. Returns the visits
+ * still open and to come, soonest first — each to go out as an ordinary request — or null if the
+ * series was no longer offered. The waves and the notice: use-cases/release-series.ts.
+ */
+export async function markSeriesReleased(tx: Queryable, seriesId: string, now: Date): Promise<string[] | null> {
   const visits = await tx.query<{ id: string }>(`SELECT id FROM help_requests WHERE series_id = $1 AND status = 'open' AND starts_at > $2 ORDER BY starts_at`, [seriesId, now]);
   // Every visit was cancelled under it (e.g. consent withdrawn): nothing goes out, and the series offers say cancelled.
   const rows = await tx.query(
@@ -191,11 +137,14 @@ async function releaseSeriesIn(tx: Queryable, seriesId: string, now: Date, match
       WHERE id = $1 AND status = 'open' RETURNING id`,
     [seriesId, now, visits.length > 0 ? 'released' : 'cancelled'],
   );
-  if (rows.length === 0) return false;
-  await tx.query(`UPDATE series_offers SET status = 'withdrawn' WHERE series_id = $1 AND status = 'pending'`, [seriesId]);
-  for (const v of visits) await sendNextWave(tx, v.id, now, matching);
-  await addOutbox(tx, 'series.released', seriesId);
-  return true;
+  if (rows.length === 0) return null;
+  await withdrawSeriesOffers(tx, [seriesId]);
+  return visits.map((v) => v.id);
+}
+
+/** The pending offers of these series close. */
+export async function withdrawSeriesOffers(tx: Queryable, seriesIds: readonly string[]): Promise<void> {
+  await tx.query(`UPDATE series_offers SET status = 'withdrawn' WHERE series_id = ANY($1::uuid[]) AND status = 'pending'`, [seriesIds]);
 }
 
 export interface SeriesVisitTask {
@@ -331,30 +280,27 @@ export async function declineSeriesOffer(db: Queryable, input: { seriesOfferId: 
 }
 
 /**
- * The caregiver (or staff of the centre) cancels every visit still to come; past ones stay as they
- * were. The volunteers who had visits are told once, through the outbox.
+ * The series ends cancelled (by staff of its centre, or — `onlyOwn` — by whoever asked for it) with
+ * every visit still to come; past ones stay as they were. Returns the visits cancelled, or null if
+ * there was no such series to cancel. Their assignments, the offers and the notice:
+ * use-cases/cancel-series.ts.
  */
-export async function cancelSeries(
-  db: Database,
+export async function markSeriesCancelled(
+  tx: Queryable,
   input: { seriesId: string; centreId: string; by: string; now: Date; onlyOwn: boolean },
-): Promise<{ ok: true; cancelled: number; volunteerTold: boolean } | { ok: false }> {
-  return db.transaction(async (tx) => {
-    const rows = await tx.query(
-      `UPDATE series SET status = 'cancelled', cancelled_at = $3, updated_at = $3
-        WHERE id = $1 AND centre_id = $2 AND status <> 'cancelled' AND (NOT $5 OR created_by = $4) RETURNING id`,
-      [input.seriesId, input.centreId, input.now, input.by, input.onlyOwn],
-    );
-    if (rows.length === 0) return { ok: false as const };
-    const visits = await tx.query<{ id: string }>(
-      `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2
-        WHERE series_id = $1 AND status IN ('waiting_consent', 'open', 'taken') AND starts_at > $2 RETURNING id`,
-      [input.seriesId, input.now, input.by],
-    );
-    const ended = await closeCancelledRequests(tx, visits.map((v) => v.id), input.now);
-    await tx.query(`UPDATE series_offers SET status = 'withdrawn' WHERE series_id = $1 AND status = 'pending'`, [input.seriesId]);
-    await addOutbox(tx, 'series.cancelled', input.seriesId);
-    return { ok: true as const, cancelled: visits.length, volunteerTold: ended > 0 };
-  });
+): Promise<string[] | null> {
+  const rows = await tx.query(
+    `UPDATE series SET status = 'cancelled', cancelled_at = $3, updated_at = $3
+      WHERE id = $1 AND centre_id = $2 AND status <> 'cancelled' AND (NOT $5 OR created_by = $4) RETURNING id`,
+    [input.seriesId, input.centreId, input.now, input.by, input.onlyOwn],
+  );
+  if (rows.length === 0) return null;
+  const visits = await tx.query<{ id: string }>(
+    `UPDATE help_requests SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2
+      WHERE series_id = $1 AND status IN ('waiting_consent', 'open', 'taken') AND starts_at > $2 RETURNING id`,
+    [input.seriesId, input.now, input.by],
+  );
+  return visits.map((v) => v.id);
 }
 
 /**
@@ -373,7 +319,7 @@ export async function cancelSeriesOfVisits(tx: Queryable, requestIds: readonly s
   );
   if (series.length === 0) return new Set();
   const ids = series.map((r) => r.id);
-  await tx.query(`UPDATE series_offers SET status = 'withdrawn' WHERE series_id = ANY($1::uuid[]) AND status = 'pending'`, [ids]);
+  await withdrawSeriesOffers(tx, ids);
   for (const id of ids) await addOutbox(tx, 'series.cancelled', id);
   const covered = await tx.query<{ id: string }>(`SELECT id FROM help_requests WHERE id = ANY($1::uuid[]) AND series_id = ANY($2::uuid[])`, [requestIds, ids]);
   return new Set(covered.map((r) => r.id));

@@ -4,7 +4,7 @@ import type { Database } from '../infra/db.ts';
 import type { Logger } from '../infra/log.ts';
 import { expireRequest, getRequest, markEscalated, sendNextWave } from '../infra/requests.ts';
 import { getAssignment } from '../infra/assignments.ts';
-import { releaseSeries } from '../infra/series.ts';
+import { releaseSeries } from '../use-cases/release-series.ts';
 import { kickPendingOutbox, type Queues, type TimerJob } from './queues.ts';
 import { noticeTo, queueJobs, tell } from './recipients.ts';
 import type { JobSettings } from './settings.ts';

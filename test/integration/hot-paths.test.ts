@@ -9,7 +9,8 @@ import { insertReachableVolunteers } from '../support/volunteers.ts';
 import { migrate } from '../../infra/migrate.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
 import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
-import { cancelRequest, createRequest } from '../../infra/requests.ts';
+import { cancelRequest } from '../../infra/requests.ts';
+import { postRequest } from '../../use-cases/post-request.ts';
 import { acceptOffer, offerForSend, recordOfferDelivered } from '../../infra/offers.ts';
 import { getMember, linkAccount, touchAccount } from '../../infra/identities.ts';
 import { reachOf } from '../../infra/channels.ts';
@@ -34,7 +35,7 @@ for (const kind of databaseKinds()) {
     afterAll(async () => t?.close());
 
     async function newRequest(summary: string): Promise<string> {
-      const created = await createRequest(t.db, {
+      const created = await postRequest(t.db, {
         centreId: DEMO_CENTRE.id, createdBy: staffId, source: 'chat', now: new Date(), matching: { waveSize: 1000, maxDistanceKm: 10 },
         fields: {
           personId, group: 'besoksvenn', date: osloDate(addDays(new Date(), 3)), time: '14:00', durationMinutes: 60, flexibleUntilTime: null,

@@ -12,7 +12,8 @@ import { readSheet } from '../../infra/import-file.ts';
 import { importReport } from '../../adaptive-cards/import-report.ts';
 import { issueDirectLineToken } from '../../bot/directline.ts';
 import { ensureCentre } from '../../infra/centres.ts';
-import { createRequest, matchingSettings } from '../../infra/requests.ts';
+import { matchingSettings } from '../../infra/requests.ts';
+import { postRequest } from '../../use-cases/post-request.ts';
 import { templateCsv, templateHeadings } from '../../domain/import.ts';
 import { osloDate } from '../../domain/time-zone.ts';
 
@@ -209,7 +210,7 @@ describe('importing people helped', () => {
     expect(await count(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'import.create' AND person_id IS NOT NULL`)).toBe(3);
 
     const waiting = persons.find((p) => p.name === 'Kjærsti Løkken')!;
-    const result = await createRequest(app.db, {
+    const result = await postRequest(app.db, {
       centreId: CENTRE, createdBy: coordinatorId, source: 'chat', now: new Date(), matching: matchingSettings(app.config),
       fields: {
         personId: waiting.id, group: 'handlehjelp', date: osloDate(addDays(new Date(), 3)), time: '11:00', durationMinutes: 60, flexibleUntilTime: null,

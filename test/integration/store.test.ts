@@ -5,7 +5,7 @@ import { databaseKinds, type TestDatabase } from '../support/db.ts';
 import { migrate } from '../../infra/migrate.ts';
 import { ensureDeclaration } from '../../infra/centres.ts';
 import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
-import { createRequest } from '../../infra/requests.ts';
+import { postRequest } from '../../use-cases/post-request.ts';
 import { acceptOffer } from '../../infra/offers.ts';
 import { audit } from '../../infra/audit.ts';
 import { addOutbox, pendingOutbox, markDispatched } from '../../infra/outbox.ts';
@@ -64,7 +64,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('lets exactly one of many concurrent accepts win', async () => {
-      const created = await createRequest(t.db, {
+      const created = await postRequest(t.db, {
         centreId: DEMO_CENTRE.id,
         createdBy: staffId,
         source: 'chat',
