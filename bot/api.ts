@@ -11,14 +11,11 @@ import { helpRequestFields, personFields } from '../adaptive-cards/actions.ts';
 import { errorsFromIssues } from '../adaptive-cards/form.ts';
 import { t, isMessageKey, localeFromTag, type MessageKey } from '../adaptive-cards/texts.ts';
 import { getRequest, matchingSettings } from '../infra/requests.ts';
-import { postRequest } from '../use-cases/post-request.ts';
+import { postFromSystem } from '../use-cases/post-from-system.ts';
 import { seriesVisitOf } from '../infra/series.ts';
-import { createSeries } from '../use-cases/create-series.ts';
 import { seriesFields } from '../adaptive-cards/series-form.ts';
-import { registerPerson } from '../infra/persons.ts';
 import { centreSettings, interestGroups } from '../infra/centres.ts';
-import { isApiSystemMember, systemMember } from '../infra/api-clients.ts';
-import type { Database, Queryable, Transaction } from '../infra/db.ts';
+import { isApiSystemMember } from '../infra/api-clients.ts';
 import { kickPendingOutbox } from '../jobs/queues.ts';
 import { consentErrors } from './forms.ts';
 import type { Locale } from '../domain/types.ts';
@@ -67,41 +64,6 @@ const withoutNulls = (o: Record<string, unknown>) => Object.fromEntries(Object.e
 const apiRequestFields = helpRequestFields.omit({ personId: true });
 
 type FieldErrors = Record<string, MessageKey>;
-
-/** Rejections decided inside the transaction: thrown to roll back the person registered before them. */
-class Rejected extends Error {
-  constructor(
-    readonly status: 400 | 409,
-    readonly code: 'invalid_body' | 'duplicate',
-    readonly errors: FieldErrors,
-    readonly existingId: string | null = null,
-  ) {
-    super(code);
-  }
-}
-
-/**
- * A Database whose every statement, and every nested transaction, runs inside `tx`. registerPerson
- * and postRequest (or createSeries) each open their own transaction; through this view they share
- * one, so a request rejected by postRequest (start in the past, duplicate reference) leaves no orphan
- * person behind.
- * A nested "transaction" is not a savepoint: a throw inside it aborts the whole outer one, which is
- * what we want here.
- */
-function sharing(tx: Transaction, kind: Database['kind']): Database {
-  return {
-    kind,
-    query: (sql, params) => tx.query(sql, params),
-    transaction: (fn) => fn(tx),
-    exec: (sql) => tx.exec(sql),
-    ping: async () => {
-      await tx.query('SELECT 1');
-    },
-    close: async () => {
-      throw new Error('a shared transaction is closed by its owner');
-    },
-  };
-}
 
 /** Body-parser and routing failures happen outside our handlers; these give them the API's error format. */
 const RESTIFY_ERRORS: Readonly<Record<string, readonly [number, string]>> = {
@@ -210,50 +172,21 @@ export function registerApi(server: restify.Server, deps: AppDeps, otherNotFound
 
       // The system name cannot contain ':' (API_TOKENS is split on it), so the prefix is unambiguous.
       const externalRef = body.data.externalRef ? `${system}:${body.data.externalRef}` : null;
-      const posted = async (q: Queryable) =>
-        externalRef ? ((await q.query<{ id: string }>(`SELECT id FROM help_requests WHERE source = 'api' AND external_ref = $1`, [externalRef]))[0]?.id ?? null) : null;
-
-      let result;
-      try {
-        result = await deps.db.transaction(async (tx) => {
-          const db = sharing(tx, deps.db.kind);
-          // Before the request's own checks: a retry of a post that went through gets its id back,
-          // even when the time it asked for has passed since.
-          const dup = await posted(tx);
-          if (dup) throw new Rejected(409, 'duplicate', { externalRef: 'error.duplicate' }, dup);
-          const staffId = await systemMember(db, system, centreId);
-          const { personId } = await registerPerson(db, { centreId, staffId, fields: person.data, at: now, consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS });
-          const common = {
-            centreId,
-            createdBy: staffId,
-            fields: { ...request.data, personId },
-            source: 'api' as const,
-            externalRef,
-            now,
-            matching: matchingSettings(deps.config),
-          };
-          const created = repeat?.success
-            ? await createSeries(db, { ...common, rule: { intervalWeeks: repeat.data.everyWeeks, untilDate: repeat.data.untilDate, visitCount: repeat.data.visitCount } })
-            : await postRequest(db, common);
-          if (!created.ok) {
-            // The rule's own errors belong to the recurrence; the rest to the request.
-            const path = (f: string) => (f === 'untilDate' || f === 'visitCount' ? `recurrence.${f}` : `request.${f}`);
-            const keyed = Object.fromEntries(Object.entries(created.errors).map(([f, key]) => [path(f), isMessageKey(key) ? key : 'error.invalid'])) as FieldErrors;
-            throw new Rejected(400, 'invalid_body', keyed);
-          }
-          return created;
-        });
-      } catch (err) {
-        if (err instanceof Rejected) {
-          return void res.send(err.status, { error: err.code, errors: translate(locale, err.errors), ...(err.existingId ? { id: err.existingId } : {}) });
-        }
-        // Two posts of the same reference at once: the unique index decides, the loser gets the winner's id.
-        if ((err as { code?: string }).code === '23505' && externalRef) {
-          const id = await posted(deps.db);
-          if (id) return void res.send(409, { error: 'duplicate', errors: translate(locale, { externalRef: 'error.duplicate' }), id });
-        }
-        throw err;
+      const outcome = await postFromSystem(deps.db, {
+        system, centreId, externalRef, person: person.data, request: request.data, now,
+        rule: repeat?.success ? { intervalWeeks: repeat.data.everyWeeks, untilDate: repeat.data.untilDate, visitCount: repeat.data.visitCount } : null,
+        consentValidityMonths: deps.config.CONSENT_VALIDITY_MONTHS, matching: matchingSettings(deps.config),
+      });
+      if (!outcome.ok && outcome.problem === 'duplicate') {
+        return void res.send(409, { error: 'duplicate', errors: translate(locale, { externalRef: 'error.duplicate' }), id: outcome.existingId });
       }
+      if (!outcome.ok) {
+        // The rule's own errors belong to the recurrence; the rest to the request.
+        const path = (f: string) => (f === 'untilDate' || f === 'visitCount' ? `recurrence.${f}` : `request.${f}`);
+        const keyed = Object.fromEntries(Object.entries(outcome.errors).map(([f, key]) => [path(f), isMessageKey(key) ? key : 'error.invalid'])) as FieldErrors;
+        return void res.send(400, { error: 'invalid_body', errors: translate(locale, keyed) });
+      }
+      const result = outcome.created;
 
       await kickPendingOutbox(deps);
       if ('seriesId' in result) {

@@ -24,6 +24,25 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * A transaction seen as a database: an act that opens its own transaction (`db.transaction`) runs in
+ * this one instead, so several acts commit or roll back together.
+ */
+export function joinedTransaction(tx: Transaction, kind: Database['kind']): Database {
+  return {
+    kind,
+    query: (sql, params) => tx.query(sql, params),
+    transaction: (fn) => fn(tx),
+    exec: (sql) => tx.exec(sql),
+    ping: async () => {
+      await tx.query('SELECT 1');
+    },
+    close: async () => {
+      throw new Error('a shared transaction is closed by its owner');
+    },
+  };
+}
+
 // timestamptz, date and int8 come back the same way from both drivers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
