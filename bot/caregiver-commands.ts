@@ -25,12 +25,21 @@ import { pushOffered } from './push-commands.ts';
 import { pushSettingsCard } from '../adaptive-cards/push-settings.ts';
 import type { Turn } from './turn.ts';
 import { osloDate } from '../domain/time-zone.ts';
+import { savedRequestStanding, type SavedRequestStanding } from '../domain/request-standing.ts';
 
 const signupFields = z.object({
   name: z.string({ message: 'error.required' }).trim().min(1, { message: 'error.required' }).max(100, { message: 'error.tooLong' }),
   phone: z.string({ message: 'error.required' }).trim().transform((v) => v.replace(/[\s-]/g, '')).pipe(z.string().regex(/^\+?\d{8,15}$/, { message: 'error.phone' })),
   channel: formChannel,
 });
+
+/**
+ * What a caregiver is told of a request they saved (domain/request-standing.ts decides which). With
+ * nobody fitting yet, staff take it on (escalation): for the caregiver it is still being looked for.
+ */
+const CAREGIVER_SAVED = {
+  awaitingLink: 'caregiver.awaitingVerification', waitingConsent: 'request.waitingConsent', noneEligible: 'caregiver.sent', heldUntilMorning: 'caregiver.sentAt', sent: 'caregiver.sent',
+} as const satisfies Record<SavedRequestStanding, string>;
 
 export function caregiverCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
@@ -111,7 +120,7 @@ export function caregiverCommands(deps: BotDeps): CommandTable {
         form: (values, errors) => requestForm(turn, values, errors),
         extraErrors: async (fields) => ((await personsOfCaregiver(db, turn.member!.id)).some((p) => p.id === fields.personId) ? {} : { personId: 'error.unknownPerson' }),
         saved: async (result, goesOutAt) => {
-          const key = result.heldFor === 'link' ? 'caregiver.awaitingVerification' : result.heldFor === 'consent' ? 'request.waitingConsent' : goesOutAt ? 'caregiver.sentAt' : 'caregiver.sent';
+          const key = CAREGIVER_SAVED[savedRequestStanding({ ...result, goesOutAt })];
           await turn.replace(noticeCard(turn.card, { text: turn.t(key, { time: goesOutAt ? formatTime(goesOutAt) : '' }), tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
         },
       });

@@ -22,6 +22,12 @@ import { pushOffered } from './push-commands.ts';
 import type { BotDeps, CommandTable } from './deps.ts';
 import type { Turn } from './turn.ts';
 import { osloWallClock } from '../domain/time-zone.ts';
+import { savedRequestStanding, type SavedRequestStanding } from '../domain/request-standing.ts';
+
+/** What a person asking for themselves in chat is told (domain/request-standing.ts decides which; nobody fitting yet is for staff). */
+const SELF_SAVED = {
+  awaitingLink: 'self.sentPending', waitingConsent: 'self.sentHeld', noneEligible: 'self.sent', heldUntilMorning: 'self.sentAt', sent: 'self.sent',
+} as const satisfies Record<SavedRequestStanding, string>;
 
 export function selfCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
@@ -95,9 +101,7 @@ export function selfCommands(deps: BotDeps): CommandTable {
       // A person asking for themselves cannot mark it urgent: quiet hours hold theirs until morning.
       const goesOutAt = result.status === 'open' ? offersGoOutAt(deps, turn.now, false, turn.now) : null;
       const what = (await groupOptions(db, turn.member!.centreIds, turn.locale)).find((g) => g.key === result.group)?.label ?? result.group;
-      const text = result.heldFor === 'link' ? turn.t('self.sentPending')
-        : result.heldFor === 'consent' ? turn.t('self.sentHeld')
-          : turn.t(goesOutAt ? 'self.sentAt' : 'self.sent', { what, when: formatWhen(turn.locale, result.startsAt, result.flexibleUntil), time: goesOutAt ? formatTime(goesOutAt) : '' });
+      const text = turn.t(SELF_SAVED[savedRequestStanding({ ...result, goesOutAt })], { what, when: formatWhen(turn.locale, result.startsAt, result.flexibleUntil), time: goesOutAt ? formatTime(goesOutAt) : '' });
       await turn.replace(noticeCard(turn.card, { text, tone: result.status === 'open' ? 'success' : 'warning', menuButton: true }));
     },
   };

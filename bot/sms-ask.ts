@@ -23,11 +23,17 @@ import { kickPendingOutbox } from '../jobs/queues.ts';
 import type { BotDeps } from './deps.ts';
 import { offersGoOutAt } from './request-submit.ts';
 import type { Turn } from './turn.ts';
+import { savedRequestStanding, type SavedRequestStanding } from '../domain/request-standing.ts';
 
 const PROBLEM_TEXT: Partial<Record<SmsAskProblem, MessageKey>> = { consent: 'smsAsk.problem.consent', day: 'smsAsk.problem.day', what: 'smsAsk.problem.what' };
 
 /** Words that say «I want to ask for something», for a person already signed up who names no kind or day. */
 const ASKING = /\b(trenger|hjelp|bestill\w*|ny|need|help|ask|new)\b/i;
+
+/** What a person asking by SMS is told (domain/request-standing.ts decides which; nobody fitting yet is for staff). */
+const SMS_SAVED = {
+  awaitingLink: 'smsAsk.sentPending', waitingConsent: 'self.sentHeld', noneEligible: 'smsAsk.sent', heldUntilMorning: 'smsAsk.sentAt', sent: 'smsAsk.sent',
+} as const satisfies Record<SavedRequestStanding, MessageKey>;
 
 /**
  * This SMS, when it belongs to the asking conversation: someone unknown, or a person helped who asks
@@ -168,10 +174,9 @@ async function finish(deps: BotDeps, turn: Turn, state: SmsAskState, request: Pa
   const when = formatWhen(locale, result.startsAt, result.flexibleUntil);
   // Asked at night: say when it really goes out, not that we are looking already.
   const goesOutAt = result.status === 'open' ? offersGoOutAt(deps, turn.now, false, turn.now) : null;
-  const text = held || result.heldFor === 'link' ? t(locale, 'smsAsk.sentPending', { name, what, when })
-    : result.heldFor === 'consent' ? t(locale, 'self.sentHeld')
-      : goesOutAt ? t(locale, 'smsAsk.sentAt', { name, what, when, time: formatTime(goesOutAt) })
-        : t(locale, 'smsAsk.sent', { name, what, when });
+  // A first request from someone who just signed up waits for the centre's call, like a link staff confirm.
+  const standing = held ? 'awaitingLink' : savedRequestStanding({ ...result, goesOutAt });
+  const text = t(locale, SMS_SAVED[standing], { name, what, when, time: goesOutAt ? formatTime(goesOutAt) : '' });
   await turn.context.sendActivity(text);
   // The staff's «Bekreft» / «Avvis» and the offers are in the outbox: out now rather than at the next poll.
   await kickPendingOutbox(deps);

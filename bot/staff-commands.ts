@@ -30,9 +30,15 @@ import type { BotDeps, CommandTable } from './deps.ts';
 import { offersGoOutAt, submitRequest } from './request-submit.ts';
 import type { Turn } from './turn.ts';
 import { osloDate } from '../domain/time-zone.ts';
+import { savedRequestStanding, type SavedRequestStanding } from '../domain/request-standing.ts';
 
 /** Requests on one page of staff's list: about what a card holds. */
 const STAFF_REQUESTS_PAGE = 20;
+
+/** What staff are told of a request they saved (domain/request-standing.ts decides which). */
+const STAFF_SAVED = {
+  awaitingLink: 'request.awaitingLink', waitingConsent: 'request.waitingConsent', noneEligible: 'request.noneEligible', heldUntilMorning: 'request.sentAt', sent: 'request.sent',
+} as const satisfies Record<SavedRequestStanding, string>;
 
 export function staffCommands(deps: BotDeps): CommandTable {
   const { db } = deps;
@@ -155,7 +161,7 @@ export function staffCommands(deps: BotDeps): CommandTable {
         raw,
         form: (values, errors) => requestForm(turn, values, errors),
         saved: async (result, goesOutAt) => {
-          const key = result.heldFor === 'link' ? 'request.awaitingLink' : result.heldFor === 'consent' ? 'request.waitingConsent' : result.offered === 0 ? 'request.noneEligible' : goesOutAt ? 'request.sentAt' : 'request.sent';
+          const key = STAFF_SAVED[savedRequestStanding({ ...result, goesOutAt })];
           // A person waiting for consent (imported without one, or it ran out): staff record it here and the request goes out.
           const personId = typeof raw.personId === 'string' ? raw.personId : null;
           const recordConsent = result.heldFor === 'consent' && personId ? { title: turn.t('request.recordConsent'), data: { action: 'staff.consent.renew' as const, personId } } : undefined;
