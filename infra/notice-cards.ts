@@ -38,6 +38,15 @@ export async function openNoticeCards(db: Queryable, requestId: string): Promise
   return rows.map((r) => r.id);
 }
 
+/** Cards still asking for help about a request already settled (taken, cancelled, expired): after Redis lost the close jobs. */
+export async function noticeCardsToClose(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT n.id::text AS id FROM notice_cards n JOIN help_requests r ON r.id = n.request_id
+      WHERE n.closed_at IS NULL AND r.status NOT IN ('open', 'waiting_consent') ORDER BY n.id`,
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function getNoticeCard(db: Queryable, id: string): Promise<NoticeCard | null> {
   const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM notice_cards WHERE id = $1`, [id]);
   return rows[0] ? toCard(rows[0]) : null;

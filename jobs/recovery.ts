@@ -1,7 +1,7 @@
 // Redis holds the schedule; PostgreSQL holds the record. If Redis comes back without its data (a
 // restart without persistence, a failover to an empty replica, a flush), the jobs still ahead are
 // rebuilt from the database: request timers (open ones, and the expiry of held ones), assignment
-// timers, unsent offers and offer cards still to close, series on offer (their offers and release timer) and series cards to close, and the
+// timers, unsent offers and offer and escalation cards still to close, series on offer (their offers and release timer) and series cards to close, and the
 // periodic upkeep. Every add uses the deterministic job id, so a rebuild over a
 // schedule that was never lost changes nothing.
 //
@@ -17,6 +17,7 @@ import { getAssignment } from '../infra/assignments.ts';
 import { QUEUE, queuePrefix, sendJobId, type Queues, type SendJob } from './queues.ts';
 import { releaseTime, scheduleAssignmentTimers, scheduleExpiry, scheduleRequestTimers } from './schedule.ts';
 import type { JobSettings } from './settings.ts';
+import { noticeCardsToClose } from '../infra/notice-cards.ts';
 
 export interface RecoveryDeps {
   db: Database;
@@ -53,6 +54,7 @@ export async function rebuildSchedule(deps: RecoveryDeps): Promise<Rebuilt> {
   const sends: Array<{ job: SendJob; at: Date }> = [
     ...offers.map((o) => ({ job: { kind: 'offer', offerId: o.offerId } as SendJob, at: releaseTime(now, o.urgent, settings) })),
     ...closes.map((offerId) => ({ job: { kind: 'offer.close', offerId } as SendJob, at: now })),
+    ...(await noticeCardsToClose(db)).map((cardId) => ({ job: { kind: 'notice.close', cardId } as SendJob, at: now })),
   ];
   // Series on offer: their unsent offers and the release timer, exactly as when they were first offered.
   const series = await seriesToRebuild(db, now);

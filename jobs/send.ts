@@ -177,4 +177,3 @@ async function closeNoticeCard(deps: SendDeps, cardId: string) {
   return result === 'sent' ? ('sent' as const) : ('skipped' as const);
 }
 
-

@@ -12,6 +12,9 @@ import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { linkStaffChannel } from '../../infra/staff-channels.ts';
 import { osloDate } from '../../domain/time-zone.ts';
 import { queuedTimer, until } from '../support/wait.ts';
+import { rebuildSchedule } from '../../jobs/recovery.ts';
+import { jobSettings } from '../../jobs/settings.ts';
+import { createLogger } from '../../infra/log.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -109,5 +112,14 @@ describe('an escalation card once the request is settled', () => {
     // Each card is drawn again once: the dispatch of the same event run again adds no second update.
     await sleep(300);
     expect(connector.captured.filter((c) => c.method === 'PUT' && c.activityId === staffCard.activityId && c.conversationId === staffCard.conversationId)).toHaveLength(1);
+  });
+
+  it('after Redis lost the close jobs, the schedule rebuilt from the database redraws the cards', async () => {
+    const { requestId, staffCard, channelCard } = await escalated('Følge til tannlegen');
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1`, [requestId])).length === 2, 'both escalation cards recorded');
+    // Settled while its jobs were lost: the row says cancelled, and nothing was queued to close the cards.
+    await app.db.query(`UPDATE help_requests SET status = 'cancelled' WHERE id = $1`, [requestId]);
+    await rebuildSchedule({ db: app.db, queues: app.queues, settings: jobSettings(app.config), log: createLogger('silent'), now: () => new Date() });
+    for (const posted of [staffCard, channelCard]) expect(visibleText((await updateOf(posted)).activity)).toContain('Avlyst');
   });
 });
