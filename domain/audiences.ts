@@ -38,6 +38,12 @@ export interface NoticeRule {
    * with the public facts; the coordinators get the full notice in their own chat.
    */
   redactedInChannel?: true;
+  /**
+   * A card that asks staff to act on an open request (the escalation): where it was shown is kept, and
+   * it is drawn again without its buttons once the request is settled, so it never asks for help
+   * that is no longer needed.
+   */
+  redrawnWhenSettled?: true;
 }
 
 /** Every notice Dugnad sends one person, with its audience. docs/privacy.md lists the same table. */
@@ -47,7 +53,7 @@ export const NOTICES = {
   'staff.notConfirmed': { audience: 'staff', ref: 'assignment', scope: 'responsible' },
   'staff.concern': { audience: 'staff', ref: 'concern', scope: 'responsible', redactedInChannel: true },
   'staff.expired': { audience: 'staff', ref: 'request', scope: 'responsible' },
-  'staff.escalation': { audience: 'staff', ref: 'request', scope: 'responsible', alsoChannel: true },
+  'staff.escalation': { audience: 'staff', ref: 'request', scope: 'responsible', alsoChannel: true, redrawnWhenSettled: true },
   'staff.unreachable': { audience: 'staff', ref: 'request', scope: 'responsible', redactedInChannel: true },
   'staff.consentRenewal': { audience: 'staff', ref: 'consent', scope: 'responsible', redactedInChannel: true },
   'staff.seriesTaken': { audience: 'staff', ref: 'series', scope: 'responsible' },
@@ -94,6 +100,12 @@ export function audienceOf(kind: NoticeKind): Audience {
 export function redactedInChannel(kind: NoticeKind): boolean {
   const rule: NoticeRule = NOTICES[kind];
   return rule.redactedInChannel === true;
+}
+
+/** Its card is drawn again once its request is settled (see NoticeRule.redrawnWhenSettled). */
+export function redrawnWhenSettled(kind: NoticeKind): boolean {
+  const rule: NoticeRule = NOTICES[kind];
+  return rule.redrawnWhenSettled === true;
 }
 
 /** The roles each audience is: the one table mayReceive reads. */

@@ -8,7 +8,7 @@ import { getRequest } from '../infra/requests.ts';
 import { sendJobId, type SendJob } from './queues.ts';
 import { redrawInStaffChannel, sendToStaffChannel } from './staff-channel.ts';
 import { tell } from './recipients.ts';
-import { mayReceive } from '../domain/audiences.ts';
+import { mayReceive, redrawnWhenSettled } from '../domain/audiences.ts';
 import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
 import { pushToMember } from './webchat-delivery.ts';
 import { offerClosedPush } from './push-notices.ts';
@@ -149,7 +149,7 @@ async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>)
   if (!('sent' in reached)) return 'unreachable' as const;
   // An escalation card shown in a chat is kept track of: it is drawn again once the request is settled.
   const to = reached.sent;
-  if (job.message === 'staff.escalation' && to.activityId && to.conversationId && rendersCards(to.channelId)) {
+  if (redrawnWhenSettled(job.message) && to.activityId && to.conversationId && rendersCards(to.channelId)) {
     await recordNoticeCard(deps.db, { requestId: job.refId, message: job.message, to: { memberId: job.memberId }, channelId: to.channelId, conversationId: to.conversationId, activityId: to.activityId, at: deps.now() });
   }
   return 'sent' as const;

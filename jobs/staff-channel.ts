@@ -13,7 +13,7 @@ import type { Database } from '../infra/db.ts';
 import { renderNotification, renderResolvedEscalation } from './messages.ts';
 import { recordNoticeCard, type NoticeCard } from '../infra/notice-cards.ts';
 import type { HelpRequest } from '../domain/types.ts';
-import { audienceOf, isNoticeKind } from '../domain/audiences.ts';
+import { audienceOf, isNoticeKind, redrawnWhenSettled } from '../domain/audiences.ts';
 import { pace } from './conversation.ts';
 import type { SendDeps } from './deps.ts';
 import { kickPendingOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
@@ -64,7 +64,7 @@ export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promi
   try {
     const sent = await deps.messenger.send(channel.conversationRef, activity);
     // The escalation is drawn again, without its buttons, once the request is settled (jobs/send.ts).
-    if (job.message === 'staff.escalation' && sent?.id) {
+    if (isNoticeKind(job.message) && redrawnWhenSettled(job.message) && sent?.id) {
       await recordNoticeCard(deps.db, { requestId: job.refId, message: job.message, to: { centreId: job.centreId }, channelId: 'msteams', conversationId: channel.conversationId, activityId: sent.id, at: now });
     }
   } catch (err) {
