@@ -64,6 +64,7 @@ function counting(db: Database): { db: Database; stats(): DbStats } {
   };
   const wrapped: Database = {
     kind: db.kind,
+    autocommit: db.autocommit,
     query<R>(sql: string, params?: readonly unknown[]) {
       count(sql);
       return db.query<R>(sql, params);

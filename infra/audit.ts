@@ -1,5 +1,6 @@
 // The append-only record of who saw or changed whose personal data.
-import type { Queryable } from './db.ts';
+import type { Database, Queryable } from './db.ts';
+import { groupCommit } from './group-commit.ts';
 
 export type AuditAction =
   | 'reveal' | 'person.create' | 'consent.record' | 'person.erase' | 'volunteer.leave' | 'request.create' | 'link.confirm' | 'link.reject' | 'member.export'
@@ -36,10 +37,25 @@ export async function auditReveals(
   tx: Queryable,
   input: { actorId: string; fields: string[]; channelId: string | null; at: Date; items: Array<{ requestId: string; personId: string | null }> },
 ): Promise<void> {
-  if (input.items.length === 0) return;
-  await tx.query(
+  const rows = input.items.map((i): RevealRow => ({ at: input.at, actorId: input.actorId, requestId: i.requestId, personId: i.personId, fields: input.fields, channelId: input.channelId }));
+  // Outside a transaction, concurrent turns' reveals share a statement; inside one they must commit
+  // (or roll back) with the rest of it.
+  if (isAutocommit(tx)) await appendReveals(tx, rows);
+  else await insertReveals(tx, rows);
+}
+
+interface RevealRow { at: Date; actorId: string; requestId: string; personId: string | null; fields: string[]; channelId: string | null }
+
+const isAutocommit = (db: Queryable): db is Database => (db as Partial<Database>).autocommit === true;
+
+async function insertReveals(db: Queryable, rows: RevealRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
     `INSERT INTO audit_log (at, actor_id, action, request_id, person_id, fields, channel_id)
-     SELECT $1, $2, 'reveal', t.request_id, t.person_id, $3, $4 FROM unnest($5::uuid[], $6::uuid[]) AS t(request_id, person_id)`,
-    [input.at, input.actorId, input.fields, input.channelId, input.items.map((i) => i.requestId), input.items.map((i) => i.personId)],
+     SELECT t.at, t.actor_id, 'reveal', t.request_id, t.person_id, string_to_array(t.fields, ','), t.channel_id
+       FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS t(at, actor_id, request_id, person_id, fields, channel_id)`,
+    [rows.map((r) => r.at), rows.map((r) => r.actorId), rows.map((r) => r.requestId), rows.map((r) => r.personId), rows.map((r) => r.fields.join(',')), rows.map((r) => r.channelId)],
   );
 }
+
+const appendReveals = groupCommit(insertReveals);

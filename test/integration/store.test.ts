@@ -7,7 +7,8 @@ import { ensureDeclaration } from '../../infra/centres.ts';
 import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { postRequest } from '../../use-cases/post-request.ts';
 import { acceptOffer } from '../../infra/offers.ts';
-import { audit } from '../../infra/audit.ts';
+import { audit, auditReveals } from '../../infra/audit.ts';
+import type { Database } from '../../infra/db.ts';
 import { addOutbox, pendingOutbox, markDispatched } from '../../infra/outbox.ts';
 import { addDays } from 'date-fns';
 import { osloDate } from '../../domain/time-zone.ts';
@@ -89,6 +90,50 @@ for (const kind of databaseKinds()) {
       // Someone else's offer id is not yours to accept.
       const other = await acceptOffer(t.db, { offerId: offers[0]!.id, volunteerId: offers[1]!.volunteer_id, channelId: 'test', now: new Date() });
       expect(other.outcome).toBe('not_found');
+    });
+    it('writes concurrent reveals in fewer statements, each caller settled once its own row is committed, and one bad row fails only its caller', async () => {
+      // The same database, counting what it is sent: the reveals of 40 turns at once share statements.
+      let statements = 0;
+      const counted: Database = { ...t.db, query: (sql, params) => (statements++, t.db.query(sql, params)) };
+      const requestIds = Array.from({ length: 40 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+      const reveal = (requestId: string) => auditReveals(counted, { actorId: staffId, fields: ['name', 'address'], channelId: 'test', at: new Date(), items: [{ requestId, personId }] });
+      await Promise.all(requestIds.map(async (id) => {
+        await reveal(id);
+        // Settled means committed: the row is there for anyone to read.
+        expect(await t.db.query(`SELECT 1 FROM audit_log WHERE request_id = $1 AND action = 'reveal' AND fields = '{name,address}'`, [id])).toHaveLength(1);
+      }));
+      expect(statements).toBeLessThan(40);
+      expect(statements).toBeGreaterThan(0);
+
+      const good = '00000000-0000-4000-8000-999999999999';
+      const results = await Promise.allSettled([reveal(requestIds[0]!), reveal('not-a-uuid'), reveal(good)]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await t.db.query(`SELECT 1 FROM audit_log WHERE request_id = $1`, [good])).toHaveLength(1);
+    });
+
+    it('inside a transaction, a reveal commits or rolls back with it', async () => {
+      const id = '00000000-0000-4000-8000-888888888888';
+      await expect(t.db.transaction(async (tx) => {
+        await auditReveals(tx, { actorId: staffId, fields: ['name'], channelId: 'test', at: new Date(), items: [{ requestId: id, personId }] });
+        throw new Error('boom');
+      })).rejects.toThrow('boom');
+      expect(await t.db.query(`SELECT 1 FROM audit_log WHERE request_id = $1`, [id])).toHaveLength(0);
+    });
+
+    it('still answers a statement whose table gained a column since it was first run (a migration by a newer version)', async () => {
+      await t.db.exec(`CREATE TABLE plan_change (id int PRIMARY KEY, a text); INSERT INTO plan_change VALUES (1, 'x')`);
+      // Every connection of the pool has run it (prepared it, on PostgreSQL) before the change.
+      await Promise.all(Array.from({ length: 30 }, () => t.db.query(`SELECT * FROM plan_change WHERE id = $1`, [1])));
+      await t.db.exec(`ALTER TABLE plan_change ADD COLUMN b text DEFAULT 'y'`);
+      const after = await Promise.all(Array.from({ length: 30 }, () => t.db.query(`SELECT * FROM plan_change WHERE id = $1`, [1])));
+      expect(after.every((rows) => (rows[0] as { b?: string }).b === 'y')).toBe(true);
+      // Inside a transaction it cannot be run again; once refused, the next transaction is answered.
+      await t.db.exec(`ALTER TABLE plan_change ADD COLUMN c text DEFAULT 'z'`);
+      const inTx = () => t.db.transaction((tx) => tx.query<{ c?: string }>(`SELECT * FROM plan_change WHERE id = $1`, [1]));
+      const first = await inTx().catch(() => null);
+      const second = await inTx();
+      expect(second[0]!.c).toBe('z');
+      if (first) expect(first[0]!.c).toBe('z');
     });
   });
 }
