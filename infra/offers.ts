@@ -21,111 +21,102 @@ export async function acceptOffer(
   db: Database,
   input: { offerId: string; volunteerId: string; channelId: string; now: Date },
 ): Promise<AcceptResult> {
-  const first = await readForAccept(db, input);
-  if (!first) return { outcome: 'not_found' };
-  if (first.offer_status === 'accepted') {
+  const settled = await settleAccept(db, input);
+  if (!settled) return { outcome: 'not_found' };
+  if (settled.won) return revealWon(db, input, settled.row);
+  const row = settled.row;
+  if (row.offer_status === 'accepted') {
     return db.transaction(async (tx): Promise<AcceptResult> => {
-      const a = await tx.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND volunteer_id = $2 AND status = 'active'`, [first.id, input.volunteerId]);
-      if (a[0]) return reveal(tx, first.id, a[0].id, input, 'already_yours');
-      return { outcome: 'closed', request: toHelpRequest(first) };
+      const a = await tx.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND volunteer_id = $2 AND status = 'active'`, [row.id, input.volunteerId]);
+      if (a[0]) return reveal(tx, row.id, a[0].id, input, 'already_yours');
+      return { outcome: 'closed', request: toHelpRequest(row) };
     });
   }
-  // A request already taken or cancelled when this accept began is answered from that one plain read
-  // (which also recorded the late press): the many late presses of a burst take no transaction, and
-  // neither run the conditional UPDATE nor queue on its row lock.
-  if (first.status !== 'open') return lateAnswer(first);
-  const won = await decide(db, input, first.id);
-  if (won) return won;
-  // Lost, or may not take it: the request as it is now that the deciding UPDATE has waited for any
-  // accept ahead of it (again recording the late press when it is no longer open).
-  const now = await readForAccept(db, input);
-  if (!now) return { outcome: 'not_found' };
-  if (now.status === 'open') return { outcome: 'not_eligible' };
-  return lateAnswer(now);
-}
-
-type AcceptRow = RequestRow & { offer_status: OfferStatus };
-
-/**
- * The pressed offer with its request, in one statement that, when the request is no longer open,
- * also records the press on a pending or taken offer: responded_at, so the card the workers close
- * afterwards thanks them for answering (the same words as the card this turn draws), and a pending
- * offer marked taken or withdrawn. Nothing is written while the request is open.
- *
- * That record commits without waiting for the WAL flush (NO_FLUSH_WAIT, as the delivery record
- * does): a burst's hundred late presses no longer each wait for one. Once the statement returns the
- * row is visible as with a durable commit; only a crash of PostgreSQL itself within a fraction of a
- * second may lose it, and what is lost is only the wording of the card closed later («thanks for
- * answering»). A pending offer's «taken» or «withdrawn» is also written durably by the winning accept
- * or the cancel itself; the race's decision and the assignment commit durably as before.
- */
-async function readForAccept(db: Queryable, input: { offerId: string; volunteerId: string; now: Date }): Promise<AcceptRow | undefined> {
-  const rows = await db.query<AcceptRow>(
-    `WITH cur AS (
-       SELECT r.*, o.status AS offer_status FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1 AND o.volunteer_id = $2
-     ), late AS (
-       UPDATE offers SET status = CASE WHEN offers.status <> 'pending' THEN offers.status WHEN cur.status = 'cancelled' THEN 'withdrawn' ELSE 'taken' END,
-                         responded_at = COALESCE(offers.responded_at, $3)
-         FROM cur, ${NO_FLUSH_WAIT} WHERE offers.id = $1 AND offers.status IN ('pending', 'taken') AND cur.status <> 'open'
-     )
-     SELECT * FROM cur`,
-    [input.offerId, input.volunteerId, input.now],
-  );
-  return rows[0];
-}
-
-/** The answer to an accept that found its request no longer open, from the row it read. */
-function lateAnswer(row: AcceptRow): AcceptResult {
+  // Still open after the deciding UPDATE: they may not take it.
+  if (row.status === 'open') return { outcome: 'not_eligible' };
   const status = row.status as RequestStatus;
   return { outcome: status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed', request: toHelpRequest(row) };
 }
 
+type RequestRow = Parameters<typeof toHelpRequest>[0] & { id: string; assigned_volunteer_id: string | null };
+type WonRow = RequestRow & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; viewer_centres: string[] | null; is_viewer: boolean; p_name: string | null; p_address: string | null; p_phone: string | null };
+type SettledRow = WonRow & { won: boolean; offer_status: OfferStatus | null };
+
 /**
- * The one statement that decides the race — only one accept finds status 'open' — and, when it wins,
- * writes the rest in the same statement (so atomically, without a transaction's extra round trips
- * while the request's row lock is held and every accept behind it waits): the assignment, its offer
- * accepted and the other pending ones taken, the outbox row. It also reads what the reveal needs: who
- * the volunteer is to the rule and the private details. Then the reveal is recorded, before any
- * detail is returned. Null when it did not win (taken meanwhile, or they may not take it).
+ * One statement per accept, winner or not. Its UPDATE of the request is the only thing that decides
+ * the race — only one accept finds status 'open' — and when it wins, the same statement writes the
+ * rest (so atomically, without a transaction's extra round trips while the request's row lock is held
+ * and every accept behind it waits): the assignment, its offer accepted and the other pending ones
+ * taken, the outbox row; and it reads what the reveal needs (who the volunteer is to the rule, the
+ * private details).
+ *
+ * When it does not win, the same statement reads the request as it stands now: `FOR SHARE` waits for
+ * an accept or cancel still in flight and returns the newest committed version, where a plain read
+ * would see the statement's snapshot (still 'open'). It then records the press on a pending or taken
+ * offer of a request no longer open: responded_at, so the card the workers close afterwards thanks
+ * them for answering (the same words as the card this turn draws), and a pending offer marked taken
+ * or withdrawn. A loser's commit does not wait for the WAL flush (NO_FLUSH_WAIT, as the delivery
+ * record does): a burst's hundred late presses no longer each wait for one. Only a crash of PostgreSQL
+ * itself within a fraction of a second may lose such a record, and what is lost is the wording of the
+ * card closed later; a pending offer's «taken» or «withdrawn» is also written durably by the winning
+ * accept or the cancel itself. A winner's statement sets nothing of the kind, so the decision, the
+ * assignment and the outbox row commit durably.
+ *
+ * Undefined when the offer is not this volunteer's.
  */
-async function decide(db: Queryable, input: { offerId: string; volunteerId: string; channelId: string; now: Date }, requestId: string): Promise<AcceptResult | null> {
-  type Row = RequestRow & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; viewer_centres: string[] | null; is_viewer: boolean; p_name: string | null; p_address: string | null; p_phone: string | null };
-  const rows = await db.query<Row>(
-    `WITH won AS (
+async function settleAccept(db: Queryable, input: { offerId: string; volunteerId: string; channelId: string; now: Date }): Promise<{ won: boolean; row: SettledRow } | undefined> {
+  const rows = await db.query<SettledRow>(
+    `WITH mine AS (
+       SELECT request_id FROM offers WHERE id = $1 AND volunteer_id = $2
+     ), won AS (
        UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
-        WHERE id = $1 AND status = 'open' AND ${volunteerMayAccept('help_requests.centre_id')}
+        WHERE id = (SELECT request_id FROM mine) AND status = 'open' AND ${volunteerMayAccept('help_requests.centre_id')}
         RETURNING *
      ), assignment AS (
        INSERT INTO assignments (request_id, volunteer_id, assigned_at) SELECT id, $2, $3 FROM won RETURNING id
      ), accepted AS (
-       UPDATE offers SET status = 'accepted', responded_at = $3 WHERE id = $5 AND EXISTS (SELECT 1 FROM won)
+       UPDATE offers SET status = 'accepted', responded_at = $3 WHERE id = $1 AND EXISTS (SELECT 1 FROM won)
      ), others AS (
-       UPDATE offers SET status = 'taken' WHERE request_id = $1 AND id <> $5 AND status = 'pending' AND EXISTS (SELECT 1 FROM won)
+       UPDATE offers SET status = 'taken' WHERE request_id = (SELECT id FROM won) AND id <> $1 AND status = 'pending'
      ), outbox AS (
-       ${OUTBOX_INSERT} SELECT $6, id FROM won
-     ), viewer AS (${viewerCentresSql('$2')})
-     SELECT won.*, (SELECT id FROM assignment) AS assignment_id, (SELECT centres FROM viewer) AS viewer_centres, EXISTS (SELECT 1 FROM viewer) AS is_viewer,
-            p.name AS p_name, p.address AS p_address, p.phone AS p_phone
-       FROM won LEFT JOIN persons p ON p.id = won.person_id`,
-    [requestId, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION, input.offerId, 'request.taken' satisfies OutboxKind],
+       ${OUTBOX_INSERT} SELECT $5, id FROM won
+     ), viewer AS (${viewerCentresSql('$2')}
+     ), lost AS (
+       SELECT r.*, false AS won, o.status AS offer_status FROM offers o JOIN help_requests r ON r.id = o.request_id
+        WHERE o.id = $1 AND o.volunteer_id = $2 AND NOT EXISTS (SELECT 1 FROM won)
+        FOR SHARE OF r
+     ), late AS (
+       UPDATE offers SET status = CASE WHEN offers.status <> 'pending' THEN offers.status WHEN lost.status = 'cancelled' THEN 'withdrawn' ELSE 'taken' END,
+                         responded_at = COALESCE(offers.responded_at, $3)
+         FROM lost, (SELECT set_config('synchronous_commit', 'off', true) WHERE NOT EXISTS (SELECT 1 FROM won)) AS no_flush_wait
+        WHERE offers.id = $1 AND offers.status IN ('pending', 'taken') AND lost.status <> 'open'
+     )
+     SELECT won.*, true AS won, NULL::text AS offer_status, (SELECT id FROM assignment) AS assignment_id, (SELECT centres FROM viewer) AS viewer_centres,
+            EXISTS (SELECT 1 FROM viewer) AS is_viewer, p.name AS p_name, p.address AS p_address, p.phone AS p_phone
+       FROM won LEFT JOIN persons p ON p.id = won.person_id
+     UNION ALL
+     SELECT lost.*, NULL, NULL, false, NULL, NULL, NULL FROM lost`,
+    [input.offerId, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION, 'request.taken' satisfies OutboxKind],
   );
   const row = rows[0];
-  if (!row) return null;
+  return row ? { won: row.won, row } : undefined;
+}
+
+/** The winner's details: the rule decides, not the path that got here (the row as the deciding UPDATE left it). */
+async function revealWon(db: Queryable, input: { offerId: string; volunteerId: string; channelId: string; now: Date }, row: WonRow): Promise<AcceptResult> {
   const request = toHelpRequest(row);
-  // The rule decides, not the path that got here (the row as the deciding UPDATE left it): no longer
-  // in good standing at the centre, and they see nothing.
+  // No longer in good standing at the centre, and they see nothing.
   const details = await revealRead(db, {
     volunteerId: input.volunteerId, channelId: input.channelId, at: input.now,
     viewer: viewerOf(input.volunteerId, row.is_viewer ? row.viewer_centres : undefined),
     subject: { centreId: request.centreId, assignedVolunteerId: row.assigned_volunteer_id, createdBy: request.createdBy },
-    request: { id: requestId, personId: request.personId },
+    request: { id: row.id, personId: request.personId },
     details: detailsFromRow(row, { name: row.p_name, address: row.p_address, phone: row.p_phone }),
   });
   if (!details) return { outcome: 'closed', request };
   return { outcome: 'won', request, details, assignmentId: row.assignment_id };
 }
 
-type RequestRow = Parameters<typeof toHelpRequest>[0] & { id: string; assigned_volunteer_id: string | null };
 
 async function reveal(
   tx: Queryable,
