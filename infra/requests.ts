@@ -3,7 +3,7 @@
 import { startOfISOWeek, addWeeks, subDays } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import type { Database, Queryable } from './db.ts';
-import { addOutbox } from './outbox.ts';
+import { addOutbox, OUTBOX_INSERT, type OutboxKind } from './outbox.ts';
 import type { Config } from './config.ts';
 import { loadMatchingPool } from './matching-pool.ts';
 import { broadcastHoldOf } from './broadcast-hold.ts';
@@ -110,15 +110,22 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
     return 0;
   }
   const waveNo = request.wave + 1;
-  const inserted = await tx.query<{ id: string }>(
-    `INSERT INTO offers (request_id, volunteer_id, wave, created_at)
-     SELECT $1, v, $2, $3 FROM unnest($4::uuid[]) AS v
-     ON CONFLICT (request_id, volunteer_id) DO NOTHING RETURNING id`,
-    [requestId, waveNo, now, wave.map((c) => c.volunteerId)],
+  // The wave's offers, the request's wave number and the outbox row, in one statement (one round trip
+  // of the posting turn instead of three; the transaction makes them atomic either way).
+  const inserted = await tx.query<{ n: number }>(
+    `WITH offered AS (
+       INSERT INTO offers (request_id, volunteer_id, wave, created_at)
+       SELECT $1, v, $2, $3 FROM unnest($4::uuid[]) AS v
+       ON CONFLICT (request_id, volunteer_id) DO NOTHING RETURNING id
+     ), waved AS (
+       UPDATE help_requests SET wave = $2, updated_at = $3 WHERE id = $1
+     ), queued AS (
+       ${OUTBOX_INSERT} VALUES ($5, $1)
+     )
+     SELECT count(*)::int AS n FROM offered`,
+    [requestId, waveNo, now, wave.map((c) => c.volunteerId), 'offers.send' satisfies OutboxKind],
   );
-  await tx.query('UPDATE help_requests SET wave = $2, updated_at = $3 WHERE id = $1', [requestId, waveNo, now]);
-  await addOutbox(tx, 'offers.send', requestId);
-  return inserted.length;
+  return inserted[0]?.n ?? 0;
 }
 
 /** `volunteerTold`: a volunteer had the visit, and is told it is off (the answer says so only then). */
