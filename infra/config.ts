@@ -36,6 +36,8 @@ const schema = z
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
     // Connections each process keeps to PostgreSQL; servers + workers together must stay under max_connections.
     DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a whole number' }).int({ message: 'must be a whole number' }).min(1).max(200).default(10),
+    // Statements prepared once per connection (infra/db.ts); false behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode).
+    DATABASE_PREPARED_STATEMENTS: bool.default(true),
     DATA_DIR: z.string().min(1).default('.data'),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
     // A Redis Cluster instead (Valkey or Redis, cluster mode): some of its nodes, comma-separated.

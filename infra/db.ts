@@ -60,13 +60,14 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  * use on that connection only, and from then on binds and runs it. That halved PostgreSQL's CPU per
  * «mine oppdrag» turn and per accept on the benchmark machine (docs/benchmarks.md). The names come
  * from the text, which the code fixes, so a few hundred exist; past MAX_NAMED, text runs unnamed.
- * Behind PgBouncer in transaction mode this needs its `max_prepared_statements` (1.21 and later).
+ * Behind PgBouncer in transaction mode this needs its `max_prepared_statements` (1.21 and later);
+ * DATABASE_PREPARED_STATEMENTS=false sends every statement unnamed instead.
  */
 const MAX_NAMED = 2_000;
 const statementNames = new Map<string, string>();
 let statementGeneration = 0;
 
-function statement(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+function preparedStatement(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
   if (!params || params.length === 0) return { text: sql };
   let name = statementNames.get(sql);
   if (name === undefined && statementNames.size < MAX_NAMED) {
@@ -90,7 +91,9 @@ function forgetPreparedStatements(): void {
   statementNames.clear();
 }
 
-export function openPostgres(connectionString: string, poolSize = 10): Database {
+export function openPostgres(connectionString: string, poolSize = 10, opts: { preparedStatements?: boolean } = {}): Database {
+  const prepared = opts.preparedStatements !== false;
+  const statement = (sql: string, params: readonly unknown[] | undefined): pg.QueryConfig => (prepared ? preparedStatement(sql, params) : { text: sql, values: params as unknown[] | undefined });
   // keepAlive: after a failover a connection to the old primary can go silent instead of closing;
   // TCP keepalives let the pool notice and open a new one to the writer endpoint.
   const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, keepAlive: true });
@@ -197,6 +200,6 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   };
 }
 
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; poolSize?: number }): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize) : openPglite(opts.dataDir);
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; poolSize?: number; preparedStatements?: boolean }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize, { preparedStatements: opts.preparedStatements }) : openPglite(opts.dataDir);
 }

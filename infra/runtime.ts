@@ -38,7 +38,7 @@ export async function openRuntime(config: Config, name: string): Promise<Runtime
     }
     throw err;
   }
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
   const applied = await migrate(db);
   await ensureDeclaration(db);
   log.info({ database: db.kind, migrations: applied, redis: redis.kind === 'cluster' ? 'cluster' : config.REDIS_URL ? 'external' : 'private' }, 'runtime ready');

@@ -84,6 +84,9 @@ describe('config', () => {
   it('sizes the PostgreSQL pool per process', () => {
     expect(loadConfig({}).DATABASE_POOL_SIZE).toBe(10);
     expect(loadConfig({ DATABASE_POOL_SIZE: '4' }).DATABASE_POOL_SIZE).toBe(4);
+    expect(loadConfig({}).DATABASE_PREPARED_STATEMENTS).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).DATABASE_PREPARED_STATEMENTS).toBe(false);
+    expect(fail({ DATABASE_PREPARED_STATEMENTS: 'maybe' })).toMatch(/DATABASE_PREPARED_STATEMENTS must be true or false/);
     expect(fail({ DATABASE_POOL_SIZE: '0' })).toMatch(/^Configuration error: DATABASE_POOL_SIZE/);
     expect(fail({ DATABASE_POOL_SIZE: 'many' })).toMatch(/DATABASE_POOL_SIZE must be a whole number/);
   });
