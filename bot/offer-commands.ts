@@ -39,7 +39,7 @@ export function offerCommands(deps: BotDeps): CommandTable {
 
   return {
     'offer.accept': async (turn, action) => {
-      const result = await acceptOffer(db, { offerId: action.offerId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now });
+      const result = await acceptOffer(db, { offerId: action.offerId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now, pressedCard: turn.cardRedrawnInPlace });
       // Only the winning accept writes to the outbox (request.taken). The winner pressing again still
       // looks: their first press may have committed and died before queuing it (faults.test.ts).
       turn.outboxQueued = result.outcome !== 'won' && result.outcome !== 'already_yours';

@@ -148,6 +148,10 @@ export class DialogTurn extends Turn {
     this.texts.push(this.t(key, params));
   }
 
+  override get cardRedrawnInPlace(): string | null {
+    return null;
+  }
+
   override async replace(card: AdaptiveCard): Promise<void> {
     this.cards.push(card);
   }

@@ -42,6 +42,15 @@ export class Turn {
   }
 
   /** Replace the card whose button was pressed; falls back to sending a new one. */
+  /**
+   * The message `replace` draws again in the chat itself: the card whose button was pressed. Null for
+   * a Teams Universal Action, whose answer is the invoke response rather than the chat's stored card.
+   */
+  get cardRedrawnInPlace(): string | null {
+    const a = this.context.activity;
+    return a.type === 'invoke' ? null : (a.replyToId ?? null);
+  }
+
   async replace(card: AdaptiveCard): Promise<void> {
     const a = this.context.activity;
     if (a.type === 'invoke') {

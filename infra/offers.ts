@@ -19,7 +19,11 @@ export type AcceptResult =
 
 export async function acceptOffer(
   db: Database,
-  input: { offerId: string; volunteerId: string; channelId: string; now: Date },
+  input: {
+    offerId: string; volunteerId: string; channelId: string; now: Date;
+    /** The activity id of the card this turn draws again in the chat (Turn.cardRedrawnInPlace), if any. */
+    pressedCard?: string | null;
+  },
 ): Promise<AcceptResult> {
   const settled = await settleAccept(db, input);
   if (!settled) return { outcome: 'not_found' };
@@ -55,7 +59,13 @@ type SettledRow = WonRow & { won: boolean; offer_status: OfferStatus | null };
  * would see the statement's snapshot (still 'open'). It then records the press on a pending or taken
  * offer of a request no longer open: responded_at, so the card the workers close afterwards thanks
  * them for answering (the same words as the card this turn draws), and a pending offer marked taken
- * or withdrawn. A loser's commit does not wait for the WAL flush (NO_FLUSH_WAIT, as the delivery
+ * or withdrawn. When the card pressed is the only place the offer shows and this turn draws that very
+ * message again (`pressedCard`: Web Chat; a Teams invoke's answer is not the chat's stored card, and
+ * a push notification would still say «new»), it is marked closed too: this turn draws it closed («Noen andre rakk det
+ * før deg»), so the workers closing the request's other cards skip it instead of drawing it a second
+ * time — in a burst of late presses, that is one Bot Connector call and one job fewer per press. Should
+ * the turn die before its answer, the card keeps its buttons, and a press on them is answered the
+ * same way. A loser's commit does not wait for the WAL flush (NO_FLUSH_WAIT, as the delivery
  * record does): a burst's hundred late presses no longer each wait for one. Only a crash of PostgreSQL
  * itself within a fraction of a second may lose such a record, and what is lost is the wording of the
  * card closed later; a pending offer's «taken» or «withdrawn» is also written durably by the winning
@@ -64,7 +74,7 @@ type SettledRow = WonRow & { won: boolean; offer_status: OfferStatus | null };
  *
  * Undefined when the offer is not this volunteer's.
  */
-async function settleAccept(db: Queryable, input: { offerId: string; volunteerId: string; channelId: string; now: Date }): Promise<{ won: boolean; row: SettledRow } | undefined> {
+async function settleAccept(db: Queryable, input: { offerId: string; volunteerId: string; channelId: string; now: Date; pressedCard?: string | null }): Promise<{ won: boolean; row: SettledRow } | undefined> {
   const rows = await db.query<SettledRow>(
     `WITH mine AS (
        SELECT request_id FROM offers WHERE id = $1 AND volunteer_id = $2
@@ -87,7 +97,8 @@ async function settleAccept(db: Queryable, input: { offerId: string; volunteerId
         FOR SHARE OF r
      ), late AS (
        UPDATE offers SET status = CASE WHEN offers.status <> 'pending' THEN offers.status WHEN lost.status = 'cancelled' THEN 'withdrawn' ELSE 'taken' END,
-                         responded_at = COALESCE(offers.responded_at, $3)
+                         responded_at = COALESCE(offers.responded_at, $3),
+                         closed_card_sent_at = CASE WHEN offers.activity_id = $6 AND offers.pushed_at IS NULL THEN COALESCE(offers.closed_card_sent_at, $3) ELSE offers.closed_card_sent_at END
          FROM lost, (SELECT set_config('synchronous_commit', 'off', true) WHERE NOT EXISTS (SELECT 1 FROM won)) AS no_flush_wait
         WHERE offers.id = $1 AND offers.status IN ('pending', 'taken') AND lost.status <> 'open'
      )
@@ -96,7 +107,7 @@ async function settleAccept(db: Queryable, input: { offerId: string; volunteerId
        FROM won LEFT JOIN persons p ON p.id = won.person_id
      UNION ALL
      SELECT lost.*, NULL, NULL, false, NULL, NULL, NULL FROM lost`,
-    [input.offerId, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION, 'request.taken' satisfies OutboxKind],
+    [input.offerId, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION, 'request.taken' satisfies OutboxKind, input.pressedCard ?? null],
   );
   const row = rows[0];
   return row ? { won: row.won, row } : undefined;
@@ -192,11 +203,13 @@ export interface OfferForSend {
   pushedAt: Date | null;
   /** They answered it (accepted, declined, or tapped «Ta oppdraget» too late). */
   responded: boolean;
+  /** Its card already shows it closed (drawn by the workers, or by the turn of a press that came too late). */
+  closedCardSent: boolean;
   request: HelpRequest;
 }
 
-const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id, o.pushed_at, o.responded_at';
-type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null; pushed_at: Date | null; responded_at: Date | null };
+const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id, o.pushed_at, o.responded_at, o.closed_card_sent_at';
+type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null; pushed_at: Date | null; responded_at: Date | null; closed_card_sent_at: Date | null };
 
 function toOfferForSend(r: OfferForSendRow): OfferForSend {
   return {
@@ -208,6 +221,7 @@ function toOfferForSend(r: OfferForSendRow): OfferForSend {
     channelId: r.channel_id,
     pushedAt: r.pushed_at,
     responded: r.responded_at !== null,
+    closedCardSent: r.closed_card_sent_at !== null,
     request: toHelpRequest(r),
   };
 }

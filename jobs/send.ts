@@ -99,6 +99,8 @@ export const UNREACHABLE_REPORT_DELAY_MS = 5000;
 async function closeOffer(deps: SendDeps, offerId: string) {
   const offer = await offerForSend(deps.db, offerId);
   if (!offer || !offer.channelId || (!offer.activityId && !offer.pushedAt)) return 'skipped' as const;
+  // Already shows it closed: drawn by a late press's own turn (infra/offers.ts settleAccept), or by this job before a retry.
+  if (offer.closedCardSent) return 'skipped' as const;
   // Web Chat's winner had their card replaced with the details in the turn; only Teams' is closed here.
   if (offer.status === 'accepted' && cardChannelOf(offer.channelId) !== 'teams') return 'skipped' as const;
   let result: 'sent' | 'gone' = 'gone';

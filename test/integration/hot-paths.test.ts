@@ -11,7 +11,7 @@ import { ensureDeclaration } from '../../infra/centres.ts';
 import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { cancelRequest } from '../../infra/requests.ts';
 import { postRequest } from '../../use-cases/post-request.ts';
-import { acceptOffer, offerForSend, recordOfferDelivered } from '../../infra/offers.ts';
+import { acceptOffer, offerForSend, offersToClose, recordOfferDelivered } from '../../infra/offers.ts';
 import { getMember, linkAccount, touchAccount } from '../../infra/identities.ts';
 import { reachOf } from '../../infra/channels.ts';
 import { channelOrder } from '../../domain/channels.ts';
@@ -110,6 +110,24 @@ for (const kind of databaseKinds()) {
       expect(await accept(offer!)).toMatchObject({ outcome: 'cancelled', request: { id: cancelled } });
       expect((await t.db.query<{ status: string }>('SELECT status FROM offers WHERE id = $1', [offer!.id]))[0]?.status).toBe('withdrawn');
       expect(await t.db.query('SELECT 1 FROM assignments WHERE request_id = $1', [cancelled])).toHaveLength(0);
+    });
+
+    it('a late press whose own turn draws the card again marks it closed, so the workers leave it; a Teams invoke or a pushed offer does not', async () => {
+      const requestId = await newRequest('Kort lukket av trykket');
+      const [winner, webChat, teams, pushed] = await offersOf(requestId);
+      // Delivered: each card is on its volunteer's screen; one also announced by push.
+      for (const o of [winner, webChat, teams, pushed]) await t.db.query(`UPDATE offers SET sent_at = now(), channel_id = 'webchat', conversation_id = 'c', activity_id = $2 WHERE id = $1`, [o!.id, `card-${o!.id}`]);
+      await t.db.query(`UPDATE offers SET pushed_at = now() WHERE id = $1`, [pushed!.id]);
+      const accept = (o: { id: string; volunteer_id: string }, pressedCard: string | null) =>
+        acceptOffer(t.db, { offerId: o.id, volunteerId: o.volunteer_id, channelId: 'webchat', now: new Date(), pressedCard });
+      expect((await accept(winner!, `card-${winner!.id}`)).outcome).toBe('won');
+      expect((await accept(webChat!, `card-${webChat!.id}`)).outcome).toBe('taken');
+      expect((await accept(teams!, null)).outcome).toBe('taken');
+      expect((await accept(pushed!, `card-${pushed!.id}`)).outcome).toBe('taken');
+      const closed = await t.db.query<{ id: string }>(`SELECT id FROM offers WHERE request_id = $1 AND closed_card_sent_at IS NOT NULL`, [requestId]);
+      expect(closed.map((r) => r.id)).toEqual([webChat!.id]);
+      expect(new Set(await offersToClose(t.db, requestId))).toEqual(new Set([teams!.id, pushed!.id]));
+      expect((await offerForSend(t.db, webChat!.id))?.closedCardSent).toBe(true);
     });
 
     it('touches an account in one statement that writes only when something changed, and returns its member', async () => {
