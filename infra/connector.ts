@@ -14,8 +14,17 @@ export interface OutgoingActivity {
   locale?: string;
 }
 
+/**
+ * An activity already serialized: its fields as the text of one JSON object. A wave's slice renders its
+ * offer card once and only splices each offer's id into the text (jobs/offer-slices.ts), instead of
+ * parsing and serializing the same card again for every volunteer.
+ */
+export interface SerializedActivity {
+  readonly json: string;
+}
+
 export interface Messenger {
-  send(ref: ConversationRef, activity: OutgoingActivity): Promise<{ id: string }>;
+  send(ref: ConversationRef, activity: OutgoingActivity | SerializedActivity): Promise<{ id: string }>;
   update(ref: ConversationRef, activityId: string, activity: OutgoingActivity): Promise<void>;
   close(): void;
 }
@@ -93,7 +102,7 @@ export function createMessenger(opts: MessengerOptions): Messenger {
   };
   const timeoutMs = opts.timeoutMs ?? 15_000;
 
-  async function call(method: 'POST' | 'PUT', ref: ConversationRef, path: string, body: unknown): Promise<{ id?: string }> {
+  async function call(method: 'POST' | 'PUT', ref: ConversationRef, path: string, body: string): Promise<{ id?: string }> {
     const url = new URL(ref.serviceUrl.replace(/\/?$/, '/') + path.replace(/^\//, ''));
     // The web chat's conversations live on our own Direct Line endpoint, which takes our key, not Entra's.
     const own = opts.ownConnector && url.origin === opts.ownConnector.origin ? opts.ownConnector : null;
@@ -101,7 +110,7 @@ export function createMessenger(opts: MessengerOptions): Messenger {
     if (!own && opts.allowedHosts && !opts.allowedHosts.includes(url.hostname)) throw new SendError(400, null);
     // No token (Entra refused the client secret, or could not be reached) is the same fault as a 401.
     const token = own ? own.key : await opts.tokens.token().catch(() => Promise.reject(new SendError(401, null)));
-    const payload = Buffer.from(JSON.stringify(body));
+    const payload = Buffer.from(body);
     return new Promise((ok, fail) => {
       const req = (url.protocol === 'https:' ? https : http).request(
         url,
@@ -138,16 +147,14 @@ export function createMessenger(opts: MessengerOptions): Messenger {
     });
   }
 
-  function envelope(ref: ConversationRef, activity: OutgoingActivity) {
-    return {
-      type: 'message',
-      ...activity,
-      channelId: ref.channelId,
-      serviceUrl: ref.serviceUrl,
-      conversation: ref.conversation,
-      from: ref.bot,
-      recipient: ref.user,
-    };
+  const addressing = (ref: ConversationRef) => ({ channelId: ref.channelId, serviceUrl: ref.serviceUrl, conversation: ref.conversation, from: ref.bot, recipient: ref.user });
+
+  /** The activity with where it goes: its own fields over `type`, the conversation's over its own. */
+  function envelope(ref: ConversationRef, activity: OutgoingActivity | SerializedActivity): string {
+    if (!('json' in activity)) return JSON.stringify({ type: 'message', ...activity, ...addressing(ref) });
+    // The same object as text: in JSON as in a spread, the later of two equal keys wins.
+    const fields = activity.json.trim().slice(1, -1).trim();
+    return `{"type":"message",${fields ? `${fields},` : ''}${JSON.stringify(addressing(ref)).slice(1)}`;
   }
 
   return {
@@ -160,7 +167,7 @@ export function createMessenger(opts: MessengerOptions): Messenger {
         'PUT',
         ref,
         `v3/conversations/${encodeURIComponent(ref.conversation.id)}/activities/${encodeURIComponent(activityId)}`,
-        { ...envelope(ref, activity), id: activityId },
+        JSON.stringify({ type: 'message', ...activity, ...addressing(ref), id: activityId }),
       );
     },
     close() {

@@ -8,7 +8,7 @@
 import { channelOrder, rendersCards } from '../domain/channels.ts';
 import { isGatewaySms, offerMessageKey, recordDeliveryFailure } from '../infra/channels.ts';
 import { isCluster } from '../infra/redis.ts';
-import { SendError, type OutgoingActivity } from '../infra/connector.ts';
+import { SendError } from '../infra/connector.ts';
 import { offersForSlice, recordOffersDelivered, type SliceOffer } from '../infra/offers.ts';
 import { cardChannelOf, type CardContext } from '../adaptive-cards/card.ts';
 import { renderOffer } from './messages.ts';
@@ -73,7 +73,7 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
     await Promise.all(
       planned.map(async (p, i) => {
         if (!paced[i]) return void handOn.push(p.offer.offerId);
-        const activity = JSON.parse(cards.get(cardKey(p))!.replaceAll(OFFER_ID_MARK, p.offer.offerId)) as OutgoingActivity;
+        const activity = { json: cards.get(cardKey(p))!.join(p.offer.offerId) };
         if (slots) await sleep(t0 + i * slots.intervalMs - Date.now());
         try {
           const res = await (slice?.messenger ?? deps.messenger).send(p.address.ref, activity);
@@ -114,11 +114,11 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
   return { sent: sent.length, handedOn: handOn.length };
 }
 
-/** The slice's cards as JSON, once per key, with OFFER_ID_MARK where each offer's id goes. */
-async function renderCards(deps: SendDeps, planned: readonly Planned[], keyOf: (p: Planned) => string): Promise<Map<string, string>> {
+/** The slice's cards as JSON, once per key, cut where each offer's id goes (join them with it). */
+async function renderCards(deps: SendDeps, planned: readonly Planned[], keyOf: (p: Planned) => string): Promise<Map<string, string[]>> {
   const first = new Map<string, Planned>();
   for (const p of planned) if (!first.has(keyOf(p))) first.set(keyOf(p), p);
-  const rendered = await Promise.all([...first].map(async ([key, p]) => [key, JSON.stringify(await renderOffer(deps.db, { ...p.offer, offerId: OFFER_ID_MARK }, p.ctx))] as const));
+  const rendered = await Promise.all([...first].map(async ([key, p]) => [key, JSON.stringify(await renderOffer(deps.db, { ...p.offer, offerId: OFFER_ID_MARK }, p.ctx)).split(OFFER_ID_MARK)] as const));
   return new Map(rendered);
 }
 
