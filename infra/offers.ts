@@ -61,9 +61,9 @@ type SettledRow = WonRow & { won: boolean; offer_status: OfferStatus | null };
  * them for answering (the same words as the card this turn draws), and a pending offer marked taken
  * or withdrawn. When the card pressed is the only place the offer shows and this turn draws that very
  * message again (`pressedCard`: Web Chat; a Teams invoke's answer is not the chat's stored card, and
- * a push notification would still say «new»), it is marked closed too: this turn draws it closed («Noen andre rakk det
- * før deg»), so the workers closing the request's other cards skip it instead of drawing it a second
- * time — in a burst of late presses, that is one Bot Connector call and one job fewer per press. Should
+ * a push notification would still say «new»), it is marked closed too: this turn draws it closed
+ * («Noen andre rakk det før deg»), so the workers closing the request's other cards skip it instead of
+ * drawing it a second time — in a burst of late presses, one Bot Connector call fewer per press. Should
  * the turn die before its answer, the card keeps its buttons, and a press on them is answered the
  * same way. A loser's commit does not wait for the WAL flush (NO_FLUSH_WAIT, as the delivery
  * record does): a burst's hundred late presses no longer each wait for one. Only a crash of PostgreSQL
