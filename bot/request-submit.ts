@@ -8,7 +8,6 @@ import type { RequestField } from '../adaptive-cards/request-form.ts';
 import { offersHeldUntil } from '../jobs/schedule.ts';
 import { matchingSettings } from '../infra/requests.ts';
 import { postRequest, type PostRequestResult } from '../use-cases/post-request.ts';
-import { kickPendingOutbox } from '../jobs/queues.ts';
 import { formErrors, submittedValues } from './forms.ts';
 import { asksForSeries, submitSeries } from './series-commands.ts';
 import { groupOptions } from './volunteer-commands.ts';
@@ -38,12 +37,7 @@ export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit)
   if (parsed.success && Object.keys(errors).length === 0) {
     if (asksForSeries(s.raw)) return submitSeries(deps, turn, parsed.data, s.raw, s.form);
     const result = await postRequest(deps.db, { centreId, createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matchingSettings(deps.config) });
-    if (result.ok) {
-      // The offers are queued before the poster's answer is drawn, so volunteers do not wait for that answer.
-      await kickPendingOutbox(deps);
-      turn.outboxQueued = true;
-      return s.saved(result, result.status === 'open' ? offersGoOutAt(deps, turn.now, parsed.data.urgent, turn.now) : null);
-    }
+    if (result.ok) return s.saved(result, result.status === 'open' ? offersGoOutAt(deps, turn.now, parsed.data.urgent, turn.now) : null);
     errors = result.errors as Partial<Record<RequestField, string>>;
   }
   await turn.replace(await s.form(submittedValues(s.raw), errors));

@@ -10,11 +10,10 @@ export class Turn {
   /** Set when the turn is a Teams Universal Action: the card to return in the invoke response. */
   invokeCard: AdaptiveCard | null = null;
   /**
-   * Set by a command that knows it left nothing in the outbox to queue: it committed none this time
-   * (an accept that lost the race), or queued its rows itself before answering (a posted request). The
-   * turn then skips the look for outbox rows to queue.
+   * Set by a command that knows it committed nothing to the outbox this time (an accept that lost the
+   * race): the turn then skips the look for outbox rows to queue.
    */
-  outboxQueued = false;
+  queuedNothing = false;
 
   constructor(
     readonly context: TurnContext,
