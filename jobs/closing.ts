@@ -1,8 +1,9 @@
 // A request no longer waits for anyone (taken, cancelled, expired): the cards that still say it does are
 // drawn again — each open offer, and each escalation card staff were sent (infra/notice-cards.ts).
 import { offersToClose } from '../infra/offers.ts';
-import { openNoticeCards } from '../infra/notice-cards.ts';
+import { openNoticeCards, recordNoticeCard } from '../infra/notice-cards.ts';
 import type { Queryable } from '../infra/db.ts';
+import { sendJobId, type Queues, type SendJob } from './queues.ts';
 import type { TimedJob } from './recipients.ts';
 
 export async function closingJobs(db: Queryable, requestId: string, now: Date): Promise<TimedJob[]> {
@@ -10,4 +11,16 @@ export async function closingJobs(db: Queryable, requestId: string, now: Date): 
   for (const offerId of await offersToClose(db, requestId)) jobs.push({ job: { kind: 'offer.close', offerId }, at: now });
   for (const cardId of await openNoticeCards(db, requestId)) jobs.push({ job: { kind: 'notice.close', cardId }, at: now });
   return jobs;
+}
+
+/**
+ * Keeps track of an escalation card just sent, so that it is drawn again once its request is settled.
+ * Settled while the card was on its way (taken during the send), the request's closing may already
+ * have run without it: it is closed now.
+ */
+export async function keepNoticeCard(deps: { db: Queryable; queues: Queues }, card: Parameters<typeof recordNoticeCard>[1]): Promise<void> {
+  const kept = await recordNoticeCard(deps.db, card);
+  if (!kept.settled) return;
+  const close: SendJob = { kind: 'notice.close', cardId: kept.id };
+  await deps.queues.send.add(close.kind, close, { jobId: sendJobId(close) });
 }

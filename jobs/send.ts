@@ -3,7 +3,8 @@
 import { getMember } from '../infra/identities.ts';
 import { offerForSend, recordOfferClosedCard, recordOfferDelivered, recordOfferUndeliverable, type OfferForSend } from '../infra/offers.ts';
 import { renderClosedOffer, renderNotification, renderOffer, renderResolvedEscalation } from './messages.ts';
-import { getNoticeCard, markNoticeCardClosed, recordNoticeCard } from '../infra/notice-cards.ts';
+import { getNoticeCard, markNoticeCardClosed } from '../infra/notice-cards.ts';
+import { keepNoticeCard } from './closing.ts';
 import { getRequest } from '../infra/requests.ts';
 import { sendJobId, type SendJob } from './queues.ts';
 import { redrawInStaffChannel, sendToStaffChannel } from './staff-channel.ts';
@@ -152,7 +153,7 @@ async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>)
   // An escalation card shown in a chat is kept track of: it is drawn again once the request is settled.
   const to = reached.sent;
   if (redrawnWhenSettled(job.message) && to.activityId && to.conversationId && rendersCards(to.channelId)) {
-    await recordNoticeCard(deps.db, { requestId: job.refId, message: job.message, to: { memberId: job.memberId }, channelId: to.channelId, conversationId: to.conversationId, activityId: to.activityId, at: deps.now() });
+    await keepNoticeCard(deps, { requestId: job.refId, message: job.message, to: { memberId: job.memberId }, channelId: to.channelId, conversationId: to.conversationId, activityId: to.activityId, at: deps.now() });
   }
   return 'sent' as const;
 }
@@ -170,8 +171,13 @@ async function closeNoticeCard(deps: SendDeps, cardId: string) {
   if (!request || request.status === 'open' || request.status === 'waiting_consent') return 'skipped' as const;
   let result: 'sent' | 'gone' = 'gone';
   if (card.memberId) {
-    const to = { volunteerId: card.memberId, channelId: card.channelId, conversationId: card.conversationId, activityId: card.activityId };
-    result = await redrawCard(deps, to, async (ctx) => (await renderResolvedEscalation(deps.db, request, ctx, false))!);
+    // The same guard as the notice it redraws (notify): one no longer in its audience (left, or now
+    // in another role) is not drawn anything more.
+    const member = await getMember(deps.db, card.memberId);
+    if (member && mayReceive(card.message, member.role)) {
+      const to = { volunteerId: card.memberId, channelId: card.channelId, conversationId: card.conversationId, activityId: card.activityId };
+      result = await redrawCard(deps, to, async (ctx) => (await renderResolvedEscalation(deps.db, request, ctx, false))!);
+    }
   } else if (card.centreId) {
     result = await redrawInStaffChannel(deps, card, request);
   }

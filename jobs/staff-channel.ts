@@ -11,7 +11,8 @@ import { linkedCentres, markStaffChannelUnreachable, staffChannelOf } from '../i
 import { SendError, type OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
 import { renderNotification, renderResolvedEscalation } from './messages.ts';
-import { recordNoticeCard, type NoticeCard } from '../infra/notice-cards.ts';
+import type { NoticeCard } from '../infra/notice-cards.ts';
+import { keepNoticeCard } from './closing.ts';
 import type { HelpRequest } from '../domain/types.ts';
 import { audienceOf, isNoticeKind, redrawnWhenSettled } from '../domain/audiences.ts';
 import { pace } from './conversation.ts';
@@ -65,7 +66,7 @@ export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promi
     const sent = await deps.messenger.send(channel.conversationRef, activity);
     // The escalation is drawn again, without its buttons, once the request is settled (jobs/send.ts).
     if (isNoticeKind(job.message) && redrawnWhenSettled(job.message) && sent?.id) {
-      await recordNoticeCard(deps.db, { requestId: job.refId, message: job.message, to: { centreId: job.centreId }, channelId: 'msteams', conversationId: channel.conversationId, activityId: sent.id, at: now });
+      await keepNoticeCard(deps, { requestId: job.refId, message: job.message, to: { centreId: job.centreId }, channelId: 'msteams', conversationId: channel.conversationId, activityId: sent.id, at: now });
     }
   } catch (err) {
     if (err instanceof SendError && err.final) {

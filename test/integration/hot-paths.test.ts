@@ -14,6 +14,7 @@ import { postRequest } from '../../use-cases/post-request.ts';
 import { acceptOffer, offerForSend, offersToClose, recordOfferDelivered } from '../../infra/offers.ts';
 import { getMember, linkAccount, touchAccount } from '../../infra/identities.ts';
 import { reachOf } from '../../infra/channels.ts';
+import { getNoticeCard, recordNoticeCard } from '../../infra/notice-cards.ts';
 import { channelOrder } from '../../domain/channels.ts';
 import { osloDate } from '../../domain/time-zone.ts';
 
@@ -128,6 +129,18 @@ for (const kind of databaseKinds()) {
       expect(closed.map((r) => r.id)).toEqual([webChat!.id]);
       expect(new Set(await offersToClose(t.db, requestId))).toEqual(new Set([teams!.id, pushed!.id]));
       expect((await offerForSend(t.db, webChat!.id))?.closedCardSent).toBe(true);
+    });
+
+    it('says, when an escalation card is recorded, whether its request was settled while the card was on its way', async () => {
+      const open = await newRequest('Kort på vei, åpen');
+      const taken = await newRequest('Kort på vei, tatt');
+      const [winner] = await offersOf(taken);
+      expect((await acceptOffer(t.db, { offerId: winner!.id, volunteerId: winner!.volunteer_id, channelId: 'test', now: new Date() })).outcome).toBe('won');
+      const card = (requestId: string) => recordNoticeCard(t.db, { requestId, message: 'staff.escalation', to: { memberId: staffId }, channelId: 'webchat', conversationId: 'c', activityId: `esc-${requestId}`, at: new Date() });
+      expect((await card(open)).settled).toBe(false);
+      const kept = await card(taken);
+      expect(kept.settled).toBe(true);
+      expect((await getNoticeCard(t.db, kept.id))?.requestId).toBe(taken);
     });
 
     it('touches an account in one statement that writes only when something changed, and returns its member', async () => {
