@@ -8,9 +8,8 @@
 //   POST /api/tab/invitations  {"memberIds": [...]} | {"all": true}   new invitations (links shown once)
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
-import type { RequestHandler } from 'restify';
 import type { AppDeps } from './deps.ts';
-import { TabError, TabFile, type TabHandler } from './tab-route.ts';
+import { TabError, TabFile, type TabHandler, type TabRoute } from './tab-route.ts';
 import { importReport } from '../adaptive-cards/import-report.ts';
 import { invitationSheetHtml, lastValidDay } from '../adaptive-cards/invitation-sheet.ts';
 import { t, type MessageKey } from '../adaptive-cards/texts.ts';
@@ -43,8 +42,6 @@ export interface CoordinatorDeps extends Pick<AppDeps, 'config' | 'db' | 'now'> 
   invitationSender?: InvitationSender | null;
 }
 
-type Route = (name: string, handler: TabHandler) => RequestHandler;
-
 /** A spreadsheet of a few thousand rows; more is not a volunteer centre's register. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 
@@ -61,7 +58,7 @@ async function readUpload(req: Request): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function registerCoordinatorRoutes(server: Server, deps: CoordinatorDeps, route: Route, staffCentre: (member: Member) => string): void {
+export function registerCoordinatorRoutes(server: Server, deps: CoordinatorDeps, route: TabRoute, staffCentre: (member: Member) => string): void {
   const { db, config } = deps;
   const query = (req: Request) => (req.query as Record<string, unknown> | undefined) ?? {};
 

@@ -40,7 +40,6 @@ export class Turn {
     await this.context.sendActivity(this.t(key, params));
   }
 
-  /** Replace the card whose button was pressed; falls back to sending a new one. */
   /**
    * The message `replace` draws again in the chat itself: the card whose button was pressed. Null for
    * a Teams Universal Action, whose answer is the invoke response rather than the chat's stored card.
@@ -50,6 +49,7 @@ export class Turn {
     return a.type === 'invoke' ? null : (a.replyToId ?? null);
   }
 
+  /** Replace the card whose button was pressed; falls back to sending a new one. */
   async replace(card: AdaptiveCard): Promise<void> {
     const a = this.context.activity;
     if (a.type === 'invoke') {

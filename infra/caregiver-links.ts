@@ -1,7 +1,7 @@
 // Staff verification of a caregiver–person link (centre setting `verify_caregiver_links`), and of a
 // person who signed up themselves (`verify_self_registrations`, issue 19): the same wait on the
 // person's link_status. While it waits, requests about the person are stored but never offered: the
-// one broadcast gate (requests.ts sendNextWave, use-cases/post-request.ts; series.ts) asks `broadcastHoldOf`
+// one broadcast gate (requests.ts sendNextWave, use-cases/post-request.ts and use-cases/create-series.ts) asks `broadcastHoldOf`
 // (broadcast-hold.ts). Deciding a link is use-cases/decide-caregiver-link.ts.
 import type { Queryable } from './db.ts';
 import type { LinkStatus } from './broadcast-hold.ts';

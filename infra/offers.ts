@@ -6,7 +6,7 @@ import type { ConversationRef } from './identities.ts';
 import { addressesOf, SENDABLE_ACCOUNT, type Reach } from './channels.ts';
 import type { PreferredChannel } from '../domain/channels.ts';
 import { revealDetails, revealListed, revealRead } from './reveal.ts';
-import { detailsFromRow, taskEndSql, toHelpRequest } from './request-row.ts';
+import { detailsFromRow, taskEndSql, toHelpRequest, type RequestRow as StoredRequestRow } from './request-row.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { volunteerMayAccept, viewerCentresSql, viewerOf } from './volunteer-standing.ts';
 import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
@@ -42,7 +42,7 @@ export async function acceptOffer(
   return { outcome: status === 'taken' || status === 'done' ? 'taken' : status === 'cancelled' ? 'cancelled' : 'closed', request: toHelpRequest(row) };
 }
 
-type RequestRow = Parameters<typeof toHelpRequest>[0] & { id: string; assigned_volunteer_id: string | null };
+type RequestRow = StoredRequestRow & { assigned_volunteer_id: string | null };
 type WonRow = RequestRow & Parameters<typeof detailsFromRow>[0] & { assignment_id: string; viewer_centres: string[] | null; is_viewer: boolean; p_name: string | null; p_address: string | null; p_phone: string | null };
 type SettledRow = WonRow & { won: boolean; offer_status: OfferStatus | null };
 
@@ -64,8 +64,9 @@ type SettledRow = WonRow & { won: boolean; offer_status: OfferStatus | null };
  * a push notification would still say «new»), it is marked closed too: this turn draws it closed
  * («Noen andre rakk det før deg»), so the workers closing the request's other cards skip it instead of
  * drawing it a second time — in a burst of late presses, one Bot Connector call fewer per press. Should
- * the turn die before its answer, the card keeps its buttons, and a press on them is answered the
- * same way. A loser's commit does not wait for the WAL flush (NO_FLUSH_WAIT, as the delivery
+ * the turn die before its answer, or the channel refuse to update the message (Turn.replace then
+ * sends the closed card as a new one), the pressed card keeps its buttons, and a press on them is
+ * answered the same way. A loser's commit does not wait for the WAL flush (NO_FLUSH_WAIT, as the delivery
  * record does): a burst's hundred late presses no longer each wait for one. Only a crash of PostgreSQL
  * itself within a fraction of a second may lose such a record, and what is lost is the wording of the
  * card closed later; a pending offer's «taken» or «withdrawn» is also written durably by the winning

@@ -340,7 +340,7 @@ export async function centreReport(db: Queryable, input: CentreReportInput): Pro
 // Presentation: what leaves the system. Small counts about people are hidden here, not above, so
 // tests and internal checks keep the raw numbers.
 
-export { ADDITIVE_PEOPLE_FIGURES, HIDDEN, PEOPLE_FIGURES, SMALL, SUPPRESSION_RULE, SUPPRESSION_THRESHOLD, smallCount, type Cell } from '../domain/small-counts.ts';
+export { ADDITIVE_PEOPLE_FIGURES, HIDDEN, PEOPLE_FIGURES, SMALL, SUPPRESSION_RULE, smallCount, type Cell } from '../domain/small-counts.ts';
 
 export interface PresentedRow {
   dimension: ReportRow['dimension'];

@@ -15,9 +15,13 @@ import type { HelpRequestFields } from '../adaptive-cards/actions.ts';
 import type { HelpRequest, RequestStatus } from '../domain/types.ts';
 import { TIME_ZONE } from '../domain/time-zone.ts';
 import { latestStartSql, NOT_DONE, SOONEST_FIRST, toHelpRequest, type RequestRow } from './request-row.ts';
-// The request's row and its reads live in request-row.ts; they are exported from here too for the stores' callers.
-export { detailsFromRow, latestStartSql, NOT_DONE, privateDetails, SOONEST_FIRST, taskEndSql, toHelpRequest } from './request-row.ts';
 
+
+/** The request a case system posted under its own reference, if it did. */
+export async function apiRequestWithRef(db: Queryable, externalRef: string): Promise<string | null> {
+  const rows = await db.query<{ id: string }>(`SELECT id FROM help_requests WHERE source = 'api' AND external_ref = $1`, [externalRef]);
+  return rows[0]?.id ?? null;
+}
 
 /** The matching settings from the configuration: one reading for the bot, the API and the workers. */
 export function matchingSettings(c: Pick<Config, 'WAVE_SIZE' | 'MATCH_MAX_DISTANCE_KM'>): MatchingSettings {

@@ -36,7 +36,7 @@ export interface SendDeps {
 }
 
 export interface SliceDeps {
-  /** The connector without the per-send rate gate: a slice takes each send's slot itself. */
+  /** The connector without the per-send rate gate: a slice reserves its sends' slots at once. */
   messenger: Messenger;
   permits: SendPermits;
   rate: RateGate | null;

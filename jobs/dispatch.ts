@@ -31,7 +31,7 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
     for (const kind of kinds) jobs.push(...(await noticeJobs(db, kind, refId, { ...when(opts.urgent), ...opts })));
   };
   // The open offers, and the escalation cards staff still see as waiting (jobs/closing.ts).
-  const closeOffers = async (requestId: string) => {
+  const closeCards = async (requestId: string) => {
     jobs.push(...(await closingJobs(db, requestId, now)));
   };
 
@@ -53,7 +53,7 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
       break;
     }
     case 'request.taken': {
-      await closeOffers(row.refId);
+      await closeCards(row.refId);
       const assignment = await activeAssignmentOf(db, row.refId);
       if (assignment) {
         await tell(['staff.requestTaken', 'caregiver.taken'], assignment.id);
@@ -62,7 +62,7 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
       break;
     }
     case 'request.cancelled': {
-      await closeOffers(row.refId);
+      await closeCards(row.refId);
       const assigned = await db.query<{ volunteer_id: string }>(
         `SELECT volunteer_id FROM assignments WHERE request_id = $1 AND cancel_reason = 'request_cancelled'`,
         [row.refId],
@@ -76,7 +76,7 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
       break;
     }
     case 'request.expired':
-      await closeOffers(row.refId);
+      await closeCards(row.refId);
       await tell(['staff.expired', 'caregiver.expired'], row.refId);
       break;
     case 'assignment.cancelled':

@@ -7,7 +7,8 @@ import type { HelpRequest, Locale, PrivateRequestDetails } from '../domain/types
 import { pushPayload, type PushPayload } from '../adaptive-cards/push-notice.ts';
 import { getAssignment } from '../infra/assignments.ts';
 import { getMember } from '../infra/identities.ts';
-import { getRequest, privateDetails } from '../infra/requests.ts';
+import { getRequest } from '../infra/requests.ts';
+import { privateDetails } from '../infra/request-row.ts';
 import { getSeries, seriesOfferForSend } from '../infra/series.ts';
 import type { Database } from '../infra/db.ts';
 import { offerForSend, type OfferForSend } from '../infra/offers.ts';

@@ -5,7 +5,7 @@
 import { joinedTransaction, type Database, type Queryable } from '../infra/db.ts';
 import { systemMember } from '../infra/api-clients.ts';
 import { registerPerson } from '../infra/persons.ts';
-import type { MatchingSettings } from '../infra/requests.ts';
+import { apiRequestWithRef, type MatchingSettings } from '../infra/requests.ts';
 import type { SeriesRule } from '../domain/series.ts';
 import { postRequest, type PostRequestResult } from './post-request.ts';
 import { createSeries, type CreateSeriesResult } from './create-series.ts';
@@ -39,8 +39,7 @@ export async function postFromSystem(
     matching: MatchingSettings;
   },
 ): Promise<SystemPost> {
-  const posted = async (q: Queryable) =>
-    input.externalRef ? ((await q.query<{ id: string }>(`SELECT id FROM help_requests WHERE source = 'api' AND external_ref = $1`, [input.externalRef]))[0]?.id ?? null) : null;
+  const posted = async (q: Queryable) => (input.externalRef ? apiRequestWithRef(q, input.externalRef) : null);
   try {
     return await db.transaction(async (tx): Promise<SystemPost> => {
       const shared = joinedTransaction(tx, db.kind);

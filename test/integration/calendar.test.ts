@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeConnector, visibleText, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, type ChatDriver } from '../support/chat.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
-import { privateDetails } from '../../infra/requests.ts';
+import { privateDetails } from '../../infra/request-row.ts';
 import { osloDate } from '../../domain/time-zone.ts';
 
 let app: TestApp;

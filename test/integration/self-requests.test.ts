@@ -15,7 +15,7 @@ import { nextWednesdayMorning } from '../support/week.ts';
 import { startFakeConnector, visibleText, type Captured, type FakeConnector } from '../support/fake-connector.ts';
 import { cardActions, chatDriver, directActions, hasAction, showCardNamed, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { privateDetails } from '../../infra/requests.ts';
+import { privateDetails } from '../../infra/request-row.ts';
 import { centreReport, rowLabelNb } from '../../infra/reports.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
 import { latestStart } from '../../domain/lifecycle.ts';

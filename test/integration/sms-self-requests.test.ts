@@ -18,7 +18,7 @@ import { chatDriver, hasAction, type ChatDriver } from '../support/chat.ts';
 import { until } from '../support/wait.ts';
 import { nextWednesdayMorning } from '../support/week.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
-import { privateDetails } from '../../infra/requests.ts';
+import { privateDetails } from '../../infra/request-row.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
 import { addDaysToDate } from '../../domain/series.ts';
 import { processSend } from '../../jobs/send.ts';

@@ -12,7 +12,7 @@ import { startFakeConnector, visibleText, type FakeConnector } from '../support/
 import { cardActions, chatDriver, type ChatDriver } from '../support/chat.ts';
 import { demoVolunteerId } from '../../infra/seed-demo.ts';
 import { enableSms, setPreferredChannel } from '../../infra/channels.ts';
-import { privateDetails } from '../../infra/requests.ts';
+import { privateDetails } from '../../infra/request-row.ts';
 import { centreReport } from '../../infra/reports.ts';
 import { normalizeMsisdn } from '../../domain/sms.ts';
 import { findPersonalData, type PrivateField } from '../../domain/confidentiality.ts';

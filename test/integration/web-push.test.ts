@@ -16,7 +16,7 @@ import { until } from '../support/wait.ts';
 import { startPushService, type PushService, type TestDevice } from '../support/push-service.ts';
 import { demoVolunteerId, demoVolunteerName } from '../../infra/seed-demo.ts';
 import { findPersonalData } from '../../domain/confidentiality.ts';
-import { privateDetails } from '../../infra/requests.ts';
+import { privateDetails } from '../../infra/request-row.ts';
 import { osloDate } from '../../domain/time-zone.ts';
 
 const STAFF = 'demo-ansatt-1';
