@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { BenchConnector } from './connector.ts';
-import { activity, createBenchDatabase, dropRedisPrefix, requestForm, seedCentre, seedVolunteers, REDIS_URL, type BenchCentre } from './db.ts';
+import { activity, createBenchDatabase, dropRedisPrefix, requestForm, seedCentre, seedHistory, seedVolunteers, REDIS_URL, type BenchCentre } from './db.ts';
 import { Connection, rawRequest } from './load.ts';
 import { startChild, type Child } from './proc.ts';
 import { figure, fmt, fmtFigure, log, type Figure } from './stats.ts';
@@ -56,7 +56,7 @@ async function settled(db: Database, centreId: string, n: number, timeoutMs = 60
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const rows = await db.query<{ id: string; offers: number; sent: number }>(
-      `SELECT r.id, count(o.id)::int AS offers, count(o.sent_at)::int AS sent FROM help_requests r LEFT JOIN offers o ON o.request_id = r.id
+      `SELECT r.id, count(o.id)::int AS offers, count(od.offer_id)::int AS sent FROM help_requests r LEFT JOIN offers o ON o.request_id = r.id LEFT JOIN offer_deliveries od ON od.offer_id = o.id
         WHERE r.centre_id = $1 GROUP BY r.id ORDER BY max(r.created_at) DESC LIMIT 1`,
       [centreId],
     );
@@ -79,6 +79,7 @@ export async function benchFanout(o: Options, connector: BenchConnector): Promis
     for (const n of o.fanoutSizes) {
       const centre = await seedCentre(bdb.db, `f${n}`, connector.url);
       await seedVolunteers(bdb.db, { centreId: centre.centreId, userPrefix: `f${n}-`, n, serviceUrl: connector.url });
+      await seedHistory(bdb.db, { centre, userPrefix: `f${n}-` });
       centres.set(n, centre);
     }
     const maxN = Math.max(...o.fanoutSizes);

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { BenchConnector } from './connector.ts';
-import { activity, CHANNEL, createBenchDatabase, dropRedisPrefix, requestForm, seedCentre, seedVolunteers, REDIS_URL } from './db.ts';
+import { activity, CHANNEL, createBenchDatabase, dropRedisPrefix, requestForm, seedCentre, seedHistory, seedVolunteers, REDIS_URL } from './db.ts';
 import { burst, closeAll, Connection, openConnections, rawRequest, type LoadResult } from './load.ts';
 import { startChild, type Child } from './proc.ts';
 import { figure, fmt, fmtFigure, latencies, log, type Figure } from './stats.ts';
@@ -51,6 +51,7 @@ export async function benchRace(o: Options, connector: BenchConnector): Promise<
   try {
     const centre = await seedCentre(bdb.db, 'race', connector.url);
     await seedVolunteers(bdb.db, { centreId: centre.centreId, userPrefix: 'r-', n, serviceUrl: connector.url });
+    await seedHistory(bdb.db, { centre, userPrefix: 'r-' });
     const dugnadOpts = { databaseUrl: bdb.url, redisUrl: REDIS_URL, prefix, env: { WAVE_SIZE: String(n) } };
     const [bot, workers, echo] = await Promise.all([startChild('dugnad-bot', dugnadOpts), startChild('dugnad-workers', dugnadOpts), startChild('echo', {})]);
     children.push(bot, workers, echo);
@@ -65,8 +66,8 @@ export async function benchRace(o: Options, connector: BenchConnector): Promise<
       const deadline = Date.now() + 60_000;
       for (;;) {
         const rows = await bdb.db.query<{ request_id: string; offer_id: string; activity_id: string | null; user_id: string }>(
-          `SELECT o.request_id, o.id AS offer_id, o.activity_id, ci.user_id
-             FROM offers o JOIN chat_identities ci ON ci.member_id = o.volunteer_id AND ci.channel_id = $2
+          `SELECT o.request_id, o.id AS offer_id, od.activity_id, ci.user_id
+             FROM offers o LEFT JOIN offer_deliveries od ON od.offer_id = o.id JOIN chat_identities ci ON ci.member_id = o.volunteer_id AND ci.channel_id = $2
             WHERE o.request_id = (SELECT id FROM help_requests WHERE centre_id = $1 ORDER BY created_at DESC LIMIT 1)`,
           [centre.centreId, CHANNEL],
         );

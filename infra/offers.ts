@@ -99,7 +99,8 @@ async function settleAccept(db: Queryable, input: { offerId: string; volunteerId
      ), late AS (
        UPDATE offers SET status = CASE WHEN offers.status <> 'pending' THEN offers.status WHEN lost.status = 'cancelled' THEN 'withdrawn' ELSE 'taken' END,
                          responded_at = COALESCE(offers.responded_at, $3),
-                         closed_card_sent_at = CASE WHEN offers.activity_id = $6 AND offers.pushed_at IS NULL THEN COALESCE(offers.closed_card_sent_at, $3) ELSE offers.closed_card_sent_at END
+                         closed_card_sent_at = CASE WHEN EXISTS (SELECT 1 FROM offer_deliveries od WHERE od.offer_id = $1 AND od.activity_id = $6 AND od.pushed_at IS NULL)
+                                                THEN COALESCE(offers.closed_card_sent_at, $3) ELSE offers.closed_card_sent_at END
          FROM lost, (SELECT set_config('synchronous_commit', 'off', true) WHERE NOT EXISTS (SELECT 1 FROM won)) AS no_flush_wait
         WHERE offers.id = $1 AND offers.status IN ('pending', 'taken') AND lost.status <> 'open'
      )
@@ -209,7 +210,9 @@ export interface OfferForSend {
   request: HelpRequest;
 }
 
-const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, o.activity_id, o.conversation_id, o.channel_id, o.pushed_at, o.responded_at, o.closed_card_sent_at';
+const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, od.activity_id, od.conversation_id, od.channel_id, od.pushed_at, o.responded_at, o.closed_card_sent_at';
+/** The offer `o`, its request `r` and where it went `od` (not yet: nulls). */
+const OFFER_FOR_SEND_FROM = 'offers o JOIN help_requests r ON r.id = o.request_id LEFT JOIN offer_deliveries od ON od.offer_id = o.id';
 type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null; pushed_at: Date | null; responded_at: Date | null; closed_card_sent_at: Date | null };
 
 function toOfferForSend(r: OfferForSendRow): OfferForSend {
@@ -228,14 +231,15 @@ function toOfferForSend(r: OfferForSendRow): OfferForSend {
 }
 
 export async function offerForSend(db: Queryable, offerId: string): Promise<OfferForSend | null> {
-  const rows = await db.query<OfferForSendRow>(`SELECT ${OFFER_FOR_SEND_COLUMNS} FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.id = $1`, [offerId]);
+  const rows = await db.query<OfferForSendRow>(`SELECT ${OFFER_FOR_SEND_COLUMNS} FROM ${OFFER_FOR_SEND_FROM} WHERE o.id = $1`, [offerId]);
   return rows[0] ? toOfferForSend(rows[0]) : null;
 }
 
 /** Offers still open whose card is on the volunteer's screen (sent, not closed): drawn again when the visit moves. */
 export async function openOfferCards(db: Queryable, requestId: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `SELECT id FROM offers WHERE request_id = $1 AND status = 'pending' AND activity_id IS NOT NULL AND closed_card_sent_at IS NULL ORDER BY id`,
+    `SELECT o.id FROM offers o JOIN offer_deliveries od ON od.offer_id = o.id
+      WHERE o.request_id = $1 AND o.status = 'pending' AND od.activity_id IS NOT NULL AND o.closed_card_sent_at IS NULL ORDER BY o.id`,
     [requestId],
   );
   return rows.map((r) => r.id);
@@ -243,18 +247,22 @@ export async function openOfferCards(db: Queryable, requestId: string): Promise<
 
 export async function unsentOffers(db: Queryable, requestId: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `SELECT id FROM offers WHERE request_id = $1 AND sent_at IS NULL AND NOT undeliverable AND status = 'pending' ORDER BY created_at, id`,
+    `SELECT o.id FROM offers o WHERE o.request_id = $1 AND ${OFFER_NOT_DELIVERED} AND NOT o.undeliverable AND o.status = 'pending' ORDER BY o.created_at, o.id`,
     [requestId],
   );
   return rows.map((r) => r.id);
 }
 
+/** SQL on offers `o`: delivered nowhere yet (not even kept for the volunteer's next web chat visit). */
+export const OFFER_NOT_DELIVERED = 'NOT EXISTS (SELECT 1 FROM offer_deliveries od WHERE od.offer_id = o.id)';
+
 /**
  * SQL on offers `o`: its card is on someone's screen, or its push notification on their phone, and
  * not yet closed (the rule below).
  */
-export const OFFER_CARD_TO_CLOSE = `(o.activity_id IS NOT NULL OR o.pushed_at IS NOT NULL) AND o.closed_card_sent_at IS NULL
-        AND (o.status IN ('taken', 'withdrawn', 'pending') OR (o.status = 'accepted' AND o.channel_id = 'msteams'))`;
+export const OFFER_CARD_TO_CLOSE = `o.closed_card_sent_at IS NULL AND EXISTS (
+          SELECT 1 FROM offer_deliveries od WHERE od.offer_id = o.id AND (od.activity_id IS NOT NULL OR od.pushed_at IS NOT NULL)
+             AND (o.status IN ('taken', 'withdrawn', 'pending') OR (o.status = 'accepted' AND od.channel_id = 'msteams')))`;
 
 /**
  * Offers whose card is on someone's screen and should now show "taken" / "cancelled". In Teams that
@@ -306,16 +314,20 @@ export async function recordOfferDelivered(
   d: { offerId: string; channelId: string; conversationId: string | null; activityId: string | null; at: Date; pushed?: boolean },
 ): Promise<{ offerStatus: OfferStatus; requestStatus: RequestStatus } | null> {
   // The request row is locked before the offer row, the order an accept or a cancel takes them in
-  // (request, then its offers): locking the offer first deadlocked with a concurrent accept.
+  // (request, then its offers): locking the offer first deadlocked with a concurrent accept. The
+  // offer's own lock (FOR SHARE) waits for a status change in flight and returns the row as it stands.
   const rows = await db.query<{ offer_status: OfferStatus; request_status: RequestStatus }>(
     `WITH r AS MATERIALIZED (
        SELECT r.status FROM help_requests r WHERE r.id = (SELECT request_id FROM offers WHERE id = $1) FOR SHARE
+     ), o AS MATERIALIZED (
+       SELECT o.id, o.status FROM offers o WHERE o.id = $1 AND (SELECT true FROM r) FOR SHARE
+     ), recorded AS (
+       INSERT INTO offer_deliveries (offer_id, sent_at, channel_id, conversation_id, activity_id, pushed_at)
+       SELECT o.id, $2, $3, $4, $5, CASE WHEN $6::boolean THEN $2::timestamptz END FROM o
+       ON CONFLICT (offer_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, conversation_id = EXCLUDED.conversation_id, activity_id = EXCLUDED.activity_id,
+              pushed_at = COALESCE(EXCLUDED.pushed_at, offer_deliveries.pushed_at)
      )
-     UPDATE offers o SET sent_at = COALESCE(o.sent_at, $2), channel_id = $3, conversation_id = $4, activity_id = $5,
-            pushed_at = CASE WHEN $6::boolean THEN $2 ELSE o.pushed_at END
-       FROM r, ${NO_FLUSH_WAIT}
-      WHERE o.id = $1
-      RETURNING o.status AS offer_status, r.status AS request_status`,
+     SELECT o.status AS offer_status, r.status AS request_status FROM o, r, ${NO_FLUSH_WAIT}`,
     [d.offerId, d.at, d.channelId, d.conversationId, d.activityId, d.pushed ?? false],
   );
   const r = rows[0];
@@ -350,7 +362,7 @@ export async function offersForSlice(db: Queryable, offerIds: readonly string[],
                FROM chat_identities c WHERE c.member_id = m.id AND ${SENDABLE_ACCOUNT}) AS accounts,
             EXISTS (SELECT 1 FROM delivery_failures f WHERE f.message_key = 'offer:' || o.id::text) AS failed_before,
             EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.member_id = m.id AND (s.expires_at IS NULL OR s.expires_at > $2)) AS has_push
-       FROM offers o JOIN help_requests r ON r.id = o.request_id LEFT JOIN members m ON m.id = o.volunteer_id AND m.left_at IS NULL
+       FROM ${OFFER_FOR_SEND_FROM} LEFT JOIN members m ON m.id = o.volunteer_id AND m.left_at IS NULL
       WHERE o.id = ANY($1::uuid[])`,
     [offerIds, now],
   );
@@ -364,8 +376,12 @@ export async function offersForSlice(db: Queryable, offerIds: readonly string[],
 
 /**
  * recordOfferDelivered for a slice of one request's offers in one statement: the same FOR SHARE on the
- * request first (the lock order an accept takes), the same commit without a flush wait, and each
- * offer's status as it stands at this commit, so the ones taken during the send are closed.
+ * request first (the lock order an accept takes: the one-time filter on `r` runs before any offer is
+ * read), the same commit without a flush wait, and each offer's status as it stands at this commit,
+ * so the ones taken during the send are closed. The offers are found by their ids; the request check
+ * is written `IS NOT DISTINCT FROM`, which no index serves, so that a plan kept for the prepared
+ * statement cannot choose to read all of a large request's offers through (request_id, volunteer_id)
+ * for each slice of 25 — it did, at 3 ms a slice in a fan-out to 10 000 (docs/benchmarks.md).
  */
 export async function recordOffersDelivered(
   db: Queryable,
@@ -376,11 +392,17 @@ export async function recordOffersDelivered(
   if (sent.length === 0) return [];
   const rows = await db.query<{ id: string; offer_status: OfferStatus; request_status: RequestStatus }>(
     `WITH r AS MATERIALIZED (SELECT r.status FROM help_requests r WHERE r.id = $1 FOR SHARE),
-          d AS (SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS d(offer_id, channel_id, conversation_id, activity_id))
-     UPDATE offers o SET sent_at = COALESCE(o.sent_at, $6), channel_id = d.channel_id, conversation_id = d.conversation_id, activity_id = d.activity_id
-       FROM r, d, ${NO_FLUSH_WAIT}
-      WHERE o.id = d.offer_id AND o.request_id = $1
-      RETURNING o.id, o.status AS offer_status, r.status AS request_status`,
+          o AS MATERIALIZED (
+            SELECT o.id, o.status, d.channel_id, d.conversation_id, d.activity_id
+              FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS d(offer_id, channel_id, conversation_id, activity_id)
+              JOIN offers o ON o.id = d.offer_id
+             WHERE (SELECT true FROM r) AND o.request_id IS NOT DISTINCT FROM $1
+               FOR SHARE OF o),
+          recorded AS (
+            INSERT INTO offer_deliveries (offer_id, sent_at, channel_id, conversation_id, activity_id)
+            SELECT o.id, $6, o.channel_id, o.conversation_id, o.activity_id FROM o
+            ON CONFLICT (offer_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, conversation_id = EXCLUDED.conversation_id, activity_id = EXCLUDED.activity_id)
+     SELECT o.id, o.status AS offer_status, r.status AS request_status FROM o, r, ${NO_FLUSH_WAIT}`,
     [requestId, sent.map((x) => x.offerId), sent.map((x) => x.channelId), sent.map((x) => x.conversationId), sent.map((x) => x.activityId), at],
   );
   return rows.map((r) => ({ offerId: r.id, offerStatus: r.offer_status, requestStatus: r.request_status }));

@@ -155,8 +155,8 @@ async function volunteerPart(tx: Queryable, memberId: string): Promise<OwnDataEx
 
 async function taskParts(tx: Queryable, memberId: string): Promise<Pick<OwnDataExport, 'offers' | 'seriesOffers' | 'tasks' | 'concernsReported'>> {
   const offers = await tx.query<FactsRow & { status: string; sent_at: Date | null; responded_at: Date | null }>(
-    `SELECT o.request_id, r.group_key, r.district, r.starts_at, r.duration_minutes, o.status, o.sent_at, o.responded_at
-       FROM offers o JOIN help_requests r ON r.id = o.request_id WHERE o.volunteer_id = $1 ORDER BY o.created_at, o.id`,
+    `SELECT o.request_id, r.group_key, r.district, r.starts_at, r.duration_minutes, o.status, od.sent_at, o.responded_at
+       FROM offers o JOIN help_requests r ON r.id = o.request_id LEFT JOIN offer_deliveries od ON od.offer_id = o.id WHERE o.volunteer_id = $1 ORDER BY o.created_at, o.id`,
     [memberId],
   );
   const seriesOffers = await tx.query<{ series_id: string; status: string; sent_at: Date | null; responded_at: Date | null }>(

@@ -2,7 +2,7 @@
 // schedule when Redis comes back without its data (jobs/recovery.ts). Ids only.
 import type { Queryable } from './db.ts';
 import { latestStartSql, toHelpRequest } from './request-row.ts';
-import { OFFER_CARD_TO_CLOSE } from './offers.ts';
+import { OFFER_CARD_TO_CLOSE, OFFER_NOT_DELIVERED } from './offers.ts';
 import type { HelpRequest } from '../domain/types.ts';
 
 /**
@@ -41,7 +41,7 @@ export async function activeAssignmentsAhead(db: Queryable, now: Date, followUpD
 export async function unsentOffersOfOpenRequests(db: Queryable): Promise<Array<{ offerId: string; urgent: boolean }>> {
   const rows = await db.query<{ id: string; urgent: boolean }>(
     `SELECT o.id, r.urgent FROM offers o JOIN help_requests r ON r.id = o.request_id
-      WHERE r.status = 'open' AND o.status = 'pending' AND o.sent_at IS NULL AND NOT o.undeliverable
+      WHERE r.status = 'open' AND o.status = 'pending' AND ${OFFER_NOT_DELIVERED} AND NOT o.undeliverable
       ORDER BY o.created_at, o.id`,
   );
   return rows.map((r) => ({ offerId: r.id, urgent: r.urgent }));

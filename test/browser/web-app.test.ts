@@ -170,7 +170,7 @@ describe('the web chat as an installable app', { timeout: 150_000 }, () => {
     const watchAgain = watchPage(again);
     await openAs(again, demoVolunteerName(0));
     await waitVisible(again.locator(TRANSCRIPT).getByText('Dette venter på deg').first(), watchAgain);
-    const cardOf = async () => (await app.db.query<{ activity_id: string | null }>('SELECT activity_id FROM offers WHERE id = $1', [offerId]))[0]?.activity_id ?? null;
+    const cardOf = async () => (await app.db.query<{ activity_id: string | null }>('SELECT activity_id FROM offer_deliveries WHERE offer_id = $1', [offerId]))[0]?.activity_id ?? null;
     await expect.poll(cardOf, { timeout: 15_000 }).toMatch(/\|\d+$/);
     const shownOnOpening = await cardOf();
     // A tap on the notification while the chat is open brings that offer to the bottom, buttons live.

@@ -46,7 +46,7 @@ describe('the web chat in each person\'s channel order', { timeout: 180_000 }, (
 
   type OfferRow = { id: string; sent_at: Date | null; pushed_at: Date | null; channel_id: string | null; activity_id: string | null; undeliverable: boolean; status: string };
   const offerOf = async (userId: string) =>
-    (await app.db.query<OfferRow>('SELECT id, sent_at, pushed_at, channel_id, activity_id, undeliverable, status FROM offers WHERE request_id = $1 AND volunteer_id = $2', [requestId, member[userId]!.id]))[0]!;
+    (await app.db.query<OfferRow>('SELECT o.id, od.sent_at, od.pushed_at, od.channel_id, od.activity_id, o.undeliverable, o.status FROM offers o LEFT JOIN offer_deliveries od ON od.offer_id = o.id WHERE o.request_id = $1 AND o.volunteer_id = $2', [requestId, member[userId]!.id]))[0]!;
   const smsAbout = (userId: string, match: RegExp) => fake.thread(member[userId]!.number).filter((m) => m.direction === 'out' && match.test(m.text));
   const pushesTo = (device: string, title: string) => pushService.received.filter((p) => p.deviceId === devices[device]!.id && p.json.title === title);
   const textOf = (activities: DlActivity[]) => activities.map((a) => visibleText(a as unknown as Record<string, unknown>)).join('\n');

@@ -143,7 +143,7 @@ describe('Redis loses its data in the middle of a broadcast', () => {
 
 /** Offers whose delivery is on record (the card's activity id is known, so it can be closed later). */
 async function deliveredOffers(db: Queryable, requestId: string): Promise<number> {
-  return (await db.query(`SELECT 1 FROM offers WHERE request_id = $1 AND activity_id IS NOT NULL`, [requestId])).length;
+  return (await db.query(`SELECT 1 FROM offers o JOIN offer_deliveries od ON od.offer_id = o.id WHERE o.request_id = $1 AND od.activity_id IS NOT NULL`, [requestId])).length;
 }
 
 async function startsAt(db: Queryable, requestId: string): Promise<Date> {

@@ -11,7 +11,8 @@ import { ensureDeclaration } from '../../infra/centres.ts';
 import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { cancelRequest } from '../../infra/requests.ts';
 import { postRequest } from '../../use-cases/post-request.ts';
-import { acceptOffer, offerForSend, offersToClose, recordOfferDelivered } from '../../infra/offers.ts';
+import { acceptOffer, offerForSend, offersToClose, recordOfferDelivered, recordOffersDelivered } from '../../infra/offers.ts';
+import { withdrawOffersAt } from '../../infra/volunteers.ts';
 import { getMember, linkAccount, touchAccount } from '../../infra/identities.ts';
 import { reachOf } from '../../infra/channels.ts';
 import { getNoticeCard, recordNoticeCard } from '../../infra/notice-cards.ts';
@@ -86,7 +87,7 @@ for (const kind of databaseKinds()) {
       expect(await deliver(sent!.id)).toEqual({ offerStatus: 'pending', requestStatus: 'open' });
       expect((await acceptOffer(t.db, { offerId: winner!.id, volunteerId: winner!.volunteer_id, channelId: 'test', now: new Date() })).outcome).toBe('won');
       expect(await deliver(late!.id)).toEqual({ offerStatus: 'taken', requestStatus: 'taken' });
-      expect((await t.db.query<{ activity_id: string }>('SELECT activity_id FROM offers WHERE id = $1', [late!.id]))[0]?.activity_id).toBe(`act-${late!.id}`);
+      expect((await t.db.query<{ activity_id: string }>('SELECT activity_id FROM offer_deliveries WHERE offer_id = $1', [late!.id]))[0]?.activity_id).toBe(`act-${late!.id}`);
 
       // A cancel leaves the offers as they were; the request's status tells.
       const cancelled = await newRequest('Levering, avlyst');
@@ -117,8 +118,8 @@ for (const kind of databaseKinds()) {
       const requestId = await newRequest('Kort lukket av trykket');
       const [winner, webChat, teams, pushed] = await offersOf(requestId);
       // Delivered: each card is on its volunteer's screen; one also announced by push.
-      for (const o of [winner, webChat, teams, pushed]) await t.db.query(`UPDATE offers SET sent_at = now(), channel_id = 'webchat', conversation_id = 'c', activity_id = $2 WHERE id = $1`, [o!.id, `card-${o!.id}`]);
-      await t.db.query(`UPDATE offers SET pushed_at = now() WHERE id = $1`, [pushed!.id]);
+      for (const o of [winner, webChat, teams, pushed]) await t.db.query(`INSERT INTO offer_deliveries (offer_id, sent_at, channel_id, conversation_id, activity_id) VALUES ($1, now(), 'webchat', 'c', $2)`, [o!.id, `card-${o!.id}`]);
+      await t.db.query(`UPDATE offer_deliveries SET pushed_at = now() WHERE offer_id = $1`, [pushed!.id]);
       const accept = (o: { id: string; volunteer_id: string }, pressedCard: string | null) =>
         acceptOffer(t.db, { offerId: o.id, volunteerId: o.volunteer_id, channelId: 'webchat', now: new Date(), pressedCard });
       expect((await accept(winner!, `card-${winner!.id}`)).outcome).toBe('won');
@@ -141,6 +142,33 @@ for (const kind of databaseKinds()) {
       const kept = await card(taken);
       expect(kept.settled).toBe(true);
       expect((await getNoticeCard(t.db, kept.id))?.requestId).toBe(taken);
+    });
+
+    it('records a slice\'s deliveries with each offer as it stands at the commit: a withdrawal in flight is waited for and returned', async () => {
+      const requestId = await newRequest('Levert mens frivillig trekkes');
+      const [kept, withdrawn] = await offersOf(requestId);
+      const sent = [kept!, withdrawn!].map((o) => ({ offerId: o.id, channelId: 'webchat', conversationId: `c-${o.id}`, activityId: `card-${o.id}` }));
+      let recorded: Promise<Awaited<ReturnType<typeof recordOffersDelivered>>> | undefined;
+      // The volunteer loses their standing at the centre while the slice's cards are on their way: their
+      // offers are withdrawn without touching the request row, so only the offer's own lock orders the two.
+      await t.db.transaction(async (tx) => {
+        await withdrawOffersAt(tx, withdrawn!.volunteer_id, null);
+        recorded = recordOffersDelivered(t.db, requestId, sent, new Date());
+        if (kind.kind === 'postgres') {
+          const waiting = async () => (await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%offer_deliveries%'`)).length > 0;
+          for (let i = 0; i < 200 && !(await waiting()); i++) await new Promise((ok) => setTimeout(ok, 10));
+          expect(await waiting(), 'the record waits for the withdrawal').toBe(true);
+        }
+      });
+      const statuses = new Map((await recorded!).map((r) => [r.offerId, r.offerStatus]));
+      expect(statuses).toEqual(new Map([[kept!.id, 'pending'], [withdrawn!.id, 'withdrawn']]));
+      // Both recorded: the withdrawn one's card is closed by the caller, the other stays live.
+      expect(new Set(await offersToClose(t.db, requestId))).toEqual(new Set([kept!.id, withdrawn!.id]));
+      expect((await offerForSend(t.db, kept!.id))).toMatchObject({ activityId: `card-${kept!.id}`, conversationId: `c-${kept!.id}`, channelId: 'webchat', pushedAt: null });
+      // A slice run again records the latest card and keeps the first delivery time.
+      const first = (await t.db.query<{ sent_at: Date }>('SELECT sent_at FROM offer_deliveries WHERE offer_id = $1', [kept!.id]))[0]!.sent_at;
+      await recordOffersDelivered(t.db, requestId, [{ ...sent[0]!, activityId: 'card-again' }], new Date(Date.now() + 60_000));
+      expect(await t.db.query('SELECT sent_at, activity_id FROM offer_deliveries WHERE offer_id = $1', [kept!.id])).toEqual([{ sent_at: first, activity_id: 'card-again' }]);
     });
 
     it('touches an account in one statement that writes only when something changed, and returns its member', async () => {

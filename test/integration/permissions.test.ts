@@ -91,7 +91,8 @@ async function request(centreId: string, personId: string, createdBy: string, o:
 }
 
 async function offer(requestId: string, volunteerId: string, status = 'pending'): Promise<string> {
-  const [o] = await app.db.query<{ id: string }>(`INSERT INTO offers (request_id, volunteer_id, wave, status, sent_at) VALUES ($1, $2, 1, $3, now()) RETURNING id`, [requestId, volunteerId, status]);
+  const [o] = await app.db.query<{ id: string }>(`INSERT INTO offers (request_id, volunteer_id, wave, status) VALUES ($1, $2, 1, $3) RETURNING id`, [requestId, volunteerId, status]);
+  await app.db.query(`INSERT INTO offer_deliveries (offer_id, sent_at) VALUES ($1, now())`, [o!.id]);
   return o!.id;
 }
 

@@ -331,8 +331,9 @@ async function buildYear(db: Database): Promise<Fixture> {
           cancelled_by: r.status === 'cancelled' ? r.posterId : null, created_at: r.createdAt, updated_at: r.createdAt,
         };
       }));
-    await insertRows(q, 'offers', 'id uuid, request_id uuid, volunteer_id uuid, wave int, status text, created_at timestamptz, sent_at timestamptz, responded_at timestamptz',
-      w.requests.flatMap((r) => r.offers.map((o) => ({ id: o.id, request_id: r.id, volunteer_id: o.volunteerId, wave: 1, status: o.status, created_at: o.createdAt, sent_at: o.createdAt, responded_at: o.respondedAt }))));
+    await insertRows(q, 'offers', 'id uuid, request_id uuid, volunteer_id uuid, wave int, status text, created_at timestamptz, responded_at timestamptz',
+      w.requests.flatMap((r) => r.offers.map((o) => ({ id: o.id, request_id: r.id, volunteer_id: o.volunteerId, wave: 1, status: o.status, created_at: o.createdAt, responded_at: o.respondedAt }))));
+    await insertRows(q, 'offer_deliveries', 'offer_id uuid, sent_at timestamptz', w.requests.flatMap((r) => r.offers.map((o) => ({ offer_id: o.id, sent_at: o.createdAt }))));
     await insertRows(q, 'assignments', 'id uuid, request_id uuid, volunteer_id uuid, assigned_at timestamptz, status text, cancelled_at timestamptz, cancel_reason text, hours numeric, outcome text, outcome_reason text, outcome_at timestamptz',
       w.requests.flatMap((r) => r.assignments.map((a) => ({ id: a.id, request_id: r.id, volunteer_id: a.volunteerId, assigned_at: a.assignedAt, status: a.status, cancelled_at: a.cancelledAt, cancel_reason: a.cancelReason, hours: a.hours, outcome: a.outcome, outcome_reason: a.outcomeReason, outcome_at: a.outcomeAt }))));
     await insertRows(q, 'concerns', 'id uuid, assignment_id uuid, request_id uuid, reported_by uuid, text text, created_at timestamptz',

@@ -303,7 +303,7 @@ describe('a series nobody takes within the wave time', () => {
     expect(ids).toHaveLength(3);
     const deadline = Date.now() + 10_000;
     const sentPerVisit = async () => (await app.db.query<{ n: number }>(
-      `SELECT count(DISTINCT request_id)::int AS n FROM offers WHERE request_id = ANY($1::uuid[]) AND sent_at IS NOT NULL`, [ids]))[0]!.n;
+      `SELECT count(DISTINCT o.request_id)::int AS n FROM offers o JOIN offer_deliveries od ON od.offer_id = o.id WHERE o.request_id = ANY($1::uuid[])`, [ids]))[0]!.n;
     while ((await sentPerVisit()) < 3 && Date.now() < deadline) await sleep(50);
     expect(await sentPerVisit(), 'every visit\'s own offers were sent').toBe(3);
     const perVisit = await app.db.query<{ request_id: string; n: number }>(
@@ -364,7 +364,7 @@ describe('a new time before anyone has the visits', () => {
     await release!.promote();
     const ids = visitRows.map((v) => v.id);
     const visitOffers = async () => app.db.query<{ id: string; request_id: string; user_id: string; activity_id: string | null }>(
-      `SELECT o.id, o.request_id, c.user_id, o.activity_id FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+      `SELECT o.id, o.request_id, c.user_id, od.activity_id FROM offers o LEFT JOIN offer_deliveries od ON od.offer_id = o.id JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
         WHERE o.request_id = ANY($1::uuid[]) ORDER BY c.user_id, o.request_id`,
       [ids],
     );

@@ -301,7 +301,7 @@ describe('caregivers choose SMS', () => {
          JOIN members v ON v.id = o.volunteer_id WHERE r.person_id = $1 AND o.status = 'pending' ORDER BY c.user_id LIMIT 1`,
       [p!.id],
     );
-    await until(async () => (await app.db.query(`SELECT 1 FROM offers WHERE id = $1 AND (activity_id IS NOT NULL OR pushed_at IS NOT NULL)`, [o!.id])).length > 0, 'the offer delivered');
+    await until(async () => (await app.db.query(`SELECT 1 FROM offer_deliveries WHERE offer_id = $1 AND (activity_id IS NOT NULL OR pushed_at IS NOT NULL)`, [o!.id])).length > 0, 'the offer delivered');
     await chat.submit(o!.user_id, { action: 'offer.accept', offerId: o!.id });
     const first = o!.name.split(' ')[0]!;
     await until(() => outTo(HILDE).some((x) => x.includes(`${first} kommer`)), 'the caregiver\'s «kommer» SMS');

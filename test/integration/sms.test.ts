@@ -107,7 +107,7 @@ describe('SMS offers and answers', () => {
     // Delivered: the fake reported it to the webhook, and each offer records where it went (just
     // after the gateway took it: wait for the records, not only the phones).
     const offers = () => app.db.query<{ channel_id: string | null; activity_id: string | null }>(
-      `SELECT o.channel_id, o.activity_id FROM offers o WHERE o.request_id = $1 AND o.volunteer_id = ANY($2::uuid[])`,
+      `SELECT od.channel_id, od.activity_id FROM offers o LEFT JOIN offer_deliveries od ON od.offer_id = o.id WHERE o.request_id = $1 AND o.volunteer_id = ANY($2::uuid[])`,
       [requestId, SMS_VOLUNTEERS.map((i) => volunteer.get(i)!.memberId)],
     );
     await waitFor(async () => (await offers()).every((o) => o.channel_id !== null), 'the offers recorded as sent');
@@ -332,7 +332,7 @@ describe('fallback to the next channel', () => {
       const requestId = await postRequest('Fallback etter SMS');
       await connector.waitFor((cs) => cs.some((c) => c.conversationId === `conv-${demoVolunteerId(0)}` && visibleText(c.activity).includes('Fallback etter SMS')), 20_000);
       expect(lastOut(0, /Fallback etter SMS/)!.delivered).toBe(false);
-      const offerOf0 = async () => (await app.db.query<{ id: string; channel_id: string }>('SELECT id, channel_id FROM offers WHERE request_id = $1 AND volunteer_id = $2', [requestId, volunteer.get(0)!.memberId]))[0]!;
+      const offerOf0 = async () => (await app.db.query<{ id: string; channel_id: string }>('SELECT o.id, od.channel_id FROM offers o LEFT JOIN offer_deliveries od ON od.offer_id = o.id WHERE o.request_id = $1 AND o.volunteer_id = $2', [requestId, volunteer.get(0)!.memberId]))[0]!;
       // Recorded just after the card went: wait for the record, not only the card.
       await waitFor(async () => (await offerOf0()).channel_id === 'webchat', 'the offer recorded on the web chat');
       const offer = await offerOf0();

@@ -56,7 +56,7 @@ describe('a web chat volunteer whose page has been closed for three days', { tim
     chat = chatDriver(app, connector);
     offerOf = async (userId) =>
       (await app.db.query<{ id: string; sent_at: Date | null; pushed_at: Date | null; activity_id: string | null; undeliverable: boolean; status: string }>(
-        `SELECT o.id, o.sent_at, o.pushed_at, o.activity_id, o.undeliverable, o.status FROM offers o
+        `SELECT o.id, od.sent_at, od.pushed_at, od.activity_id, o.undeliverable, o.status FROM offers o LEFT JOIN offer_deliveries od ON od.offer_id = o.id
            JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'dev' AND c.user_id = $2
           WHERE o.request_id = $1`,
         [requestId, userId],

@@ -81,7 +81,7 @@ describe.runIf(dbUrl)('a worker killed mid-broadcast', () => {
     expect(offers.every((o) => o.n === 1)).toBe(true);
     // Each delivery is recorded once its answer comes back; give the last few a moment.
     const recorded = async () =>
-      (await tdb.db.query(`SELECT 1 FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.user_id LIKE 'crash-%' WHERE o.activity_id IS NOT NULL`)).length;
+      (await tdb.db.query(`SELECT 1 FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.user_id LIKE 'crash-%' JOIN offer_deliveries od ON od.offer_id = o.id WHERE od.activity_id IS NOT NULL`)).length;
     for (let i = 0; i < 100 && (await recorded()) < N; i++) await new Promise((ok) => setTimeout(ok, 100));
     expect(await recorded()).toBe(N);
     await new Promise((ok) => setTimeout(ok, 500)); // a duplicate would arrive now
