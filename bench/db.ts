@@ -114,31 +114,6 @@ export async function seedVolunteers(db: Database, o: { centreId: string; userPr
   return rows[0]!.n;
 }
 
-/**
- * The centre's past: one request of 60 days ago (expired, so it counts for nothing in matching) that
- * went to each of the volunteers `${userPrefix}…` and reached them, then ANALYZE. A centre in use has
- * such history; without it PostgreSQL plans the fan-out's statements on near-empty `offers` and
- * `offer_deliveries`, keeps those plans on each connection as they grow (a prepared statement's
- * generic plan), and a slice's read scans every offer until autovacuum's ANALYZE replans them.
- */
-export async function seedHistory(db: Database, o: { centre: BenchCentre; userPrefix: string }): Promise<number> {
-  const rows = await db.query<{ n: number }>(
-    `WITH r AS (INSERT INTO help_requests (centre_id, group_key, district, starts_at, duration_minutes, summary, meeting_place, person_id, created_by, status, wave, created_at, updated_at)
-                VALUES ($2, 'besoksvenn', 'Sentrum', now() - interval '60 days', 90, 'Besøk og en kopp kaffe', 'Hjemme hos bruker', $3, $4, 'expired', 1, now() - interval '61 days', now() - interval '60 days')
-                RETURNING id),
-          o AS (INSERT INTO offers (request_id, volunteer_id, wave, status, created_at, closed_card_sent_at)
-                SELECT r.id, ci.member_id, 1, 'withdrawn', now() - interval '61 days', now() - interval '60 days'
-                  FROM r, chat_identities ci WHERE ci.channel_id = '${CHANNEL}' AND starts_with(ci.user_id, $1)
-                RETURNING id, volunteer_id),
-          d AS (INSERT INTO offer_deliveries (offer_id, sent_at, channel_id, conversation_id, activity_id)
-                SELECT o.id, now() - interval '61 days', '${CHANNEL}', 'conv-' || o.volunteer_id, 'act-' || o.id FROM o)
-     SELECT count(*)::int AS n FROM o`,
-    [o.userPrefix, o.centre.centreId, o.centre.personId, o.centre.staffId],
-  );
-  await db.query('ANALYZE');
-  return rows[0]!.n;
-}
-
 /** Gives each volunteer `tasks` upcoming assigned tasks (taken requests with an active assignment). */
 export async function seedTasks(db: Database, o: { centre: BenchCentre; userPrefix: string; tasks: number }): Promise<number> {
   const rows = await db.query<{ n: number }>(

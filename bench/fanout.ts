@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { BenchConnector } from './connector.ts';
-import { activity, createBenchDatabase, dropRedisPrefix, requestForm, seedCentre, seedHistory, seedVolunteers, REDIS_URL, type BenchCentre } from './db.ts';
+import { activity, createBenchDatabase, dropRedisPrefix, requestForm, seedCentre, seedVolunteers, REDIS_URL, type BenchCentre } from './db.ts';
 import { Connection, rawRequest } from './load.ts';
 import { startChild, type Child } from './proc.ts';
 import { figure, fmt, fmtFigure, log, type Figure } from './stats.ts';
@@ -79,7 +79,6 @@ export async function benchFanout(o: Options, connector: BenchConnector): Promis
     for (const n of o.fanoutSizes) {
       const centre = await seedCentre(bdb.db, `f${n}`, connector.url);
       await seedVolunteers(bdb.db, { centreId: centre.centreId, userPrefix: `f${n}-`, n, serviceUrl: connector.url });
-      await seedHistory(bdb.db, { centre, userPrefix: `f${n}-` });
       centres.set(n, centre);
     }
     const maxN = Math.max(...o.fanoutSizes);

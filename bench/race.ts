@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { BenchConnector } from './connector.ts';
-import { activity, CHANNEL, createBenchDatabase, dropRedisPrefix, requestForm, seedCentre, seedHistory, seedVolunteers, REDIS_URL } from './db.ts';
+import { activity, CHANNEL, createBenchDatabase, dropRedisPrefix, requestForm, seedCentre, seedVolunteers, REDIS_URL } from './db.ts';
 import { burst, closeAll, Connection, openConnections, rawRequest, type LoadResult } from './load.ts';
 import { startChild, type Child } from './proc.ts';
 import { figure, fmt, fmtFigure, latencies, log, type Figure } from './stats.ts';
@@ -51,7 +51,6 @@ export async function benchRace(o: Options, connector: BenchConnector): Promise<
   try {
     const centre = await seedCentre(bdb.db, 'race', connector.url);
     await seedVolunteers(bdb.db, { centreId: centre.centreId, userPrefix: 'r-', n, serviceUrl: connector.url });
-    await seedHistory(bdb.db, { centre, userPrefix: 'r-' });
     const dugnadOpts = { databaseUrl: bdb.url, redisUrl: REDIS_URL, prefix, env: { WAVE_SIZE: String(n) } };
     const [bot, workers, echo] = await Promise.all([startChild('dugnad-bot', dugnadOpts), startChild('dugnad-workers', dugnadOpts), startChild('echo', {})]);
     children.push(bot, workers, echo);

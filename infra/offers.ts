@@ -1,6 +1,6 @@
 // Offers and assignments: accept (first wins, enforced by the database), decline, delivery
 // bookkeeping, "Mine oppdrag", and a volunteer cancelling a task.
-import type { Database, Queryable } from './db.ts';
+import { plannedOnEachRunSql, type Database, type Queryable } from './db.ts';
 import { OUTBOX_INSERT, type OutboxKind } from './outbox.ts';
 import type { ConversationRef } from './identities.ts';
 import { addressesOf, SENDABLE_ACCOUNT, type Reach } from './channels.ts';
@@ -344,9 +344,20 @@ export interface SliceOffer extends OfferForSend {
   hasPush: boolean;
 }
 
+const SLICE_READ = plannedOnEachRunSql(
+  `SELECT ${OFFER_FOR_SEND_COLUMNS}, m.locale AS m_locale, m.preferred_channel AS m_preferred,
+          (SELECT json_agg(json_build_object('channel_id', c.channel_id, 'user_id', c.user_id, 'conversation_ref', c.conversation_ref, 'last_seen_at', c.last_seen_at))
+             FROM chat_identities c WHERE c.member_id = m.id AND ${SENDABLE_ACCOUNT}) AS accounts,
+          EXISTS (SELECT 1 FROM delivery_failures f WHERE f.message_key = 'offer:' || o.id::text) AS failed_before,
+          EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.member_id = m.id AND (s.expires_at IS NULL OR s.expires_at > $2)) AS has_push
+     FROM ${OFFER_FOR_SEND_FROM} LEFT JOIN members m ON m.id = o.volunteer_id AND m.left_at IS NULL
+    WHERE o.id = ANY($1::uuid[])`,
+);
+
 /**
  * A slice of offers with their request and their volunteers' reach, in one read (jobs/offer-slices.ts):
- * what sendOffer reads in four statements per offer.
+ * what sendOffer reads in four statements per offer. Planned on each run (infra/db.ts
+ * plannedOnEachRunSql): a kept generic plan, made while `offers` was small, read all of it per slice.
  */
 export async function offersForSlice(db: Queryable, offerIds: readonly string[], now: Date): Promise<SliceOffer[]> {
   type Row = OfferForSendRow & {
@@ -356,16 +367,7 @@ export async function offersForSlice(db: Queryable, offerIds: readonly string[],
     failed_before: boolean;
     has_push: boolean;
   };
-  const rows = await db.query<Row>(
-    `SELECT ${OFFER_FOR_SEND_COLUMNS}, m.locale AS m_locale, m.preferred_channel AS m_preferred,
-            (SELECT json_agg(json_build_object('channel_id', c.channel_id, 'user_id', c.user_id, 'conversation_ref', c.conversation_ref, 'last_seen_at', c.last_seen_at))
-               FROM chat_identities c WHERE c.member_id = m.id AND ${SENDABLE_ACCOUNT}) AS accounts,
-            EXISTS (SELECT 1 FROM delivery_failures f WHERE f.message_key = 'offer:' || o.id::text) AS failed_before,
-            EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.member_id = m.id AND (s.expires_at IS NULL OR s.expires_at > $2)) AS has_push
-       FROM ${OFFER_FOR_SEND_FROM} LEFT JOIN members m ON m.id = o.volunteer_id AND m.left_at IS NULL
-      WHERE o.id = ANY($1::uuid[])`,
-    [offerIds, now],
-  );
+  const rows = await db.query<Row>(SLICE_READ, [offerIds, now]);
   return rows.map((r) => ({
     ...toOfferForSend(r),
     reach: r.m_locale === null ? null : { memberId: r.volunteer_id, locale: r.m_locale, preferred: r.m_preferred, addresses: addressesOf(r.accounts ?? []) },
@@ -374,14 +376,30 @@ export async function offersForSlice(db: Queryable, offerIds: readonly string[],
   }));
 }
 
+const RECORD_SLICE_DELIVERED = plannedOnEachRunSql(
+  `WITH r AS MATERIALIZED (SELECT r.status FROM help_requests r WHERE r.id = $1 FOR SHARE),
+        o AS MATERIALIZED (
+          SELECT o.id, o.status, d.channel_id, d.conversation_id, d.activity_id
+            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS d(offer_id, channel_id, conversation_id, activity_id)
+            JOIN offers o ON o.id = d.offer_id
+           WHERE (SELECT true FROM r) AND o.request_id IS NOT DISTINCT FROM $1
+             FOR SHARE OF o),
+        recorded AS (
+          INSERT INTO offer_deliveries (offer_id, sent_at, channel_id, conversation_id, activity_id)
+          SELECT o.id, $6, o.channel_id, o.conversation_id, o.activity_id FROM o
+          ON CONFLICT (offer_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, conversation_id = EXCLUDED.conversation_id, activity_id = EXCLUDED.activity_id)
+   SELECT o.id, o.status AS offer_status, r.status AS request_status FROM o, r, ${NO_FLUSH_WAIT}`,
+);
+
 /**
  * recordOfferDelivered for a slice of one request's offers in one statement: the same FOR SHARE on the
  * request first (the lock order an accept takes: the one-time filter on `r` runs before any offer is
  * read), the same commit without a flush wait, and each offer's status as it stands at this commit,
- * so the ones taken during the send are closed. The offers are found by their ids; the request check
- * is written `IS NOT DISTINCT FROM`, which no index serves, so that a plan kept for the prepared
- * statement cannot choose to read all of a large request's offers through (request_id, volunteer_id)
- * for each slice of 25 — it did, at 3 ms a slice in a fan-out to 10 000 (docs/benchmarks.md).
+ * so the ones taken during the send are closed. The offers are found by their ids alone: the request
+ * check is written `IS NOT DISTINCT FROM`, which no index serves, because with statistics from before
+ * the wave was inserted PostgreSQL took (request_id, volunteer_id) for selective and read all of a
+ * large request's offers for each slice of 25. Planned on each run, like the slice's read (infra/db.ts
+ * plannedOnEachRunSql), so a plan from when `offers` was small is not kept either.
  */
 export async function recordOffersDelivered(
   db: Queryable,
@@ -391,18 +409,7 @@ export async function recordOffersDelivered(
 ): Promise<Array<{ offerId: string; offerStatus: OfferStatus; requestStatus: RequestStatus }>> {
   if (sent.length === 0) return [];
   const rows = await db.query<{ id: string; offer_status: OfferStatus; request_status: RequestStatus }>(
-    `WITH r AS MATERIALIZED (SELECT r.status FROM help_requests r WHERE r.id = $1 FOR SHARE),
-          o AS MATERIALIZED (
-            SELECT o.id, o.status, d.channel_id, d.conversation_id, d.activity_id
-              FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS d(offer_id, channel_id, conversation_id, activity_id)
-              JOIN offers o ON o.id = d.offer_id
-             WHERE (SELECT true FROM r) AND o.request_id IS NOT DISTINCT FROM $1
-               FOR SHARE OF o),
-          recorded AS (
-            INSERT INTO offer_deliveries (offer_id, sent_at, channel_id, conversation_id, activity_id)
-            SELECT o.id, $6, o.channel_id, o.conversation_id, o.activity_id FROM o
-            ON CONFLICT (offer_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, conversation_id = EXCLUDED.conversation_id, activity_id = EXCLUDED.activity_id)
-     SELECT o.id, o.status AS offer_status, r.status AS request_status FROM o, r, ${NO_FLUSH_WAIT}`,
+    RECORD_SLICE_DELIVERED,
     [requestId, sent.map((x) => x.offerId), sent.map((x) => x.channelId), sent.map((x) => x.conversationId), sent.map((x) => x.activityId), at],
   );
   return rows.map((r) => ({ offerId: r.id, offerStatus: r.offer_status, requestStatus: r.request_status }));

@@ -37,12 +37,12 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
 
   switch (row.kind) {
     case 'offers.send': {
-      const request = await getRequest(db, row.refId);
+      // Read side by side: the first offers wait on this event's reads (docs/benchmarks.md).
+      const [request, unsent] = await Promise.all([getRequest(db, row.refId), unsentOffers(db, row.refId)]);
       if (!request || request.status !== 'open') break;
       const release = releaseTime(now, request.urgent, settings);
       // In slices (jobs/offer-slices.ts); all of an event's slices are queued in one addBulk, so a retry
       // of this event either finds them all queued (same ids) or none.
-      const unsent = await unsentOffers(db, row.refId);
       for (let i = 0; i * OFFER_SLICE_SIZE < unsent.length; i++) {
         const offerIds = unsent.slice(i * OFFER_SLICE_SIZE, (i + 1) * OFFER_SLICE_SIZE);
         jobs.push({ job: { kind: 'offers', requestId: row.refId, offerIds, part: `o${row.id}.${i}` }, at: release });

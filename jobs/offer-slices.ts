@@ -44,13 +44,21 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
   const open = offers.filter((o) => o.status === 'pending' && o.request.status === 'open'); // sendOffer skips the others too
   // Delivered already (a slice run again): done, unless a channel failed since — then its own job decides.
   const toSend = open.filter((o) => !(o.activityId || o.pushedAt) || o.failedBefore);
-  const held = deps.redis ? await claimOffers(deps.redis, deps.prefix ?? 'dugnad', toSend.map((o) => o.offerId), sendJobId(job)) : toSend.map(() => 0);
-  toSend.forEach((offer, i) => {
+  const candidates = toSend.map((offer) => {
+    const address = offer.reach && !offer.failedBefore && !offer.activityId && !offer.pushedAt ? firstAddress(deps, offer) : null;
+    return !address || (offer.hasPush && deps.push) ? { offer, address: null } : { offer, address, ctx: { locale: offer.reach!.locale, channel: cardChannelOf(address.channelId) } };
+  });
+  // Each card (one per locale and channel) rendered while the claims are taken: rendering sends nothing.
+  const cardKey = (p: Pick<Planned, 'ctx'>) => `${p.ctx.locale}|${p.ctx.channel}`;
+  const [held, cards] = await Promise.all([
+    deps.redis ? claimOffers(deps.redis, deps.prefix ?? 'dugnad', toSend.map((o) => o.offerId), sendJobId(job)) : toSend.map(() => 0),
+    renderCards(deps, candidates.filter((c): c is Planned => c.address !== null), cardKey),
+  ]);
+  candidates.forEach((c, i) => {
     // Another job is sending it: that one records it (or, failing, its retries do).
     if (held[i]! > 0) return;
-    const address = offer.reach && !offer.failedBefore && !offer.activityId && !offer.pushedAt ? firstAddress(deps, offer) : null;
-    if (!address || (offer.hasPush && deps.push)) handOn.push(offer.offerId);
-    else planned.push({ offer, address, ctx: { locale: offer.reach!.locale, channel: cardChannelOf(address.channelId) } });
+    if (c.address) planned.push(c as Planned);
+    else handOn.push(c.offer.offerId);
   });
 
   const slice = deps.slice;
@@ -63,9 +71,7 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
   // the refusal is raised once the slice is recorded, so the worker alerts and pauses as for one offer.
   let authRefused: SendError | null = null;
   try {
-    // Each card (one per locale and channel) rendered while the pacing keys are set.
-    const cardKey = (p: Planned) => `${p.ctx.locale}|${p.ctx.channel}`;
-    const [paced, cards] = await Promise.all([paceAll(deps, planned.map((p) => p.address.ref.conversation.id)), renderCards(deps, planned, cardKey)]);
+    const paced = await paceAll(deps, planned.map((p) => p.address.ref.conversation.id));
     const rate = slice?.rate ?? null;
     // The slice's slots in the tenant's budget, evenly spaced (jobs/send-gate.ts).
     const slots = rate ? await rate.reserve(planned.length) : null;

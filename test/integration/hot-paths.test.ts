@@ -11,7 +11,8 @@ import { ensureDeclaration } from '../../infra/centres.ts';
 import { seedDemo, DEMO_CENTRE } from '../../infra/seed-demo.ts';
 import { cancelRequest } from '../../infra/requests.ts';
 import { postRequest } from '../../use-cases/post-request.ts';
-import { acceptOffer, offerForSend, offersToClose, recordOfferDelivered, recordOffersDelivered } from '../../infra/offers.ts';
+import { acceptOffer, offerForSend, offersForSlice, offersToClose, recordOfferDelivered, recordOffersDelivered } from '../../infra/offers.ts';
+import { openPostgres } from '../../infra/db.ts';
 import { withdrawOffersAt } from '../../infra/volunteers.ts';
 import { getMember, linkAccount, touchAccount } from '../../infra/identities.ts';
 import { reachOf } from '../../infra/channels.ts';
@@ -169,6 +170,25 @@ for (const kind of databaseKinds()) {
       const first = (await t.db.query<{ sent_at: Date }>('SELECT sent_at FROM offer_deliveries WHERE offer_id = $1', [kept!.id]))[0]!.sent_at;
       await recordOffersDelivered(t.db, requestId, [{ ...sent[0]!, activityId: 'card-again' }], new Date(Date.now() + 60_000));
       expect(await t.db.query('SELECT sent_at, activity_id FROM offer_deliveries WHERE offer_id = $1', [kept!.id])).toEqual([{ sent_at: first, activity_id: 'card-again' }]);
+    });
+
+    it('plans a slice\'s read and its delivery record on each run, and keeps the rest prepared', async () => {
+      if (kind.kind !== 'postgres') return;
+      const requestId = await newRequest('Planlagt hver gang');
+      const offers = await offersOf(requestId);
+      // One connection, so the statements it prepared are the ones asked about.
+      const one = openPostgres(t.url!, 1);
+      try {
+        await offersForSlice(one, offers.map((o) => o.id), new Date());
+        await recordOffersDelivered(one, requestId, [{ offerId: offers[0]!.id, channelId: 'webchat', conversationId: 'c', activityId: 'card' }], new Date());
+        await offerForSend(one, offers[0]!.id);
+        const prepared = (await one.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).map((r) => r.statement);
+        expect(prepared.some((sql) => sql.includes('o.id = ANY($1::uuid[])')), 'the slice read').toBe(false);
+        expect(prepared.some((sql) => sql.includes('INSERT INTO offer_deliveries')), 'the delivery record').toBe(false);
+        expect(prepared.some((sql) => sql.includes('WHERE o.id = $1')), 'a single offer\'s read').toBe(true);
+      } finally {
+        await one.close();
+      }
     });
 
     it('touches an account in one statement that writes only when something changed, and returns its member', async () => {
