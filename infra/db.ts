@@ -73,7 +73,7 @@ const plannedOnEachRun = new Set<string>();
  * given and the tables as they are then) rather than prepared once. A prepared statement's plan is
  * kept once PostgreSQL settles on a generic one, made from the statistics of that moment: a fan-out's
  * statements first planned while `offers` and `offer_deliveries` were nearly empty kept reading them
- * whole for every slice of 25 as they grew to thousands of rows, until autovacuum's ANALYZE replanned
+ * whole for every slice as they grew to thousands of rows, until autovacuum's ANALYZE replanned
  * them — 2.7 instead of 0.5 ms a slice (docs/benchmarks.md). Worth it where a statement runs per
  * slice of offers on tables that grow by thousands in seconds; the planning costs a fraction of that.
  */

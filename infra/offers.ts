@@ -245,16 +245,18 @@ export async function openOfferCards(db: Queryable, requestId: string): Promise<
   return rows.map((r) => r.id);
 }
 
+/** Planned on each run, like the other statements of a wave (infra/db.ts plannedOnEachRunSql). */
 export async function unsentOffers(db: Queryable, requestId: string): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    `SELECT o.id FROM offers o WHERE o.request_id = $1 AND ${OFFER_NOT_DELIVERED} AND NOT o.undeliverable AND o.status = 'pending' ORDER BY o.created_at, o.id`,
-    [requestId],
-  );
+  const rows = await db.query<{ id: string }>(UNSENT_OFFERS, [requestId]);
   return rows.map((r) => r.id);
 }
 
 /** SQL on offers `o`: delivered nowhere yet (not even kept for the volunteer's next web chat visit). */
 export const OFFER_NOT_DELIVERED = 'NOT EXISTS (SELECT 1 FROM offer_deliveries od WHERE od.offer_id = o.id)';
+
+const UNSENT_OFFERS = plannedOnEachRunSql(
+  `SELECT o.id FROM offers o WHERE o.request_id = $1 AND ${OFFER_NOT_DELIVERED} AND NOT o.undeliverable AND o.status = 'pending' ORDER BY o.created_at, o.id`,
+);
 
 /**
  * SQL on offers `o`: its card is on someone's screen, or its push notification on their phone, and
@@ -398,7 +400,7 @@ const RECORD_SLICE_DELIVERED = plannedOnEachRunSql(
  * so the ones taken during the send are closed. The offers are found by their ids alone: the request
  * check is written `IS NOT DISTINCT FROM`, which no index serves, because with statistics from before
  * the wave was inserted PostgreSQL took (request_id, volunteer_id) for selective and read all of a
- * large request's offers for each slice of 25. Planned on each run, like the slice's read (infra/db.ts
+ * large request's offers for each slice of 50. Planned on each run, like the slice's read (infra/db.ts
  * plannedOnEachRunSql), so a plan from when `offers` was small is not kept either.
  */
 export async function recordOffersDelivered(
