@@ -257,13 +257,14 @@ async function staffRequestItems(db: Queryable, centreId: string, requestId: str
 
 /**
  * A volunteer dropped out of a taken request (their assignment already cancelled): it opens again if
- * it has not started. One already under way cannot go out again: it ends as not done, with the
- * assignment's cancel reason, and nobody's list says the volunteer is coming any more. The notice and
- * the next wave: use-cases/reopen-request.ts.
+ * it has not started, and true is returned. Open again, it is not escalated: if nobody takes it this
+ * time, staff are told again (jobs/timers.ts). One already under way cannot go out again: it ends as
+ * not done, with the assignment's cancel reason, and nobody's list says the volunteer is coming any
+ * more. The notice and the next wave: use-cases/reopen-request.ts.
  */
-export async function reopenAfterDropOut(tx: Queryable, requestId: string, assignmentId: string, now: Date): Promise<void> {
+export async function reopenAfterDropOut(tx: Queryable, requestId: string, assignmentId: string, now: Date): Promise<boolean> {
   const reopened = await tx.query(
-    `UPDATE help_requests SET status = 'open', assigned_volunteer_id = NULL, taken_at = NULL, updated_at = $2
+    `UPDATE help_requests SET status = 'open', assigned_volunteer_id = NULL, taken_at = NULL, escalated_at = NULL, updated_at = $2
       WHERE id = $1 AND status = 'taken' AND starts_at > $2 RETURNING id`,
     [requestId, now],
   );
@@ -277,6 +278,7 @@ export async function reopenAfterDropOut(tx: Queryable, requestId: string, assig
       [requestId, now],
     );
   }
+  return reopened.length > 0;
 }
 
 /** Marks a still-open request as escalated; true only the first time, so staff are told once. */

@@ -43,7 +43,12 @@ export async function scheduleRequestTimers(queues: Queues, request: HelpRequest
 export async function scheduleStartTimers(queues: Queues, request: HelpRequest, now: Date, s: JobSettings): Promise<void> {
   // A flexible window («når som helst denne uka») can be filled until its last start, so staff hear before that.
   const escalate = escalationAt(latestStart(request), request.urgent, now, s.escalateHoursBefore);
-  await addTimer(queues, { kind: 'escalate', requestId: request.id, startsAtMs: request.startsAt.getTime() }, releaseTime(escalate, request.urgent, s), now);
+  const timer: TimerJob = { kind: 'escalate', requestId: request.id, startsAtMs: request.startsAt.getTime() };
+  // Fired already, while the request was taken or before a volunteer dropped out and it opened again:
+  // the job kept under the same id would swallow the new one, and staff would not hear of it again.
+  const fired = await queues.timers.getJob(timerJobId(timer));
+  if (fired && (await fired.isCompleted())) await fired.remove();
+  await addTimer(queues, timer, releaseTime(escalate, request.urgent, s), now);
   await scheduleExpiry(queues, request, now);
 }
 

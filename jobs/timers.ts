@@ -31,7 +31,8 @@ async function escalate(deps: TimerDeps, requestId: string): Promise<void> {
   const request = await getRequest(deps.db, requestId);
   if (!request || request.status !== 'open') return;
   const now = deps.now();
-  if (await markEscalated(deps.db, requestId, now)) await tell(deps, ['staff.escalation'], requestId, { at: now, now });
+  // The escalation is the event: a request that opens again and is escalated again is told again.
+  if (await markEscalated(deps.db, requestId, now)) await tell(deps, ['staff.escalation'], requestId, { at: now, now, event: `x${now.getTime()}` });
 }
 
 export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<string> {

@@ -99,6 +99,34 @@ describe('an escalation card once the request is settled', () => {
     await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1 AND closed_at IS NOT NULL`, [requestId])).length === 2, 'both cards closed');
   });
 
+  it('the volunteer drops out before the visit: it is open again, and when nobody takes it staff get a new escalation card', async () => {
+    const { requestId, staffCard } = await escalated('Kinotur med Gerd');
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1`, [requestId])).length === 2, 'both escalation cards recorded');
+    const [offer] = await app.db.query<{ id: string; user_id: string }>(
+      `SELECT o.id, c.user_id FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+        WHERE o.request_id = $1 AND o.status = 'pending' ORDER BY c.user_id LIMIT 1`,
+      [requestId],
+    );
+    await chat.submit(offer!.user_id, { action: 'offer.accept', offerId: offer!.id });
+    expect(visibleText((await updateOf(staffCard)).activity)).toContain('Løst');
+    const [task] = await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]);
+    // Every volunteer there is had it already: the next wave finds nobody new.
+    await chat.submit(offer!.user_id, { action: 'assignment.cancel.submit', assignmentId: task!.id, reason: 'Syk' });
+    await until(async () => (await app.db.query(`SELECT 1 FROM help_requests WHERE id = $1 AND status = 'open' AND escalated_at IS NULL`, [requestId])).length === 1, 'open again, not escalated');
+    // Its escalation timer fired before it was taken; it is set again.
+    const timer = await queuedTimer(app.queues, `escalate-${requestId}-`);
+    expect(timer, 'the escalation timer set again').toBeDefined();
+    const before = connector.captured.length;
+    await timer!.promote();
+    const isEscalation = (c: Captured) => c.method === 'POST' && hasAction(c.activity, 'staff.request.callList') && JSON.stringify(c.activity).includes(requestId);
+    await connector.waitFor(() => connector.captured.slice(before).some((c) => inStaffChat(c) && isEscalation(c)));
+    await connector.waitFor(() => connector.captured.slice(before).some((c) => inChannel(c) && isEscalation(c)));
+    const again = connector.captured.slice(before).find((c) => inStaffChat(c) && isEscalation(c))!;
+    expect(again.activityId).not.toBe(staffCard.activityId);
+    expect(visibleText(again.activity)).toContain('Kinotur med Gerd');
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1 AND closed_at IS NULL`, [requestId])).length === 2, 'the new cards kept, to be closed in turn');
+  });
+
   it('cancelled: the card says «Avlyst» in place, with no buttons', async () => {
     const { requestId, staffCard, channelCard } = await escalated('Handletur til Maxi');
     await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1`, [requestId])).length === 2, 'both escalation cards recorded');
