@@ -94,7 +94,7 @@ async function showOffer(deps: BotDeps, turn: Turn, offerId: string): Promise<vo
   // Closed: the card itself says what became of it («Oppdraget er tatt — takk!»).
   if (!live || !activityId) return;
   const conversationId = turn.context.activity.conversation.id;
-  const after = await recordOfferDelivered(db, { offerId, channelId: turn.account.channelId, conversationId, activityId, at: turn.now });
+  const after = await recordOfferDelivered(db, { requestId: offer.request.id, offerId, channelId: turn.account.channelId, conversationId, activityId, at: turn.now });
   // Taken while it was being shown: the card says so at once.
   if (after && (after.offerStatus !== 'pending' || after.requestStatus !== 'open')) {
     const closed = offerCard(turn.card, { offerId, request: publicView(offer.request), groupLabel: label, status: after.requestStatus === 'cancelled' ? 'withdrawn' : 'taken' });

@@ -313,27 +313,19 @@ export async function recordOfferDelivered(
    * person's next visit (bot/open-items.ts shows it then). `pushed`: announced by push as well.
    * A card shown again on that visit is recorded here too; sent_at keeps the first delivery.
    */
-  d: { offerId: string; channelId: string; conversationId: string | null; activityId: string | null; at: Date; pushed?: boolean },
+  d: Delivery & { requestId: string; at: Date },
 ): Promise<{ offerStatus: OfferStatus; requestStatus: RequestStatus } | null> {
-  // The request row is locked before the offer row, the order an accept or a cancel takes them in
-  // (request, then its offers): locking the offer first deadlocked with a concurrent accept. The
-  // offer's own lock (FOR SHARE) waits for a status change in flight and returns the row as it stands.
-  const rows = await db.query<{ offer_status: OfferStatus; request_status: RequestStatus }>(
-    `WITH r AS MATERIALIZED (
-       SELECT r.status FROM help_requests r WHERE r.id = (SELECT request_id FROM offers WHERE id = $1) FOR SHARE
-     ), o AS MATERIALIZED (
-       SELECT o.id, o.status FROM offers o WHERE o.id = $1 AND (SELECT true FROM r) FOR SHARE
-     ), recorded AS (
-       INSERT INTO offer_deliveries (offer_id, sent_at, channel_id, conversation_id, activity_id, pushed_at)
-       SELECT o.id, $2, $3, $4, $5, CASE WHEN $6::boolean THEN $2::timestamptz END FROM o
-       ON CONFLICT (offer_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, conversation_id = EXCLUDED.conversation_id, activity_id = EXCLUDED.activity_id,
-              pushed_at = COALESCE(EXCLUDED.pushed_at, offer_deliveries.pushed_at)
-     )
-     SELECT o.status AS offer_status, r.status AS request_status FROM o, r, ${NO_FLUSH_WAIT}`,
-    [d.offerId, d.at, d.channelId, d.conversationId, d.activityId, d.pushed ?? false],
-  );
-  const r = rows[0];
-  return r ? { offerStatus: r.offer_status, requestStatus: r.request_status } : null;
+  const [r] = await recordOffersDelivered(db, d.requestId, [d], d.at);
+  return r ? { offerStatus: r.offerStatus, requestStatus: r.requestStatus } : null;
+}
+
+/** Where one offer's card went (see recordOfferDelivered). */
+export interface Delivery {
+  offerId: string;
+  channelId: string;
+  conversationId: string | null;
+  activityId: string | null;
+  pushed?: boolean;
 }
 
 /** One offer of a slice as the batched sender reads it: the offer, its request, and where its volunteer can be reached. */
@@ -378,26 +370,28 @@ export async function offersForSlice(db: Queryable, offerIds: readonly string[],
   }));
 }
 
-const RECORD_SLICE_DELIVERED = plannedOnEachRunSql(
+const RECORD_DELIVERED = plannedOnEachRunSql(
   `WITH r AS MATERIALIZED (SELECT r.status FROM help_requests r WHERE r.id = $1 FOR SHARE),
         o AS MATERIALIZED (
-          SELECT o.id, o.status, d.channel_id, d.conversation_id, d.activity_id
-            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS d(offer_id, channel_id, conversation_id, activity_id)
+          SELECT o.id, o.status, d.channel_id, d.conversation_id, d.activity_id, d.pushed
+            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $7::boolean[]) AS d(offer_id, channel_id, conversation_id, activity_id, pushed)
             JOIN offers o ON o.id = d.offer_id
            WHERE (SELECT true FROM r) AND o.request_id IS NOT DISTINCT FROM $1
              FOR SHARE OF o),
         recorded AS (
-          INSERT INTO offer_deliveries (offer_id, sent_at, channel_id, conversation_id, activity_id)
-          SELECT o.id, $6, o.channel_id, o.conversation_id, o.activity_id FROM o
-          ON CONFLICT (offer_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, conversation_id = EXCLUDED.conversation_id, activity_id = EXCLUDED.activity_id)
+          INSERT INTO offer_deliveries (offer_id, sent_at, channel_id, conversation_id, activity_id, pushed_at)
+          SELECT o.id, $6, o.channel_id, o.conversation_id, o.activity_id, CASE WHEN o.pushed THEN $6::timestamptz END FROM o
+          ON CONFLICT (offer_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, conversation_id = EXCLUDED.conversation_id, activity_id = EXCLUDED.activity_id,
+                 pushed_at = COALESCE(EXCLUDED.pushed_at, offer_deliveries.pushed_at))
    SELECT o.id, o.status AS offer_status, r.status AS request_status FROM o, r, ${NO_FLUSH_WAIT}`,
 );
 
 /**
- * recordOfferDelivered for a slice of one request's offers in one statement: the same FOR SHARE on the
- * request first (the lock order an accept takes: the one-time filter on `r` runs before any offer is
- * read), the same commit without a flush wait, and each offer's status as it stands at this commit,
- * so the ones taken during the send are closed. The offers are found by their ids alone: the request
+ * recordOfferDelivered for several offers of one request in one statement (a slice's). The request is
+ * locked FOR SHARE before any offer is read (the one-time filter on `r`), the order an accept or a
+ * cancel takes them in — locking an offer first deadlocked with a concurrent accept — and then each
+ * offer FOR SHARE, which waits for a status change in flight (a withdrawal touches no request row)
+ * and returns the offer as it stands at this commit, so the ones taken during the send are closed. The offers are found by their ids alone: the request
  * check is written `IS NOT DISTINCT FROM`, which no index serves, because with statistics from before
  * the wave was inserted PostgreSQL took (request_id, volunteer_id) for selective and read all of a
  * large request's offers for each slice of 50. Planned on each run, like the slice's read (infra/db.ts
@@ -406,13 +400,13 @@ const RECORD_SLICE_DELIVERED = plannedOnEachRunSql(
 export async function recordOffersDelivered(
   db: Queryable,
   requestId: string,
-  sent: ReadonlyArray<{ offerId: string; channelId: string; conversationId: string; activityId: string }>,
+  sent: readonly Delivery[],
   at: Date,
 ): Promise<Array<{ offerId: string; offerStatus: OfferStatus; requestStatus: RequestStatus }>> {
   if (sent.length === 0) return [];
   const rows = await db.query<{ id: string; offer_status: OfferStatus; request_status: RequestStatus }>(
-    RECORD_SLICE_DELIVERED,
-    [requestId, sent.map((x) => x.offerId), sent.map((x) => x.channelId), sent.map((x) => x.conversationId), sent.map((x) => x.activityId), at],
+    RECORD_DELIVERED,
+    [requestId, sent.map((x) => x.offerId), sent.map((x) => x.channelId), sent.map((x) => x.conversationId), sent.map((x) => x.activityId), at, sent.map((x) => x.pushed === true)],
   );
   return rows.map((r) => ({ offerId: r.id, offerStatus: r.offer_status, requestStatus: r.request_status }));
 }

@@ -67,7 +67,7 @@ async function sendOffer(deps: SendDeps, job: Extract<SendJob, { kind: 'offer' }
     return 'unreachable' as const;
   }
   const to = reached.sent;
-  const after = await recordOfferDelivered(deps.db, { offerId, channelId: to.channelId, conversationId: to.conversationId, activityId: to.activityId, at: deps.now(), pushed: to.pushed });
+  const after = await recordOfferDelivered(deps.db, { requestId: offer.request.id, offerId, channelId: to.channelId, conversationId: to.conversationId, activityId: to.activityId, at: deps.now(), pushed: to.pushed });
   // Taken while this card (or push) was on its way: close it now rather than leave a live button behind.
   // Only kept for their next visit: that visit reads the offer as it then stands (bot/open-items.ts).
   if ((to.activityId || to.pushed) && after && (after.offerStatus !== 'pending' || after.requestStatus !== 'open')) {

@@ -84,18 +84,18 @@ for (const kind of databaseKinds()) {
     it('records a delivery and says whether its card is still live', async () => {
       const taken = await newRequest('Levering, tatt');
       const [winner, sent, late] = await offersOf(taken);
-      const deliver = (offerId: string) => recordOfferDelivered(t.db, { offerId, channelId: 'webchat', conversationId: 'c', activityId: `act-${offerId}`, at: new Date() });
-      expect(await deliver(sent!.id)).toEqual({ offerStatus: 'pending', requestStatus: 'open' });
+      const deliver = (requestId: string, offerId: string) => recordOfferDelivered(t.db, { requestId, offerId, channelId: 'webchat', conversationId: 'c', activityId: `act-${offerId}`, at: new Date() });
+      expect(await deliver(taken, sent!.id)).toEqual({ offerStatus: 'pending', requestStatus: 'open' });
       expect((await acceptOffer(t.db, { offerId: winner!.id, volunteerId: winner!.volunteer_id, channelId: 'test', now: new Date() })).outcome).toBe('won');
-      expect(await deliver(late!.id)).toEqual({ offerStatus: 'taken', requestStatus: 'taken' });
+      expect(await deliver(taken, late!.id)).toEqual({ offerStatus: 'taken', requestStatus: 'taken' });
       expect((await t.db.query<{ activity_id: string }>('SELECT activity_id FROM offer_deliveries WHERE offer_id = $1', [late!.id]))[0]?.activity_id).toBe(`act-${late!.id}`);
 
       // A cancel leaves the offers as they were; the request's status tells.
       const cancelled = await newRequest('Levering, avlyst');
       const [offer] = await offersOf(cancelled);
       expect(await cancelRequest(t.db, { requestId: cancelled, centreId: DEMO_CENTRE.id, by: staffId, now: new Date() })).toBeTruthy();
-      expect((await deliver(offer!.id))?.requestStatus).toBe('cancelled');
-      expect(await recordOfferDelivered(t.db, { offerId: '00000000-0000-4000-8000-000000000000', channelId: 'webchat', conversationId: 'c', activityId: 'x', at: new Date() })).toBeNull();
+      expect((await deliver(cancelled, offer!.id))?.requestStatus).toBe('cancelled');
+      expect(await recordOfferDelivered(t.db, { requestId: taken, offerId: '00000000-0000-4000-8000-000000000000', channelId: 'webchat', conversationId: 'c', activityId: 'x', at: new Date() })).toBeNull();
     });
 
     it('answers an accept on a request already taken or cancelled with the request for its closed card, and changes nothing else', async () => {
