@@ -37,13 +37,18 @@ export function latestStart(r: TaskTime): Date {
   return last.getTime() > r.startsAt.getTime() ? last : r.startsAt;
 }
 
+/** Still waiting for a volunteer (or for consent to look for one): not yet taken, cancelled, expired or done. */
+export function awaitsVolunteer(status: RequestStatus): boolean {
+  return status === 'open' || status === 'waiting_consent';
+}
+
 /**
  * When consent is withdrawn or the person erased, what stops: everything still waiting or looking
  * for a volunteer, and a taken visit that has not started. A visit that has started happened (or
  * not) with a volunteer already on the way: it stays as it is, and its hours count.
  */
 export function stopsWhenPersonLeaves(r: { status: RequestStatus; startsAt: Date }, now: Date): boolean {
-  if (r.status === 'waiting_consent' || r.status === 'open') return true;
+  if (awaitsVolunteer(r.status)) return true;
   return r.status === 'taken' && r.startsAt.getTime() > now.getTime();
 }
 

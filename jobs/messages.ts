@@ -30,6 +30,7 @@ import { linkForStaff } from '../infra/caregiver-links.ts';
 import { caregiverContact, volunteerForCaregiver } from '../infra/caregivers.ts';
 import { cancelReasonText } from '../adaptive-cards/staff-requests.ts';
 import { redactedInChannel } from '../domain/audiences.ts';
+import { awaitsVolunteer } from '../domain/lifecycle.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
@@ -324,7 +325,7 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
  */
 export async function renderResolvedEscalation(db: Database, request: HelpRequest, ctx: CardContext, shared: boolean): Promise<OutgoingActivity | null> {
   const outcome: EscalationOutcome | null =
-    request.status === 'cancelled' ? 'cancelled' : request.status === 'expired' ? 'expired' : request.status === 'open' || request.status === 'waiting_consent' ? null : 'taken';
+    request.status === 'cancelled' ? 'cancelled' : request.status === 'expired' ? 'expired' : awaitsVolunteer(request.status) ? null : 'taken';
   if (!outcome) return null;
   let takenByFirstName: string | null = null;
   if (outcome === 'taken' && !shared) {

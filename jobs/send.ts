@@ -10,6 +10,7 @@ import { sendJobId, type SendJob } from './queues.ts';
 import { redrawInStaffChannel, sendToStaffChannel } from './staff-channel.ts';
 import { tell } from './recipients.ts';
 import { mayReceive, redrawnWhenSettled } from '../domain/audiences.ts';
+import { awaitsVolunteer } from '../domain/lifecycle.ts';
 import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
 import { pushToMember } from './webchat-delivery.ts';
 import { offerClosedPush } from './push-notices.ts';
@@ -168,7 +169,7 @@ async function closeNoticeCard(deps: SendDeps, cardId: string) {
   if (!card || card.closedAt) return 'skipped' as const;
   // Open again (the volunteer cancelled before this ran): the card is true as it stands.
   const request = await getRequest(deps.db, card.requestId);
-  if (!request || request.status === 'open' || request.status === 'waiting_consent') return 'skipped' as const;
+  if (!request || awaitsVolunteer(request.status)) return 'skipped' as const;
   let result: 'sent' | 'gone' = 'gone';
   if (card.memberId) {
     // The same guard as the notice it redraws (notify): one no longer in its audience (left, or now
