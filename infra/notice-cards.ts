@@ -26,15 +26,18 @@ const toCard = (r: Row): NoticeCard => ({
 /**
  * Records where a card went, and answers whether its request was already settled when it was recorded:
  * then the request's own closing (jobs/closing.ts) may have looked for its cards before this one was
- * here, and the caller closes it itself.
+ * here, and the caller closes it itself. The request is read FOR SHARE, as a delivery record reads it:
+ * a take or cancel in flight is waited for and seen, and one that begins after waits for this commit,
+ * so its closing finds this card.
  */
 export async function recordNoticeCard(
   db: Queryable,
   card: { requestId: string; message: NoticeKind; to: { memberId: string } | { centreId: string }; channelId: string; conversationId: string; activityId: string; at: Date },
 ): Promise<{ id: string; settled: boolean }> {
   const rows = await db.query<{ id: string; settled: boolean }>(
-    `INSERT INTO notice_cards (request_id, message, member_id, centre_id, channel_id, conversation_id, activity_id, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     RETURNING id::text AS id, COALESCE((SELECT r.status NOT IN ('open', 'waiting_consent') FROM help_requests r WHERE r.id = $1), true) AS settled`,
+    `WITH r AS MATERIALIZED (SELECT r.status FROM help_requests r WHERE r.id = $1 FOR SHARE)
+     INSERT INTO notice_cards (request_id, message, member_id, centre_id, channel_id, conversation_id, activity_id, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     RETURNING id::text AS id, COALESCE((SELECT r.status NOT IN ('open', 'waiting_consent') FROM r), true) AS settled`, // settled: not awaitsVolunteer (domain/lifecycle.ts)
     [card.requestId, card.message, 'memberId' in card.to ? card.to.memberId : null, 'centreId' in card.to ? card.to.centreId : null, card.channelId, card.conversationId, card.activityId, card.at],
   );
   return rows[0]!;
