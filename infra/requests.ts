@@ -92,7 +92,7 @@ export async function rankCandidates(
  * outbox row so the offers are sent after commit. Returns how many offers were created.
  * `waveSize: Infinity` widens to everyone eligible.
  */
-export async function sendNextWave(tx: Queryable, requestId: string, now: Date, matching: MatchingSettings): Promise<number> {
+export async function sendNextWave(tx: Queryable, requestId: string, now: Date, matching: MatchingSettings, opts: { reopened?: boolean } = {}): Promise<number> {
   // Row lock: two workers widening the same request at once must not both pick the same wave.
   const rows = await tx.query<RequestRow>(`SELECT * FROM help_requests WHERE id = $1 FOR UPDATE`, [requestId]);
   const row = rows[0];
@@ -109,8 +109,9 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
   const { ranked, excluded } = await rankCandidates(tx, request, now, matching, { anyArea: row.area_relaxed === true });
   const wave = takeWave(ranked, excluded, Number.isFinite(matching.waveSize) ? matching.waveSize : ranked.length);
   if (wave.length === 0) {
-    // Nobody fits even the first wave: the outbox row still schedules the timers, so staff hear of it.
-    if (request.wave === 0) await addOutbox(tx, 'offers.send', requestId);
+    // Nobody fits even the first wave, or nobody new once a volunteer dropped out (`reopened`): the
+    // outbox row still schedules the request's timers, so staff hear of it at the escalation point.
+    if (request.wave === 0 || opts.reopened) await addOutbox(tx, 'offers.send', requestId);
     return 0;
   }
   const waveNo = request.wave + 1;

@@ -26,7 +26,10 @@ export function offersHeldUntil(savedAt: Date, urgent: boolean, now: Date, s: Pi
 }
 
 export async function addTimer(queues: Queues, job: TimerJob, at: Date, now: Date): Promise<void> {
-  await queues.timers.add(job.kind, timerData(job), { jobId: timerJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) });
+  // An escalation that has run is not kept under its id: a request that opens again (its volunteer
+  // dropped out) needs the timer again, and one added to no purpose does nothing (markEscalated).
+  const forget = job.kind === 'escalate' ? { removeOnComplete: true, removeOnFail: true } : {};
+  await queues.timers.add(job.kind, timerData(job), { jobId: timerJobId(job), delay: Math.max(0, at.getTime() - now.getTime()), ...forget });
 }
 
 /** After a wave's offers are queued: the next wave, the escalation point and the start. */
@@ -43,12 +46,7 @@ export async function scheduleRequestTimers(queues: Queues, request: HelpRequest
 export async function scheduleStartTimers(queues: Queues, request: HelpRequest, now: Date, s: JobSettings): Promise<void> {
   // A flexible window («når som helst denne uka») can be filled until its last start, so staff hear before that.
   const escalate = escalationAt(latestStart(request), request.urgent, now, s.escalateHoursBefore);
-  const timer: TimerJob = { kind: 'escalate', requestId: request.id, startsAtMs: request.startsAt.getTime() };
-  // Fired already, while the request was taken or before a volunteer dropped out and it opened again:
-  // the job kept under the same id would swallow the new one, and staff would not hear of it again.
-  const fired = await queues.timers.getJob(timerJobId(timer));
-  if (fired && (await fired.isCompleted())) await fired.remove();
-  await addTimer(queues, timer, releaseTime(escalate, request.urgent, s), now);
+  await addTimer(queues, { kind: 'escalate', requestId: request.id, startsAtMs: request.startsAt.getTime() }, releaseTime(escalate, request.urgent, s), now);
   await scheduleExpiry(queues, request, now);
 }
 

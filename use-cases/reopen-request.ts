@@ -17,9 +17,5 @@ export async function reopenRequest(
   const reopened = await reopenAfterDropOut(tx, input.requestId, input.assignmentId, input.at);
   // A volunteer leaving a whole series is told to the caregiver once, not once per visit.
   if (input.notify !== false) await addOutbox(tx, 'assignment.cancelled', input.assignmentId);
-  const offered = await sendNextWave(tx, input.requestId, input.at, input.matching);
-  // Nobody new to ask: the outbox row still schedules the request's timers, so staff hear of it at the
-  // escalation point (at once, if that has passed) as for a request nobody took the first time.
-  if (reopened && offered === 0) await addOutbox(tx, 'offers.send', input.requestId);
-  return offered;
+  return sendNextWave(tx, input.requestId, input.at, input.matching, { reopened });
 }
