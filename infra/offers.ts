@@ -56,8 +56,8 @@ type SettledRow = WonRow & { won: boolean; offer_status: OfferStatus | null };
  *
  * When it does not win, the same statement reads the request as it stands now: `FOR SHARE` waits for
  * an accept or cancel still in flight and returns the newest committed version, where a plain read
- * would see the statement's snapshot (still 'open'). It then records the press on a pending or taken
- * offer of a request no longer open: responded_at, so the card the workers close afterwards thanks
+ * would see the statement's snapshot (still 'open'). It then records the press on a pending, taken or
+ * withdrawn offer of a request no longer open: responded_at, so the card the workers close afterwards thanks
  * them for answering (the same words as the card this turn draws), and a pending offer marked taken
  * or withdrawn. When the card pressed is the only place the offer shows and this turn draws that very
  * message again (`pressedCard`: Web Chat; a Teams invoke's answer is not the chat's stored card, and
@@ -101,8 +101,8 @@ async function settleAccept(db: Queryable, input: { offerId: string; volunteerId
                          responded_at = COALESCE(offers.responded_at, $3),
                          closed_card_sent_at = CASE WHEN EXISTS (SELECT 1 FROM offer_deliveries od WHERE od.offer_id = $1 AND od.activity_id = $6 AND od.pushed_at IS NULL)
                                                 THEN COALESCE(offers.closed_card_sent_at, $3) ELSE offers.closed_card_sent_at END
-         FROM lost, (SELECT set_config('synchronous_commit', 'off', true) WHERE NOT EXISTS (SELECT 1 FROM won)) AS no_flush_wait
-        WHERE offers.id = $1 AND offers.status IN ('pending', 'taken') AND lost.status <> 'open'
+         FROM lost, (SELECT set_config('synchronous_commit', 'off', true) WHERE NOT EXISTS (SELECT 1 FROM won)) AS no_flush_wait -- NO_FLUSH_WAIT, for losers only
+        WHERE offers.id = $1 AND offers.status IN ('pending', 'taken', 'withdrawn') AND lost.status <> 'open'
      )
      SELECT won.*, true AS won, NULL::text AS offer_status, (SELECT id FROM assignment) AS assignment_id, (SELECT centres FROM viewer) AS viewer_centres,
             EXISTS (SELECT 1 FROM viewer) AS is_viewer, p.name AS p_name, p.address AS p_address, p.phone AS p_phone
