@@ -26,10 +26,7 @@ export function offersHeldUntil(savedAt: Date, urgent: boolean, now: Date, s: Pi
 }
 
 export async function addTimer(queues: Queues, job: TimerJob, at: Date, now: Date): Promise<void> {
-  // An escalation that has run is not kept under its id: a request that opens again (its volunteer
-  // dropped out) needs the timer again, and one added to no purpose does nothing (markEscalated).
-  const forget = job.kind === 'escalate' ? { removeOnComplete: true, removeOnFail: true } : {};
-  await queues.timers.add(job.kind, timerData(job), { jobId: timerJobId(job), delay: Math.max(0, at.getTime() - now.getTime()), ...forget });
+  await queues.timers.add(job.kind, timerData(job), { jobId: timerJobId(job), delay: Math.max(0, at.getTime() - now.getTime()) });
 }
 
 /** After a wave's offers are queued: the next wave, the escalation point and the start. */
@@ -46,7 +43,11 @@ export async function scheduleRequestTimers(queues: Queues, request: HelpRequest
 export async function scheduleStartTimers(queues: Queues, request: HelpRequest, now: Date, s: JobSettings): Promise<void> {
   // A flexible window («når som helst denne uka») can be filled until its last start, so staff hear before that.
   const escalate = escalationAt(latestStart(request), request.urgent, now, s.escalateHoursBefore);
-  await addTimer(queues, { kind: 'escalate', requestId: request.id, startsAtMs: request.startsAt.getTime() }, releaseTime(escalate, request.urgent, s), now);
+  const timer: TimerJob = { kind: 'escalate', requestId: request.id, startsAtMs: request.startsAt.getTime() };
+  // Fired already, while the request was taken or before a volunteer dropped out and it opened again:
+  // the job kept under the same id would swallow the new one, and staff would not hear of it again.
+  if ((await queues.timers.getJobState(timerJobId(timer))) === 'completed') await queues.timers.remove(timerJobId(timer));
+  await addTimer(queues, timer, releaseTime(escalate, request.urgent, s), now);
   await scheduleExpiry(queues, request, now);
 }
 
