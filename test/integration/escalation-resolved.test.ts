@@ -109,6 +109,9 @@ describe('an escalation card once the request is settled', () => {
     );
     await chat.submit(offer!.user_id, { action: 'offer.accept', offerId: offer!.id });
     expect(visibleText((await updateOf(staffCard)).activity)).toContain('Løst');
+    // Both drawn «Løst» before the volunteer drops out (a close that comes after finds the request open
+    // again and leaves the card as it is, asking for help — true again by then).
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1 AND closed_at IS NOT NULL`, [requestId])).length === 2, 'both cards closed');
     const [task] = await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]);
     // Every volunteer there is had it already: the next wave finds nobody new.
     await chat.submit(offer!.user_id, { action: 'assignment.cancel.submit', assignmentId: task!.id, reason: 'Syk' });
