@@ -8,7 +8,7 @@
 // see the cancellation. Each page state is checked with axe-core and for Norwegian 24-hour times.
 // UPDATE_SCREENSHOTS=1 writes each role's main screens to docs/screenshots/.
 import { addDays, addHours } from 'date-fns';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
 import { TRANSCRIPT, button, cardWith, cardWithText, expectAccessible, expectFitsPhone, expectNorwegianClock, openChatAs, screenshot } from './phone-chat.ts';
@@ -36,9 +36,21 @@ describe('every form by hand in the web chat on a phone', { timeout: 300_000 }, 
   let volunteer: Page;
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { WAVE_SIZE: '1000' }, now: clock.now });
+    app = await startTestApp({ env: { WAVE_SIZE: '1000' }, now: clock.now, log: { level: 'warn', destination: { write: (line) => void warnings.push(line) } } });
     browser = await launchChromium();
   }, 120_000);
+  // A failure says what each person saw and what the app warned of (a CI run cannot be looked at afterwards).
+  const warnings: string[] = [];
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    const pages = { staff, caregiver, volunteer };
+    for (const [role, page] of Object.entries(pages)) {
+      if (!page || page.isClosed()) continue;
+      const text = await page.locator(TRANSCRIPT).innerText({ timeout: 5_000 }).catch((err: Error) => `(unreadable: ${err.message})`);
+      console.error(`--- ${role}'s screen when «${task.name}» failed:\n${text.split('\n').slice(-60).join('\n')}`);
+    }
+    console.error(`--- the app's warnings and errors (${warnings.length}):\n${warnings.slice(-40).join('')}`);
+  });
   afterAll(async () => {
     for (const c of contexts) await c.close();
     await browser?.close();
