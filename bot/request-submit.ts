@@ -6,6 +6,7 @@ import type { AdaptiveCard } from '../adaptive-cards/card.ts';
 import type { FormErrors, FormValues } from '../adaptive-cards/form.ts';
 import type { RequestField } from '../adaptive-cards/request-form.ts';
 import { offersHeldUntil } from '../jobs/schedule.ts';
+import { WAVE_QUEUED_BY_THE_TURN, queueWave } from '../jobs/offer-slices.ts';
 import { matchingSettings } from '../infra/requests.ts';
 import { postRequest, type PostRequestResult } from '../use-cases/post-request.ts';
 import { formErrors, submittedValues } from './forms.ts';
@@ -36,8 +37,19 @@ export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit)
   }
   if (parsed.success && Object.keys(errors).length === 0) {
     if (asksForSeries(s.raw)) return submitSeries(deps, turn, parsed.data, s.raw, s.form);
-    const result = await postRequest(deps.db, { centreId, createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matchingSettings(deps.config) });
-    if (result.ok) return s.saved(result, result.status === 'open' ? offersGoOutAt(deps, turn.now, parsed.data.urgent, turn.now) : null);
+    const result = await postRequest(deps.db, {
+      centreId, createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matchingSettings(deps.config), idsUpTo: WAVE_QUEUED_BY_THE_TURN,
+    });
+    if (result.ok) {
+      const goesOutAt = result.status === 'open' ? offersGoOutAt(deps, turn.now, parsed.data.urgent, turn.now) : null;
+      // The offers are on their way while the answer is written (jobs/offer-slices.ts queueWave).
+      const { wave } = result;
+      const queued = wave?.outboxId && wave.offerIds && !goesOutAt ? queueWave(deps.queues, result.requestId, { outboxId: wave.outboxId, offerIds: wave.offerIds }, turn.now).then(() => true, () => false) : null;
+      await s.saved(result, goesOutAt);
+      // Queued here, or left to the look after the turn (and, failing that, the poller).
+      if (queued) turn.outboxQueued = await queued;
+      return;
+    }
     errors = result.errors as Partial<Record<RequestField, string>>;
   }
   await turn.replace(await s.form(submittedValues(s.raw), errors));

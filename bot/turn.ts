@@ -10,10 +10,11 @@ export class Turn {
   /** Set when the turn is a Teams Universal Action: the card to return in the invoke response. */
   invokeCard: AdaptiveCard | null = null;
   /**
-   * Set by a command that knows it committed nothing to the outbox this time (an accept that lost the
-   * race): the turn then skips the look for outbox rows to queue.
+   * Set by a command that has queued what it committed to the outbox itself (a posted request's wave),
+   * or knows it committed nothing this time (an accept that lost the race): the turn then skips the
+   * look for outbox rows to queue.
    */
-  queuedNothing = false;
+  outboxQueued = false;
 
   constructor(
     readonly context: TurnContext,

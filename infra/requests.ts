@@ -87,16 +87,27 @@ export async function rankCandidates(
   return { ranked, excluded: pool.excluded };
 }
 
+/** A wave just offered: how many offers, and its `offers.send` outbox row (null when none was written). */
+export interface OfferedWave {
+  offered: number;
+  outboxId: number | null;
+  /** Its offers in the order they are sent (by id), when asked for and no more than `idsUpTo`; else null. */
+  offerIds: string[] | null;
+}
+
+const NO_WAVE: OfferedWave = { offered: 0, outboxId: null, offerIds: null };
+
 /**
  * Offers the request to the next ranked eligible volunteers who have not had it yet, and leaves an
- * outbox row so the offers are sent after commit. Returns how many offers were created.
- * `waveSize: Infinity` widens to everyone eligible.
+ * outbox row so the offers are sent after commit. `waveSize: Infinity` widens to everyone eligible.
+ * `idsUpTo`: the offers' ids are returned for a wave of at most this many, for a caller that queues the
+ * sends itself right after commit (bot/request-submit.ts) rather than leaving them to the outbox's dispatch.
  */
-export async function sendNextWave(tx: Queryable, requestId: string, now: Date, matching: MatchingSettings, opts: { reopened?: boolean } = {}): Promise<number> {
+export async function sendNextWave(tx: Queryable, requestId: string, now: Date, matching: MatchingSettings, opts: { reopened?: boolean; idsUpTo?: number } = {}): Promise<OfferedWave> {
   // Row lock: two workers widening the same request at once must not both pick the same wave.
   const rows = await tx.query<RequestRow>(`SELECT * FROM help_requests WHERE id = $1 FOR UPDATE`, [requestId]);
   const row = rows[0];
-  if (!row || row.status !== 'open') return 0;
+  if (!row || row.status !== 'open') return NO_WAVE;
   const request = toHelpRequest(row);
   // Consent can run out or be withdrawn between waves: then nothing more goes out.
   if (request.personId && (await broadcastHoldOf(tx, request.personId, now)) !== null) {
@@ -104,20 +115,20 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
     await tx.query(`UPDATE offers SET status = 'withdrawn' WHERE request_id = $1 AND status = 'pending'`, [requestId]);
     await addOutbox(tx, 'request.cancelled', requestId);
     await addOutbox(tx, 'request.held', requestId);
-    return 0;
+    return NO_WAVE;
   }
   const { ranked, excluded } = await rankCandidates(tx, request, now, matching, { anyArea: row.area_relaxed === true });
   const wave = takeWave(ranked, excluded, Number.isFinite(matching.waveSize) ? matching.waveSize : ranked.length);
   if (wave.length === 0) {
     // Nobody fits even the first wave, or nobody new once a volunteer dropped out (`reopened`): the
     // outbox row still schedules the request's timers, so staff hear of it at the escalation point.
-    if (request.wave === 0 || opts.reopened) await addOutbox(tx, 'offers.send', requestId);
-    return 0;
+    const outboxId = request.wave === 0 || opts.reopened ? await addOutbox(tx, 'offers.send', requestId) : null;
+    return { ...NO_WAVE, outboxId };
   }
   const waveNo = request.wave + 1;
   // The wave's offers, the request's wave number and the outbox row, in one statement (one round trip
   // of the posting turn instead of three; the transaction makes them atomic either way).
-  const inserted = await tx.query<{ n: number }>(
+  const inserted = await tx.query<{ n: number; outbox_id: number; ids: string[] | null }>(
     `WITH offered AS (
        INSERT INTO offers (request_id, volunteer_id, wave, created_at)
        SELECT $1, v, $2, $3 FROM unnest($4::uuid[]) AS v
@@ -125,12 +136,15 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
      ), waved AS (
        UPDATE help_requests SET wave = $2, updated_at = $3 WHERE id = $1
      ), queued AS (
-       ${OUTBOX_INSERT} VALUES ($5, $1)
+       ${OUTBOX_INSERT} VALUES ($5, $1) RETURNING id
      )
-     SELECT count(*)::int AS n FROM offered`,
-    [requestId, waveNo, now, wave.map((c) => c.volunteerId), 'offers.send' satisfies OutboxKind],
+     SELECT count(*)::int AS n, (SELECT id FROM queued) AS outbox_id,
+            CASE WHEN count(*) <= $6::int THEN array_agg(id::text ORDER BY id) END AS ids
+       FROM offered`,
+    [requestId, waveNo, now, wave.map((c) => c.volunteerId), 'offers.send' satisfies OutboxKind, opts.idsUpTo ?? 0],
   );
-  return inserted[0]?.n ?? 0;
+  const r = inserted[0];
+  return { offered: r?.n ?? 0, outboxId: r ? Number(r.outbox_id) : null, offerIds: r?.ids ?? null };
 }
 
 /** `volunteerTold`: a volunteer had the visit, and is told it is off (the answer says so only then). */
@@ -318,7 +332,7 @@ export async function widenRequest(
       [input.requestId, input.centreId, input.relax, input.now],
     );
     if (rows.length === 0) return { ok: false, offered: 0 };
-    const offered = await sendNextWave(tx, input.requestId, input.now, { ...input.matching, waveSize: Number.POSITIVE_INFINITY });
+    const { offered } = await sendNextWave(tx, input.requestId, input.now, { ...input.matching, waveSize: Number.POSITIVE_INFINITY });
     return { ok: true, offered };
   });
 }

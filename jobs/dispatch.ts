@@ -10,7 +10,7 @@ import type { NoticeKind } from '../domain/audiences.ts';
 import { noticeJobs, noticeTo, queueJobs, type NoticeOptions, type TimedJob } from './recipients.ts';
 import { dispatchSeries } from './series.ts';
 import { releaseTime, scheduleAssignmentTimers, scheduleExpiry, scheduleRequestTimers } from './schedule.ts';
-import { OFFER_SLICE_SIZE } from './offer-slices.ts';
+import { sliceJobs } from './offer-slices.ts';
 import type { DispatchDeps } from './deps.ts';
 
 export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Promise<void> {
@@ -42,11 +42,9 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
       if (!request || request.status !== 'open') break;
       const release = releaseTime(now, request.urgent, settings);
       // In slices (jobs/offer-slices.ts); all of an event's slices are queued in one addBulk, so a retry
-      // of this event either finds them all queued (same ids) or none.
-      for (let i = 0; i * OFFER_SLICE_SIZE < unsent.length; i++) {
-        const offerIds = unsent.slice(i * OFFER_SLICE_SIZE, (i + 1) * OFFER_SLICE_SIZE);
-        jobs.push({ job: { kind: 'offers', requestId: row.refId, offerIds, part: `o${row.id}.${i}` }, at: release });
-      }
+      // of this event either finds them all queued (same ids) or none. The turn that posted the request
+      // may have queued the whole wave already (queueWave): then these same ids are no-ops.
+      jobs.push(...sliceJobs(row.refId, row.id, unsent, release));
       // The slices beside the request's timers rather than after them: the first offers are on their
       // way while the timers are added (this row is marked dispatched only once both are in).
       await Promise.all([queueJobs(queues, jobs.splice(0), now), scheduleRequestTimers(queues, request, release, now, settings)]);

@@ -12,7 +12,8 @@ import { SendError } from '../infra/connector.ts';
 import { offersForSlice, recordOffersDelivered, type SliceOffer } from '../infra/offers.ts';
 import { cardChannelOf, type CardContext } from '../adaptive-cards/card.ts';
 import { renderOffer } from './messages.ts';
-import { sendJobId, type SendJob } from './queues.ts';
+import { kickOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
+import { queueJobs, type TimedJob } from './recipients.ts';
 import { chatRefused } from './conversation.ts';
 import type { SendDeps } from './deps.ts';
 import { isWebChat, webChatRefused } from './webchat-delivery.ts';
@@ -26,6 +27,39 @@ import { claimOffers, passClaims, sleep } from './send-gate.ts';
 export const OFFER_SLICE_SIZE = 50;
 
 export type SliceJob = Extract<SendJob, { kind: 'offers' }>;
+
+/**
+ * A wave's offers (in the order they are sent: by id) as slice jobs named by the wave's outbox row and
+ * their place in it. Whoever queues them — the outbox's dispatch, or first the turn that posted the
+ * request — queues the same job ids, so the second add of a slice is a no-op.
+ */
+export function sliceJobs(requestId: string, outboxId: number, offerIds: readonly string[], at: Date): TimedJob[] {
+  const jobs: TimedJob[] = [];
+  for (let i = 0; i * OFFER_SLICE_SIZE < offerIds.length; i++) {
+    const slice = offerIds.slice(i * OFFER_SLICE_SIZE, (i + 1) * OFFER_SLICE_SIZE);
+    jobs.push({ job: { kind: 'offers', requestId, offerIds: slice, part: `o${outboxId}.${i}` }, at });
+  }
+  return jobs;
+}
+
+/**
+ * The largest wave the turn that posted it queues itself (queueWave): a bigger one's sends take long
+ * enough that one more hop does not count, and its ids would weigh on the turn.
+ */
+export const WAVE_QUEUED_BY_THE_TURN = 20 * OFFER_SLICE_SIZE;
+
+/**
+ * Right after the posting commits: the wave's slices and its outbox row queued at once, rather than one
+ * hop later when the dispatch has read the row, the request and the offers again (the first offers then
+ * reach volunteers ~10 ms sooner; docs/benchmarks.md). Always the whole wave, in one addBulk: the
+ * dispatch that follows slices what is still unsent, which may already be fewer, and its same ids are
+ * then no-ops only because every offer is in a slice queued here — or, should this add fail, in none
+ * (the poller finds the row, and the dispatch queues them all). Only for offers that may go now: quiet
+ * hours' holding is the dispatch's.
+ */
+export async function queueWave(queues: Queues, requestId: string, wave: { outboxId: number; offerIds: readonly string[] }, now: Date): Promise<void> {
+  await Promise.all([kickOutbox(queues, [wave.outboxId]), queueJobs(queues, sliceJobs(requestId, wave.outboxId, wave.offerIds, now), now)]);
+}
 
 /** Stands for the offer id in the card rendered once per slice; never a real offer's (uuid v4 has a 4 there). */
 const OFFER_ID_MARK = '00000000-0000-0000-0000-0000000ffe75';

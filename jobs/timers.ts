@@ -41,7 +41,7 @@ export async function processTimer(deps: TimerDeps, job: TimerJob): Promise<stri
     case 'wave': {
       const request = await getRequest(deps.db, job.requestId);
       if (!request || request.status !== 'open' || request.wave !== job.wave) return 'stale';
-      const offered = await deps.db.transaction((tx) => sendNextWave(tx, job.requestId, now, deps.settings.matching));
+      const { offered } = await deps.db.transaction((tx) => sendNextWave(tx, job.requestId, now, deps.settings.matching));
       if (offered === 0) {
         // Nobody left to ask: staff hear about it now rather than at the escalation point.
         await escalate(deps, job.requestId);

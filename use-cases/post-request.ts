@@ -8,19 +8,21 @@ import type { Database, Queryable } from '../infra/db.ts';
 import { audit } from '../infra/audit.ts';
 import { getPersonCentre } from '../infra/persons.ts';
 import { broadcastHoldOf } from '../infra/broadcast-hold.ts';
-import { insertRequestRow, sendNextWave, type MatchingSettings } from '../infra/requests.ts';
+import { insertRequestRow, sendNextWave, type MatchingSettings, type OfferedWave } from '../infra/requests.ts';
 import type { BroadcastHold } from '../domain/consent.ts';
 import { osloWallClock } from '../domain/time-zone.ts';
 
 export type PostRequestResult =
   /** `heldFor`: why a saved request does not go out yet (no valid consent, or a caregiver link staff have not confirmed). */
-  | { ok: true; requestId: string; status: 'open' | 'waiting_consent'; heldFor: BroadcastHold | null; offered: number }
+  | { ok: true; requestId: string; status: 'open' | 'waiting_consent'; heldFor: BroadcastHold | null; offered: number; wave: OfferedWave | null }
   | { ok: false; errors: Record<string, string> };
 
 export type PostRequestInput = Parameters<typeof insertRequestRow>[1] & {
   matching: MatchingSettings;
   /** A window over several days («når som helst denne uka», issue 19) instead of the fields' date, time and «fleksibel til». */
   window?: { startsAt: Date; flexibleUntil: Date | null };
+  /** The first wave's offer ids are returned when it has at most this many (OfferedWave.offerIds). */
+  idsUpTo?: number;
 };
 
 export async function postRequest(db: Database, input: PostRequestInput): Promise<PostRequestResult> {
@@ -36,8 +38,8 @@ export async function postRequest(db: Database, input: PostRequestInput): Promis
   return db.transaction(async (tx) => {
     const requestId = await insertRequestRow(tx, input, { startsAt, flexibleUntil, status });
     await audit(tx, { actorId: input.createdBy, action: 'request.create', requestId, personId: f.personId, at: input.now });
-    const offered = status === 'open' ? await sendNextWave(tx, requestId, input.now, input.matching) : 0;
-    return { ok: true as const, requestId, status, heldFor, offered };
+    const wave = status === 'open' ? await sendNextWave(tx, requestId, input.now, input.matching, { idsUpTo: input.idsUpTo ?? 0 }) : null;
+    return { ok: true as const, requestId, status, heldFor, offered: wave?.offered ?? 0, wave };
   });
 }
 

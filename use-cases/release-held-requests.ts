@@ -8,6 +8,6 @@ import { openHeldRequests, sendNextWave, type MatchingSettings } from '../infra/
 /** Runs inside the caller's transaction; returns how many offers went out. */
 export async function releaseHeldRequests(tx: Queryable, input: { personId: string; at: Date; matching: MatchingSettings }): Promise<number> {
   let released = 0;
-  for (const id of await openHeldRequests(tx, input.personId, input.at)) released += await sendNextWave(tx, id, input.at, input.matching);
+  for (const id of await openHeldRequests(tx, input.personId, input.at)) released += (await sendNextWave(tx, id, input.at, input.matching)).offered;
   return released;
 }

@@ -17,5 +17,5 @@ export async function reopenRequest(
   const reopened = await reopenAfterDropOut(tx, input.requestId, input.assignmentId, input.at);
   // A volunteer leaving a whole series is told to the caregiver once, not once per visit.
   if (input.notify !== false) await addOutbox(tx, 'assignment.cancelled', input.assignmentId);
-  return sendNextWave(tx, input.requestId, input.at, input.matching, { reopened });
+  return (await sendNextWave(tx, input.requestId, input.at, input.matching, { reopened })).offered;
 }
