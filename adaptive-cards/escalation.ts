@@ -83,7 +83,8 @@ export function escalationCard(ctx: CardContext, input: EscalationCardInput): Ad
   return adaptiveCard(ctx, body, { fallbackText: escalationSummary(locale, input.groupLabel, r.startsAt) });
 }
 
-export type EscalationOutcome = 'taken' | 'cancelled' | 'expired';
+/** `superseded`: still open, with a newer card about it further down the chat. */
+export type EscalationOutcome = 'taken' | 'cancelled' | 'expired' | 'superseded';
 
 export interface ResolvedEscalationInput {
   request: PublicRequestView;
@@ -97,6 +98,7 @@ export interface ResolvedEscalationInput {
 export function resolvedEscalationTitle(locale: Locale, input: Pick<ResolvedEscalationInput, 'outcome' | 'takenByFirstName'>): string {
   if (input.outcome === 'cancelled') return t(locale, 'escalation.resolvedCancelled');
   if (input.outcome === 'expired') return t(locale, 'escalation.resolvedExpired');
+  if (input.outcome === 'superseded') return t(locale, 'escalation.superseded');
   return input.takenByFirstName ? t(locale, 'escalation.resolvedTaken', { name: input.takenByFirstName }) : t(locale, 'escalation.resolvedTakenShared');
 }
 

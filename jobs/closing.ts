@@ -16,11 +16,16 @@ export async function closingJobs(db: Queryable, requestId: string, now: Date): 
 /**
  * Keeps track of an escalation card just sent, so that it is drawn again once its request is settled.
  * Settled while the card was on its way (taken during the send), the request's closing may already
- * have run without it: it is closed now.
+ * have run without it: it is closed now. An older card about the same request still open in the same
+ * chat (taken, then open again before its closing ran) is drawn as superseded by this one, so staff
+ * see one card asking for help, not two.
  */
 export async function keepNoticeCard(deps: { db: Queryable; queues: Queues }, card: Parameters<typeof recordNoticeCard>[1]): Promise<void> {
   const kept = await recordNoticeCard(deps.db, card);
-  if (!kept.settled) return;
-  const close: SendJob = { kind: 'notice.close', cardId: kept.id };
-  await deps.queues.send.add(close.kind, close, { jobId: sendJobId(close) });
+  const close: SendJob[] = [
+    ...(kept.settled ? [{ kind: 'notice.close' as const, cardId: kept.id }] : []),
+    // Named by the newer card too: the older one's close at the take may be kept as done already.
+    ...kept.older.map((cardId) => ({ kind: 'notice.close' as const, cardId, by: kept.id })),
+  ];
+  if (close.length > 0) await deps.queues.send.addBulk(close.map((job) => ({ name: job.kind, data: job, opts: { jobId: sendJobId(job) } })));
 }

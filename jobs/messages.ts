@@ -323,9 +323,16 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
  * An escalation card once its request no longer waits for anyone: null while it still does. `shared`:
  * the centre's staff channel, which names no one («en frivillig»).
  */
-export async function renderResolvedEscalation(db: Database, request: HelpRequest, ctx: CardContext, shared: boolean): Promise<OutgoingActivity | null> {
+/**
+ * An escalation card drawn again once nobody need act on it: its request settled, or (`superseded`)
+ * a newer card about it came after it. `shared`: the staff channel, which names no one.
+ */
+export async function renderResolvedEscalation(
+  db: Database, request: HelpRequest, ctx: CardContext, opts: { shared: boolean; superseded: boolean },
+): Promise<OutgoingActivity | null> {
+  const { shared } = opts;
   const outcome: EscalationOutcome | null =
-    request.status === 'cancelled' ? 'cancelled' : request.status === 'expired' ? 'expired' : awaitsVolunteer(request.status) ? null : 'taken';
+    request.status === 'cancelled' ? 'cancelled' : request.status === 'expired' ? 'expired' : !awaitsVolunteer(request.status) ? 'taken' : opts.superseded ? 'superseded' : null;
   if (!outcome) return null;
   let takenByFirstName: string | null = null;
   if (outcome === 'taken' && !shared) {

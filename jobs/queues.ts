@@ -44,7 +44,8 @@ export type SendJob =
   // An SMS reply written during a turn (sms_messages row), sent by the queue.
   | { kind: 'sms'; smsId: string }
   // An escalation card (notice_cards row) drawn again in place once its request is taken, cancelled or expired.
-  | { kind: 'notice.close'; cardId: string }
+  /** `by`: the newer card that supersedes it (jobs/closing.ts keepNoticeCard). */
+  | { kind: 'notice.close'; cardId: string; by?: string }
   // To a centre's Teams staff channel: a staff notice (domain/audiences.ts) or the morning overview (ref: centre, variant: date).
   | { kind: 'channel'; centreId: string; message: StaffNoticeKind | 'channel.digest'; refId: string; variant?: string; event?: string };
 
@@ -76,7 +77,7 @@ function sendJobIdOnce(job: SendJob): string {
     case 'sms':
       return `sms-${job.smsId}`;
     case 'notice.close':
-      return `notice-close-${job.cardId}`;
+      return `notice-close-${job.cardId}${job.by ? `-by${job.by}` : ''}`;
   }
 }
 

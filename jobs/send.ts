@@ -167,9 +167,10 @@ async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>)
 async function closeNoticeCard(deps: SendDeps, cardId: string) {
   const card = await getNoticeCard(deps.db, cardId);
   if (!card || card.closedAt) return 'skipped' as const;
-  // Open again (the volunteer cancelled before this ran): the card is true as it stands.
+  // Open again (the volunteer cancelled before this ran): the card is true as it stands, unless a newer
+  // one about the request came after it (keepNoticeCard).
   const request = await getRequest(deps.db, card.requestId);
-  if (!request || awaitsVolunteer(request.status)) return 'skipped' as const;
+  if (!request || (awaitsVolunteer(request.status) && !card.superseded)) return 'skipped' as const;
   let result: 'sent' | 'gone' = 'gone';
   if (card.memberId) {
     // The same guard as the notice it redraws (notify): one no longer in its audience (left, or now
@@ -177,7 +178,7 @@ async function closeNoticeCard(deps: SendDeps, cardId: string) {
     const member = await getMember(deps.db, card.memberId);
     if (member && mayReceive(card.message, member.role)) {
       const to = { volunteerId: card.memberId, channelId: card.channelId, conversationId: card.conversationId, activityId: card.activityId };
-      result = await redrawCard(deps, to, async (ctx) => (await renderResolvedEscalation(deps.db, request, ctx, false))!);
+      result = await redrawCard(deps, to, async (ctx) => (await renderResolvedEscalation(deps.db, request, ctx, { shared: false, superseded: card.superseded }))!);
     }
   } else if (card.centreId) {
     result = await redrawInStaffChannel(deps, card, request);

@@ -85,7 +85,7 @@ export async function sendToStaffChannel(deps: SendDeps, job: ChannelJob): Promi
 export async function redrawInStaffChannel(deps: SendDeps, card: NoticeCard, request: HelpRequest): Promise<'sent' | 'gone'> {
   const channel = card.centreId ? await staffChannelOf(deps.db, card.centreId) : null;
   if (!channel || channel.conversationId !== card.conversationId) return 'gone';
-  const activity = await renderResolvedEscalation(deps.db, request, CHANNEL_CARD, true);
+  const activity = await renderResolvedEscalation(deps.db, request, CHANNEL_CARD, { shared: true, superseded: card.superseded });
   if (!activity) return 'gone';
   await pace(deps, channel.conversationId);
   try {

@@ -130,6 +130,45 @@ describe('an escalation card once the request is settled', () => {
     await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1 AND closed_at IS NULL`, [requestId])).length === 2, 'the new cards kept, to be closed in turn');
   });
 
+  it('taken, and dropped out before the cards were drawn again: the old cards point to the new one, so one card asks for help', async () => {
+    const { requestId, staffCard, channelCard } = await escalated('Turen til biblioteket');
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1`, [requestId])).length === 2, 'both escalation cards recorded');
+    // Every send waits (the cards' closing at the take among them) until the volunteer has dropped out
+    // and the request has escalated again: the order a busy queue can give.
+    await app.queues.send.pause();
+    let before = 0;
+    try {
+      const [offer] = await app.db.query<{ id: string; user_id: string }>(
+        `SELECT o.id, c.user_id FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+          WHERE o.request_id = $1 AND o.status = 'pending' ORDER BY c.user_id LIMIT 1`,
+        [requestId],
+      );
+      await chat.submit(offer!.user_id, { action: 'offer.accept', offerId: offer!.id });
+      await until(async () => (await app.queues.send.getJobs(['waiting', 'delayed'])).filter((j) => j.data.kind === 'notice.close').length >= 2, 'the cards\' closing queued');
+      const [task] = await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]);
+      await chat.submit(offer!.user_id, { action: 'assignment.cancel.submit', assignmentId: task!.id, reason: 'Syk' });
+      await until(async () => (await app.db.query(`SELECT 1 FROM help_requests WHERE id = $1 AND status = 'open' AND escalated_at IS NULL`, [requestId])).length === 1, 'open again, not escalated');
+      before = connector.captured.length;
+      await (await queuedTimer(app.queues, `escalate-${requestId}-`))!.promote();
+      await until(async () => (await app.db.query(`SELECT 1 FROM help_requests WHERE id = $1 AND escalated_at IS NOT NULL`, [requestId])).length === 1, 'escalated again');
+    } finally {
+      await app.queues.send.resume();
+    }
+    const isEscalation = (c: Captured) => c.method === 'POST' && hasAction(c.activity, 'staff.request.callList') && JSON.stringify(c.activity).includes(requestId);
+    await connector.waitFor(() => connector.captured.slice(before).some((c) => inStaffChat(c) && isEscalation(c)));
+    await connector.waitFor(() => connector.captured.slice(before).some((c) => inChannel(c) && isEscalation(c)));
+    for (const posted of [staffCard, channelCard]) {
+      const put = await updateOf(posted);
+      expect(visibleText(put.activity)).toContain('Se den nyere meldingen om dette oppdraget lenger ned');
+      expect(visibleText(put.activity)).not.toContain('Løst');
+      expect(cardActions(put.activity)).toHaveLength(0);
+    }
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1 AND closed_at IS NULL`, [requestId])).length === 2, 'the new cards alone left open');
+    const open = await app.db.query<{ activity_id: string }>(`SELECT activity_id FROM notice_cards WHERE request_id = $1 AND closed_at IS NULL`, [requestId]);
+    expect(open.map((c) => c.activity_id)).not.toContain(staffCard.activityId);
+    expect(open.map((c) => c.activity_id)).not.toContain(channelCard.activityId);
+  });
+
   it('cancelled: the card says «Avlyst» in place, with no buttons', async () => {
     const { requestId, staffCard, channelCard } = await escalated('Handletur til Maxi');
     await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1`, [requestId])).length === 2, 'both escalation cards recorded');
