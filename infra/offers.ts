@@ -210,12 +210,19 @@ export interface OfferForSend {
   request: HelpRequest;
 }
 
-const OFFER_FOR_SEND_COLUMNS = 'r.*, o.id AS offer_id, o.volunteer_id, o.status AS offer_status, od.activity_id, od.conversation_id, od.channel_id, od.pushed_at, o.responded_at, o.closed_card_sent_at';
+/** The offer `o` and where it went `od`. */
+const OFFER_COLUMNS = 'o.id AS offer_id, o.volunteer_id, o.status AS offer_status, od.activity_id, od.conversation_id, od.channel_id, od.pushed_at, o.responded_at, o.closed_card_sent_at';
+const OFFER_FOR_SEND_COLUMNS = `r.*, ${OFFER_COLUMNS}`;
 /** The offer `o`, its request `r` and where it went `od` (not yet: nulls). */
 const OFFER_FOR_SEND_FROM = 'offers o JOIN help_requests r ON r.id = o.request_id LEFT JOIN offer_deliveries od ON od.offer_id = o.id';
-type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null; pushed_at: Date | null; responded_at: Date | null; closed_card_sent_at: Date | null };
+type OfferRow = { offer_id: string; volunteer_id: string; offer_status: OfferStatus; activity_id: string | null; conversation_id: string | null; channel_id: string | null; pushed_at: Date | null; responded_at: Date | null; closed_card_sent_at: Date | null };
+type OfferForSendRow = Parameters<typeof toHelpRequest>[0] & OfferRow;
 
 function toOfferForSend(r: OfferForSendRow): OfferForSend {
+  return { ...toOffer(r), request: toHelpRequest(r) };
+}
+
+function toOffer(r: OfferRow): Omit<OfferForSend, 'request'> {
   return {
     offerId: r.offer_id,
     volunteerId: r.volunteer_id,
@@ -226,7 +233,6 @@ function toOfferForSend(r: OfferForSendRow): OfferForSend {
     pushedAt: r.pushed_at,
     responded: r.responded_at !== null,
     closedCardSent: r.closed_card_sent_at !== null,
-    request: toHelpRequest(r),
   };
 }
 
@@ -328,8 +334,13 @@ export interface Delivery {
   pushed?: boolean;
 }
 
-/** One offer of a slice as the batched sender reads it: the offer, its request, and where its volunteer can be reached. */
-export interface SliceOffer extends OfferForSend {
+/**
+ * One offer of a slice as the batched sender reads it: the offer, its request's id and status (the
+ * request itself is read once per slice, not once per offer), and where its volunteer can be reached.
+ */
+export interface SliceOffer extends Omit<OfferForSend, 'request'> {
+  requestId: string;
+  requestStatus: RequestStatus;
   /** Null when the volunteer has left. */
   reach: Reach | null;
   /** Some channel already failed for this offer (it then goes through the one-offer path). */
@@ -339,7 +350,7 @@ export interface SliceOffer extends OfferForSend {
 }
 
 const SLICE_READ = plannedOnEachRunSql(
-  `SELECT ${OFFER_FOR_SEND_COLUMNS}, m.locale AS m_locale, m.preferred_channel AS m_preferred,
+  `SELECT o.request_id, r.status AS request_status, ${OFFER_COLUMNS}, m.locale AS m_locale, m.preferred_channel AS m_preferred,
           (SELECT json_agg(json_build_object('channel_id', c.channel_id, 'user_id', c.user_id, 'conversation_ref', c.conversation_ref, 'last_seen_at', c.last_seen_at))
              FROM chat_identities c WHERE c.member_id = m.id AND ${SENDABLE_ACCOUNT}) AS accounts,
           EXISTS (SELECT 1 FROM delivery_failures f WHERE f.message_key = 'offer:' || o.id::text) AS failed_before,
@@ -354,7 +365,9 @@ const SLICE_READ = plannedOnEachRunSql(
  * plannedOnEachRunSql): a kept generic plan, made while `offers` was small, read all of it per slice.
  */
 export async function offersForSlice(db: Queryable, offerIds: readonly string[], now: Date): Promise<SliceOffer[]> {
-  type Row = OfferForSendRow & {
+  type Row = OfferRow & {
+    request_id: string;
+    request_status: RequestStatus;
     m_locale: Locale | null;
     m_preferred: PreferredChannel;
     accounts: Array<{ channel_id: string; user_id: string; conversation_ref: ConversationRef; last_seen_at: string | null }> | null;
@@ -363,7 +376,9 @@ export async function offersForSlice(db: Queryable, offerIds: readonly string[],
   };
   const rows = await db.query<Row>(SLICE_READ, [offerIds, now]);
   return rows.map((r) => ({
-    ...toOfferForSend(r),
+    ...toOffer(r),
+    requestId: r.request_id,
+    requestStatus: r.request_status,
     reach: r.m_locale === null ? null : { memberId: r.volunteer_id, locale: r.m_locale, preferred: r.m_preferred, addresses: addressesOf(r.accounts ?? []) },
     failedBefore: r.failed_before,
     hasPush: r.has_push,

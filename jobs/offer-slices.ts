@@ -10,6 +10,8 @@ import { isGatewaySms, offerMessageKey, recordDeliveryFailure } from '../infra/c
 import { isCluster } from '../infra/redis.ts';
 import { SendError } from '../infra/connector.ts';
 import { offersForSlice, recordOffersDelivered, type SliceOffer } from '../infra/offers.ts';
+import { getRequest } from '../infra/requests.ts';
+import type { HelpRequest } from '../domain/types.ts';
 import { cardChannelOf, type CardContext } from '../adaptive-cards/card.ts';
 import { renderOffer } from './messages.ts';
 import { kickOutbox, sendJobId, type Queues, type SendJob } from './queues.ts';
@@ -73,10 +75,12 @@ interface Planned {
 /** Sends a slice's offers; answers how many went from here (the rest were skipped or handed on). */
 export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ sent: number; handedOn: number }> {
   const { db } = deps;
-  const offers = await offersForSlice(db, job.offerIds, deps.now());
+  // The request once for the slice, beside its offers (each of which says how the request stands).
+  const [request, offers] = await Promise.all([getRequest(db, job.requestId), offersForSlice(db, job.offerIds, deps.now())]);
+  if (!request) return { sent: 0, handedOn: 0 };
   const planned: Planned[] = [];
   const handOn: string[] = [];
-  const open = offers.filter((o) => o.status === 'pending' && o.request.status === 'open'); // sendOffer skips the others too
+  const open = offers.filter((o) => o.status === 'pending' && o.requestId === request.id && o.requestStatus === 'open'); // sendOffer skips the others too
   // Delivered already (a slice run again): done, unless a channel failed since — then its own job decides.
   const toSend = open.filter((o) => !(o.activityId || o.pushedAt) || o.failedBefore);
   const candidates = toSend.map((offer) => {
@@ -87,7 +91,7 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
   const cardKey = (p: Pick<Planned, 'ctx'>) => `${p.ctx.locale}|${p.ctx.channel}`;
   const [held, cards] = await Promise.all([
     deps.redis ? claimOffers(deps.redis, deps.prefix ?? 'dugnad', toSend.map((o) => o.offerId), sendJobId(job)) : toSend.map(() => 0),
-    renderCards(deps, candidates.filter((c): c is Planned => c.address !== null), cardKey),
+    renderCards(deps, request, candidates.filter((c): c is Planned => c.address !== null), cardKey),
   ]);
   candidates.forEach((c, i) => {
     // Another job is sending it: that one records it (or, failing, its retries do).
@@ -156,10 +160,12 @@ export async function sendOfferSlice(deps: SendDeps, job: SliceJob): Promise<{ s
 }
 
 /** The slice's cards as JSON, once per key, cut where each offer's id goes (join them with it). */
-async function renderCards(deps: SendDeps, planned: readonly Planned[], keyOf: (p: Planned) => string): Promise<Map<string, string[]>> {
+async function renderCards(deps: SendDeps, request: HelpRequest, planned: readonly Planned[], keyOf: (p: Planned) => string): Promise<Map<string, string[]>> {
   const first = new Map<string, Planned>();
   for (const p of planned) if (!first.has(keyOf(p))) first.set(keyOf(p), p);
-  const rendered = await Promise.all([...first].map(async ([key, p]) => [key, JSON.stringify(await renderOffer(deps.db, { ...p.offer, offerId: OFFER_ID_MARK }, p.ctx)).split(OFFER_ID_MARK)] as const));
+  const rendered = await Promise.all(
+    [...first].map(async ([key, p]) => [key, JSON.stringify(await renderOffer(deps.db, { ...p.offer, request: { ...request, status: p.offer.requestStatus }, offerId: OFFER_ID_MARK }, p.ctx)).split(OFFER_ID_MARK)] as const),
+  );
   return new Map(rendered);
 }
 
