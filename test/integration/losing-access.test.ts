@@ -11,6 +11,7 @@ import { cardActions, chatDriver, hasAction, type ChatDriver } from '../support/
 import { demoVolunteerId, neighbourVolunteerId } from '../../infra/seed-demo.ts';
 import { formatDateTime } from '../../adaptive-cards/format.ts';
 import { osloDate, osloWallClock } from '../../domain/time-zone.ts';
+import { until } from '../support/wait.ts';
 
 let app: TestApp;
 let connector: FakeConnector;
@@ -202,6 +203,12 @@ describe('the confidentiality rule itself (mayReveal), asked by every path that 
     await app.db.query(`UPDATE volunteer_centres SET status = 'paused' WHERE member_id = $1 AND centre_id = 'hamar'`, [o.volunteer_id]);
     expect(text(await chat.submit(o.user_id, { action: 'tasks.mine' }))).not.toContain(PERSON);
     expect(await tabTasks(o.user_id)).not.toContain(PERSON);
+    // The take's own sends done first: its offer card, sent by a slice that read it before the take,
+    // is drawn closed («Oppdraget er tatt»), which is public and not what this test looks for.
+    await until(async () => {
+      const [send, dispatch] = await Promise.all([app.queues.send.getJobCounts('waiting', 'active'), app.queues.dispatch.getJobCounts('waiting', 'active')]);
+      return send.waiting! + send.active! + dispatch.waiting! + dispatch.active! === 0;
+    }, 'the take\'s sends done');
     const before = connector.captured.length;
     await reminder!.promote();
     await sleep(800);
