@@ -6,10 +6,11 @@ import type { Queryable } from '../infra/db.ts';
 import { sendJobId, type Queues, type SendJob } from './queues.ts';
 import type { TimedJob } from './recipients.ts';
 
-export async function closingJobs(db: Queryable, requestId: string, now: Date): Promise<TimedJob[]> {
+/** `event`: the outbox row that settled the request (SendJob 'notice.close'). */
+export async function closingJobs(db: Queryable, requestId: string, now: Date, event: number): Promise<TimedJob[]> {
   const jobs: TimedJob[] = [];
   for (const offerId of await offersToClose(db, requestId)) jobs.push({ job: { kind: 'offer.close', offerId }, at: now });
-  for (const cardId of await openNoticeCards(db, requestId)) jobs.push({ job: { kind: 'notice.close', cardId }, at: now });
+  for (const cardId of await openNoticeCards(db, requestId)) jobs.push({ job: { kind: 'notice.close', cardId, event: `o${event}` }, at: now });
   return jobs;
 }
 
@@ -24,8 +25,7 @@ export async function keepNoticeCard(deps: { db: Queryable; queues: Queues }, ca
   const kept = await recordNoticeCard(deps.db, card);
   const close: SendJob[] = [
     ...(kept.settled ? [{ kind: 'notice.close' as const, cardId: kept.id }] : []),
-    // Named by the newer card too: the older one's close at the take may be kept as done already.
-    ...kept.older.map((cardId) => ({ kind: 'notice.close' as const, cardId, by: kept.id })),
+    ...kept.older.map((cardId) => ({ kind: 'notice.close' as const, cardId, event: `s${kept.id}` })),
   ];
   if (close.length > 0) await deps.queues.send.addBulk(close.map((job) => ({ name: job.kind, data: job, opts: { jobId: sendJobId(job) } })));
 }

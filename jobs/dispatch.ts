@@ -32,7 +32,7 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
   };
   // The open offers, and the escalation cards staff still see as waiting (jobs/closing.ts).
   const closeCards = async (requestId: string) => {
-    jobs.push(...(await closingJobs(db, requestId, now)));
+    jobs.push(...(await closingJobs(db, requestId, now, row.id)));
   };
 
   switch (row.kind) {

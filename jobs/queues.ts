@@ -43,9 +43,11 @@ export type SendJob =
   | { kind: 'notify'; memberId: string; message: NotifyMessage; refId: string; variant?: string; event?: string; attempt?: number }
   // An SMS reply written during a turn (sms_messages row), sent by the queue.
   | { kind: 'sms'; smsId: string }
-  // An escalation card (notice_cards row) drawn again in place once its request is taken, cancelled or expired.
-  /** `by`: the newer card that supersedes it (jobs/closing.ts keepNoticeCard). */
-  | { kind: 'notice.close'; cardId: string; by?: string }
+  // An escalation card (notice_cards row) drawn again in place once its request is taken, cancelled or
+  // expired, or a newer card supersedes it. `event`: what closes it (the outbox row 'o123' of a take, a
+  // newer card 's45'): a card left live by one close (its request open again by then) is closed by the
+  // next event, not swallowed by the first close kept under its id.
+  | { kind: 'notice.close'; cardId: string; event?: string }
   // To a centre's Teams staff channel: a staff notice (domain/audiences.ts) or the morning overview (ref: centre, variant: date).
   | { kind: 'channel'; centreId: string; message: StaffNoticeKind | 'channel.digest'; refId: string; variant?: string; event?: string };
 
@@ -77,7 +79,7 @@ function sendJobIdOnce(job: SendJob): string {
     case 'sms':
       return `sms-${job.smsId}`;
     case 'notice.close':
-      return `notice-close-${job.cardId}${job.by ? `-by${job.by}` : ''}`;
+      return `notice-close-${job.cardId}${job.event ? `-e${job.event}` : ''}`;
   }
 }
 

@@ -81,7 +81,7 @@ export async function dispatchSeries(deps: DispatchDeps, kind: SeriesOutbox, ser
     case 'series.cancelled': {
       await closeSeriesOffers();
       const visits = await db.query<{ id: string }>(`SELECT id FROM help_requests WHERE series_id = $1 AND status = 'cancelled'`, [seriesId]);
-      for (const v of visits) jobs.push(...(await closingJobs(db, v.id, now)));
+      for (const v of visits) jobs.push(...(await closingJobs(db, v.id, now, eventId)));
       for (const volunteerId of await volunteersCancelledWithSeries(db, seriesId)) notify(volunteerId, 'volunteer.seriesCancelled');
       break;
     }

@@ -52,6 +52,33 @@ async function updateOf(posted: Captured): Promise<Captured> {
   return find()!;
 }
 
+/** Notice closes still to run. */
+const closesWaiting = async () => (await app.queues.send.getJobs(['waiting', 'delayed', 'active'])).filter((j) => j.data.kind === 'notice.close').length;
+
+/**
+ * A volunteer takes the request and drops out while every send waits (the cards' closing at the take
+ * among them), so that closing runs only after the request is open again: the order a busy queue can
+ * give. `meanwhile` runs before the sends go on.
+ */
+async function takenAndDroppedBeforeClosing(requestId: string, meanwhile: () => Promise<void> = async () => undefined): Promise<void> {
+  await app.queues.send.pause();
+  try {
+    const [offer] = await app.db.query<{ id: string; user_id: string }>(
+      `SELECT o.id, c.user_id FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
+        WHERE o.request_id = $1 AND o.status = 'pending' ORDER BY c.user_id LIMIT 1`,
+      [requestId],
+    );
+    await chat.submit(offer!.user_id, { action: 'offer.accept', offerId: offer!.id });
+    await until(async () => (await closesWaiting()) >= 2, 'the cards\' closing queued');
+    const [task] = await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]);
+    await chat.submit(offer!.user_id, { action: 'assignment.cancel.submit', assignmentId: task!.id, reason: 'Syk' });
+    await until(async () => (await app.db.query(`SELECT 1 FROM help_requests WHERE id = $1 AND status = 'open' AND escalated_at IS NULL`, [requestId])).length === 1, 'open again, not escalated');
+    await meanwhile();
+  } finally {
+    await app.queues.send.resume();
+  }
+}
+
 beforeAll(async () => {
   connector = await startFakeConnector();
   // No quiet hours (equal start and end): the request goes out, and escalates, whenever the test runs.
@@ -133,27 +160,13 @@ describe('an escalation card once the request is settled', () => {
   it('taken, and dropped out before the cards were drawn again: the old cards point to the new one, so one card asks for help', async () => {
     const { requestId, staffCard, channelCard } = await escalated('Turen til biblioteket');
     await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1`, [requestId])).length === 2, 'both escalation cards recorded');
-    // Every send waits (the cards' closing at the take among them) until the volunteer has dropped out
-    // and the request has escalated again: the order a busy queue can give.
-    await app.queues.send.pause();
+    // Before the sends go on, the request has escalated again.
     let before = 0;
-    try {
-      const [offer] = await app.db.query<{ id: string; user_id: string }>(
-        `SELECT o.id, c.user_id FROM offers o JOIN chat_identities c ON c.member_id = o.volunteer_id AND c.channel_id = 'webchat'
-          WHERE o.request_id = $1 AND o.status = 'pending' ORDER BY c.user_id LIMIT 1`,
-        [requestId],
-      );
-      await chat.submit(offer!.user_id, { action: 'offer.accept', offerId: offer!.id });
-      await until(async () => (await app.queues.send.getJobs(['waiting', 'delayed'])).filter((j) => j.data.kind === 'notice.close').length >= 2, 'the cards\' closing queued');
-      const [task] = await app.db.query<{ id: string }>(`SELECT id FROM assignments WHERE request_id = $1 AND status = 'active'`, [requestId]);
-      await chat.submit(offer!.user_id, { action: 'assignment.cancel.submit', assignmentId: task!.id, reason: 'Syk' });
-      await until(async () => (await app.db.query(`SELECT 1 FROM help_requests WHERE id = $1 AND status = 'open' AND escalated_at IS NULL`, [requestId])).length === 1, 'open again, not escalated');
+    await takenAndDroppedBeforeClosing(requestId, async () => {
       before = connector.captured.length;
       await (await queuedTimer(app.queues, `escalate-${requestId}-`))!.promote();
       await until(async () => (await app.db.query(`SELECT 1 FROM help_requests WHERE id = $1 AND escalated_at IS NOT NULL`, [requestId])).length === 1, 'escalated again');
-    } finally {
-      await app.queues.send.resume();
-    }
+    });
     const isEscalation = (c: Captured) => c.method === 'POST' && hasAction(c.activity, 'staff.request.callList') && JSON.stringify(c.activity).includes(requestId);
     await connector.waitFor(() => connector.captured.slice(before).some((c) => inStaffChat(c) && isEscalation(c)));
     await connector.waitFor(() => connector.captured.slice(before).some((c) => inChannel(c) && isEscalation(c)));
@@ -167,6 +180,22 @@ describe('an escalation card once the request is settled', () => {
     const open = await app.db.query<{ activity_id: string }>(`SELECT activity_id FROM notice_cards WHERE request_id = $1 AND closed_at IS NULL`, [requestId]);
     expect(open.map((c) => c.activity_id)).not.toContain(staffCard.activityId);
     expect(open.map((c) => c.activity_id)).not.toContain(channelCard.activityId);
+  });
+
+  it('taken, dropped out before the cards were drawn again, then cancelled: the cards say «Avlyst» at the cancel', async () => {
+    const { requestId, staffCard, channelCard } = await escalated('Handletur til Kiwi');
+    await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1`, [requestId])).length === 2, 'both escalation cards recorded');
+    await takenAndDroppedBeforeClosing(requestId);
+    await until(async () => (await closesWaiting()) === 0, 'the take\'s closing run');
+    // Left as they were: asking for help is true again.
+    expect(await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1 AND closed_at IS NULL`, [requestId])).toHaveLength(2);
+    // Staff cancel it: a new event, so the cards are drawn again although a close for each already ran.
+    await chat.submit(STAFF, { action: 'staff.request.cancel', requestId });
+    for (const posted of [staffCard, channelCard]) {
+      const put = await updateOf(posted);
+      expect(visibleText(put.activity)).toContain('Avlyst');
+      expect(cardActions(put.activity)).toHaveLength(0);
+    }
   });
 
   it('cancelled: the card says «Avlyst» in place, with no buttons', async () => {
