@@ -1,6 +1,7 @@
 // For staff when nobody has taken a request in time: what the request is, how many have been asked,
 // how soon it starts, and what staff can do — send to everyone suitable, relax a requirement, phone
 // volunteers from a call list (rule 9, manual fallback), or cancel. Public request facts only.
+import type { EscalationOutcome } from '../domain/lifecycle.ts';
 import type { Locale, PublicRequestView } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
@@ -83,8 +84,6 @@ export function escalationCard(ctx: CardContext, input: EscalationCardInput): Ad
   return adaptiveCard(ctx, body, { fallbackText: escalationSummary(locale, input.groupLabel, r.startsAt) });
 }
 
-/** `superseded`: still open, with a newer card about it further down the chat. */
-export type EscalationOutcome = 'taken' | 'cancelled' | 'expired' | 'superseded';
 
 export interface ResolvedEscalationInput {
   request: PublicRequestView;

@@ -42,6 +42,20 @@ export function awaitsVolunteer(status: RequestStatus): boolean {
   return status === 'open' || status === 'waiting_consent';
 }
 
+/** What an escalation card says once nobody need act on it (`superseded`: still open, a newer card about it further down). */
+export type EscalationOutcome = 'taken' | 'cancelled' | 'expired' | 'superseded';
+
+/**
+ * An escalation card («Ingen har tatt oppdraget ennå») once nobody need act on it: its request settled,
+ * or a newer card about it came after it in the same chat. Null while it still truly asks for help.
+ */
+export function escalationOutcome(status: RequestStatus, superseded: boolean): EscalationOutcome | null {
+  if (status === 'cancelled') return 'cancelled';
+  if (status === 'expired') return 'expired';
+  if (!awaitsVolunteer(status)) return 'taken';
+  return superseded ? 'superseded' : null;
+}
+
 /**
  * When consent is withdrawn or the person erased, what stops: everything still waiting or looking
  * for a volunteer, and a taken visit that has not started. A visit that has started happened (or

@@ -25,7 +25,7 @@ type Row = {
   id: string; request_id: string; message: NoticeKind; member_id: string | null; centre_id: string | null; channel_id: string; conversation_id: string; activity_id: string;
   closed_at: Date | null; superseded: boolean;
 };
-/** SQL on notice_cards `c`: a newer card about its request is in its conversation. */
+/** SQL on notice_cards `c`: a newer card about its request is in its conversation (domain/lifecycle.ts escalationOutcome's `superseded`). */
 const SUPERSEDED = 'EXISTS (SELECT 1 FROM notice_cards n WHERE n.request_id = c.request_id AND n.conversation_id = c.conversation_id AND n.id > c.id)';
 const COLUMNS = `c.id::text AS id, c.request_id, c.message, c.member_id, c.centre_id, c.channel_id, c.conversation_id, c.activity_id, c.closed_at, ${SUPERSEDED} AS superseded`;
 const toCard = (r: Row): NoticeCard => ({

@@ -19,7 +19,7 @@ import { consentInfo } from '../infra/persons.ts';
 import { revealDetails } from '../infra/reveal.ts';
 import { reminderCard } from '../adaptive-cards/reminder.ts';
 import { followUpCard } from '../adaptive-cards/follow-up.ts';
-import { CALL_LIST_MAX, escalationCard, resolvedEscalationCard, resolvedEscalationTitle, type EscalationOutcome } from '../adaptive-cards/escalation.ts';
+import { CALL_LIST_MAX, escalationCard, resolvedEscalationCard, resolvedEscalationTitle } from '../adaptive-cards/escalation.ts';
 import { consentRenewalCard } from '../adaptive-cards/consent-renewal.ts';
 import { declarationCard } from '../adaptive-cards/declaration.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
@@ -30,7 +30,7 @@ import { linkForStaff } from '../infra/caregiver-links.ts';
 import { caregiverContact, volunteerForCaregiver } from '../infra/caregivers.ts';
 import { cancelReasonText } from '../adaptive-cards/staff-requests.ts';
 import { redactedInChannel } from '../domain/audiences.ts';
-import { awaitsVolunteer } from '../domain/lifecycle.ts';
+import { escalationOutcome } from '../domain/lifecycle.ts';
 import type { MessageKey } from '../adaptive-cards/texts.ts';
 import type { OutgoingActivity } from '../infra/connector.ts';
 import type { Database } from '../infra/db.ts';
@@ -320,19 +320,14 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
 }
 
 /**
- * An escalation card once its request no longer waits for anyone: null while it still does. `shared`:
- * the centre's staff channel, which names no one («en frivillig»).
- */
-/**
- * An escalation card drawn again once nobody need act on it: its request settled, or (`superseded`)
- * a newer card about it came after it. `shared`: the staff channel, which names no one.
+ * An escalation card drawn again once nobody need act on it (domain/lifecycle.ts escalationOutcome):
+ * null while it still asks truly. `shared`: the staff channel, which names no one («en frivillig»).
  */
 export async function renderResolvedEscalation(
   db: Database, request: HelpRequest, ctx: CardContext, opts: { shared: boolean; superseded: boolean },
 ): Promise<OutgoingActivity | null> {
   const { shared } = opts;
-  const outcome: EscalationOutcome | null =
-    request.status === 'cancelled' ? 'cancelled' : request.status === 'expired' ? 'expired' : !awaitsVolunteer(request.status) ? 'taken' : opts.superseded ? 'superseded' : null;
+  const outcome = escalationOutcome(request.status, opts.superseded);
   if (!outcome) return null;
   let takenByFirstName: string | null = null;
   if (outcome === 'taken' && !shared) {

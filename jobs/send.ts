@@ -10,7 +10,7 @@ import { sendJobId, type SendJob } from './queues.ts';
 import { redrawInStaffChannel, sendToStaffChannel } from './staff-channel.ts';
 import { tell } from './recipients.ts';
 import { mayReceive, redrawnWhenSettled } from '../domain/audiences.ts';
-import { awaitsVolunteer } from '../domain/lifecycle.ts';
+import { escalationOutcome } from '../domain/lifecycle.ts';
 import { closeSeriesOffer, refreshSeriesOffer, sendSeriesOffer } from './series.ts';
 import { pushToMember } from './webchat-delivery.ts';
 import { offerClosedPush } from './push-notices.ts';
@@ -167,10 +167,9 @@ async function notify(deps: SendDeps, job: Extract<SendJob, { kind: 'notify' }>)
 async function closeNoticeCard(deps: SendDeps, cardId: string) {
   const card = await getNoticeCard(deps.db, cardId);
   if (!card || card.closedAt) return 'skipped' as const;
-  // Open again (the volunteer cancelled before this ran): the card is true as it stands, unless a newer
-  // one about the request came after it (keepNoticeCard).
+  // Open again (the volunteer cancelled before this ran) and no newer card after it: true as it stands.
   const request = await getRequest(deps.db, card.requestId);
-  if (!request || (awaitsVolunteer(request.status) && !card.superseded)) return 'skipped' as const;
+  if (!request || escalationOutcome(request.status, card.superseded) === null) return 'skipped' as const;
   let result: 'sent' | 'gone' = 'gone';
   if (card.memberId) {
     // The same guard as the notice it redraws (notify): one no longer in its audience (left, or now

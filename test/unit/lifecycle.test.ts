@@ -3,7 +3,7 @@
 // respite. What text can be stored: text.test.ts.
 import { describe, expect, it } from 'vitest';
 import { addHours, addMinutes, subHours } from 'date-fns';
-import { followUpClosesAt, mayReportOutcome, stopsWhenPersonLeaves, taskEnd } from '../../domain/lifecycle.ts';
+import { escalationOutcome, followUpClosesAt, mayReportOutcome, stopsWhenPersonLeaves, taskEnd } from '../../domain/lifecycle.ts';
 import { confirmingReminder, reminderTimes } from '../../domain/waves.ts';
 import { asksForFormalRespite } from '../../domain/formal-respite.ts';
 
@@ -59,5 +59,21 @@ describe('formal respite', () => {
   });
   it('is not informal company, nor a word that merely contains a stem', () => {
     for (const q of ['Avlastning tirsdag, tur og kaffe', 'Trenger besøksvenn', 'kommunevedtak', '', null, undefined]) expect(asksForFormalRespite(q), String(q)).toBe(false);
+  });
+});
+
+describe('what an escalation card says once nobody need act on it', () => {
+  it('asks for help while the request waits for a volunteer and no newer card came after it', () => {
+    expect(escalationOutcome('open', false)).toBeNull();
+    expect(escalationOutcome('waiting_consent', false)).toBeNull();
+    expect(escalationOutcome('open', true)).toBe('superseded');
+  });
+  it('says how the request was settled, whether or not a newer card came after it', () => {
+    for (const superseded of [false, true]) {
+      expect(escalationOutcome('taken', superseded)).toBe('taken');
+      expect(escalationOutcome('done', superseded)).toBe('taken');
+      expect(escalationOutcome('cancelled', superseded)).toBe('cancelled');
+      expect(escalationOutcome('expired', superseded)).toBe('expired');
+    }
   });
 });
