@@ -37,15 +37,15 @@ export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit)
   }
   if (parsed.success && Object.keys(errors).length === 0) {
     if (asksForSeries(s.raw)) return submitSeries(deps, turn, parsed.data, s.raw, s.form);
+    // Offers quiet hours hold are the dispatch's to release; the others this turn queues itself.
+    const heldUntil = offersGoOutAt(deps, turn.now, parsed.data.urgent, turn.now);
     const result = await postRequest(deps.db, {
-      centreId, createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matchingSettings(deps.config), idsUpTo: WAVE_QUEUED_BY_THE_TURN,
+      centreId, createdBy: turn.member!.id, fields: parsed.data, source: 'chat', now: turn.now, matching: matchingSettings(deps.config),
+      idsUpTo: heldUntil ? 0 : WAVE_QUEUED_BY_THE_TURN,
     });
     if (result.ok) {
-      const goesOutAt = result.status === 'open' ? offersGoOutAt(deps, turn.now, parsed.data.urgent, turn.now) : null;
-      // The offers are on their way while the answer is written (jobs/offer-slices.ts queueWave).
-      const { wave } = result;
-      const queued = wave?.outboxId && wave.offerIds && !goesOutAt ? queueWave(deps.queues, result.requestId, { outboxId: wave.outboxId, offerIds: wave.offerIds }, turn.now).then(() => true, () => false) : null;
-      await s.saved(result, goesOutAt);
+      const queued = queueWaveOf(deps, result, turn.now);
+      await s.saved(result, result.status === 'open' ? heldUntil : null);
       // Queued here, or left to the look after the turn (and, failing that, the poller).
       if (queued) turn.outboxQueued = await queued;
       return;
@@ -53,6 +53,20 @@ export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit)
     errors = result.errors as Partial<Record<RequestField, string>>;
   }
   await turn.replace(await s.form(submittedValues(s.raw), errors));
+}
+
+/**
+ * The posted wave queued while the answer is written (jobs/offer-slices.ts queueWave): resolves true once
+ * it is, false if Redis refused (logged; the outbox row stays for the look after the turn). Null when
+ * there is no wave to queue here.
+ */
+function queueWaveOf(deps: BotDeps, result: Extract<PostRequestResult, { ok: true }>, now: Date): Promise<boolean> | null {
+  const wave = result.wave;
+  if (!wave?.outboxId || !wave.offerIds) return null;
+  return queueWave(deps.queues, result.requestId, { outboxId: wave.outboxId, offerIds: wave.offerIds }, now).then(
+    () => true,
+    (err: Error) => (deps.log.warn({ err: err.message }, 'the posted wave was not queued; the outbox row stays for the dispatch'), false),
+  );
 }
 
 /** When offers saved at `savedAt` reach volunteers, while quiet hours still hold them (null: they may go). */

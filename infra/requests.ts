@@ -128,7 +128,7 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
   const waveNo = request.wave + 1;
   // The wave's offers, the request's wave number and the outbox row, in one statement (one round trip
   // of the posting turn instead of three; the transaction makes them atomic either way).
-  const inserted = await tx.query<{ n: number; outbox_id: number; ids: string[] | null }>(
+  const inserted = await tx.query<{ n: number; outbox_id: string; ids: string[] | null }>(
     `WITH offered AS (
        INSERT INTO offers (request_id, volunteer_id, wave, created_at)
        SELECT $1, v, $2, $3 FROM unnest($4::uuid[]) AS v
@@ -139,7 +139,8 @@ export async function sendNextWave(tx: Queryable, requestId: string, now: Date, 
        ${OUTBOX_INSERT} VALUES ($5, $1) RETURNING id
      )
      SELECT count(*)::int AS n, (SELECT id FROM queued) AS outbox_id,
-            CASE WHEN count(*) <= $6::int THEN array_agg(id::text ORDER BY id) END AS ids
+            -- Aggregated only when asked for and small enough (an aggregate in a CASE is computed anyway).
+            (SELECT array_agg(id::text ORDER BY id) FROM offered WHERE (SELECT count(*) FROM offered) <= $6::int) AS ids
        FROM offered`,
     [requestId, waveNo, now, wave.map((c) => c.volunteerId), 'offers.send' satisfies OutboxKind, opts.idsUpTo ?? 0],
   );
