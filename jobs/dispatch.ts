@@ -13,7 +13,8 @@ import { releaseTime, scheduleAssignmentTimers, scheduleExpiry, scheduleRequestT
 import { sliceJobs } from './offer-slices.ts';
 import type { DispatchDeps } from './deps.ts';
 
-export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Promise<void> {
+/** `sliced`: an `offers.send` row whose offers are queued already (DispatchJob). */
+export async function dispatchOutbox(deps: DispatchDeps, outboxId: number, opts: { sliced?: boolean } = {}): Promise<void> {
   const { db, queues, settings } = deps;
   const row = await getOutbox(db, outboxId);
   if (!row || row.dispatched) return;
@@ -38,12 +39,12 @@ export async function dispatchOutbox(deps: DispatchDeps, outboxId: number): Prom
   switch (row.kind) {
     case 'offers.send': {
       // Read side by side: the first offers wait on this event's reads (docs/benchmarks.md).
-      const [request, unsent] = await Promise.all([getRequest(db, row.refId), unsentOffers(db, row.refId)]);
+      const [request, unsent] = await Promise.all([getRequest(db, row.refId), opts.sliced ? [] : unsentOffers(db, row.refId)]);
       if (!request || request.status !== 'open') break;
       const release = releaseTime(now, request.urgent, settings);
       // In slices (jobs/offer-slices.ts); all of an event's slices are queued in one addBulk, so a retry
-      // of this event either finds them all queued (same ids) or none. The turn that posted the request
-      // may have queued the whole wave already (queueWave): then these same ids are no-ops.
+      // of this event either finds them all queued (same ids) or none. Should the poller's job for this
+      // row have come before the turn's (queueWave), these same ids are no-ops.
       jobs.push(...sliceJobs(row.refId, row.id, unsent, release));
       // The slices beside the request's timers rather than after them: the first offers are on their
       // way while the timers are added (this row is marked dispatched only once both are in).

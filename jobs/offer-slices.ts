@@ -51,16 +51,18 @@ export function sliceJobs(requestId: string, outboxId: number, offerIds: readonl
 export const WAVE_QUEUED_BY_THE_TURN = 20 * OFFER_SLICE_SIZE;
 
 /**
- * Right after the posting commits: the wave's slices and its outbox row queued at once, rather than one
- * hop later when the dispatch has read the row, the request and the offers again (the first offers then
- * reach volunteers ~10 ms sooner; docs/benchmarks.md). Always the whole wave, in one addBulk: the
- * dispatch that follows slices what is still unsent, which may already be fewer, and its same ids are
- * then no-ops only because every offer is in a slice queued here — or, should this add fail, in none
- * (the poller finds the row, and the dispatch queues them all). Only for offers that may go now: quiet
- * hours' holding is the dispatch's.
+ * Right after the posting commits: the wave's slices queued at once, rather than one hop later when the
+ * dispatch has read the row, the request and the offers again (the first offers then reach volunteers
+ * ~10 ms sooner; docs/benchmarks.md), and then the row's dispatch, marked `sliced` so that it only adds
+ * the request's timers. Always the whole wave, in one addBulk, and the dispatch only after it: should
+ * the add fail, no dispatch says `sliced`, and the one the turn or the poller queues instead reads the
+ * unsent offers and queues them all. A poller's job for the row that comes first slices what is still
+ * unsent, which may already be fewer: its same ids are no-ops only because every offer is in a slice
+ * queued here. Only for offers that may go now: quiet hours' holding is the dispatch's.
  */
 export async function queueWave(queues: Queues, requestId: string, wave: { outboxId: number; offerIds: readonly string[] }, now: Date): Promise<void> {
-  await Promise.all([kickOutbox(queues, [wave.outboxId]), queueJobs(queues, sliceJobs(requestId, wave.outboxId, wave.offerIds, now), now)]);
+  await queueJobs(queues, sliceJobs(requestId, wave.outboxId, wave.offerIds, now), now);
+  await kickOutbox(queues, [wave.outboxId], { sliced: true });
 }
 
 /** Stands for the offer id in the card rendered once per slice; never a real offer's (uuid v4 has a 4 there). */

@@ -20,6 +20,11 @@ export const QUEUE = {
 
 export interface DispatchJob {
   outboxId: number;
+  /**
+   * The row's offers are queued in slices already, by the turn that posted the request (jobs/offer-slices.ts
+   * queueWave, which adds this job only once they are): the dispatch adds the rest (the timers).
+   */
+  sliced?: boolean;
 }
 
 /** A notice to one person; its audience and what its ref id names are in domain/audiences.ts. */
@@ -242,9 +247,9 @@ export function createQueues(client: RedisClient, prefix: string): Queues {
 }
 
 /** Queue the outbox rows a transaction just wrote. Failure is fine: the poller picks them up. */
-export async function kickOutbox(queues: Queues, outboxIds: number[]): Promise<void> {
+export async function kickOutbox(queues: Queues, outboxIds: number[], also: Omit<DispatchJob, 'outboxId'> = {}): Promise<void> {
   if (outboxIds.length === 0) return;
-  await queues.dispatch.addBulk(outboxIds.map((id) => ({ name: 'outbox', data: { outboxId: id }, opts: { jobId: dispatchJobId(id) } })));
+  await queues.dispatch.addBulk(outboxIds.map((id) => ({ name: 'outbox', data: { outboxId: id, ...also }, opts: { jobId: dispatchJobId(id) } })));
 }
 
 /**

@@ -92,7 +92,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const at = (queue: string) => ({ connection: connection as ConnectionOptions, prefix: queuePrefix(prefix, queue, connection) });
   const authBackoff = backoff(deps.authRetryMs ?? AUTH_RETRY_MS);
 
-  const dispatch = new Worker<DispatchJob>(QUEUE.dispatch, async (job) => dispatchOutbox(common, job.data.outboxId), { ...at(QUEUE.dispatch), concurrency: 10 });
+  const dispatch = new Worker<DispatchJob>(QUEUE.dispatch, async (job) => dispatchOutbox(common, job.data.outboxId, { sliced: job.data.sliced === true }), { ...at(QUEUE.dispatch), concurrency: 10 });
   const timers = new Worker<TimerData>(
     QUEUE.timers,
     async (job) => {

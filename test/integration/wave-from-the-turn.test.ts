@@ -16,6 +16,7 @@ import { jobSettings } from '../../jobs/settings.ts';
 import { dispatchJobId } from '../../jobs/queues.ts';
 import { OFFER_SLICE_SIZE } from '../../jobs/offer-slices.ts';
 import { t } from '../../adaptive-cards/texts.ts';
+import { queuedTimer } from '../support/wait.ts';
 
 const STAFF = 'demo-ansatt-1';
 let app: TestApp;
@@ -65,6 +66,21 @@ describe('a request posted in the chat', () => {
     expect(slices.map((s) => s.id)).toEqual([0, 1, 2].map((i) => `offers-${requestId}-o${outboxId}.${i}`));
     expect(slices.flatMap((s) => s.offerIds)).toEqual(offerIds);
     expect(await app.queues.dispatch.getJob(dispatchJobId(outboxId))).toBeDefined();
+  });
+
+  it('the dispatch it queued adds the request\'s timers and no slices of its own', async () => {
+    await chat.submit(STAFF, {
+      action: 'staff.request.submit', personId, group: 'besoksvenn', date: osloDate(addDays(new Date(), 4)), time: '12:00', durationMinutes: '60',
+      district: 'Sentrum', summary: 'Tur til torget', urgent: 'false',
+    });
+    const id = (await app.db.query<{ id: string }>(`SELECT id FROM help_requests WHERE summary = 'Tur til torget'`))[0]!.id;
+    const row = (await app.db.query<{ id: number }>(`SELECT id FROM outbox WHERE kind = 'offers.send' AND ref_id = $1`, [id]))[0]!.id;
+    const job = await app.queues.dispatch.getJob(dispatchJobId(row));
+    expect(job!.data.sliced).toBe(true);
+    const before = await slicesOf(id);
+    await dispatchOutbox({ db: app.db, queues: app.queues, settings: jobSettings(app.config), now: () => new Date() }, row, { sliced: job!.data.sliced === true });
+    expect(await slicesOf(id)).toEqual(before);
+    expect(await queuedTimer(app.queues, `escalate-${id}-`)).toBeDefined();
   });
 
   it('the dispatch after it, with the first slice sent already, queues nothing new and leaves no offer out', async () => {
