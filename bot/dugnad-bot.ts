@@ -233,7 +233,7 @@ export class DugnadBot {
     await handler(turn, action, raw);
     // Whatever the command committed to the outbox goes out now rather than at the next poll; commands
     // that only read, or that say they wrote nothing this time, skip the look (the poller would catch anything anyway).
-    if (!isReadOnly(action.action) && !turn.outboxQueued) await kickPendingOutbox(this.deps);
+    if (!isReadOnly(action.action) && !turn.outboxHandled) await kickPendingOutbox(this.deps);
   }
 }
 

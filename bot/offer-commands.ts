@@ -42,7 +42,7 @@ export function offerCommands(deps: BotDeps): CommandTable {
       const result = await acceptOffer(db, { offerId: action.offerId, volunteerId: turn.member!.id, channelId: turn.account.channelId, now: turn.now, pressedCard: turn.cardRedrawnInPlace });
       // Only the winning accept writes to the outbox (request.taken). The winner pressing again still
       // looks: their first press may have committed and died before queuing it (faults.test.ts).
-      turn.outboxQueued = result.outcome !== 'won' && result.outcome !== 'already_yours';
+      turn.outboxHandled = result.outcome !== 'won' && result.outcome !== 'already_yours';
       switch (result.outcome) {
         case 'won':
         case 'already_yours':

@@ -47,7 +47,7 @@ export async function submitRequest(deps: BotDeps, turn: Turn, s: RequestSubmit)
       const queued = queueWaveOf(deps, result, turn.now);
       await s.saved(result, result.status === 'open' ? heldUntil : null);
       // Queued here, or left to the look after the turn (and, failing that, the poller).
-      if (queued) turn.outboxQueued = await queued;
+      if (queued) turn.outboxHandled = await queued;
       return;
     }
     errors = result.errors as Partial<Record<RequestField, string>>;

@@ -14,7 +14,7 @@ export class Turn {
    * or knows it committed nothing this time (an accept that lost the race): the turn then skips the
    * look for outbox rows to queue.
    */
-  outboxQueued = false;
+  outboxHandled = false;
 
   constructor(
     readonly context: TurnContext,

@@ -326,7 +326,7 @@ export async function recordOfferDelivered(
 }
 
 /** Where one offer's card went (see recordOfferDelivered). */
-export interface Delivery {
+interface Delivery {
   offerId: string;
   channelId: string;
   conversationId: string | null;

@@ -166,7 +166,7 @@ async function renderCards(deps: SendDeps, request: HelpRequest, planned: readon
   const first = new Map<string, Planned>();
   for (const p of planned) if (!first.has(keyOf(p))) first.set(keyOf(p), p);
   const rendered = await Promise.all(
-    [...first].map(async ([key, p]) => [key, JSON.stringify(await renderOffer(deps.db, { ...p.offer, request: { ...request, status: p.offer.requestStatus }, offerId: OFFER_ID_MARK }, p.ctx)).split(OFFER_ID_MARK)] as const),
+    [...first].map(async ([key, p]) => [key, JSON.stringify(await renderOffer(deps.db, { ...p.offer, request, offerId: OFFER_ID_MARK }, p.ctx)).split(OFFER_ID_MARK)] as const),
   );
   return new Map(rendered);
 }
