@@ -10,7 +10,7 @@ import {
   type Activity,
   type TurnContext,
 } from 'botbuilder';
-import { ClaimsIdentity, ConnectorClient } from 'botframework-connector';
+import { AuthenticationConstants, ClaimsIdentity, ConnectorClient, type ConnectorFactory, type UserTokenClient } from 'botframework-connector';
 import type { Config } from '../infra/config.ts';
 
 export type ChannelAuthentication = ConfigurationBotFrameworkAuthentication;
@@ -57,6 +57,56 @@ class AppCredentials extends ConfigurationServiceClientCredentialFactory {
   }
 }
 
+/** As many service URLs as a bot meets (Teams' regions, Web Chat, our Direct Line); a forged one cannot grow it past this. */
+const MOST_CLIENTS = 64;
+
+/**
+ * botbuilder's CloudAdapter builds two Azure service clients for every turn — the ConnectorClient
+ * its replies go through and a UserTokenClient (OAuth sign-in, which Dugnad does not use) — each with
+ * its own HTTP pipeline: about a tenth of a turn's CPU, spent again on every turn. botbuilder's older
+ * BotFrameworkAdapter kept one ConnectorClient per service URL, app and scope; this does the same.
+ * A client holds only its configuration and the app's credentials, which keep and renew their own
+ * token, so one serves every turn sent to that service URL. What is checked per request (the token,
+ * the gate's service URL and tenant rules) is still checked per request.
+ */
+class ReusedClientsAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+  private readonly userTokens = new Map<string, Promise<UserTokenClient>>();
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await super.authenticateRequest(activity, authHeader);
+    return result.connectorFactory ? { ...result, connectorFactory: this.reused(result.connectorFactory, result.claimsIdentity) } : result;
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.reused(super.createConnectorFactory(claimsIdentity), claimsIdentity);
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return remembered(this.userTokens, appIdOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
+  }
+
+  /** The factory botbuilder made for this request's app, answering from the clients already built. */
+  private reused(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const appId = appIdOf(claimsIdentity);
+    return { create: (serviceUrl: string, audience?: string) => remembered(this.connectors, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience)) } as ConnectorFactory;
+  }
+}
+
+/** The app a request's clients act for, as botbuilder reads it (ParameterizedBotFrameworkAuthentication's getAppId). */
+const appIdOf = (identity: ClaimsIdentity) => identity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? identity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
+
+/** The value kept under `key`, made once; a failed make is forgotten, so the next turn tries again. */
+function remembered<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  const kept = cache.get(key);
+  if (kept) return kept;
+  if (cache.size >= MOST_CLIENTS) cache.delete(cache.keys().next().value!);
+  const made = make();
+  cache.set(key, made);
+  made.catch(() => cache.get(key) === made && cache.delete(key));
+  return made;
+}
+
 export function createChannelAuthentication(config: Config, outbound?: OutboundCredentials): ChannelAuthentication {
   const options: Record<string, string | boolean> = {
     MicrosoftAppId: config.MicrosoftAppId,
@@ -77,7 +127,7 @@ export function createChannelAuthentication(config: Config, outbound?: OutboundC
       ValidateAuthority: true,
     });
   }
-  return new ConfigurationBotFrameworkAuthentication(options, new AppCredentials(config, outbound));
+  return new ReusedClientsAuthentication(options, new AppCredentials(config, outbound));
 }
 
 export type GateVerdict =
