@@ -11,6 +11,7 @@ import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import type { Queryable, Database } from './db.ts';
 import { interestGroups } from './centres.ts';
 import { newUrlSecret, secretMatches, sha256Hex } from './secret-tokens.ts';
+import { MEMBER_LANGUAGES } from './identities.ts';
 import { localeFromTag, t } from '../adaptive-cards/texts.ts';
 import type { Locale, RequestStatus } from '../domain/types.ts';
 import { groupName } from '../domain/interest-groups.ts';
@@ -80,11 +81,11 @@ export interface OpenedFeed {
 export async function openFeed(db: Queryable, feedId: string, secret: string, now: Date): Promise<OpenedFeed | null> {
   if (!UUID.test(feedId) || !SECRET.test(secret)) return null;
   const rows = await db.query<{ kind: FeedKind; member_id: string; centre_id: string | null; secret_hash: string; locale: Locale; ok: boolean }>(
-    `SELECT f.kind, f.member_id, f.centre_id, f.secret_hash, member_locale(m.id) AS locale,
+    `SELECT f.kind, f.member_id, f.centre_id, f.secret_hash, ml.locale,
             CASE f.kind
               WHEN 'volunteer' THEN EXISTS (SELECT 1 FROM volunteers v WHERE v.member_id = m.id AND v.status <> 'removed')
               ELSE m.role IN ('staff', 'coordinator') AND m.centre_id = f.centre_id END AS ok
-       FROM calendar_feeds f JOIN members m ON m.id = f.member_id
+       FROM calendar_feeds f JOIN members m ON m.id = f.member_id ${MEMBER_LANGUAGES}
       WHERE f.id = $1 AND f.revoked_at IS NULL AND m.left_at IS NULL`,
     [feedId],
   );

@@ -2,7 +2,7 @@
 // their number on our SMS gateway, which of these they prefer, and which failed for a message. The
 // order of trying is domain/channels.ts'; sending is jobs/reach.ts'.
 import type { Database, Queryable } from './db.ts';
-import type { ConversationRef } from './identities.ts';
+import { MEMBER_LANGUAGES, type ConversationRef } from './identities.ts';
 import { channelKindOf, type ChannelAddress, type ChannelKind, type PreferredChannel } from '../domain/channels.ts';
 import { displayMsisdn, normalizeMsisdn } from '../domain/sms.ts';
 import type { Locale } from '../domain/types.ts';
@@ -42,8 +42,8 @@ export const SENDABLE_ACCOUNT = `c.conversation_ref IS NOT NULL AND c.unreachabl
 /** A member's preferred channel and every address we may send to; null when they have left. */
 export async function reachOf(db: Queryable, memberId: string): Promise<Reach | null> {
   const rows = await db.query<{ locale: Locale; preferred_channel: PreferredChannel; channel_id: string | null; user_id: string | null; conversation_ref: ConversationRef | null; last_seen_at: Date | null }>(
-    `SELECT member_locale(m.id) AS locale, m.preferred_channel, c.channel_id, c.user_id, c.conversation_ref, c.last_seen_at
-       FROM members m LEFT JOIN chat_identities c ON c.member_id = m.id AND ${SENDABLE_ACCOUNT}
+    `SELECT ml.locale, m.preferred_channel, c.channel_id, c.user_id, c.conversation_ref, c.last_seen_at
+       FROM members m ${MEMBER_LANGUAGES} LEFT JOIN chat_identities c ON c.member_id = m.id AND ${SENDABLE_ACCOUNT}
       WHERE m.id = $1 AND m.left_at IS NULL`,
     [memberId],
   );

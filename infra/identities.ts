@@ -28,6 +28,12 @@ export const DEV_CHANNEL = 'dev';
 /** Refreshing last_seen_at at most this often keeps a turn from writing (and waiting on a WAL flush) when nothing changed. */
 const LAST_SEEN_GRANULARITY = "interval '15 minutes'";
 
+/** SQL after `members m` in a FROM: the member's languages (0100_member_languages.sql), which MEMBER_COLUMNS reads. */
+export const MEMBER_LANGUAGES = 'LEFT JOIN LATERAL member_languages(m.id) ml ON true';
+/** SQL over `members m` joined with MEMBER_LANGUAGES: the columns toMember reads. */
+const MEMBER_COLUMNS = `m.id, m.role, m.centre_id, m.name, ml.locale, m.locale_chosen, ml.centre_locale,
+       (SELECT array_agg(centre_id ORDER BY centre_id) FROM volunteer_centres vc WHERE vc.member_id = m.id) AS centres`;
+
 /**
  * Records the conversation reference of this turn (so we can reach the person later) and returns
  * the member behind the account, if any. One round-trip in the common case. A null reference (a
@@ -48,31 +54,7 @@ export async function touchAccount(
   // Decided by a read first: ON CONFLICT DO UPDATE … WHERE would lock the row (a transaction id and a
   // WAL flush at commit) even when it updates nothing; an INSERT … SELECT of no rows writes nothing.
   const rows = await db.query<{ member_id: string | null } & Partial<MemberRow>>(
-    `WITH seen AS (
-       SELECT c.member_id,
-              ($3::text IS NOT NULL AND c.tenant_id IS DISTINCT FROM $3::text)
-              OR ($4::jsonb IS NOT NULL AND (
-                    (c.conversation_ref - 'activityId') IS DISTINCT FROM ($4::jsonb - 'activityId')
-                 OR c.unreachable_at IS NOT NULL
-                 OR c.last_seen_at IS NULL OR c.last_seen_at < now() - ${LAST_SEEN_GRANULARITY}
-                 OR EXISTS (SELECT 1 FROM chat_identities o WHERE o.member_id = c.member_id AND o.last_seen_at > c.last_seen_at))) AS stale
-         FROM chat_identities c WHERE c.channel_id = $1::text AND c.user_id = $2::text),
-     touched AS (
-       INSERT INTO chat_identities AS c (channel_id, user_id, tenant_id, conversation_ref, last_seen_at, unreachable_at)
-       SELECT $1::text, $2::text, $3::text, $4::jsonb, CASE WHEN $4::jsonb IS NULL THEN NULL ELSE now() END, NULL
-        WHERE NOT EXISTS (SELECT 1 FROM seen WHERE NOT seen.stale)
-       ON CONFLICT (channel_id, user_id) DO UPDATE
-         SET conversation_ref = COALESCE(EXCLUDED.conversation_ref, c.conversation_ref),
-             last_seen_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN c.last_seen_at ELSE now() END,
-             unreachable_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN c.unreachable_at ELSE NULL END,
-             tenant_id = COALESCE(EXCLUDED.tenant_id, c.tenant_id)
-       RETURNING member_id),
-     account AS (
-       SELECT member_id FROM touched
-       UNION ALL
-       SELECT member_id FROM seen WHERE NOT EXISTS (SELECT 1 FROM touched))
-     SELECT account.member_id, ${MEMBER_COLUMNS}
-       FROM account LEFT JOIN members m ON m.id = account.member_id AND m.left_at IS NULL`,
+    TOUCH_ACCOUNT,
     [account.channelId, account.userId, account.tenantId, conversationRef == null ? null : JSON.stringify(conversationRef)],
   );
   const row = rows[0];
@@ -92,9 +74,33 @@ export async function touchAccount(
   return memberId ? getMember(db, memberId) : null;
 }
 
-/** SQL over `members m`: the columns toMember reads. */
-const MEMBER_COLUMNS = `m.id, m.role, m.centre_id, m.name, member_locale(m.id) AS locale, m.locale_chosen, member_centre_locale(m.id) AS centre_locale,
-       (SELECT array_agg(centre_id ORDER BY centre_id) FROM volunteer_centres vc WHERE vc.member_id = m.id) AS centres`;
+/** touchAccount's statement, built once. */
+const TOUCH_ACCOUNT = `WITH seen AS (
+   SELECT c.member_id,
+          ($3::text IS NOT NULL AND c.tenant_id IS DISTINCT FROM $3::text)
+          OR ($4::jsonb IS NOT NULL AND (
+                (c.conversation_ref - 'activityId') IS DISTINCT FROM ($4::jsonb - 'activityId')
+             OR c.unreachable_at IS NOT NULL
+             OR c.last_seen_at IS NULL OR c.last_seen_at < now() - ${LAST_SEEN_GRANULARITY}
+             OR EXISTS (SELECT 1 FROM chat_identities o WHERE o.member_id = c.member_id AND o.last_seen_at > c.last_seen_at))) AS stale
+     FROM chat_identities c WHERE c.channel_id = $1::text AND c.user_id = $2::text),
+ touched AS (
+   INSERT INTO chat_identities AS c (channel_id, user_id, tenant_id, conversation_ref, last_seen_at, unreachable_at)
+   SELECT $1::text, $2::text, $3::text, $4::jsonb, CASE WHEN $4::jsonb IS NULL THEN NULL ELSE now() END, NULL
+    WHERE NOT EXISTS (SELECT 1 FROM seen WHERE NOT seen.stale)
+   ON CONFLICT (channel_id, user_id) DO UPDATE
+     SET conversation_ref = COALESCE(EXCLUDED.conversation_ref, c.conversation_ref),
+         last_seen_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN c.last_seen_at ELSE now() END,
+         unreachable_at = CASE WHEN EXCLUDED.conversation_ref IS NULL THEN c.unreachable_at ELSE NULL END,
+         tenant_id = COALESCE(EXCLUDED.tenant_id, c.tenant_id)
+   RETURNING member_id),
+ account AS (
+   SELECT member_id FROM touched
+   UNION ALL
+   SELECT member_id FROM seen WHERE NOT EXISTS (SELECT 1 FROM touched))
+ SELECT account.member_id, ${MEMBER_COLUMNS}
+   FROM account LEFT JOIN members m ON m.id = account.member_id AND m.left_at IS NULL ${MEMBER_LANGUAGES}`;
+
 interface MemberRow { id: string; role: Role; centre_id: string | null; name: string | null; locale: Locale; locale_chosen: boolean; centre_locale: Locale; centres: string[] | null }
 
 function toMember(r: MemberRow): Member {
@@ -110,7 +116,7 @@ function toMember(r: MemberRow): Member {
 }
 
 export async function getMember(db: Queryable, memberId: string): Promise<Member | null> {
-  const rows = await db.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.id = $1 AND m.left_at IS NULL`, [memberId]);
+  const rows = await db.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members m ${MEMBER_LANGUAGES} WHERE m.id = $1 AND m.left_at IS NULL`, [memberId]);
   return rows[0] ? toMember(rows[0]) : null;
 }
 

@@ -6,7 +6,7 @@ import type { ConversationRef } from './identities.ts';
 import { addressesOf, SENDABLE_ACCOUNT, type Reach } from './channels.ts';
 import type { PreferredChannel } from '../domain/channels.ts';
 import { revealDetails, revealListed, revealRead } from './reveal.ts';
-import { detailsFromRow, taskEndSql, toHelpRequest, type RequestRow as StoredRequestRow } from './request-row.ts';
+import { detailsFromRow, requestRowColumns, taskEndSql, toHelpRequest, type RequestRow as StoredRequestRow } from './request-row.ts';
 import { CURRENT_DECLARATION_VERSION } from '../domain/declaration.ts';
 import { volunteerMayAccept, viewerCentresSql, viewerOf } from './volunteer-standing.ts';
 import type { HelpRequest, Locale, OfferStatus, PrivateRequestDetails, RequestStatus } from '../domain/types.ts';
@@ -76,8 +76,16 @@ type SettledRow = WonRow & { won: boolean; offer_status: OfferStatus | null };
  * Undefined when the offer is not this volunteer's.
  */
 async function settleAccept(db: Queryable, input: { offerId: string; volunteerId: string; channelId: string; now: Date; pressedCard?: string | null }): Promise<{ won: boolean; row: SettledRow } | undefined> {
-  const rows = await db.query<SettledRow>(
-    `WITH mine AS (
+  const rows = await db.query<SettledRow>(SETTLE_ACCEPT, [input.offerId, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION, 'request.taken' satisfies OutboxKind, input.pressedCard ?? null]);
+  const row = rows[0];
+  return row ? { won: row.won, row } : undefined;
+}
+
+/**
+ * settleAccept's statement, built once. Only the winner's row carries the private details; a loser's
+ * has the columns its closed card shows, so nothing of the person's reaches a turn that may not show it.
+ */
+const SETTLE_ACCEPT = `WITH mine AS (
        SELECT request_id FROM offers WHERE id = $1 AND volunteer_id = $2
      ), won AS (
        UPDATE help_requests SET status = 'taken', assigned_volunteer_id = $2, taken_at = $3, updated_at = $3
@@ -93,7 +101,7 @@ async function settleAccept(db: Queryable, input: { offerId: string; volunteerId
        ${OUTBOX_INSERT} SELECT $5, id FROM won
      ), viewer AS (${viewerCentresSql('$2')}
      ), lost AS (
-       SELECT r.*, false AS won, o.status AS offer_status FROM offers o JOIN help_requests r ON r.id = o.request_id
+       SELECT r.*, o.status AS offer_status FROM offers o JOIN help_requests r ON r.id = o.request_id
         WHERE o.id = $1 AND o.volunteer_id = $2 AND NOT EXISTS (SELECT 1 FROM won)
         FOR SHARE OF r
      ), late AS (
@@ -104,16 +112,12 @@ async function settleAccept(db: Queryable, input: { offerId: string; volunteerId
          FROM lost, (SELECT set_config('synchronous_commit', 'off', true) WHERE NOT EXISTS (SELECT 1 FROM won)) AS no_flush_wait -- NO_FLUSH_WAIT, for losers only
         WHERE offers.id = $1 AND offers.status IN ('pending', 'taken', 'withdrawn') AND lost.status <> 'open'
      )
-     SELECT won.*, true AS won, NULL::text AS offer_status, (SELECT id FROM assignment) AS assignment_id, (SELECT centres FROM viewer) AS viewer_centres,
+     SELECT ${requestRowColumns('won')}, won.assigned_volunteer_id, won.meeting_place, won.handover_note, won.contact_name, won.contact_phone,
+            true AS won, NULL::text AS offer_status, (SELECT id FROM assignment) AS assignment_id, (SELECT centres FROM viewer) AS viewer_centres,
             EXISTS (SELECT 1 FROM viewer) AS is_viewer, p.name AS p_name, p.address AS p_address, p.phone AS p_phone
        FROM won LEFT JOIN persons p ON p.id = won.person_id
      UNION ALL
-     SELECT lost.*, NULL, NULL, false, NULL, NULL, NULL FROM lost`,
-    [input.offerId, input.volunteerId, input.now, CURRENT_DECLARATION_VERSION, 'request.taken' satisfies OutboxKind, input.pressedCard ?? null],
-  );
-  const row = rows[0];
-  return row ? { won: row.won, row } : undefined;
-}
+     SELECT ${requestRowColumns('lost')}, lost.assigned_volunteer_id, NULL, NULL, NULL, NULL, false, lost.offer_status, NULL, NULL, false, NULL, NULL, NULL FROM lost`;
 
 /** The winner's details: the rule decides, not the path that got here (the row as the deciding UPDATE left it). */
 async function revealWon(db: Queryable, input: { offerId: string; volunteerId: string; channelId: string; now: Date }, row: WonRow): Promise<AcceptResult> {

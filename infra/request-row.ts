@@ -28,6 +28,11 @@ export interface RequestRow {
   area_relaxed?: boolean;
 }
 
+/** SQL over a help_requests alias: the columns toHelpRequest reads, none of the private details. */
+export const requestRowColumns = (r: string) =>
+  `${r}.id, ${r}.centre_id, ${r}.group_key, ${r}.district, ${r}.lat, ${r}.lon, ${r}.starts_at, ${r}.duration_minutes, ${r}.flexible_until, ${r}.summary, ` +
+  `${r}.language, ${r}.police_certificate, ${r}.first_time_friendly, ${r}.staff_along, ${r}.urgent, ${r}.person_id, ${r}.created_by, ${r}.status, ${r}.wave`;
+
 export function toHelpRequest(r: RequestRow): HelpRequest {
   return {
     id: r.id,
