@@ -276,6 +276,8 @@ export function createApp(deps: AppDeps): App {
         });
         http.closeIdleConnections();
       });
+      // After the turns in flight have answered: they may still be sending their replies.
+      adapter.replies.close();
     },
   };
 }

@@ -1,6 +1,7 @@
-// Proactive sends to the Bot Connector REST API (POST/PUT /v3/conversations/…): what the workers
-// use to deliver offers and updates. botbuilder stays in bot/; this is the thin, pooled HTTP client a
-// fan-out needs (one keep-alive agent, no per-send client construction).
+// Sends to the Bot Connector REST API (POST/PUT /v3/conversations/…): the workers' proactive sends of
+// offers and updates (the Messenger), and the bot's replies within a turn (bot/turn-replies.ts, over
+// connectorRequest). The thin, pooled HTTP client a fan-out and a burst of turns need: keep-alive
+// agents, no per-send client construction; botbuilder still runs the turns.
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -95,11 +96,62 @@ export interface MessengerOptions {
   timeoutMs?: number;
 }
 
+/** Keep-alive connections to the Bot Connector, one pool per scheme; `destroy` them when done. */
+export interface ConnectorAgents {
+  'http:': http.Agent;
+  'https:': https.Agent;
+}
+
+export function connectorAgents(): ConnectorAgents {
+  return { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+}
+
+/**
+ * One call to the Bot Connector REST API (POST or PUT of an activity) over `agents`: the answer's
+ * JSON (`id` of a sent activity), or a SendError with the status and any Retry-After. Who may be
+ * called and with which token is the caller's to decide.
+ */
+export function connectorRequest(agents: ConnectorAgents, call: { method: 'POST' | 'PUT'; url: URL; body: string; authorization: string | null; timeoutMs: number }): Promise<{ id?: string }> {
+  const { url, timeoutMs } = call;
+  const payload = Buffer.from(call.body);
+  return new Promise((ok, fail) => {
+    const req = (url.protocol === 'https:' ? https : http).request(
+      url,
+      {
+        method: call.method,
+        agent: agents[url.protocol as 'http:' | 'https:'],
+        headers: {
+          'content-type': 'application/json',
+          'content-length': payload.length,
+          ...(call.authorization ? { authorization: call.authorization } : {}),
+        },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            try {
+              ok(chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string }) : {});
+            } catch {
+              ok({});
+            }
+            return;
+          }
+          fail(new SendError(status, parseRetryAfter(res.headers['retry-after'])));
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new SendError(504, null)));
+    req.on('error', (err) => fail(err instanceof SendError ? err : new SendError(503, null)));
+    req.end(payload);
+  });
+}
+
 export function createMessenger(opts: MessengerOptions): Messenger {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
-  };
+  const agents = connectorAgents();
   const timeoutMs = opts.timeoutMs ?? 15_000;
 
   async function call(method: 'POST' | 'PUT', ref: ConversationRef, path: string, body: string): Promise<{ id?: string }> {
@@ -110,41 +162,7 @@ export function createMessenger(opts: MessengerOptions): Messenger {
     if (!own && opts.allowedHosts && !opts.allowedHosts.includes(url.hostname)) throw new SendError(400, null);
     // No token (Entra refused the client secret, or could not be reached) is the same fault as a 401.
     const token = own ? own.key : await opts.tokens.token().catch(() => Promise.reject(new SendError(401, null)));
-    const payload = Buffer.from(body);
-    return new Promise((ok, fail) => {
-      const req = (url.protocol === 'https:' ? https : http).request(
-        url,
-        {
-          method,
-          agent: agents[url.protocol as 'http:' | 'https:'],
-          headers: {
-            'content-type': 'application/json',
-            'content-length': payload.length,
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-          timeout: timeoutMs,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) {
-              try {
-                ok(chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string }) : {});
-              } catch {
-                ok({});
-              }
-              return;
-            }
-            fail(new SendError(status, parseRetryAfter(res.headers['retry-after'])));
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new SendError(504, null)));
-      req.on('error', (err) => fail(err instanceof SendError ? err : new SendError(503, null)));
-      req.end(payload);
-    });
+    return connectorRequest(agents, { method, url, body, authorization: token ? `Bearer ${token}` : null, timeoutMs });
   }
 
   const addressing = (ref: ConversationRef) => ({ channelId: ref.channelId, serviceUrl: ref.serviceUrl, conversation: ref.conversation, from: ref.bot, recipient: ref.user });
