@@ -62,8 +62,9 @@ const MOST_CLIENTS = 64;
 
 /**
  * botbuilder's CloudAdapter builds two Azure service clients for every turn — the ConnectorClient
- * its replies go through and a UserTokenClient (OAuth sign-in, which Dugnad does not use) — each with
- * its own HTTP pipeline: about a tenth of a turn's CPU, spent again on every turn. botbuilder's older
+ * (whose credentials sign the turn's replies, bot/turn-replies.ts) and a UserTokenClient (OAuth
+ * sign-in, which Dugnad does not use) — each with its own HTTP pipeline: about a tenth of a turn's
+ * CPU, spent again on every turn. botbuilder's older
  * BotFrameworkAdapter kept one ConnectorClient per service URL, app and scope; this does the same.
  * A client holds only its configuration and the app's credentials, which keep and renew their own
  * token, so one serves every turn sent to that service URL. What is checked per request (the token,
