@@ -22,6 +22,12 @@ export interface EscalationCardInput {
   hoursUntilStart: number;
   /** Whether there is a requirement left to relax (area, language, first-time friendly). */
   canRelax: boolean;
+  /**
+   * A volunteer had it and no longer has it (cancelled, left, or removed by staff), and nobody has taken
+   * it since: «ledig igjen» (free again), as «ennå» (yet) would tell staff that nobody ever had. Why
+   * the volunteer went, staff were told in its own notice; this names no one.
+   */
+  droppedOut: boolean;
 }
 
 /** "Oppdraget starter om 5 timer." — rounded down, days from 48 hours. */
@@ -34,8 +40,8 @@ export function startsInText(locale: Locale, hoursUntilStart: number): string {
 }
 
 /** Activity summary / notification text: "Ingen har tatt oppdraget ennå: Følgehjelp tirsdag 1. desember kl. 14:00". */
-export function escalationSummary(locale: Locale, groupLabel: string, startsAt: Date): string {
-  return t(locale, 'escalation.summary', { what: groupLabel, when: formatDateTime(locale, startsAt) });
+export function escalationSummary(locale: Locale, groupLabel: string, startsAt: Date, droppedOut: boolean): string {
+  return t(locale, droppedOut ? 'escalation.summaryFreeAgain' : 'escalation.summary', { what: groupLabel, when: formatDateTime(locale, startsAt) });
 }
 
 export function escalationCard(ctx: CardContext, input: EscalationCardInput): AdaptiveCard {
@@ -43,7 +49,8 @@ export function escalationCard(ctx: CardContext, input: EscalationCardInput): Ad
   const r = input.request;
   const requestId = input.requestId;
 
-  const body: CardElement[] = [container([heading(t(locale, 'escalation.title'), { size: 'medium' })], { style: 'warning' })];
+  const title = t(locale, input.droppedOut ? 'escalation.titleFreeAgain' : 'escalation.title');
+  const body: CardElement[] = [container([heading(title, { size: 'medium' })], { style: 'warning' })];
   const flags = requestFlags(locale, r);
   if (flags.length > 0) body.push(text(flags.join(FLAG_SEPARATOR), { weight: 'bolder' }));
   body.push(
@@ -81,7 +88,7 @@ export function escalationCard(ctx: CardContext, input: EscalationCardInput): Ad
       { spacing: 'medium' },
     ),
   );
-  return adaptiveCard(ctx, body, { fallbackText: escalationSummary(locale, input.groupLabel, r.startsAt) });
+  return adaptiveCard(ctx, body, { fallbackText: escalationSummary(locale, input.groupLabel, r.startsAt, input.droppedOut) });
 }
 
 

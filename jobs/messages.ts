@@ -304,12 +304,17 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
       if (!request) return null;
       if (message === 'staff.escalation') {
         if (request.status !== 'open') return null;
-        const offered = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM offers WHERE request_id = $1', [request.id]);
+        // An open request with a cancelled assignment had a volunteer who dropped out (a cancelled request is not open).
+        const [asked] = await db.query<{ offered: number; cancelled: boolean }>(
+          `SELECT (SELECT count(*)::int FROM offers WHERE request_id = $1) AS offered, EXISTS (SELECT 1 FROM assignments WHERE request_id = $1 AND status = 'cancelled') AS cancelled`,
+          [request.id],
+        );
+        const droppedOut = asked?.cancelled ?? false;
         const card = escalationCard(ctx, {
-          requestId: request.id, request: publicView(request), groupLabel: await groupLabel(db, request, ctx.locale), offeredCount: offered[0]?.n ?? 0,
-          hoursUntilStart: (request.startsAt.getTime() - opts.now.getTime()) / 3_600_000, canRelax: canRelax(request),
+          requestId: request.id, request: publicView(request), groupLabel: await groupLabel(db, request, ctx.locale), offeredCount: asked?.offered ?? 0,
+          hoursUntilStart: (request.startsAt.getTime() - opts.now.getTime()) / 3_600_000, canRelax: canRelax(request), droppedOut,
         });
-        return asActivity(card, t(ctx.locale, 'escalation.summary', await describe(request)));
+        return asActivity(card, t(ctx.locale, droppedOut ? 'escalation.summaryFreeAgain' : 'escalation.summary', await describe(request)));
       }
       const d = await describe(request);
       // Wave 0: it never went out (held for consent or a caregiver link, or nobody fitted).

@@ -154,6 +154,11 @@ describe('an escalation card once the request is settled', () => {
     const again = connector.captured.slice(before).find((c) => inStaffChat(c) && isEscalation(c))!;
     expect(again.activityId).not.toBe(staffCard.activityId);
     expect(visibleText(again.activity)).toContain('Kinotur med Gerd');
+    // Someone had taken it: the new card says it is free again, not that nobody has taken it yet.
+    expect(visibleText(again.activity)).toContain('Oppdraget er ledig igjen, og ingen har tatt det');
+    expect(visibleText(again.activity)).not.toContain('Ingen har tatt oppdraget ennå');
+    const inTheChannel = connector.captured.slice(before).find((c) => inChannel(c) && isEscalation(c))!;
+    expect(visibleText(inTheChannel.activity)).toContain('Oppdraget er ledig igjen, og ingen har tatt det');
     await until(async () => (await app.db.query(`SELECT 1 FROM notice_cards WHERE request_id = $1 AND closed_at IS NULL`, [requestId])).length === 2, 'the new cards kept, to be closed in turn');
   });
 

@@ -85,7 +85,10 @@ export function builders(ctx: CardContext): Record<string, AdaptiveCard[]> {
       staffRequestsCard(ctx, { requests: [{ requestId: ID(4), groupLabel: 'Handlehjelp', startsAt: STARTS, district: 'Sentrum', status: 'open', offeredCount: 3, takenByFirstName: null, personLabel: 'Gerd S.' }] }),
       staffRequestsCard(ctx, { limit: 1, requests: [ID(4), ID(9)].map((requestId) => ({ requestId, groupLabel: 'Handlehjelp', startsAt: STARTS, district: 'Sentrum', status: 'done' as const, offeredCount: 3, takenByFirstName: null })) }),
     ],
-    escalationCard: [escalationCard(ctx, { requestId: ID(4), request: view, groupLabel: 'Handlehjelp', offeredCount: 12, hoursUntilStart: 20, canRelax: true })],
+    escalationCard: [
+      escalationCard(ctx, { requestId: ID(4), request: view, groupLabel: 'Handlehjelp', offeredCount: 12, hoursUntilStart: 20, canRelax: true, droppedOut: false }),
+      escalationCard(ctx, { requestId: ID(4), request: view, groupLabel: 'Handlehjelp', offeredCount: 12, hoursUntilStart: 20, canRelax: true, droppedOut: true }),
+    ],
     resolvedEscalationCard: [
       resolvedEscalationCard(ctx, { request: view, groupLabel: 'Handlehjelp', outcome: 'taken', takenByFirstName: 'Ola' }),
       resolvedEscalationCard(ctx, { request: view, groupLabel: 'Handlehjelp', outcome: 'taken', takenByFirstName: null }),

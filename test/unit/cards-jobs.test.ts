@@ -87,7 +87,7 @@ interface Case {
 function allCases(ctx: CardContext): Case[] {
   const reminder = { assignmentId: 'asg-1', request: publicView, details: privateDetails, groupLabel: 'Besøksvenn', hoursBefore: 24 };
   const followUp = { assignmentId: 'asg-1', request: publicView, groupLabel: 'Besøksvenn', plannedHours: 1.5 };
-  const escalation = { requestId: 'req-1', request: publicView, groupLabel: 'Besøksvenn', offeredCount: 12, hoursUntilStart: 20, canRelax: true };
+  const escalation = { requestId: 'req-1', request: publicView, groupLabel: 'Besøksvenn', offeredCount: 12, hoursUntilStart: 20, canRelax: true, droppedOut: false };
   return [
     { name: 'reminder ask', card: reminderCard(ctx, { ...reminder, askConfirmation: true, confirmed: false }) },
     { name: 'reminder confirmed', card: reminderCard(ctx, { ...reminder, askConfirmation: true, confirmed: true }) },
@@ -117,6 +117,7 @@ function allCases(ctx: CardContext): Case[] {
     { name: 'escalation', card: escalationCard(ctx, escalation) },
     { name: 'escalation no relax', card: escalationCard(ctx, { ...escalation, request: plainView, offeredCount: 1, hoursUntilStart: 0.5, canRelax: false }) },
     { name: 'escalation none offered', card: escalationCard(ctx, { ...escalation, offeredCount: 0, hoursUntilStart: 100 }) },
+    { name: 'escalation after a drop-out', card: escalationCard(ctx, { ...escalation, droppedOut: true }) },
 
     { name: 'call list', card: callListCard(ctx, { request: publicView, groupLabel: 'Besøksvenn', volunteers }) },
     { name: 'call list long', card: callListCard(ctx, { request: publicView, groupLabel: 'Besøksvenn', volunteers: manyVolunteers }) },
@@ -394,7 +395,7 @@ describe('private data stays off follow-up and escalation cards', () => {
     const cards = [
       followUpCard(ctx, { assignmentId: 'asg-1', request: leakyView, groupLabel: 'Besøksvenn', plannedHours: 1.5 }),
       followUpCard(ctx, { assignmentId: 'asg-1', request: leakyView, groupLabel: 'Besøksvenn', plannedHours: 1.5, errors: { hours: 'error.hours', reason: 'error.required', concern: 'error.required' } }),
-      escalationCard(ctx, { requestId: 'req-1', request: leakyView, groupLabel: 'Besøksvenn', offeredCount: 12, hoursUntilStart: 20, canRelax: true }),
+      escalationCard(ctx, { requestId: 'req-1', request: leakyView, groupLabel: 'Besøksvenn', offeredCount: 12, hoursUntilStart: 20, canRelax: true, droppedOut: true }),
       callListCard(ctx, { request: leakyView, groupLabel: 'Besøksvenn', volunteers }),
     ];
     for (const card of cards) {
@@ -409,7 +410,7 @@ describe('private data stays off follow-up and escalation cards', () => {
 
 describe('escalation', () => {
   const ctx: CardContext = { locale: 'nb', channel: 'teams' };
-  const base = { requestId: 'req-1', request: publicView, groupLabel: 'Besøksvenn', offeredCount: 12, hoursUntilStart: 20, canRelax: true };
+  const base = { requestId: 'req-1', request: publicView, groupLabel: 'Besøksvenn', offeredCount: 12, hoursUntilStart: 20, canRelax: true, droppedOut: false };
 
   it('says what happened, how many were asked, how soon it starts, and offers four ways on', () => {
     const card = escalationCard(ctx, base);
@@ -427,6 +428,19 @@ describe('escalation', () => {
     expect(collect(card, (o) => o.type === 'Action.ShowCard').map((o) => o.title)).toEqual(['Avlys forespørselen']);
     expect(s).toContain(t('nb', 'escalation.relaxHint'));
     expect(t('nb', 'escalation.relaxHint')).toContain('politiattest');
+  });
+
+  it('after the volunteer who had it dropped out, it says the task is free again, not that nobody has taken it «yet», in each language', () => {
+    const expected = { nb: 'Oppdraget er ledig igjen, og ingen har tatt det', nn: 'Oppdraget er ledig igjen, og ingen har teke det', en: 'The task is free again, and nobody has taken it' } as const;
+    for (const locale of ['nb', 'nn', 'en'] as const) {
+      const card = escalationCard({ locale, channel: 'teams' }, { ...base, droppedOut: true });
+      const s = JSON.stringify(card);
+      expect(s).toContain(expected[locale]);
+      expect(s).not.toContain(t(locale, 'escalation.title'));
+      expect(card.fallbackText).toContain(expected[locale]);
+      // Who cancelled is not named: the card may go to the staff channel.
+      expect(buttonsOf(card).map(verbOf)).toEqual(buttonsOf(escalationCard({ locale, channel: 'teams' }, base)).map(verbOf));
+    }
   });
 
   it('no relax button (nor its explanation) when there is nothing to relax', () => {
