@@ -6,7 +6,7 @@ import type { Locale, PublicRequestView } from '../domain/types.ts';
 import { actionButton } from './action.ts';
 import type { AdaptiveCard, CardContext, CardElement } from './card.ts';
 import { actionSet, adaptiveCard, container, facts, heading, showCard, subheading, telUrl, text } from './card.ts';
-import { formatDateTime } from './format.ts';
+import { formatDateTime, formatWhen } from './format.ts';
 import { FLAG_SEPARATOR, publicFacts, requestFlags } from './request-view.ts';
 import { requestStatusText } from './staff-requests.ts';
 import { t } from './texts.ts';
@@ -39,9 +39,13 @@ export function startsInText(locale: Locale, hoursUntilStart: number): string {
   return hours === 1 ? t(locale, 'escalation.startsInHour') : t(locale, 'escalation.startsInHours', { hours });
 }
 
-/** Activity summary / notification text: "Ingen har tatt oppdraget ennå: Følgehjelp tirsdag 1. desember kl. 14:00". */
-export function escalationSummary(locale: Locale, groupLabel: string, startsAt: Date, droppedOut: boolean): string {
-  return t(locale, droppedOut ? 'escalation.summaryFreeAgain' : 'escalation.summary', { what: groupLabel, when: formatDateTime(locale, startsAt) });
+/**
+ * The card's fallback and the activity's summary (what a notification shows): "Ingen har tatt oppdraget
+ * ennå: Følgehjelp tirsdag 1. desember kl. 14:00", a flexible window as its span.
+ */
+export function escalationSummary(locale: Locale, input: Pick<EscalationCardInput, 'groupLabel' | 'droppedOut'> & { request: Pick<PublicRequestView, 'startsAt' | 'flexibleUntil'> }): string {
+  const when = formatWhen(locale, input.request.startsAt, input.request.flexibleUntil);
+  return t(locale, input.droppedOut ? 'escalation.summaryFreeAgain' : 'escalation.summary', { what: input.groupLabel, when });
 }
 
 export function escalationCard(ctx: CardContext, input: EscalationCardInput): AdaptiveCard {
@@ -88,7 +92,7 @@ export function escalationCard(ctx: CardContext, input: EscalationCardInput): Ad
       { spacing: 'medium' },
     ),
   );
-  return adaptiveCard(ctx, body, { fallbackText: escalationSummary(locale, input.groupLabel, r.startsAt, input.droppedOut) });
+  return adaptiveCard(ctx, body, { fallbackText: escalationSummary(locale, input) });
 }
 
 

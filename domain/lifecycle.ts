@@ -46,7 +46,7 @@ export function awaitsVolunteer(status: RequestStatus): boolean {
 export type EscalationOutcome = 'taken' | 'cancelled' | 'expired' | 'superseded';
 
 /**
- * An escalation card («Ingen har tatt oppdraget ennå») once nobody need act on it: its request settled,
+ * An escalation card («Ingen har tatt oppdraget ennå», or «…ledig igjen…» after a drop-out) once nobody need act on it: its request settled,
  * or a newer card about it came after it in the same chat. Null while it still truly asks for help.
  */
 export function escalationOutcome(status: RequestStatus, superseded: boolean): EscalationOutcome | null {

@@ -19,7 +19,7 @@ import { consentInfo } from '../infra/persons.ts';
 import { revealDetails } from '../infra/reveal.ts';
 import { reminderCard } from '../adaptive-cards/reminder.ts';
 import { followUpCard } from '../adaptive-cards/follow-up.ts';
-import { CALL_LIST_MAX, escalationCard, resolvedEscalationCard, resolvedEscalationTitle } from '../adaptive-cards/escalation.ts';
+import { CALL_LIST_MAX, escalationCard, escalationSummary, resolvedEscalationCard, resolvedEscalationTitle } from '../adaptive-cards/escalation.ts';
 import { consentRenewalCard } from '../adaptive-cards/consent-renewal.ts';
 import { declarationCard } from '../adaptive-cards/declaration.ts';
 import { formatHours } from '../adaptive-cards/follow-up.ts';
@@ -309,12 +309,11 @@ export async function renderNotification(db: Database, message: NotifyMessage, r
           `SELECT (SELECT count(*)::int FROM offers WHERE request_id = $1) AS offered, EXISTS (SELECT 1 FROM assignments WHERE request_id = $1 AND status = 'cancelled') AS cancelled`,
           [request.id],
         );
-        const droppedOut = asked?.cancelled ?? false;
-        const card = escalationCard(ctx, {
+        const input = {
           requestId: request.id, request: publicView(request), groupLabel: await groupLabel(db, request, ctx.locale), offeredCount: asked?.offered ?? 0,
-          hoursUntilStart: (request.startsAt.getTime() - opts.now.getTime()) / 3_600_000, canRelax: canRelax(request), droppedOut,
-        });
-        return asActivity(card, t(ctx.locale, droppedOut ? 'escalation.summaryFreeAgain' : 'escalation.summary', await describe(request)));
+          hoursUntilStart: (request.startsAt.getTime() - opts.now.getTime()) / 3_600_000, canRelax: canRelax(request), droppedOut: asked?.cancelled ?? false,
+        };
+        return asActivity(escalationCard(ctx, input), escalationSummary(ctx.locale, input));
       }
       const d = await describe(request);
       // Wave 0: it never went out (held for consent or a caregiver link, or nobody fitted).
