@@ -7,7 +7,7 @@
 // the pipeline retried: a throttled reply waits as long as the channel asks (up to a few seconds),
 // a failed or unanswered one is tried again soon after.
 import type { Activity, ResourceResponse } from 'botbuilder';
-import { connectorAgents, connectorRequest, SendError } from '../infra/connector.ts';
+import { activityUrl, connectorAgents, connectorRequest, SendError } from '../infra/connector.ts';
 
 /** What signs a call: the turn's ConnectorClient's credentials (an app token, or our Direct Line key). */
 export interface ReplyCredentials {
@@ -24,16 +24,13 @@ export class TurnReplies {
 
   /** A new message in the turn's conversation; a reply to `replyToId` when it names one (a thread in a Teams channel). */
   async send(serviceUrl: string, credentials: ReplyCredentials, activity: Partial<Activity>): Promise<ResourceResponse> {
-    const conversation = encodeURIComponent(activity.conversation!.id);
-    const path = activity.replyToId ? `v3/conversations/${conversation}/activities/${encodeURIComponent(activity.replyToId)}` : `v3/conversations/${conversation}/activities`;
-    const answer = await this.call('POST', serviceUrl, path, credentials, activity);
+    const answer = await this.call('POST', activityUrl(serviceUrl, activity.conversation!.id, activity.replyToId), credentials, activity);
     return { id: answer.id ?? '' };
   }
 
   /** The message `activity.id` drawn again. */
   async update(serviceUrl: string, credentials: ReplyCredentials, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
-    const path = `v3/conversations/${encodeURIComponent(activity.conversation!.id)}/activities/${encodeURIComponent(activity.id!)}`;
-    const answer = await this.call('PUT', serviceUrl, path, credentials, activity);
+    const answer = await this.call('PUT', activityUrl(serviceUrl, activity.conversation!.id, activity.id!), credentials, activity);
     return answer.id ? { id: answer.id } : undefined;
   }
 
@@ -42,13 +39,11 @@ export class TurnReplies {
     this.agents['https:'].destroy();
   }
 
-  private async call(method: 'POST' | 'PUT', serviceUrl: string, path: string, credentials: ReplyCredentials, activity: Partial<Activity>): Promise<{ id?: string }> {
-    const url = new URL(serviceUrl.replace(/\/?$/, '/') + path);
+  private async call(method: 'POST' | 'PUT', url: URL, credentials: ReplyCredentials, activity: Partial<Activity>): Promise<{ id?: string }> {
     const body = JSON.stringify(activity);
     for (let attempt = 1; ; attempt++) {
       // Signed for each try: a token that ran out while we waited is renewed by the credentials.
-      let authorization: string | null = null;
-      await credentials.signRequest({ headers: { set: (name, value) => void (name.toLowerCase() === 'authorization' && (authorization = value)) } });
+      const authorization = await authorizationFrom(credentials);
       try {
         return await connectorRequest(this.agents, { method, url, body, authorization, timeoutMs: TIMEOUT_MS });
       } catch (err) {
@@ -58,6 +53,19 @@ export class TurnReplies {
       }
     }
   }
+}
+
+/** The Authorization header the credentials set (none when running anonymously in development). */
+async function authorizationFrom(credentials: ReplyCredentials): Promise<string | null> {
+  let authorization: string | null = null;
+  await credentials.signRequest({
+    headers: {
+      set(name, value) {
+        if (name.toLowerCase() === 'authorization') authorization = value;
+      },
+    },
+  });
+  return authorization;
 }
 
 /** How long to wait before trying a failed call again, or null when trying again cannot help. */

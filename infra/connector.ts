@@ -107,6 +107,16 @@ export function connectorAgents(): ConnectorAgents {
 }
 
 /**
+ * Where an activity call goes: the conversation's activities (a new message), or one activity in it
+ * (a reply to it, POST; the message itself drawn again, PUT). Ids are path segments, so encoded: a Teams
+ * channel conversation's id holds «:» and «;».
+ */
+export function activityUrl(serviceUrl: string, conversationId: string, activityId?: string): URL {
+  const activities = `${serviceUrl.replace(/\/?$/, '/')}v3/conversations/${encodeURIComponent(conversationId)}/activities`;
+  return new URL(activityId === undefined ? activities : `${activities}/${encodeURIComponent(activityId)}`);
+}
+
+/**
  * One call to the Bot Connector REST API (POST or PUT of an activity) over `agents`: the answer's
  * JSON (`id` of a sent activity), or a SendError with the status and any Retry-After. Who may be
  * called and with which token is the caller's to decide.
@@ -154,8 +164,8 @@ export function createMessenger(opts: MessengerOptions): Messenger {
   const agents = connectorAgents();
   const timeoutMs = opts.timeoutMs ?? 15_000;
 
-  async function call(method: 'POST' | 'PUT', ref: ConversationRef, path: string, body: string): Promise<{ id?: string }> {
-    const url = new URL(ref.serviceUrl.replace(/\/?$/, '/') + path.replace(/^\//, ''));
+  async function call(method: 'POST' | 'PUT', ref: ConversationRef, activityId: string | undefined, body: string): Promise<{ id?: string }> {
+    const url = activityUrl(ref.serviceUrl, ref.conversation.id, activityId);
     // The web chat's conversations live on our own Direct Line endpoint, which takes our key, not Entra's.
     const own = opts.ownConnector && url.origin === opts.ownConnector.origin ? opts.ownConnector : null;
     // Never post conversation data to a host we don't trust (a forged serviceUrl would leak it).
@@ -177,16 +187,11 @@ export function createMessenger(opts: MessengerOptions): Messenger {
 
   return {
     async send(ref, activity) {
-      const res = await call('POST', ref, `v3/conversations/${encodeURIComponent(ref.conversation.id)}/activities`, envelope(ref, activity));
+      const res = await call('POST', ref, undefined, envelope(ref, activity));
       return { id: res.id ?? '' };
     },
     async update(ref, activityId, activity) {
-      await call(
-        'PUT',
-        ref,
-        `v3/conversations/${encodeURIComponent(ref.conversation.id)}/activities/${encodeURIComponent(activityId)}`,
-        JSON.stringify({ type: 'message', ...activity, ...addressing(ref), id: activityId }),
-      );
+      await call('PUT', ref, activityId, JSON.stringify({ type: 'message', ...activity, ...addressing(ref), id: activityId }));
     },
     close() {
       agents['http:'].destroy();
